@@ -1,0 +1,50 @@
+# Zicht: two commands set up a fresh Debian machine with Python 3.11.
+#   make demo  - virtual environment, install, SQLite, demo data, serve on 127.0.0.1:$(PORT)
+#   make test  - lint, import contracts and the whole test suite (unit, integration, browser)
+# DATABASE_URL=postgres://... make test  runs the suite on PostgreSQL.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: demo test install lint chromium serve messages clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py demo_accounts
+	@echo "Zicht runs on http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
+
+test: install chromium lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+messages:
+	cd src/zicht && ../../$(BIN)/python ../../manage.py makemessages -l nl --ignore "estimation/*" --ignore "simulation/*" && ../../$(BIN)/python ../../manage.py compilemessages -l nl
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

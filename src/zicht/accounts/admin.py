@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from zicht.accounts.models import Membership, Municipality, Organisation, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ("organisation", "role", "is_active")
+
+
+@admin.register(User)
+class ZichtUserAdmin(UserAdmin):
+    inlines = [MembershipInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "type", "municipality", "is_active")
+    list_filter = ("type", "is_active")
+    search_fields = ("name",)
+    autocomplete_fields = ("municipality",)
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "safety_region", "is_active")
+    search_fields = ("code", "name")
+    list_filter = ("is_active", "safety_region")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "is_active")
+    list_filter = ("role", "is_active")
+    search_fields = ("user__username", "organisation__name")

@@ -1,0 +1,191 @@
+"""Reads for accounts: always given the requesting user, returning what they may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from zicht.accounts.constants import Role
+from zicht.accounts.models import Membership, Municipality, Organisation
+from zicht.accounts.permissions import can_manage_members
+
+__all__ = [
+    "memberships_for",
+    "membership_for_session",
+    "members_of",
+    "member_get",
+    "home_actions_for",
+    "HomeAction",
+    "municipality_list",
+    "role_intro_for",
+    "organisation_list",
+]
+
+
+def memberships_for(*, user):
+    """The user's active memberships in active organisations."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation", "organisation__municipality")
+        .order_by("organisation__name")
+    )
+
+
+def membership_for_session(*, user, membership_id) -> Membership | None:
+    if membership_id is None:
+        return None
+    return memberships_for(user=user).filter(pk=membership_id).first()
+
+
+def members_of(*, membership, organisation, include_inactive: bool = True):
+    """Members of an organisation, for its administrators only."""
+    if not can_manage_members(membership, organisation):
+        raise PermissionDenied
+    qs = Membership.objects.filter(organisation=organisation).select_related("user")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("-is_active", "user__last_name", "user__username")
+
+
+def member_get(*, membership, member_id) -> Membership:
+    """One membership of the administrator's own organisation; 404 for any other."""
+    if membership is None or not membership.is_org_admin:
+        raise PermissionDenied
+    try:
+        return Membership.objects.select_related("user", "organisation").get(
+            pk=member_id, organisation_id=membership.organisation_id
+        )
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def municipality_list():
+    return Municipality.objects.filter(is_active=True).order_by("name")
+
+
+def organisation_list(*, type=None):
+    qs = Organisation.objects.filter(is_active=True).select_related("municipality")
+    if type:
+        qs = qs.filter(type=type)
+    return qs.order_by("name")
+
+
+@dataclass(frozen=True)
+class HomeAction:
+    title: str
+    description: str
+    url: str
+
+
+# What each role can do next, in order. Entries whose URL does not exist (yet) are
+# left out, so the home page never shows a dead link.
+ROLE_ACTIONS: dict[str, list[tuple[str, str, str]]] = {
+    Role.PROFESSIONAL: [
+        (
+            "intake:signal_create",
+            _("Record a signal"),
+            _("Write down what you saw, guided by the indicator list."),
+        ),
+        (
+            "intake:signal_list",
+            _("My organisation's signals"),
+            _("Find, follow up and update signals."),
+        ),
+        (
+            "linkage:match_list",
+            _("Matches"),
+            _("See which other organisations are involved with the same young person."),
+        ),
+        (
+            "coordination:my_referrals",
+            _("My referrals"),
+            _("Follow the status of referrals to the coordination centre."),
+        ),
+    ],
+    Role.ORG_ADMIN: [
+        (
+            "accounts:member_list",
+            _("Members"),
+            _("Invite colleagues, change roles and deactivate accounts."),
+        ),
+        ("audit:list", _("Audit log"), _("See who did what in your organisation.")),
+        ("api:key_list", _("API keys"), _("Manage keys for your organisation's systems.")),
+    ],
+    Role.COORDINATOR: [
+        (
+            "coordination:inbox",
+            _("Coordination inbox"),
+            _("Screen referrals before their deadline."),
+        ),
+    ],
+    Role.COUNSELLOR: [
+        (
+            "help:counsellor_inbox",
+            _("Conversations"),
+            _("Answer anonymous questions from the help pages."),
+        ),
+    ],
+    Role.ANALYST: [
+        (
+            "insight:dashboard",
+            _("Insight dashboard"),
+            _("Counts, overlaps and the estimated hidden number."),
+        ),
+    ],
+}
+
+ROLE_INTRO = {
+    Role.PROFESSIONAL: _(
+        "As a professional you record signals of possible criminal exploitation, see when "
+        "another organisation is involved with the same young person, and refer to the "
+        "coordination centre."
+    ),
+    Role.ORG_ADMIN: _(
+        "As an organisation administrator you manage who works in Zicht for your "
+        "organisation and with which role."
+    ),
+    Role.COORDINATOR: _(
+        "As a coordinator you screen referrals, assess protection needs and arrange care."
+    ),
+    Role.COUNSELLOR: _(
+        "As a counsellor you answer young people and parents who ask for help anonymously."
+    ),
+    Role.ANALYST: _("As an analyst you see counts, trends and estimates - never individual files."),
+}
+
+
+def home_actions_for(*, user, membership) -> list[HomeAction]:
+    actions: list[HomeAction] = []
+    if membership is not None:
+        for url_name, title, description in ROLE_ACTIONS.get(membership.role, []):
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            actions.append(HomeAction(str(title), str(description), url))
+    actions.append(
+        HomeAction(
+            str(_("Two-factor authentication")),
+            str(_("See your authenticator app and print new backup codes.")),
+            reverse("two_factor:profile"),
+        )
+    )
+    if user.is_superuser:
+        actions.append(
+            HomeAction(
+                str(_("System administration")),
+                str(_("Organisations, municipalities and accounts in the Django admin.")),
+                reverse("admin:index"),
+            )
+        )
+    return actions
+
+
+def role_intro_for(*, membership) -> str:
+    return str(ROLE_INTRO.get(membership.role, "")) if membership is not None else ""

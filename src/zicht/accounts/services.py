@@ -1,0 +1,211 @@
+"""Writes for accounts. Each function is one transaction with its audit event inside."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from zicht.accounts.constants import Role
+from zicht.accounts.models import Membership, Organisation, User
+from zicht.accounts.permissions import can_manage_members
+from zicht.audit import services as audit
+
+__all__ = [
+    "organisation_create",
+    "membership_create",
+    "member_invite",
+    "membership_change_role",
+    "membership_set_active",
+    "membership_select",
+    "access_denied_record",
+]
+
+
+@transaction.atomic
+def organisation_create(*, actor=None, name: str, type: str, municipality, contact_email=""):
+    organisation = Organisation.objects.create(
+        name=name, type=type, municipality=municipality, contact_email=contact_email
+    )
+    audit.record(
+        action="accounts.organisation_created",
+        actor=actor,
+        organisation=organisation,
+        object_type="organisation",
+        object_id=organisation.pk,
+        details={"type": type, "municipality": municipality.pk},
+    )
+    return organisation
+
+
+@transaction.atomic
+def membership_create(*, actor=None, user, organisation, role: str) -> Membership:
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, role=role, invited_by=actor
+    )
+    audit.record(
+        action="accounts.member_added",
+        actor=actor,
+        organisation=organisation,
+        object_type="membership",
+        object_id=membership.pk,
+        details={"role": role},
+    )
+    return membership
+
+
+def _require_admin(by: Membership, organisation: Organisation, action: str) -> None:
+    if not can_manage_members(by, organisation):
+        access_denied_record(
+            user=by.user if by else None,
+            membership=by,
+            action=action,
+            object_type="organisation",
+            object_id=organisation.pk,
+        )
+        raise PermissionDenied(_("Only an administrator of this organisation may do this."))
+
+
+def invitation_url(*, request, user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:invitation_accept", kwargs={"uidb64": uid, "token": token})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def member_invite(
+    *, by: Membership, request=None, email: str, first_name: str, last_name: str, role: str
+) -> Membership:
+    """Invite a colleague into the administrator's organisation.
+
+    A new account gets an unusable password and an e-mail with a one-time link to
+    choose one; an existing account (found by e-mail) simply gains a membership.
+    The e-mail is sent only after the transaction commits.
+    """
+    organisation = by.organisation
+    _require_admin(by, organisation, "accounts.member_invite_denied")
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    with transaction.atomic():
+        return _member_invite(
+            by=by,
+            request=request,
+            email=email.strip().lower(),
+            first_name=first_name,
+            last_name=last_name,
+            role=role,
+        )
+
+
+def _member_invite(*, by, request, email, first_name, last_name, role) -> Membership:
+    organisation = by.organisation
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        username = email
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("An account with this user name already exists."))
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.save()
+    elif Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError(_("This person is already a member of your organisation."))
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, role=role, invited_by=by.user
+    )
+    audit.record(
+        action="accounts.member_invited",
+        actor=by.user,
+        organisation=organisation,
+        object_type="membership",
+        object_id=membership.pk,
+        details={"role": role, "new_account": created},
+    )
+    link = invitation_url(request=request, user=user) if created else None
+    context = {"organisation": organisation.name, "link": link, "inviter": by.user.get_full_name()}
+    body = render_to_string("accounts/email/invitation.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(_("Invitation to Zicht"), body, settings.DEFAULT_FROM_EMAIL, [email])
+    )
+    return membership
+
+
+def membership_change_role(*, by: Membership, membership: Membership, role: str) -> Membership:
+    _require_admin(by, membership.organisation, "accounts.role_change_denied")
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role."))
+    if membership.pk == by.pk and role != Role.ORG_ADMIN:
+        raise ValidationError(_("You cannot take away your own administrator role."))
+    with transaction.atomic():
+        return _membership_change_role(by=by, membership=membership, role=role)
+
+
+def _membership_change_role(*, by, membership, role) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit.record(
+        action="accounts.role_changed",
+        actor=by.user,
+        organisation=membership.organisation,
+        object_type="membership",
+        object_id=membership.pk,
+        details={"from": old, "to": role},
+    )
+    return membership
+
+
+def membership_set_active(*, by: Membership, membership: Membership, active: bool) -> Membership:
+    _require_admin(by, membership.organisation, "accounts.deactivation_denied")
+    if membership.pk == by.pk and not active:
+        raise ValidationError(_("You cannot deactivate your own membership."))
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        return _membership_set_active(by=by, membership=membership, active=active)
+
+
+def _membership_set_active(*, by, membership, active) -> Membership:
+    membership.is_active = active
+    membership.save(update_fields=["is_active"])
+    audit.record(
+        action="accounts.member_reactivated" if active else "accounts.member_deactivated",
+        actor=by.user,
+        organisation=membership.organisation,
+        object_type="membership",
+        object_id=membership.pk,
+    )
+    return membership
+
+
+def membership_select(*, request, membership: Membership) -> None:
+    """Make one of the user's memberships the active organisation of this session."""
+    if membership.user_id != request.user.pk or not membership.is_active:
+        raise PermissionDenied
+    request.session["membership_id"] = membership.pk
+    audit.record(
+        action="accounts.organisation_selected",
+        actor=request.user,
+        organisation=membership.organisation,
+        object_type="membership",
+        object_id=membership.pk,
+    )
+
+
+def access_denied_record(*, user, membership, action: str, object_type: str, object_id) -> None:
+    """Record a refused access. Runs in its own transaction so it survives the refusal."""
+    with transaction.atomic():
+        audit.record(
+            action=action,
+            actor=user,
+            organisation=membership.organisation if membership else None,
+            object_type=object_type,
+            object_id=object_id,
+        )

@@ -1,0 +1,223 @@
+"""Login with audit, organisation choice, member management and invitations. Thin views."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from two_factor.views import LoginView
+
+from zicht.accounts import selectors, services
+from zicht.accounts.forms import InviteForm, RoleForm, ZichtAuthenticationForm
+from zicht.accounts.models import User
+from zicht.audit import services as audit
+
+
+class ZichtLoginView(LoginView):
+    """django-two-factor-auth's login wizard, with every outcome audit-logged."""
+
+    form_list = (
+        (LoginView.AUTH_STEP, ZichtAuthenticationForm),
+        *LoginView.form_list[1:],
+    )
+
+    @classmethod
+    def get_prefix(cls, request, *args, **kwargs):
+        return "login_view"
+
+    def render(self, form=None, **kwargs):
+        if form is not None and form.is_bound and form.errors:
+            self._record_failure(form)
+        return super().render(form, **kwargs)
+
+    def _record_failure(self, form):
+        step = self.steps.current
+        if step == self.AUTH_STEP:
+            username = (form.data.get("auth-username") or "")[:150]
+            user = User.objects.filter(username__iexact=username).first()
+            if getattr(self.request, "axes_locked_out", False):
+                action = "auth.locked_out"
+            elif "no_membership" in {e.code for e in form.non_field_errors().as_data()}:
+                action = "auth.login_refused_no_membership"
+            else:
+                action = "auth.login_failed"
+            audit.record(
+                action=action,
+                actor=user,
+                object_type="user",
+                object_id=user.pk if user else "",
+                details={"known_user": user is not None},
+            )
+        else:
+            user = self.get_user() or None
+            audit.record(
+                action="auth.otp_failed" if step == self.TOKEN_STEP else "auth.backup_token_failed",
+                actor=user,
+                object_type="user",
+                object_id=getattr(user, "pk", ""),
+            )
+
+    def done(self, form_list, **kwargs):
+        user = self.get_user()
+        response = super().done(form_list, **kwargs)
+        audit.record(
+            action="auth.login",
+            actor=user,
+            object_type="user",
+            object_id=user.pk,
+            details={"second_factor": bool(getattr(user, "otp_device", None))},
+        )
+        return response
+
+
+@require_POST
+def logout_view(request):
+    if request.user.is_authenticated:
+        audit.record(
+            action="auth.logout", actor=request.user, object_type="user", object_id=request.user.pk
+        )
+    logout(request)
+    messages.info(request, _("You have been logged out."))
+    return redirect("core:home")
+
+
+@login_required
+def organisation_select(request):
+    memberships = selectors.memberships_for(user=request.user)
+    if request.method == "POST":
+        membership = selectors.membership_for_session(
+            user=request.user, membership_id=request.POST.get("membership")
+        )
+        if membership is None:
+            messages.error(request, _("Choose one of your own organisations."))
+        else:
+            services.membership_select(request=request, membership=membership)
+            messages.success(
+                request, _("You now work for %(name)s.") % {"name": membership.organisation.name}
+            )
+            return redirect("core:home")
+    return render(request, "accounts/organisation_select.html", {"memberships": memberships})
+
+
+def _admin_membership(request):
+    membership = request.membership
+    if membership is None or not membership.is_org_admin:
+        services.access_denied_record(
+            user=request.user,
+            membership=membership,
+            action="accounts.member_admin_denied",
+            object_type="organisation",
+            object_id=getattr(membership, "organisation_id", ""),
+        )
+        raise PermissionDenied
+    return membership
+
+
+@login_required
+def member_list(request):
+    admin = _admin_membership(request)
+    members = selectors.members_of(membership=admin, organisation=admin.organisation)
+    page = Paginator(members, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/member_list.html",
+        {"page": page, "organisation": admin.organisation, "role_form": RoleForm()},
+    )
+
+
+@login_required
+def member_invite(request):
+    admin = _admin_membership(request)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_invite(by=admin, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]},
+            )
+            return redirect("accounts:member_list")
+    return render(request, "accounts/member_invite.html", {"form": form})
+
+
+def _member_or_404(request, member_id):
+    admin = _admin_membership(request)
+    try:
+        return admin, selectors.member_get(membership=admin, member_id=member_id)
+    except Http404:
+        services.access_denied_record(
+            user=request.user,
+            membership=admin,
+            action="accounts.member_not_found",
+            object_type="membership",
+            object_id=member_id,
+        )
+        raise
+
+
+@login_required
+@require_POST
+def member_role(request, member_id):
+    admin, member = _member_or_404(request, member_id)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return redirect("accounts:member_list")
+    try:
+        services.membership_change_role(by=admin, membership=member, role=form.cleaned_data["role"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role changed."))
+    return redirect("accounts:member_list")
+
+
+@login_required
+@require_POST
+def member_active(request, member_id):
+    admin, member = _member_or_404(request, member_id)
+    active = request.POST.get("active") == "1"
+    try:
+        services.membership_set_active(by=admin, membership=member, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Member reactivated.") if active else _("Member deactivated."))
+    return redirect("accounts:member_list")
+
+
+def invitation_accept(request, uidb64, token):
+    """Choose a password through the one-time link in the invitation e-mail."""
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (User.DoesNotExist, ValueError, TypeError, OverflowError):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        return render(request, "accounts/invitation_invalid.html", status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            audit.record(
+                action="accounts.invitation_accepted",
+                actor=user,
+                object_type="user",
+                object_id=user.pk,
+            )
+        messages.success(
+            request, _("Your password has been set. Log in and set up two-factor authentication.")
+        )
+        return redirect("two_factor:login")
+    return render(request, "accounts/invitation_accept.html", {"form": form})

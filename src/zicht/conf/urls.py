@@ -1,0 +1,32 @@
+"""Root URL configuration."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from two_factor.admin import AdminSiteOTPRequired
+from two_factor.urls import urlpatterns as tf_urls
+
+from zicht.accounts.views import ZichtLoginView
+from zicht.core import views as core_views
+
+# The Django admin accepts only users verified with a second factor, and its login
+# page redirects to the two-factor login.
+admin.site.__class__ = AdminSiteOTPRequired
+admin.site.site_header = "Zicht"
+admin.site.site_title = "Zicht"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("account/login/", ZichtLoginView.as_view(), name="login"),
+    path("", include(tf_urls)),
+    path("", include("zicht.core.urls")),
+    path("accounts/", include("zicht.accounts.urls")),
+    path("audit/", include("zicht.audit.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)

@@ -1,0 +1,127 @@
+"""Health check, security headers, production checks, demo accounts."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_failure(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "ZICHT_ENV": "production",
+        "ZICHT_VAR_DIR": str(tmp_path),
+        "DJANGO_SECRET_KEY": "x" * 64
+        + "-production-like-secret-key-with-enough-entropy-1234567890",
+        "ZICHT_PSEUDONYM_KEY": "ab" * 32,
+        "ZICHT_FIELD_ENCRYPTION_KEY": "cd" * 32,
+        "DJANGO_ALLOWED_HOSTS": "zicht.example.nl",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_generate_secrets(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_SECRET", "ZICHT_"))}
+    env.update({"ZICHT_ENV": "production", "ZICHT_VAR_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_accounts_json_lists_every_role(capsys):
+    call_command("load_demo")
+    call_command("load_demo")  # idempotent
+    capsys.readouterr()
+    call_command("demo_accounts", "--json")
+    rows = json.loads(capsys.readouterr().out)
+    roles = {row["role"] for row in rows}
+    assert roles == {"professional", "org_admin", "coordinator", "counsellor", "analyst"}
+    for row in rows:
+        assert {"username", "password", "totp_secret", "role", "organisation"} <= set(row)
+        assert len(row["totp_secret"]) == 32
+
+
+@pytest.mark.django_db
+def test_demo_accounts_can_log_in_with_printed_secret(client):
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    from zicht.accounts.demo import demo_accounts_ensure, demo_accounts_list
+
+    demo_accounts_ensure()
+    row = demo_accounts_list()[0]
+    client.post(
+        "/account/login/",
+        {
+            "login_view-current_step": "auth",
+            "auth-username": row["username"],
+            "auth-password": row["password"],
+        },
+    )
+    token = f"{totp(b32decode(row['totp_secret'])):06d}"
+    response = client.post(
+        "/account/login/", {"login_view-current_step": "token", "token-otp_token": token}
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_dutch_translation_is_complete():
+    po = (REPO / "src/zicht/locale/nl/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    blocks = po.split("\n\n")[1:]
+    untranslated = [
+        b
+        for b in blocks
+        if 'msgstr ""' in b and 'msgstr ""\n"' not in b and "#~" not in b and "msgstr[" not in b
+    ]
+    fuzzy = [b for b in blocks if "#, fuzzy" in b]
+    assert not untranslated, untranslated[:3]
+    assert not fuzzy, fuzzy[:3]
