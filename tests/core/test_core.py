@@ -116,7 +116,10 @@ def test_demo_accounts_can_log_in_with_printed_secret(client):
 
 @pytest.mark.parametrize(
     "po_path",
-    sorted(str(p.relative_to(REPO)) for p in (REPO / "src/zicht").glob("**/locale/nl/LC_MESSAGES/django.po")),
+    sorted(
+        str(p.relative_to(REPO))
+        for p in (REPO / "src/zicht").glob("**/locale/nl/LC_MESSAGES/django.po")
+    ),
 )
 def test_dutch_translation_is_complete(po_path):
     po = (REPO / po_path).read_text(encoding="utf-8")
