@@ -1,0 +1,58 @@
+"""Multiple systems estimation (MSE): how many people are missed by every list?
+
+Pure Python on numpy/scipy (numba for the inner Newton loop); no Django.
+
+>>> from zicht.estimation import CaptureHistories, estimate
+>>> h = CaptureHistories.from_csv("UKdat_5.csv")          # doctest: +SKIP
+>>> r = estimate(h, method="stepwise", ci="quick")         # doctest: +SKIP
+>>> r.estimate, r.ci, r.model_terms                        # doctest: +SKIP
+>>> print(r.summary())                                     # doctest: +SKIP
+
+References
+----------
+Chan, L., Silverman, B. W. and Vincent, K. (2019). Multiple systems estimation for sparse
+capture data: inferential challenges when there are nonoverlapping lists. arXiv:1902.05156.
+"""
+
+from .api import (
+    CI_METHODS,
+    METHODS,
+    NoEstimateError,
+    estimate,
+    fit_all_models,
+    parse_terms,
+    sensitivity,
+)
+from .bootstrap import BootstrapInfo
+from .data import CaptureHistories, DataError, DataWarning, read_strata_csv
+from .existence import ModelCheck, check_model
+from .results import EstimateResult, Summary
+from .selection import DEFAULT_THRESHOLDS, AllModels
+from .strata import StrataResult, estimate_strata
+from .twolist import TwoListEstimate, chapman, lincoln_petersen
+
+__all__ = [
+    "CI_METHODS",
+    "DEFAULT_THRESHOLDS",
+    "METHODS",
+    "AllModels",
+    "BootstrapInfo",
+    "CaptureHistories",
+    "DataError",
+    "DataWarning",
+    "EstimateResult",
+    "ModelCheck",
+    "NoEstimateError",
+    "StrataResult",
+    "Summary",
+    "TwoListEstimate",
+    "chapman",
+    "check_model",
+    "estimate",
+    "estimate_strata",
+    "fit_all_models",
+    "lincoln_petersen",
+    "parse_terms",
+    "read_strata_csv",
+    "sensitivity",
+]

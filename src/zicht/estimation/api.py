@@ -1,0 +1,356 @@
+"""High-level entry points: :func:`estimate`, :func:`fit_all_models`, :func:`sensitivity`.
+
+References
+----------
+Chan, L., Silverman, B. W. and Vincent, K. (2019). Multiple systems estimation for sparse
+capture data: inferential challenges when there are nonoverlapping lists. arXiv:1902.05156.
+
+Silverman, B. W. (2014). Modern slavery: an application of multiple systems estimation.
+Home Office.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .bootstrap import (
+    BootstrapInfo,
+    acceleration,
+    bca_limits,
+    bootstrap_replicates,
+    jackknife,
+)
+from .data import CaptureHistories, as_histories
+from .design import pair_index, pair_list
+from .existence import check_model
+from .fit import ModelFit, fit_model
+from .intervals import profile_interval, quick_interval
+from .results import EstimateResult
+from .selection import (
+    DEFAULT_THRESHOLDS,
+    MAX_LISTS_ALL_MODELS,
+    AllModels,
+    StepRecord,
+    all_models,
+    stepwise,
+)
+from .twolist import chapman, lincoln_petersen
+
+__all__ = [
+    "CI_METHODS",
+    "METHODS",
+    "NoEstimateError",
+    "estimate",
+    "fit_all_models",
+    "parse_terms",
+    "sensitivity",
+]
+
+METHODS = ("stepwise", "main", "fixed", "all", "lincoln-petersen", "chapman")
+CI_METHODS = ("quick", "profile", "bootstrap")
+
+Progress = Callable[[int, int], None]
+
+
+class NoEstimateError(ValueError):
+    """Raised when the data and model give no finite, identifiable estimate (the reason says
+    why)."""
+
+
+def parse_terms(
+    terms: str | Sequence[str | tuple[int | str, int | str]] | None, list_names: Sequence[str]
+) -> tuple[int, ...]:
+    """Turn ``"A:B,C:D"``, ``["A:B"]``, ``[("A", "B")]`` or ``[(0, 1)]`` into pair indices."""
+    if terms is None:
+        return ()
+    if isinstance(terms, str):
+        terms = [t for t in (s.strip() for s in terms.split(",")) if t]
+    names = list(list_names)
+    index = pair_index(len(names))
+    out: list[int] = []
+    for term in terms:
+        if isinstance(term, str):
+            parts = [p.strip() for p in term.split(":")]
+        else:
+            parts = list(term)
+        if len(parts) != 2:
+            raise ValueError(f"a two-list term needs two lists, like 'A:B'; got {term!r}")
+        ids = []
+        for p in parts:
+            if isinstance(p, int | np.integer) and 0 <= int(p) < len(names):
+                ids.append(int(p))
+            elif str(p) in names:
+                ids.append(names.index(str(p)))
+            else:
+                raise ValueError(f"unknown list {p!r} in term {term!r}; lists are {names}")
+        i, j = sorted(ids)
+        if i == j:
+            raise ValueError(f"a two-list term needs two different lists; got {term!r}")
+        if index[(i, j)] not in out:
+            out.append(index[(i, j)])
+    return tuple(out)
+
+
+def _term_names(k: int, list_names: Sequence[str]) -> list[str]:
+    return [f"{list_names[i]}:{list_names[j]}" for i, j in pair_list(k)]
+
+
+def fit_all_models(data: Any, progress: Progress | None = None) -> AllModels:
+    """Check and fit all ``2**(K(K-1)/2)`` models (``K <= 6``); see :class:`AllModels`."""
+    h = as_histories(data)
+    if h.k > MAX_LISTS_ALL_MODELS:
+        raise ValueError(
+            f"fitting all models is limited to {MAX_LISTS_ALL_MODELS} lists; these data have "
+            f"{h.k} (2**{h.k * (h.k - 1) // 2} models)"
+        )
+    return all_models(h.k, h.counts, progress=progress)
+
+
+def _selector(
+    k: int, method: str, pairs: tuple[int, ...], pthresh: float, criterion: str
+) -> Callable[[np.ndarray], tuple[ModelFit, tuple[StepRecord, ...]]]:
+    if method == "stepwise":
+        return lambda counts: stepwise(k, counts, pthresh)
+    if method == "main":
+        return lambda counts: (fit_model(k, counts, ()), ())
+    if method == "fixed":
+        return lambda counts: (fit_model(k, counts, pairs), ())
+    if method == "all":
+
+        def best(counts: np.ndarray) -> tuple[ModelFit, tuple[StepRecord, ...]]:
+            am = all_models(k, counts)
+            row = am.best(criterion)
+            return fit_model(k, counts, am.pairs_of(row)), ()
+
+        return best
+    raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+
+
+def _two_list(h: CaptureHistories, method: str, level: float) -> EstimateResult:
+    if h.k != 2:
+        raise ValueError(f"the {method} estimator needs exactly two lists; these data have {h.k}")
+    n1, n2 = h.list_totals.values()
+    m = h.overlap(0, 1)
+    try:
+        res = (
+            lincoln_petersen(n1, n2, m, level)
+            if method == "lincoln-petersen"
+            else chapman(n1, n2, m, level)
+        )
+    except ValueError as exc:
+        raise NoEstimateError(str(exc)) from None
+    return EstimateResult(
+        estimate=res.estimate,
+        observed=h.observed,
+        hidden=res.estimate - h.observed,
+        ci=res.ci,
+        ci_level=level,
+        ci_method="variance",
+        method=method,
+        list_names=h.list_names,
+        warnings=h.warnings,
+        extra={"variance": res.variance},
+    )
+
+
+def estimate(
+    data: Any,
+    method: str = "stepwise",
+    *,
+    terms: str | Sequence[Any] | None = None,
+    pthresh: float = 0.02,
+    ci: str = "quick",
+    level: float = 0.95,
+    nboot: int = 1000,
+    seed: int | None = None,
+    criterion: str = "aic",
+    progress: Progress | None = None,
+) -> EstimateResult:
+    """Estimate the population size from multiple-list data.
+
+    Parameters
+    ----------
+    data : CaptureHistories, pandas.DataFrame or path
+        The capture histories (see :class:`CaptureHistories`).
+    method : {"stepwise", "main", "fixed", "all", "lincoln-petersen", "chapman"}
+        ``"stepwise"`` (default): Chan, Silverman & Vincent's stepwise selection with threshold
+        ``pthresh``; ``"main"``: main effects only; ``"fixed"``: main effects plus ``terms``;
+        ``"all"``: the best of all models by ``criterion`` (K <= 6); the two-list estimators
+        need K = 2 and give a variance-based interval.
+    terms : str or sequence, optional
+        For ``method="fixed"``: two-list terms such as ``"A:B,C:D"`` or ``[("A", "B")]``.
+    pthresh : float
+        Stepwise threshold (default 0.02).
+    ci : {"quick", "profile", "bootstrap"}
+        Interval type (see :mod:`zicht.estimation.intervals` and
+        :mod:`zicht.estimation.bootstrap`).
+    level : float
+        Coverage of the interval (default 0.95).
+    nboot : int
+        Bootstrap replicates (default 1,000).
+    seed : int, optional
+        Seed of the bootstrap random numbers.
+    criterion : {"aic", "bic"}
+        Ranking criterion for ``method="all"``.
+    progress : callable, optional
+        ``progress(done, total)`` for long runs (bootstrap, all models).
+
+    Returns
+    -------
+    EstimateResult
+
+    Raises
+    ------
+    NoEstimateError
+        When the chosen model's estimate is infinite or not identifiable.
+    """
+    h = as_histories(data)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    if method in ("lincoln-petersen", "chapman"):
+        return _two_list(h, method, level)
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if ci not in CI_METHODS:
+        raise ValueError(f"unknown interval {ci!r}; choose one of {', '.join(CI_METHODS)}")
+    if criterion not in ("aic", "bic"):
+        raise ValueError(f"criterion must be 'aic' or 'bic', got {criterion!r}")
+    if method == "all" and h.k > MAX_LISTS_ALL_MODELS:
+        raise ValueError(
+            f"method 'all' is limited to {MAX_LISTS_ALL_MODELS} lists; these data have {h.k}"
+        )
+    pairs = parse_terms(terms, h.list_names) if method == "fixed" else ()
+    if method != "fixed" and terms:
+        raise ValueError("terms are only used with method='fixed'")
+    names = _term_names(h.k, h.list_names)
+    counts = h.counts
+    warnings = list(h.warnings)
+    extra: dict[str, Any] = {}
+    select = _selector(h.k, method, pairs, pthresh, criterion)
+    if method == "all":
+        am = all_models(h.k, counts, progress=progress)
+        row = am.best(criterion)
+        fit = fit_model(h.k, counts, am.pairs_of(row))
+        steps: tuple[StepRecord, ...] = ()
+        extra["models_checked"] = int(len(am.masks))
+        extra["models_admissible"] = int(am.ok.sum())
+        extra["ranking"] = am.table(h.list_names, criterion, top=10).to_dict(orient="records")
+        extra["criterion"] = criterion
+    else:
+        fit, steps = select(counts)
+    status = check_model(h.k, counts, fit.pairs)
+    if not status.ok:
+        model = ", ".join(names[p] for p in fit.pairs) or "main effects"
+        raise NoEstimateError(f"no estimate for the model ({model}): {status.reason()}")
+    if not fit.fit.converged:
+        warnings.append("the Newton iterations did not fully converge")
+    hidden = fit.hidden
+    boot_info = None
+    if ci == "quick":
+        interval = quick_interval(h.observed, math.log(hidden), fit.se_log_hidden, level)
+    elif ci == "profile":
+        interval = profile_interval(h.k, counts, fit.pairs, level)
+    else:
+        if nboot < 2:
+            raise ValueError("nboot must be at least 2")
+
+        def est_of(c: np.ndarray) -> float:
+            return select(c)[0].estimate
+
+        reps = bootstrap_replicates(counts, est_of, nboot, seed, progress)
+        jack_values, jack_weights = jackknife(counts, est_of)
+        accel = acceleration(jack_values, jack_weights)
+        limits, z0 = bca_limits(reps, fit.estimate, accel, (0.5 - level / 2, 0.5 + level / 2))
+        interval = (float(limits[0]), float(limits[1]))
+        n_failed = int(np.isnan(reps).sum())
+        if n_failed:
+            warnings.append(f"{n_failed} of {nboot} bootstrap replicates gave no estimate")
+        boot_info = BootstrapInfo(reps, nboot, seed, z0, accel, n_failed)
+    if math.isinf(interval[1]):
+        warnings.append("the upper confidence limit is unbounded")
+    if fit.empty_pairs:
+        warnings.append(
+            "lists with no cases in common in the model: "
+            + ", ".join(names[p] for p in fit.empty_pairs)
+            + " (their interaction is minus infinity; AIC adds 2 for each)"
+        )
+    param_names = ["(Intercept)", *h.list_names, *names]
+    order = list(fit.pairs) if method == "stepwise" else sorted(fit.pairs)
+    return EstimateResult(
+        estimate=fit.estimate,
+        observed=h.observed,
+        hidden=hidden,
+        ci=interval,
+        ci_level=level,
+        ci_method=ci,
+        method=method,
+        list_names=h.list_names,
+        model_terms=tuple(names[p] for p in order),
+        params=fit.fit.beta,
+        bse=np.sqrt(np.diag(fit.fit.cov)),
+        param_names=tuple(param_names[c] for c in fit.cols),
+        llf=fit.fit.loglik,
+        aic=fit.aic,
+        bic=fit.bic,
+        deviance=fit.fit.deviance,
+        df_resid=fit.df_resid,
+        warnings=tuple(warnings),
+        empty_overlaps=tuple(names[p] for p in fit.empty_pairs),
+        pthresh=pthresh if method == "stepwise" else None,
+        steps=tuple((names[s.pair], s.pvalue) for s in steps),
+        bootstrap=boot_info,
+        extra=extra,
+    )
+
+
+def sensitivity(
+    data: Any,
+    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+    top: int = 10,
+    level: float = 0.95,
+    all_fit: AllModels | None = None,
+) -> dict[str, Any]:
+    """How the estimate depends on the model choice.
+
+    Returns a dict of pandas DataFrames:
+
+    * ``"thresholds"``: stepwise selection at each threshold (model, estimate, quick interval);
+    * ``"aic"`` and ``"bic"`` (K <= 6 only): the ``top`` best models by each criterion with
+      their estimates and quick intervals.
+    """
+    import pandas as pd
+
+    h = as_histories(data)
+    names = _term_names(h.k, h.list_names)
+    rows = []
+    for p in thresholds:
+        fit, steps = stepwise(h.k, h.counts, p)
+        lo, hi = quick_interval(h.observed, math.log(fit.hidden), fit.se_log_hidden, level)
+        rows.append(
+            {
+                "pthresh": p,
+                "terms": ", ".join(names[s.pair] for s in steps) or "(main effects)",
+                "estimate": fit.estimate,
+                "ci_low": lo,
+                "ci_high": hi,
+                "aic": fit.aic,
+            }
+        )
+    out: dict[str, Any] = {"thresholds": pd.DataFrame(rows)}
+    if h.k <= MAX_LISTS_ALL_MODELS:
+        am = all_fit if all_fit is not None else all_models(h.k, h.counts)
+        for crit in ("aic", "bic"):
+            table = am.table(h.list_names, crit, top=top)
+            ranked = am.ranking(crit)[:top]
+            z = [
+                quick_interval(h.observed, math.log(am.hidden[r]), am.se_log_hidden[r], level)
+                for r in ranked
+            ]
+            table["ci_low"] = [a for a, _ in z]
+            table["ci_high"] = [b for _, b in z]
+            out[crit] = table
+    return out

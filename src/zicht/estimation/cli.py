@@ -1,0 +1,235 @@
+"""Command line: ``python -m zicht.estimation estimate FILE.csv [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+
+from .api import NoEstimateError, estimate, sensitivity
+from .data import CaptureHistories, DataError, read_strata_csv
+from .strata import estimate_strata
+
+DESCRIPTION = """\
+Multiple systems estimation: estimate how many people are on none of the lists.
+
+FILE.csv has one 0/1 column per list and a 'count' column (one row per capture pattern;
+missing patterns count as zero, repeated patterns are summed). Without a 'count' column each
+row is one person. With --strata, a column names the stratum of each row.
+"""
+
+EPILOG = """\
+examples:
+  python -m zicht.estimation estimate UKdat_5.csv
+  python -m zicht.estimation estimate UKdat_5.csv --ci bootstrap --nboot 1000 --seed 1
+  python -m zicht.estimation estimate UKdat_5.csv --method fixed --terms LA:NG,NG:GP --json
+  python -m zicht.estimation estimate cases.csv --strata region --json
+"""
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit status 2
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def _probability(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"must be at least 2, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
+        prog="python -m zicht.estimation",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
+    p = sub.add_parser(
+        "estimate",
+        help="estimate the population size from a CSV file",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", metavar="FILE.csv", help="capture-pattern table or individual records")
+    p.add_argument(
+        "--method",
+        choices=["stepwise", "main", "all", "fixed", "lincoln-petersen", "chapman"],
+        default="stepwise",
+        help="model choice: stepwise selection of two-list terms (default; Chan, Silverman & "
+        "Vincent 2019), main effects only, the best of all models by AIC (at most 6 lists), "
+        "a fixed model given by --terms, or a two-list estimator (exactly 2 lists)",
+    )
+    p.add_argument(
+        "--terms",
+        default=None,
+        help="two-list terms of the fixed model, comma-separated, e.g. A:B,C:D (column names)",
+    )
+    p.add_argument(
+        "--pthresh",
+        type=_probability,
+        default=0.02,
+        help="p-value threshold for adding a term in stepwise selection (default 0.02)",
+    )
+    p.add_argument(
+        "--criterion",
+        choices=["aic", "bic"],
+        default="aic",
+        help="ranking criterion for --method all (default aic)",
+    )
+    p.add_argument(
+        "--ci",
+        choices=["quick", "profile", "bootstrap"],
+        default="quick",
+        help="95%% interval: quick (normal on the log of the hidden count; default), profile "
+        "likelihood, or BCa bootstrap repeating the model selection in every replicate",
+    )
+    p.add_argument(
+        "--level", type=_probability, default=0.95, help="interval coverage (default 0.95)"
+    )
+    p.add_argument(
+        "--nboot",
+        type=_positive_int,
+        default=1000,
+        help="bootstrap replicates for --ci bootstrap and for the total over strata (default 1000)",
+    )
+    p.add_argument("--seed", type=int, default=None, help="random seed for the bootstrap")
+    p.add_argument(
+        "--strata",
+        metavar="COLUMN",
+        default=None,
+        help="estimate each stratum given by this column, and the total with a bootstrap interval",
+    )
+    p.add_argument(
+        "--sensitivity",
+        action="store_true",
+        help="also print estimates across thresholds 0.001-0.2 and the best models",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    return parser
+
+
+class _Progress:
+    def __init__(self, label: str, enabled: bool) -> None:
+        self.label = label
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = -1.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < 0.5:
+            return
+        self.last = now
+        end = "\n" if done >= total else "\r"
+        sys.stderr.write(f"{self.label}: {done}/{total} ({now - self.start:.1f} s){end}")
+        sys.stderr.flush()
+
+
+def _run(args: argparse.Namespace) -> int:
+    label = "bootstrap" if args.ci == "bootstrap" or args.strata else "all models"
+    long_run = args.ci == "bootstrap" or args.method == "all" or args.strata is not None
+    progress = _Progress(label, long_run and not args.quiet)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # data warnings are reported in the result
+        if args.strata:
+            strata = read_strata_csv(args.file, args.strata)
+            res = estimate_strata(
+                strata,
+                args.method,
+                ci=args.ci if args.ci != "bootstrap" else "quick",
+                level=args.level,
+                nboot=args.nboot,
+                seed=args.seed,
+                progress=progress,
+                **({"terms": args.terms} if args.method == "fixed" else {}),
+                **({"pthresh": args.pthresh} if args.method == "stepwise" else {}),
+            )
+            if args.json:
+                out = res.to_dict()
+                out["method"] = args.method
+                out["model_terms"] = None
+                print(json.dumps(out, indent=2))
+            else:
+                print(res.summary_text())
+            return 0
+        hist = CaptureHistories.from_csv(args.file)
+        result = estimate(
+            hist,
+            args.method,
+            terms=args.terms,
+            pthresh=args.pthresh,
+            ci=args.ci,
+            level=args.level,
+            nboot=args.nboot,
+            seed=args.seed,
+            criterion=args.criterion,
+            progress=progress,
+        )
+        sens = sensitivity(hist) if args.sensitivity else None
+    if args.json:
+        out = result.to_dict()
+        if sens is not None:
+            out["sensitivity"] = {k: v.to_dict(orient="records") for k, v in sens.items()}
+        print(json.dumps(out, indent=2))
+    else:
+        print(result.summary().as_text())
+        if sens is not None:
+            import pandas as pd
+
+            with pd.option_context("display.width", 200, "display.max_colwidth", 80):
+                for key, table in sens.items():
+                    print(f"\nSensitivity: {key}\n{table.to_string(index=False)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command != "estimate":
+        parser.print_help(sys.stderr)
+        return 2
+    if args.terms and args.method != "fixed":
+        parser.error("--terms needs --method fixed")
+    if args.method == "fixed" and not args.terms:
+        parser.error("--method fixed needs --terms, e.g. --terms A:B,C:D")
+    try:
+        return _run(args)
+    except (DataError, NoEstimateError, ValueError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:  # output piped into a command that stopped reading (e.g. head)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        sys.stderr.write(f"error: unexpected failure ({type(exc).__name__}: {exc})\n")
+        return 1

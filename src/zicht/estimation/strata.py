@@ -1,0 +1,159 @@
+"""Estimates per stratum (region, year, ...) and for their sum.
+
+Each stratum is estimated separately with the same method; the total is the sum of the
+stratum estimates. Its interval is a BCa bootstrap interval: every replicate resamples the
+cases of each stratum independently (multinomially, as in :mod:`.bootstrap`), repeats the
+estimation in each stratum and adds the results; the acceleration comes from the jackknife
+over all cases (removing one case from a stratum changes only that stratum's estimate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .api import NoEstimateError, estimate
+from .bootstrap import acceleration, bca_limits, bootstrap_replicates, jackknife
+from .data import CaptureHistories
+from .results import EstimateResult
+
+__all__ = ["StrataResult", "estimate_strata"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class StrataResult:
+    """Per-stratum results and the total with its bootstrap interval."""
+
+    strata: Mapping[str, EstimateResult]
+    estimate: float
+    observed: int
+    hidden: float
+    ci: tuple[float, float]
+    ci_level: float
+    ci_method: str
+    nboot: int
+    seed: int | None
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable dict: the total and ``strata`` with each stratum's dict."""
+        return {
+            "observed": self.observed,
+            "estimate": self.estimate,
+            "hidden": self.hidden,
+            "ci": list(self.ci),
+            "ci_level": self.ci_level,
+            "ci_method": self.ci_method,
+            "nboot": self.nboot,
+            "seed": self.seed,
+            "warnings": list(self.warnings),
+            "strata": {k: v.to_dict() for k, v in self.strata.items()},
+        }
+
+    def summary_text(self) -> str:
+        """A table of the strata and the total."""
+        width = max([len("Total"), *(len(k) for k in self.strata)])
+        head = f"{'Stratum':<{width}}  {'observed':>9}  {'estimate':>10}  {'interval':>23}  model"
+        lines = ["Multiple systems estimation by stratum", head, "-" * len(head)]
+        for key, r in self.strata.items():
+            lines.append(
+                f"{key:<{width}}  {r.observed:>9,}  {r.estimate:>10,.0f}  "
+                f"{r.ci[0]:>10,.0f} - {r.ci[1]:>10,.0f}  {', '.join(r.model_terms) or 'main'}"
+            )
+        lines.append("-" * len(head))
+        lines.append(
+            f"{'Total':<{width}}  {self.observed:>9,}  {self.estimate:>10,.0f}  "
+            f"{self.ci[0]:>10,.0f} - {self.ci[1]:>10,.0f}  (BCa bootstrap of the sum, "
+            f"{self.nboot} replicates)"
+        )
+        lines += [f"  * {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary_text()
+
+
+def estimate_strata(
+    strata: Mapping[str, CaptureHistories],
+    method: str = "stepwise",
+    *,
+    ci: str = "quick",
+    level: float = 0.95,
+    nboot: int = 1000,
+    seed: int | None = None,
+    progress: Progress | None = None,
+    **kwargs: Any,
+) -> StrataResult:
+    """Estimate each stratum and the total.
+
+    Parameters
+    ----------
+    strata : mapping of str to CaptureHistories
+        For example from :func:`zicht.estimation.read_strata_csv` or
+        ``CaptureHistories.from_records(df, stratum="region")``.
+    method, ci, level, kwargs
+        Passed to :func:`zicht.estimation.estimate` for each stratum (``ci`` is the interval of
+        each stratum).
+    nboot, seed
+        Bootstrap replicates and seed for the interval of the total.
+
+    Raises
+    ------
+    NoEstimateError
+        If a stratum has no estimate (the message names the stratum).
+    """
+    if not strata:
+        raise ValueError("no strata")
+    results: dict[str, EstimateResult] = {}
+    for key, hist in strata.items():
+        try:
+            results[key] = estimate(
+                hist, method, ci=ci, level=level, nboot=nboot, seed=seed, **kwargs
+            )
+        except NoEstimateError as exc:
+            raise NoEstimateError(f"stratum {key!r}: {exc}") from None
+    total = float(sum(r.estimate for r in results.values()))
+    observed = int(sum(r.observed for r in results.values()))
+    seeds = np.random.SeedSequence(seed).spawn(len(strata))
+    reps = np.zeros(nboot)
+    jack_values: list[np.ndarray] = []
+    jack_weights: list[np.ndarray] = []
+    for n, (key, hist) in enumerate(strata.items()):
+        one = kwargs.copy()
+
+        def est_of(c: np.ndarray, hist: CaptureHistories = hist, one: dict = one) -> float:
+            return estimate(hist.with_counts(c), method, ci="quick", level=level, **one).estimate
+
+        def prog(done: int, tot: int, n: int = n) -> None:
+            if progress is not None:
+                progress(n * nboot + done, len(strata) * nboot)
+
+        reps += bootstrap_replicates(
+            hist.counts, est_of, nboot, np.random.default_rng(seeds[n]), prog
+        )
+        values, weights = jackknife(hist.counts, est_of)
+        jack_values.append(total - results[key].estimate + values)
+        jack_weights.append(weights)
+    accel = acceleration(np.concatenate(jack_values), np.concatenate(jack_weights))
+    limits, _ = bca_limits(reps, total, accel, (0.5 - level / 2, 0.5 + level / 2))
+    warnings = [f"{k}: {w}" for k, r in results.items() for w in r.warnings]
+    n_failed = int(np.isnan(reps).sum())
+    if n_failed:
+        warnings.append(f"{n_failed} of {nboot} bootstrap replicates of the total gave no estimate")
+    return StrataResult(
+        strata=results,
+        estimate=total,
+        observed=observed,
+        hidden=total - observed,
+        ci=(float(limits[0]), float(limits[1])),
+        ci_level=level,
+        ci_method="bootstrap",
+        nboot=nboot,
+        seed=seed,
+        warnings=tuple(warnings),
+    )
