@@ -1,10 +1,9 @@
 """Shared fixtures: members per role, clients logged in with a verified second factor."""
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
 
-from tests.factories import MembershipFactory, OrganisationFactory, TOTPDeviceFactory
-from zicht.accounts.constants import Role
+# Django-dependent imports stay inside the fixtures, so the pure-library suites
+# (estimation, simulation, linkage encoding) also run with ``-p no:django``.
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +16,10 @@ def _fast_and_isolated(settings):
 
 def verified_client(client, user):
     """Log ``user`` in on the test client as if they had passed the TOTP step."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.factories import TOTPDeviceFactory
+
     device = user.totpdevice_set.first() or TOTPDeviceFactory(user=user)
     client.force_login(user)
     session = client.session
@@ -27,11 +30,16 @@ def verified_client(client, user):
 
 @pytest.fixture
 def organisation(db):
+    from tests.factories import OrganisationFactory
+
     return OrganisationFactory()
 
 
 @pytest.fixture
 def make_member(db):
+    from tests.factories import MembershipFactory, OrganisationFactory
+    from zicht.accounts.constants import Role
+
     def make(role=Role.PROFESSIONAL, organisation=None, **kwargs):
         organisation = organisation or OrganisationFactory()
         return MembershipFactory(role=role, organisation=organisation, **kwargs)
@@ -46,3 +54,38 @@ def login(client):
         return verified_client(client, user)
 
     return do
+
+
+REFERENCE_DATA_MIGRATIONS = (
+    ("zicht.accounts.migrations.0002_municipalities", "load"),
+    ("zicht.intake.migrations.0002_catalogue_v1", "publish"),
+    ("zicht.core.migrations.0001_site_name", "name_site"),
+    ("zicht.help.migrations.0002_seed_content", "seed"),
+)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Reference data (municipalities, indicator list, site name, help content) comes from
+    data migrations. A transactional test (browser tests) flushes it at teardown, so any
+    later test in the same worker would find it gone: reload it (idempotent) first."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or "live_server" in set(
+        request.fixturenames
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from zicht.accounts.models import Municipality
+
+    if Municipality.objects.exists():
+        return
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in REFERENCE_DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
