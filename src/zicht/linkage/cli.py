@@ -1,0 +1,299 @@
+"""Command-line interface: ``python -m zicht.linkage {keygen,encode,link} ...``.
+
+Exit codes: 0 success; 1 some input rows could not be encoded/read (the good rows are
+still written); 2 usage error, missing columns, unreadable key or input file.
+Nothing printed by this module ever contains plaintext identity data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as _dt
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from zicht.linkage.encoding import Encoding, EncodingError, Identity, encode
+from zicht.linkage.keys import PseudonymKey, PseudonymKeyError
+from zicht.linkage.spec import SPEC_VERSION
+
+REQUIRED_COLUMNS = ("id", "given_names", "surname", "date_of_birth", "sex", "bsn", "municipality")
+
+
+class CliError(Exception):
+    """A fatal, user-facing error: printed as one line, exit code 2."""
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+class _Progress:
+    def __init__(self, enabled: bool, every: float = 2.0) -> None:
+        self.enabled = enabled
+        self.every = every
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last >= self.every or done >= total:
+            self.last = now
+            pct = 100.0 * done / total if total else 100.0
+            _err(f"{stage}: {done}/{total} ({pct:.0f}%)")
+
+
+def _parse_date(text: str) -> _dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise EncodingError("date_of_birth: not an ISO date YYYY-MM-DD", "date_of_birth") from None
+
+
+def _parse_year(text: str | None) -> int | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise EncodingError("birth_year_estimate: not an integer", "birth_year_estimate") from None
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise CliError(f"error: {out} exists (use --force to overwrite)")
+    key = PseudonymKey.generate()
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key.to_hex() + "\n")
+    _err(f"wrote a new key with key_id {key.key_id} to {out}")
+    return 0
+
+
+def _load_key(path: str) -> PseudonymKey:
+    try:
+        return PseudonymKey.from_file(path)
+    except PseudonymKeyError as exc:
+        raise CliError(f"error: key file {path}: {exc}") from None
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    key = _load_key(args.key_file)
+    try:
+        fh = open(args.input, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise CliError(f"error: cannot read {args.input}: {exc.strerror}") from None
+    progress = _Progress(not args.quiet)
+    failed = 0
+    written = 0
+    with fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        if missing:
+            raise CliError(f"error: {args.input}: missing required column(s): {', '.join(missing)}")
+        out_path = args.out
+        try:
+            out = sys.stdout if out_path == "-" else open(out_path, "w", encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"error: cannot write {out_path}: {exc.strerror}") from None
+        seen_ids: set[str] = set()
+        try:
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except (csv.Error, UnicodeDecodeError):
+                    failed += 1
+                    _err(f"line {reader.line_num}: row is not valid CSV/UTF-8")
+                    continue
+                line = reader.line_num
+                try:
+                    rid = (row.get("id") or "").strip()
+                    if not rid:
+                        raise EncodingError("id: empty", "id")
+                    if rid in seen_ids:
+                        raise EncodingError("id: duplicate id", "id")
+                    if None in row:
+                        raise EncodingError("row: more fields than the header", "row")
+                    ident = Identity(
+                        given_names=row.get("given_names") or "",
+                        surname=row.get("surname") or "",
+                        date_of_birth=_parse_date(row.get("date_of_birth") or ""),
+                        sex=row.get("sex") or "",
+                        bsn=row.get("bsn") or "",
+                        municipality=row.get("municipality") or "",
+                        birth_year_estimate=_parse_year(row.get("birth_year_estimate")),
+                    )
+                    enc = encode(ident, key)
+                except EncodingError as exc:
+                    failed += 1
+                    _err(f"line {line}: {exc.reason}")
+                    continue
+                seen_ids.add(rid)
+                obj = {"id": rid, **enc.to_json()}
+                out.write(json.dumps(obj, separators=(",", ":")) + "\n")
+                written += 1
+                if written % 10000 == 0:
+                    progress("encoding", written, written)
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    if not args.quiet:
+        _err(f"encoded {written} row(s), {failed} failed; spec {SPEC_VERSION}, key_id {key.key_id}")
+    return 1 if failed else 0
+
+
+def _read_jsonl(path: str) -> tuple[list[tuple[str, Encoding]], int]:
+    records: list[tuple[str, Encoding]] = []
+    failed = 0
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"error: cannot read {path}: {exc.strerror}") from None
+    with fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict):
+                    raise EncodingError("line: not a JSON object", "line")
+                rid = obj.get("id")
+                if not isinstance(rid, str) or not rid:
+                    raise EncodingError("id: missing", "id")
+                records.append((rid, Encoding.from_json(obj)))
+            except json.JSONDecodeError:
+                failed += 1
+                _err(f"{path}: line {lineno}: not valid JSON")
+            except EncodingError as exc:
+                failed += 1
+                _err(f"{path}: line {lineno}: {exc.reason}")
+    return records, failed
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from zicht.linkage import fuzzy
+    from zicht.linkage.bulk import link_sources
+
+    match_t = fuzzy.MATCH_THRESHOLD if args.match_threshold is None else args.match_threshold
+    poss_t = (
+        fuzzy.POSSIBLE_THRESHOLD if args.possible_threshold is None else args.possible_threshold
+    )
+    if not (0.0 <= poss_t <= match_t <= 1.0):
+        raise CliError("error: need 0 <= possible threshold <= match threshold <= 1")
+    progress = _Progress(not args.quiet)
+    sources = []
+    failed = 0
+    for path in args.inputs:
+        recs, bad = _read_jsonl(path)
+        failed += bad
+        sources.append(recs)
+        progress("reading", len(sources), len(args.inputs))
+    key_ids = {e.key_id for recs in sources for _, e in recs}
+    if len(key_ids) > 1:
+        raise CliError("error: the input files were encoded with different keys (key_id differs)")
+    t0 = time.monotonic()
+    try:
+        pairs = link_sources(
+            sources,
+            match_threshold=match_t,
+            possible_threshold=poss_t,
+            year_tolerance=not args.no_year_tolerance,
+            progress=progress,
+        )
+    except EncodingError as exc:
+        raise CliError(f"error: {exc.reason}") from None
+    try:
+        out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CliError(f"error: cannot write {args.out}: {exc.strerror}") from None
+    try:
+        w = csv.writer(out)
+        w.writerow(["id_a", "id_b", "score", "decision"])
+        for p in pairs:
+            w.writerow([p.id_a, p.id_b, f"{p.score:.4f}", p.decision])
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if not args.quiet:
+        n = sum(len(s) for s in sources)
+        n_match = sum(1 for p in pairs if p.decision == "match")
+        _err(
+            f"linked {n} record(s) from {len(sources)} file(s): {n_match} match, "
+            f"{len(pairs) - n_match} possible in {time.monotonic() - t0:.1f}s"
+        )
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m zicht.linkage",
+        description=f"Privacy-preserving record linkage ({SPEC_VERSION}). See docs/linkage.md.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="{keygen,encode,link}")
+
+    k = sub.add_parser("keygen", help="write a new random 32-byte master key (hex) to a file")
+    k.add_argument("--out", required=True, help="key file to create (mode 0600)")
+    k.add_argument("--force", action="store_true", help="overwrite an existing file")
+    k.set_defaults(func=cmd_keygen)
+
+    e = sub.add_parser(
+        "encode",
+        help="encode a CSV of identities into JSONL encodings",
+        description=(
+            "Read a CSV with header columns " + ",".join(REQUIRED_COLUMNS) + " (optional: "
+            "birth_year_estimate) and write one JSON object per encodable row. Rows that "
+            "cannot be encoded are reported on stderr with line number and reason; the exit "
+            "code is then 1 but all good rows are written."
+        ),
+    )
+    e.add_argument("--key-file", required=True, help="master key file: hex, base64 or raw bytes")
+    e.add_argument("--in", dest="input", required=True, help="input CSV (UTF-8)")
+    e.add_argument("--out", required=True, help="output JSONL ('-' for stdout)")
+    e.add_argument("--quiet", action="store_true", help="no summary or progress on stderr")
+    e.set_defaults(func=cmd_encode)
+
+    link = sub.add_parser(
+        "link",
+        help="link encodings: deduplicate one file, or link across several",
+        description=(
+            "With one file: find duplicate pairs within it. With several: find pairs across "
+            "different files only. Writes CSV id_a,id_b,score,decision (match|possible)."
+        ),
+    )
+    link.add_argument("inputs", nargs="+", metavar="ENCODINGS.jsonl")
+    link.add_argument("--out", required=True, help="output CSV ('-' for stdout)")
+    link.add_argument("--match-threshold", type=float, default=None, help="Dice for 'match'")
+    link.add_argument("--possible-threshold", type=float, default=None, help="Dice for 'possible'")
+    link.add_argument(
+        "--no-year-tolerance", action="store_true", help="do not compare neighbouring birth years"
+    )
+    link.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    link.set_defaults(func=cmd_link)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CliError as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
