@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SignalStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired (identity removed)")
+
+
+class ContactSetting(models.TextChoices):
+    SCHOOL = "school", _("At school")
+    STREET = "street", _("On the street")
+    HOME = "home", _("Home visit")
+    POLICE = "police", _("Police contact")
+    CARE = "care", _("In care or treatment")
+    ONLINE = "online", _("Online or by phone")
+    OTHER = "other", _("Other")
+
+
+class ExploitationForm(models.TextChoices):
+    DRUG_TRANSPORT = "drug_transport", _("Drug transport")
+    DRUG_DEALING = "drug_dealing", _("Drug dealing")
+    COUNTY_LINES = "county_lines", _("Dealing in other towns ('county lines')")
+    MONEY_MULE = "money_mule", _("Money mule")
+    COUNTERFEIT_CASHIER = "counterfeit_cashier", _("Cashing counterfeit money")
+    FRAUD = "fraud", _("Fraud")
+    BURGLARY_THEFT = "burglary_theft", _("Burglary and theft")
+    CANNABIS_CULTIVATION = "cannabis_cultivation", _("Cannabis cultivation")
+    VIOLENCE_ON_COMMAND = "violence_on_command", _("Violence on command")
+    OTHER = "other", _("Other or unknown")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    OTHER = "X", _("Other / unknown")
+
+
+# Retention defaults (DOMAIN.md, Verwijsindex model): 24 months, and at the 23rd birthday.
+RETENTION_MONTHS_DEFAULT = 24
+RETENTION_AGE_LIMIT = 23

@@ -1,0 +1,117 @@
+"""Demo signals from the synthetic population (``zicht.simulation``), recorded through
+the real services so the person index and matches are real too. Never in production."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.test.utils import override_settings
+
+from zicht.accounts import services as account_services
+from zicht.accounts.constants import OrganisationType, Role
+from zicht.intake import services
+from zicht.intake.models import Signal
+from zicht.linkage.encoding import EncodingError
+
+SOURCE_TO_TYPE = {
+    "police": OrganisationType.POLICE,
+    "municipality": OrganisationType.MUNICIPALITY,
+    "youth_care": OrganisationType.YOUTH_CARE,
+    "school": OrganisationType.SCHOOL,
+    "health_care": OrganisationType.HEALTH_CARE,
+    "shelter": OrganisationType.SHELTER,
+    "anonymous_help": OrganisationType.OTHER,
+}
+SETTING_FOR_SOURCE = {
+    "police": "police",
+    "municipality": "home",
+    "youth_care": "care",
+    "school": "school",
+    "health_care": "care",
+    "shelter": "care",
+    "anonymous_help": "online",
+}
+
+
+def demo_signals_ensure(
+    *, population: int = 1200, seed: int = 7, scenario=None, stdout=None
+) -> int:
+    """Record the simulated signals once; return how many were recorded now."""
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("Demo data is never loaded in production.")
+    if Signal.objects.exists():
+        return 0
+    from zicht.accounts.models import Membership, Municipality, Organisation, User
+    from zicht.simulation import get_scenario, simulate
+
+    today = dt.date.today()
+    scenario = scenario or get_scenario("default").replace(
+        population=population,
+        start=today - dt.timedelta(days=720),
+        end=today - dt.timedelta(days=1),
+    )
+    result = simulate(scenario, seed=seed)
+    memberships: dict[str, Membership] = {}
+    recorded = 0
+    out = stdout or sys.stdout
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        for i, s in enumerate(result.signals, start=1):
+            membership = memberships.get(s.organisation)
+            if membership is None:
+                org = Organisation.objects.filter(name=s.organisation).first()
+                if org is None:
+                    org = account_services.organisation_create(
+                        name=s.organisation,
+                        type=SOURCE_TO_TYPE[s.source_type],
+                        municipality=Municipality.objects.get(code=s.municipality),
+                    )
+                membership = (
+                    Membership.objects.filter(
+                        organisation=org, role=Role.PROFESSIONAL, is_active=True
+                    )
+                    .select_related("user", "organisation")
+                    .first()
+                )
+                if membership is None:
+                    user = User(
+                        username=f"demo-auteur-{org.pk}",
+                        first_name="Demo",
+                        last_name=f"auteur {org.pk}",
+                        email=f"auteur{org.pk}@demo.zicht.example",
+                    )
+                    user.set_unusable_password()
+                    user.save()
+                    membership = account_services.membership_create(
+                        user=user, organisation=org, role=Role.PROFESSIONAL
+                    )
+                memberships[s.organisation] = membership
+            data = {
+                "contact_date": s.date,
+                "setting": SETTING_FOR_SOURCE[s.source_type],
+                "indicator_codes": list(s.indicators),
+                "forms": list(s.forms),
+                "account": "",
+                "immediate_danger": s.immediate_danger,
+            }
+            identity = {
+                "given_names": s.given_names,
+                "surname": s.surname,
+                "date_of_birth": s.date_of_birth,
+                "age_estimate": None,
+                "sex": s.sex,
+                "bsn": s.bsn,
+                "municipality": Municipality.objects.get(code=s.municipality),
+                "alias": "",
+                "phone": "",
+            }
+            try:
+                services.signal_create(membership=membership, data=data, identity=identity)
+            except EncodingError:
+                continue
+            recorded += 1
+            if i % 250 == 0:
+                out.write(f"  demo signals: {i}/{len(result.signals)}\n")
+    return recorded

@@ -1,0 +1,199 @@
+"""The signal form: identity of the young person and what was seen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zicht.accounts import selectors as account_selectors
+from zicht.intake.catalogue import item_codes
+from zicht.intake.constants import ContactSetting, ExploitationForm, Sex
+from zicht.linkage.encoding import EncodingError, normalise_bsn
+
+MIN_AGE, MAX_AGE = 0, 27
+PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+
+
+class DateInput(forms.DateInput):
+    """An HTML date input; its value must be ISO (YYYY-MM-DD) whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's name
+        super().__init__(attrs=attrs, format=format)
+
+
+class SignalForm(forms.Form):
+    immediate_danger = forms.BooleanField(
+        label=_("The young person is in immediate danger"),
+        required=False,
+        help_text=_("Call 112 first. Then record the signal."),
+    )
+    given_names = forms.CharField(label=_("Given names"), max_length=150)
+    surname = forms.CharField(
+        label=_("Surname"),
+        max_length=150,
+        help_text=_("With particles as written, e.g. 'van der Berg' or 'El Amrani'."),
+    )
+    date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
+    age_estimate = forms.IntegerField(
+        label=_("Estimated age"),
+        required=False,
+        min_value=MIN_AGE,
+        max_value=MAX_AGE,
+        help_text=_("Only when the date of birth is unknown."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
+    bsn = forms.CharField(
+        label=_("BSN (citizen service number)"),
+        required=False,
+        max_length=12,
+        help_text=_("Only when known. Nine digits."),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality of residence"), queryset=None, required=False
+    )
+    alias = forms.CharField(label=_("Nickname or alias"), required=False, max_length=100)
+    phone = forms.CharField(label=_("Phone number"), required=False, max_length=20)
+
+    contact_date = forms.DateField(label=_("Date of contact"), widget=DateInput)
+    setting = forms.ChoiceField(label=_("Where did you see this?"), choices=ContactSetting.choices)
+    indicator_codes = forms.MultipleChoiceField(
+        label=_("Indicators"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    account = forms.CharField(
+        label=_("What did you see or hear?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text=_("Facts: what you saw and heard, when and where. No opinions."),
+    )
+
+    # Declared last: the field name 'forms' shadows the forms module in this class body.
+    forms = forms.MultipleChoiceField(
+        label=_("Suspected forms of exploitation"),
+        choices=ExploitationForm.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, catalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalogue = catalogue
+        self.fields["municipality"].queryset = account_selectors.municipality_list()
+        self.fields["indicator_codes"].choices = [
+            (c, c) for c in sorted(item_codes(catalogue.data))
+        ]
+        if not self.is_bound:
+            self.initial.setdefault("contact_date", timezone.localdate())
+
+    def clean_bsn(self):
+        raw = self.cleaned_data["bsn"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalise_bsn(raw)
+        except EncodingError:
+            raise forms.ValidationError(
+                _("This is not a valid BSN: nine digits that pass the eleven-test.")
+            ) from None
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data["date_of_birth"]
+        if dob is None:
+            return None
+        today = timezone.localdate()
+        if dob > today:
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+        if age > MAX_AGE:
+            raise forms.ValidationError(
+                _("Zicht is for young people up to %(max)s years old.") % {"max": MAX_AGE}
+            )
+        return dob
+
+    def clean_contact_date(self):
+        day = self.cleaned_data["contact_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date of contact cannot be in the future."))
+        if day < timezone.localdate() - dt.timedelta(days=3 * 365):
+            raise forms.ValidationError(_("The date of contact is more than three years ago."))
+        return day
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(
+                _("Enter a phone number with digits only, e.g. 0612345678.")
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("date_of_birth") and data.get("age_estimate") in (None, ""):
+            self.add_error(
+                "date_of_birth", _("Enter the date of birth, or an estimated age if it is unknown.")
+            )
+        return data
+
+    def split(self) -> tuple[dict, dict]:
+        """(signal data, identity data) for the services."""
+        d = self.cleaned_data
+        identity = {
+            k: d.get(k)
+            for k in (
+                "given_names",
+                "surname",
+                "date_of_birth",
+                "age_estimate",
+                "sex",
+                "bsn",
+                "municipality",
+                "alias",
+                "phone",
+            )
+        }
+        if identity["date_of_birth"]:
+            identity["age_estimate"] = None
+        data = {
+            k: d.get(k)
+            for k in (
+                "contact_date",
+                "setting",
+                "indicator_codes",
+                "forms",
+                "account",
+                "immediate_danger",
+            )
+        }
+        return data, identity
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the signal withdrawn?"), max_length=200)
+
+
+class SignalFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search reference or author"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("active", _("Active")),
+            ("withdrawn", _("Withdrawn")),
+            ("expired", _("Expired")),
+        ],
+    )
+    form = forms.ChoiceField(
+        label=_("Form of exploitation"),
+        required=False,
+        choices=[("", _("All")), *ExploitationForm.choices],
+    )
+    immediate_danger = forms.BooleanField(label=_("Only immediate danger"), required=False)
+    date_from = forms.DateField(label=_("Contact from"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("Contact to"), required=False, widget=DateInput)

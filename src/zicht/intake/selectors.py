@@ -1,0 +1,211 @@
+"""Reads of signals: a professional sees only their own organisation's signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+
+from zicht.intake.constants import SignalStatus
+from zicht.intake.models import IndicatorCatalogue, Signal
+
+__all__ = [
+    "signal_list",
+    "signal_get",
+    "signal_contact",
+    "SignalContact",
+    "current_catalogue",
+    "signals_for_reindex",
+]
+
+
+def current_catalogue() -> IndicatorCatalogue:
+    return IndicatorCatalogue.objects.get(is_current=True)
+
+
+def signal_list(*, membership, filters: dict | None = None):
+    """The active organisation's signals, newest first, filtered."""
+    if membership is None:
+        return Signal.objects.none()
+    filters = filters or {}
+    qs = Signal.objects.filter(organisation_id=membership.organisation_id).select_related(
+        "author", "municipality"
+    )
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("q"):
+        q = filters["q"].strip()
+        # Identity fields are encrypted and cannot be searched: search by reference or author.
+        qs = qs.filter(
+            Q(reference__icontains=q)
+            | Q(author__last_name__icontains=q)
+            | Q(author__username__icontains=q)
+        )
+    if filters.get("form"):
+        # JSON containment is not portable to SQLite; the quoted code is unambiguous text.
+        qs = qs.filter(forms__icontains=f'"{filters["form"]}"')
+    if filters.get("immediate_danger"):
+        qs = qs.filter(immediate_danger=True)
+    if filters.get("date_from"):
+        qs = qs.filter(contact_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        qs = qs.filter(contact_date__lte=filters["date_to"])
+    return qs.order_by("-created_at")
+
+
+def signal_get(*, membership, signal_id) -> Signal:
+    """One signal of the active organisation; 404 for every other signal."""
+    if membership is None:
+        raise Http404
+    try:
+        return Signal.objects.select_related("catalogue", "author", "municipality").get(
+            pk=signal_id, organisation_id=membership.organisation_id
+        )
+    except (Signal.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class SignalContact:
+    """What another organisation may know about a signal: who to contact, and when."""
+
+    signal_id: object
+    reference: str
+    organisation_id: int
+    organisation_name: str
+    author_id: int
+    author_name: str
+    author_email: str
+    recorded_on: dt.date
+    status: str
+
+
+def signal_contact(*, signal_id) -> SignalContact | None:
+    signal = Signal.objects.select_related("organisation", "author").filter(pk=signal_id).first()
+    if signal is None:
+        return None
+    return SignalContact(
+        signal_id=signal.pk,
+        reference=signal.reference,
+        organisation_id=signal.organisation_id,
+        organisation_name=signal.organisation.name,
+        author_id=signal.author_id,
+        author_name=signal.author.get_full_name() or signal.author.username,
+        author_email=signal.author.email,
+        recorded_on=signal.created_at.date(),
+        status=signal.status,
+    )
+
+
+def signals_for_reindex():
+    """Active signals with their identity, for key rotation (runs as a command)."""
+    return (
+        Signal.objects.filter(status=SignalStatus.ACTIVE, identity__isnull=False)
+        .select_related("identity")
+        .order_by("created_at")
+    )
+
+
+def signals_for_statistics(*, organisation_id: int | None = None):
+    """Non-identifying facts of every signal (all statuses), for aggregates only."""
+    qs = Signal.objects.all()
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return qs.values(
+        "id",
+        "contact_date",
+        "municipality_id",
+        "municipality__name",
+        "organisation_id",
+        "organisation__type",
+        "age_at_contact",
+        "forms",
+        "indicator_codes",
+        "status",
+    )
+
+
+@dataclass(frozen=True)
+class ReferredSignal:
+    """A signal as the coordination centre sees it once its author has referred it."""
+
+    signal_id: object
+    reference: str
+    organisation_name: str
+    organisation_type: str
+    author_name: str
+    author_email: str
+    contact_date: dt.date
+    setting_label: str
+    forms: list
+    indicators: list
+    account: str
+    immediate_danger: bool
+    age_at_contact: int | None
+    status: str
+    given_names: str = ""
+    surname: str = ""
+    date_of_birth: str = ""
+    age_estimate: str = ""
+    sex: str = ""
+    bsn: str = ""
+    municipality_name: str = ""
+    alias: str = ""
+    phone: str = ""
+    has_identity: bool = False
+
+
+def referred_signal_view(*, signal_id) -> ReferredSignal | None:
+    """Identity and content of one signal, for the coordination centre.
+
+    Only ``zicht.coordination`` calls this, and only for signals whose author has
+    referred them with identity (its selectors check that first and audit the read).
+    """
+    from zicht.intake.catalogue import labels_for
+    from zicht.intake.constants import ExploitationForm
+
+    signal = (
+        Signal.objects.select_related("organisation", "author", "catalogue", "municipality")
+        .filter(pk=signal_id)
+        .first()
+    )
+    if signal is None:
+        return None
+    identity = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
+    values = {}
+    if identity is not None:
+        values = {
+            "given_names": identity.given_names,
+            "surname": identity.surname,
+            "date_of_birth": identity.date_of_birth,
+            "age_estimate": identity.age_estimate,
+            "sex": identity.sex,
+            "bsn": identity.bsn,
+            "alias": identity.alias,
+            "phone": identity.phone,
+            "has_identity": True,
+        }
+    return ReferredSignal(
+        signal_id=signal.pk,
+        reference=signal.reference,
+        organisation_name=signal.organisation.name,
+        organisation_type=signal.organisation.type,
+        author_name=signal.author.get_full_name() or signal.author.username,
+        author_email=signal.author.email,
+        contact_date=signal.contact_date,
+        setting_label=str(signal.get_setting_display()),
+        forms=[
+            str(ExploitationForm(f).label) for f in signal.forms if f in ExploitationForm.values
+        ],
+        indicators=[
+            str(label) for label in labels_for(signal.catalogue.data, signal.indicator_codes)
+        ],
+        account=signal.account,
+        immediate_danger=signal.immediate_danger,
+        age_at_contact=signal.age_at_contact,
+        status=signal.status,
+        municipality_name=signal.municipality.name if signal.municipality else "",
+        **values,
+    )

@@ -1,0 +1,432 @@
+"""Writes of signals. Each is one transaction with its audit event and index update inside."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zicht.accounts.constants import Role
+from zicht.audit import services as audit
+from zicht.intake.constants import RETENTION_AGE_LIMIT, RETENTION_MONTHS_DEFAULT, SignalStatus
+from zicht.intake.models import Signal, SignalIdentity, SignalRevision
+from zicht.intake.selectors import current_catalogue
+from zicht.linkage import services as linkage
+from zicht.linkage.encoding import EncodingError, Identity
+
+__all__ = ["signal_create", "signal_update", "signal_withdraw", "purge_expired", "expiry_date"]
+
+SIGNAL_FIELDS = (
+    "contact_date",
+    "setting",
+    "indicator_codes",
+    "forms",
+    "account",
+    "immediate_danger",
+)
+IDENTITY_FIELDS = (
+    "given_names",
+    "surname",
+    "date_of_birth",
+    "age_estimate",
+    "sex",
+    "bsn",
+    "municipality",
+    "alias",
+    "phone",
+)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError("unreachable")
+
+
+def expiry_date(*, recorded: dt.date, date_of_birth: dt.date | None) -> dt.date:
+    """24 months after recording (configurable), and at the latest the 23rd birthday."""
+    months = getattr(settings, "ZICHT_SIGNAL_RETENTION_MONTHS", RETENTION_MONTHS_DEFAULT)
+    expires = _add_months(recorded, months)
+    if date_of_birth is not None:
+        try:
+            birthday = date_of_birth.replace(year=date_of_birth.year + RETENTION_AGE_LIMIT)
+        except ValueError:  # 29 February
+            birthday = dt.date(date_of_birth.year + RETENTION_AGE_LIMIT, 3, 1)
+        expires = min(expires, birthday)
+    return expires
+
+
+def _age(on: dt.date, dob: dt.date | None, estimate: int | None) -> int | None:
+    if dob is not None:
+        return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    return estimate
+
+
+def _new_reference() -> str:
+    year = timezone.now().year
+    while True:
+        ref = f"ZS-{year}-{secrets.randbelow(10**6):06d}"
+        if not Signal.objects.filter(reference=ref).exists():
+            return ref
+
+
+def _require_professional(membership) -> None:
+    if membership is None or not membership.is_active or membership.role != Role.PROFESSIONAL:
+        raise PermissionDenied(_("Only professionals record signals."))
+
+
+def _identity_for_index(identity: dict, contact_date: dt.date) -> Identity:
+    dob = identity.get("date_of_birth")
+    estimate = identity.get("age_estimate")
+    return Identity(
+        given_names=identity["given_names"],
+        surname=identity["surname"],
+        date_of_birth=dob,
+        sex=identity.get("sex") or "",
+        bsn=identity.get("bsn") or "",
+        municipality=getattr(identity.get("municipality"), "code", "") or "",
+        birth_year_estimate=(contact_date.year - int(estimate))
+        if (dob is None and estimate)
+        else None,
+    )
+
+
+def _index(signal: Signal, identity: dict, actor) -> list:
+    try:
+        return linkage.signal_index(
+            signal_id=signal.pk,
+            organisation_id=signal.organisation_id,
+            identity=_identity_for_index(identity, signal.contact_date),
+            expires_on=signal.expires_on,
+            actor=actor,
+        )
+    except EncodingError as exc:
+        raise ValidationError({exc.field or "surname": _("This value cannot be used.")}) from exc
+
+
+def _write_identity(signal: Signal, identity: dict) -> None:
+    values = {
+        "given_names": identity["given_names"].strip(),
+        "surname": identity["surname"].strip(),
+        "date_of_birth": identity["date_of_birth"].isoformat()
+        if identity.get("date_of_birth")
+        else "",
+        "age_estimate": str(identity["age_estimate"]) if identity.get("age_estimate") else "",
+        "sex": identity.get("sex") or "",
+        "bsn": identity.get("bsn") or "",
+        "municipality": getattr(identity.get("municipality"), "code", "") or "",
+        "alias": identity.get("alias") or "",
+        "phone": identity.get("phone") or "",
+    }
+    SignalIdentity.objects.update_or_create(signal=signal, defaults=values)
+
+
+def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, list]:
+    """Record a signal, index its pseudonyms and return (signal, new matches)."""
+    _require_professional(membership)
+    contact_date = data["contact_date"]
+    dob = identity.get("date_of_birth")
+    with transaction.atomic():
+        signal = Signal.objects.create(
+            reference=_new_reference(),
+            organisation=membership.organisation,
+            author=membership.user,
+            contact_date=contact_date,
+            setting=data["setting"],
+            catalogue=current_catalogue(),
+            indicator_codes=sorted(data.get("indicator_codes") or []),
+            forms=sorted(data.get("forms") or []),
+            account=data.get("account") or "",
+            immediate_danger=bool(data.get("immediate_danger")),
+            municipality=identity.get("municipality"),
+            age_at_contact=_age(contact_date, dob, identity.get("age_estimate")),
+            expires_on=expiry_date(recorded=timezone.localdate(), date_of_birth=dob),
+        )
+        _write_identity(signal, identity)
+        SignalRevision.objects.create(signal=signal, author=membership.user, action="created")
+        audit.record(
+            action="intake.signal_created",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="signal",
+            object_id=signal.pk,
+            details={
+                "immediate_danger": signal.immediate_danger,
+                "indicators": len(signal.indicator_codes),
+            },
+        )
+        matches = _index(signal, identity, membership.user)
+    return signal, matches
+
+
+def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> tuple[Signal, list]:
+    """Edit a signal; records which fields changed and re-indexes the identity."""
+    _require_professional(membership)
+    if signal.organisation_id != membership.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().select_related("identity").get(pk=signal.pk)
+        if signal.status != SignalStatus.ACTIVE:
+            raise ValidationError(_("Only an active signal can be changed."))
+        changed = []
+        for name in SIGNAL_FIELDS:
+            new = data.get(name)
+            if name in ("indicator_codes", "forms"):
+                new = sorted(new or [])
+            if name == "account":
+                new = new or ""
+            if getattr(signal, name) != new:
+                setattr(signal, name, new)
+                changed.append(name)
+        old = signal.identity
+        old_identity = {
+            "given_names": old.given_names,
+            "surname": old.surname,
+            "date_of_birth": old.date_of_birth,
+            "age_estimate": old.age_estimate,
+            "sex": old.sex,
+            "bsn": old.bsn,
+            "municipality": old.municipality,
+            "alias": old.alias,
+            "phone": old.phone,
+        }
+        new_identity = {
+            "given_names": identity["given_names"].strip(),
+            "surname": identity["surname"].strip(),
+            "date_of_birth": identity["date_of_birth"].isoformat()
+            if identity.get("date_of_birth")
+            else "",
+            "age_estimate": str(identity["age_estimate"]) if identity.get("age_estimate") else "",
+            "sex": identity.get("sex") or "",
+            "bsn": identity.get("bsn") or "",
+            "municipality": getattr(identity.get("municipality"), "code", "") or "",
+            "alias": identity.get("alias") or "",
+            "phone": identity.get("phone") or "",
+        }
+        changed += [k for k in IDENTITY_FIELDS if old_identity[k] != new_identity[k]]
+        if not changed:
+            return signal, []
+        dob = identity.get("date_of_birth")
+        signal.municipality = identity.get("municipality")
+        signal.age_at_contact = _age(signal.contact_date, dob, identity.get("age_estimate"))
+        signal.expires_on = expiry_date(recorded=signal.created_at.date(), date_of_birth=dob)
+        signal.save()
+        _write_identity(signal, identity)
+        SignalRevision.objects.create(
+            signal=signal, author=membership.user, action="edited", changed_fields=changed
+        )
+        audit.record(
+            action="intake.signal_edited",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="signal",
+            object_id=signal.pk,
+            details={"fields": changed},
+        )
+        matches = _index(signal, identity, membership.user)
+    return signal, matches
+
+
+def signal_withdraw(*, membership, signal: Signal, reason: str) -> Signal:
+    """Withdraw a signal: it leaves the person index at once."""
+    _require_professional(membership)
+    if signal.organisation_id != membership.organisation_id:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the signal is withdrawn.")})
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().get(pk=signal.pk)
+        if signal.status != SignalStatus.ACTIVE:
+            raise ValidationError(_("This signal is no longer active."))
+        signal.status = SignalStatus.WITHDRAWN
+        signal.withdrawn_reason = reason[:200]
+        signal.save(update_fields=["status", "withdrawn_reason", "updated_at"])
+        SignalRevision.objects.create(
+            signal=signal, author=membership.user, action="withdrawn", note=reason[:200]
+        )
+        linkage.signal_unindex(signal_id=signal.pk, actor=membership.user)
+        audit.record(
+            action="intake.signal_withdrawn",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="signal",
+            object_id=signal.pk,
+        )
+    return signal
+
+
+def purge_expired(*, today: dt.date | None = None, dry_run: bool = False) -> int:
+    """Remove identity data of expired and withdrawn signals and take them out of the index.
+
+    The signal row (dates, indicators, municipality, age) stays for statistics.
+    """
+    today = today or timezone.localdate()
+    due = Signal.objects.filter(identity__isnull=False).filter(
+        Q(expires_on__lte=today) | Q(status=SignalStatus.WITHDRAWN)
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if dry_run:
+        return len(ids)
+    for signal_id in ids:
+        with transaction.atomic():
+            signal = Signal.objects.select_for_update().get(pk=signal_id)
+            SignalIdentity.objects.filter(signal=signal).delete()
+            signal.account = ""
+            if signal.status == SignalStatus.ACTIVE:
+                signal.status = SignalStatus.EXPIRED
+            signal.save(update_fields=["account", "status", "updated_at"])
+            linkage.signal_unindex(signal_id=signal.pk, reason="expired")
+            audit.record(
+                action="intake.signal_purged",
+                organisation=signal.organisation_id,
+                object_type="signal",
+                object_id=signal.pk,
+                details={"reason": "expired" if signal.expires_on <= today else "withdrawn"},
+            )
+    return len(ids)
+
+
+def _stored_identity(signal: Signal) -> dict:
+    record = signal.identity
+    return {
+        "given_names": record.given_names,
+        "surname": record.surname,
+        "date_of_birth": dt.date.fromisoformat(record.date_of_birth)
+        if record.date_of_birth
+        else None,
+        "age_estimate": int(record.age_estimate) if record.age_estimate else None,
+        "sex": record.sex,
+        "bsn": record.bsn,
+        "municipality": signal.municipality,
+    }
+
+
+def signals_reindex(*, key_id: str, progress=None) -> tuple[int, int]:
+    """Re-encode every active signal not yet indexed under ``key_id`` (key rotation).
+
+    Matches are kept: they refer to signals, not to tokens. Returns (re-indexed, failed).
+    """
+    from zicht.intake.selectors import signals_for_reindex
+
+    done = failed = 0
+    for signal in signals_for_reindex().iterator(chunk_size=500):
+        if linkage.signal_is_indexed(signal_id=signal.pk, key_id=key_id):
+            continue
+        try:
+            with transaction.atomic():
+                _index(signal, _stored_identity(signal), None)
+        except ValidationError:
+            failed += 1
+            continue
+        done += 1
+        if progress and done % 500 == 0:
+            progress(done)
+    return done, failed
+
+
+# --- Signals recorded from an encoding made on the partner's premises (partner API) ---
+
+
+def signal_create_encoded(
+    *,
+    membership,
+    data: dict,
+    encoding,
+    age_at_contact: int | None = None,
+    municipality=None,
+) -> tuple[Signal, list]:
+    """Record a signal whose identity was encoded on the organisation's own premises.
+
+    ``encoding`` is a ``zicht.linkage.encoding.Encoding`` (zicht-pprl-1, current key).
+    No identity row is written: Zicht never sees the plaintext. ``age_at_contact`` and
+    ``municipality`` (a Municipality) are the coarse facts kept for statistics. The
+    signal expires after the retention period, as a signal with only an estimated age
+    does. Returns (signal, new matches); raises ``ValidationError`` for an unusable
+    encoding.
+    """
+    _require_professional(membership)
+    contact_date = data["contact_date"]
+    with transaction.atomic():
+        signal = Signal.objects.create(
+            reference=_new_reference(),
+            organisation=membership.organisation,
+            author=membership.user,
+            contact_date=contact_date,
+            setting=data["setting"],
+            catalogue=current_catalogue(),
+            indicator_codes=sorted(data.get("indicator_codes") or []),
+            forms=sorted(data.get("forms") or []),
+            account=data.get("account") or "",
+            immediate_danger=bool(data.get("immediate_danger")),
+            municipality=municipality,
+            age_at_contact=age_at_contact,
+            expires_on=expiry_date(recorded=timezone.localdate(), date_of_birth=None),
+        )
+        SignalRevision.objects.create(signal=signal, author=membership.user, action="created")
+        audit.record(
+            action="intake.signal_created",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="signal",
+            object_id=signal.pk,
+            details={
+                "immediate_danger": signal.immediate_danger,
+                "indicators": len(signal.indicator_codes),
+                "identity": "encoded",
+            },
+        )
+        matches = linkage.signal_index_encoded(
+            signal_id=signal.pk,
+            organisation_id=signal.organisation_id,
+            encoding=encoding,
+            expires_on=signal.expires_on,
+            actor=membership.user,
+        )
+    return signal, matches
+
+
+def purge_expired_encoded(*, today: dt.date | None = None, dry_run: bool = False) -> int:
+    """``purge_expired`` for signals recorded from an encoding (they have no identity row,
+    so ``purge_expired`` does not see them): expired ones leave the index and become
+    expired; the account text of expired and withdrawn ones is removed."""
+    today = today or timezone.localdate()
+    due = Signal.objects.filter(identity__isnull=True).filter(
+        Q(status=SignalStatus.ACTIVE, expires_on__lte=today)
+        | (Q(status=SignalStatus.WITHDRAWN) & ~Q(account=""))
+    )
+    ids = list(due.values_list("pk", flat=True))
+    if dry_run:
+        return len(ids)
+    for signal_id in ids:
+        with transaction.atomic():
+            signal = Signal.objects.select_for_update().get(pk=signal_id)
+            signal.account = ""
+            reason = "withdrawn" if signal.status == SignalStatus.WITHDRAWN else "expired"
+            if signal.status == SignalStatus.ACTIVE:
+                signal.status = SignalStatus.EXPIRED
+            signal.save(update_fields=["account", "status", "updated_at"])
+            linkage.signal_unindex(signal_id=signal.pk, reason="expired")
+            audit.record(
+                action="intake.signal_purged",
+                organisation=signal.organisation_id,
+                object_type="signal",
+                object_id=signal.pk,
+                details={"reason": reason, "identity": "encoded"},
+            )
+    return len(ids)
+
+
+__all__ += ["signal_create_encoded", "purge_expired_encoded"]

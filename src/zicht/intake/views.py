@@ -1,0 +1,223 @@
+"""Signals for professionals of the recording organisation. Thin views."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zicht.accounts.constants import Role
+from zicht.audit import services as audit
+from zicht.intake import selectors, services
+from zicht.intake.catalogue import labels_for, localised_groups
+from zicht.intake.constants import ExploitationForm, SignalStatus
+from zicht.intake.forms import SignalFilterForm, SignalForm, WithdrawForm
+from zicht.intake.guidance import emergency_contacts, next_steps
+from zicht.intake.models import Signal
+from zicht.linkage import selectors as linkage_selectors
+
+
+def _professional(request):
+    membership = request.membership
+    if membership is None or membership.role != Role.PROFESSIONAL:
+        audit.record(
+            action="intake.access_denied",
+            actor=request.user,
+            organisation=getattr(membership, "organisation", None),
+        )
+        raise PermissionDenied
+    return membership
+
+
+def _own_signal(request, membership, signal_id):
+    try:
+        return selectors.signal_get(membership=membership, signal_id=signal_id)
+    except Http404:
+        audit.record(
+            action="intake.signal_not_found",
+            actor=request.user,
+            organisation=membership.organisation,
+            object_type="signal",
+            object_id=signal_id,
+        )
+        raise
+
+
+def _apply_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+def signal_list(request):
+    membership = _professional(request)
+    form = SignalFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    signals = selectors.signal_list(membership=membership, filters=filters)
+    page = Paginator(signals, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "intake/signal_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def _form_context(form, catalogue):
+    selected = set(form["indicator_codes"].value() or [])
+    return {
+        "form": form,
+        "groups": localised_groups(catalogue.data),
+        "selected_indicators": selected,
+        "emergency": emergency_contacts(),
+    }
+
+
+@login_required
+def signal_create(request):
+    membership = _professional(request)
+    catalogue = selectors.current_catalogue()
+    form = SignalForm(request.POST or None, catalogue=catalogue)
+    if request.method == "POST" and form.is_valid():
+        data, identity = form.split()
+        try:
+            signal, matches = services.signal_create(
+                membership=membership, data=data, identity=identity
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Signal %(ref)s has been recorded.") % {"ref": signal.reference}
+            )
+            if matches:
+                messages.info(
+                    request,
+                    _("Another organisation is involved with this young person: see Matches."),
+                )
+            return redirect("intake:signal_detail", signal.pk)
+    return render(request, "intake/signal_form.html", _form_context(form, catalogue))
+
+
+@login_required
+def signal_detail(request, signal_id):
+    membership = _professional(request)
+    signal = _own_signal(request, membership, signal_id)
+    audit.record(
+        action="intake.signal_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        object_type="signal",
+        object_id=signal.pk,
+    )
+    identity = _identity_or_none(signal)
+    forms_display = [
+        ExploitationForm(f).label for f in signal.forms if f in ExploitationForm.values
+    ]
+    return render(
+        request,
+        "intake/signal_detail.html",
+        {
+            "signal": signal,
+            "identity": identity,
+            "indicators": labels_for(signal.catalogue.data, signal.indicator_codes),
+            "forms_display": forms_display,
+            "steps": next_steps(signal),
+            "emergency": emergency_contacts(),
+            "matches": linkage_selectors.matches_for_signal(
+                membership=membership, signal_id=signal.pk
+            ),
+            "revisions": signal.revisions.select_related("author")[:50],
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+def _identity_or_none(signal):
+    """The identity row, or None once it has been purged."""
+    try:
+        return signal.identity
+    except Signal.identity.RelatedObjectDoesNotExist:
+        return None
+
+
+def _initial_from(signal):
+    identity = signal.identity
+    return {
+        "immediate_danger": signal.immediate_danger,
+        "given_names": identity.given_names,
+        "surname": identity.surname,
+        "date_of_birth": identity.date_of_birth or None,
+        "age_estimate": identity.age_estimate or None,
+        "sex": identity.sex,
+        "bsn": identity.bsn,
+        "municipality": identity.municipality or None,
+        "alias": identity.alias,
+        "phone": identity.phone,
+        "contact_date": signal.contact_date,
+        "setting": signal.setting,
+        "indicator_codes": signal.indicator_codes,
+        "forms": signal.forms,
+        "account": signal.account,
+    }
+
+
+@login_required
+def signal_edit(request, signal_id):
+    membership = _professional(request)
+    signal = _own_signal(request, membership, signal_id)
+    if _identity_or_none(signal) is None or signal.status != SignalStatus.ACTIVE:
+        messages.error(request, _("Only an active signal can be changed."))
+        return redirect("intake:signal_detail", signal.pk)
+    audit.record(
+        action="intake.signal_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        object_type="signal",
+        object_id=signal.pk,
+        details={"for": "edit"},
+    )
+    form = SignalForm(
+        request.POST or None, catalogue=signal.catalogue, initial=_initial_from(signal)
+    )
+    if request.method == "POST" and form.is_valid():
+        data, identity = form.split()
+        try:
+            services.signal_update(
+                membership=membership, signal=signal, data=data, identity=identity
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Signal updated."))
+            return redirect("intake:signal_detail", signal.pk)
+    context = _form_context(form, signal.catalogue)
+    context["signal"] = signal
+    return render(request, "intake/signal_form.html", context)
+
+
+@login_required
+@require_POST
+def signal_withdraw(request, signal_id):
+    membership = _professional(request)
+    signal = _own_signal(request, membership, signal_id)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the signal is withdrawn."))
+        return redirect("intake:signal_detail", signal.pk)
+    try:
+        services.signal_withdraw(
+            membership=membership, signal=signal, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("The signal has been withdrawn and removed from the person index.")
+        )
+    return redirect("intake:signal_detail", signal.pk)

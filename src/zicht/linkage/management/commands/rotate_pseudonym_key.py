@@ -1,0 +1,48 @@
+"""Re-encode every active signal under the configured pseudonymisation key."""
+
+from django.core.management.base import BaseCommand
+from django.db.models import Count
+
+from zicht.audit import services as audit
+from zicht.intake import services as intake_services
+from zicht.linkage import services
+from zicht.linkage.models import IndexEntry
+
+
+class Command(BaseCommand):
+    help = (
+        "Key rotation of the person index. First set ZICHT_PSEUDONYM_KEY (or _FILE) to the "
+        "new key and restart; then run this command: it re-encodes every active signal "
+        "under the new key from the encrypted identities, keeps every match (matches refer "
+        "to signals, not tokens) and finally deletes the entries made under old keys. "
+        "Safe to run again after an interruption."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--keep-old", action="store_true", help="do not delete entries under old keys yet"
+        )
+
+    def handle(self, *args, **options):
+        key = services.current_key()
+        before = dict(
+            IndexEntry.objects.values_list("key_id")
+            .annotate(n=Count("id"))
+            .values_list("key_id", "n")
+        )
+        self.stdout.write(f"Current key id: {key.key_id}; entries per key before: {before}")
+        done, failed = intake_services.signals_reindex(
+            key_id=key.key_id, progress=lambda n: self.stderr.write(f"  re-encoded {n}")
+        )
+        dropped = 0 if options["keep_old"] else services.index_drop_other_keys(key_id=key.key_id)
+        audit.record(
+            action="linkage.key_rotated",
+            object_type="pseudonym_key",
+            object_id=key.key_id,
+            details={"reindexed": done, "failed": failed, "old_entries_deleted": dropped},
+        )
+        self.stdout.write(
+            f"Re-encoded {done} signal(s), {failed} failed, deleted {dropped} old entries."
+        )
+        if failed:
+            raise SystemExit(1)

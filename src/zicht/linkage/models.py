@@ -1,0 +1,103 @@
+"""The person index and the matches it finds.
+
+The index stores tokens, encodings, organisation, signal id and dates, nothing else
+(docs/linkage.md). Similarity scores are computed in memory and never stored.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zicht.linkage.constants import MatchKind, MatchStatus
+
+
+class IndexEntry(models.Model):
+    signal_id = models.UUIDField(db_index=True)
+    organisation_id = models.BigIntegerField(db_index=True)
+    key_id = models.CharField(max_length=32, db_index=True)
+    spec_version = models.CharField(max_length=32)
+    bloom = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["signal_id", "key_id"], name="one_entry_per_key")
+        ]
+
+    def __str__(self):
+        return f"index entry {self.pk}"
+
+
+class ExactToken(models.Model):
+    entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="exact_tokens")
+    token = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self):
+        return self.token[:8]
+
+
+class BlockToken(models.Model):
+    entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="block_tokens")
+    token = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self):
+        return self.token[:8]
+
+
+class Match(models.Model):
+    """Two signals of two organisations that concern the same young person."""
+
+    signal_a_id = models.UUIDField(db_index=True)
+    organisation_a_id = models.BigIntegerField(db_index=True)
+    signal_b_id = models.UUIDField(db_index=True)
+    organisation_b_id = models.BigIntegerField(db_index=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=MatchKind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=MatchStatus.choices)
+    # Exact tokens agree, or the fuzzy score reached the calibrated MATCH_THRESHOLD. The
+    # score itself is never stored; this flag lets statistics link people automatically
+    # while professionals still confirm every fuzzy match they are shown.
+    strong = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signal_a_id", "signal_b_id"], name="one_match_per_pair"
+            )
+        ]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+
+    def __str__(self):
+        return f"match {self.pk} ({self.status})"
+
+    def side_of(self, organisation_id: int) -> str | None:
+        if organisation_id == self.organisation_a_id:
+            return "a"
+        if organisation_id == self.organisation_b_id:
+            return "b"
+        return None
+
+
+class Notification(models.Model):
+    """An in-app message about a match, for one user."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="match_notifications"
+    )
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(max_length=16)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.event} for {self.recipient_id}"

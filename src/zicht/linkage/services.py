@@ -1,0 +1,306 @@
+"""Writes of the person index: index a signal's pseudonyms, find matches, decide them.
+
+Only pseudonyms arrive here (``encode()`` runs on the identity in memory and the
+plaintext is dropped). Matches are recorded for both sides and both contacts are
+notified after commit, in-app and by e-mail, naming the other organisation, its
+contact person and the dates - never a score, the other file or an identity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from zicht.audit import services as audit
+from zicht.intake import selectors as intake_selectors
+from zicht.linkage import fuzzy
+from zicht.linkage.constants import MatchKind, MatchStatus
+from zicht.linkage.encoding import Encoding, Identity, encode
+from zicht.linkage.keys import PseudonymKey, parse_key_bytes
+from zicht.linkage.models import BlockToken, ExactToken, IndexEntry, Match, Notification
+
+__all__ = [
+    "current_key",
+    "signal_index",
+    "signal_unindex",
+    "match_decide",
+    "notifications_mark_read",
+]
+
+
+def current_key() -> PseudonymKey:
+    return PseudonymKey.from_bytes(parse_key_bytes(settings.PSEUDONYM_KEY.encode("ascii")))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    signal_id: object
+    organisation_id: int
+    exact: bool
+    strong: bool
+
+
+def _store(*, signal_id, organisation_id: int, encoding: Encoding, expires_on) -> IndexEntry:
+    IndexEntry.objects.filter(signal_id=signal_id, key_id=encoding.key_id).delete()
+    entry = IndexEntry.objects.create(
+        signal_id=signal_id,
+        organisation_id=organisation_id,
+        key_id=encoding.key_id,
+        spec_version=encoding.spec_version,
+        bloom=encoding.bloom,
+        expires_on=expires_on,
+    )
+    ExactToken.objects.bulk_create(
+        [ExactToken(entry=entry, token=t) for t in encoding.exact_tokens]
+    )
+    BlockToken.objects.bulk_create(
+        [BlockToken(entry=entry, token=t) for t in encoding.block_tokens]
+    )
+    return entry
+
+
+def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict:
+    """Entries that agree exactly or score >= the possible threshold (own organisation
+    included: those become statistics-only links, never shown or notified)."""
+    others = IndexEntry.objects.filter(key_id=entry.key_id).exclude(signal_id=entry.signal_id)
+    found: dict = {}
+    exact_ids = (
+        others.filter(exact_tokens__token__in=encoding.exact_tokens)
+        .values_list("signal_id", "organisation_id")
+        .distinct()
+    )
+    for signal_id, organisation_id in exact_ids:
+        found[signal_id] = Candidate(signal_id, organisation_id, True, True)
+    for bloom, blocks in encoding.all_queries():
+        rows = list(
+            others.filter(block_tokens__token__in=blocks)
+            .exclude(signal_id__in=list(found))
+            .values_list("signal_id", "organisation_id", "bloom")
+            .distinct()
+        )
+        if not rows:
+            continue
+        matrix = fuzzy.blooms_to_matrix([bytes(r[2]) for r in rows])
+        scores = fuzzy.dice_many(bloom, matrix)
+        for (signal_id, organisation_id, _bloom), score in zip(
+            rows, np.asarray(scores), strict=True
+        ):
+            if score >= fuzzy.POSSIBLE_THRESHOLD and signal_id not in found:
+                strong = bool(score >= fuzzy.MATCH_THRESHOLD)
+                found[signal_id] = Candidate(signal_id, organisation_id, False, strong)
+    return found
+
+
+def signal_index(
+    *, signal_id, organisation_id: int, identity: Identity, expires_on: dt.date, actor=None
+) -> list[Match]:
+    """(Re-)index one signal and record matches with other organisations' signals.
+
+    Must run inside the caller's transaction (the signal's create or edit). Raises
+    ``zicht.linkage.encoding.EncodingError`` for an identity that cannot be encoded.
+    """
+    encoding = encode(identity, current_key())
+    entry = _store(
+        signal_id=signal_id,
+        organisation_id=organisation_id,
+        encoding=encoding,
+        expires_on=expires_on,
+    )
+    return _record_matches(entry=entry, encoding=encoding, actor=actor)
+
+
+def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Match]:
+    """Record a match for every candidate of a freshly stored entry; notify after commit."""
+    signal_id, organisation_id = entry.signal_id, entry.organisation_id
+    new_matches = []
+    for candidate in _candidates(entry=entry, encoding=encoding).values():
+        existing = Match.objects.filter(
+            signal_a_id__in=[candidate.signal_id, signal_id],
+            signal_b_id__in=[candidate.signal_id, signal_id],
+        ).first()
+        internal = candidate.organisation_id == organisation_id
+        if existing is not None:
+            if candidate.strong and not existing.strong:
+                existing.strong = True
+                existing.save(update_fields=["strong"])
+            if candidate.exact and existing.status == MatchStatus.POSSIBLE:
+                existing.kind = MatchKind.EXACT
+                existing.status = MatchStatus.CONFIRMED
+                existing.decided_at = timezone.now()
+                existing.save(update_fields=["kind", "status", "decided_at"])
+                _notify(existing, "confirmed")
+            continue
+        if internal:
+            status = MatchStatus.INTERNAL
+        else:
+            status = MatchStatus.CONFIRMED if candidate.exact else MatchStatus.POSSIBLE
+        match = Match.objects.create(
+            signal_a_id=candidate.signal_id,
+            organisation_a_id=candidate.organisation_id,
+            signal_b_id=signal_id,
+            organisation_b_id=organisation_id,
+            kind=MatchKind.EXACT if candidate.exact else MatchKind.FUZZY,
+            status=status,
+            strong=candidate.strong,
+        )
+        if internal:
+            continue
+        audit.record(
+            action="linkage.match_found",
+            actor=actor,
+            organisation=organisation_id,
+            object_type="match",
+            object_id=match.pk,
+            details={"kind": match.kind, "other_organisation": candidate.organisation_id},
+        )
+        _notify(match, "new")
+        new_matches.append(match)
+    return new_matches
+
+
+def signal_unindex(*, signal_id, actor=None, reason: str = "withdrawn") -> int:
+    """Remove a signal from the index at once and end its matches."""
+    deleted, _ = IndexEntry.objects.filter(signal_id=signal_id).delete()
+    ended = (
+        Match.objects.filter(signal_a_id=signal_id) | Match.objects.filter(signal_b_id=signal_id)
+    ).exclude(status__in=[MatchStatus.REJECTED, MatchStatus.ENDED, MatchStatus.INTERNAL])
+    ended.update(status=MatchStatus.ENDED)
+    return deleted
+
+
+def match_decide(*, membership, match: Match, confirm: bool) -> Match:
+    """One of the two professionals confirms or rejects a possible match."""
+    side = match.side_of(membership.organisation_id)
+    if side is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if match.status != MatchStatus.POSSIBLE:
+            raise ValidationError(_("This match has already been decided."))
+        match.status = MatchStatus.CONFIRMED if confirm else MatchStatus.REJECTED
+        match.decided_at = timezone.now()
+        match.decided_by = membership.user
+        match.save(update_fields=["status", "decided_at", "decided_by"])
+        audit.record(
+            action="linkage.match_confirmed" if confirm else "linkage.match_rejected",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="match",
+            object_id=match.pk,
+        )
+        _notify(match, "confirmed" if confirm else "rejected")
+    return match
+
+
+def notifications_mark_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def _notify(match: Match, event: str) -> None:
+    """In-app notification for both contacts now; e-mail to both after commit."""
+    a = intake_selectors.signal_contact(signal_id=match.signal_a_id)
+    b = intake_selectors.signal_contact(signal_id=match.signal_b_id)
+    if a is None or b is None:
+        return
+    for me, other in ((a, b), (b, a)):
+        Notification.objects.create(recipient_id=me.author_id, match=match, event=event)
+        if me.author_email:
+            transaction.on_commit(lambda me=me, other=other: _mail(match, event, me, other))
+
+
+def _mail(match: Match, event: str, me, other) -> None:
+    with translation.override("nl"):
+        context = {"match": match, "event": event, "me": me, "other": other}
+        subject = {
+            "new": _("Zicht: another organisation is involved with the same young person"),
+            "confirmed": _("Zicht: match confirmed"),
+            "rejected": _("Zicht: possible match rejected"),
+        }[event]
+        body = render_to_string("linkage/email/match.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [me.author_email])
+
+
+def signal_is_indexed(*, signal_id, key_id: str) -> bool:
+    return IndexEntry.objects.filter(signal_id=signal_id, key_id=key_id).exists()
+
+
+def index_drop_other_keys(*, key_id: str) -> int:
+    """Delete every index entry made under another key (after a rotation)."""
+    deleted, _ = IndexEntry.objects.exclude(key_id=key_id).delete()
+    return deleted
+
+
+# --- Encodings computed on a partner's premises (partner API) -------------------------
+
+
+def encoding_check(*, encoding: Encoding) -> None:
+    """Refuse an encoding that does not fit zicht-pprl-1 under the current key.
+
+    ``Encoding.from_json`` has checked the shape, the spec version and the filter size;
+    this checks the key and the token formats, so that nothing but well-formed tokens
+    reaches the index. Raises ``ValidationError`` keyed by the encoding's field names.
+    """
+    import re
+
+    from zicht.linkage.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
+
+    exact_re = re.compile(rf"^[0-9a-f]{{{EXACT_TOKEN_HEX}}}$")
+    block_re = re.compile(rf"^[0-9a-f]{{{BLOCK_TOKEN_HEX}}}$")
+
+    def blocks_ok(tokens) -> bool:
+        return 1 <= len(tokens) <= 12 and all(block_re.match(t) for t in tokens)
+
+    errors: dict[str, str] = {}
+    if encoding.key_id != current_key().key_id:
+        errors["key_id"] = _(
+            "This encoding was made with another pseudonymisation key than the current one."
+        )
+    if len(encoding.exact_tokens) > 5 or not all(exact_re.match(t) for t in encoding.exact_tokens):
+        errors["exact_tokens"] = _("Expected at most 5 tokens of %(n)s lowercase hex digits.") % {
+            "n": EXACT_TOKEN_HEX
+        }
+    if not blocks_ok(encoding.block_tokens):
+        errors["block_tokens"] = _("Expected 1 to 12 tokens of %(n)s lowercase hex digits.") % {
+            "n": BLOCK_TOKEN_HEX
+        }
+    offsets = [p.year_offset for p in encoding.probes]
+    if (
+        len(offsets) != len(set(offsets))
+        or not set(offsets) <= {-1, 1}
+        or not all(blocks_ok(p.block_tokens) for p in encoding.probes)
+    ):
+        errors["probes"] = _("Expected at most one probe for year offset -1 and one for +1.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def signal_index_encoded(
+    *, signal_id, organisation_id: int, encoding: Encoding, expires_on: dt.date, actor=None
+) -> list[Match]:
+    """``signal_index`` for an encoding computed on the organisation's own premises.
+
+    Zicht never sees the plaintext. Must run inside the caller's transaction; raises
+    ``ValidationError`` for an encoding that ``encoding_check`` refuses.
+    """
+    encoding_check(encoding=encoding)
+    entry = _store(
+        signal_id=signal_id,
+        organisation_id=organisation_id,
+        encoding=encoding,
+        expires_on=expires_on,
+    )
+    return _record_matches(entry=entry, encoding=encoding, actor=actor)
+
+
+__all__ += ["encoding_check", "signal_index_encoded"]

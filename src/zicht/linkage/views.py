@@ -1,0 +1,61 @@
+"""Matches for professionals: the other organisation and its contact, never its file."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zicht.accounts.constants import Role
+from zicht.audit import services as audit
+from zicht.linkage import selectors, services
+
+
+def _professional(request):
+    membership = request.membership
+    if membership is None or membership.role != Role.PROFESSIONAL:
+        audit.record(
+            action="linkage.access_denied",
+            actor=request.user,
+            organisation=getattr(membership, "organisation", None),
+        )
+        raise PermissionDenied
+    return membership
+
+
+@login_required
+def match_list(request):
+    membership = _professional(request)
+    matches = selectors.match_list(membership=membership)
+    unread = list(selectors.unread_notifications(user=request.user))
+    services.notifications_mark_read(user=request.user)
+    return render(request, "linkage/match_list.html", {"matches": matches, "unread": unread})
+
+
+@login_required
+@require_POST
+def match_decide(request, match_id):
+    membership = _professional(request)
+    try:
+        view = selectors.match_get(membership=membership, match_id=match_id)
+    except Http404:
+        audit.record(
+            action="linkage.match_not_found",
+            actor=request.user,
+            organisation=membership.organisation,
+            object_type="match",
+            object_id=match_id,
+        )
+        raise
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        services.match_decide(membership=membership, match=view.match, confirm=confirm)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Match confirmed.") if confirm else _("Marked as not the same person.")
+        )
+    return redirect(request.POST.get("next") or "linkage:match_list")
