@@ -1,0 +1,165 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+Every error response of the API has ``type``, ``title``, ``status`` and ``detail``;
+validation errors add ``errors``: a list of ``{"field": "identity.bsn", "message": ...}``
+(``field`` is null for errors about the request as a whole). Messages never repeat the
+submitted values, so identity plaintext cannot leak through an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler, set_rollback
+
+from zicht.audit import services as audit
+
+logger = logging.getLogger("zicht.api")
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:zicht:problem:"
+
+# Problem type per DRF error code (``exc.default_code``); the rest is about:blank.
+PROBLEM_TYPES = {
+    "invalid": "validation-error",
+    "parse_error": "malformed-request",
+    "not_authenticated": "not-authenticated",
+    "authentication_failed": "not-authenticated",
+    "permission_denied": "forbidden",
+    "insufficient_scope": "insufficient-scope",
+    "not_found": "not-found",
+    "method_not_allowed": "method-not-allowed",
+    "not_acceptable": "not-acceptable",
+    "unsupported_media_type": "unsupported-media-type",
+    "throttled": "rate-limited",
+    "conflict": "conflict",
+    "idempotency_key_reused": "idempotency-key-reused",
+    "server_error": "server-error",
+}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The resource is not in a state that allows this action.")
+    default_code = "conflict"
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _(
+        "This Idempotency-Key was already used with a different request. "
+        "Use a new key for a new request."
+    )
+    default_code = "idempotency_key_reused"
+
+
+class InsufficientScope(exceptions.PermissionDenied):
+    default_code = "insufficient_scope"
+
+
+class AuditedNotFound(exceptions.NotFound):
+    """A 404 whose attempt is audit-logged. The event is recorded by the exception
+    handler, after the view's transaction has rolled back, so it is never lost."""
+
+    def __init__(self, **event):
+        super().__init__()
+        self.audit_event = event
+
+
+def problem(
+    *, status_code: int, detail: str, code: str, errors: list | None = None, title=None
+) -> dict:
+    slug = PROBLEM_TYPES.get(code)
+    body = {
+        "type": f"{TYPE_PREFIX}{slug}" if slug else "about:blank",
+        "title": str(title or HTTPStatus(status_code).phrase),
+        "status": status_code,
+        "detail": str(detail),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def flatten_errors(detail, prefix: str = "") -> list[dict]:
+    """DRF's nested error detail as a flat list of {field, message}."""
+    out: list[dict] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key in ("non_field_errors", "__all__"):
+                out += flatten_errors(value, prefix)
+            else:
+                out += flatten_errors(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(detail, list):
+        if detail and all(not isinstance(item, dict | list) for item in detail):
+            out += [{"field": prefix or None, "message": str(item)} for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                out += flatten_errors(item, f"{prefix}.{index}" if prefix else str(index))
+    else:
+        out.append({"field": prefix or None, "message": str(detail)})
+    return out
+
+
+def problem_response(body: dict, headers: dict | None = None) -> Response:
+    return Response(body, status=body["status"], headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_exception_handler(exc, context):
+    """DRF ``EXCEPTION_HANDLER``: every error becomes problem+json."""
+    if isinstance(exc, AuditedNotFound):
+        audit.record(**exc.audit_event)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        # An unexpected error: log where it happened, not its message (which might
+        # quote data), and answer with a generic problem.
+        view = context.get("view")
+        logger.error(
+            "api: unhandled %s in %s\n%s",
+            type(exc).__name__,
+            type(view).__name__ if view else "?",
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        set_rollback()
+        return problem_response(
+            problem(
+                status_code=500,
+                detail=str(_("An unexpected error occurred. It has been logged.")),
+                code="server_error",
+            )
+        )
+
+    if isinstance(exc, exceptions.ValidationError):
+        body = problem(
+            status_code=response.status_code,
+            title=_("Your request has invalid fields."),
+            detail=_("See 'errors' for a message per field."),
+            code="invalid",
+            errors=flatten_errors(exc.detail),
+        )
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        if isinstance(detail, dict | list):
+            detail = " ".join(e["message"] for e in flatten_errors(detail))
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "")
+        body = problem(status_code=response.status_code, detail=str(detail), code=code)
+    headers = {
+        k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After")
+    }
+    return problem_response(body, headers)

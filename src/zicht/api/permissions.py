@@ -1,0 +1,42 @@
+"""Who may use the API and the key pages. Scopes per action are data in ``scopes.py``."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from rest_framework import permissions
+
+from zicht.api import scopes
+from zicht.api.exceptions import InsufficientScope
+from zicht.api.models import OrganisationAPIKey
+from zicht.audit import services as audit
+
+
+class HasRequiredScope(permissions.BasePermission):
+    """The key must hold the scope ``scopes.REQUIRED_SCOPES`` lists for this action."""
+
+    def has_permission(self, request, view) -> bool:
+        key = request.auth
+        if not isinstance(key, OrganisationAPIKey):
+            return False
+        if view.action is None:
+            return True  # a method the endpoint does not have: DRF answers 405
+        required = scopes.required_scope(basename=view.basename, action=view.action)
+        if required is None or required not in (key.scopes or []):
+            audit.record(
+                action="api.scope_denied",
+                actor=request.user,
+                organisation=key.organisation_id,
+                object_type="api_key",
+                object_id=key.prefix,
+                details={"action": f"{view.basename}.{view.action}", "scope": required},
+            )
+            raise InsufficientScope(
+                _("This API key does not have the scope %(scope)s needed here.")
+                % {"scope": required or "?"}
+            )
+        return True
+
+
+def can_manage_keys(membership) -> bool:
+    """Only an active administrator of an active organisation manages its keys."""
+    return membership is not None and membership.is_org_admin and membership.organisation.is_active

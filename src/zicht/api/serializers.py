@@ -1,0 +1,319 @@
+"""Request and response shapes of the partner API.
+
+Validation of a signal reuses the web form (``zicht.intake.forms.SignalForm``), so the
+API and the web interface apply exactly the same rules: the BSN eleven-test, a date of
+birth not in the future and an age of 0-27, a contact date not in the future, indicator
+codes from the current catalogue, known forms of exploitation.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from zicht.accounts import selectors as account_selectors
+from zicht.intake.constants import ContactSetting, ExploitationForm, Sex, SignalStatus
+from zicht.intake.forms import MAX_AGE, MIN_AGE, SignalForm
+from zicht.intake.selectors import current_catalogue
+from zicht.linkage.constants import MatchStatus
+from zicht.linkage.encoding import Encoding, EncodingError
+
+IDENTITY_FIELDS = (
+    "given_names",
+    "surname",
+    "date_of_birth",
+    "age_estimate",
+    "sex",
+    "bsn",
+    "municipality",
+    "alias",
+    "phone",
+)
+SIGNAL_FIELDS = (
+    "contact_date",
+    "setting",
+    "indicator_codes",
+    "forms",
+    "account",
+    "immediate_danger",
+)
+# Statuses a partner sees; "internal" (same-organisation, statistics only) never.
+MATCH_STATUSES = [(value, label) for value, label in MatchStatus.choices if value != "internal"]
+# Choice errors name the allowed values, never the submitted one.
+CHOICE_ERRORS = {"invalid_choice": _("This is not one of the allowed values.")}
+
+
+def choice(choices, **kwargs):
+    return serializers.ChoiceField(choices=choices, error_messages=CHOICE_ERRORS, **kwargs)
+
+
+# --- signals: requests --------------------------------------------------------------
+
+
+class IdentityInputSerializer(serializers.Serializer):
+    given_names = serializers.CharField(max_length=150)
+    surname = serializers.CharField(
+        max_length=150, help_text=_("With particles as written, e.g. 'van der Berg'.")
+    )
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, help_text=_("YYYY-MM-DD. Or give age_estimate.")
+    )
+    age_estimate = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_("Only when the date of birth is unknown: 0 to 27."),
+    )
+    sex = choice(Sex.choices, required=False, allow_blank=True)
+    bsn = serializers.CharField(
+        required=False, allow_blank=True, max_length=12, help_text=_("Nine digits, eleven-test.")
+    )
+    municipality = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=6,
+        help_text=_("Municipality of residence, CBS code such as GM0363."),
+    )
+    alias = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+
+
+class ProbeSerializer(serializers.Serializer):
+    year_offset = serializers.IntegerField()
+    bloom = serializers.CharField(help_text=_("Base64 of 64 bytes."))
+    block_tokens = serializers.ListField(child=serializers.CharField(), max_length=12)
+
+
+class EncodingInputSerializer(serializers.Serializer):
+    """``Encoding.to_json()`` of zicht-pprl-1 (docs/linkage.md, section 8)."""
+
+    spec_version = serializers.CharField(help_text=_("zicht-pprl-1"))
+    key_id = serializers.CharField(max_length=32)
+    exact_tokens = serializers.ListField(
+        child=serializers.CharField(), max_length=5, allow_empty=True
+    )
+    bloom = serializers.CharField(help_text=_("Base64 of 64 bytes."))
+    block_tokens = serializers.ListField(child=serializers.CharField(), max_length=12)
+    probes = ProbeSerializer(many=True, required=False, max_length=2)
+
+
+class SignalCreateSerializer(serializers.Serializer):
+    """A signal with either ``identity`` (plaintext) or ``encoding`` (computed on your
+    premises with the published specification and key). With ``encoding`` you may give
+    the coarse ``age_at_contact`` and ``municipality`` for statistics."""
+
+    contact_date = serializers.DateField(help_text=_("YYYY-MM-DD, not in the future."))
+    setting = choice(ContactSetting.choices)
+    indicator_codes = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        help_text=_("Codes from the current indicator catalogue."),
+    )
+    forms = serializers.ListField(child=choice(ExploitationForm.choices), required=False)
+    account = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    immediate_danger = serializers.BooleanField(required=False, default=False)
+    identity = IdentityInputSerializer(required=False)
+    encoding = EncodingInputSerializer(required=False)
+    age_at_contact = serializers.IntegerField(
+        required=False, allow_null=True, min_value=MIN_AGE, max_value=MAX_AGE
+    )
+    municipality = serializers.CharField(
+        required=False, allow_null=True, max_length=6, help_text=_("CBS code, with encoding only.")
+    )
+
+    def validate(self, attrs):
+        has_identity, has_encoding = "identity" in attrs, "encoding" in attrs
+        if has_identity == has_encoding:
+            raise serializers.ValidationError(_("Give either 'identity' or 'encoding'."))
+        if has_identity:
+            extra = {
+                name: [_("Only with 'encoding'; put it in 'identity' instead.")]
+                for name in ("age_at_contact", "municipality")
+                if attrs.get(name) is not None
+            }
+            if extra:
+                raise serializers.ValidationError(extra)
+        form = SignalForm(data=self._form_data(attrs), catalogue=current_catalogue())
+        form.is_valid()
+        errors: dict = {}
+        for name, messages in form.errors.items():
+            if name in IDENTITY_FIELDS:
+                if has_identity:
+                    errors.setdefault("identity", {})[name] = list(messages)
+            elif name == "__all__":
+                errors.setdefault("non_field_errors", []).extend(messages)
+            else:
+                errors[name] = list(messages)
+        if has_encoding:
+            errors.update(self._encoded_errors(attrs))
+        if errors:
+            raise serializers.ValidationError(errors)
+        if has_identity:
+            data, identity = form.split()
+            return {"data": data, "identity": identity}
+        return {
+            "data": {name: form.cleaned_data[name] for name in SIGNAL_FIELDS},
+            "encoding": attrs["_encoding"],
+            "age_at_contact": attrs.get("age_at_contact"),
+            "municipality": attrs.get("_municipality"),
+        }
+
+    @staticmethod
+    def _form_data(attrs) -> dict:
+        data = {name: attrs[name] for name in SIGNAL_FIELDS if name in attrs}
+        data["immediate_danger"] = bool(attrs.get("immediate_danger"))
+        for name, value in (attrs.get("identity") or {}).items():
+            data[name] = "" if value is None else value
+        return data
+
+    @staticmethod
+    def _encoded_errors(attrs) -> dict:
+        errors: dict = {}
+        try:
+            attrs["_encoding"] = Encoding.from_json(attrs["encoding"])
+        except EncodingError as exc:
+            field = exc.field if exc.field in EncodingInputSerializer().fields else None
+            errors["encoding"] = {field or "non_field_errors": [exc.reason]}
+        code = attrs.get("municipality")
+        if code:
+            municipality = account_selectors.municipality_list().filter(code=code).first()
+            if municipality is None:
+                errors["municipality"] = [_("Unknown municipality code.")]
+            attrs["_municipality"] = municipality
+        return errors
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text=_("Why the signal is withdrawn."))
+
+
+class SignalFilterSerializer(serializers.Serializer):
+    status = choice(SignalStatus.choices, required=False)
+    form = choice(ExploitationForm.choices, required=False)
+    immediate_danger = serializers.BooleanField(required=False, default=None, allow_null=True)
+    date_from = serializers.DateField(required=False, help_text=_("Contact date from"))
+    date_to = serializers.DateField(required=False, help_text=_("Contact date to"))
+    q = serializers.CharField(required=False, max_length=100, help_text=_("Reference or author"))
+
+
+class MatchFilterSerializer(serializers.Serializer):
+    status = choice(MATCH_STATUSES, required=False)
+
+
+# --- signals: responses -------------------------------------------------------------
+
+
+class IdentitySerializer(serializers.Serializer):
+    """The young person as your organisation recorded them (your own data)."""
+
+    given_names = serializers.CharField()
+    surname = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    age_estimate = serializers.IntegerField(allow_null=True)
+    sex = serializers.CharField()
+    bsn = serializers.CharField()
+    municipality = serializers.CharField()
+    alias = serializers.CharField()
+    phone = serializers.CharField()
+
+    def to_representation(self, instance):
+        return {
+            "given_names": instance.given_names,
+            "surname": instance.surname,
+            "date_of_birth": instance.date_of_birth or None,
+            "age_estimate": int(instance.age_estimate) if instance.age_estimate else None,
+            "sex": instance.sex,
+            "bsn": instance.bsn,
+            "municipality": instance.municipality,
+            "alias": instance.alias,
+            "phone": instance.phone,
+        }
+
+
+class SignalSummarySerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    reference = serializers.CharField()
+    status = choice(SignalStatus.choices)
+    contact_date = serializers.DateField()
+    setting = choice(ContactSetting.choices)
+    immediate_danger = serializers.BooleanField()
+    forms = serializers.ListField(child=serializers.CharField())
+    created_at = serializers.DateTimeField()
+    expires_on = serializers.DateField()
+
+
+class SignalSerializer(SignalSummarySerializer):
+    indicator_codes = serializers.ListField(child=serializers.CharField())
+    account = serializers.CharField()
+    municipality = serializers.CharField(source="municipality_id", allow_null=True)
+    age_at_contact = serializers.IntegerField(allow_null=True)
+    withdrawn_reason = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+    recorded_by = serializers.SerializerMethodField()
+    identity = serializers.SerializerMethodField(
+        help_text=_("Null when the signal was recorded from an encoding or has expired.")
+    )
+
+    def get_recorded_by(self, signal) -> str:
+        return signal.author.get_full_name() or signal.author.username
+
+    @extend_schema_field(IdentitySerializer(allow_null=True))
+    def get_identity(self, signal):
+        record = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
+        return IdentitySerializer(record).data if record is not None else None
+
+
+class SignalCreatedSerializer(SignalSerializer):
+    new_matches = serializers.IntegerField(
+        help_text=_("How many matches with other organisations this signal made.")
+    )
+
+
+# --- matches ------------------------------------------------------------------------
+
+
+class OwnSignalSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="signal_id")
+    reference = serializers.CharField()
+
+
+class OtherSideSerializer(serializers.Serializer):
+    """Who to contact at the other organisation. Never their file, identity or a score."""
+
+    organisation = serializers.CharField(source="organisation_name")
+    contact_person = serializers.CharField(source="author_name")
+    contact_email = serializers.EmailField(source="author_email")
+    recorded_on = serializers.DateField()
+
+
+class MatchSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="match.pk")
+    status = choice(MATCH_STATUSES, source="match.status")
+    found_at = serializers.DateTimeField(source="match.created_at")
+    decided_at = serializers.DateTimeField(source="match.decided_at", allow_null=True)
+    own_signal = OwnSignalSerializer(source="own")
+    other = OtherSideSerializer()
+
+
+# --- problems (for the schema) ------------------------------------------------------
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(
+        allow_null=True, help_text=_("Dotted path such as identity.bsn; null for the request.")
+    )
+    message = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField(help_text=_("urn:zicht:problem:<name> or about:blank"))
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class ValidationProblemSerializer(ProblemSerializer):
+    errors = FieldErrorSerializer(many=True)

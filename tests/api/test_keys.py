@@ -1,0 +1,153 @@
+"""API keys: created and revoked by organisation administrators, stored hashed, scoped."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.api.conftest import key_client
+from zicht.accounts.constants import Role
+from zicht.api import scopes
+from zicht.api.models import OrganisationAPIKey
+from zicht.api.urls import router
+from zicht.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+SIGNALS = "/api/v1/signals/"
+
+
+@pytest.fixture
+def admin_and_professional(make_member):
+    admin = make_member(role=Role.ORG_ADMIN)
+    professional = make_member(role=Role.PROFESSIONAL, organisation=admin.organisation)
+    return admin, professional
+
+
+def test_admin_creates_a_key_shown_once_and_stored_hashed(admin_and_professional, login):
+    admin, professional = admin_and_professional
+    client = login(admin)
+    form = client.get(reverse("api:key_create"))
+    assert form.status_code == 200
+    response = client.post(
+        reverse("api:key_create"),
+        {"name": "Zaaksysteem", "contact": professional.pk, "scopes": ["signals:read"]},
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    raw = response.context["raw_key"]
+    assert raw in response.content.decode()
+    key = OrganisationAPIKey.objects.get()
+    assert key.organisation == admin.organisation and key.contact == professional
+    assert key.scopes == ["signals:read"] and key.created_by == admin.user
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM api_organisationapikey")
+        stored = " ".join(str(v) for v in cursor.fetchone())
+    assert raw not in stored and raw.split(".", 1)[1] not in stored
+    listing = client.get(reverse("api:key_list")).content.decode()
+    assert key.prefix in listing and raw not in listing
+    assert AuditEvent.objects.filter(action="api.key_created", object_id=key.prefix).exists()
+    assert key_client(raw).get(SIGNALS).status_code == 200
+
+
+def test_home_links_to_the_key_pages(admin_and_professional, login):
+    admin, _ = admin_and_professional
+    assert reverse("api:key_list") in login(admin).get(reverse("core:home")).content.decode()
+
+
+def test_revoked_key_stops_working(admin_and_professional, login, make_key):
+    admin, professional = admin_and_professional
+    key, raw = make_key(professional)
+    client = key_client(raw)
+    assert client.get(SIGNALS).status_code == 200
+    response = login(admin).post(reverse("api:key_revoke", args=[key.prefix]))
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.revoked and key.revoked_by == admin.user
+    refused = client.get(SIGNALS)
+    assert refused.status_code == 401
+    assert refused["Content-Type"] == "application/problem+json"
+    assert refused["WWW-Authenticate"].startswith("Api-Key")
+    assert AuditEvent.objects.filter(action="api.key_revoked", object_id=key.prefix).exists()
+
+
+def test_only_own_organisations_admin_manages_keys(make_member, login, make_key):
+    professional = make_member(role=Role.PROFESSIONAL)
+    key, _ = make_key(professional)
+    outsider_admin = make_member(role=Role.ORG_ADMIN)
+    response = login(outsider_admin).post(reverse("api:key_revoke", args=[key.prefix]))
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(
+        action="api.key_not_found", actor_id=outsider_admin.user_id
+    ).exists()
+    assert login(professional).get(reverse("api:key_list")).status_code == 403
+    assert AuditEvent.objects.filter(
+        action="api.key_admin_denied", actor_id=professional.user_id
+    ).exists()
+    key.refresh_from_db()
+    assert not key.revoked
+
+
+def test_contact_must_be_a_professional_of_the_organisation(
+    admin_and_professional, make_member, login
+):
+    admin, _ = admin_and_professional
+    stranger = make_member(role=Role.PROFESSIONAL)
+    response = login(admin).post(
+        reverse("api:key_create"),
+        {"name": "X", "contact": stranger.pk, "scopes": ["signals:read"]},
+    )
+    assert response.status_code == 200 and "contact" in response.context["form"].errors
+    assert not OrganisationAPIKey.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "header", ["", "Api-Key ", "Api-Key nope.nope", "Bearer abc", "Api-Key{raw}x"]
+)
+def test_missing_or_bad_key_is_401(make_member, make_key, client, header):
+    _, raw = make_key(make_member())
+    kwargs = {"HTTP_AUTHORIZATION": header.format(raw=raw)} if header else {}
+    response = client.get(SIGNALS, **kwargs)
+    assert response.status_code == 401
+    assert response.json()["type"] in (
+        "urn:zicht:problem:not-authenticated",
+        "about:blank",
+    )
+
+
+def test_expired_key_and_inactive_contact_are_refused(make_member, make_key):
+    professional = make_member()
+    _, expired = make_key(professional, expiry_date=timezone.now() + dt.timedelta(seconds=1))
+    OrganisationAPIKey.objects.update(expiry_date=timezone.now() - dt.timedelta(minutes=1))
+    assert key_client(expired).get(SIGNALS).status_code == 401
+    _, raw = make_key(professional)
+    assert key_client(raw).get(SIGNALS).status_code == 200
+    professional.is_active = False
+    professional.save()
+    assert key_client(raw).get(SIGNALS).status_code == 401
+
+
+def test_scope_is_required_per_action(partner):
+    _, _, client = partner(scopes=["signals:read"])
+    assert client.get(SIGNALS).status_code == 200
+    response = client.post(SIGNALS, {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["type"] == "urn:zicht:problem:insufficient-scope"
+    assert "signals:write" in response.json()["detail"]
+    assert client.get("/api/v1/matches/").status_code == 403
+    assert AuditEvent.objects.filter(action="api.scope_denied").count() == 2
+
+
+def test_every_routed_action_declares_a_scope():
+    routed = set()
+    for prefix, viewset, basename in router.registry:
+        for route in router.get_routes(viewset):
+            routed |= {
+                f"{basename}.{action}"
+                for action in route.mapping.values()
+                if hasattr(viewset, action)
+            }
+    assert routed == set(scopes.REQUIRED_SCOPES)
+    assert set(scopes.REQUIRED_SCOPES.values()) <= set(scopes.SCOPES)
