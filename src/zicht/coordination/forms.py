@@ -1,0 +1,211 @@
+"""Forms of the coordination app. Validation of business rules stays in the services."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zicht.coordination.constants import (
+    CONTEXT_QUESTIONS,
+    RISK_QUESTIONS,
+    VULNERABILITY_QUESTIONS,
+    CareType,
+    ClosureOutcome,
+    Consent,
+    MeasureKind,
+    ParentConsent,
+    ScreeningDecision,
+    Urgency,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PrefixedIdForm(forms.Form):
+    """Several forms share the file page: each gets its own id prefix."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(PrefixedIdForm):
+    """Carries the file version the user saw, for the conflict check."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReferralForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you refer?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What worries you, and what has been done so far. Facts, no opinions."),
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect, initial="normal"
+    )
+    consent_young_person = forms.ChoiceField(
+        label=_("Consent of the young person"), choices=Consent.choices, widget=forms.RadioSelect
+    )
+    consent_parents = forms.ChoiceField(
+        label=_("Consent of the parents"),
+        choices=ParentConsent.choices,
+        widget=forms.RadioSelect,
+        help_text=_("For a minor: the parents or guardians with parental authority."),
+    )
+
+
+class AssignForm(VersionedForm):
+    id_prefix = "assign"
+    coordinator = forms.ChoiceField(label=_("Coordinator"), required=False)
+
+    def __init__(self, *args, coordinators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.coordinators = {str(m.pk): m for m in coordinators}
+        self.fields["coordinator"].choices = [("", _("Nobody"))] + [
+            (str(m.pk), m.user.get_full_name() or m.user.username) for m in coordinators
+        ]
+
+    def chosen(self):
+        return self.coordinators.get(self.cleaned_data.get("coordinator") or "")
+
+
+class ScreeningForm(VersionedForm):
+    id_prefix = "screen"
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=ScreeningDecision.choices, widget=forms.RadioSelect
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Which facts and indicators the decision rests on."),
+    )
+
+
+class AssessmentForm(VersionedForm):
+    id_prefix = "assess"
+    note = forms.CharField(
+        label=_("Notes on the assessment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    GROUPS = (
+        (_("Vulnerability"), VULNERABILITY_QUESTIONS),
+        (_("Risks"), RISK_QUESTIONS),
+        (_("Circumstances"), CONTEXT_QUESTIONS),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for _title, questions in self.GROUPS:
+            for q in questions:
+                self.fields[q.value] = forms.BooleanField(label=q.label, required=False)
+
+    def groups(self):
+        return [(title, [self[q.value] for q in questions]) for title, questions in self.GROUPS]
+
+    def answers(self) -> dict:
+        return {
+            q.value: self.cleaned_data.get(q.value, False)
+            for _t, questions in self.GROUPS
+            for q in questions
+        }
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.get_type_display()})"
+
+
+class MeasureDecisionForm(VersionedForm):
+    id_prefix = "measure"
+    action = forms.ChoiceField(
+        choices=[
+            ("accept", _("Accept")),
+            ("reject", _("Reject")),
+            ("start", _("In place")),
+            ("end", _("End")),
+        ],
+        widget=forms.HiddenInput,
+    )
+    owner = OwnerChoiceField(label=_("Owner organisation"), queryset=None, required=False)
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organisations
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class MeasureAddForm(VersionedForm):
+    id_prefix = "madd"
+    kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
+    owner = OwnerChoiceField(label=_("Owner organisation"), queryset=None)
+    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+    note = forms.CharField(label=_("Note"), required=False)
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = organisations
+        self.fields["start_date"].initial = timezone.localdate()
+
+
+class CareReferralForm(VersionedForm):
+    id_prefix = "care"
+    provider = OwnerChoiceField(label=_("Provider"), queryset=None)
+    care_type = forms.ChoiceField(label=_("Type of care"), choices=CareType.choices)
+    note = forms.CharField(
+        label=_("Note for the provider"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the provider needs to know to decide. The provider sees this note."),
+    )
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers
+
+
+class CareActionForm(VersionedForm):
+    id_prefix = "careact"
+    reason = forms.CharField(
+        label=_("Reason (required when refusing)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TaskForm(PrefixedIdForm):
+    id_prefix = "task"
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+
+
+class CloseForm(VersionedForm):
+    id_prefix = "close"
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ClosureOutcome.choices)
+    note = forms.CharField(
+        label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReopenForm(VersionedForm):
+    id_prefix = "reopen"
+    reason = forms.CharField(label=_("Why is the file reopened?"), max_length=500)
+
+
+class InboxFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("open", _("All open files")),
+            ("mine", _("Assigned to me")),
+            ("unassigned", _("Not assigned")),
+            ("closed", _("Closed files")),
+        ],
+    )

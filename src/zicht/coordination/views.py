@@ -1,0 +1,578 @@
+"""Views of the coordination app. Thin: forms in, one service call, redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zicht.accounts.constants import Role
+from zicht.accounts.selectors import organisation_list
+from zicht.audit import services as audit
+from zicht.coordination import forms, permissions, selectors, services, workflow
+from zicht.coordination.constants import ADULT_AGE, FileStatus, MeasureStatus, Question
+from zicht.coordination.models import FollowUpTask, Measure
+from zicht.intake import selectors as intake_selectors
+
+
+def _denied(request, message: str, action: str = "coordination.access_denied"):
+    membership = request.membership
+    audit.record(
+        action=action,
+        actor=request.user,
+        organisation=getattr(membership, "organisation", None),
+        details={"path": request.path[:200]},
+    )
+    return render(request, "coordination/denied.html", {"message": message}, status=403)
+
+
+def _coordinator(request):
+    if not permissions.is_coordinator(request.membership):
+        audit.record(
+            action="coordination.access_denied",
+            actor=request.user,
+            organisation=getattr(request.membership, "organisation", None),
+            details={"path": request.path[:200]},
+        )
+        raise PermissionDenied
+    return request.membership
+
+
+def _apply_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+# --- professionals ------------------------------------------------------------------------
+
+
+@login_required
+def referral_create(request, signal_id):
+    membership = request.membership
+    if membership is None or membership.role != Role.PROFESSIONAL:
+        return _denied(request, _("Only professionals refer signals."))
+    try:
+        signal = intake_selectors.signal_get(membership=membership, signal_id=signal_id)
+    except Http404:
+        audit.record(
+            action="coordination.signal_not_found",
+            actor=request.user,
+            organisation=membership.organisation,
+            object_type="signal",
+            object_id=signal_id,
+        )
+        raise
+    if not permissions.can_refer(membership, signal):
+        return _denied(request, _("Only the author of a signal can refer it."))
+    existing = selectors.referral_for_signal(membership=membership, signal_id=signal.pk)
+    if existing is not None:
+        messages.info(request, _("This signal has already been referred."))
+        return redirect("coordination:referral_detail", existing.pk)
+    is_minor = signal.age_at_contact is not None and signal.age_at_contact < ADULT_AGE
+    initial = {"urgency": "acute" if signal.immediate_danger else "normal"}
+    if signal.age_at_contact is not None and not is_minor:
+        initial["consent_parents"] = "not_applicable"
+    form = forms.ReferralForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                membership=membership, signal=signal, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if referral.kind == "anonymous":
+                messages.success(
+                    request,
+                    _(
+                        "Without consent an adult cannot be referred with identity. An "
+                        "anonymous notification has been counted; the coordination centre "
+                        "does not see who it is about."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Referred to the coordination centre. You can follow the status here."),
+                )
+            return redirect("coordination:referral_detail", referral.pk)
+    return render(
+        request,
+        "coordination/referral_form.html",
+        {"form": form, "signal": signal, "is_minor": is_minor, "age": signal.age_at_contact},
+    )
+
+
+@login_required
+def my_referrals(request):
+    membership = request.membership
+    if membership is None:
+        raise PermissionDenied
+    referrals = [
+        (r, selectors.referrer_status(r)) for r in selectors.referrals_of(membership=membership)
+    ]
+    return render(
+        request,
+        "coordination/my_referrals.html",
+        {
+            "referrals": referrals,
+            "is_provider": permissions.is_provider(membership),
+            "care_open": selectors.care_inbox(membership=membership)
+            .filter(status__in=("requested", "accepted"))
+            .count(),
+        },
+    )
+
+
+@login_required
+def referral_detail(request, referral_id):
+    membership = request.membership
+    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
+    return render(
+        request,
+        "coordination/referral_detail.html",
+        {
+            "referral": referral,
+            "status": selectors.referrer_status(referral),
+            "steps": selectors.referrer_timeline(membership=membership, referral=referral),
+        },
+    )
+
+
+# --- coordinators ---------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    membership = _coordinator(request)
+    form = forms.InboxFilterForm(request.GET or None)
+    view = (form.cleaned_data.get("view") if form.is_valid() else "") or "open"
+    return render(
+        request,
+        "coordination/inbox.html",
+        {
+            "form": form,
+            "rows": selectors.inbox(membership=membership, view=view),
+            "view": view,
+            "anonymous_count": selectors.anonymous_notification_count(membership=membership),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _file_context(request, membership, file, **bound):
+    v = {"version": file.version}
+    orgs = organisation_list()
+    assessment = getattr(file, "assessment", None) if hasattr(file, "assessment") else None
+    assess_initial = dict(v)
+    if assessment is not None:
+        assess_initial.update(assessment.answers)
+    elif file.age_at_referral is not None and file.age_at_referral < ADULT_AGE:
+        assess_initial[Question.MINOR.value] = True
+    sources = selectors.file_sources(membership=membership, file=file)
+    audit.record(
+        action="coordination.file_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        object_type="coordination_file",
+        object_id=file.pk,
+        details={"identities_shown": sum(1 for s in sources if s.identity_shown)},
+    )
+    measures = list(file.measures.select_related("owner"))
+    context = {
+        "file": file,
+        "sources": sources,
+        "assessment": assessment,
+        "measures": [
+            (
+                m,
+                bound.get(f"measure_{m.pk}")
+                or forms.MeasureDecisionForm(
+                    initial={**v, "owner": m.owner_id},
+                    organisations=orgs,
+                    auto_id=f"measure{m.pk}_%s",
+                ),
+                workflow.allowed_actions(workflow.MEASURE, m.status),
+            )
+            for m in measures
+        ],
+        "care_referrals": file.care_referrals.select_related("provider"),
+        "tasks": file.tasks.select_related("assigned_to"),
+        "timeline": file.timeline.select_related("actor", "organisation"),
+        "actions": workflow.allowed_actions(workflow.FILE, file.status),
+        "duplicates": selectors.duplicate_files(membership=membership, file=file)
+        if file.status not in (FileStatus.CLOSED, FileStatus.MERGED)
+        else [],
+        "awaiting_screening": file.status in (FileStatus.SCREENING, FileStatus.MORE_INFORMATION),
+        "can_measure": file.status in (FileStatus.ASSESSMENT, FileStatus.SUPPORT),
+        "overdue": file.status in (FileStatus.SCREENING, FileStatus.MORE_INFORMATION)
+        and file.screening_deadline < timezone.localdate(),
+        "assign_form": bound.get("assign")
+        or forms.AssignForm(
+            initial={
+                **v,
+                "coordinator": next(
+                    (
+                        str(m.pk)
+                        for m in selectors.coordinators()
+                        if m.user_id == file.assigned_to_id
+                    ),
+                    "",
+                ),
+            },
+            coordinators=selectors.coordinators(),
+        ),
+        "screening_form": bound.get("screen") or forms.ScreeningForm(initial=v),
+        "assessment_form": bound.get("assess") or forms.AssessmentForm(initial=assess_initial),
+        "measure_add_form": bound.get("measure_add")
+        or forms.MeasureAddForm(initial=v, organisations=orgs),
+        "care_form": bound.get("care")
+        or forms.CareReferralForm(initial=v, providers=selectors.providers()),
+        "task_form": bound.get("task") or forms.TaskForm(),
+        "close_form": bound.get("close") or forms.CloseForm(initial=v),
+        "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=v),
+        "MeasureStatus": MeasureStatus,
+    }
+    return context
+
+
+@login_required
+def file_detail(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    return render(
+        request, "coordination/file_detail.html", _file_context(request, membership, file)
+    )
+
+
+def _run(request, membership, file, key, form, call, success):
+    """Validate ``form``, call the service, and on error re-render with the input kept."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except services.StaleFileError as exc:
+            messages.error(request, " ".join(exc.messages))
+            form.add_error(None, exc)
+            audit.record(
+                action="coordination.stale_edit_refused",
+                actor=request.user,
+                organisation=membership.organisation,
+                object_type="coordination_file",
+                object_id=file.pk,
+                details={"form": key},
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect("coordination:file_detail", file.pk)
+    file = selectors.file_get(membership=membership, file_id=file.pk)
+    context = _file_context(request, membership, file, **{key: form})
+    return render(
+        request,
+        "coordination/file_detail.html",
+        context,
+        status=409
+        if any(e.code == "stale" for e in form.errors.as_data().get("__all__", []))
+        else 400,
+    )
+
+
+@login_required
+@require_POST
+def file_assign(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    form = forms.AssignForm(request.POST, coordinators=selectors.coordinators())
+    return _run(
+        request,
+        membership,
+        file,
+        "assign",
+        form,
+        lambda d: services.file_assign(
+            membership=membership,
+            file=file,
+            coordinator=form.chosen(),
+            expected_version=d["version"],
+        ),
+        _("Assignment saved."),
+    )
+
+
+@login_required
+@require_POST
+def file_screen(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    return _run(
+        request,
+        membership,
+        file,
+        "screen",
+        forms.ScreeningForm(request.POST),
+        lambda d: services.file_screen(
+            membership=membership,
+            file=file,
+            decision=d["decision"],
+            reasons=d["reasons"],
+            expected_version=d["version"],
+        ),
+        _("Screening decision recorded."),
+    )
+
+
+@login_required
+@require_POST
+def file_assess(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    form = forms.AssessmentForm(request.POST)
+    return _run(
+        request,
+        membership,
+        file,
+        "assess",
+        form,
+        lambda d: services.assessment_complete(
+            membership=membership,
+            file=file,
+            answers=form.answers(),
+            note=d.get("note", ""),
+            expected_version=d["version"],
+        ),
+        _("Assessment saved. Decide on the proposed measures below."),
+    )
+
+
+@login_required
+@require_POST
+def measure_decide(request, file_id, measure_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    measure = get_object_or_404(Measure, pk=measure_id, file=file)
+    form = forms.MeasureDecisionForm(
+        request.POST, organisations=organisation_list(), auto_id=f"measure{measure.pk}_%s"
+    )
+    return _run(
+        request,
+        membership,
+        file,
+        f"measure_{measure.pk}",
+        form,
+        lambda d: services.measure_decide(
+            membership=membership,
+            measure=measure,
+            action=d["action"],
+            owner=d.get("owner"),
+            start_date=d.get("start_date"),
+            end_date=d.get("end_date"),
+            expected_version=d["version"],
+        ),
+        _("Measure updated."),
+    )
+
+
+@login_required
+@require_POST
+def measure_add(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    return _run(
+        request,
+        membership,
+        file,
+        "measure_add",
+        forms.MeasureAddForm(request.POST, organisations=organisation_list()),
+        lambda d: services.measure_add(
+            membership=membership,
+            file=file,
+            kind=d["kind"],
+            owner=d["owner"],
+            start_date=d.get("start_date"),
+            end_date=d.get("end_date"),
+            note=d.get("note", ""),
+            expected_version=d["version"],
+        ),
+        _("Measure added."),
+    )
+
+
+@login_required
+@require_POST
+def care_referral_create(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    return _run(
+        request,
+        membership,
+        file,
+        "care",
+        forms.CareReferralForm(request.POST, providers=selectors.providers()),
+        lambda d: services.care_referral_create(
+            membership=membership,
+            file=file,
+            provider=d["provider"],
+            care_type=d["care_type"],
+            note=d.get("note", ""),
+            expected_version=d["version"],
+        ),
+        _("Care requested. The provider has been notified."),
+    )
+
+
+@login_required
+@require_POST
+def task_create(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    return _run(
+        request,
+        membership,
+        file,
+        "task",
+        forms.TaskForm(request.POST),
+        lambda d: services.task_create(
+            membership=membership, file=file, title=d["title"], due_date=d["due_date"]
+        ),
+        _("Task added."),
+    )
+
+
+@login_required
+@require_POST
+def task_done(request, file_id, task_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    task = get_object_or_404(FollowUpTask, pk=task_id, file=file)
+    try:
+        services.task_complete(membership=membership, task=task)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Task done."))
+    return redirect("coordination:file_detail", file.pk)
+
+
+@login_required
+@require_POST
+def file_close(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    return _run(
+        request,
+        membership,
+        file,
+        "close",
+        forms.CloseForm(request.POST),
+        lambda d: services.file_close(
+            membership=membership,
+            file=file,
+            outcome=d["outcome"],
+            note=d.get("note", ""),
+            expected_version=d["version"],
+        ),
+        _("File closed."),
+    )
+
+
+@login_required
+@require_POST
+def file_reopen(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    return _run(
+        request,
+        membership,
+        file,
+        "reopen",
+        forms.ReopenForm(request.POST),
+        lambda d: services.file_reopen(
+            membership=membership, file=file, reason=d["reason"], expected_version=d["version"]
+        ),
+        _("File reopened: screen it again."),
+    )
+
+
+@login_required
+@require_POST
+def file_merge(request, file_id):
+    membership = _coordinator(request)
+    file = selectors.file_get(membership=membership, file_id=file_id)
+    duplicate = selectors.file_get(membership=membership, file_id=request.POST.get("duplicate"))
+    try:
+        services.file_merge(
+            membership=membership,
+            file=file,
+            duplicate=duplicate,
+            expected_version=request.POST.get("version"),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("File %(other)s has been merged into this file.") % {"other": duplicate.reference},
+        )
+    return redirect("coordination:file_detail", file.pk)
+
+
+# --- providers --------------------------------------------------------------------------------
+
+
+@login_required
+def care_inbox(request):
+    membership = request.membership
+    if not permissions.is_provider(membership):
+        return _denied(
+            request, _("Only shelter and youth-care organisations receive care referrals.")
+        )
+    return render(
+        request,
+        "coordination/care_inbox.html",
+        {
+            "care_referrals": [
+                (
+                    c,
+                    forms.CareActionForm(initial={"version": c.version}),
+                    workflow.allowed_actions(workflow.CARE, c.status),
+                )
+                for c in selectors.care_inbox(membership=membership)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def care_referral_act(request, care_id, action):
+    membership = request.membership
+    care = selectors.care_referral_get(care_id=care_id)
+    form = forms.CareActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form was out of date; try again."))
+        return redirect("coordination:care_inbox")
+    try:
+        services.care_referral_act(
+            membership=membership,
+            care_referral=care,
+            action=action,
+            reason=form.cleaned_data.get("reason", ""),
+            expected_version=form.cleaned_data["version"],
+        )
+    except PermissionDenied as exc:
+        return render(
+            request, "coordination/denied.html", {"message": " ".join(exc.args)}, status=403
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Care referral updated."))
+    return redirect("coordination:care_inbox")
