@@ -1,0 +1,84 @@
+"""The hidden number: multiple systems estimation on the overlap between source types.
+
+Honest by construction: no number is shown when the data cannot carry one (too few
+persons, sources that never overlap, no existing or identifiable estimate).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from django.utils.translation import gettext as _
+
+from zicht.estimation import CaptureHistories, DataError, NoEstimateError, estimate
+from zicht.insight.selectors import Dataset, capture_table
+
+MIN_PERSONS = 50
+THRESHOLDS = (0.001, 0.01, 0.02, 0.05, 0.1, 0.2)
+
+
+@dataclass
+class HiddenNumber:
+    observed: int
+    reliable: bool
+    reason: str = ""
+    estimate: float | None = None
+    ci: tuple[float, float] | None = None
+    hidden: float | None = None
+    model_terms: list[str] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)
+    sensitivity: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def hidden_number(data: Dataset) -> HiddenNumber:
+    lists, table = capture_table(data)
+    observed = sum(table.values())
+    if observed < MIN_PERSONS:
+        return HiddenNumber(
+            observed,
+            False,
+            _("Too few persons (fewer than %(n)s) for an estimate.") % {"n": MIN_PERSONS},
+        )
+    if len(lists) < 2:
+        return HiddenNumber(observed, False, _("At least two kinds of source are needed."))
+    overlaps = sum(n for pattern, n in table.items() if sum(pattern) >= 2)
+    if overlaps == 0:
+        return HiddenNumber(
+            observed, False, _("The sources never overlap, so nothing can be estimated.")
+        )
+    try:
+        histories = CaptureHistories.from_patterns(list(table), list(table.values()), lists)
+        result = estimate(histories, method="stepwise", ci="quick")
+    except (DataError, NoEstimateError, ValueError) as exc:
+        return HiddenNumber(
+            observed, False, _("No estimate exists for these data: %(why)s") % {"why": exc}
+        )
+    sensitivity = []
+    for p in THRESHOLDS:
+        try:
+            r = estimate(histories, method="stepwise", ci="quick", pthresh=p)
+            sensitivity.append(
+                {
+                    "pthresh": p,
+                    "estimate": r.estimate,
+                    "ci": list(r.ci),
+                    "terms": list(r.model_terms),
+                }
+            )
+        except (NoEstimateError, ValueError):
+            continue
+    return HiddenNumber(
+        observed=observed,
+        reliable=True,
+        estimate=float(result.estimate),
+        ci=(float(result.ci[0]), float(result.ci[1])),
+        hidden=float(result.hidden),
+        model_terms=list(result.model_terms),
+        lists=lists,
+        sensitivity=sensitivity,
+        warnings=[str(w) for w in result.warnings],
+    )

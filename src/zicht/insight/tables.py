@@ -1,0 +1,53 @@
+"""The published tables of the dashboard: labelled, suppressed, ready for screen and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from zicht.accounts.constants import OrganisationType
+from zicht.insight import selectors
+from zicht.insight.suppression import Published, suppress
+from zicht.intake.constants import ExploitationForm
+
+TABLE_KINDS = ("month", "municipality", "source", "form", "age", "indicator_group", "overlap")
+
+
+@dataclass
+class Table:
+    kind: str
+    title: str
+    label_header: str
+    published: Published
+
+    def rows(self) -> list[tuple[str, object]]:
+        return list(self.published.cells.items())
+
+
+def _label(kind: str, key) -> str:
+    if kind == "source":
+        return str(OrganisationType(key).label) if key in OrganisationType.values else str(key)
+    if kind == "form":
+        return str(ExploitationForm(key).label) if key in ExploitationForm.values else _("unknown")
+    if kind == "overlap":
+        return " + ".join(str(OrganisationType(t).label) for t in key)
+    return str(key)
+
+
+def table(data: selectors.Dataset, kind: str) -> Table:
+    titles = {
+        "month": (_("Signals per month"), _("Month")),
+        "municipality": (_("Signals per municipality"), _("Municipality")),
+        "source": (_("Signals per kind of source"), _("Source")),
+        "form": (_("Signals per suspected form of exploitation"), _("Form")),
+        "age": (_("Signals per age group"), _("Age group")),
+        "indicator_group": (_("Signals per indicator group"), _("Indicator group")),
+        "overlap": (_("Persons per combination of sources"), _("Seen by")),
+    }
+    if kind not in titles:
+        raise ValueError(kind)
+    raw = selectors.overlap(data) if kind == "overlap" else selectors.counts_by(data, kind)
+    labelled = {_label(kind, k): v for k, v in raw.items()}
+    title, header = titles[kind]
+    return Table(kind, str(title), str(header), suppress(labelled))

@@ -1,0 +1,160 @@
+"""The insight dashboard for analysts (and organisation administrators, scoped). Aggregates only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from csp.decorators import csp_replace
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from zicht.audit import services as audit
+from zicht.insight import charts, selectors, services
+from zicht.insight.forms import InsightFilterForm
+from zicht.insight.suppression import PRIMARY
+from zicht.insight.tables import TABLE_KINDS, table
+
+
+def _scope(request):
+    try:
+        return selectors.scope_for(user=request.user, membership=request.membership)
+    except PermissionDenied:
+        audit.record(
+            action="insight.access_denied",
+            actor=request.user,
+            organisation=getattr(request.membership, "organisation", None),
+        )
+        raise
+
+
+def _data(request):
+    scope = _scope(request)
+    form = InsightFilterForm(request.GET or None)
+    filters = form.filters()
+    return scope, form, filters, selectors.dataset(scope=scope, **filters)
+
+
+def _fmt(n) -> str:
+    return f"{round(n):,}".replace(",", ".")
+
+
+@login_required
+def dashboard(request):
+    scope, form, filters, data = _data(request)
+    tables = [table(data, kind) for kind in TABLE_KINDS]
+    persons = len(data.persons())
+    hidden = None
+    if scope.organisation_id is None:
+        cached = services.estimate_cached(scope=scope, **filters)
+        hidden = {**cached.result, "computed_at": cached.computed_at}
+    audit.record(
+        action="insight.dashboard_viewed",
+        actor=request.user,
+        organisation=request.membership.organisation,
+        details={k: str(v) for k, v in filters.items() if v},
+    )
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "insight/dashboard.html",
+        {
+            "form": form,
+            "scope": scope,
+            "tables": tables,
+            "signals_total": table(data, "source").published.total,
+            "persons_total": persons if persons >= 10 else PRIMARY,
+            "hidden": hidden,
+            "reading": _reading(hidden),
+            "query": query,
+        },
+    )
+
+
+def _reading(hidden) -> str:
+    if not hidden:
+        return ""
+    if not hidden["reliable"]:
+        return _("No reliable estimate: %(reason)s") % {"reason": hidden["reason"]}
+    low, high = hidden["ci"]
+    return _(
+        "Of an estimated %(n)s young people (95%% interval %(a)s–%(b)s), %(seen)s were seen by "
+        "at least one organisation: about %(hidden)s stay out of sight."
+    ) % {
+        "n": _fmt(hidden["estimate"]),
+        "a": _fmt(low),
+        "b": _fmt(high),
+        "seen": _fmt(hidden["observed"]),
+        "hidden": _fmt(hidden["hidden"]),
+    }
+
+
+@login_required
+@csp_replace({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "img-src": ["data:"]})
+def chart(request, kind):
+    """An SVG image of one published table. Served as an image, so its inline styles
+    never run in the dashboard page's context."""
+    if kind not in TABLE_KINDS and kind != "estimate":
+        raise Http404
+    scope, _form, filters, data = _data(request)
+    if kind == "estimate":
+        cached = (
+            services.estimate_cached(scope=scope, **filters)
+            if scope.organisation_id is None
+            else None
+        )
+        if cached is None or not cached.result["reliable"]:
+            raise Http404
+        r = cached.result
+        svg = charts.estimate_chart(
+            r["observed"],
+            r["estimate"],
+            r["ci"][0],
+            r["ci"][1],
+            labels=(_("Seen"), _("Estimated in total")),
+        )
+    else:
+        t = table(data, kind)
+        labels, values = zip(*t.rows(), strict=True) if t.rows() else ((), ())
+        svg = charts.bar_chart(
+            list(labels), list(values), title=t.title, horizontal=kind != "month"
+        )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def export(request, kind, fmt):
+    if kind not in TABLE_KINDS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    scope, _form, filters, data = _data(request)
+    t = table(data, kind)
+    audit.record(
+        action="insight.exported",
+        actor=request.user,
+        organisation=request.membership.organisation,
+        details={"table": kind, "format": fmt},
+    )
+    rows = [(t.label_header, _("Count")), *t.rows(), (_("Total"), t.published.total)]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = kind[:31]
+        for row in rows:
+            sheet.append([str(v) if not isinstance(v, int) else v for v in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="zicht-{kind}.{fmt}"'
+    return response

@@ -1,0 +1,88 @@
+"""The dashboard: aggregates only, for analysts; honest about unreliable estimates."""
+
+import pytest
+from django.urls import reverse
+
+from tests.intake.conftest import signal_post
+from zicht.accounts.constants import Role
+from zicht.audit.models import AuditEvent
+from zicht.insight.estimates import hidden_number
+from zicht.insight.selectors import Dataset
+from zicht.intake.models import Signal
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def some_signals(make_member, login):
+    for given in ("Mohamed", "Daan", "Sem"):
+        member = make_member(role=Role.PROFESSIONAL)
+        login(member).post(reverse("intake:signal_create"), signal_post(given_names=given))
+    assert Signal.objects.count() == 3
+
+
+def test_analyst_sees_suppressed_aggregates_and_no_identity(make_member, login, some_signals):
+    analyst = make_member(role=Role.ANALYST)
+    client = login(analyst)
+    response = client.get(reverse("insight:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "&lt;10" in html
+    for plain in ("Mohamed", "Amrani", "2010-04-03"):
+        assert plain not in html
+    assert "Te weinig personen" in html or "Too few persons" in html
+    for kind in ("source", "overlap", "month", "age"):
+        csv = client.get(reverse("insight:export", args=[kind, "csv"])).content.decode()
+        assert "Amrani" not in csv and "Mohamed" not in csv
+        assert "<10" in csv
+    xlsx = client.get(reverse("insight:export", args=["form", "xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    svg = client.get(reverse("insight:chart", args=["source"]))
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert AuditEvent.objects.filter(action="insight.exported").count() == 5
+
+
+def test_analyst_cannot_reach_a_single_signal(make_member, login, some_signals):
+    analyst = make_member(role=Role.ANALYST)
+    client = login(analyst)
+    signal = Signal.objects.first()
+    assert client.get(reverse("intake:signal_detail", args=[signal.pk])).status_code == 403
+    assert client.get(reverse("intake:signal_list")).status_code == 403
+    assert client.get(reverse("linkage:match_list")).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.COORDINATOR, Role.COUNSELLOR])
+def test_other_roles_have_no_dashboard(make_member, login, role):
+    client = login(make_member(role=role))
+    assert client.get(reverse("insight:dashboard")).status_code == 403
+    assert client.get(reverse("insight:export", args=["source", "csv"])).status_code == 403
+
+
+def test_org_admin_sees_only_own_organisation(make_member, login, some_signals):
+    admin = make_member(role=Role.ORG_ADMIN, organisation=Signal.objects.first().organisation)
+    html = login(admin).get(reverse("insight:dashboard")).content.decode()
+    assert admin.organisation.name in html
+
+
+def test_estimate_on_simulated_data_is_near_the_truth():
+    """zicht.simulation 'independent' scenario, perfect linkage: the estimate is close
+    to the known population (the end-to-end benchmark does this through the platform)."""
+    from zicht.simulation import capture_histories, get_scenario, simulate
+
+    result = simulate(get_scenario("independent").replace(population=4000), seed=11)
+    table = capture_histories(result)
+    signals, person_of = [], {}
+    types = ["police", "municipality", "youth_care", "school", "health_care", "shelter", "other"]
+    pid = 0
+    for pattern, n in table.items():
+        for _ in range(n):
+            pid += 1
+            for t, seen in zip(types, pattern, strict=True):
+                if seen:
+                    sid = f"{pid}-{t}"
+                    signals.append({"id": sid, "organisation__type": t})
+                    person_of[sid] = pid
+    hidden = hidden_number(Dataset(signals, person_of))
+    assert hidden.reliable
+    assert hidden.ci[0] <= 4000 * 1.1 and hidden.ci[1] >= 4000 * 0.9
+    assert abs(hidden.estimate - 4000) / 4000 < 0.15
