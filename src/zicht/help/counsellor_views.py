@@ -1,0 +1,186 @@
+"""The counsellor inbox: unanswered conversations first, answers, consent, hand-over.
+
+Only an active counsellor membership gets in (two factors are enforced by the
+accounts middleware); anyone else gets 403 and the attempt is audit-logged, and every
+view of the inbox and every read of a conversation is audit-logged too.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from zicht.audit import services as audit
+from zicht.help import selectors, services
+from zicht.help.constants import MessageKind
+from zicht.help.forms import CloseForm, HandoverForm, ReplyForm
+from zicht.help.permissions import is_counsellor
+
+
+def counsellor_required(view):
+    """Logged in (with two factors, enforced by middleware) and a counsellor membership."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_counsellor(request.membership):
+            audit.record(
+                action="help.access_denied",
+                actor=request.user,
+                organisation=getattr(request.membership, "organisation", None),
+                details={"view": getattr(request.resolver_match, "view_name", "")},
+            )
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+@counsellor_required
+def counsellor_inbox(request):
+    show = "closed" if request.GET.get("toon") == "gesloten" else "open"
+    conversations = selectors.inbox_for(membership=request.membership, show=show)[:200]
+    audit.record(
+        action="help.inbox_viewed",
+        actor=request.user,
+        organisation=request.membership.organisation,
+        details={"show": show},
+    )
+    return render(
+        request,
+        "help/counsellor_inbox.html",
+        {
+            "conversations": conversations,
+            "show": show,
+            "waiting": selectors.inbox_for(membership=request.membership)
+            .filter(awaiting_reply=True)
+            .count(),
+        },
+    )
+
+
+def _counsellor_page(request, conversation, *, reply_form=None, status=200):
+    membership = request.membership
+    templates = list(
+        selectors.reply_templates_for(membership=membership, language=conversation.language)
+    )
+    if reply_form is None:
+        initial = ""
+        chosen = request.GET.get("sjabloon")
+        if chosen and chosen.isdigit():
+            initial = next((t.body for t in templates if t.pk == int(chosen)), "")
+        reply_form = ReplyForm(initial={"body": initial})
+    return render(
+        request,
+        "help/counsellor_conversation.html",
+        {
+            "conversation": conversation,
+            "messages_list": list(conversation.messages.select_related("counsellor")),
+            "reply_form": reply_form,
+            "handover_form": HandoverForm(),
+            "close_form": CloseForm(),
+            "templates": templates,
+            "deletion_date": selectors.deletion_date(conversation),
+            "deletion_warning": selectors.deletion_warning_due(conversation),
+            "kinds": MessageKind,
+        },
+        status=status,
+    )
+
+
+@counsellor_required
+def counsellor_conversation(request, pk):
+    with transaction.atomic():
+        conversation = selectors.conversation_for_counsellor(membership=request.membership, pk=pk)
+        audit.record(
+            action="help.conversation_viewed",
+            actor=request.user,
+            organisation=request.membership.organisation,
+            object_type="help.conversation",
+            object_id=conversation.pk,
+        )
+    return _counsellor_page(request, conversation)
+
+
+def _counsellor_action(request, pk, action, success):
+    conversation = selectors.conversation_for_counsellor(membership=request.membership, pk=pk)
+    try:
+        action(conversation)
+    except services.ConversationClosed:
+        messages.error(request, _("This conversation is closed."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect("help:counsellor_conversation", pk=conversation.pk)
+
+
+@counsellor_required
+@require_POST
+def counsellor_reply(request, pk):
+    conversation = selectors.conversation_for_counsellor(membership=request.membership, pk=pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _counsellor_page(request, conversation, reply_form=form, status=400)
+    return _counsellor_action(
+        request,
+        pk,
+        lambda c: services.counsellor_reply(
+            membership=request.membership, conversation=c, body=form.cleaned_data["body"]
+        ),
+        _("Your answer has been sent."),
+    )
+
+
+@counsellor_required
+@require_POST
+def counsellor_consent(request, pk):
+    return _counsellor_action(
+        request,
+        pk,
+        lambda c: services.counsellor_consent_request(
+            membership=request.membership, conversation=c
+        ),
+        _("The request for consent is shown in the conversation."),
+    )
+
+
+@counsellor_required
+@require_POST
+def counsellor_handover(request, pk):
+    form = HandoverForm(request.POST)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    return _counsellor_action(
+        request,
+        pk,
+        lambda c: services.counsellor_hand_over(
+            membership=request.membership, conversation=c, kind=kind
+        ),
+        _(
+            "Hand-over recorded with the person's consent. The coordination centre can now take this up."
+        ),
+    )
+
+
+@counsellor_required
+@require_POST
+def counsellor_close(request, pk):
+    form = CloseForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _counsellor_action(
+        request,
+        pk,
+        lambda c: services.counsellor_close(
+            membership=request.membership, conversation=c, reason=reason
+        ),
+        _("The conversation has been closed."),
+    )

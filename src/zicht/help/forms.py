@@ -1,0 +1,127 @@
+"""Forms of the public help pages and the counsellor inbox."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from zicht.help import conf, pow, ratelimit, selfcheck
+from zicht.help.constants import CloseReason, HandoverKind
+from zicht.help.services import MAX_MESSAGE_LENGTH
+
+
+class MessageField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", MAX_MESSAGE_LENGTH)
+        kwargs.setdefault(
+            "widget", forms.Textarea(attrs={"rows": 6, "autocomplete": "off", "spellcheck": "true"})
+        )
+        super().__init__(**kwargs)
+
+
+class StartForm(forms.Form):
+    """Start a conversation. Proof-of-work with JavaScript, a honeypot without it."""
+
+    message = MessageField(
+        label=_("Your question or story"),
+        help_text=_(
+            "Write what is going on, in your own words. You don't have to give your name. "
+            "Better not to write names, addresses or phone numbers."
+        ),
+    )
+    challenge = forms.CharField(widget=forms.HiddenInput)
+    solution = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The honeypot: hidden from people (CSS and aria-hidden), filled in by simple bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    expired_message = _("This form has expired. Please send your message again.")
+
+    def clean(self):
+        data = super().clean()
+        challenge = data.get("challenge") or ""
+        if data.get("website"):
+            raise ValidationError(_("Your message could not be sent. Please try again."))
+        age = pow.form_age_seconds(challenge)
+        if age is None:
+            raise ValidationError(self.expired_message, code="expired")
+        solution = (data.get("solution") or "").strip()
+        if solution:
+            if not pow.verify(challenge, solution):
+                raise ValidationError(self.expired_message, code="expired")
+            return data
+        # Without JavaScript: not faster than a person, limited per hour, once per form.
+        if age < conf.min_form_seconds():
+            raise ValidationError(
+                _("That was very fast. Please check your message and send it again."),
+                code="too_fast",
+            )
+        if not pow.mark_used(challenge):
+            raise ValidationError(self.expired_message, code="expired")
+        if ratelimit.hit("start-nojs", minutes=60) > conf.nojs_starts_per_hour():
+            raise ValidationError(
+                _(
+                    "It is very busy right now. Please try again in an hour, or call one of the numbers below."
+                ),
+                code="busy",
+            )
+        return data
+
+
+class ResumeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Case code"),
+        max_length=20,
+        help_text=_("8 letters and digits, for example ABCD-EF23."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+    passphrase = forms.CharField(
+        label=_("Passphrase"),
+        max_length=200,
+        help_text=_("The five words you wrote down."),
+        widget=forms.PasswordInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class VisitorMessageForm(forms.Form):
+    body = MessageField(label=_("Your message"))
+
+
+class SelfCheckForm(forms.Form):
+    """One optional radio group per statement; nothing is saved."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for question in selfcheck.QUESTIONS:
+            self.fields[question.key] = forms.ChoiceField(
+                label=question.text,
+                choices=selfcheck.ANSWERS,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+
+
+class ReplyForm(forms.Form):
+    body = MessageField(label=_("Your answer"))
+
+
+class HandoverForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Hand over as"), choices=HandoverKind.choices)
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[
+            (CloseReason.FINISHED, CloseReason.FINISHED.label),
+            (CloseReason.ABUSIVE, CloseReason.ABUSIVE.label),
+        ],
+    )

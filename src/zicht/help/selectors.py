@@ -1,0 +1,96 @@
+"""Reads for the help pages. Conversation reads take the requesting membership."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from zicht.help import conf
+from zicht.help.constants import Audience, ConversationStatus
+from zicht.help.models import Conversation, HelpPage, ReplyTemplate, ServiceContact
+from zicht.help.permissions import is_counsellor
+
+__all__ = [
+    "help_pages_for",
+    "help_page_get",
+    "contacts_for",
+    "inbox_for",
+    "conversation_for_counsellor",
+    "conversation_for_visitor",
+    "reply_templates_for",
+    "deletion_date",
+    "deletion_warning_due",
+]
+
+
+def _language(language: str) -> str:
+    return language if language in ("nl", "en") else "nl"
+
+
+def help_pages_for(*, language: str):
+    return HelpPage.objects.filter(language=_language(language), is_published=True)
+
+
+def help_page_get(*, slug: str, language: str) -> HelpPage:
+    page = help_pages_for(language=language).filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    return page
+
+
+def contacts_for(*, audience: str | None = None):
+    qs = ServiceContact.objects.filter(is_active=True)
+    if audience == Audience.YOUNG_PEOPLE:
+        qs = qs.filter(Q(for_young_people=True) | Q(is_emergency=True))
+    elif audience == Audience.PARENTS_AND_FRIENDS:
+        qs = qs.filter(Q(for_parents_and_friends=True) | Q(is_emergency=True))
+    elif audience == Audience.PROFESSIONALS:
+        qs = qs.filter(Q(for_professionals=True) | Q(is_emergency=True))
+    return qs
+
+
+def inbox_for(*, membership, show: str = "open"):
+    """Conversations for a counsellor: unanswered first (longest waiting on top)."""
+    if not is_counsellor(membership):
+        raise PermissionDenied
+    qs = Conversation.objects.all()
+    if show == "closed":
+        return qs.filter(status=ConversationStatus.CLOSED).order_by("-closed_at")
+    return qs.filter(status=ConversationStatus.OPEN).order_by(
+        "-awaiting_reply", F("awaiting_since").asc(nulls_last=True), "-last_activity_at"
+    )
+
+
+def conversation_for_counsellor(*, membership, pk: int) -> Conversation:
+    if not is_counsellor(membership):
+        raise PermissionDenied
+    conversation = Conversation.objects.filter(pk=pk).first()
+    if conversation is None:
+        raise Http404
+    return conversation
+
+
+def conversation_for_visitor(*, conversation_id) -> Conversation | None:
+    """The conversation whose id the visitor's session holds after a correct passphrase."""
+    if not conversation_id:
+        return None
+    return Conversation.objects.filter(pk=conversation_id).first()
+
+
+def reply_templates_for(*, membership, language: str):
+    if not is_counsellor(membership):
+        raise PermissionDenied
+    return ReplyTemplate.objects.filter(is_active=True, language=_language(language))
+
+
+def deletion_date(conversation: Conversation) -> datetime:
+    return conversation.last_activity_at + timedelta(days=conf.retention_days())
+
+
+def deletion_warning_due(conversation: Conversation, *, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return now >= deletion_date(conversation) - timedelta(days=conf.warning_days())

@@ -1,0 +1,386 @@
+"""Writes for the help pages: anonymous conversations, consent, hand-over, retention.
+
+Every write is one transaction with its audit event inside it. Audit details never
+contain message text, case codes or passphrases: only ids, kinds and counts. No
+function here receives or stores an IP address or a user agent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zicht.audit import services as audit
+from zicht.help import codes, conf, ratelimit
+from zicht.help.constants import (
+    CloseReason,
+    ConversationStatus,
+    HandoverKind,
+    MessageAuthor,
+    MessageKind,
+)
+from zicht.help.models import Conversation, Message
+from zicht.help.permissions import is_counsellor
+
+__all__ = [
+    "MAX_MESSAGE_LENGTH",
+    "RateLimited",
+    "ConversationClosed",
+    "StartedConversation",
+    "conversation_start",
+    "conversation_resume",
+    "visitor_message_send",
+    "visitor_consent_answer",
+    "visitor_conversation_delete",
+    "counsellor_reply",
+    "counsellor_consent_request",
+    "counsellor_hand_over",
+    "counsellor_close",
+    "conversations_purge_inactive",
+]
+
+MAX_MESSAGE_LENGTH = 4000
+
+
+class RateLimited(Exception):
+    """Too many attempts or messages in the current window."""
+
+
+class ConversationClosed(Exception):
+    """The conversation is closed; nothing can be added."""
+
+
+@dataclass(frozen=True)
+class StartedConversation:
+    conversation: Conversation
+    passphrase: str
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write a message first."))
+    if len(body) > MAX_MESSAGE_LENGTH:
+        raise ValidationError(
+            _("Your message is too long: at most %(max)s characters.") % {"max": MAX_MESSAGE_LENGTH}
+        )
+    return body
+
+
+def _touch(conversation: Conversation, *, now: datetime, awaiting_reply: bool | None) -> None:
+    conversation.last_activity_at = now
+    fields = ["last_activity_at"]
+    if awaiting_reply is True and not conversation.awaiting_reply:
+        conversation.awaiting_reply = True
+        conversation.awaiting_since = now
+        fields += ["awaiting_reply", "awaiting_since"]
+    elif awaiting_reply is False:
+        conversation.awaiting_reply = False
+        conversation.awaiting_since = None
+        fields += ["awaiting_reply", "awaiting_since"]
+    conversation.save(update_fields=fields)
+
+
+def conversation_start(*, message: str, language: str) -> StartedConversation:
+    """Open a conversation with its first message. The passphrase is returned once."""
+    body = _clean_body(message)
+    if ratelimit.hit("start", minutes=60) > conf.starts_per_hour():
+        raise RateLimited
+    passphrase = codes.new_passphrase()
+    now = timezone.now()
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(
+                    code=codes.new_case_code(),
+                    passphrase_hash=make_password(passphrase),
+                    language=language if language in ("nl", "en") else "nl",
+                    created_at=now,
+                    last_activity_at=now,
+                    awaiting_reply=True,
+                    awaiting_since=now,
+                )
+                Message.objects.create(
+                    conversation=conversation,
+                    author=MessageAuthor.VISITOR,
+                    body=body,
+                    created_at=now,
+                )
+                audit.record(
+                    action="help.conversation_started",
+                    object_type="help.conversation",
+                    object_id=conversation.pk,
+                )
+            return StartedConversation(conversation=conversation, passphrase=passphrase)
+        except IntegrityError:  # a case code collision: draw again
+            continue
+    raise RuntimeError("could not draw a free case code")
+
+
+def conversation_resume(*, code: str, passphrase: str) -> Conversation | None:
+    """The conversation for this code and passphrase, or None.
+
+    Wrong passphrases are counted per case code (hashed); after
+    ``conf.login_attempts()`` failures the code is paused for
+    ``conf.login_pause_minutes()`` minutes, even for the right passphrase, and
+    ``RateLimited`` is raised. The answer never reveals whether a code exists.
+    """
+    code = codes.normalise_case_code(code)
+    key = ratelimit.hashed("login", code)
+    minutes = conf.login_pause_minutes()
+    if ratelimit.count(key, minutes=minutes) >= conf.login_attempts():
+        raise RateLimited
+    conversation = Conversation.objects.filter(code=code).first()
+    phrase = codes.normalise_passphrase(passphrase)
+    if conversation is not None and check_password(phrase, conversation.passphrase_hash):
+        return conversation
+    if conversation is None:
+        make_password(phrase)  # spend the same time as a real check
+    if ratelimit.hit(key, minutes=minutes) >= conf.login_attempts():
+        with transaction.atomic():
+            audit.record(
+                action="help.resume_paused",
+                object_type="help.conversation",
+                object_id=conversation.pk if conversation else "",
+                details={"known_code": conversation is not None},
+            )
+    return None
+
+
+def _locked(conversation: Conversation) -> Conversation:
+    locked = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    if not locked.is_open:
+        raise ConversationClosed
+    return locked
+
+
+def visitor_message_send(*, conversation: Conversation, body: str) -> Message:
+    body = _clean_body(body)
+    if ratelimit.count(f"msg:{conversation.pk}", minutes=60) >= conf.messages_per_hour():
+        raise RateLimited
+    with transaction.atomic():
+        locked = _locked(conversation)
+        ratelimit.hit(f"msg:{conversation.pk}", minutes=60)
+        now = timezone.now()
+        message = Message.objects.create(
+            conversation=locked, author=MessageAuthor.VISITOR, body=body, created_at=now
+        )
+        _touch(locked, now=now, awaiting_reply=True)
+        audit.record(
+            action="help.visitor_message",
+            object_type="help.conversation",
+            object_id=locked.pk,
+        )
+    return message
+
+
+def visitor_consent_answer(*, conversation: Conversation, agree: bool) -> Message:
+    """The person answers a counsellor's request to pass their story on."""
+    with transaction.atomic():
+        locked = _locked(conversation)
+        if locked.consent_requested_at is None:
+            raise ValidationError(_("Nobody has asked for your consent."))
+        now = timezone.now()
+        if agree:
+            locked.consent_given_at = now
+        else:
+            locked.consent_given_at = None
+            locked.consent_requested_at = None
+        locked.save(update_fields=["consent_given_at", "consent_requested_at"])
+        message = Message.objects.create(
+            conversation=locked,
+            author=MessageAuthor.VISITOR,
+            kind=MessageKind.CONSENT_GIVEN if agree else MessageKind.CONSENT_DECLINED,
+            created_at=now,
+        )
+        _touch(locked, now=now, awaiting_reply=True)
+        audit.record(
+            action="help.consent_given" if agree else "help.consent_declined",
+            object_type="help.conversation",
+            object_id=locked.pk,
+        )
+    return message
+
+
+def visitor_conversation_delete(*, conversation: Conversation) -> None:
+    """The person removes their conversation and all its messages at once."""
+    with transaction.atomic():
+        pk = conversation.pk
+        Conversation.objects.filter(pk=pk).delete()
+        audit.record(
+            action="help.conversation_deleted_by_visitor",
+            object_type="help.conversation",
+            object_id=pk,
+        )
+
+
+def _require_counsellor(membership) -> None:
+    if not is_counsellor(membership):
+        raise PermissionDenied
+
+
+def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Message:
+    _require_counsellor(membership)
+    body = _clean_body(body)
+    with transaction.atomic():
+        locked = _locked(conversation)
+        now = timezone.now()
+        message = Message.objects.create(
+            conversation=locked,
+            author=MessageAuthor.COUNSELLOR,
+            counsellor=membership.user,
+            body=body,
+            created_at=now,
+        )
+        _touch(locked, now=now, awaiting_reply=False)
+        audit.record(
+            action="help.counsellor_reply",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="help.conversation",
+            object_id=locked.pk,
+        )
+    return message
+
+
+def counsellor_consent_request(*, membership, conversation: Conversation) -> Message:
+    """Ask the person, inside the conversation, whether their story may be passed on."""
+    _require_counsellor(membership)
+    with transaction.atomic():
+        locked = _locked(conversation)
+        if locked.handed_over_at:
+            raise ValidationError(_("This conversation has already been handed over."))
+        now = timezone.now()
+        locked.consent_requested_at = now
+        locked.consent_given_at = None
+        locked.save(update_fields=["consent_requested_at", "consent_given_at"])
+        message = Message.objects.create(
+            conversation=locked,
+            author=MessageAuthor.COUNSELLOR,
+            kind=MessageKind.CONSENT_REQUEST,
+            counsellor=membership.user,
+            created_at=now,
+        )
+        _touch(locked, now=now, awaiting_reply=False)
+        audit.record(
+            action="help.consent_requested",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="help.conversation",
+            object_id=locked.pk,
+        )
+    return message
+
+
+def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -> Message:
+    """Mark the conversation for hand-over, only with the person's recorded consent.
+
+    This records the decision and the consent in the conversation and the audit log.
+    Creating the signal or referral itself belongs to the coordination app.
+    """
+    _require_counsellor(membership)
+    if kind not in HandoverKind.values:
+        raise ValidationError(_("Choose a signal or a referral."))
+    with transaction.atomic():
+        locked = _locked(conversation)
+        if locked.consent_given_at is None:
+            raise ValidationError(
+                _("The person has not given consent. Ask for consent in the conversation first.")
+            )
+        if locked.handed_over_at:
+            raise ValidationError(_("This conversation has already been handed over."))
+        now = timezone.now()
+        locked.handover_kind = kind
+        locked.handed_over_at = now
+        locked.save(update_fields=["handover_kind", "handed_over_at"])
+        message = Message.objects.create(
+            conversation=locked,
+            author=MessageAuthor.SYSTEM,
+            kind=MessageKind.HANDOVER,
+            counsellor=membership.user,
+            created_at=now,
+        )
+        _touch(locked, now=now, awaiting_reply=None)
+        audit.record(
+            action="help.handed_over",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="help.conversation",
+            object_id=locked.pk,
+            details={"kind": kind, "consent_given_at": locked.consent_given_at.isoformat()},
+        )
+    return message
+
+
+def counsellor_close(*, membership, conversation: Conversation, reason: str) -> None:
+    _require_counsellor(membership)
+    if reason not in (CloseReason.FINISHED, CloseReason.ABUSIVE):
+        raise ValidationError(_("Choose a reason."))
+    with transaction.atomic():
+        locked = _locked(conversation)
+        now = timezone.now()
+        locked.status = ConversationStatus.CLOSED
+        locked.close_reason = reason
+        locked.closed_at = now
+        locked.awaiting_reply = False
+        locked.awaiting_since = None
+        locked.save(
+            update_fields=[
+                "status",
+                "close_reason",
+                "closed_at",
+                "awaiting_reply",
+                "awaiting_since",
+            ]
+        )
+        Message.objects.create(
+            conversation=locked,
+            author=MessageAuthor.SYSTEM,
+            kind=MessageKind.CLOSED,
+            counsellor=membership.user,
+            created_at=now,
+        )
+        audit.record(
+            action="help.conversation_closed",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="help.conversation",
+            object_id=locked.pk,
+            details={"reason": reason},
+        )
+
+
+def conversations_purge_inactive(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete conversations (and their messages) without activity for the retention period.
+
+    Returns the number of conversations deleted (or that would be, with ``dry_run``).
+    Each deletion is audit-logged by id only. Also removes rate-limit rows older than
+    a day, which are no longer needed for any limit.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=conf.retention_days())
+    ids = list(
+        Conversation.objects.filter(last_activity_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    if dry_run:
+        return len(ids)
+    for pk in ids:
+        with transaction.atomic():
+            deleted, _counts = Conversation.objects.filter(
+                pk=pk, last_activity_at__lt=cutoff
+            ).delete()
+            if deleted:
+                audit.record(
+                    action="help.conversation_purged",
+                    object_type="help.conversation",
+                    object_id=pk,
+                    details={"retention_days": conf.retention_days()},
+                )
+    ratelimit.purge_older_than(days=1, now=now)
+    return len(ids)
