@@ -116,6 +116,7 @@ ROLE_ACTIONS: dict[str, list[tuple[str, str, str]]] = {
         ),
         ("audit:list", _("Audit log"), _("See who did what in your organisation.")),
         ("api:key_list", _("API keys"), _("Manage keys for your organisation's systems.")),
+        ("insight:dashboard", _("Insight dashboard"), _("Your organisation's signals in figures.")),
     ],
     Role.COORDINATOR: [
         (

@@ -14,6 +14,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from zicht.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
 from zicht.conf.secrets import read_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/zicht
@@ -74,9 +75,19 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "zicht.core",
     "zicht.audit",
     "zicht.accounts",
+    "zicht.help",
+    "zicht.intake",
+    "zicht.linkage",
+    "zicht.api",
+    "zicht.coordination",
+    "zicht.insight",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +270,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Zicht <noreply@zicht.
 
 # Background work through Django's tasks API (django-tasks backport, database backend).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# ZICHT_SIGNAL_RETENTION_MONTHS: a signal leaves the person index and its identity is
+# purged this many months after recording (default 24), and at the latest at the young
+# person's 23rd birthday.
+ZICHT_SIGNAL_RETENTION_MONTHS = int(os.environ.get("ZICHT_SIGNAL_RETENTION_MONTHS", "24"))
+
+# ZICHT_STATISTICS_LINK: which unconfirmed matches the insight statistics treat as one
+# person: "strong" (default; exact tokens or a fuzzy score at/above the calibrated match
+# threshold) or "possible" (every possible match that was not rejected).
+ZICHT_STATISTICS_LINK = os.environ.get("ZICHT_STATISTICS_LINK", "strong")
+
+# ZICHT_HELP_EXIT_URL: where the quick exit of the help pages goes (default: the neutral
+# recipe page at /pannenkoeken/, served locally so no request leaves the site). Other
+# ZICHT_HELP_* settings: docs/help.md.
+ZICHT_HELP_EXIT_URL = os.environ.get("ZICHT_HELP_EXIT_URL", "/pannenkoeken/")
 
 # ZICHT_LOG_LEVEL: log level of the zicht loggers (default INFO). Logs never carry
 # identity plaintext; the audit logger writes to the log stream and to the database.

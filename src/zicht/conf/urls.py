@@ -9,6 +9,7 @@ from two_factor.urls import urlpatterns as tf_urls
 
 from zicht.accounts.views import ZichtLoginView
 from zicht.core import views as core_views
+from zicht.help import views as help_views
 
 # The Django admin accepts only users verified with a second factor, and its login
 # page redirects to the two-factor login.
@@ -19,6 +20,10 @@ admin.site.site_title = "Zicht"
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", include("zicht.api.urls")),
+    # Quick exit from the help pages lands here: a neutral recipe page whose address
+    # does not contain "hulp" (ZICHT_HELP_EXIT_URL can point elsewhere).
+    path("pannenkoeken/", help_views.neutral, name="neutral"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -27,6 +32,11 @@ urlpatterns += i18n_patterns(
     path("", include("zicht.core.urls")),
     path("accounts/", include("zicht.accounts.urls")),
     path("audit/", include("zicht.audit.urls")),
+    path("hulp/", include("zicht.help.urls")),
+    path("signalen/", include("zicht.intake.urls")),
+    path("matches/", include("zicht.linkage.urls")),
+    path("coordinatie/", include("zicht.coordination.urls")),
+    path("inzicht/", include("zicht.insight.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -3,11 +3,32 @@
 from django.core.management.base import BaseCommand
 
 from zicht.accounts.demo import demo_accounts_ensure
+from zicht.intake.demo import demo_signals_ensure
 
 
 class Command(BaseCommand):
-    help = "Create demo organisations, one account per role with TOTP enrolled, and demo data. Safe to run twice."
+    help = (
+        "Create demo organisations, one account per role with TOTP enrolled, and a few "
+        "thousand synthetic signals with real matches. Safe to run twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--population", type=int, default=1200, help="size of the simulated hidden population"
+        )
+        parser.add_argument("--seed", type=int, default=7, help="simulation seed")
+        parser.add_argument("--no-signals", action="store_true", help="accounts only")
 
     def handle(self, *args, **options):
+        if options["population"] < 0:
+            self.stderr.write("--population must be zero or more")
+            raise SystemExit(2)
         demo_accounts_ensure()
+        if not options["no_signals"]:
+            n = demo_signals_ensure(
+                population=options["population"], seed=options["seed"], stdout=self.stdout
+            )
+            self.stdout.write(
+                f"{n} demo signals recorded." if n else "Demo signals already present."
+            )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
