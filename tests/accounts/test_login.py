@@ -191,3 +191,28 @@ def test_logout_is_post_only_and_audited(member, login, client):
     client.post(reverse("accounts:logout"))
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="auth.logout").exists()
+
+
+@pytest.mark.django_db
+def test_two_factor_changes_are_audited(db):
+    from base64 import b32decode
+
+    membership = MembershipFactory()
+    client = Client()
+    post_auth(client, membership.user.username)
+    setup = reverse("two_factor:setup")
+    response = client.post(setup, {"setup_view-current_step": "welcome"})
+    token = f"{totp(b32decode(response.context['secret_key'])):06d}"
+    client.post(setup, {"setup_view-current_step": "generator", "generator-token": token})
+    assert AuditEvent.objects.filter(
+        action="auth.two_factor_enrolled", actor_id=membership.user_id
+    ).exists()
+    client.post(reverse("two_factor:backup_tokens"))
+    assert AuditEvent.objects.filter(action="auth.backup_codes_generated").exists()
+    assert membership.user.staticdevice_set.get().token_set.count() == 10
+    client.post(reverse("two_factor:disable"), {"understand": "on"})
+    assert AuditEvent.objects.filter(action="auth.two_factor_removed").exists()
+    assert not membership.user.totpdevice_set.exists()
+    # Two-factor stays mandatory: straight back to enrolment.
+    response = client.get(reverse("accounts:organisation_select"))
+    assert response["Location"] == setup

@@ -86,3 +86,18 @@ def test_estimate_on_simulated_data_is_near_the_truth():
     assert hidden.reliable
     assert hidden.ci[0] <= 4000 * 1.1 and hidden.ci[1] >= 4000 * 0.9
     assert abs(hidden.estimate - 4000) / 4000 < 0.15
+
+
+def test_persons_join_strong_links_within_one_organisation(make_member, login):
+    """Two signals of one organisation about the same young person are one person."""
+    from zicht.insight.selectors import Scope, dataset
+
+    member = make_member(role=Role.PROFESSIONAL)
+    client = login(member)
+    client.post(reverse("intake:signal_create"), signal_post())
+    client.post(reverse("intake:signal_create"), signal_post(given_names="Mohammed"))
+    other = make_member(role=Role.PROFESSIONAL)
+    login(other).post(reverse("intake:signal_create"), signal_post(given_names="Daan", surname="de Vries"))
+    data = dataset(scope=Scope(None, "test"))
+    assert len(data.signals) == 3
+    assert len(data.persons()) == 2

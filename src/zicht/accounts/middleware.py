@@ -12,6 +12,7 @@ from zicht.accounts import selectors
 # URL name prefixes a logged-in user without a verified second factor may still reach.
 UNVERIFIED_ALLOWED = (
     "two_factor:setup",
+    "two_factor_setup",
     "two_factor:qr",
     "two_factor:setup_complete",
     "accounts:logout",

@@ -14,7 +14,7 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from two_factor.views import LoginView
+from two_factor.views import BackupTokensView, DisableView, LoginView, SetupView
 
 from zicht.accounts import selectors, services
 from zicht.accounts.forms import InviteForm, RoleForm, ZichtAuthenticationForm
@@ -75,6 +75,51 @@ class ZichtLoginView(LoginView):
             object_type="user",
             object_id=user.pk,
             details={"second_factor": bool(getattr(user, "otp_device", None))},
+        )
+        return response
+
+
+class ZichtSetupView(SetupView):
+    """Two-factor enrolment, audit-logged."""
+
+    @classmethod
+    def get_prefix(cls, request, *args, **kwargs):
+        return "setup_view"
+
+    def done(self, form_list, **kwargs):
+        response = super().done(form_list, **kwargs)
+        audit.record(
+            action="auth.two_factor_enrolled",
+            actor=self.request.user,
+            object_type="user",
+            object_id=self.request.user.pk,
+        )
+        return response
+
+
+class ZichtBackupTokensView(BackupTokensView):
+    """New backup codes, audit-logged."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            action="auth.backup_codes_generated",
+            actor=self.request.user,
+            object_type="user",
+            object_id=self.request.user.pk,
+        )
+        return response
+
+
+class ZichtDisableView(DisableView):
+    """Remove the authenticator (e.g. a new phone). Two-factor stays mandatory: the
+    middleware sends the user straight to enrolment again. Audit-logged."""
+
+    def form_valid(self, form):
+        user = self.request.user
+        response = super().form_valid(form)
+        audit.record(
+            action="auth.two_factor_removed", actor=user, object_type="user", object_id=user.pk
         )
         return response
 

@@ -7,7 +7,12 @@ from django.views.i18n import set_language
 from two_factor.admin import AdminSiteOTPRequired
 from two_factor.urls import urlpatterns as tf_urls
 
-from zicht.accounts.views import ZichtLoginView
+from zicht.accounts.views import (
+    ZichtBackupTokensView,
+    ZichtDisableView,
+    ZichtLoginView,
+    ZichtSetupView,
+)
 from zicht.core import views as core_views
 from zicht.help import views as help_views
 
@@ -28,6 +33,14 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("account/login/", ZichtLoginView.as_view(), name="login"),
+    # Audit-logged versions of django-two-factor-auth's views (same paths, matched first).
+    path("account/two_factor/setup/", ZichtSetupView.as_view(), name="two_factor_setup"),
+    path(
+        "account/two_factor/backup/tokens/",
+        ZichtBackupTokensView.as_view(),
+        name="two_factor_backup_tokens",
+    ),
+    path("account/two_factor/disable/", ZichtDisableView.as_view(), name="two_factor_disable"),
     path("", include(tf_urls)),
     path("", include("zicht.core.urls")),
     path("accounts/", include("zicht.accounts.urls")),

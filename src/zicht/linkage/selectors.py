@@ -68,11 +68,23 @@ def unread_notifications(*, user):
 
 
 def confirmed_pairs() -> list[tuple]:
-    """(signal_a_id, signal_b_id) of every exact or confirmed match, for counting persons."""
+    """(signal_a_id, signal_b_id) of the pairs statistics treat as one person: confirmed
+    by a professional, or strong (exact, or fuzzy at/above the calibrated match threshold)
+    and not rejected - links within one organisation included. With
+    ``ZICHT_STATISTICS_LINK = "possible"`` every possible match that was not rejected counts.
+    """
+    from django.conf import settings
+    from django.db.models import Q
+
     from zicht.linkage.constants import MatchStatus
 
+    automatic = Q(strong=True)
+    if getattr(settings, "ZICHT_STATISTICS_LINK", "strong") == "possible":
+        automatic = Q()
     return list(
-        Match.objects.filter(status=MatchStatus.CONFIRMED).values_list("signal_a_id", "signal_b_id")
+        Match.objects.filter(
+            Q(status=MatchStatus.CONFIRMED) | (automatic & ~Q(status=MatchStatus.REJECTED))
+        ).values_list("signal_a_id", "signal_b_id")
     )
 
 
