@@ -177,7 +177,11 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
     if signal.organisation_id != membership.organisation_id:
         raise PermissionDenied
     with transaction.atomic():
-        signal = Signal.objects.select_for_update().select_related("identity").get(pk=signal.pk)
+        signal = (
+            Signal.objects.select_for_update(of=("self",))
+            .select_related("identity")
+            .get(pk=signal.pk)
+        )
         if signal.status != SignalStatus.ACTIVE:
             raise ValidationError(_("Only an active signal can be changed."))
         changed = []
