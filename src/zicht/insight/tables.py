@@ -35,6 +35,41 @@ def _label(kind: str, key) -> str:
     return str(key)
 
 
+def referral_table(*, membership, date_from=None, date_to=None) -> Table:
+    """Referrals to the coordination centre (anonymous notifications included) per kind of
+    source, from the coordination app's management selectors; suppressed like every table."""
+    from zicht.coordination.indicators import referral_counts
+
+    counts = referral_counts(membership=membership, date_from=date_from, date_to=date_to)
+    labelled = {_label("source", k): sum(v.values()) for k, v in counts.items()}
+    return Table(
+        "referrals",
+        str(_("Referrals to the coordination centre per kind of source")),
+        str(_("Source")),
+        suppress(labelled),
+    )
+
+
+def screening_rows(*, membership, date_from=None, date_to=None) -> list[dict]:
+    """Screening within the deadline per kind of source; shares only from 10 decisions up."""
+    from zicht.coordination.indicators import screening_indicators
+
+    rows = []
+    for ind in screening_indicators(membership=membership, date_from=date_from, date_to=date_to):
+        enough = ind.screened >= 10
+        rows.append(
+            {
+                "group": _label("source", ind.group),
+                "screened": ind.screened if enough or ind.screened == 0 else "<10",
+                "share": f"{ind.share_within_deadline:.0%}"
+                if enough and ind.share_within_deadline is not None
+                else "—",
+                "median": ind.median_working_days if enough else "—",
+            }
+        )
+    return rows
+
+
 def table(data: selectors.Dataset, kind: str) -> Table:
     titles = {
         "month": (_("Signals per month"), _("Month")),

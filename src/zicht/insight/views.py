@@ -16,7 +16,7 @@ from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.suppression import PRIMARY
-from zicht.insight.tables import TABLE_KINDS, table
+from zicht.insight.tables import TABLE_KINDS, referral_table, screening_rows, table
 
 
 def _scope(request):
@@ -48,9 +48,15 @@ def dashboard(request):
     tables = [table(data, kind) for kind in TABLE_KINDS]
     persons = len(data.persons())
     hidden = None
+    coordination = None
     if scope.organisation_id is None:
         cached = services.estimate_cached(scope=scope, **filters)
         hidden = {**cached.result, "computed_at": cached.computed_at}
+        period = {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
+        coordination = {
+            "referrals": referral_table(membership=request.membership, **period),
+            "screening": screening_rows(membership=request.membership, **period),
+        }
     audit.record(
         action="insight.dashboard_viewed",
         actor=request.user,
@@ -69,6 +75,7 @@ def dashboard(request):
             "persons_total": persons if persons >= 10 else PRIMARY,
             "hidden": hidden,
             "reading": _reading(hidden),
+            "coordination": coordination,
             "query": query,
         },
     )

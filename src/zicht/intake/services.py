@@ -116,13 +116,13 @@ def _index(signal: Signal, identity: dict, actor) -> list:
         raise ValidationError({exc.field or "surname": _("This value cannot be used.")}) from exc
 
 
-def _write_identity(signal: Signal, identity: dict) -> None:
-    values = {
+def _identity_values(identity: dict) -> dict:
+    """The identity as the text values stored (encrypted) in ``SignalIdentity``."""
+    dob = identity.get("date_of_birth")
+    return {
         "given_names": identity["given_names"].strip(),
         "surname": identity["surname"].strip(),
-        "date_of_birth": identity["date_of_birth"].isoformat()
-        if identity.get("date_of_birth")
-        else "",
+        "date_of_birth": dob.isoformat() if dob else "",
         "age_estimate": str(identity["age_estimate"]) if identity.get("age_estimate") else "",
         "sex": identity.get("sex") or "",
         "bsn": identity.get("bsn") or "",
@@ -130,7 +130,10 @@ def _write_identity(signal: Signal, identity: dict) -> None:
         "alias": identity.get("alias") or "",
         "phone": identity.get("phone") or "",
     }
-    SignalIdentity.objects.update_or_create(signal=signal, defaults=values)
+
+
+def _write_identity(signal: Signal, identity: dict) -> None:
+    SignalIdentity.objects.update_or_create(signal=signal, defaults=_identity_values(identity))
 
 
 def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, list]:
@@ -194,31 +197,8 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
             if getattr(signal, name) != new:
                 setattr(signal, name, new)
                 changed.append(name)
-        old = signal.identity
-        old_identity = {
-            "given_names": old.given_names,
-            "surname": old.surname,
-            "date_of_birth": old.date_of_birth,
-            "age_estimate": old.age_estimate,
-            "sex": old.sex,
-            "bsn": old.bsn,
-            "municipality": old.municipality,
-            "alias": old.alias,
-            "phone": old.phone,
-        }
-        new_identity = {
-            "given_names": identity["given_names"].strip(),
-            "surname": identity["surname"].strip(),
-            "date_of_birth": identity["date_of_birth"].isoformat()
-            if identity.get("date_of_birth")
-            else "",
-            "age_estimate": str(identity["age_estimate"]) if identity.get("age_estimate") else "",
-            "sex": identity.get("sex") or "",
-            "bsn": identity.get("bsn") or "",
-            "municipality": getattr(identity.get("municipality"), "code", "") or "",
-            "alias": identity.get("alias") or "",
-            "phone": identity.get("phone") or "",
-        }
+        old_identity = {k: getattr(signal.identity, k) for k in IDENTITY_FIELDS}
+        new_identity = _identity_values(identity)
         changed += [k for k in IDENTITY_FIELDS if old_identity[k] != new_identity[k]]
         if not changed:
             return signal, []
