@@ -97,7 +97,9 @@ def test_persons_join_strong_links_within_one_organisation(make_member, login):
     client.post(reverse("intake:signal_create"), signal_post())
     client.post(reverse("intake:signal_create"), signal_post(given_names="Mohammed"))
     other = make_member(role=Role.PROFESSIONAL)
-    login(other).post(reverse("intake:signal_create"), signal_post(given_names="Daan", surname="de Vries"))
+    login(other).post(
+        reverse("intake:signal_create"), signal_post(given_names="Daan", surname="de Vries")
+    )
     data = dataset(scope=Scope(None, "test"))
     assert len(data.signals) == 3
     assert len(data.persons()) == 2
