@@ -76,8 +76,8 @@ def test_production_refuses_to_generate_secrets(tmp_path):
 
 @pytest.mark.django_db
 def test_demo_accounts_json_lists_every_role(capsys):
-    call_command("load_demo")
-    call_command("load_demo")  # idempotent
+    call_command("load_demo", "--no-signals")
+    call_command("load_demo", "--no-signals")  # idempotent
     capsys.readouterr()
     call_command("demo_accounts", "--json")
     rows = json.loads(capsys.readouterr().out)
@@ -132,3 +132,24 @@ def test_dutch_translation_is_complete(po_path):
     fuzzy = [b for b in blocks if "#, fuzzy" in b]
     assert not untranslated, untranslated[:3]
     assert not fuzzy, fuzzy[:3]
+
+
+@pytest.mark.django_db
+def test_demo_data_has_signals_matches_and_referrals(capsys):
+    from zicht.coordination.models import Referral
+    from zicht.intake.models import Signal
+    from zicht.linkage.models import Match
+
+    call_command("load_demo", "--population", "150", "--seed", "3")
+    signals, matches, referrals = (
+        Signal.objects.count(),
+        Match.objects.count(),
+        Referral.objects.count(),
+    )
+    assert signals > 50 and matches > 0 and referrals > 0
+    call_command("load_demo", "--population", "150", "--seed", "3")  # idempotent
+    assert (Signal.objects.count(), Match.objects.count(), Referral.objects.count()) == (
+        signals,
+        matches,
+        referrals,
+    )

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from zicht.accounts.demo import demo_accounts_ensure
+from zicht.coordination.demo import demo_referrals_ensure
 from zicht.intake.demo import demo_signals_ensure
 
 
@@ -30,5 +31,9 @@ class Command(BaseCommand):
             )
             self.stdout.write(
                 f"{n} demo signals recorded." if n else "Demo signals already present."
+            )
+            r = demo_referrals_ensure()
+            self.stdout.write(
+                f"{r} demo referrals made." if r else "Demo referrals already present."
             )
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
