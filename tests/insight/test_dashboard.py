@@ -103,3 +103,55 @@ def test_persons_join_strong_links_within_one_organisation(make_member, login):
     data = dataset(scope=Scope(None, "test"))
     assert len(data.signals) == 3
     assert len(data.persons()) == 2
+
+
+def test_comparison_of_two_periods(make_member, login, some_signals):
+    import datetime as dt
+
+    analyst = make_member(role=Role.ANALYST)
+    today = dt.date.today()
+    response = login(analyst).get(
+        reverse("insight:dashboard"),
+        {
+            "date_from": (today - dt.timedelta(days=30)).isoformat(),
+            "date_to": today.isoformat(),
+            "compare_from": "2020-01-01",
+            "compare_to": "2020-12-31",
+        },
+    )
+    html = response.content.decode()
+    assert "Vergeleken:" in html or "Compared:" in html
+    tables = response.context["tables"]
+    assert all(t.compare is not None for t in tables)
+    assert tables[0].compare.published.total == 0  # nothing in 2020
+    bad = login(analyst).get(reverse("insight:dashboard"), {"compare_from": "2020-01-01"})
+    assert "form-errors" in bad.content.decode()
+
+
+def test_municipality_administrator_sees_their_municipality(make_member, login, some_signals):
+    from tests.factories import OrganisationFactory
+    from zicht.accounts.constants import OrganisationType
+    from zicht.accounts.models import Municipality
+
+    rotterdam = OrganisationFactory(
+        type=OrganisationType.MUNICIPALITY, municipality=Municipality.objects.get(code="GM0599")
+    )
+    utrecht = OrganisationFactory(
+        type=OrganisationType.MUNICIPALITY, municipality=Municipality.objects.get(code="GM0344")
+    )
+    r = login(make_member(role=Role.ORG_ADMIN, organisation=rotterdam)).get(
+        reverse("insight:dashboard")
+    )
+    assert r.context["scope"].municipality == "GM0599"
+    assert r.context["signals_total"] in ("<10", "x")  # 3 signals in Rotterdam: suppressed
+    u = login(make_member(role=Role.ORG_ADMIN, organisation=utrecht)).get(
+        reverse("insight:dashboard")
+    )
+    assert u.context["signals_total"] == 0
+    assert u.context["coordination"] is None  # national coordination tables: analysts only
+
+
+def test_analyst_sees_registered_possible_victims_table(make_member, login):
+    analyst = make_member(role=Role.ANALYST)
+    response = login(analyst).get(reverse("insight:dashboard"))
+    assert response.context["coordination"]["victims"].kind == "possible_victims"

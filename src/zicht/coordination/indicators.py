@@ -159,3 +159,19 @@ def referral_counts(*, membership, by: str = "organisation_type", date_from=None
         )
         result[group][r.kind] += 1
     return dict(sorted(result.items()))
+
+
+def possible_victims(*, membership, by: str = "organisation_type", date_from=None, date_to=None):
+    """{group: n}: files screened as "possible victim" (registered possible victims),
+    merged duplicates not counted twice."""
+    from zicht.coordination.constants import ScreeningDecision
+
+    _allowed(membership)
+    counts: dict[str, int] = defaultdict(int)
+    files = _files(date_from, date_to).filter(
+        screening_decision=ScreeningDecision.POSSIBLE_VICTIM, merged_into__isnull=True
+    )
+    for file in files:
+        for group in _file_groups(file, by):
+            counts[group] += 1
+    return dict(sorted(counts.items()))

@@ -44,10 +44,16 @@ def age_group(age: int | None) -> str:
 
 @dataclass(frozen=True)
 class Scope:
-    """What a user may aggregate over: everything (analyst) or one organisation."""
+    """What a user may aggregate over: everything (analyst), one municipality (the
+    administrator of a municipality) or one organisation (any other administrator)."""
 
     organisation_id: int | None
     label: str
+    municipality: str | None = None
+
+    @property
+    def national(self) -> bool:
+        return self.organisation_id is None and self.municipality is None
 
 
 def scope_for(*, user, membership) -> Scope:
@@ -56,7 +62,10 @@ def scope_for(*, user, membership) -> Scope:
     if membership.role == Role.ANALYST:
         return Scope(None, "national")
     if membership.role == Role.ORG_ADMIN:
-        return Scope(membership.organisation_id, membership.organisation.name)
+        org = membership.organisation
+        if org.type == OrganisationType.MUNICIPALITY:
+            return Scope(None, org.municipality.name, municipality=org.municipality_id)
+        return Scope(org.pk, org.name)
     raise PermissionDenied
 
 
@@ -87,6 +96,7 @@ def dataset(
         rows = [r for r in rows if r["contact_date"] >= date_from]
     if date_to:
         rows = [r for r in rows if r["contact_date"] <= date_to]
+    municipality = scope.municipality or municipality
     if municipality:
         rows = [r for r in rows if r["municipality_id"] == municipality]
     return Dataset(rows, person_of)

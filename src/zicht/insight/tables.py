@@ -20,6 +20,7 @@ class Table:
     title: str
     label_header: str
     published: Published
+    compare: Table | None = None
 
     def rows(self) -> list[tuple[str, object]]:
         return list(self.published.cells.items())
@@ -45,6 +46,20 @@ def referral_table(*, membership, date_from=None, date_to=None) -> Table:
     return Table(
         "referrals",
         str(_("Referrals to the coordination centre per kind of source")),
+        str(_("Source")),
+        suppress(labelled),
+    )
+
+
+def possible_victim_table(*, membership, date_from=None, date_to=None) -> Table:
+    """Registered possible victims (files screened as such) per kind of referring source."""
+    from zicht.coordination.indicators import possible_victims
+
+    counts = possible_victims(membership=membership, date_from=date_from, date_to=date_to)
+    labelled = {_label("source", k): v for k, v in counts.items()}
+    return Table(
+        "possible_victims",
+        str(_("Registered possible victims per kind of referring source")),
         str(_("Source")),
         suppress(labelled),
     )

@@ -16,7 +16,13 @@ from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.suppression import PRIMARY
-from zicht.insight.tables import TABLE_KINDS, referral_table, screening_rows, table
+from zicht.insight.tables import (
+    TABLE_KINDS,
+    possible_victim_table,
+    referral_table,
+    screening_rows,
+    table,
+)
 
 
 def _scope(request):
@@ -46,15 +52,23 @@ def _fmt(n) -> str:
 def dashboard(request):
     scope, form, filters, data = _data(request)
     tables = [table(data, kind) for kind in TABLE_KINDS]
+    comparison = form.comparison()
+    if comparison:
+        other = selectors.dataset(scope=scope, **comparison)
+        compared = {kind: table(other, kind) for kind in TABLE_KINDS}
+        for t in tables:
+            t.compare = compared[t.kind]
     persons = len(data.persons())
     hidden = None
     coordination = None
     if scope.organisation_id is None:
         cached = services.estimate_cached(scope=scope, **filters)
         hidden = {**cached.result, "computed_at": cached.computed_at}
+    if scope.national:
         period = {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
         coordination = {
             "referrals": referral_table(membership=request.membership, **period),
+            "victims": possible_victim_table(membership=request.membership, **period),
             "screening": screening_rows(membership=request.membership, **period),
         }
     audit.record(
@@ -75,6 +89,7 @@ def dashboard(request):
             "persons_total": persons if persons >= 10 else PRIMARY,
             "hidden": hidden,
             "reading": _reading(hidden),
+            "comparison": comparison,
             "coordination": coordination,
             "query": query,
         },
