@@ -126,6 +126,13 @@ def test_hand_over_needs_consent_recorded_in_the_conversation(
     conversation.refresh_from_db()
     assert conversation.handover_kind == "referral" and conversation.handed_over_at
     assert AuditEvent.objects.filter(action="help.handed_over").count() == 1
+    # The referral opened a coordination file, without any identity.
+    from zicht.coordination.models import Referral
+
+    referral = Referral.objects.get()
+    assert referral.signal_id is None and referral.file is not None
+    assert conversation.code in referral.reason
+    assert referral.file.status == "screening"
     assert (
         "doorgegeven aan het coördinatiecentrum"
         in client.get("/hulp/gesprek/lezen/").content.decode()

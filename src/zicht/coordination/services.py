@@ -34,6 +34,7 @@ from zicht.coordination.constants import (
     FileStatus,
     MeasureKind,
     MeasureStatus,
+    ParentConsent,
     Question,
     ReferralKind,
     ScreeningDecision,
@@ -867,3 +868,68 @@ def files_anonymise(*, now=None, dry_run: bool = False) -> int:
             _step(file, event="anonymised")
             _audit("file_anonymised", object_id=file.pk, years=years)
     return len(ids)
+
+
+# --- hand-over from the help pages ------------------------------------------------------
+
+
+def referral_from_conversation(
+    *, membership, conversation_code: str, urgency: str = Urgency.NORMAL
+) -> Referral:
+    """A counsellor hands an anonymous help conversation over to the coordination centre.
+
+    Called by ``zicht.help`` only after the person's consent is recorded in the
+    conversation. The new file carries no identity: the coordination centre continues
+    through the conversation (its case code), where the person can choose to say more.
+    Runs inside the caller's transaction.
+    """
+    from zicht.accounts.constants import Role
+
+    if membership is None or not membership.is_active or membership.role != Role.COUNSELLOR:
+        _audit("handover_denied", membership=membership, object_type="help.conversation")
+        raise PermissionDenied
+    today = timezone.localdate()
+    file = CoordinationFile.objects.create(
+        reference=_new_reference(),
+        urgency=urgency,
+        opened_on=today,
+        screening_deadline=add_working_days(today, screening_working_days()),
+    )
+    referral = Referral.objects.create(
+        kind=ReferralKind.REFERRAL,
+        file=file,
+        signal_id=None,
+        organisation=membership.organisation,
+        referred_by=membership.user,
+        reason=_("Anonymous conversation %(code)s on the help pages; consent recorded there.")
+        % {"code": conversation_code},
+        urgency=urgency,
+        consent_young_person=Consent.GIVEN,
+        consent_parents=ParentConsent.NOT_ASKED,
+        is_minor=False,
+        municipality=None,
+        age_at_referral=None,
+    )
+    _step(
+        file,
+        event="file_opened",
+        details={"deadline": file.screening_deadline.isoformat()},
+        for_referrer=True,
+    )
+    _step(
+        file,
+        membership=membership,
+        event="referral_received",
+        details={"organisation": membership.organisation.name, "urgency": urgency},
+        note=referral.reason,
+    )
+    _audit(
+        "referral_created",
+        membership=membership,
+        object_type="referral",
+        object_id=referral.pk,
+        file=file.pk,
+        source="help_conversation",
+    )
+    _notify("referral_received", file, to="coordinators")
+    return referral

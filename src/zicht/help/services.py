@@ -282,7 +282,10 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
     """Mark the conversation for hand-over, only with the person's recorded consent.
 
     This records the decision and the consent in the conversation and the audit log.
-    Creating the signal or referral itself belongs to the coordination app.
+    A referral opens a coordination file at once (``coordination.services.
+    referral_from_conversation``, without identity: the centre continues through the
+    conversation). A signal needs a professional who knows the young person; the hand-over
+    records that decision for the coordination centre's professionals.
     """
     _require_counsellor(membership)
     if kind not in HandoverKind.values:
@@ -299,6 +302,12 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
         locked.handover_kind = kind
         locked.handed_over_at = now
         locked.save(update_fields=["handover_kind", "handed_over_at"])
+        if kind == HandoverKind.REFERRAL:
+            from zicht.coordination import services as coordination
+
+            coordination.referral_from_conversation(
+                membership=membership, conversation_code=locked.code
+            )
         message = Message.objects.create(
             conversation=locked,
             author=MessageAuthor.SYSTEM,
