@@ -155,3 +155,19 @@ def test_analyst_sees_registered_possible_victims_table(make_member, login):
     analyst = make_member(role=Role.ANALYST)
     response = login(analyst).get(reverse("insight:dashboard"))
     assert response.context["coordination"]["victims"].kind == "possible_victims"
+
+
+def test_distinct_young_people_per_category(make_member, login):
+    """Two signals about one young person: 2 signals, 1 person - shown as <10 / exported."""
+    member = make_member(role=Role.PROFESSIONAL)
+    client = login(member)
+    client.post(reverse("intake:signal_create"), signal_post())
+    client.post(reverse("intake:signal_create"), signal_post(given_names="Mohammed"))
+    from zicht.insight.selectors import Scope, dataset, persons_by
+
+    data = dataset(scope=Scope(None, "test"))
+    assert persons_by(data, "source") == {"police": 1}
+    analyst = make_member(role=Role.ANALYST)
+    csv = login(analyst).get(reverse("insight:export", args=["source", "csv"])).content.decode()
+    header = csv.splitlines()[0]
+    assert header.count(",") == 2  # label, signals, young people

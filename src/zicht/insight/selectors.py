@@ -102,25 +102,39 @@ def dataset(
     return Dataset(rows, person_of)
 
 
+def _categories(s: dict, key: str) -> list[str]:
+    if key == "month":
+        return [s["contact_date"].strftime("%Y-%m")]
+    if key == "municipality":
+        return [s["municipality__name"] or "?"]
+    if key == "source":
+        return [s["organisation__type"]]
+    if key == "form":
+        return list(s["forms"] or ["?"])
+    if key == "age":
+        return [age_group(s["age_at_contact"])]
+    if key == "indicator_group":
+        return sorted({c.split(".")[0] for c in s["indicator_codes"] or []})
+    raise ValueError(key)
+
+
 def counts_by(data: Dataset, key: str) -> dict[str, int]:
     """Signals per value of ``key`` (month, municipality, source, form, age, indicator group)."""
     counter: Counter = Counter()
     for s in data.signals:
-        if key == "month":
-            counter[s["contact_date"].strftime("%Y-%m")] += 1
-        elif key == "municipality":
-            counter[s["municipality__name"] or "?"] += 1
-        elif key == "source":
-            counter[s["organisation__type"]] += 1
-        elif key == "form":
-            for f in s["forms"] or ["?"]:
-                counter[f] += 1
-        elif key == "age":
-            counter[age_group(s["age_at_contact"])] += 1
-        elif key == "indicator_group":
-            for g in {c.split(".")[0] for c in s["indicator_codes"] or []}:
-                counter[g] += 1
+        for category in _categories(s, key):
+            counter[category] += 1
     return dict(sorted(counter.items()))
+
+
+def persons_by(data: Dataset, key: str) -> dict[str, int]:
+    """Distinct young people (through the person index) per value of ``key``. A person can
+    fall in more than one category (two months, two sources), so these do not add up."""
+    seen: dict = defaultdict(set)
+    for s in data.signals:
+        for category in _categories(s, key):
+            seen[category].add(data.person_of[s["id"]])
+    return {k: len(v) for k, v in sorted(seen.items())}
 
 
 def person_sources(data: Dataset) -> dict:

@@ -41,8 +41,13 @@ def _determined(residual: int, primary: int, secondary: int) -> bool:
     return residual == primary * 1 + secondary * K
 
 
-def suppress(counts: dict, *, k: int = K) -> Published:
-    """Suppress a one-way table of counts with its total."""
+def suppress(counts: dict, *, k: int = K, total: int | None = None) -> Published:
+    """Suppress a one-way table of counts with its total.
+
+    ``total`` is for tables whose cells overlap (distinct persons per month: one person in
+    two months): it is published instead of the sum, suppressed like a cell (``<10``), and
+    the secondary rule is applied as if the cells added up, which is the cautious case.
+    """
     if k != K:
         raise ValueError("only k = 10 is supported")
     out: dict = {}
@@ -55,7 +60,7 @@ def suppress(counts: dict, *, k: int = K) -> Published:
             suppressed_sum += n
         else:
             out[label] = n
-    total = sum(counts.values())
+    additive_total = sum(counts.values())
     while _determined(suppressed_sum, primary, secondary):
         shown = sorted(
             (n, label) for label, n in counts.items() if isinstance(out[label], int) and n > 0
@@ -66,7 +71,9 @@ def suppress(counts: dict, *, k: int = K) -> Published:
         out[label] = SECONDARY
         secondary += 1
         suppressed_sum += n
-    return Published(out, total)
+    if total is None:
+        return Published(out, additive_total)
+    return Published(out, PRIMARY if 0 < total < K else total)
 
 
 def display(value) -> str:

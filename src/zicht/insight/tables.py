@@ -21,6 +21,7 @@ class Table:
     label_header: str
     published: Published
     compare: Table | None = None
+    persons: Published | None = None
 
     def rows(self) -> list[tuple[str, object]]:
         return list(self.published.cells.items())
@@ -100,4 +101,8 @@ def table(data: selectors.Dataset, kind: str) -> Table:
     raw = selectors.overlap(data) if kind == "overlap" else selectors.counts_by(data, kind)
     labelled = {_label(kind, k): v for k, v in raw.items()}
     title, header = titles[kind]
-    return Table(kind, str(title), str(header), suppress(labelled))
+    persons = None
+    if kind != "overlap":
+        distinct = {_label(kind, k): v for k, v in selectors.persons_by(data, kind).items()}
+        persons = suppress(distinct, total=len(data.persons()))
+    return Table(kind, str(title), str(header), suppress(labelled), persons=persons)

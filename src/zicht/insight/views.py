@@ -159,7 +159,14 @@ def export(request, kind, fmt):
         organisation=request.membership.organisation,
         details={"table": kind, "format": fmt},
     )
-    rows = [(t.label_header, _("Count")), *t.rows(), (_("Total"), t.published.total)]
+    if t.persons is not None:
+        rows = [
+            (t.label_header, _("Signals"), _("Young people")),
+            *[(label, value, t.persons.cells.get(label, 0)) for label, value in t.rows()],
+            (_("Total"), t.published.total, t.persons.total),
+        ]
+    else:
+        rows = [(t.label_header, _("Count")), *t.rows(), (_("Total"), t.published.total)]
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
