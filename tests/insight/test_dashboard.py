@@ -151,10 +151,14 @@ def test_municipality_administrator_sees_their_municipality(make_member, login, 
     assert u.context["coordination"] is None  # national coordination tables: analysts only
 
 
-def test_analyst_sees_registered_possible_victims_table(make_member, login):
+def test_tables_show_referrals_and_registered_possible_victims(make_member, login, some_signals):
     analyst = make_member(role=Role.ANALYST)
     response = login(analyst).get(reverse("insight:dashboard"))
-    assert response.context["coordination"]["victims"].kind == "possible_victims"
+    source = next(t for t in response.context["tables"] if t.kind == "source")
+    headers = [h for h, _c in source.extra_columns()]
+    assert len(headers) == 3  # young people, referrals, registered possible victims
+    assert source.referrals.total == 0 and source.victims.total == 0
+    assert "screening" in response.context["coordination"]
 
 
 def test_distinct_young_people_per_category(make_member, login):
@@ -170,4 +174,34 @@ def test_distinct_young_people_per_category(make_member, login):
     analyst = make_member(role=Role.ANALYST)
     csv = login(analyst).get(reverse("insight:export", args=["source", "csv"])).content.decode()
     header = csv.splitlines()[0]
-    assert header.count(",") == 2  # label, signals, young people
+    assert header.count(",") == 4  # label, signals, young people, referrals, victims
+
+
+def test_referrals_and_possible_victims_are_counted_per_category(make_member, login):
+    from tests.factories import OrganisationFactory
+    from zicht.coordination import services as coordination
+    from zicht.insight.selectors import Scope, dataset, possible_victims_by, referrals_by
+
+    member = make_member(role=Role.PROFESSIONAL)
+    login(member).post(reverse("intake:signal_create"), signal_post())
+    signal = Signal.objects.get()
+    referral = coordination.referral_create(
+        membership=member,
+        signal=signal,
+        reason="Zorgen",
+        urgency="normal",
+        consent_young_person="given",
+        consent_parents="not_asked",
+    )
+    coordinator = make_member(
+        role=Role.COORDINATOR, organisation=OrganisationFactory(coordination=True)
+    )
+    coordination.file_screen(
+        membership=coordinator, file=referral.file, decision="possible_victim", reasons="Duidelijk"
+    )
+    data = dataset(scope=Scope(None, "test"))
+    assert referrals_by(data, "source") == {"police": 1}
+    assert possible_victims_by(data, "form") == {"drug_transport": 1}
+    assert possible_victims_by(data, "age") == {"16-17": 1} or possible_victims_by(data, "age") == {
+        "12-15": 1
+    }

@@ -286,3 +286,27 @@ def care_referral_get(*, care_id) -> CareReferral:
         return CareReferral.objects.select_related("file", "provider").get(pk=care_id)
     except (CareReferral.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def referrals_for_statistics() -> list[tuple]:
+    """(signal_id, kind) of every referral made from a signal, for aggregate counts only."""
+    return list(
+        Referral.objects.exclude(signal_id=None).values_list("signal_id", "kind").order_by("pk")
+    )
+
+
+def possible_victims_for_statistics() -> dict:
+    """{file id: [signal ids]} of the files screened as "possible victim" (registered
+    possible victims), merged duplicates left out; for aggregate counts only."""
+    from zicht.coordination.constants import ScreeningDecision
+
+    files: dict = {}
+    rows = Referral.objects.filter(
+        file__screening_decision=ScreeningDecision.POSSIBLE_VICTIM,
+        file__merged_into__isnull=True,
+    ).values_list("file_id", "signal_id")
+    for file_id, signal_id in rows:
+        files.setdefault(file_id, [])
+        if signal_id is not None:
+            files[file_id].append(signal_id)
+    return files

@@ -161,3 +161,47 @@ def capture_table(data: Dataset) -> tuple[list[str], dict[tuple[int, ...], int]]
     for sources in seen.values():
         table[tuple(int(t in sources) for t in lists)] += 1
     return [str(t) for t in lists], dict(table)
+
+
+def referrals_by(data: Dataset, key: str) -> dict[str, int]:
+    """Referrals (anonymous notifications included) per category of the referred signal."""
+    from zicht.coordination import selectors as coordination_selectors
+
+    rows = {s["id"]: s for s in data.signals}
+    counter: Counter = Counter()
+    for signal_id, _kind in coordination_selectors.referrals_for_statistics():
+        signal = rows.get(signal_id)
+        if signal is not None:
+            for category in _categories(signal, key):
+                counter[category] += 1
+    return dict(sorted(counter.items()))
+
+
+def referral_total(data: Dataset) -> int:
+    from zicht.coordination import selectors as coordination_selectors
+
+    ids = {s["id"] for s in data.signals}
+    return sum(1 for sid, _ in coordination_selectors.referrals_for_statistics() if sid in ids)
+
+
+def possible_victims(data: Dataset) -> dict:
+    """{file: [signal rows in scope]} of registered possible victims seen in this data."""
+    from zicht.coordination import selectors as coordination_selectors
+
+    rows = {s["id"]: s for s in data.signals}
+    found = {}
+    for file_id, signal_ids in coordination_selectors.possible_victims_for_statistics().items():
+        in_scope = [rows[s] for s in signal_ids if s in rows]
+        if in_scope:
+            found[file_id] = in_scope
+    return found
+
+
+def possible_victims_by(data: Dataset, key: str) -> dict[str, int]:
+    """Registered possible victims (coordination files) per category of their signals;
+    a file with signals in two categories counts in both."""
+    counter: Counter = Counter()
+    for signals in possible_victims(data).values():
+        for category in {c for s in signals for c in _categories(s, key)}:
+            counter[category] += 1
+    return dict(sorted(counter.items()))

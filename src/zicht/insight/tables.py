@@ -22,6 +22,24 @@ class Table:
     published: Published
     compare: Table | None = None
     persons: Published | None = None
+    referrals: Published | None = None
+    victims: Published | None = None
+
+    def extra_columns(self) -> list[tuple[str, Published]]:
+        """(header, published column) beside the signal counts, in display order."""
+        columns = [
+            (str(_("Young people")), self.persons),
+            (str(_("Referrals")), self.referrals),
+            (str(_("Registered possible victims")), self.victims),
+        ]
+        return [(header, col) for header, col in columns if col is not None]
+
+    def wide_rows(self) -> list[list]:
+        extra = self.extra_columns()
+        return [
+            [label, value, *[col.cells.get(label, 0) for _h, col in extra]]
+            for label, value in self.rows()
+        ]
 
     def rows(self) -> list[tuple[str, object]]:
         return list(self.published.cells.items())
@@ -35,35 +53,6 @@ def _label(kind: str, key) -> str:
     if kind == "overlap":
         return " + ".join(str(OrganisationType(t).label) for t in key)
     return str(key)
-
-
-def referral_table(*, membership, date_from=None, date_to=None) -> Table:
-    """Referrals to the coordination centre (anonymous notifications included) per kind of
-    source, from the coordination app's management selectors; suppressed like every table."""
-    from zicht.coordination.indicators import referral_counts
-
-    counts = referral_counts(membership=membership, date_from=date_from, date_to=date_to)
-    labelled = {_label("source", k): sum(v.values()) for k, v in counts.items()}
-    return Table(
-        "referrals",
-        str(_("Referrals to the coordination centre per kind of source")),
-        str(_("Source")),
-        suppress(labelled),
-    )
-
-
-def possible_victim_table(*, membership, date_from=None, date_to=None) -> Table:
-    """Registered possible victims (files screened as such) per kind of referring source."""
-    from zicht.coordination.indicators import possible_victims
-
-    counts = possible_victims(membership=membership, date_from=date_from, date_to=date_to)
-    labelled = {_label("source", k): v for k, v in counts.items()}
-    return Table(
-        "possible_victims",
-        str(_("Registered possible victims per kind of referring source")),
-        str(_("Source")),
-        suppress(labelled),
-    )
 
 
 def screening_rows(*, membership, date_from=None, date_to=None) -> list[dict]:
@@ -101,8 +90,20 @@ def table(data: selectors.Dataset, kind: str) -> Table:
     raw = selectors.overlap(data) if kind == "overlap" else selectors.counts_by(data, kind)
     labelled = {_label(kind, k): v for k, v in raw.items()}
     title, header = titles[kind]
-    persons = None
-    if kind != "overlap":
-        distinct = {_label(kind, k): v for k, v in selectors.persons_by(data, kind).items()}
-        persons = suppress(distinct, total=len(data.persons()))
-    return Table(kind, str(title), str(header), suppress(labelled), persons=persons)
+    if kind == "overlap":
+        return Table(kind, str(title), str(header), suppress(labelled))
+
+    def column(counts: dict, total: int) -> Published:
+        return suppress({_label(kind, k): v for k, v in counts.items()}, total=total)
+
+    return Table(
+        kind,
+        str(title),
+        str(header),
+        suppress(labelled),
+        persons=column(selectors.persons_by(data, kind), len(data.persons())),
+        referrals=column(selectors.referrals_by(data, kind), selectors.referral_total(data)),
+        victims=column(
+            selectors.possible_victims_by(data, kind), len(selectors.possible_victims(data))
+        ),
+    )

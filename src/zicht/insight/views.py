@@ -16,13 +16,7 @@ from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.suppression import PRIMARY
-from zicht.insight.tables import (
-    TABLE_KINDS,
-    possible_victim_table,
-    referral_table,
-    screening_rows,
-    table,
-)
+from zicht.insight.tables import TABLE_KINDS, screening_rows, table
 
 
 def _scope(request):
@@ -67,8 +61,6 @@ def dashboard(request):
     if scope.national:
         period = {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
         coordination = {
-            "referrals": referral_table(membership=request.membership, **period),
-            "victims": possible_victim_table(membership=request.membership, **period),
             "screening": screening_rows(membership=request.membership, **period),
         }
     audit.record(
@@ -159,14 +151,12 @@ def export(request, kind, fmt):
         organisation=request.membership.organisation,
         details={"table": kind, "format": fmt},
     )
-    if t.persons is not None:
-        rows = [
-            (t.label_header, _("Signals"), _("Young people")),
-            *[(label, value, t.persons.cells.get(label, 0)) for label, value in t.rows()],
-            (_("Total"), t.published.total, t.persons.total),
-        ]
-    else:
-        rows = [(t.label_header, _("Count")), *t.rows(), (_("Total"), t.published.total)]
+    extra = t.extra_columns()
+    rows = [
+        (t.label_header, _("Signals") if extra else _("Count"), *[h for h, _c in extra]),
+        *t.wide_rows(),
+        (_("Total"), t.published.total, *[c.total for _h, c in extra]),
+    ]
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
