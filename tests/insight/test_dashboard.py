@@ -35,11 +35,13 @@ def test_analyst_sees_suppressed_aggregates_and_no_identity(make_member, login, 
         csv = client.get(reverse("insight:export", args=[kind, "csv"])).content.decode()
         assert "Amrani" not in csv and "Mohamed" not in csv
         assert "<10" in csv
+    screening = client.get(reverse("insight:export", args=["screening", "csv"]))
+    assert screening.status_code == 200 and screening.content.decode().count(",") >= 3
     xlsx = client.get(reverse("insight:export", args=["form", "xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     svg = client.get(reverse("insight:chart", args=["source"]))
     assert svg["Content-Type"] == "image/svg+xml"
-    assert AuditEvent.objects.filter(action="insight.exported").count() == 5
+    assert AuditEvent.objects.filter(action="insight.exported").count() == 6
 
 
 def test_analyst_cannot_reach_a_single_signal(make_member, login, some_signals):

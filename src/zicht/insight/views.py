@@ -141,22 +141,34 @@ def chart(request, kind):
 
 @login_required
 def export(request, kind, fmt):
-    if kind not in TABLE_KINDS or fmt not in ("csv", "xlsx"):
+    if kind not in (*TABLE_KINDS, "screening") or fmt not in ("csv", "xlsx"):
         raise Http404
     scope, _form, filters, data = _data(request)
-    t = table(data, kind)
     audit.record(
         action="insight.exported",
         actor=request.user,
         organisation=request.membership.organisation,
         details={"table": kind, "format": fmt},
     )
-    extra = t.extra_columns()
-    rows = [
-        (t.label_header, _("Signals") if extra else _("Count"), *[h for h, _c in extra]),
-        *t.wide_rows(),
-        (_("Total"), t.published.total, *[c.total for _h, c in extra]),
-    ]
+    if kind == "screening":
+        if not scope.national:
+            raise Http404
+        period = {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
+        rows = [
+            (_("Source"), _("Decisions"), _("Within the deadline"), _("Median working days")),
+            *[
+                (r["group"], r["screened"], r["share"], r["median"])
+                for r in screening_rows(membership=request.membership, **period)
+            ],
+        ]
+    else:
+        t = table(data, kind)
+        extra = t.extra_columns()
+        rows = [
+            (t.label_header, _("Signals") if extra else _("Count"), *[h for h, _c in extra]),
+            *t.wide_rows(),
+            (_("Total"), t.published.total, *[c.total for _h, c in extra]),
+        ]
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
