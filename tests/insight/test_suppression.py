@@ -2,7 +2,7 @@
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zicht.insight.suppression import PRIMARY, SECONDARY, suppress
@@ -40,3 +40,44 @@ def test_examples():
     p = suppress({"a": 1, "b": 1})
     assert p.total == SECONDARY
     assert suppress({"a": 12, "b": 0}).cells == {"a": 12, "b": 0}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=1, max_value=3), st.sampled_from(["police", "school"])),
+        min_size=1,
+        max_size=14,
+    )
+)
+def test_two_exported_tables_cannot_be_differenced(db, rows):
+    """Signals per month and per source share the grand total. Whatever one table hides
+    cannot be derived from its own cells plus the total the other table publishes."""
+    import datetime as dt
+
+    from zicht.insight.selectors import Dataset
+    from zicht.insight.tables import tables_for
+
+    signals = [
+        {
+            "id": i,
+            "contact_date": dt.date(2026, month, 1),
+            "municipality__name": "Rotterdam",
+            "organisation__type": source,
+            "forms": [],
+            "age_at_contact": 15,
+            "indicator_codes": [],
+        }
+        for i, (month, source) in enumerate(rows)
+    ]
+    tables = tables_for(Dataset(signals, {i: i for i in range(len(signals))}))
+    month, source = tables["month"].published, tables["source"].published
+    assert month.total == source.total  # one grand total, shown or hidden in both
+    for published in (month, source):
+        other_total = (source if published is month else month).total
+        combined = type(published)(published.cells, other_total)
+        hidden, solutions = consistent_values(combined)
+        for label in hidden:
+            assert len({s[label] for s in solutions}) >= 2, (rows, published)

@@ -12,6 +12,9 @@ from zicht.insight.suppression import Published, suppress
 from zicht.intake.constants import ExploitationForm
 
 TABLE_KINDS = ("month", "municipality", "source", "form", "age", "indicator_group", "overlap")
+# These breakdowns each divide the same signals into disjoint cells, so they share one
+# grand total: if one of them must hide it, all of them hide it (see tables_for()).
+PARTITIONS = ("month", "municipality", "source", "age")
 
 
 @dataclass
@@ -107,3 +110,19 @@ def table(data: selectors.Dataset, kind: str) -> Table:
             selectors.possible_victims_by(data, kind), len(selectors.possible_victims(data))
         ),
     )
+
+
+def tables_for(data: selectors.Dataset) -> dict[str, Table]:
+    """Every table of one dataset, with the grand total hidden everywhere as soon as one
+    partition table has to hide it - otherwise another breakdown of the same signals would
+    publish the total and let two exports be differenced."""
+    from dataclasses import replace
+
+    from zicht.insight.suppression import SECONDARY
+
+    tables = {kind: table(data, kind) for kind in TABLE_KINDS}
+    if any(tables[k].published.total == SECONDARY for k in PARTITIONS):
+        for kind in PARTITIONS:
+            t = tables[kind]
+            t.published = replace(t.published, total=SECONDARY)
+    return tables

@@ -16,7 +16,7 @@ from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.suppression import PRIMARY
-from zicht.insight.tables import TABLE_KINDS, screening_rows, table
+from zicht.insight.tables import TABLE_KINDS, screening_rows, tables_for
 
 
 def _scope(request):
@@ -45,11 +45,11 @@ def _fmt(n) -> str:
 @login_required
 def dashboard(request):
     scope, form, filters, data = _data(request)
-    tables = [table(data, kind) for kind in TABLE_KINDS]
+    by_kind = tables_for(data)
+    tables = [by_kind[kind] for kind in TABLE_KINDS]
     comparison = form.comparison()
     if comparison:
-        other = selectors.dataset(scope=scope, **comparison)
-        compared = {kind: table(other, kind) for kind in TABLE_KINDS}
+        compared = tables_for(selectors.dataset(scope=scope, **comparison))
         for t in tables:
             t.compare = compared[t.kind]
     persons = len(data.persons())
@@ -77,7 +77,7 @@ def dashboard(request):
             "form": form,
             "scope": scope,
             "tables": tables,
-            "signals_total": table(data, "source").published.total,
+            "signals_total": by_kind["source"].published.total,
             "persons_total": persons if persons >= 10 else PRIMARY,
             "hidden": hidden,
             "reading": _reading(hidden),
@@ -131,7 +131,7 @@ def chart(request, kind):
             labels=(_("Seen"), _("Estimated in total")),
         )
     else:
-        t = table(data, kind)
+        t = tables_for(data)[kind]
         labels, values = zip(*t.rows(), strict=True) if t.rows() else ((), ())
         svg = charts.bar_chart(
             list(labels), list(values), title=t.title, horizontal=kind != "month"
@@ -162,7 +162,7 @@ def export(request, kind, fmt):
             ],
         ]
     else:
-        t = table(data, kind)
+        t = tables_for(data)[kind]
         extra = t.extra_columns()
         rows = [
             (t.label_header, _("Signals") if extra else _("Count"), *[h for h, _c in extra]),
