@@ -230,20 +230,7 @@ def referral_create(
         referral = Referral.objects.create(
             kind=ReferralKind.REFERRAL, file=file, reason=reason, **common
         )
-        if not joined:
-            _step(
-                file,
-                event="file_opened",
-                details={"deadline": file.screening_deadline.isoformat()},
-                for_referrer=True,
-            )
-        _step(
-            file,
-            membership=membership,
-            event="referral_received",
-            details={"organisation": membership.organisation.name, "urgency": urgency},
-            note=reason,
-        )
+        _steps_received(file, membership=membership, urgency=urgency, note=reason, new=not joined)
         _audit(
             "referral_created",
             membership=membership,
@@ -258,6 +245,37 @@ def referral_create(
         )
         _notify("referral_received", file, to="coordinators")
     return referral
+
+
+def _file_open(*, urgency: str, municipality=None, age=None) -> CoordinationFile:
+    """A new file, awaiting screening within the configured number of working days."""
+    today = timezone.localdate()
+    return CoordinationFile.objects.create(
+        reference=_new_reference(),
+        urgency=urgency,
+        opened_on=today,
+        screening_deadline=add_working_days(today, screening_working_days()),
+        municipality=municipality,
+        age_at_referral=age,
+    )
+
+
+def _steps_received(file, *, membership, urgency: str, note: str, new: bool) -> None:
+    """Timeline: the file was opened (for a new file) and a referral was received."""
+    if new:
+        _step(
+            file,
+            event="file_opened",
+            details={"deadline": file.screening_deadline.isoformat()},
+            for_referrer=True,
+        )
+    _step(
+        file,
+        membership=membership,
+        event="referral_received",
+        details={"organisation": membership.organisation.name, "urgency": urgency},
+        note=note,
+    )
 
 
 def _file_for(*, signal_id, urgency: str, signal) -> tuple[CoordinationFile, bool]:
@@ -275,13 +293,8 @@ def _file_for(*, signal_id, urgency: str, signal) -> tuple[CoordinationFile, boo
     )
     today = timezone.localdate()
     if existing is None:
-        file = CoordinationFile.objects.create(
-            reference=_new_reference(),
-            urgency=urgency,
-            opened_on=today,
-            screening_deadline=add_working_days(today, screening_working_days()),
-            municipality=signal.municipality,
-            age_at_referral=signal.age_at_contact,
+        file = _file_open(
+            urgency=urgency, municipality=signal.municipality, age=signal.age_at_contact
         )
         return file, False
     file = _lock(existing.file, None)
@@ -888,13 +901,7 @@ def referral_from_conversation(
     if membership is None or not membership.is_active or membership.role != Role.COUNSELLOR:
         _audit("handover_denied", membership=membership, object_type="help.conversation")
         raise PermissionDenied
-    today = timezone.localdate()
-    file = CoordinationFile.objects.create(
-        reference=_new_reference(),
-        urgency=urgency,
-        opened_on=today,
-        screening_deadline=add_working_days(today, screening_working_days()),
-    )
+    file = _file_open(urgency=urgency)
     referral = Referral.objects.create(
         kind=ReferralKind.REFERRAL,
         file=file,
@@ -910,19 +917,7 @@ def referral_from_conversation(
         municipality=None,
         age_at_referral=None,
     )
-    _step(
-        file,
-        event="file_opened",
-        details={"deadline": file.screening_deadline.isoformat()},
-        for_referrer=True,
-    )
-    _step(
-        file,
-        membership=membership,
-        event="referral_received",
-        details={"organisation": membership.organisation.name, "urgency": urgency},
-        note=referral.reason,
-    )
+    _steps_received(file, membership=membership, urgency=urgency, note=referral.reason, new=True)
     _audit(
         "referral_created",
         membership=membership,

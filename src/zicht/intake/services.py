@@ -136,40 +136,56 @@ def _write_identity(signal: Signal, identity: dict) -> None:
     SignalIdentity.objects.update_or_create(signal=signal, defaults=_identity_values(identity))
 
 
+def _signal_record(
+    *, membership, data: dict, municipality, age_at_contact, date_of_birth, details: dict
+) -> Signal:
+    """The signal row, its "created" revision and audit event (inside the caller's
+    transaction); shared by signals with an identity and signals with an encoding."""
+    signal = Signal.objects.create(
+        reference=_new_reference(),
+        organisation=membership.organisation,
+        author=membership.user,
+        contact_date=data["contact_date"],
+        setting=data["setting"],
+        catalogue=current_catalogue(),
+        indicator_codes=sorted(data.get("indicator_codes") or []),
+        forms=sorted(data.get("forms") or []),
+        account=data.get("account") or "",
+        immediate_danger=bool(data.get("immediate_danger")),
+        municipality=municipality,
+        age_at_contact=age_at_contact,
+        expires_on=expiry_date(recorded=timezone.localdate(), date_of_birth=date_of_birth),
+    )
+    SignalRevision.objects.create(signal=signal, author=membership.user, action="created")
+    audit.record(
+        action="intake.signal_created",
+        actor=membership.user,
+        organisation=membership.organisation,
+        object_type="signal",
+        object_id=signal.pk,
+        details={
+            "immediate_danger": signal.immediate_danger,
+            "indicators": len(signal.indicator_codes),
+            **details,
+        },
+    )
+    return signal
+
+
 def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, list]:
     """Record a signal, index its pseudonyms and return (signal, new matches)."""
     _require_professional(membership)
-    contact_date = data["contact_date"]
     dob = identity.get("date_of_birth")
     with transaction.atomic():
-        signal = Signal.objects.create(
-            reference=_new_reference(),
-            organisation=membership.organisation,
-            author=membership.user,
-            contact_date=contact_date,
-            setting=data["setting"],
-            catalogue=current_catalogue(),
-            indicator_codes=sorted(data.get("indicator_codes") or []),
-            forms=sorted(data.get("forms") or []),
-            account=data.get("account") or "",
-            immediate_danger=bool(data.get("immediate_danger")),
+        signal = _signal_record(
+            membership=membership,
+            data=data,
             municipality=identity.get("municipality"),
-            age_at_contact=_age(contact_date, dob, identity.get("age_estimate")),
-            expires_on=expiry_date(recorded=timezone.localdate(), date_of_birth=dob),
+            age_at_contact=_age(data["contact_date"], dob, identity.get("age_estimate")),
+            date_of_birth=dob,
+            details={},
         )
         _write_identity(signal, identity)
-        SignalRevision.objects.create(signal=signal, author=membership.user, action="created")
-        audit.record(
-            action="intake.signal_created",
-            actor=membership.user,
-            organisation=membership.organisation,
-            object_type="signal",
-            object_id=signal.pk,
-            details={
-                "immediate_danger": signal.immediate_danger,
-                "indicators": len(signal.indicator_codes),
-            },
-        )
         matches = _index(signal, identity, membership.user)
     return signal, matches
 
@@ -342,35 +358,14 @@ def signal_create_encoded(
     encoding.
     """
     _require_professional(membership)
-    contact_date = data["contact_date"]
     with transaction.atomic():
-        signal = Signal.objects.create(
-            reference=_new_reference(),
-            organisation=membership.organisation,
-            author=membership.user,
-            contact_date=contact_date,
-            setting=data["setting"],
-            catalogue=current_catalogue(),
-            indicator_codes=sorted(data.get("indicator_codes") or []),
-            forms=sorted(data.get("forms") or []),
-            account=data.get("account") or "",
-            immediate_danger=bool(data.get("immediate_danger")),
+        signal = _signal_record(
+            membership=membership,
+            data=data,
             municipality=municipality,
             age_at_contact=age_at_contact,
-            expires_on=expiry_date(recorded=timezone.localdate(), date_of_birth=None),
-        )
-        SignalRevision.objects.create(signal=signal, author=membership.user, action="created")
-        audit.record(
-            action="intake.signal_created",
-            actor=membership.user,
-            organisation=membership.organisation,
-            object_type="signal",
-            object_id=signal.pk,
-            details={
-                "immediate_danger": signal.immediate_danger,
-                "indicators": len(signal.indicator_codes),
-                "identity": "encoded",
-            },
+            date_of_birth=None,
+            details={"identity": "encoded"},
         )
         matches = linkage.signal_index_encoded(
             signal_id=signal.pk,
