@@ -96,3 +96,19 @@ def _reference_data(request):
 
     for module, function in REFERENCE_DATA_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """Test on an SQLite *file*, as the platform runs, not on a shared in-memory one.
+
+    A file lets real threads open their own connections, so the concurrency tests
+    run on SQLite as well (``BEGIN IMMEDIATE`` queues the writers) instead of
+    being skipped there.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        path = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(path)

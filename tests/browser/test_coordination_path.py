@@ -39,6 +39,7 @@ def test_referral_to_closure(browser, live_server, axe_check):
         p.set_default_timeout(15000)
 
     def professional_sees(status):
+        pro.wait_for_load_state()
         pro.reload()
         expect(pro.get_by_test_id("referral-status")).to_have_text(status)
 
@@ -53,7 +54,9 @@ def test_referral_to_closure(browser, live_server, axe_check):
         pro.get_by_role("group", name="Toestemming van de jongere").get_by_label("Gegeven").check()
         pro.get_by_role("group", name="Toestemming van de ouders").get_by_label("Gegeven").check()
         pro.get_by_role("button", name="Verwijzing versturen").click()
-        professional_sees("Ontvangen: wacht op screening")
+        # Wait for the redirect to the referral page before anything reloads it:
+        # reloading a page that is still navigating fails in Chromium.
+        expect(pro.get_by_test_id("referral-status")).to_have_text("Ontvangen: wacht op screening")
 
         # 2. The coordinator screens within the deadline.
         log_in(coord, coordinator)

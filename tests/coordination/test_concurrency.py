@@ -9,7 +9,6 @@ message, the first decision stands and the second coordinator's input is kept.
 import threading
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
@@ -92,13 +91,10 @@ def test_stale_measure_decision_is_refused(screened_file, coordinator, other_coo
     assert measure.status == "rejected"
 
 
-@pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="the in-memory SQLite test database cannot be shared between threads",
-)
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_deciding_at_once(referred_file, coordinator, other_coordinator):
-    """Real concurrent transactions on PostgreSQL: the row lock serialises them."""
+    """Real concurrent transactions: the row lock serialises them on PostgreSQL,
+    ``BEGIN IMMEDIATE`` on SQLite (the tests use an SQLite file, see conftest)."""
     version = referred_file.version
     barrier = threading.Barrier(2)
     results = {}
