@@ -112,6 +112,23 @@ def table(data: selectors.Dataset, kind: str) -> Table:
     )
 
 
+def overlap_combinations(data: selectors.Dataset, overlap_table: Table):
+    """The published overlap rows with the sources each combination is made of, in the
+    table's order, for the UpSet chart: ``(sets, [(source labels, published value)])``."""
+    members = {
+        _label("overlap", key): tuple(str(OrganisationType(t).label) for t in key)
+        for key in selectors.overlap(data)
+    }
+    rows = [(members[label], value) for label, value in overlap_table.rows() if label in members]
+    used = {source for combination, _value in rows for source in combination}
+    sets = [
+        str(OrganisationType(t).label)
+        for t in selectors.SOURCE_TYPES
+        if str(OrganisationType(t).label) in used
+    ]
+    return sets, rows
+
+
 def tables_for(data: selectors.Dataset) -> dict[str, Table]:
     """Every table of one dataset, with the grand total hidden everywhere as soon as one
     partition table has to hide it - otherwise another breakdown of the same signals would

@@ -16,7 +16,10 @@ from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.suppression import PRIMARY
-from zicht.insight.tables import TABLE_KINDS, screening_rows, tables_for
+from zicht.insight.tables import TABLE_KINDS, overlap_combinations, screening_rows, tables_for
+
+# The UpSet chart draws at most this many combinations; the table lists them all.
+UPSET_COMBINATIONS = 20
 
 
 def _scope(request):
@@ -129,6 +132,19 @@ def chart(request, kind):
             r["ci"][0],
             r["ci"][1],
             labels=(_("Seen"), _("Estimated in total")),
+        )
+    elif kind == "overlap":
+        sets, rows = overlap_combinations(data, tables_for(data)[kind])
+        shown = rows[:UPSET_COMBINATIONS]
+        title = _("Persons per combination of sources")
+        if len(rows) > len(shown):
+            title = _("Persons per combination of sources: the %(n)s largest") % {"n": len(shown)}
+        svg = charts.upset_chart(
+            [combination for combination, _value in shown],
+            [value for _combination, value in shown],
+            sets=sets,
+            title=str(title),
+            ylabel=str(_("Persons")),
         )
     else:
         t = tables_for(data)[kind]
