@@ -87,6 +87,42 @@ def _touch(conversation: Conversation, *, now: datetime, awaiting_reply: bool | 
     conversation.save(update_fields=fields)
 
 
+def _post(
+    conversation: Conversation,
+    *,
+    now: datetime,
+    author: str,
+    action: str,
+    awaiting_reply: bool | None,
+    kind: str = MessageKind.TEXT,
+    body: str = "",
+    membership=None,
+    details: dict | None = None,
+) -> Message:
+    """Add one message to a locked conversation, update its activity and record the audit
+    event - the three steps every write to a conversation takes, kept together so none is
+    forgotten. The event names the counsellor (never the visitor, who has no identity) and
+    never carries the message text."""
+    message = Message.objects.create(
+        conversation=conversation,
+        author=author,
+        kind=kind,
+        counsellor=membership.user if membership else None,
+        body=body,
+        created_at=now,
+    )
+    _touch(conversation, now=now, awaiting_reply=awaiting_reply)
+    audit.record(
+        action=action,
+        actor=membership.user if membership else None,
+        organisation=membership.organisation if membership else None,
+        object_type="help.conversation",
+        object_id=conversation.pk,
+        details=details,
+    )
+    return message
+
+
 def conversation_start(*, message: str, language: str) -> StartedConversation:
     """Open a conversation with its first message. The passphrase is returned once."""
     body = _clean_body(message)
@@ -167,17 +203,14 @@ def visitor_message_send(*, conversation: Conversation, body: str) -> Message:
     with transaction.atomic():
         locked = _locked(conversation)
         ratelimit.hit(f"msg:{conversation.pk}", minutes=60)
-        now = timezone.now()
-        message = Message.objects.create(
-            conversation=locked, author=MessageAuthor.VISITOR, body=body, created_at=now
-        )
-        _touch(locked, now=now, awaiting_reply=True)
-        audit.record(
+        return _post(
+            locked,
+            now=timezone.now(),
+            author=MessageAuthor.VISITOR,
+            body=body,
+            awaiting_reply=True,
             action="help.visitor_message",
-            object_type="help.conversation",
-            object_id=locked.pk,
         )
-    return message
 
 
 def visitor_consent_answer(*, conversation: Conversation, agree: bool) -> Message:
@@ -193,19 +226,14 @@ def visitor_consent_answer(*, conversation: Conversation, agree: bool) -> Messag
             locked.consent_given_at = None
             locked.consent_requested_at = None
         locked.save(update_fields=["consent_given_at", "consent_requested_at"])
-        message = Message.objects.create(
-            conversation=locked,
+        return _post(
+            locked,
+            now=now,
             author=MessageAuthor.VISITOR,
             kind=MessageKind.CONSENT_GIVEN if agree else MessageKind.CONSENT_DECLINED,
-            created_at=now,
-        )
-        _touch(locked, now=now, awaiting_reply=True)
-        audit.record(
+            awaiting_reply=True,
             action="help.consent_given" if agree else "help.consent_declined",
-            object_type="help.conversation",
-            object_id=locked.pk,
         )
-    return message
 
 
 def visitor_conversation_delete(*, conversation: Conversation) -> None:
@@ -229,24 +257,15 @@ def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Me
     _require_counsellor(membership)
     body = _clean_body(body)
     with transaction.atomic():
-        locked = _locked(conversation)
-        now = timezone.now()
-        message = Message.objects.create(
-            conversation=locked,
+        return _post(
+            _locked(conversation),
+            now=timezone.now(),
             author=MessageAuthor.COUNSELLOR,
-            counsellor=membership.user,
             body=body,
-            created_at=now,
-        )
-        _touch(locked, now=now, awaiting_reply=False)
-        audit.record(
+            membership=membership,
+            awaiting_reply=False,
             action="help.counsellor_reply",
-            actor=membership.user,
-            organisation=membership.organisation,
-            object_type="help.conversation",
-            object_id=locked.pk,
         )
-    return message
 
 
 def counsellor_consent_request(*, membership, conversation: Conversation) -> Message:
@@ -260,22 +279,15 @@ def counsellor_consent_request(*, membership, conversation: Conversation) -> Mes
         locked.consent_requested_at = now
         locked.consent_given_at = None
         locked.save(update_fields=["consent_requested_at", "consent_given_at"])
-        message = Message.objects.create(
-            conversation=locked,
+        return _post(
+            locked,
+            now=now,
             author=MessageAuthor.COUNSELLOR,
             kind=MessageKind.CONSENT_REQUEST,
-            counsellor=membership.user,
-            created_at=now,
-        )
-        _touch(locked, now=now, awaiting_reply=False)
-        audit.record(
+            membership=membership,
+            awaiting_reply=False,
             action="help.consent_requested",
-            actor=membership.user,
-            organisation=membership.organisation,
-            object_type="help.conversation",
-            object_id=locked.pk,
         )
-    return message
 
 
 def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -> Message:
@@ -308,23 +320,16 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
             coordination.referral_from_conversation(
                 membership=membership, conversation_code=locked.code
             )
-        message = Message.objects.create(
-            conversation=locked,
+        return _post(
+            locked,
+            now=now,
             author=MessageAuthor.SYSTEM,
             kind=MessageKind.HANDOVER,
-            counsellor=membership.user,
-            created_at=now,
-        )
-        _touch(locked, now=now, awaiting_reply=None)
-        audit.record(
+            membership=membership,
+            awaiting_reply=None,
             action="help.handed_over",
-            actor=membership.user,
-            organisation=membership.organisation,
-            object_type="help.conversation",
-            object_id=locked.pk,
             details={"kind": kind, "consent_given_at": locked.consent_given_at.isoformat()},
         )
-    return message
 
 
 def counsellor_close(*, membership, conversation: Conversation, reason: str) -> None:
