@@ -41,6 +41,9 @@ __all__ = [
     "referrer_timeline",
     "inbox",
     "InboxRow",
+    "inbox_summary",
+    "InboxSummary",
+    "care_requests_waiting",
     "file_get",
     "file_sources",
     "Source",
@@ -169,6 +172,32 @@ def inbox(*, membership, view: str = "open", today: dt.date | None = None) -> li
             key=lambda r: (r.file.status not in AWAITING_SCREENING, r.file.screening_deadline)
         )
     return rows
+
+
+@dataclass(frozen=True)
+class InboxSummary:
+    awaiting_screening: int
+    overdue: int
+    unassigned: int
+
+
+def inbox_summary(*, membership, today: dt.date | None = None) -> InboxSummary | None:
+    """Counts for a coordinator's home page; ``None`` for anyone else."""
+    if not permissions.is_coordinator(membership):
+        return None
+    today = today or timezone.localdate()
+    open_files = CoordinationFile.objects.filter(status__in=OPEN_STATUSES)
+    awaiting = open_files.filter(status__in=AWAITING_SCREENING)
+    return InboxSummary(
+        awaiting_screening=awaiting.count(),
+        overdue=awaiting.filter(screening_deadline__lt=today).count(),
+        unassigned=open_files.filter(assigned_to__isnull=True).count(),
+    )
+
+
+def care_requests_waiting(*, membership) -> int:
+    """Care requests addressed to the member's organisation that wait for its answer."""
+    return care_inbox(membership=membership).filter(status=CareStatus.REQUESTED).count()
 
 
 def file_get(*, membership, file_id) -> CoordinationFile:

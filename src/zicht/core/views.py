@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
+from zicht.core import attention
 
 
 def home(request):
@@ -19,6 +20,7 @@ def home(request):
         "core/home.html",
         {
             "actions": tasks,
+            "attention": attention.items_for(membership=request.membership),
             "memberships": account_selectors.memberships_for(user=request.user),
             "role_intro": account_selectors.role_intro_for(membership=request.membership),
         },

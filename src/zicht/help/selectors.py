@@ -15,6 +15,7 @@ from zicht.help.models import Conversation, HelpPage, ReplyTemplate, ServiceCont
 from zicht.help.permissions import is_counsellor
 
 __all__ = [
+    "waiting_count",
     "help_pages_for",
     "help_page_get",
     "contacts_for",
@@ -63,6 +64,13 @@ def inbox_for(*, membership, show: str = "open"):
     return qs.filter(status=ConversationStatus.OPEN).order_by(
         "-awaiting_reply", F("awaiting_since").asc(nulls_last=True), "-last_activity_at"
     )
+
+
+def waiting_count(*, membership) -> int:
+    """Open conversations waiting for a counsellor's answer (0 for non-counsellors)."""
+    if not is_counsellor(membership):
+        return 0
+    return Conversation.objects.filter(status=ConversationStatus.OPEN, awaiting_reply=True).count()
 
 
 def conversation_for_counsellor(*, membership, pk: int) -> Conversation:

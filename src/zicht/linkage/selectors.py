@@ -7,9 +7,16 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from zicht.intake import selectors as intake_selectors
+from zicht.linkage.constants import MatchStatus
 from zicht.linkage.models import Match, Notification
 
-__all__ = ["match_list", "match_get", "MatchView", "unread_notifications"]
+__all__ = [
+    "match_list",
+    "match_get",
+    "MatchView",
+    "unread_notifications",
+    "possible_match_count",
+]
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,15 @@ def matches_for_signal(*, membership, signal_id) -> list[MatchView]:
     qs = Match.objects.filter(signal_a_id=signal_id) | Match.objects.filter(signal_b_id=signal_id)
     views = (_view(m, membership.organisation_id) for m in qs.order_by("-created_at"))
     return [v for v in views if v is not None]
+
+
+def possible_match_count(*, membership) -> int:
+    """Possible matches of the member's organisation that still wait for a decision."""
+    if membership is None:
+        return 0
+    org = membership.organisation_id
+    qs = Match.objects.filter(organisation_a_id=org) | Match.objects.filter(organisation_b_id=org)
+    return qs.filter(status=MatchStatus.POSSIBLE).count()
 
 
 def unread_notifications(*, user):
