@@ -29,11 +29,20 @@ class PrefixedIdForm(forms.Form):
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
 
+    def service_arguments(self) -> dict:
+        """The valid input as keyword arguments of the service this form submits to."""
+        return dict(self.cleaned_data)
+
 
 class VersionedForm(PrefixedIdForm):
     """Carries the file version the user saw, for the conflict check."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def service_arguments(self) -> dict:
+        arguments = super().service_arguments()
+        arguments["expected_version"] = arguments.pop("version")
+        return arguments
 
 
 class ReferralForm(forms.Form):
@@ -69,6 +78,9 @@ class AssignForm(VersionedForm):
 
     def chosen(self):
         return self.coordinators.get(self.cleaned_data.get("coordinator") or "")
+
+    def service_arguments(self) -> dict:
+        return {"coordinator": self.chosen(), "expected_version": self.cleaned_data["version"]}
 
 
 class ScreeningForm(VersionedForm):
@@ -111,6 +123,13 @@ class AssessmentForm(VersionedForm):
             q.value: self.cleaned_data.get(q.value, False)
             for _t, questions in self.GROUPS
             for q in questions
+        }
+
+    def service_arguments(self) -> dict:
+        return {
+            "answers": self.answers(),
+            "note": self.cleaned_data.get("note", ""),
+            "expected_version": self.cleaned_data["version"],
         }
 
 

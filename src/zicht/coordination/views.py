@@ -1,5 +1,7 @@
 """Views of the coordination app. Thin: forms in, one service call, redirect."""
 
+from functools import partial, wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,25 +20,23 @@ from zicht.coordination.models import FollowUpTask, Measure
 from zicht.intake import selectors as intake_selectors
 
 
-def _denied(request, message: str, action: str = "coordination.access_denied"):
-    membership = request.membership
+def _record_denied(request, action: str = "coordination.access_denied") -> None:
     audit.record(
         action=action,
         actor=request.user,
-        organisation=getattr(membership, "organisation", None),
+        organisation=getattr(request.membership, "organisation", None),
         details={"path": request.path[:200]},
     )
+
+
+def _denied(request, message: str, action: str = "coordination.access_denied"):
+    _record_denied(request, action)
     return render(request, "coordination/denied.html", {"message": message}, status=403)
 
 
 def _coordinator(request):
     if not permissions.is_coordinator(request.membership):
-        audit.record(
-            action="coordination.access_denied",
-            actor=request.user,
-            organisation=getattr(request.membership, "organisation", None),
-            details={"path": request.path[:200]},
-        )
+        _record_denied(request)
         raise PermissionDenied
     return request.membership
 
@@ -251,11 +251,33 @@ def file_detail(request, file_id):
     )
 
 
-def _run(request, membership, file, key, form, call, success):
-    """Validate ``form``, call the service, and on error re-render with the input kept."""
+def _file_action(view):
+    """A coordinator's POST action on one file: ``view(request, membership, file, **kwargs)``.
+
+    Refuses anyone but a coordinator and loads the file through the access-checked
+    selector before the view runs.
+    """
+
+    @wraps(view)
+    def action(request, file_id, **kwargs):
+        membership = _coordinator(request)
+        file = selectors.file_get(membership=membership, file_id=file_id)
+        return view(request, membership, file, **kwargs)
+
+    return login_required(require_POST(action))
+
+
+def _submit(request, file, key, form, call, success):
+    """Submit ``form`` to ``call``; on a refusal show the file page again, the input kept.
+
+    ``call`` gets the form's ``service_arguments()``. On success: ``success`` as a
+    message and back to the file. A decision on an outdated version answers 409 (and
+    is recorded), any other refusal 400; ``key`` names the form in the page context.
+    """
+    membership = request.membership
     if form.is_valid():
         try:
-            call(form.cleaned_data)
+            call(**form.service_arguments())
         except services.StaleFileError as exc:
             messages.error(request, " ".join(exc.messages))
             form.add_error(None, exc)
@@ -285,243 +307,104 @@ def _run(request, membership, file, key, form, call, success):
     )
 
 
-@login_required
-@require_POST
-def file_assign(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
+def _attempt(request, call, success, *to):
+    """Call a service without a form: its refusal or ``success`` as a message, then ``to``."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(*to)
+
+
+@_file_action
+def file_assign(request, membership, file):
     form = forms.AssignForm(request.POST, coordinators=selectors.coordinators())
-    return _run(
-        request,
-        membership,
-        file,
-        "assign",
-        form,
-        lambda d: services.file_assign(
-            membership=membership,
-            file=file,
-            coordinator=form.chosen(),
-            expected_version=d["version"],
-        ),
-        _("Assignment saved."),
-    )
+    call = partial(services.file_assign, membership=membership, file=file)
+    return _submit(request, file, "assign", form, call, _("Assignment saved."))
 
 
-@login_required
-@require_POST
-def file_screen(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
-    return _run(
-        request,
-        membership,
-        file,
-        "screen",
-        forms.ScreeningForm(request.POST),
-        lambda d: services.file_screen(
-            membership=membership,
-            file=file,
-            decision=d["decision"],
-            reasons=d["reasons"],
-            expected_version=d["version"],
-        ),
-        _("Screening decision recorded."),
-    )
+@_file_action
+def file_screen(request, membership, file):
+    form = forms.ScreeningForm(request.POST)
+    call = partial(services.file_screen, membership=membership, file=file)
+    return _submit(request, file, "screen", form, call, _("Screening decision recorded."))
 
 
-@login_required
-@require_POST
-def file_assess(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
+@_file_action
+def file_assess(request, membership, file):
     form = forms.AssessmentForm(request.POST)
-    return _run(
-        request,
-        membership,
-        file,
-        "assess",
-        form,
-        lambda d: services.assessment_complete(
-            membership=membership,
-            file=file,
-            answers=form.answers(),
-            note=d.get("note", ""),
-            expected_version=d["version"],
-        ),
-        _("Assessment saved. Decide on the proposed measures below."),
-    )
+    call = partial(services.assessment_complete, membership=membership, file=file)
+    success = _("Assessment saved. Decide on the proposed measures below.")
+    return _submit(request, file, "assess", form, call, success)
 
 
-@login_required
-@require_POST
-def measure_decide(request, file_id, measure_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
+@_file_action
+def measure_decide(request, membership, file, measure_id):
     measure = get_object_or_404(Measure, pk=measure_id, file=file)
     form = forms.MeasureDecisionForm(
         request.POST, organisations=organisation_list(), auto_id=f"measure{measure.pk}_%s"
     )
-    return _run(
-        request,
-        membership,
-        file,
-        f"measure_{measure.pk}",
-        form,
-        lambda d: services.measure_decide(
-            membership=membership,
-            measure=measure,
-            action=d["action"],
-            owner=d.get("owner"),
-            start_date=d.get("start_date"),
-            end_date=d.get("end_date"),
-            expected_version=d["version"],
-        ),
-        _("Measure updated."),
-    )
+    call = partial(services.measure_decide, membership=membership, measure=measure)
+    return _submit(request, file, f"measure_{measure.pk}", form, call, _("Measure updated."))
 
 
-@login_required
-@require_POST
-def measure_add(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
-    return _run(
-        request,
-        membership,
-        file,
-        "measure_add",
-        forms.MeasureAddForm(request.POST, organisations=organisation_list()),
-        lambda d: services.measure_add(
-            membership=membership,
-            file=file,
-            kind=d["kind"],
-            owner=d["owner"],
-            start_date=d.get("start_date"),
-            end_date=d.get("end_date"),
-            note=d.get("note", ""),
-            expected_version=d["version"],
-        ),
-        _("Measure added."),
-    )
+@_file_action
+def measure_add(request, membership, file):
+    form = forms.MeasureAddForm(request.POST, organisations=organisation_list())
+    call = partial(services.measure_add, membership=membership, file=file)
+    return _submit(request, file, "measure_add", form, call, _("Measure added."))
 
 
-@login_required
-@require_POST
-def care_referral_create(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
-    return _run(
-        request,
-        membership,
-        file,
-        "care",
-        forms.CareReferralForm(request.POST, providers=selectors.providers()),
-        lambda d: services.care_referral_create(
-            membership=membership,
-            file=file,
-            provider=d["provider"],
-            care_type=d["care_type"],
-            note=d.get("note", ""),
-            expected_version=d["version"],
-        ),
-        _("Care requested. The provider has been notified."),
-    )
+@_file_action
+def care_referral_create(request, membership, file):
+    form = forms.CareReferralForm(request.POST, providers=selectors.providers())
+    call = partial(services.care_referral_create, membership=membership, file=file)
+    success = _("Care requested. The provider has been notified.")
+    return _submit(request, file, "care", form, call, success)
 
 
-@login_required
-@require_POST
-def task_create(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
-    return _run(
-        request,
-        membership,
-        file,
-        "task",
-        forms.TaskForm(request.POST),
-        lambda d: services.task_create(
-            membership=membership, file=file, title=d["title"], due_date=d["due_date"]
-        ),
-        _("Task added."),
-    )
+@_file_action
+def task_create(request, membership, file):
+    form = forms.TaskForm(request.POST)
+    call = partial(services.task_create, membership=membership, file=file)
+    return _submit(request, file, "task", form, call, _("Task added."))
 
 
-@login_required
-@require_POST
-def task_done(request, file_id, task_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
+@_file_action
+def task_done(request, membership, file, task_id):
     task = get_object_or_404(FollowUpTask, pk=task_id, file=file)
-    try:
-        services.task_complete(membership=membership, task=task)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Task done."))
-    return redirect("coordination:file_detail", file.pk)
+    call = partial(services.task_complete, membership=membership, task=task)
+    return _attempt(request, call, _("Task done."), "coordination:file_detail", file.pk)
 
 
-@login_required
-@require_POST
-def file_close(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
-    return _run(
-        request,
-        membership,
-        file,
-        "close",
-        forms.CloseForm(request.POST),
-        lambda d: services.file_close(
-            membership=membership,
-            file=file,
-            outcome=d["outcome"],
-            note=d.get("note", ""),
-            expected_version=d["version"],
-        ),
-        _("File closed."),
-    )
+@_file_action
+def file_close(request, membership, file):
+    form = forms.CloseForm(request.POST)
+    call = partial(services.file_close, membership=membership, file=file)
+    return _submit(request, file, "close", form, call, _("File closed."))
 
 
-@login_required
-@require_POST
-def file_reopen(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
-    return _run(
-        request,
-        membership,
-        file,
-        "reopen",
-        forms.ReopenForm(request.POST),
-        lambda d: services.file_reopen(
-            membership=membership, file=file, reason=d["reason"], expected_version=d["version"]
-        ),
-        _("File reopened: screen it again."),
-    )
+@_file_action
+def file_reopen(request, membership, file):
+    form = forms.ReopenForm(request.POST)
+    call = partial(services.file_reopen, membership=membership, file=file)
+    return _submit(request, file, "reopen", form, call, _("File reopened: screen it again."))
 
 
-@login_required
-@require_POST
-def file_merge(request, file_id):
-    membership = _coordinator(request)
-    file = selectors.file_get(membership=membership, file_id=file_id)
+@_file_action
+def file_merge(request, membership, file):
     duplicate = selectors.file_get(membership=membership, file_id=request.POST.get("duplicate"))
-    try:
-        services.file_merge(
-            membership=membership,
-            file=file,
-            duplicate=duplicate,
-            expected_version=request.POST.get("version"),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("File %(other)s has been merged into this file.") % {"other": duplicate.reference},
-        )
-    return redirect("coordination:file_detail", file.pk)
+    call = partial(
+        services.file_merge,
+        membership=membership,
+        file=file,
+        duplicate=duplicate,
+        expected_version=request.POST.get("version"),
+    )
+    success = _("File %(other)s has been merged into this file.") % {"other": duplicate.reference}
+    return _attempt(request, call, success, "coordination:file_detail", file.pk)
 
 
 # --- providers --------------------------------------------------------------------------------
@@ -559,20 +442,16 @@ def care_referral_act(request, care_id, action):
     if not form.is_valid():
         messages.error(request, _("The form was out of date; try again."))
         return redirect("coordination:care_inbox")
+    call = partial(
+        services.care_referral_act,
+        membership=membership,
+        care_referral=care,
+        action=action,
+        **form.service_arguments(),
+    )
     try:
-        services.care_referral_act(
-            membership=membership,
-            care_referral=care,
-            action=action,
-            reason=form.cleaned_data.get("reason", ""),
-            expected_version=form.cleaned_data["version"],
-        )
+        return _attempt(request, call, _("Care referral updated."), "coordination:care_inbox")
     except PermissionDenied as exc:
         return render(
             request, "coordination/denied.html", {"message": " ".join(exc.args)}, status=403
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Care referral updated."))
-    return redirect("coordination:care_inbox")

@@ -1,0 +1,77 @@
+"""Opening and reopening files, shared by referrals, closure and merging.
+
+A file opens with a screening deadline in working days; a closed file that is reopened
+(by a coordinator, or because a new referral of the same person arrives) is screened
+again with a new deadline. Both paths must reset the same fields, so they share
+``reopen``; a file's urgency only ever goes up (``raise_urgency``).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.utils import timezone
+
+from zicht.coordination import workflow
+from zicht.coordination.constants import SCREENING_WORKING_DAYS_DEFAULT, Urgency
+from zicht.coordination.models import CoordinationFile
+from zicht.coordination.workdays import add_working_days
+
+URGENCY_ORDER = [Urgency.NORMAL, Urgency.URGENT, Urgency.ACUTE]
+
+
+def screening_working_days() -> int:
+    """ZICHT_SCREENING_WORKING_DAYS: working days for a screening decision (default 5)."""
+    return int(getattr(settings, "ZICHT_SCREENING_WORKING_DAYS", SCREENING_WORKING_DAYS_DEFAULT))
+
+
+def _new_reference() -> str:
+    year = timezone.now().year
+    while True:
+        ref = f"ZC-{year}-{secrets.randbelow(10**6):06d}"
+        if not CoordinationFile.objects.filter(reference=ref).exists():
+            return ref
+
+
+def file_open(*, urgency: str, municipality=None, age=None) -> CoordinationFile:
+    """A new file, awaiting screening within the configured number of working days."""
+    today = timezone.localdate()
+    return CoordinationFile.objects.create(
+        reference=_new_reference(),
+        urgency=urgency,
+        opened_on=today,
+        screening_deadline=add_working_days(today, screening_working_days()),
+        municipality=municipality,
+        age_at_referral=age,
+    )
+
+
+def reopen(file: CoordinationFile) -> list[str]:
+    """Reopen a closed file for a new screening, with a new deadline; the changed fields."""
+    file.status = workflow.target(workflow.FILE, "reopen", file.status)
+    file.screening_decision = ""
+    file.screened_on = None
+    file.screened_by = None
+    file.screening_deadline = add_working_days(timezone.localdate(), screening_working_days())
+    file.reminder_sent_on = None
+    file.closed_at = None
+    file.closure_outcome = ""
+    return [
+        "status",
+        "screening_decision",
+        "screened_on",
+        "screened_by",
+        "screening_deadline",
+        "reminder_sent_on",
+        "closed_at",
+        "closure_outcome",
+    ]
+
+
+def raise_urgency(file: CoordinationFile, urgency: str) -> list[str]:
+    """Raise the file's urgency to ``urgency`` if that is higher; the changed fields."""
+    if URGENCY_ORDER.index(urgency) > URGENCY_ORDER.index(file.urgency):
+        file.urgency = urgency
+        return ["urgency"]
+    return []

@@ -1,0 +1,55 @@
+"""Follow-up tasks on a file: small to-dos with a due date, for the coordinators.
+
+Kept apart from the status workflow: a task never changes the file's status; like
+every other change it raises the file's version and adds to its timeline.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zicht.coordination.models import FollowUpTask
+from zicht.coordination.services.guards import require_coordinator, require_open
+from zicht.coordination.services.locking import lock_file, save_file
+from zicht.coordination.services.trail import audit_event, step
+
+
+def task_create(*, membership, file, title: str, due_date, assigned_to=None) -> FollowUpTask:
+    require_coordinator(membership, action="task_create", object_id=file.pk)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Describe the task.")})
+    with transaction.atomic():
+        file = lock_file(file, None)
+        require_open(file, _("A closed file has no new tasks."))
+        task = FollowUpTask.objects.create(
+            file=file, title=title, due_date=due_date, assigned_to=assigned_to or membership.user
+        )
+        save_file(file)
+        step(
+            file,
+            membership=membership,
+            event="task_created",
+            details={"due": due_date.isoformat()},
+            note=title,
+        )
+        audit_event("task_created", membership=membership, object_id=file.pk, task=task.pk)
+    return task
+
+
+def task_complete(*, membership, task: FollowUpTask) -> FollowUpTask:
+    require_coordinator(membership, action="task_complete", object_id=task.file_id)
+    with transaction.atomic():
+        file = lock_file(task.file, None)
+        task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
+        if task.done_at is not None:
+            raise ValidationError(_("This task is already done."))
+        task.done_at = timezone.now()
+        task.save(update_fields=["done_at"])
+        save_file(file)
+        step(file, membership=membership, event="task_done", note=task.title)
+        audit_event("task_completed", membership=membership, object_id=file.pk, task=task.pk)
+    return task
