@@ -74,6 +74,41 @@ def test_production_refuses_to_generate_secrets(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+def _settings_in_subprocess(tmp_path, **environment) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZICHT_")}
+    env.update(
+        {"ZICHT_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "zicht.conf.settings"},
+        **environment,
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from zicht.coordination import services; from zicht.help import conf; "
+        "print(services.screening_working_days(), settings.ZICHT_COORDINATION_RETENTION_YEARS, "
+        "conf.retention_days(), conf.messages_per_hour())"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
+    )
+
+
+def test_operators_configure_deadlines_and_retention_through_the_environment(tmp_path):
+    result = _settings_in_subprocess(
+        tmp_path,
+        ZICHT_SCREENING_WORKING_DAYS="3",
+        ZICHT_COORDINATION_RETENTION_YEARS="7",
+        ZICHT_HELP_RETENTION_DAYS="30",
+        ZICHT_HELP_MESSAGES_PER_HOUR="4",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["3", "7", "30", "4"]
+
+
+def test_a_malformed_number_in_the_environment_is_refused_by_name(tmp_path):
+    result = _settings_in_subprocess(tmp_path, ZICHT_HELP_RETENTION_DAYS="ninety")
+    assert result.returncode != 0
+    assert "ZICHT_HELP_RETENTION_DAYS must be a whole number, not 'ninety'." in result.stderr
+
+
 @pytest.mark.django_db
 def test_demo_accounts_json_lists_every_role(capsys):
     call_command("load_demo", "--no-signals")

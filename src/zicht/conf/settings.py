@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zicht.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
@@ -26,6 +27,18 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, *, minimum: int = 0) -> int:
+    """A whole-number setting from the environment, refused with a clear message."""
+    raw = os.environ[name].strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -285,6 +298,27 @@ ZICHT_STATISTICS_LINK = os.environ.get("ZICHT_STATISTICS_LINK", "strong")
 # recipe page at /pannenkoeken/, served locally so no request leaves the site). Other
 # ZICHT_HELP_* settings: docs/help.md.
 ZICHT_HELP_EXIT_URL = os.environ.get("ZICHT_HELP_EXIT_URL", "/pannenkoeken/")
+
+# Whole-number settings of the coordination and help apps, read from the environment when
+# set; their defaults live beside the code that uses them (docs/coordination.md,
+# docs/help.md) so there is one default for each.
+_ENV_INT_SETTINGS = {
+    "ZICHT_SCREENING_WORKING_DAYS": 1,
+    "ZICHT_SCREENING_REMINDER_WORKING_DAYS": 0,
+    "ZICHT_COORDINATION_RETENTION_YEARS": 1,
+    "ZICHT_HELP_RETENTION_DAYS": 1,
+    "ZICHT_HELP_WARNING_DAYS": 0,
+    "ZICHT_HELP_POW_BITS": 8,
+    "ZICHT_HELP_MIN_FORM_SECONDS": 0,
+    "ZICHT_HELP_STARTS_PER_HOUR": 1,
+    "ZICHT_HELP_NOJS_STARTS_PER_HOUR": 0,
+    "ZICHT_HELP_MESSAGES_PER_HOUR": 1,
+    "ZICHT_HELP_LOGIN_ATTEMPTS": 1,
+    "ZICHT_HELP_LOGIN_PAUSE_MINUTES": 1,
+}
+for _name, _minimum in _ENV_INT_SETTINGS.items():
+    if os.environ.get(_name, "").strip():
+        globals()[_name] = env_int(_name, minimum=_minimum)
 
 # ZICHT_LOG_LEVEL: log level of the zicht loggers (default INFO). Logs never carry
 # identity plaintext; the audit logger writes to the log stream and to the database.
