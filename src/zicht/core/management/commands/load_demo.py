@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--population", type=int, default=1200, help="size of the simulated hidden population"
+            "--population", type=int, default=3000, help="size of the simulated hidden population"
         )
         parser.add_argument("--seed", type=int, default=7, help="simulation seed")
         parser.add_argument("--no-signals", action="store_true", help="accounts only")
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{n} demo signals recorded." if n else "Demo signals already present."
             )
-            r = demo_referrals_ensure()
+            r = demo_referrals_ensure(limit=250)
             self.stdout.write(
                 f"{r} demo referrals made." if r else "Demo referrals already present."
             )
