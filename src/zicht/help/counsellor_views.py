@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.audit import services as audit
 from zicht.help import selectors, services
-from zicht.help.constants import MessageKind
+from zicht.help.constants import HandoverKind, MessageKind
 from zicht.help.forms import CloseForm, HandoverForm, ReplyForm
 from zicht.help.permissions import is_counsellor
 
@@ -91,6 +91,7 @@ def _counsellor_page(request, conversation, *, reply_form=None, status=200):
             "templates": templates,
             "deletion_date": selectors.deletion_date(conversation),
             "deletion_warning": selectors.deletion_warning_due(conversation),
+            "signal_recipients": selectors.signal_recipients_exist(membership=membership),
             "kinds": MessageKind,
         },
         status=status,
@@ -159,15 +160,21 @@ def counsellor_consent(request, pk):
 def counsellor_handover(request, pk):
     form = HandoverForm(request.POST)
     kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    if kind == HandoverKind.SIGNAL:
+        success = _(
+            "Hand-over recorded with the person's consent. The professionals of your organisation can now take this up and record a signal."
+        )
+    else:
+        success = _(
+            "Hand-over recorded with the person's consent. The coordination centre can now take this up."
+        )
     return _counsellor_action(
         request,
         pk,
         lambda c: services.counsellor_hand_over(
             membership=request.membership, conversation=c, kind=kind
         ),
-        _(
-            "Hand-over recorded with the person's consent. The coordination centre can now take this up."
-        ),
+        success,
     )
 
 

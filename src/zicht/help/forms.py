@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zicht.help import conf, pow, ratelimit, selfcheck
 from zicht.help.constants import CloseReason, HandoverKind
-from zicht.help.services import MAX_MESSAGE_LENGTH
+from zicht.help.services import MAX_MESSAGE_LENGTH, SIGNAL_REFERENCE_PATTERN
 
 
 class MessageField(forms.CharField):
@@ -125,3 +125,25 @@ class CloseForm(forms.Form):
             (CloseReason.ABUSIVE, CloseReason.ABUSIVE.label),
         ],
     )
+
+
+class TakeUpForm(forms.Form):
+    """A professional takes up a signal hand-over; the signal reference is optional."""
+
+    signal_reference = forms.CharField(
+        label=_("Reference of the signal you recorded (optional)"),
+        help_text=_("For example ZS-2026-012345. Leave empty if you have not recorded one."),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_signal_reference(self):
+        reference = self.cleaned_data["signal_reference"].strip().upper()
+        if reference and not SIGNAL_REFERENCE_PATTERN.fullmatch(reference):
+            raise ValidationError(
+                _("A signal reference looks like ZS-2026-012345."), code="signal_reference"
+            )
+        return reference

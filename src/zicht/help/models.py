@@ -107,12 +107,47 @@ class Conversation(models.Model):
         _("handed over as"), max_length=16, choices=HandoverKind.choices, blank=True
     )
     handed_over_at = models.DateTimeField(_("handed over"), null=True, blank=True)
+    # Who handed the conversation over, and - for a signal - the organisation whose
+    # professionals may then read it (the counsellor's own). Deleting a user or an
+    # organisation never deletes a conversation; purging a conversation takes these along.
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handed over by"),
+    )
+    handed_over_to = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handed over to"),
+    )
+    taken_up_at = models.DateTimeField(_("taken up"), null=True, blank=True)
+    taken_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken up by"),
+    )
+    signal_reference = models.CharField(_("signal reference"), max_length=20, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-last_activity_at"]
         verbose_name = _("anonymous conversation")
         verbose_name_plural = _("anonymous conversations")
+        indexes = [
+            models.Index(
+                fields=["handed_over_to", "taken_up_at", "-handed_over_at"],
+                name="help_conv_handover_idx",
+            )
+        ]
 
     def __str__(self):
         return f"{self.code[:4]}-{self.code[4:]}"

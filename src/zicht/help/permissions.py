@@ -11,3 +11,16 @@ def is_counsellor(membership) -> bool:
         and membership.role == Role.COUNSELLOR
         and membership.organisation.is_active
     )
+
+
+def is_professional(membership) -> bool:
+    """An active professional membership of an active organisation.
+
+    Such a professional reads the conversations a counsellor of the same organisation
+    handed over as a signal (and only those): the selectors check the organisation."""
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.role == Role.PROFESSIONAL
+        and membership.organisation.is_active
+    )

@@ -9,10 +9,12 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from zicht.accounts import selectors as account_selectors
+from zicht.accounts.constants import Role
 from zicht.help import conf
-from zicht.help.constants import Audience, ConversationStatus
+from zicht.help.constants import Audience, ConversationStatus, HandoverKind
 from zicht.help.models import Conversation, HelpPage, ReplyTemplate, ServiceContact
-from zicht.help.permissions import is_counsellor
+from zicht.help.permissions import is_counsellor, is_professional
 
 __all__ = [
     "waiting_count",
@@ -22,6 +24,10 @@ __all__ = [
     "inbox_for",
     "conversation_for_counsellor",
     "conversation_for_visitor",
+    "handovers_for",
+    "handovers_waiting_count",
+    "handover_for_professional",
+    "signal_recipients_exist",
     "reply_templates_for",
     "deletion_date",
     "deletion_warning_due",
@@ -80,6 +86,65 @@ def conversation_for_counsellor(*, membership, pk: int) -> Conversation:
     if conversation is None:
         raise Http404
     return conversation
+
+
+def _signal_handovers(membership):
+    return Conversation.objects.filter(
+        handover_kind=HandoverKind.SIGNAL,
+        handed_over_to_id=membership.organisation_id,
+        handed_over_at__isnull=False,
+    )
+
+
+def handovers_for(*, membership, show: str = "waiting"):
+    """Signal hand-overs to the professional's active organisation, newest first.
+
+    ``show="waiting"``: not yet taken up; ``show="taken_up"``: taken up, for the record.
+    Nobody but a professional of that organisation gets them.
+    """
+    if not is_professional(membership):
+        raise PermissionDenied
+    qs = _signal_handovers(membership).select_related("handed_over_by", "taken_up_by")
+    if show == "taken_up":
+        return qs.filter(taken_up_at__isnull=False).order_by("-taken_up_at", "-pk")
+    return qs.filter(taken_up_at__isnull=True).order_by("-handed_over_at", "-pk")
+
+
+def handovers_waiting_count(*, membership) -> int:
+    """Signal hand-overs waiting to be taken up by the membership's organisation (0 for
+    anyone who is not an active professional)."""
+    if not is_professional(membership):
+        return 0
+    return _signal_handovers(membership).filter(taken_up_at__isnull=True).count()
+
+
+def handover_for_professional(*, membership, pk: int) -> Conversation:
+    """One conversation handed over as a signal to the professional's organisation.
+
+    ``PermissionDenied`` for anyone who is not a professional, ``Http404`` for every
+    conversation that was not handed over to their organisation (whether it exists or not).
+    """
+    if not is_professional(membership):
+        raise PermissionDenied
+    conversation = (
+        _signal_handovers(membership)
+        .select_related("handed_over_by", "taken_up_by", "handed_over_to")
+        .filter(pk=pk)
+        .first()
+    )
+    if conversation is None:
+        raise Http404
+    return conversation
+
+
+def signal_recipients_exist(*, membership) -> bool:
+    """Whether the counsellor's organisation has an active professional who can take up a
+    signal hand-over (shown to the counsellor before they choose)."""
+    if not is_counsellor(membership):
+        return False
+    return account_selectors.active_members(
+        organisation_id=membership.organisation_id, roles=[Role.PROFESSIONAL]
+    ).exists()
 
 
 def conversation_for_visitor(*, conversation_id) -> Conversation | None:

@@ -7,6 +7,7 @@ function here receives or stores an IP address or a user agent.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,7 +27,7 @@ from zicht.help.constants import (
     MessageKind,
 )
 from zicht.help.models import Conversation, Message
-from zicht.help.permissions import is_counsellor
+from zicht.help.permissions import is_counsellor, is_professional
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",
@@ -42,6 +43,8 @@ __all__ = [
     "counsellor_consent_request",
     "counsellor_hand_over",
     "counsellor_close",
+    "professional_take_up",
+    "SIGNAL_REFERENCE_PATTERN",
     "conversations_purge_inactive",
 ]
 
@@ -296,8 +299,10 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
     This records the decision and the consent in the conversation and the audit log.
     A referral opens a coordination file at once (``coordination.services.
     referral_from_conversation``, without identity: the centre continues through the
-    conversation). A signal needs a professional who knows the young person; the hand-over
-    records that decision for the coordination centre's professionals.
+    conversation). A signal needs a professional who knows the young person: a signal
+    hand-over makes the conversation readable (read-only) for the professionals of the
+    counsellor's own organisation (``handed_over_to``), who take it up and record the
+    signal themselves.
     """
     _require_counsellor(membership)
     if kind not in HandoverKind.values:
@@ -313,7 +318,11 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
         now = timezone.now()
         locked.handover_kind = kind
         locked.handed_over_at = now
-        locked.save(update_fields=["handover_kind", "handed_over_at"])
+        locked.handed_over_by = membership.user
+        locked.handed_over_to = membership.organisation if kind == HandoverKind.SIGNAL else None
+        locked.save(
+            update_fields=["handover_kind", "handed_over_at", "handed_over_by", "handed_over_to"]
+        )
         if kind == HandoverKind.REFERRAL:
             from zicht.coordination import services as coordination
 
@@ -368,6 +377,62 @@ def counsellor_close(*, membership, conversation: Conversation, reason: str) -> 
             object_id=locked.pk,
             details={"reason": reason},
         )
+
+
+# The reference intake gives a signal: ``ZS-<year>-<six digits>``.
+SIGNAL_REFERENCE_PATTERN = re.compile(r"ZS-\d{4}-\d{6}")
+
+
+def _clean_signal_reference(reference: str) -> str:
+    reference = (reference or "").strip().upper()
+    if reference and not SIGNAL_REFERENCE_PATTERN.fullmatch(reference):
+        raise ValidationError(
+            _("A signal reference looks like ZS-2026-012345."), code="signal_reference"
+        )
+    return reference
+
+
+def professional_take_up(
+    *, membership, conversation: Conversation, signal_reference: str = ""
+) -> Conversation:
+    """A professional of the organisation a signal hand-over went to takes it up.
+
+    Records who and when, and optionally the reference of the signal they recorded
+    (typed by them; nothing from the conversation is copied anywhere). The conversation
+    then leaves the waiting list but stays readable to the organisation's professionals.
+    The audit event names the professional and says whether a reference was given,
+    never the reference, the case code or any message text.
+    """
+    if not is_professional(membership):
+        raise PermissionDenied
+    reference = _clean_signal_reference(signal_reference)
+    with transaction.atomic():
+        locked = (
+            Conversation.objects.select_for_update()
+            .filter(
+                pk=conversation.pk,
+                handover_kind=HandoverKind.SIGNAL,
+                handed_over_to_id=membership.organisation_id,
+            )
+            .first()
+        )
+        if locked is None:
+            raise PermissionDenied
+        if locked.taken_up_at is not None:
+            raise ValidationError(_("This hand-over has already been taken up."))
+        locked.taken_up_at = timezone.now()
+        locked.taken_up_by = membership.user
+        locked.signal_reference = reference
+        locked.save(update_fields=["taken_up_at", "taken_up_by", "signal_reference"])
+        audit.record(
+            action="help.handover_taken_up",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="help.conversation",
+            object_id=locked.pk,
+            details={"signal_reference_given": bool(reference)},
+        )
+    return locked
 
 
 def conversations_purge_inactive(*, now: datetime | None = None, dry_run: bool = False) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zicht.help import counsellor_views, views
+from zicht.help import counsellor_views, handover_views, views
 
 app_name = "help"
 urlpatterns = [
@@ -38,6 +38,13 @@ urlpatterns = [
     ),
     path(
         "gesprekken/<int:pk>/sluiten/", counsellor_views.counsellor_close, name="counsellor_close"
+    ),
+    path("overdrachten/", handover_views.handover_list, name="handover_list"),
+    path("overdrachten/<int:pk>/", handover_views.handover_detail, name="handover_detail"),
+    path(
+        "overdrachten/<int:pk>/opgepakt/",
+        handover_views.handover_take_up,
+        name="handover_take_up",
     ),
     path("<slug:slug>/", views.page, name="page"),
 ]
