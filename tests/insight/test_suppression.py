@@ -34,6 +34,24 @@ def test_no_suppressed_cell_can_be_derived(values):
     assert not any(isinstance(v, int) and 0 < v < 10 for v in published.cells.values())
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=20), min_size=1, max_size=5),
+    st.sets(st.integers(min_value=0, max_value=4)),
+)
+def test_cells_hidden_on_request_cannot_be_derived_either(values, hide):
+    """Cells hidden because another column hides their row (tables.suppress_rows) count
+    as secondary cells: still nothing hidden can be recovered from the table."""
+    counts = {f"c{i}": v for i, v in enumerate(values)}
+    published = suppress(counts, hide={f"c{i}" for i in hide})
+    for i in hide:
+        if counts.get(f"c{i}", 0) > 0:
+            assert published.cells[f"c{i}"] in (PRIMARY, SECONDARY)
+    hidden, solutions = consistent_values(published, cap=21)
+    for label in hidden:
+        assert len({s[label] for s in solutions}) >= 2, (counts, hide, published)
+
+
 def test_examples():
     p = suppress({"a": 50, "b": 3, "c": 20})
     assert p.cells == {"a": 50, "b": PRIMARY, "c": SECONDARY} and p.total == 73

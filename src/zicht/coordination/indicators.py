@@ -121,12 +121,14 @@ def care_referral_success(
     """{group: {"requested", "accepted", "refused", "placed", "success_rate"}}.
 
     Success = placed (or placed and ended) among the care referrals the provider decided.
+    Besides the GROUPINGS, ``by="care_type"`` groups by the type of care asked for.
     """
     _allowed(membership)
     files = {f.pk: f for f in _files(date_from, date_to)}
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for care in CareReferral.objects.filter(file_id__in=files):
-        for group in _file_groups(files[care.file_id], by):
+        groups = {care.care_type} if by == "care_type" else _file_groups(files[care.file_id], by)
+        for group in groups:
             c = counts[group]
             c["requested"] += 1
             if care.status in (CareStatus.ACCEPTED, CareStatus.PLACED, CareStatus.ENDED):

@@ -13,16 +13,17 @@ from zicht.insight.persons import clusters
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors as linkage_selectors
 
-# Source types of the estimate: organisation types mapped to the lists of the model.
-SOURCE_TYPES = [
-    OrganisationType.POLICE,
-    OrganisationType.MUNICIPALITY,
-    OrganisationType.YOUTH_CARE,
-    OrganisationType.SCHOOL,
-    OrganisationType.HEALTH_CARE,
-    OrganisationType.SHELTER,
-    OrganisationType.OTHER,
-]
+# Source types of the estimate: every organisation type is a list of the model, in the
+# order OrganisationType declares them. A type that saw nobody in the data is left out of
+# the capture table (capture_table()); a value outside OrganisationType (never expected)
+# counts as "other", so nobody seen by an organisation ends up on no list at all.
+SOURCE_TYPES = list(OrganisationType)
+
+
+def source_type(organisation_type) -> str:
+    """The list of the estimate that a signal of this organisation type belongs to."""
+    return organisation_type if organisation_type in SOURCE_TYPES else OrganisationType.OTHER
+
 
 AGE_GROUPS = [
     (0, 11, "0-11"),
@@ -141,7 +142,7 @@ def person_sources(data: Dataset) -> dict:
     """person -> set of source types that saw them."""
     seen: dict = defaultdict(set)
     for s in data.signals:
-        seen[data.person_of[s["id"]]].add(s["organisation__type"])
+        seen[data.person_of[s["id"]]].add(source_type(s["organisation__type"]))
     return seen
 
 

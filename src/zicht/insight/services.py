@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from zicht.insight.estimates import hidden_number
 from zicht.insight.models import EstimateCache
 from zicht.insight.selectors import Scope, dataset
 
-__all__ = ["estimate_refresh", "cache_key"]
+__all__ = ["estimate_refresh", "estimate_cached", "cache_key", "parse_cache_key"]
+
+_KEY_PARTS = ("org", "mun", "from", "to", "filter")
 
 
 def cache_key(scope: Scope, date_from, date_to, municipality) -> str:
-    return (
-        f"{scope.organisation_id or 'all'}|{date_from or ''}|{date_to or ''}|{municipality or ''}"
+    """The cache key of one estimate: every part of the scope (organisation *and*
+    municipality) plus the filters, so two scopes never share an entry. A municipal scope
+    ignores the municipality filter (dataset() does too), so it is left out of the key."""
+    if scope.municipality:
+        municipality = None
+    values = (
+        "all" if scope.organisation_id is None else str(scope.organisation_id),
+        scope.municipality or "all",
+        str(date_from or ""),
+        str(date_to or ""),
+        municipality or "",
     )
+    return "|".join(f"{name}={value}" for name, value in zip(_KEY_PARTS, values, strict=True))
+
+
+def parse_cache_key(key: str) -> dict | None:
+    """``{"scope", "date_from", "date_to", "municipality"}`` of a key made by cache_key(), or
+    None for a key in another (older) format."""
+    parts = key.split("|")
+    if len(parts) != len(_KEY_PARTS):
+        return None
+    values = {}
+    for name, part in zip(_KEY_PARTS, parts, strict=True):
+        label, sep, value = part.partition("=")
+        if label != name or not sep:
+            return None
+        values[name] = value
+    try:
+        organisation_id = None if values["org"] == "all" else int(values["org"])
+        date_from = dt.date.fromisoformat(values["from"]) if values["from"] else None
+        date_to = dt.date.fromisoformat(values["to"]) if values["to"] else None
+    except ValueError:
+        return None
+    municipality = None if values["mun"] == "all" else values["mun"]
+    return {
+        "scope": Scope(organisation_id, "", municipality=municipality),
+        "date_from": date_from,
+        "date_to": date_to,
+        "municipality": values["filter"] or None,
+    }
 
 
 def estimate_refresh(

@@ -41,12 +41,17 @@ def _determined(residual: int, primary: int, secondary: int) -> bool:
     return residual == primary * 1 + secondary * K
 
 
-def suppress(counts: dict, *, k: int = K, total: int | None = None) -> Published:
+def suppress(
+    counts: dict, *, k: int = K, total: int | None = None, hide: frozenset | set = frozenset()
+) -> Published:
     """Suppress a one-way table of counts with its total.
 
     ``total`` is for tables whose cells overlap (distinct persons per month: one person in
     two months): it is published instead of the sum, suppressed like a cell (``<10``), and
     the secondary rule is applied as if the cells added up, which is the cautious case.
+
+    ``hide``: labels whose non-zero cell is hidden from the start (``<10`` or ``x``), for
+    columns that must hide the same rows (see tables.suppress_rows()).
     """
     if k != K:
         raise ValueError("only k = 10 is supported")
@@ -57,6 +62,10 @@ def suppress(counts: dict, *, k: int = K, total: int | None = None) -> Published
         if 0 < n < K:
             out[label] = PRIMARY
             primary += 1
+            suppressed_sum += n
+        elif n >= K and label in hide:
+            out[label] = SECONDARY
+            secondary += 1
             suppressed_sum += n
         else:
             out[label] = n

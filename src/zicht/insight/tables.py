@@ -48,6 +48,11 @@ class Table:
         return list(self.published.cells.items())
 
 
+def source_label(key) -> str:
+    """The name of a kind of source (organisation type) as shown to the user."""
+    return _label("source", key)
+
+
 def _label(kind: str, key) -> str:
     if kind == "source":
         return str(OrganisationType(key).label) if key in OrganisationType.values else str(key)
@@ -58,16 +63,32 @@ def _label(kind: str, key) -> str:
     return str(key)
 
 
-def screening_rows(*, membership, date_from=None, date_to=None) -> list[dict]:
-    """Screening within the deadline per kind of source; shares only from 10 decisions up."""
+def _municipality_names() -> dict[str, str]:
+    from zicht.accounts import selectors as account_selectors
+
+    return {m.code: m.name for m in account_selectors.municipality_list()}
+
+
+def screening_rows(
+    *, membership, by: str = "organisation_type", date_from=None, date_to=None
+) -> list[dict]:
+    """Screening within the deadline per kind of source (or per municipality of the young
+    person, ``by="municipality"``); shares only from 10 decisions up."""
     from zicht.coordination.indicators import screening_indicators
 
+    names = _municipality_names() if by == "municipality" else {}
     rows = []
-    for ind in screening_indicators(membership=membership, date_from=date_from, date_to=date_to):
+    for ind in screening_indicators(
+        membership=membership, by=by, date_from=date_from, date_to=date_to
+    ):
         enough = ind.screened >= 10
+        if by == "municipality":
+            group = str(_("unknown")) if ind.group == "unknown" else names.get(ind.group, ind.group)
+        else:
+            group = _label("source", ind.group)
         rows.append(
             {
-                "group": _label("source", ind.group),
+                "group": group,
                 "screened": ind.screened if enough or ind.screened == 0 else "<10",
                 "share": f"{ind.share_within_deadline:.0%}"
                 if enough and ind.share_within_deadline is not None
@@ -75,7 +96,215 @@ def screening_rows(*, membership, date_from=None, date_to=None) -> list[dict]:
                 "median": ind.median_working_days if enough else "—",
             }
         )
+    if by == "municipality":
+        rows.sort(key=lambda r: (r["group"] == str(_("unknown")), r["group"]))
     return rows
+
+
+@dataclass
+class CoordinationTable:
+    """A published table of the coordination centre's management indicators (analysts
+    only): the same rows on screen and in the CSV and Excel exports."""
+
+    kind: str
+    heading: str
+    caption: str
+    headers: list[str]
+    rows: list[list]
+    total: list | None = None
+    note: str = ""
+
+    def export_rows(self) -> list[list]:
+        return [self.headers, *self.rows, *([self.total] if self.total else [])]
+
+
+COORDINATION_KINDS = ("screening", "screening_municipality", "measures", "care")
+
+
+def suppress_rows(columns: dict[str, dict]) -> dict[str, Published]:
+    """Suppress count columns over the same rows that bound each other (placed <= decided
+    <= requested): a row hidden in one column is hidden in all of them, otherwise a shown
+    count would bound a hidden one. When one column must hide its total, all do."""
+    from dataclasses import replace
+
+    from zicht.insight.suppression import SECONDARY
+
+    hide: set = set()
+    while True:
+        published = {name: suppress(counts, hide=hide) for name, counts in columns.items()}
+        hidden = {
+            label
+            for p in published.values()
+            for label, value in p.cells.items()
+            if not isinstance(value, int)
+        }
+        if hidden <= hide:
+            break
+        hide |= hidden
+    if any(p.total == SECONDARY for p in published.values()):
+        published = {name: replace(p, total=SECONDARY) for name, p in published.items()}
+    return published
+
+
+def _share(part, whole) -> str:
+    """A share of two published counts, only when both are shown."""
+    if isinstance(part, int) and isinstance(whole, int) and whole > 0:
+        return f"{part / whole:.0%}"
+    return "—"
+
+
+def _screening_table(kind: str, *, membership, by: str, **period) -> CoordinationTable:
+    if by == "municipality":
+        heading = _("Screening within the deadline per municipality")
+        caption = _("Screening decisions per municipality of the young person")
+        header = _("Municipality")
+    else:
+        heading = _("Screening within the deadline")
+        caption = _("Screening decisions per kind of referring source")
+        header = _("Source")
+    return CoordinationTable(
+        kind,
+        str(heading),
+        str(caption),
+        [
+            str(h)
+            for h in (header, _("Decisions"), _("Within the deadline"), _("Median working days"))
+        ],
+        [
+            [r["group"], r["screened"], r["share"], r["median"]]
+            for r in screening_rows(membership=membership, by=by, **period)
+        ],
+    )
+
+
+def measures_table(*, membership, date_from=None, date_to=None) -> CoordinationTable:
+    """Measures taken (accepted, in place or ended) per kind of measure, in files opened in
+    the period. A file has one measure of each kind at most and one municipality, so the
+    selector's rows per municipality add up to the number of files per kind."""
+    from collections import Counter
+
+    from zicht.coordination.constants import MeasureKind
+    from zicht.coordination.indicators import measures_taken
+
+    counts: Counter = Counter()
+    for kinds in measures_taken(
+        membership=membership, by="municipality", date_from=date_from, date_to=date_to
+    ).values():
+        counts.update(kinds)
+    rows: list[list] = []
+    total: list | None = None
+    if sum(counts.values()):
+        order = [*MeasureKind.values, *sorted(set(counts) - set(MeasureKind.values))]
+        published = suppress(
+            {
+                str(MeasureKind(k).label) if k in MeasureKind.values else k: counts.get(k, 0)
+                for k in order
+            }
+        )
+        rows = [[label, value] for label, value in published.cells.items()]
+        total = [str(_("Total")), published.total]
+    return CoordinationTable(
+        "measures",
+        str(_("Measures taken")),
+        str(_("Measures taken per kind of measure")),
+        [str(_("Measure")), str(_("Files"))],
+        rows,
+        total,
+        str(
+            _(
+                "Measures accepted, in place or ended, in coordination files opened in the "
+                "period; a file counts once per kind of measure."
+            )
+        ),
+    )
+
+
+def care_table(*, membership, date_from=None, date_to=None) -> CoordinationTable:
+    """Care referrals per type of care: requested, decided by the provider (accepted or
+    refused), placed, and the success rate (placed among decided)."""
+    from zicht.coordination.constants import CareType
+    from zicht.coordination.indicators import care_referral_success
+
+    raw = care_referral_success(
+        membership=membership, by="care_type", date_from=date_from, date_to=date_to
+    )
+    order = [*[k for k in CareType.values if k in raw], *sorted(set(raw) - set(CareType.values))]
+    labels = {k: str(CareType(k).label) if k in CareType.values else k for k in order}
+    published = suppress_rows(
+        {
+            "requested": {labels[k]: raw[k]["requested"] for k in order},
+            "decided": {labels[k]: raw[k]["accepted"] + raw[k]["refused"] for k in order},
+            "placed": {labels[k]: raw[k]["placed"] for k in order},
+        }
+    )
+    requested, decided, placed = (published[c] for c in ("requested", "decided", "placed"))
+    rows = [
+        [
+            label,
+            requested.cells[label],
+            decided.cells[label],
+            placed.cells[label],
+            _share(placed.cells[label], decided.cells[label]),
+        ]
+        for label in labels.values()
+    ]
+    total = (
+        [
+            str(_("Total")),
+            requested.total,
+            decided.total,
+            placed.total,
+            _share(placed.total, decided.total),
+        ]
+        if rows
+        else None
+    )
+    return CoordinationTable(
+        "care",
+        str(_("Care referral success")),
+        str(_("Care referrals per type of care")),
+        [
+            str(h)
+            for h in (
+                _("Type of care"),
+                _("Requested"),
+                _("Decided by the provider"),
+                _("Placed"),
+                _("Success rate"),
+            )
+        ],
+        rows,
+        total,
+        str(
+            _(
+                "Care referrals in coordination files opened in the period. Success rate: "
+                "placed among the referrals the provider accepted or refused, shown only when "
+                "both counts are shown."
+            )
+        ),
+    )
+
+
+def coordination_table(kind: str, *, membership, date_from=None, date_to=None):
+    """One table of the coordination centre's management indicators (analysts only)."""
+    period = {"date_from": date_from, "date_to": date_to}
+    if kind == "screening":
+        return _screening_table(kind, membership=membership, by="organisation_type", **period)
+    if kind == "screening_municipality":
+        return _screening_table(kind, membership=membership, by="municipality", **period)
+    if kind == "measures":
+        return measures_table(membership=membership, **period)
+    if kind == "care":
+        return care_table(membership=membership, **period)
+    raise ValueError(kind)
+
+
+def coordination_tables(*, membership, date_from=None, date_to=None) -> dict:
+    """Every table of the management indicators, in display order."""
+    return {
+        kind: coordination_table(kind, membership=membership, date_from=date_from, date_to=date_to)
+        for kind in COORDINATION_KINDS
+    }
 
 
 def table(data: selectors.Dataset, kind: str) -> Table:

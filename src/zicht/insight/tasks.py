@@ -4,21 +4,27 @@ from django_tasks import task
 
 from zicht.insight.models import EstimateCache
 from zicht.insight.selectors import Scope
-from zicht.insight.services import estimate_refresh
+from zicht.insight.services import cache_key, estimate_refresh, parse_cache_key
 
 
 @task()
 def refresh_estimates_task() -> int:
-    """Recompute the national estimate and every cached variant."""
-    estimate_refresh(scope=Scope(None, "national"))
+    """Recompute the national estimate and every cached variant, each with its own scope
+    (national, one municipality, one organisation) read back from its key. Entries whose
+    key is in an older format, which did not hold the municipality of the scope, are
+    deleted: they may hold a municipality's estimate under a national key. Other
+    municipal scopes are computed when their administrator first opens the dashboard."""
+    national = Scope(None, "national")
+    estimate_refresh(scope=national)
     count = 1
-    for key in EstimateCache.objects.values_list("key", flat=True):
-        org, date_from, date_to, municipality = key.split("|")
-        estimate_refresh(
-            scope=Scope(None if org == "all" else int(org), ""),
-            date_from=date_from or None,
-            date_to=date_to or None,
-            municipality=municipality or None,
-        )
+    done = {cache_key(national, None, None, None)}
+    for key in list(EstimateCache.objects.values_list("key", flat=True)):
+        if key in done:
+            continue
+        parsed = parse_cache_key(key)
+        if parsed is None:
+            EstimateCache.objects.filter(key=key).delete()
+            continue
+        estimate_refresh(**parsed)
         count += 1
     return count

@@ -10,16 +10,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight.forms import InsightFilterForm
-from zicht.insight.suppression import PRIMARY
-from zicht.insight.tables import TABLE_KINDS, overlap_combinations, screening_rows, tables_for
+from zicht.insight.suppression import PRIMARY, K
+from zicht.insight.tables import (
+    COORDINATION_KINDS,
+    TABLE_KINDS,
+    coordination_table,
+    coordination_tables,
+    overlap_combinations,
+    source_label,
+    tables_for,
+)
 
 # The UpSet chart draws at most this many combinations; the table lists them all.
 UPSET_COMBINATIONS = 20
+# Exports of the hidden number: the estimate itself and its sensitivity to the model.
+ESTIMATE_KINDS = ("estimate", "sensitivity")
 
 
 def _scope(request):
@@ -45,6 +56,15 @@ def _fmt(n) -> str:
     return f"{round(n):,}".replace(",", ".")
 
 
+def _estimate(scope, filters):
+    """The cached estimate for this scope and these filters, or None where the dashboard
+    shows no estimate: an organisation's own signals are a single source. Dashboard, chart
+    and exports all ask here, so they agree on who sees an estimate."""
+    if scope.organisation_id is not None:
+        return None
+    return services.estimate_cached(scope=scope, **filters)
+
+
 @login_required
 def dashboard(request):
     scope, form, filters, data = _data(request)
@@ -58,14 +78,19 @@ def dashboard(request):
     persons = len(data.persons())
     hidden = None
     coordination = None
-    if scope.organisation_id is None:
-        cached = services.estimate_cached(scope=scope, **filters)
-        hidden = {**cached.result, "computed_at": cached.computed_at}
-    if scope.national:
-        period = {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
-        coordination = {
-            "screening": screening_rows(membership=request.membership, **period),
+    cached = _estimate(scope, filters)
+    if cached is not None:
+        hidden = {
+            **cached.result,
+            "computed_at": cached.computed_at,
+            "list_labels": [source_label(t) for t in cached.result["lists"]],
         }
+    if scope.national:
+        coordination = coordination_tables(
+            membership=request.membership,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
     audit.record(
         action="insight.dashboard_viewed",
         actor=request.user,
@@ -118,11 +143,7 @@ def chart(request, kind):
         raise Http404
     scope, _form, filters, data = _data(request)
     if kind == "estimate":
-        cached = (
-            services.estimate_cached(scope=scope, **filters)
-            if scope.organisation_id is None
-            else None
-        )
+        cached = _estimate(scope, filters)
         if cached is None or not cached.result["reliable"]:
             raise Http404
         r = cached.result
@@ -155,36 +176,111 @@ def chart(request, kind):
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
+def _whole(value):
+    return round(value) if value is not None else ""
+
+
+def _model(terms) -> str:
+    return ", ".join(terms) or str(_("main effects only"))
+
+
+def _estimate_rows(cached) -> list[list]:
+    """The hidden number as one row: a model output, not a count, so it is not suppressed;
+    the number of young people seen is, as on the dashboard (1-9 as <10)."""
+    r = cached.result
+    reliable = r["reliable"]
+    observed = r["observed"]
+    return [
+        [
+            _("Estimated in total"),
+            _("Lower bound of the interval (95%)"),
+            _("Upper bound of the interval (95%)"),
+            _("Seen"),
+            _("Out of sight (estimated)"),
+            _("Model"),
+            _("Sources"),
+            _("Computed at"),
+            _("Reliable"),
+            _("Reason"),
+        ],
+        [
+            _whole(r["estimate"]) if reliable else "",
+            _whole(r["ci"][0]) if reliable else "",
+            _whole(r["ci"][1]) if reliable else "",
+            PRIMARY if 0 < observed < K else observed,
+            _whole(r["hidden"]) if reliable else "",
+            _model(r["model_terms"]) if reliable else "",
+            ", ".join(source_label(t) for t in r["lists"]),
+            timezone.localtime(cached.computed_at).strftime("%Y-%m-%d %H:%M"),
+            _("yes") if reliable else _("no"),
+            r["reason"],
+        ],
+    ]
+
+
+def _sensitivity_rows(cached) -> list[list]:
+    """The sensitivity table of the dashboard: one row per stepwise threshold."""
+    r = cached.result
+    return [
+        [
+            _("Threshold"),
+            _("Estimate"),
+            _("Lower bound of the interval (95%)"),
+            _("Upper bound of the interval (95%)"),
+            _("Model"),
+        ],
+        *[
+            [
+                s["pthresh"],
+                _whole(s["estimate"]),
+                _whole(s["ci"][0]),
+                _whole(s["ci"][1]),
+                _model(s["terms"]),
+            ]
+            for s in (r["sensitivity"] if r["reliable"] else [])
+        ],
+    ]
+
+
 @login_required
 def export(request, kind, fmt):
-    if kind not in (*TABLE_KINDS, "screening") or fmt not in ("csv", "xlsx"):
+    if kind not in (*TABLE_KINDS, *COORDINATION_KINDS, *ESTIMATE_KINDS) or fmt not in (
+        "csv",
+        "xlsx",
+    ):
         raise Http404
-    scope, _form, filters, data = _data(request)
-    audit.record(
-        action="insight.exported",
-        actor=request.user,
-        organisation=request.membership.organisation,
-        details={"table": kind, "format": fmt},
-    )
-    if kind == "screening":
+    scope = _scope(request)
+    filters = InsightFilterForm(request.GET or None).filters()
+    # The same rules as the dashboard: coordination tables for analysts (national) only,
+    # the estimate only where the dashboard shows one.
+    if kind in COORDINATION_KINDS:
         if not scope.national:
             raise Http404
-        period = {"date_from": filters.get("date_from"), "date_to": filters.get("date_to")}
-        rows = [
-            (_("Source"), _("Decisions"), _("Within the deadline"), _("Median working days")),
-            *[
-                (r["group"], r["screened"], r["share"], r["median"])
-                for r in screening_rows(membership=request.membership, **period)
-            ],
-        ]
+        rows = coordination_table(
+            kind,
+            membership=request.membership,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        ).export_rows()
+    elif kind in ESTIMATE_KINDS:
+        cached = _estimate(scope, filters)
+        if cached is None:
+            raise Http404
+        rows = _estimate_rows(cached) if kind == "estimate" else _sensitivity_rows(cached)
     else:
-        t = tables_for(data)[kind]
+        t = tables_for(selectors.dataset(scope=scope, **filters))[kind]
         extra = t.extra_columns()
         rows = [
             (t.label_header, _("Signals") if extra else _("Count"), *[h for h, _c in extra]),
             *t.wide_rows(),
             (_("Total"), t.published.total, *[c.total for _h, c in extra]),
         ]
+    audit.record(
+        action="insight.exported",
+        actor=request.user,
+        organisation=request.membership.organisation,
+        details={"table": kind, "format": fmt},
+    )
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
@@ -196,7 +292,7 @@ def export(request, kind, fmt):
         sheet = workbook.active
         sheet.title = kind[:31]
         for row in rows:
-            sheet.append([str(v) if not isinstance(v, int) else v for v in row])
+            sheet.append([v if isinstance(v, int | float) else str(v) for v in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
