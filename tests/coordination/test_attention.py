@@ -71,3 +71,25 @@ def test_professionals_see_possible_matches_of_their_own_organisation_only(
     assert texts(bystander) == []
     html = login(bystander).get(reverse("core:home")).content.decode()
     assert "Er wacht nu niets op je." in html
+
+
+def test_professionals_see_help_conversations_handed_over_to_their_organisation(make_member, login):
+    from tests.factories import OrganisationFactory
+
+    home = OrganisationFactory(name="Chat met Fier")
+    counsellor = make_member(role=Role.COUNSELLOR, organisation=home)
+    colleague = make_member(role=Role.PROFESSIONAL, organisation=home)
+    elsewhere = make_member(role=Role.PROFESSIONAL)
+    conversation = help_services.conversation_start(
+        message="Ik moet pakketjes wegbrengen.", language="nl"
+    ).conversation
+    help_services.counsellor_consent_request(membership=counsellor, conversation=conversation)
+    help_services.visitor_consent_answer(conversation=conversation, agree=True)
+    help_services.counsellor_hand_over(
+        membership=counsellor, conversation=conversation, kind="signal"
+    )
+    assert texts(colleague) == ["1 help conversation was handed over for a signal."]
+    assert texts(elsewhere) == []
+    html = login(colleague).get(reverse("core:home")).content.decode()
+    assert "1 hulpgesprek is aan je organisatie overgedragen voor een signaal." in html
+    assert reverse("help:handover_list") in html

@@ -1,9 +1,10 @@
 """What waits for the member now, for the home page: counts with a link, never content.
 
 Each app answers for itself through its selectors; this module only gathers the answers,
-so a professional sees the possible matches to decide, a coordinator the files past their
-screening deadline, a counsellor the conversations waiting for an answer and a care
-provider the requests to accept or refuse - without opening four pages to find out.
+so a professional sees the possible matches to decide and the help conversations handed
+over for a signal, a coordinator the files past their screening deadline, a counsellor the
+conversations waiting for an answer and a care provider the requests to accept or refuse -
+without opening five pages to find out.
 """
 
 from __future__ import annotations
@@ -64,6 +65,16 @@ def items_for(*, membership) -> list[AttentionItem]:
             n,
         ),
         "help:counsellor_inbox",
+    )
+    n = help_selectors.handovers_waiting_count(membership=membership)
+    add(
+        n,
+        ngettext(
+            "%(count)s help conversation was handed over for a signal.",
+            "%(count)s help conversations were handed over for a signal.",
+            n,
+        ),
+        "help:handover_list",
     )
     summary = coordination_selectors.inbox_summary(membership=membership)
     if summary is not None:
