@@ -167,3 +167,35 @@ def test_nested_columns_hide_the_same_rows():
         assert all(shown) or not any(shown), (label, values)
     assert published["placed"].cells["a"] == PRIMARY
     assert published["requested"].cells["a"] == SECONDARY
+
+
+def test_a_care_type_with_only_open_requests_counts_zero_placed(make_member, login):
+    """Regression: a group whose care referrals are all still requested has no 'placed'
+    key unless the indicator fills in zeros - the dashboard answered 500."""
+    from tests.factories import OrganisationFactory
+    from zicht.coordination import indicators
+    from zicht.coordination.models import CareReferral, CoordinationFile
+
+    today = timezone.localdate()
+    file = CoordinationFile.objects.create(
+        reference="T-open",
+        opened_on=today,
+        screening_deadline=today,
+        screening_decision="possible_victim",
+        municipality_id="GM0599",
+    )
+    CareReferral.objects.create(
+        file=file,
+        provider=OrganisationFactory(type=OrganisationType.SHELTER),
+        care_type="ambulant",
+        status="requested",
+    )
+    analyst = make_member(role=Role.ANALYST)
+    assert indicators.care_referral_success(membership=analyst, by="care_type")["ambulant"] == {
+        "requested": 1,
+        "accepted": 0,
+        "refused": 0,
+        "placed": 0,
+        "success_rate": None,
+    }
+    assert login(analyst).get(reverse("insight:dashboard")).status_code == 200

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from zicht.accounts.constants import Role
+from zicht.accounts.constants import OrganisationType, Role
 from zicht.accounts.models import Membership, Municipality, Organisation
 from zicht.accounts.permissions import can_manage_members
 
@@ -23,6 +23,10 @@ __all__ = [
     "municipality_list",
     "role_intro_for",
     "organisation_list",
+    "organisation_by_name",
+    "municipality_get",
+    "active_members",
+    "coordinators",
 ]
 
 
@@ -74,6 +78,44 @@ def organisation_list(*, type=None):
     if type:
         qs = qs.filter(type=type)
     return qs.order_by("name")
+
+
+def organisation_by_name(*, name: str) -> Organisation | None:
+    """The organisation with this (unique) name, active or not; ``None`` if there is none.
+
+    No permission check: for demo data and commands, never for a view.
+    """
+    return Organisation.objects.filter(name=name).first()
+
+
+def municipality_get(*, code: str) -> Municipality:
+    """One municipality by its CBS code (e.g. ``GM0599``), active or not.
+
+    Raises ``Municipality.DoesNotExist`` for an unknown code.
+    """
+    return Municipality.objects.get(code=code)
+
+
+def active_members(*, organisation_id: int, roles=None):
+    """Active memberships of one organisation (whether or not the organisation itself is
+    active), optionally only those with one of ``roles``, with user and organisation.
+
+    No permission check: for notifications and demo data, never hand the result to a view.
+    """
+    qs = Membership.objects.filter(organisation_id=organisation_id, is_active=True)
+    if roles is not None:
+        qs = qs.filter(role__in=list(roles))
+    return qs.select_related("user", "organisation")
+
+
+def coordinators():
+    """Active coordinators of the active coordination centres, with user and organisation."""
+    return Membership.objects.filter(
+        role=Role.COORDINATOR,
+        is_active=True,
+        organisation__type=OrganisationType.COORDINATION_CENTRE,
+        organisation__is_active=True,
+    ).select_related("user", "organisation")
 
 
 @dataclass(frozen=True)

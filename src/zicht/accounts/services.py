@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -73,11 +71,13 @@ def _require_admin(by: Membership, organisation: Organisation, action: str) -> N
         raise PermissionDenied(_("Only an administrator of this organisation may do this."))
 
 
-def invitation_url(*, request, user) -> str:
+def invitation_url(*, user, site_url: str = "") -> str:
+    """The one-time link to choose a password: absolute under ``site_url`` (the site's root
+    as the inviting request saw it, ending in "/"), else a path."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     path = reverse("accounts:invitation_accept", kwargs={"uidb64": uid, "token": token})
-    return request.build_absolute_uri(path) if request is not None else path
+    return site_url + path.removeprefix(get_script_prefix()) if site_url else path
 
 
 def member_invite(
@@ -87,7 +87,8 @@ def member_invite(
 
     A new account gets an unusable password and an e-mail with a one-time link to
     choose one; an existing account (found by e-mail) simply gains a membership.
-    The e-mail is sent only after the transaction commits.
+    The e-mail is queued (``zicht.accounts.tasks.send_invitation``) only after the
+    transaction commits; a mail server that fails never undoes the invitation.
     """
     organisation = by.organisation
     _require_admin(by, organisation, "accounts.member_invite_denied")
@@ -128,12 +129,17 @@ def _member_invite(*, by, request, email, first_name, last_name, role) -> Member
         object_id=membership.pk,
         details={"role": role, "new_account": created},
     )
-    link = invitation_url(request=request, user=user) if created else None
-    context = {"organisation": organisation.name, "link": link, "inviter": by.user.get_full_name()}
-    body = render_to_string("accounts/email/invitation.txt", context)
-    transaction.on_commit(
-        lambda: send_mail(_("Invitation to Zicht"), body, settings.DEFAULT_FROM_EMAIL, [email])
-    )
+    from zicht.accounts import tasks
+
+    site_url = request.build_absolute_uri(get_script_prefix()) if request is not None else ""
+    invitation = {
+        "membership_id": membership.pk,
+        "email": email,
+        "new_account": created,
+        "site_url": site_url,
+        "language": translation.get_language(),
+    }
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(**invitation), robust=True)
     return membership
 
 

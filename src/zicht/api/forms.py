@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zicht.api.scopes import SCOPES
-from zicht.intake.forms import DateInput
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -39,7 +38,7 @@ class APIKeyForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Valid until"),
         required=False,
-        widget=DateInput,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Optional. The key stops working at the end of this day."),
     )
 

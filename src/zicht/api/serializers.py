@@ -1,7 +1,8 @@
 """Request and response shapes of the partner API.
 
-Validation of a signal reuses the web form (``zicht.intake.forms.SignalForm``), so the
-API and the web interface apply exactly the same rules: the BSN eleven-test, a date of
+Validation of a signal reuses the web form's rules through
+``zicht.intake.services.signal_input_check``, so the API and the web interface apply
+exactly the same rules: the BSN eleven-test, a date of
 birth not in the future and an age of 0-27, a contact date not in the future, indicator
 codes from the current catalogue, known forms of exploitation.
 """
@@ -13,9 +14,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zicht.accounts import selectors as account_selectors
-from zicht.intake.constants import ContactSetting, ExploitationForm, Sex, SignalStatus
-from zicht.intake.forms import MAX_AGE, MIN_AGE, SignalForm
-from zicht.intake.selectors import current_catalogue
+from zicht.intake import services as intake_services
+from zicht.intake.constants import (
+    MAX_AGE,
+    MIN_AGE,
+    ContactSetting,
+    ExploitationForm,
+    Sex,
+    SignalStatus,
+)
 from zicht.linkage.constants import MatchStatus
 from zicht.linkage.encoding import Encoding, EncodingError
 
@@ -134,10 +141,9 @@ class SignalCreateSerializer(serializers.Serializer):
             }
             if extra:
                 raise serializers.ValidationError(extra)
-        form = SignalForm(data=self._form_data(attrs), catalogue=current_catalogue())
-        form.is_valid()
+        checked = intake_services.signal_input_check(data=self._form_data(attrs))
         errors: dict = {}
-        for name, messages in form.errors.items():
+        for name, messages in checked.errors.items():
             if name in IDENTITY_FIELDS:
                 if has_identity:
                     errors.setdefault("identity", {})[name] = list(messages)
@@ -150,10 +156,9 @@ class SignalCreateSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         if has_identity:
-            data, identity = form.split()
-            return {"data": data, "identity": identity}
+            return {"data": checked.data, "identity": checked.identity}
         return {
-            "data": {name: form.cleaned_data[name] for name in SIGNAL_FIELDS},
+            "data": checked.data,
             "encoding": attrs["_encoding"],
             "age_at_contact": attrs.get("age_at_contact"),
             "municipality": attrs.get("_municipality"),

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.test.utils import override_settings
 
 from zicht.coordination import services
 from zicht.coordination.constants import Consent, ParentConsent, Urgency
 from zicht.coordination.models import Referral
+from zicht.core.tasks import mail_discarded
 
 
 def demo_referrals_ensure(*, every: int = 12, limit: int = 90) -> int:
@@ -18,20 +18,16 @@ def demo_referrals_ensure(*, every: int = 12, limit: int = 90) -> int:
         raise ImproperlyConfigured("Demo data is never loaded in production.")
     if Referral.objects.exists():
         return 0
-    from zicht.accounts.models import Membership
-    from zicht.intake.models import Signal
+    from zicht.accounts import selectors as account_selectors
+    from zicht.intake import selectors as intake_selectors
 
-    signals = list(
-        Signal.objects.filter(status="active").select_related("author").order_by("reference")
-    )[::every][:limit]
+    signals = list(intake_selectors.signals_active())[::every][:limit]
     made = 0
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+    with mail_discarded():
         for i, signal in enumerate(signals):
             membership = (
-                Membership.objects.filter(
-                    user=signal.author, organisation_id=signal.organisation_id, is_active=True
-                )
-                .select_related("organisation", "user")
+                account_selectors.active_members(organisation_id=signal.organisation_id)
+                .filter(user=signal.author)
                 .first()
             )
             if membership is None:

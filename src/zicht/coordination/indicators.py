@@ -140,7 +140,10 @@ def care_referral_success(
     result = {}
     for group, c in sorted(counts.items()):
         decided = c["accepted"] + c["refused"]
-        result[group] = {**c, "success_rate": (c["placed"] / decided) if decided else None}
+        result[group] = {
+            **{key: c[key] for key in ("requested", "accepted", "refused", "placed")},
+            "success_rate": (c["placed"] / decided) if decided else None,
+        }
     return result
 
 

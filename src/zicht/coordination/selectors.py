@@ -18,8 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zicht.accounts.constants import OrganisationType, Role
-from zicht.accounts.models import Membership
+from zicht.accounts import selectors as account_selectors
 from zicht.coordination import permissions
 from zicht.coordination.constants import (
     AWAITING_SCREENING,
@@ -268,12 +267,8 @@ def duplicate_files(*, membership, file: CoordinationFile) -> list[CoordinationF
 
 
 def coordinators():
-    return Membership.objects.filter(
-        role=Role.COORDINATOR,
-        is_active=True,
-        organisation__type=OrganisationType.COORDINATION_CENTRE,
-        organisation__is_active=True,
-    ).select_related("user", "organisation")
+    """The coordinators a file can be assigned to (``zicht.accounts.selectors.coordinators``)."""
+    return account_selectors.coordinators()
 
 
 def anonymous_notification_count(*, membership, since: dt.date | None = None) -> int:

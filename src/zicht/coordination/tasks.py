@@ -1,23 +1,23 @@
 """Background work of the coordination app, through Django's tasks API (django-tasks).
 
 Schedule ``screening_reminders_task`` and ``anonymise_closed_files_task`` daily from
-the worker; ``send_notification`` is queued by the services after commit. E-mails
-name the file's reference and its status, never a person.
+the worker; ``send_notification`` is queued by the services after commit and sends
+through ``zicht.core.tasks.deliver`` (a failure is logged and fails the task, never the
+action). E-mails name the file's reference and its status, never a person.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from zicht.accounts.constants import OrganisationType, Role
-from zicht.accounts.models import Membership
+from zicht.accounts import selectors as account_selectors
+from zicht.accounts.constants import Role
 from zicht.coordination import services
 from zicht.coordination.models import CoordinationFile
+from zicht.core.tasks import deliver
 
 SUBJECTS = {
     "referral_received": gettext_noop("Zicht: new referral for the coordination centre"),
@@ -37,17 +37,10 @@ def _recipients(file: CoordinationFile, to: str) -> list[str]:
     elif to == "coordinators":
         if file.assigned_to_id and file.assigned_to.email:
             return [file.assigned_to.email]
-        emails = Membership.objects.filter(
-            role=Role.COORDINATOR,
-            is_active=True,
-            organisation__type=OrganisationType.COORDINATION_CENTRE,
-            organisation__is_active=True,
-        ).values_list("user__email", flat=True)
+        emails = account_selectors.coordinators().values_list("user__email", flat=True)
     elif to.startswith("provider:"):
-        emails = Membership.objects.filter(
-            organisation_id=int(to.split(":", 1)[1]),
-            is_active=True,
-            role__in=(Role.PROFESSIONAL, Role.ORG_ADMIN),
+        emails = account_selectors.active_members(
+            organisation_id=int(to.split(":", 1)[1]), roles=(Role.PROFESSIONAL, Role.ORG_ADMIN)
         ).values_list("user__email", flat=True)
     else:
         raise ValueError(f"unknown recipients {to!r}")
@@ -67,9 +60,9 @@ def send_notification(*, event: str, file_id: int, to: str) -> int:
             "File %(reference)s: %(status)s.\n\nLog in to Zicht to see what changed. "
             "This e-mail never contains personal data."
         ) % {"reference": file.reference, "status": file.get_status_display()}
-    for email in recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
-    return len(recipients)
+    return deliver(
+        purpose=f"coordination.{event}", subject=subject, body=body, recipients=recipients
+    )
 
 
 @task()

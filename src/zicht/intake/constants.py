@@ -37,6 +37,9 @@ class Sex(models.TextChoices):
     OTHER = "X", _("Other / unknown")
 
 
+# Ages Zicht records signals for (an estimated age, an age at contact): 0 to 27.
+MIN_AGE, MAX_AGE = 0, 27
+
 # Retention defaults (DOMAIN.md, Verwijsindex model): 24 months, and at the 23rd birthday.
 RETENTION_MONTHS_DEFAULT = 24
 RETENTION_AGE_LIMIT = 23

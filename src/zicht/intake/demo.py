@@ -7,11 +7,13 @@ import datetime as dt
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from django.test.utils import override_settings
 
+from zicht.accounts import selectors as account_selectors
 from zicht.accounts import services as account_services
 from zicht.accounts.constants import OrganisationType, Role
+from zicht.core.tasks import mail_discarded
 from zicht.intake import services
 from zicht.intake.models import Signal
 from zicht.linkage.encoding import EncodingError
@@ -44,7 +46,6 @@ def demo_signals_ensure(
         raise ImproperlyConfigured("Demo data is never loaded in production.")
     if Signal.objects.exists():
         return 0
-    from zicht.accounts.models import Membership, Municipality, Organisation, User
     from zicht.simulation import get_scenario, simulate
 
     today = dt.date.today()
@@ -54,29 +55,25 @@ def demo_signals_ensure(
         end=today - dt.timedelta(days=1),
     )
     result = simulate(scenario, seed=seed)
-    memberships: dict[str, Membership] = {}
+    memberships: dict = {}  # organisation name -> Membership
     recorded = 0
     out = stdout or sys.stdout
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+    with mail_discarded():
         for i, s in enumerate(result.signals, start=1):
             membership = memberships.get(s.organisation)
             if membership is None:
-                org = Organisation.objects.filter(name=s.organisation).first()
+                org = account_selectors.organisation_by_name(name=s.organisation)
                 if org is None:
                     org = account_services.organisation_create(
                         name=s.organisation,
                         type=SOURCE_TO_TYPE[s.source_type],
-                        municipality=Municipality.objects.get(code=s.municipality),
+                        municipality=account_selectors.municipality_get(code=s.municipality),
                     )
-                membership = (
-                    Membership.objects.filter(
-                        organisation=org, role=Role.PROFESSIONAL, is_active=True
-                    )
-                    .select_related("user", "organisation")
-                    .first()
-                )
+                membership = account_selectors.active_members(
+                    organisation_id=org.pk, roles=[Role.PROFESSIONAL]
+                ).first()
                 if membership is None:
-                    user = User(
+                    user = get_user_model()(
                         username=f"demo-auteur-{org.pk}",
                         first_name="Demo",
                         last_name=f"auteur {org.pk}",
@@ -103,7 +100,7 @@ def demo_signals_ensure(
                 "age_estimate": None,
                 "sex": s.sex,
                 "bsn": s.bsn,
-                "municipality": Municipality.objects.get(code=s.municipality),
+                "municipality": account_selectors.municipality_get(code=s.municipality),
                 "alias": "",
                 "phone": "",
             }

@@ -11,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.intake.catalogue import item_codes
-from zicht.intake.constants import ContactSetting, ExploitationForm, Sex
+from zicht.intake.constants import MAX_AGE, MIN_AGE, ContactSetting, ExploitationForm, Sex
 from zicht.linkage.encoding import EncodingError, normalise_bsn
 
-MIN_AGE, MAX_AGE = 0, 27
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "SignalContact",
     "current_catalogue",
     "signals_for_reindex",
+    "signals_active",
 ]
 
 
@@ -105,6 +106,18 @@ def signals_for_reindex():
         Signal.objects.filter(status=SignalStatus.ACTIVE, identity__isnull=False)
         .select_related("identity")
         .order_by("created_at")
+    )
+
+
+def signals_active():
+    """Every organisation's active signals by reference, with their author.
+
+    No permission check: for demo data and commands, never hand the result to a view.
+    """
+    return (
+        Signal.objects.filter(status=SignalStatus.ACTIVE)
+        .select_related("author")
+        .order_by("reference")
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +16,21 @@ from django.utils.translation import gettext as _
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
 from zicht.intake.constants import RETENTION_AGE_LIMIT, RETENTION_MONTHS_DEFAULT, SignalStatus
+from zicht.intake.forms import SignalForm
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision
 from zicht.intake.selectors import current_catalogue
 from zicht.linkage import services as linkage
 from zicht.linkage.encoding import EncodingError, Identity
 
-__all__ = ["signal_create", "signal_update", "signal_withdraw", "purge_expired", "expiry_date"]
+__all__ = [
+    "signal_create",
+    "signal_update",
+    "signal_withdraw",
+    "purge_expired",
+    "expiry_date",
+    "signal_input_check",
+    "SignalInput",
+]
 
 SIGNAL_FIELDS = (
     "contact_date",
@@ -41,6 +51,35 @@ IDENTITY_FIELDS = (
     "alias",
     "phone",
 )
+
+
+@dataclass(frozen=True)
+class SignalInput:
+    """A submitted signal, checked with the rules of the web form.
+
+    ``errors`` maps a field name (``"__all__"`` for the whole signal) to its messages.
+    ``data`` and ``identity`` are the cleaned values ``signal_create`` takes; a field with an
+    error is ``None`` in them.
+    """
+
+    errors: dict[str, list[str]]
+    data: dict
+    identity: dict
+
+
+def signal_input_check(*, data: dict) -> SignalInput:
+    """Check a signal submitted other than through the web form (the partner API) with
+    exactly the web form's rules: the BSN eleven-test, a date of birth not in the future
+    and an age of 0-27, a contact date not in the future, indicator codes from the current
+    catalogue, known forms of exploitation. ``data`` holds form values by field name."""
+    form = SignalForm(data=data, catalogue=current_catalogue())
+    form.is_valid()
+    signal_data, identity = form.split()
+    return SignalInput(
+        errors={name: list(messages) for name, messages in form.errors.items()},
+        data=signal_data,
+        identity=identity,
+    )
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

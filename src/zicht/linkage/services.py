@@ -14,13 +14,13 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
+from zicht.core.tasks import send_email_on_commit
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import fuzzy
 from zicht.linkage.constants import MatchKind, MatchStatus
@@ -208,7 +208,12 @@ def notifications_mark_read(*, user) -> int:
 
 
 def _notify(match: Match, event: str) -> None:
-    """In-app notification for both contacts now; e-mail to both after commit."""
+    """In-app notification for both contacts now; e-mail to both queued after commit.
+
+    The mail (contacts, references and dates; never an identity) is rendered now and sent
+    by the ``zicht.core.tasks.send_email`` task: a mail server that fails never fails or
+    rolls back the signal or decision that made the match.
+    """
     a = intake_selectors.signal_contact(signal_id=match.signal_a_id)
     b = intake_selectors.signal_contact(signal_id=match.signal_b_id)
     if a is None or b is None:
@@ -216,10 +221,17 @@ def _notify(match: Match, event: str) -> None:
     for me, other in ((a, b), (b, a)):
         Notification.objects.create(recipient_id=me.author_id, match=match, event=event)
         if me.author_email:
-            transaction.on_commit(lambda me=me, other=other: _mail(match, event, me, other))
+            subject, body = _mail(match, event, me, other)
+            send_email_on_commit(
+                purpose=f"linkage.match_{event}",
+                subject=subject,
+                body=body,
+                recipients=[me.author_email],
+            )
 
 
-def _mail(match: Match, event: str, me, other) -> None:
+def _mail(match: Match, event: str, me, other) -> tuple[str, str]:
+    """Subject and body of the match e-mail to ``me`` (in Dutch)."""
     with translation.override("nl"):
         context = {"match": match, "event": event, "me": me, "other": other}
         subject = {
@@ -228,7 +240,7 @@ def _mail(match: Match, event: str, me, other) -> None:
             "rejected": _("Zicht: possible match rejected"),
         }[event]
         body = render_to_string("linkage/email/match.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [me.author_email])
+    return subject, body
 
 
 def signal_is_indexed(*, signal_id, key_id: str) -> bool:

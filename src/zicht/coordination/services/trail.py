@@ -45,5 +45,5 @@ def notify(event: str, file: CoordinationFile, *, to: str) -> None:
     from zicht.coordination import tasks
 
     transaction.on_commit(
-        lambda: tasks.send_notification.enqueue(event=event, file_id=file.pk, to=to)
+        lambda: tasks.send_notification.enqueue(event=event, file_id=file.pk, to=to), robust=True
     )
