@@ -172,3 +172,27 @@ def test_no_identity_plaintext_in_logs_index_or_audit(
             dump = " ".join(str(v) for row in cursor.fetchall() for v in row)
             for plain in IDENTITY_STRINGS:
                 assert plain not in dump, (table, plain)
+
+
+@pytest.mark.parametrize(
+    ("back", "expected"),
+    [
+        ("/matches/?status=possible", "/matches/?status=possible"),
+        ("https://evil.example/phish", "/matches/"),
+        ("//evil.example/phish", "/matches/"),
+        ("", "/matches/"),
+    ],
+)
+def test_after_a_decision_only_a_local_next_address_is_followed(
+    two_professionals, login, django_capture_on_commit_callbacks, back, expected
+):
+    police, care = two_professionals
+    record(login, police, django_capture_on_commit_callbacks)
+    record(login, care, django_capture_on_commit_callbacks, surname="Elamrani")
+    match = Match.objects.get()
+    response = login(care).post(
+        reverse("linkage:match_decide", args=[match.pk]), {"decision": "reject", "next": back}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(expected)
+    assert "evil" not in response["Location"]

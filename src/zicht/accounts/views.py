@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -111,9 +112,11 @@ class ZichtBackupTokensView(BackupTokensView):
         return response
 
 
+@method_decorator(login_required, name="dispatch")
 class ZichtDisableView(DisableView):
     """Remove the authenticator (e.g. a new phone). Two-factor stays mandatory: the
-    middleware sends the user straight to enrolment again. Audit-logged."""
+    middleware sends the user straight to enrolment again. Audit-logged. Anonymous
+    visitors go to the login (the library would send them to the home page)."""
 
     def form_valid(self, form):
         user = self.request.user

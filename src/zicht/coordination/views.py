@@ -112,8 +112,8 @@ def referral_create(request, signal_id):
 @login_required
 def my_referrals(request):
     membership = request.membership
-    if membership is None:
-        raise PermissionDenied
+    if membership is None or membership.role != Role.PROFESSIONAL:
+        return _denied(request, _("Only professionals refer signals."))
     referrals = [
         (r, selectors.referrer_status(r)) for r in selectors.referrals_of(membership=membership)
     ]
@@ -133,7 +133,17 @@ def my_referrals(request):
 @login_required
 def referral_detail(request, referral_id):
     membership = request.membership
-    referral = selectors.referral_get(membership=membership, referral_id=referral_id)
+    try:
+        referral = selectors.referral_get(membership=membership, referral_id=referral_id)
+    except Http404:
+        audit.record(
+            action="coordination.referral_not_found",
+            actor=request.user,
+            organisation=getattr(membership, "organisation", None),
+            object_type="referral",
+            object_id=referral_id,
+        )
+        raise
     return render(
         request,
         "coordination/referral_detail.html",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,4 +59,9 @@ def match_decide(request, match_id):
         messages.success(
             request, _("Match confirmed.") if confirm else _("Marked as not the same person.")
         )
-    return redirect(request.POST.get("next") or "linkage:match_list")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "linkage:match_list"  # never redirect to another site
+    return redirect(back)
