@@ -188,3 +188,26 @@ def test_demo_data_has_signals_matches_and_referrals(capsys):
         matches,
         referrals,
     )
+
+
+@pytest.mark.django_db
+def test_demo_shows_every_step_of_the_coordination_path_and_the_help_inbox(capsys):
+    """The demo files stand at every step (and the audit chain holds); the counsellor
+    has conversations, one handed over for a signal to the centre's demo professional."""
+    from zicht.audit.selectors import verify_chain
+    from zicht.coordination.models import CareReferral, CoordinationFile
+    from zicht.help.models import Conversation
+
+    call_command("load_demo", "--population", "600", "--seed", "3")
+    statuses = set(CoordinationFile.objects.values_list("status", flat=True))
+    assert {"screening", "more_information", "not_victim", "assessment", "support", "closed"} <= (
+        statuses
+    )
+    assert {"requested", "placed"} <= set(CareReferral.objects.values_list("status", flat=True))
+    assert Conversation.objects.count() == 4
+    assert Conversation.objects.filter(handed_over_to__name__startswith="Landelijk").count() == 1
+    out = capsys.readouterr().out
+    assert "Demo help conversation" in out and "passphrase" in out
+    assert verify_chain()[1] is None
+    call_command("load_demo", "--population", "600", "--seed", "3")  # idempotent
+    assert Conversation.objects.count() == 4

@@ -149,6 +149,11 @@ ROLE_ACTIONS: dict[str, list[tuple[str, str, str]]] = {
             _("My referrals"),
             _("Follow the status of referrals to the coordination centre."),
         ),
+        (
+            "help:handover_list",
+            _("Handed-over help conversations"),
+            _("Conversations from the help pages passed on to your organisation for a signal."),
+        ),
     ],
     Role.ORG_ADMIN: [
         (

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand
 
 from zicht.accounts.demo import demo_accounts_ensure
-from zicht.coordination.demo import demo_referrals_ensure
+from zicht.coordination.demo import demo_files_progress, demo_referrals_ensure
+from zicht.help.demo import demo_conversations_ensure
 from zicht.intake.demo import demo_signals_ensure
 
 
@@ -36,4 +37,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{r} demo referrals made." if r else "Demo referrals already present."
             )
+            f = demo_files_progress()
+            if f:
+                self.stdout.write(f"{f} demo files taken through screening, assessment and care.")
+        conversations = demo_conversations_ensure()
+        for code, passphrase in conversations:
+            self.stdout.write(f"Demo help conversation {code}, passphrase: {passphrase}")
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
