@@ -207,3 +207,19 @@ def test_referrals_and_possible_victims_are_counted_per_category(make_member, lo
     assert possible_victims_by(data, "age") == {"16-17": 1} or possible_victims_by(data, "age") == {
         "12-15": 1
     }
+
+
+def test_indicator_groups_are_named_in_the_reader_s_language(some_signals):
+    from django.utils import translation
+
+    from zicht.insight import selectors
+    from zicht.insight.tables import table
+
+    data = selectors.dataset(scope=selectors.Scope(None, "national"))
+
+    def labels():
+        return [label for label, _value in table(data, "indicator_group").rows()]
+
+    assert "Geld en bezit" in labels() and "money" not in labels()
+    with translation.override("en"):
+        assert "Money and possessions" in labels()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from zicht.accounts.constants import OrganisationType
 from zicht.insight import selectors
 from zicht.insight.suppression import Published, suppress
+from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import ExploitationForm
 
 TABLE_KINDS = ("month", "municipality", "source", "form", "age", "indicator_group", "overlap")
@@ -60,6 +61,8 @@ def _label(kind: str, key) -> str:
         return str(ExploitationForm(key).label) if key in ExploitationForm.values else _("unknown")
     if kind == "overlap":
         return " + ".join(str(OrganisationType(t).label) for t in key)
+    if kind == "indicator_group":
+        return intake_selectors.indicator_group_labels().get(key, str(key))
     return str(key)
 
 
@@ -93,7 +96,10 @@ def screening_rows(
                 "share": f"{ind.share_within_deadline:.0%}"
                 if enough and ind.share_within_deadline is not None
                 else "—",
-                "median": ind.median_working_days if enough else "—",
+                # One decimal always (a median of an even count can be a half day).
+                "median": round(float(ind.median_working_days), 1)
+                if enough and ind.median_working_days is not None
+                else "—",
             }
         )
     if by == "municipality":

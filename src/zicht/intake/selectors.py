@@ -19,11 +19,23 @@ __all__ = [
     "current_catalogue",
     "signals_for_reindex",
     "signals_active",
+    "indicator_group_labels",
 ]
 
 
 def current_catalogue() -> IndicatorCatalogue:
     return IndicatorCatalogue.objects.get(is_current=True)
+
+
+def indicator_group_labels() -> dict[str, str]:
+    """Code -> name in the active language of every indicator group, from all catalogue
+    versions (the newest name wins), so old signals' groups are named too."""
+    from zicht.intake.catalogue import localised_groups
+
+    labels: dict[str, str] = {}
+    for catalogue in IndicatorCatalogue.objects.order_by("version"):
+        labels.update({g["code"]: g["label"] for g in localised_groups(catalogue.data)})
+    return labels
 
 
 def signal_list(*, membership, filters: dict | None = None):
