@@ -262,3 +262,20 @@ def test_estimate_exports_follow_the_dashboard_scope(
     assert AuditEvent.objects.filter(action="insight.exported").count() == before
     professional = login(make_member(role=Role.PROFESSIONAL))
     assert professional.get(reverse("insight:export", args=["estimate", "csv"])).status_code == 403
+
+
+def test_the_reason_for_no_estimate_is_shown_in_the_reader_s_language():
+    """A cached result keeps a code, not only the text of whoever computed it first."""
+    from django.utils import translation
+
+    from zicht.insight.estimates import hidden_number, reason_text
+    from zicht.insight.selectors import Dataset
+
+    with translation.override("nl"):
+        result = hidden_number(Dataset(signals=[], person_of={})).to_dict()
+    assert result["reason_code"] == "too_few"
+    with translation.override("en"):
+        assert reason_text(result) == "Too few persons (fewer than 50) for an estimate."
+    with translation.override("nl"):
+        assert reason_text(result).startswith("Te weinig personen")
+    assert reason_text({"reason": "oude tekst"}) == "oude tekst"  # entries from before

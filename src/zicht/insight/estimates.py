@@ -21,7 +21,9 @@ THRESHOLDS = (0.001, 0.01, 0.02, 0.05, 0.1, 0.2)
 class HiddenNumber:
     observed: int
     reliable: bool
-    reason: str = ""
+    reason: str = ""  # in the language active when computed; show reason_text() instead
+    reason_code: str = ""
+    reason_detail: str = ""
     estimate: float | None = None
     ci: tuple[float, float] | None = None
     hidden: float | None = None
@@ -34,29 +36,47 @@ class HiddenNumber:
         return asdict(self)
 
 
+def _reasons() -> dict:
+    return {
+        "too_few": lambda _detail: (
+            _("Too few persons (fewer than %(n)s) for an estimate.") % {"n": MIN_PERSONS}
+        ),
+        "one_source": lambda _detail: _("At least two kinds of source are needed."),
+        "no_overlap": lambda _detail: _("The sources never overlap, so nothing can be estimated."),
+        "no_estimate": lambda detail: (
+            _("No estimate exists for these data: %(why)s") % {"why": detail}
+        ),
+    }
+
+
+def reason_text(result: dict) -> str:
+    """Why there is no estimate, in the reader's language (a cached result was computed
+    in whatever language the request or the nightly task had)."""
+    reason = _reasons().get(result.get("reason_code", ""))
+    return str(reason(result.get("reason_detail", ""))) if reason else result.get("reason", "")
+
+
+def _unreliable(observed: int, code: str, detail: str = "") -> HiddenNumber:
+    hidden = HiddenNumber(observed, False, reason_code=code, reason_detail=detail)
+    hidden.reason = reason_text(hidden.to_dict())
+    return hidden
+
+
 def hidden_number(data: Dataset) -> HiddenNumber:
     lists, table = capture_table(data)
     observed = sum(table.values())
     if observed < MIN_PERSONS:
-        return HiddenNumber(
-            observed,
-            False,
-            _("Too few persons (fewer than %(n)s) for an estimate.") % {"n": MIN_PERSONS},
-        )
+        return _unreliable(observed, "too_few")
     if len(lists) < 2:
-        return HiddenNumber(observed, False, _("At least two kinds of source are needed."))
+        return _unreliable(observed, "one_source")
     overlaps = sum(n for pattern, n in table.items() if sum(pattern) >= 2)
     if overlaps == 0:
-        return HiddenNumber(
-            observed, False, _("The sources never overlap, so nothing can be estimated.")
-        )
+        return _unreliable(observed, "no_overlap")
     try:
         histories = CaptureHistories.from_patterns(list(table), list(table.values()), lists)
         result = estimate(histories, method="stepwise", ci="quick")
     except (DataError, NoEstimateError, ValueError) as exc:
-        return HiddenNumber(
-            observed, False, _("No estimate exists for these data: %(why)s") % {"why": exc}
-        )
+        return _unreliable(observed, "no_estimate", str(exc))
     sensitivity = []
     for p in THRESHOLDS:
         try:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
+from zicht.insight.estimates import reason_text
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.suppression import PRIMARY, K
 from zicht.insight.tables import (
@@ -120,7 +121,7 @@ def _reading(hidden) -> str:
     if not hidden:
         return ""
     if not hidden["reliable"]:
-        return _("No reliable estimate: %(reason)s") % {"reason": hidden["reason"]}
+        return _("No reliable estimate: %(reason)s") % {"reason": reason_text(hidden)}
     low, high = hidden["ci"]
     return _(
         "Of an estimated %(n)s young people (95%% interval %(a)s–%(b)s), %(seen)s were seen by "
@@ -213,7 +214,7 @@ def _estimate_rows(cached) -> list[list]:
             ", ".join(source_label(t) for t in r["lists"]),
             timezone.localtime(cached.computed_at).strftime("%Y-%m-%d %H:%M"),
             _("yes") if reliable else _("no"),
-            r["reason"],
+            reason_text(r),
         ],
     ]
 
