@@ -7,15 +7,11 @@ view of the inbox and every read of a conversation is audit-logged too.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zicht.audit import services as audit
@@ -23,26 +19,9 @@ from zicht.help import selectors, services
 from zicht.help.constants import HandoverKind, MessageKind
 from zicht.help.forms import CloseForm, HandoverForm, ReplyForm
 from zicht.help.permissions import is_counsellor
+from zicht.help.staff_access import staff_required
 
-
-def counsellor_required(view):
-    """Logged in (with two factors, enforced by middleware) and a counsellor membership."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_counsellor(request.membership):
-            audit.record(
-                action="help.access_denied",
-                actor=request.user,
-                organisation=getattr(request.membership, "organisation", None),
-                details={"view": getattr(request.resolver_match, "view_name", "")},
-            )
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+counsellor_required = staff_required(is_counsellor)
 
 
 @counsellor_required

@@ -12,17 +12,13 @@ here copies message text anywhere: the professional records the signal themselve
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zicht.audit import services as audit
@@ -30,33 +26,12 @@ from zicht.help import selectors, services
 from zicht.help.constants import MessageKind
 from zicht.help.forms import TakeUpForm
 from zicht.help.permissions import is_professional
+from zicht.help.staff_access import deny, staff_required
 
 PER_PAGE = 25
 
 
-def _deny(request, **target):
-    audit.record(
-        action="help.access_denied",
-        actor=request.user,
-        organisation=getattr(request.membership, "organisation", None),
-        details={"view": getattr(request.resolver_match, "view_name", "")},
-        **target,
-    )
-
-
-def professional_required(view):
-    """Logged in (with two factors, enforced by middleware) and a professional membership."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_professional(request.membership):
-            _deny(request)
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapper)
+professional_required = staff_required(is_professional)
 
 
 def _handover(request, pk):
@@ -64,7 +39,7 @@ def _handover(request, pk):
     try:
         return selectors.handover_for_professional(membership=request.membership, pk=pk)
     except Http404:
-        _deny(request, object_type="help.conversation", object_id=pk)
+        deny(request, object_type="help.conversation", object_id=pk)
         raise
 
 
