@@ -103,10 +103,19 @@ def test_operators_configure_deadlines_and_retention_through_the_environment(tmp
     assert result.stdout.split() == ["3", "7", "30", "4"]
 
 
-def test_a_malformed_number_in_the_environment_is_refused_by_name(tmp_path):
-    result = _settings_in_subprocess(tmp_path, ZICHT_HELP_RETENTION_DAYS="ninety")
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("ZICHT_HELP_RETENTION_DAYS", "ninety", "must be a whole number, not 'ninety'."),
+        ("ZICHT_SESSION_IDLE_MINUTES", "abc", "must be a whole number, not 'abc'."),
+        ("ZICHT_SIGNAL_RETENTION_MONTHS", "0", "must be at least 1, not 0."),
+        ("ZICHT_LOGIN_FAILURE_LIMIT", "-5", "must be at least 1, not -5."),
+    ],
+)
+def test_a_malformed_number_in_the_environment_is_refused_by_name(tmp_path, name, value, message):
+    result = _settings_in_subprocess(tmp_path, **{name: value})
     assert result.returncode != 0
-    assert "ZICHT_HELP_RETENTION_DAYS must be a whole number, not 'ninety'." in result.stderr
+    assert f"{name} {message}" in result.stderr
 
 
 @pytest.mark.django_db
@@ -211,3 +220,25 @@ def test_demo_shows_every_step_of_the_coordination_path_and_the_help_inbox(capsy
     assert verify_chain()[1] is None
     call_command("load_demo", "--population", "600", "--seed", "3")  # idempotent
     assert Conversation.objects.count() == 4
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--population", "-1"], "--population must be zero or more."),
+        (["--seed", "-1"], "--seed must be zero or more."),
+    ],
+)
+def test_load_demo_refuses_bad_arguments_in_one_line(arguments, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("load_demo", *arguments)
+
+
+def test_load_demo_is_refused_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("load_demo", "--no-signals")

@@ -154,6 +154,28 @@ class _nullcontext:
         return False
 
 
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"A,B,count\n1,0,5\n0,1,3\n1,1,\xff2\n", "not UTF-8 text"),
+        (b"A,B,count\n1,0,5\n0,1,3\n1,1,99999999999999999999\n", "implausibly large"),
+    ],
+)
+def test_unreadable_or_absurd_files_are_named_in_one_line(tmp_path, capsys, content, needle):
+    p = tmp_path / "odd.csv"
+    p.write_bytes(content)
+    code, _, err = run(capsys, "estimate", p)
+    assert code == 1 and needle in err and str(p) in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_negative_seed_is_refused_by_name(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["estimate", str(DATA / "UKdat_5.csv"), "--seed", "-3"])
+    assert exc.value.code == 2
+    assert "--seed: must be 0 or more" in capsys.readouterr().err
+
+
 def test_bad_csv_value_reports_line(tmp_path, capsys):
     p = tmp_path / "bad.csv"
     p.write_text("A,B,count\n1,0,4\n0,1,-1\n1,1,2\n")

@@ -29,9 +29,12 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, *, minimum: int = 0) -> int:
-    """A whole-number setting from the environment, refused with a clear message."""
-    raw = os.environ[name].strip()
+def env_int(name: str, default: int | None = None, *, minimum: int = 0) -> int:
+    """A whole-number setting from the environment (``default`` when unset), refused with
+    a clear message when it is not a whole number or below ``minimum``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw and default is not None:
+        return default
     try:
         value = int(raw)
     except ValueError:
@@ -149,7 +152,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'zicht.sqlite3'}",
-        conn_max_age=int(os.environ.get("ZICHT_DB_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("ZICHT_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -184,7 +187,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 # ZICHT_SESSION_IDLE_MINUTES: a session ends after this many minutes without a request.
-SESSION_COOKIE_AGE = int(os.environ.get("ZICHT_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_COOKIE_AGE = env_int("ZICHT_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -202,8 +205,8 @@ TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 # Lockout after repeated failed logins (django-axes).
 # ZICHT_LOGIN_FAILURE_LIMIT: failed attempts before lockout (default 5).
 # ZICHT_LOGIN_COOLOFF_MINUTES: lockout duration (default 15).
-AXES_FAILURE_LIMIT = int(os.environ.get("ZICHT_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ZICHT_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("ZICHT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZICHT_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -274,7 +277,7 @@ EMAIL_BACKEND = {
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }[os.environ.get("ZICHT_EMAIL_BACKEND", "smtp" if PRODUCTION else "console")]
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -287,7 +290,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # ZICHT_SIGNAL_RETENTION_MONTHS: a signal leaves the person index and its identity is
 # purged this many months after recording (default 24), and at the latest at the young
 # person's 23rd birthday.
-ZICHT_SIGNAL_RETENTION_MONTHS = int(os.environ.get("ZICHT_SIGNAL_RETENTION_MONTHS", "24"))
+ZICHT_SIGNAL_RETENTION_MONTHS = env_int("ZICHT_SIGNAL_RETENTION_MONTHS", 24, minimum=1)
 
 # ZICHT_STATISTICS_LINK: which unconfirmed matches the insight statistics treat as one
 # person: "strong" (default; exact tokens or a fuzzy score at/above the calibrated match

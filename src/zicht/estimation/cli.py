@@ -47,6 +47,16 @@ def _probability(text: str) -> float:
     return value
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -114,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=1000,
         help="bootstrap replicates for --ci bootstrap and for the total over strata (default 1000)",
     )
-    p.add_argument("--seed", type=int, default=None, help="random seed for the bootstrap")
+    p.add_argument(
+        "--seed", type=_seed, default=None, help="random seed for the bootstrap (0 or more)"
+    )
     p.add_argument(
         "--strata",
         metavar="COLUMN",

@@ -48,6 +48,11 @@ def _parse_flag(value: object, where: str, column: str) -> int:
     raise DataError(f"{where}: column {column!r} must be 0 or 1, got {value!r}")
 
 
+# Far above any population a list could register, far below where float arithmetic on
+# counts loses whole units or overflows.
+MAX_COUNT = 10**12
+
+
 def _parse_count(value: object, where: str, column: str) -> int:
     if isinstance(value, str):
         text = value.strip()
@@ -64,6 +69,8 @@ def _parse_count(value: object, where: str, column: str) -> int:
         raise DataError(f"{where}: {column!r} must be a whole number, got {value!r}")
     if number < 0:
         raise DataError(f"{where}: {column!r} must not be negative, got {value!r}")
+    if number > MAX_COUNT:
+        raise DataError(f"{where}: {column!r} is implausibly large ({value!r}; at most 10^12)")
     return int(number)
 
 
@@ -384,6 +391,8 @@ def _read_csv(
             raise DataError(f"{path}: the file is empty") from None
         except csv.Error as exc:
             raise DataError(f"{path}, line 1: {exc}") from None
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: not UTF-8 text; save the file as UTF-8 CSV") from None
         header = [h.strip() for h in header]
         if stratum is not None and stratum not in header:
             raise DataError(f"{path}: stratum column {stratum!r} not found in the header")
@@ -413,6 +422,8 @@ def _read_csv(
                 lines.append(f"{path}, line {line}")
         except csv.Error as exc:
             raise DataError(f"{path}, line {reader.line_num}: {exc}") from None
+        except UnicodeDecodeError:
+            raise DataError(f"{path}: not UTF-8 text; save the file as UTF-8 CSV") from None
     if not groups:
         raise DataError(f"{path}: no data rows")
 

@@ -1,6 +1,7 @@
 """Load the demo data set idempotently (never in production)."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from zicht.accounts.demo import demo_accounts_ensure
 from zicht.coordination.demo import demo_files_progress, demo_referrals_ensure
@@ -23,8 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["population"] < 0:
-            self.stderr.write("--population must be zero or more")
-            raise SystemExit(2)
+            raise CommandError("--population must be zero or more.")
+        if options["seed"] < 0:
+            raise CommandError("--seed must be zero or more.")
+        if settings.PRODUCTION:
+            raise CommandError("Demo data is never loaded in production (ZICHT_ENV=production).")
         demo_accounts_ensure()
         if not options["no_signals"]:
             n = demo_signals_ensure(
