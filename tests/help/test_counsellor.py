@@ -72,6 +72,20 @@ def test_inbox_lists_unanswered_first_longest_waiting_on_top(login, counsellor):
     assert AuditEvent.objects.filter(action="help.inbox_viewed").count() == 1
 
 
+def test_inbox_pages_through_every_conversation(login, counsellor, settings):
+    """No conversation falls off the end of the inbox: 30 open ones on two pages."""
+    settings.ZICHT_HELP_STARTS_PER_HOUR = 1000
+    codes = [
+        services.conversation_start(message=f"vraag {i}", language="nl").conversation.display_code
+        for i in range(30)
+    ]
+    client = login(counsellor)
+    first = client.get("/hulp/gesprekken/").content.decode()
+    second = client.get("/hulp/gesprekken/?page=2").content.decode()
+    assert "Pagina 1 van 2" in first
+    assert sorted(c for c in codes if c in first or c in second) == sorted(codes)
+
+
 def test_reading_is_audit_logged_and_reply_reaches_the_visitor(login, counsellor, conversation):
     client = login(counsellor)
     html = client.get(f"/hulp/gesprekken/{conversation.pk}/").content.decode()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,12 +23,14 @@ from zicht.help.permissions import is_counsellor
 from zicht.help.staff_access import staff_required
 
 counsellor_required = staff_required(is_counsellor)
+PER_PAGE = 25
 
 
 @counsellor_required
 def counsellor_inbox(request):
     show = "closed" if request.GET.get("toon") == "gesloten" else "open"
-    conversations = selectors.inbox_for(membership=request.membership, show=show)[:200]
+    page = Paginator(selectors.inbox_for(membership=request.membership, show=show), PER_PAGE)
+    page = page.get_page(request.GET.get("page"))
     audit.record(
         action="help.inbox_viewed",
         actor=request.user,
@@ -38,7 +41,8 @@ def counsellor_inbox(request):
         request,
         "help/counsellor_inbox.html",
         {
-            "conversations": conversations,
+            "page": page,
+            "query": "toon=gesloten" if show == "closed" else "",
             "show": show,
             "waiting": selectors.inbox_for(membership=request.membership)
             .filter(awaiting_reply=True)
