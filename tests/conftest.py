@@ -45,10 +45,18 @@ def organisation(db):
 @pytest.fixture
 def make_member(db):
     from tests.factories import MembershipFactory, OrganisationFactory
-    from zicht.accounts.constants import Role
+    from zicht.accounts.constants import OrganisationType, Role
 
     def make(role=Role.PROFESSIONAL, organisation=None, **kwargs):
-        organisation = organisation or OrganisationFactory()
+        if organisation is None:
+            # An organisation whose type may have this role (accounts.constants.roles_for).
+            organisation = OrganisationFactory(
+                type={
+                    Role.COORDINATOR: OrganisationType.COORDINATION_CENTRE,
+                    Role.COUNSELLOR: OrganisationType.COORDINATION_CENTRE,
+                    Role.ANALYST: OrganisationType.OTHER,
+                }.get(role, OrganisationType.POLICE)
+            )
         return MembershipFactory(role=role, organisation=organisation, **kwargs)
 
     return make

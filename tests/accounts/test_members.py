@@ -85,9 +85,9 @@ def test_invitation_password_validators_apply(
 def test_admin_changes_role_and_deactivates(admin, login):
     colleague = MembershipFactory(organisation=admin.organisation, role=Role.PROFESSIONAL)
     client = login(admin)
-    client.post(reverse("accounts:member_role", args=[colleague.pk]), {"role": Role.COORDINATOR})
+    client.post(reverse("accounts:member_role", args=[colleague.pk]), {"role": Role.ORG_ADMIN})
     colleague.refresh_from_db()
-    assert colleague.role == Role.COORDINATOR
+    assert colleague.role == Role.ORG_ADMIN
     client.post(reverse("accounts:member_active", args=[colleague.pk]), {"active": "0"})
     colleague.refresh_from_db()
     assert not colleague.is_active
@@ -177,3 +177,39 @@ def test_deactivated_member_is_logged_out_mid_session(admin, login, client):
     response = client.get(reverse("accounts:organisation_select"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.COUNSELLOR, Role.COORDINATOR, Role.ANALYST])
+def test_a_police_administrator_cannot_hand_out_roles_police_does_not_have(admin, login, role):
+    """A counsellor reads every anonymous help conversation and an analyst sees national
+    figures: roles only organisations of certain types may give (roles_for)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from zicht.accounts import services
+
+    colleague = MembershipFactory(organisation=admin.organisation, role=Role.PROFESSIONAL)
+    client = login(admin)
+    response = client.post(reverse("accounts:member_role", args=[colleague.pk]), {"role": role})
+    assert response.status_code == 302
+    colleague.refresh_from_db()
+    assert colleague.role == Role.PROFESSIONAL
+    page = client.get(reverse("accounts:member_invite")).content.decode()
+    assert f'value="{role}"' not in page
+    with (
+        translation.override("en"),
+        pytest.raises(ValidationError, match="not available in an organisation of the type"),
+    ):
+        services.membership_change_role(by=admin, membership=colleague, role=role)
+
+
+@pytest.mark.django_db
+def test_a_counsellor_role_in_the_wrong_kind_of_organisation_opens_no_conversation(login):
+    """Set by mistake (e.g. in the database): the help inbox still refuses it."""
+    from tests.factories import OrganisationFactory
+
+    police_counsellor = MembershipFactory(
+        organisation=OrganisationFactory(type="police"), role=Role.COUNSELLOR
+    )
+    assert login(police_counsellor).get("/hulp/gesprekken/").status_code == 403

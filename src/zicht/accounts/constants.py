@@ -20,3 +20,27 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     COUNSELLOR = "counsellor", _("Counsellor")
     ANALYST = "analyst", _("Analyst")
+
+
+# Which roles an organisation of each type can give its members. Organisation
+# administrators hand out roles, so this is what keeps a police administrator from making
+# a colleague a counsellor (who reads every anonymous help conversation) or a national
+# analyst. Every organisation has professionals and administrators.
+_EVERYWHERE = frozenset({Role.PROFESSIONAL, Role.ORG_ADMIN})
+ROLES_BY_ORGANISATION_TYPE: dict[str, frozenset[str]] = {
+    OrganisationType.COORDINATION_CENTRE: frozenset(Role.values),
+    OrganisationType.YOUTH_CARE: _EVERYWHERE | {Role.COUNSELLOR},
+    OrganisationType.SHELTER: _EVERYWHERE | {Role.COUNSELLOR},
+    OrganisationType.HEALTH_CARE: _EVERYWHERE | {Role.COUNSELLOR},
+    OrganisationType.OTHER: _EVERYWHERE | {Role.COUNSELLOR, Role.ANALYST},
+}
+
+
+def roles_for(organisation_type: str) -> frozenset[str]:
+    """The roles members of an organisation of this type may have."""
+    return ROLES_BY_ORGANISATION_TYPE.get(organisation_type, _EVERYWHERE)
+
+
+def role_choices_for(organisation_type: str) -> list[tuple[str, str]]:
+    allowed = roles_for(organisation_type)
+    return [(value, label) for value, label in Role.choices if value in allowed]

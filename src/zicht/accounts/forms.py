@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from zicht.accounts.constants import Role
+from zicht.accounts.constants import Role, role_choices_for
 
 
 class ZichtAuthenticationForm(AuthenticationForm):
@@ -21,12 +21,23 @@ class ZichtAuthenticationForm(AuthenticationForm):
             raise forms.ValidationError(self.error_messages["no_membership"], code="no_membership")
 
 
-class InviteForm(forms.Form):
+class _RoleChoice(forms.Form):
+    """Offers only the roles the organisation's type allows (``roles_for``)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.fields["role"].choices = role_choices_for(organisation.type)
+
+
+class InviteForm(_RoleChoice):
     email = forms.EmailField(label=_("E-mail address"))
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    field_order = ["email", "first_name", "last_name", "role"]
 
 
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+class RoleForm(_RoleChoice):
+    pass

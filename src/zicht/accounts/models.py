@@ -79,6 +79,26 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
 
+    def clean(self):
+        """The Django admin validates the role against the organisation's type too."""
+        from django.core.exceptions import ValidationError
+
+        from zicht.accounts.constants import roles_for
+
+        if self.organisation_id and self.role not in roles_for(self.organisation.type):
+            raise ValidationError(
+                {
+                    "role": _(
+                        "The role %(role)s is not available in an organisation of the type "
+                        "%(type)s."
+                    )
+                    % {
+                        "role": self.get_role_display(),
+                        "type": self.organisation.get_type_display(),
+                    }
+                }
+            )
+
     @property
     def is_org_admin(self) -> bool:
         return self.is_active and self.role == Role.ORG_ADMIN

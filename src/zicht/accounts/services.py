@@ -11,7 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from zicht.accounts.constants import Role
+from zicht.accounts.constants import Role, roles_for
 from zicht.accounts.models import Membership, Organisation, User
 from zicht.accounts.permissions import can_manage_members
 from zicht.audit import services as audit
@@ -92,8 +92,7 @@ def member_invite(
     """
     organisation = by.organisation
     _require_admin(by, organisation, "accounts.member_invite_denied")
-    if role not in Role.values:
-        raise ValidationError(_("Unknown role."))
+    _require_role_allowed(role, organisation)
     with transaction.atomic():
         return _member_invite(
             by=by,
@@ -143,10 +142,19 @@ def _member_invite(*, by, request, email, first_name, last_name, role) -> Member
     return membership
 
 
-def membership_change_role(*, by: Membership, membership: Membership, role: str) -> Membership:
-    _require_admin(by, membership.organisation, "accounts.role_change_denied")
+def _require_role_allowed(role: str, organisation) -> None:
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
+    if role not in roles_for(organisation.type):
+        raise ValidationError(
+            _("The role %(role)s is not available in an organisation of the type %(type)s.")
+            % {"role": Role(role).label, "type": organisation.get_type_display()}
+        )
+
+
+def membership_change_role(*, by: Membership, membership: Membership, role: str) -> Membership:
+    _require_admin(by, membership.organisation, "accounts.role_change_denied")
+    _require_role_allowed(role, membership.organisation)
     if membership.pk == by.pk and role != Role.ORG_ADMIN:
         raise ValidationError(_("You cannot take away your own administrator role."))
     with transaction.atomic():

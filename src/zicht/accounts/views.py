@@ -178,14 +178,18 @@ def member_list(request):
     return render(
         request,
         "accounts/member_list.html",
-        {"page": page, "organisation": admin.organisation, "role_form": RoleForm()},
+        {
+            "page": page,
+            "organisation": admin.organisation,
+            "role_form": RoleForm(organisation=admin.organisation),
+        },
     )
 
 
 @login_required
 def member_invite(request):
     admin = _admin_membership(request)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, organisation=admin.organisation)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_invite(by=admin, request=request, **form.cleaned_data)
@@ -219,7 +223,7 @@ def _member_or_404(request, member_id):
 @require_POST
 def member_role(request, member_id):
     admin, member = _member_or_404(request, member_id)
-    form = RoleForm(request.POST)
+    form = RoleForm(request.POST, organisation=member.organisation)
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
         return redirect("accounts:member_list")
