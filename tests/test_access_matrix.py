@@ -507,7 +507,9 @@ def _build_world():
     from zicht.coordination import services as coordination
 
     _load_reference_data()
-    own = OrganisationFactory(name="Politie Eigen")
+    # "Own" is a health-care organisation: it may have counsellors (accounts.constants.
+    # roles_for), whose signal hand-overs go to its own professionals.
+    own = OrganisationFactory(name="Zorg Eigen", type=OrganisationType.HEALTH_CARE)
     other = OrganisationFactory(name="Politie Ander")
     third = OrganisationFactory(name="Gemeente Derde", type=OrganisationType.MUNICIPALITY)
     ministry = OrganisationFactory(name="Ministerie", type=OrganisationType.OTHER)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from zicht.accounts.constants import Role
+from zicht.accounts.constants import OrganisationType, Role
 from zicht.coordination import services
 from zicht.core.attention import items_for
 from zicht.help import services as help_services
@@ -76,7 +76,8 @@ def test_professionals_see_possible_matches_of_their_own_organisation_only(
 def test_professionals_see_help_conversations_handed_over_to_their_organisation(make_member, login):
     from tests.factories import OrganisationFactory
 
-    home = OrganisationFactory(name="Chat met Fier")
+    # An organisation type that may have counsellors (accounts.constants.roles_for).
+    home = OrganisationFactory(name="Chat met Fier", type=OrganisationType.OTHER)
     counsellor = make_member(role=Role.COUNSELLOR, organisation=home)
     colleague = make_member(role=Role.PROFESSIONAL, organisation=home)
     elsewhere = make_member(role=Role.PROFESSIONAL)

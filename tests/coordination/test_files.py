@@ -113,7 +113,9 @@ def test_only_coordinators_see_the_inbox_and_files(role, make_member, referred_f
 def test_coordinator_role_in_another_organisation_type_is_not_a_coordinator(
     make_member, referred_file
 ):
-    impostor = make_member(role=Role.COORDINATOR)  # a police organisation
+    from tests.factories import OrganisationFactory
+
+    impostor = make_member(role=Role.COORDINATOR, organisation=OrganisationFactory())  # police
     with pytest.raises(PermissionDenied):
         selectors.inbox(membership=impostor)
     with pytest.raises(PermissionDenied):

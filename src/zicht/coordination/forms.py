@@ -16,6 +16,12 @@ from zicht.coordination.constants import (
     ScreeningDecision,
     Urgency,
 )
+from zicht.coordination.limits import (
+    LONG_TEXT_MAX_LENGTH,
+    REOPEN_REASON_MAX_LENGTH,
+    TASK_TITLE_MAX_LENGTH,
+    validate_date_window,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -48,6 +54,7 @@ class VersionedForm(PrefixedIdForm):
 class ReferralForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you refer?"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What worries you, and what has been done so far. Facts, no opinions."),
     )
@@ -90,6 +97,7 @@ class ScreeningForm(VersionedForm):
     )
     reasons = forms.CharField(
         label=_("Reasons"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Which facts and indicators the decision rests on."),
     )
@@ -99,6 +107,7 @@ class AssessmentForm(VersionedForm):
     id_prefix = "assess"
     note = forms.CharField(
         label=_("Notes on the assessment"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -150,8 +159,12 @@ class MeasureDecisionForm(VersionedForm):
         widget=forms.HiddenInput,
     )
     owner = OwnerChoiceField(label=_("Owner organisation"), queryset=None, required=False)
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=DATE, validators=[validate_date_window]
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=DATE, validators=[validate_date_window]
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,9 +176,13 @@ class MeasureAddForm(VersionedForm):
     id_prefix = "madd"
     kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
     owner = OwnerChoiceField(label=_("Owner organisation"), queryset=None)
-    start_date = forms.DateField(label=_("Start date"), required=False, widget=DATE)
-    end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
-    note = forms.CharField(label=_("Note"), required=False)
+    start_date = forms.DateField(
+        label=_("Start date"), required=False, widget=DATE, validators=[validate_date_window]
+    )
+    end_date = forms.DateField(
+        label=_("End date"), required=False, widget=DATE, validators=[validate_date_window]
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=LONG_TEXT_MAX_LENGTH)
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,6 +196,7 @@ class CareReferralForm(VersionedForm):
     care_type = forms.ChoiceField(label=_("Type of care"), choices=CareType.choices)
     note = forms.CharField(
         label=_("Note for the provider"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What the provider needs to know to decide. The provider sees this note."),
@@ -193,6 +211,7 @@ class CareActionForm(VersionedForm):
     id_prefix = "careact"
     reason = forms.CharField(
         label=_("Reason (required when refusing)"),
+        max_length=LONG_TEXT_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -200,21 +219,33 @@ class CareActionForm(VersionedForm):
 
 class TaskForm(PrefixedIdForm):
     id_prefix = "task"
-    title = forms.CharField(label=_("Task"), max_length=200)
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    title = forms.CharField(label=_("Task"), max_length=TASK_TITLE_MAX_LENGTH)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE, validators=[validate_date_window])
 
 
 class CloseForm(VersionedForm):
     id_prefix = "close"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ClosureOutcome.choices)
     note = forms.CharField(
-        label=_("Closing note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Closing note"),
+        required=False,
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class ReopenForm(VersionedForm):
     id_prefix = "reopen"
-    reason = forms.CharField(label=_("Why is the file reopened?"), max_length=500)
+    reason = forms.CharField(
+        label=_("Why is the file reopened?"), max_length=REOPEN_REASON_MAX_LENGTH
+    )
+
+
+class MergeForm(VersionedForm):
+    """The duplicate file to merge into this one, and the version of this file the user saw."""
+
+    id_prefix = "merge"
+    duplicate = forms.IntegerField(min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput)
 
 
 class InboxFilterForm(forms.Form):

@@ -1,10 +1,12 @@
 """Views of the coordination app. Thin: forms in, one service call, redirect."""
 
 from functools import partial, wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,8 +18,12 @@ from zicht.accounts.selectors import organisation_list
 from zicht.audit import services as audit
 from zicht.coordination import forms, permissions, selectors, services, workflow
 from zicht.coordination.constants import ADULT_AGE, FileStatus, MeasureStatus, Question
+from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH
 from zicht.coordination.models import FollowUpTask, Measure
 from zicht.intake import selectors as intake_selectors
+
+INBOX_PER_PAGE = 50
+PER_PAGE = 25
 
 
 def _record_denied(request, action: str = "coordination.access_denied") -> None:
@@ -114,14 +120,15 @@ def my_referrals(request):
     membership = request.membership
     if membership is None or membership.role != Role.PROFESSIONAL:
         return _denied(request, _("Only professionals refer signals."))
-    referrals = [
-        (r, selectors.referrer_status(r)) for r in selectors.referrals_of(membership=membership)
-    ]
+    page = Paginator(selectors.referrals_of(membership=membership), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "coordination/my_referrals.html",
         {
-            "referrals": referrals,
+            "page": page,
+            "referrals": [(r, selectors.referrer_status(r)) for r in page],
             "is_provider": permissions.is_provider(membership),
             "care_open": selectors.care_inbox(membership=membership)
             .filter(status__in=("requested", "accepted"))
@@ -163,12 +170,16 @@ def inbox(request):
     membership = _coordinator(request)
     form = forms.InboxFilterForm(request.GET or None)
     view = (form.cleaned_data.get("view") if form.is_valid() else "") or "open"
+    files = selectors.inbox_files(membership=membership, view=view)
+    page = Paginator(files, INBOX_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "coordination/inbox.html",
         {
             "form": form,
-            "rows": selectors.inbox(membership=membership, view=view),
+            "page": page,
+            "rows": selectors.inbox_rows(page),
+            "query": urlencode({"view": view}),
             "view": view,
             "anonymous_count": selectors.anonymous_notification_count(membership=membership),
             "today": timezone.localdate(),
@@ -405,13 +416,23 @@ def file_reopen(request, membership, file):
 
 @_file_action
 def file_merge(request, membership, file):
-    duplicate = selectors.file_get(membership=membership, file_id=request.POST.get("duplicate"))
+    form = forms.MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _(
+                "The files have not been merged: the request was incomplete or out of date. "
+                "Reload the file and try again."
+            ),
+        )
+        return redirect("coordination:file_detail", file.pk)
+    duplicate = selectors.file_get(membership=membership, file_id=form.cleaned_data["duplicate"])
     call = partial(
         services.file_merge,
         membership=membership,
         file=file,
         duplicate=duplicate,
-        expected_version=request.POST.get("version"),
+        expected_version=form.cleaned_data["version"],
     )
     success = _("File %(other)s has been merged into this file.") % {"other": duplicate.reference}
     return _attempt(request, call, success, "coordination:file_detail", file.pk)
@@ -427,18 +448,23 @@ def care_inbox(request):
         return _denied(
             request, _("Only shelter and youth-care organisations receive care referrals.")
         )
+    page = Paginator(selectors.care_inbox(membership=membership), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "coordination/care_inbox.html",
         {
+            "page": page,
             "care_referrals": [
                 (
                     c,
                     forms.CareActionForm(initial={"version": c.version}),
                     workflow.allowed_actions(workflow.CARE, c.status),
                 )
-                for c in selectors.care_inbox(membership=membership)
+                for c in page
             ],
+            "reason_max_length": LONG_TEXT_MAX_LENGTH,
         },
     )
 
@@ -450,7 +476,10 @@ def care_referral_act(request, care_id, action):
     care = selectors.care_referral_get(care_id=care_id)
     form = forms.CareActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("The form was out of date; try again."))
+        if "version" in form.errors:
+            messages.error(request, _("The form was out of date; try again."))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("coordination:care_inbox")
     call = partial(
         services.care_referral_act,

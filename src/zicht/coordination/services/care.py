@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from zicht.coordination import permissions, workflow
 from zicht.coordination.constants import CareStatus
+from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH, check_lengths
 from zicht.coordination.models import CareReferral, CoordinationFile
 from zicht.coordination.services.guards import require_coordinator, require_in_care
 from zicht.coordination.services.locking import lock_care_referral, lock_file, save_file
@@ -24,6 +25,8 @@ def care_referral_create(
     *, membership, file, provider, care_type: str, note: str = "", expected_version=None
 ) -> CareReferral:
     require_coordinator(membership, action="care_referral_create", object_id=file.pk)
+    note = (note or "").strip()
+    check_lengths(note=(note, LONG_TEXT_MAX_LENGTH))
     if provider is None or provider.type not in permissions.PROVIDER_TYPES:
         raise ValidationError({"provider": _("Choose a shelter or youth-care organisation.")})
     with transaction.atomic():
@@ -41,7 +44,7 @@ def care_referral_create(
             file=file,
             provider=provider,
             care_type=care_type,
-            note=(note or "").strip(),
+            note=note,
             requested_by=membership.user,
         )
         save_file(file)
@@ -88,6 +91,7 @@ def care_referral_act(
     reason = (reason or "").strip()
     if action == "refuse" and not reason:
         raise ValidationError({"reason": _("Say why you refuse.")})
+    check_lengths(reason=(reason, LONG_TEXT_MAX_LENGTH))
     with transaction.atomic():
         care = lock_care_referral(care_referral, expected_version)
         care.status = workflow.target(workflow.CARE, action, care.status)

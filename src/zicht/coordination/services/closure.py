@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zicht.coordination import workflow
 from zicht.coordination.constants import ClosureOutcome
+from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH, REOPEN_REASON_MAX_LENGTH, check_lengths
 from zicht.coordination.services.files import reopen
 from zicht.coordination.services.guards import require_coordinator
 from zicht.coordination.services.locking import lock_file, save_file
@@ -23,11 +24,13 @@ def file_close(*, membership, file, outcome: str, note: str = "", expected_versi
     require_coordinator(membership, action="close", object_id=file.pk)
     if outcome not in ClosureOutcome.values:
         raise ValidationError({"outcome": _("Choose the outcome.")})
+    note = (note or "").strip()
+    check_lengths(note=(note, LONG_TEXT_MAX_LENGTH))
     with transaction.atomic():
         file = lock_file(file, expected_version)
         file.status = workflow.target(workflow.FILE, "close", file.status)
         file.closure_outcome = outcome
-        file.closure_note = (note or "").strip()
+        file.closure_note = note
         file.closed_at = timezone.now()
         save_file(file, "status", "closure_outcome", "closure_note", "closed_at")
         step(
@@ -49,6 +52,7 @@ def file_reopen(*, membership, file, reason: str, expected_version=None):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the file is reopened.")})
+    check_lengths(reason=(reason, REOPEN_REASON_MAX_LENGTH))
     with transaction.atomic():
         file = lock_file(file, expected_version)
         save_file(file, *reopen(file))

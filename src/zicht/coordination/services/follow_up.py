@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from zicht.coordination.limits import TASK_TITLE_MAX_LENGTH, check_dates, check_lengths
 from zicht.coordination.models import FollowUpTask
 from zicht.coordination.services.guards import require_coordinator, require_open
 from zicht.coordination.services.locking import lock_file, save_file
@@ -22,9 +24,20 @@ def task_create(*, membership, file, title: str, due_date, assigned_to=None) -> 
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": _("Describe the task.")})
+    check_lengths(title=(title, TASK_TITLE_MAX_LENGTH))
+    if due_date is None:
+        raise ValidationError({"due_date": _("Give the due date.")})
+    check_dates(due_date=due_date)
     with transaction.atomic():
         file = lock_file(file, None)
         require_open(file, _("A closed file has no new tasks."))
+        if due_date < file.opened_on:
+            raise ValidationError(
+                {
+                    "due_date": _("The due date lies before the file was opened (%(date)s).")
+                    % {"date": date_format(file.opened_on)}
+                }
+            )
         task = FollowUpTask.objects.create(
             file=file, title=title, due_date=due_date, assigned_to=assigned_to or membership.user
         )

@@ -33,8 +33,16 @@ def _care_referral_changed() -> str:
 
 def _lock(model, pk, expected_version, stale_message):
     """The row ``pk`` of ``model``, locked; ``StaleFileError`` if its version moved on."""
+    if expected_version is not None:
+        try:
+            expected_version = int(expected_version)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                _("The form was incomplete or out of date. Reload the page and try again."),
+                code="invalid_version",
+            ) from None
     locked = model.objects.select_for_update().get(pk=pk)
-    if expected_version is not None and locked.version != int(expected_version):
+    if expected_version is not None and locked.version != expected_version:
         raise StaleFileError(stale_message(), code="stale")
     return locked
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from zicht.coordination import workflow
 from zicht.coordination.assessment import propose_measures
 from zicht.coordination.constants import FileStatus, MeasureKind, MeasureStatus, Question
+from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH, check_dates, check_lengths
 from zicht.coordination.models import Assessment, Measure
 from zicht.coordination.services.guards import require_coordinator, require_in_care
 from zicht.coordination.services.locking import lock_file, save_file
@@ -28,6 +29,8 @@ def assessment_complete(
     """Record the questionnaire and add the measures it proposes (status "proposed")."""
     require_coordinator(membership, action="assess", object_id=file.pk)
     answers = {q.value: bool(answers.get(q.value)) for q in Question}
+    note = (note or "").strip()
+    check_lengths(note=(note, LONG_TEXT_MAX_LENGTH))
     with transaction.atomic():
         file = lock_file(file, expected_version)
         if file.status == FileStatus.ASSESSMENT:
@@ -38,7 +41,7 @@ def assessment_complete(
             file=file,
             defaults={
                 "answers": answers,
-                "note": (note or "").strip(),
+                "note": note,
                 "completed_at": timezone.now(),
                 "completed_by": membership.user,
             },
@@ -70,6 +73,7 @@ def assessment_complete(
 def _check_measure_fields(owner, start_date, end_date) -> None:
     if owner is None:
         raise ValidationError({"owner": _("Choose the organisation that owns the measure.")})
+    check_dates(start_date=start_date, end_date=end_date)
     if start_date and end_date and end_date < start_date:
         raise ValidationError({"end_date": _("The end date lies before the start date.")})
 
@@ -106,6 +110,8 @@ def measure_decide(
 ) -> Measure:
     """Accept, reject, start or end a measure."""
     require_coordinator(membership, action=f"measure_{action}", object_id=measure.file_id)
+    note = (note or "").strip()
+    check_lengths(note=(note, LONG_TEXT_MAX_LENGTH))
     with transaction.atomic():
         file = lock_file(measure.file, expected_version)
         require_in_care(
@@ -124,7 +130,7 @@ def measure_decide(
         elif action == "end":
             measure.end_date = today
         if note:
-            measure.note = note.strip()
+            measure.note = note
         measure.decided_at = timezone.now()
         measure.save()
         _record_measure(measure, file, membership=membership, event=f"measure_{action}")
@@ -146,6 +152,8 @@ def measure_add(
     require_coordinator(membership, action="measure_add", object_id=file.pk)
     if kind not in MeasureKind.values:
         raise ValidationError({"kind": _("Choose a measure.")})
+    note = (note or "").strip()
+    check_lengths(note=(note, LONG_TEXT_MAX_LENGTH))
     _check_measure_fields(owner, start_date, end_date)
     with transaction.atomic():
         file = lock_file(file, expected_version)
@@ -163,7 +171,7 @@ def measure_add(
             owner=owner,
             start_date=start_date,
             end_date=end_date,
-            note=(note or "").strip(),
+            note=note,
             decided_at=timezone.now(),
         )
         _record_measure(measure, file, membership=membership, event="measure_added")

@@ -20,6 +20,7 @@ from zicht.coordination.constants import (
     ReferralKind,
     Urgency,
 )
+from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH, check_lengths
 from zicht.coordination.models import CoordinationFile, Referral
 from zicht.coordination.services.files import file_open, raise_urgency, reopen
 from zicht.coordination.services.locking import lock_file, save_file
@@ -53,6 +54,7 @@ def referral_create(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why you refer.")})
+    check_lengths(reason=(reason, LONG_TEXT_MAX_LENGTH))
     is_minor = signal.age_at_contact is not None and signal.age_at_contact < ADULT_AGE
     with_identity = is_minor or consent_young_person == Consent.GIVEN
     common = {

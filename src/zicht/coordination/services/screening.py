@@ -21,6 +21,7 @@ from zicht.coordination.constants import (
     REMINDER_WORKING_DAYS_DEFAULT,
     ScreeningDecision,
 )
+from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH, check_lengths
 from zicht.coordination.models import CoordinationFile
 from zicht.coordination.services.guards import require_coordinator
 from zicht.coordination.services.locking import lock_file, save_file
@@ -65,6 +66,7 @@ def file_screen(*, membership, file, decision: str, reasons: str, expected_versi
     reasons = (reasons or "").strip()
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for the decision.")})
+    check_lengths(reasons=(reasons, LONG_TEXT_MAX_LENGTH))
     action = {
         ScreeningDecision.POSSIBLE_VICTIM: "decide_possible_victim",
         ScreeningDecision.NOT_VICTIM: "decide_not_victim",
