@@ -151,3 +151,65 @@ def test_every_routed_action_declares_a_scope():
             }
     assert routed == set(scopes.REQUIRED_SCOPES)
     assert set(scopes.REQUIRED_SCOPES.values()) <= set(scopes.SCOPES)
+
+
+@pytest.mark.parametrize(
+    ("expires_on", "ok"),
+    [
+        ("9999-12-31", False),  # was an OverflowError: 500
+        ("far", False),
+        ("years+1", False),
+        ("years", True),
+        ("today", True),
+        ("yesterday", False),
+    ],
+)
+def test_key_expiry_is_today_up_to_two_years_ahead(admin_and_professional, login, expires_on, ok):
+    from zicht.api.forms import latest_expiry
+
+    admin, professional = admin_and_professional
+    today = timezone.localdate()
+    day = {
+        "far": today + dt.timedelta(days=5 * 365),
+        "years+1": latest_expiry(today) + dt.timedelta(days=1),
+        "years": latest_expiry(today),
+        "today": today,
+        "yesterday": today - dt.timedelta(days=1),
+    }.get(expires_on)
+    response = login(admin).post(
+        reverse("api:key_create"),
+        {
+            "name": "Zaaksysteem",
+            "contact": professional.pk,
+            "scopes": ["signals:read"],
+            "expires_on": day.isoformat() if day else expires_on,
+        },
+    )
+    assert response.status_code == 200
+    if ok:
+        assert "raw_key" in response.context
+        expiry = timezone.localtime(OrganisationAPIKey.objects.get().expiry_date)
+        assert expiry.date() == day + dt.timedelta(days=1)
+    else:
+        errors = response.context["form"].errors
+        assert list(errors) == ["expires_on"]
+        if day is None or day > today:
+            assert "hoogstens twee jaar" in errors["expires_on"][0]
+        assert not OrganisationAPIKey.objects.exists()
+
+
+def test_the_service_refuses_a_key_valid_for_longer_than_two_years(admin_and_professional):
+    from django.core.exceptions import ValidationError
+
+    from zicht.api import services as api_services
+
+    admin, professional = admin_and_professional
+    with pytest.raises(ValidationError):
+        api_services.api_key_create(
+            by=admin,
+            name="X",
+            contact=professional,
+            scopes=["signals:read"],
+            expiry_date=timezone.now() + dt.timedelta(days=3 * 365),
+        )
+    assert not OrganisationAPIKey.objects.exists()

@@ -87,3 +87,25 @@ def test_outsider_gets_404_and_is_audited(possible_match, partner):
         ).count()
         == 2
     )
+
+
+def test_list_has_the_true_count_and_every_page(partner, django_assert_max_num_queries):
+    from tests.linkage.conftest import make_matches
+    from zicht.linkage.selectors import possible_match_count
+
+    police, _, police_client = partner("Politie Test")
+    care, _, _ = partner("Jeugdzorg Test")
+    made = make_matches(police, care, 23, 23)  # 529 > the old cap of 500
+    oldest = min(made, key=lambda m: m.pk)
+    with django_assert_max_num_queries(15):  # not ~2 per match
+        body = police_client.get(MATCHES).json()
+    assert body["count"] == 529 and len(body["results"]) == 25 and body["next"]
+    last = police_client.get(MATCHES, {"page_size": 100, "page": 6}).json()
+    assert last["count"] == 529 and last["next"] is None
+    assert len(last["results"]) == 29 and last["results"][-1]["id"] == oldest.pk
+    event = AuditEvent.objects.filter(action="api.match_list").latest("pk")
+    assert len(event.details["match_ids"]) == 29
+    # The oldest pending match can still be decided; the counts follow.
+    assert police_client.post(f"{MATCHES}{oldest.pk}/reject/").status_code == 200
+    possible = police_client.get(MATCHES, {"status": "possible"}).json()
+    assert possible["count"] == 528 == possible_match_count(membership=police)

@@ -221,3 +221,74 @@ def test_encoded_signals_are_purged_at_expiry(partner):
     assert signal.status == "expired" and signal.account == ""
     assert not IndexEntry.objects.filter(signal_id=signal_id).exists()
     assert api_data_purge()["encoded_signals"] == 0
+
+
+def _post_identity(client, **identity):
+    body = api_signal()
+    body["identity"].update(identity)
+    return client.post(SIGNALS, body, format="json")
+
+
+def _errors_by_field(response) -> dict:
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    errors: dict = {}
+    for error in response.json()["errors"]:
+        errors.setdefault(error["field"], []).append(error["message"])
+    return errors
+
+
+def test_date_of_birth_after_contact_date_is_400_not_500(partner):
+    _, _, client = partner()
+    today = timezone.localdate()
+    body = api_signal(
+        contact_date=(today - dt.timedelta(days=30)).isoformat(),
+        date_of_birth=(today - dt.timedelta(days=10)).isoformat(),
+    )
+    errors = _errors_by_field(client.post(SIGNALS, body, format="json"))
+    assert errors == {
+        "identity.date_of_birth": ["De geboortedatum kan niet na de datum van het contact liggen."]
+    }
+    assert not Signal.objects.exists() and not IndexEntry.objects.exists()
+
+
+def test_over_the_age_limit_is_refused_with_one_error(partner):
+    _, _, client = partner()
+    today = timezone.localdate()
+    dob = dt.date(today.year - 25, 1, 1)
+    errors = _errors_by_field(_post_identity(client, date_of_birth=dob.isoformat()))
+    assert list(errors) == ["identity.date_of_birth"]
+    assert len(errors["identity.date_of_birth"]) == 1
+    assert "onder de 23" in errors["identity.date_of_birth"][0]
+    errors = _errors_by_field(_post_identity(client, date_of_birth=None, age_estimate=23))
+    assert list(errors) == ["identity.age_estimate"]
+    assert not Signal.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("given_names", "!!!"), ("surname", "!!!"), ("surname", "...")],
+)
+def test_a_name_without_letters_is_refused_on_its_own_field(partner, field, value):
+    _, _, client = partner()
+    errors = _errors_by_field(_post_identity(client, **{field: value}))
+    assert list(errors) == [f"identity.{field}"]
+    assert "Latijnse alfabet" in errors[f"identity.{field}"][0]
+    assert not Signal.objects.exists()
+
+
+@pytest.mark.parametrize("phone", ["------", "(((())))"])
+def test_a_phone_number_without_digits_is_refused(partner, phone):
+    _, _, client = partner()
+    errors = _errors_by_field(_post_identity(client, phone=phone))
+    assert list(errors) == ["identity.phone"]
+    assert not Signal.objects.exists()
+
+
+def test_encoded_signal_age_at_contact_is_at_most_22(partner):
+    _, _, client = partner()
+    body = encoded_signal()
+    body["age_at_contact"] = 23
+    assert "age_at_contact" in _errors_by_field(client.post(SIGNALS, body, format="json"))
+    body["age_at_contact"] = 22
+    assert client.post(SIGNALS, body, format="json").status_code == 201

@@ -226,3 +226,134 @@ def test_filters_by_form_and_danger(professional, login, post_data):
     assert len(page) == 1
     page = client.get(reverse("intake:signal_list"), {"immediate_danger": "on"}).context["page"]
     assert len(page) == 1 and page[0].immediate_danger
+
+
+# --- Input checks: dates, the age limit, names, phone numbers -----------------------
+
+
+def _years_ago(years: int, days: int = 0) -> dt.date:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    try:
+        day = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        day = today.replace(year=today.year - years, day=28)
+    return day + dt.timedelta(days=days)
+
+
+def _field_errors(response, field):
+    assert response.status_code == 200
+    return response.context["form"].errors.get(field, [])
+
+
+def test_date_of_birth_after_contact_date_is_a_field_error(professional, login, post_data):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    response = create(
+        login(professional),
+        post_data,
+        contact_date=(today - dt.timedelta(days=30)).isoformat(),
+        date_of_birth=(today - dt.timedelta(days=10)).isoformat(),
+    )
+    assert _field_errors(response, "date_of_birth") == [
+        "De geboortedatum kan niet na de datum van het contact liggen."
+    ]
+    assert Signal.objects.count() == 0 and IndexEntry.objects.count() == 0
+
+
+def test_the_service_refuses_a_birth_after_contact_with_a_field_error(professional, post_data):
+    from django.core.exceptions import ValidationError
+
+    from zicht.intake import services
+    from zicht.intake.forms import SignalForm
+    from zicht.intake.selectors import current_catalogue
+
+    form = SignalForm(data=post_data(), catalogue=current_catalogue())
+    assert form.is_valid(), form.errors
+    data, identity = form.split()
+    data["contact_date"] = identity["date_of_birth"] - dt.timedelta(days=1)
+    with pytest.raises(ValidationError) as exc:
+        services.signal_create(membership=professional, data=data, identity=identity)
+    assert set(exc.value.message_dict) == {"date_of_birth"}
+    assert Signal.objects.count() == 0
+
+
+@pytest.mark.parametrize(("years", "days"), [(23, 0), (25, 0), (27, 0), (23, 200)])
+def test_over_the_age_limit_is_refused_with_one_clear_error(
+    professional, login, post_data, years, days
+):
+    dob = _years_ago(years, -days)
+    response = create(login(professional), post_data, date_of_birth=dob.isoformat())
+    errors = _field_errors(response, "date_of_birth")
+    assert len(errors) == 1, errors  # not also "enter the date of birth or an age"
+    assert "onder de 23" in errors[0] and "23e verjaardag" in errors[0]
+    assert Signal.objects.count() == 0 and IndexEntry.objects.count() == 0
+
+
+def test_an_estimated_age_over_the_limit_is_refused_with_one_clear_error(
+    professional, login, post_data
+):
+    response = create(login(professional), post_data, date_of_birth="", age_estimate="23")
+    assert "onder de 23" in " ".join(_field_errors(response, "age_estimate"))
+    assert _field_errors(response, "date_of_birth") == []
+    assert Signal.objects.count() == 0
+
+
+def test_a_22_year_old_is_accepted_expires_at_23_and_the_professional_is_told(
+    professional, login, post_data
+):
+    from django.utils import timezone
+
+    from zicht.intake.services import purge_expired
+
+    dob = _years_ago(23, 40)  # 22 years old; the 23rd birthday is in 40 days
+    client = login(professional)
+    response = create(client, post_data, date_of_birth=dob.isoformat())
+    assert response.status_code == 302, response.context["form"].errors
+    signal = Signal.objects.get()
+    assert signal.age_at_contact == 22
+    assert signal.expires_on == timezone.localdate() + dt.timedelta(days=40)
+    page = client.get(response["Location"]).content.decode()
+    assert "23e verjaardag" in page
+    assert purge_expired() == 0  # not purged the next night
+    assert IndexEntry.objects.filter(signal_id=signal.pk).exists()
+
+
+def test_a_younger_person_gets_no_early_expiry_message(professional, login, post_data):
+    client = login(professional)
+    response = create(client, post_data)
+    assert "23e verjaardag" not in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("given_names", "!!!"),
+        ("given_names", "123"),
+        ("surname", "!!!"),
+        ("surname", "- -"),
+        ("surname", "محمد"),
+    ],
+)
+def test_a_name_without_letters_is_refused_on_its_own_field(
+    professional, login, post_data, field, value
+):
+    response = create(login(professional), post_data, **{field: value})
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert "Latijnse alfabet" in errors[field][0]
+    assert Signal.objects.count() == 0
+
+
+@pytest.mark.parametrize("phone", ["------", "(((())))", "12 34 5", "+( ) 1"])
+def test_a_phone_number_needs_at_least_six_digits(professional, login, post_data, phone):
+    response = create(login(professional), post_data, phone=phone)
+    assert "telefoonnummer" in " ".join(_field_errors(response, "phone")).lower()
+    assert Signal.objects.count() == 0
+
+
+@pytest.mark.parametrize("phone", ["0612345678", "+31 (0)6-12345678", "123456"])
+def test_ordinary_phone_numbers_are_accepted(professional, login, post_data, phone):
+    assert create(login(professional), post_data, phone=phone).status_code == 302

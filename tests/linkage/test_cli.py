@@ -228,3 +228,53 @@ def test_module_entry_point():
     r = subprocess.run([sys.executable, "-m", "zicht.linkage", "--help"], capture_output=True,
                        text=True, env=env, timeout=60)  # fmt: skip
     assert r.returncode == 0 and "encode" in r.stdout and "link" in r.stdout
+
+
+def test_keygen_into_a_missing_directory_is_one_line(tmp_path, capsys):
+    target = tmp_path / "nonexist" / "k.key"
+    code, _, err = run(["keygen", "--out", target], capsys)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("error: cannot write") and str(target) in err
+    assert not target.exists()
+
+
+LATIN1_CSV = (
+    "id,given_names,surname,date_of_birth,sex,bsn,municipality\n"
+    "1,Jérôme,Smit,2010-01-01,M,,GM0363\n"
+).encode("latin-1")
+
+
+@pytest.mark.parametrize("rows_before", [0, 3000])  # in the first block of text, or later
+def test_encode_a_non_utf8_csv_is_one_line_naming_the_file(tmp_path, key_file, capsys, rows_before):
+    src = tmp_path / "latin1.csv"
+    header, bad = LATIN1_CSV.split(b"\n", 1)
+    good = b"".join(b"g%d,Jan,Jansen,2009-01-05,M,,X\n" % i for i in range(rows_before))
+    src.write_bytes(header + b"\n" + good + bad)
+    out = tmp_path / "o.jsonl"
+    code, _, err = run(["encode", "--key-file", key_file, "--in", src, "--out", out], capsys)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {src} is not UTF-8 text")
+    assert "Jérôme" not in err and "Smit" not in err
+    assert not out.exists()  # no half result left behind
+
+
+def test_link_a_non_utf8_file_is_one_line_naming_the_file(tmp_path, key_file, capsys):
+    enc = encode_csv(tmp_path, key_file, capsys, "a", ["a1,Jan,Jansen,2009-01-05,M,,X"])
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"id": "\xe9"}\n')
+    code, _, err = run(["link", enc, bad, "--out", tmp_path / "p.csv", "--quiet"], capsys)
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"error: {bad} is not UTF-8 text")
+    code, _, err = run(["link", tmp_path, "--out", tmp_path / "p.csv"], capsys)
+    assert code == 2 and err.startswith(f"error: cannot read {tmp_path}")
+
+
+def test_module_reports_errors_without_traceback(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    r = subprocess.run([sys.executable, "-m", "zicht.linkage", "keygen", "--out",
+                        str(tmp_path / "no" / "k.key")], capture_output=True, text=True,
+                       env=env, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [
+        f"error: cannot write {tmp_path / 'no' / 'k.key'}: No such file or directory"
+    ]

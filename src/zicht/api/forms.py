@@ -6,9 +6,21 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from zicht.api.scopes import SCOPES
+
+#: A key is valid for at most this many years; a new one can be made before it expires.
+MAX_VALIDITY_YEARS = 2
+
+
+def latest_expiry(today: dt.date) -> dt.date:
+    """The last day a key created ``today`` may be valid: MAX_VALIDITY_YEARS ahead."""
+    try:
+        return today.replace(year=today.year + MAX_VALIDITY_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + MAX_VALIDITY_YEARS, day=28)
 
 
 class ContactChoiceField(forms.ModelChoiceField):
@@ -39,7 +51,9 @@ class APIKeyForm(forms.Form):
         label=_("Valid until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Optional. The key stops working at the end of this day."),
+        help_text=_(
+            "Optional, at most two years ahead. The key stops working at the end of this day."
+        ),
     )
 
     def __init__(self, *args, contacts, **kwargs):
@@ -48,8 +62,14 @@ class APIKeyForm(forms.Form):
 
     def clean_expires_on(self):
         day = self.cleaned_data["expires_on"]
-        if day is not None and day < timezone.localdate():
+        today = timezone.localdate()
+        if day is not None and day < today:
             raise forms.ValidationError(_("Choose today or a later day."))
+        if day is not None and day > latest_expiry(today):
+            raise forms.ValidationError(
+                _("A key is valid for at most two years: choose %(date)s or an earlier day.")
+                % {"date": date_format(latest_expiry(today), "j F Y")}
+            )
         return day
 
     def expiry_datetime(self) -> dt.datetime | None:

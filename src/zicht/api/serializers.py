@@ -2,9 +2,10 @@
 
 Validation of a signal reuses the web form's rules through
 ``zicht.intake.services.signal_input_check``, so the API and the web interface apply
-exactly the same rules: the BSN eleven-test, a date of
-birth not in the future and an age of 0-27, a contact date not in the future, indicator
-codes from the current catalogue, known forms of exploitation.
+exactly the same rules: the BSN eleven-test, names with Latin letters, a date of birth not
+in the future nor after the contact date and an age of 0-22 (Zicht is for young people
+under 23), a phone number with at least 6 digits, a contact date not in the future,
+indicator codes from the current catalogue, known forms of exploitation.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class IdentityInputSerializer(serializers.Serializer):
     age_estimate = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text=_("Only when the date of birth is unknown: 0 to 27."),
+        help_text=_("Only when the date of birth is unknown: 0 to 22."),
     )
     sex = choice(Sex.choices, required=False, allow_blank=True)
     bsn = serializers.CharField(

@@ -19,6 +19,9 @@ from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
 from zicht.api.selectors import idempotency_window
 from zicht.audit import services as audit
 
+#: The longest a key may be valid (two years and a leap day; the form is exact to the day).
+MAX_KEY_VALIDITY = dt.timedelta(days=2 * 365 + 2)
+
 __all__ = [
     "api_key_create",
     "api_key_revoke",
@@ -57,6 +60,8 @@ def api_key_create(
         raise ValidationError({"scopes": _("Choose at least one of the listed scopes.")})
     if expiry_date is not None and expiry_date <= timezone.now():
         raise ValidationError({"expiry_date": _("The expiry date must be in the future.")})
+    if expiry_date is not None and expiry_date > timezone.now() + MAX_KEY_VALIDITY:
+        raise ValidationError({"expiry_date": _("A key is valid for at most two years.")})
     with transaction.atomic():
         key, raw = OrganisationAPIKey.objects.create_key(
             name=name.strip()[:50],

@@ -234,13 +234,17 @@ class MatchViewSet(PartnerViewSet):
     def list(self, request):
         filters = s.MatchFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        views = linkage_selectors.match_list(
-            membership=membership_of(request), status=filters.validated_data.get("status")
+        membership = membership_of(request)
+        matches = linkage_selectors.match_list(
+            membership=membership, status=filters.validated_data.get("status")
         )
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(views, request, view=self)
-        _audit(request, "api.match_list", object_type="match", match_ids=[v.match.pk for v in page])
-        return paginator.get_paginated_response(s.MatchSerializer(page, many=True).data)
+        page = paginator.paginate_queryset(matches, request, view=self)
+        views = linkage_selectors.match_views(membership=membership, matches=page)
+        _audit(
+            request, "api.match_list", object_type="match", match_ids=[v.match.pk for v in views]
+        )
+        return paginator.get_paginated_response(s.MatchSerializer(views, many=True).data)
 
     @extend_schema(
         summary=_("Read one match"), responses={200: s.MatchSerializer, **_problems(404)}

@@ -12,9 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from zicht.accounts import selectors as account_selectors
 from zicht.intake.catalogue import item_codes
 from zicht.intake.constants import MAX_AGE, MIN_AGE, ContactSetting, ExploitationForm, Sex
+from zicht.linkage import normalise
 from zicht.linkage.encoding import EncodingError, normalise_bsn
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+PHONE_MIN_DIGITS = 6
+
+# MAX_AGE is RETENTION_AGE_LIMIT - 1 (23 - 1): a signal leaves the index at the 23rd
+# birthday, so Zicht takes no signal about someone who is 23 or older.
+AGE_LIMIT_MESSAGE = _(
+    "Zicht is for young people under 23: a signal is removed from Zicht at the young "
+    "person's 23rd birthday."
+)
 
 
 class DateInput(forms.DateInput):
@@ -45,6 +54,7 @@ class SignalForm(forms.Form):
         min_value=MIN_AGE,
         max_value=MAX_AGE,
         help_text=_("Only when the date of birth is unknown."),
+        error_messages={"max_value": AGE_LIMIT_MESSAGE},
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     bsn = forms.CharField(
@@ -110,10 +120,32 @@ class SignalForm(forms.Form):
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
         if age > MAX_AGE:
-            raise forms.ValidationError(
-                _("Zicht is for young people up to %(max)s years old.") % {"max": MAX_AGE}
-            )
+            raise forms.ValidationError(AGE_LIMIT_MESSAGE)
         return dob
+
+    def clean_given_names(self):
+        # The person index compares names in Latin letters; a name with none (say "!!!",
+        # or a name in another script) cannot be matched.
+        value = self.cleaned_data["given_names"]
+        if not normalise.given_tokens(value):
+            raise forms.ValidationError(
+                _(
+                    "Write the given names in letters of the Latin alphabet (accents are "
+                    "fine); punctuation or digits alone cannot be used."
+                )
+            )
+        return value
+
+    def clean_surname(self):
+        value = self.cleaned_data["surname"]
+        if not normalise.surname_tokens(value):
+            raise forms.ValidationError(
+                _(
+                    "Write the surname in letters of the Latin alphabet (accents are fine); "
+                    "punctuation or digits alone cannot be used."
+                )
+            )
+        return value
 
     def clean_contact_date(self):
         day = self.cleaned_data["contact_date"]
@@ -129,11 +161,27 @@ class SignalForm(forms.Form):
             raise forms.ValidationError(
                 _("Enter a phone number with digits only, e.g. 0612345678.")
             )
+        if phone and sum(ch.isdigit() for ch in phone) < PHONE_MIN_DIGITS:
+            raise forms.ValidationError(
+                _("A phone number has at least %(n)s digits, e.g. 0612345678.")
+                % {"n": PHONE_MIN_DIGITS}
+            )
         return phone
 
     def clean(self):
         data = super().clean()
-        if not data.get("date_of_birth") and data.get("age_estimate") in (None, ""):
+        dob, contact_date = data.get("date_of_birth"), data.get("contact_date")
+        if dob and contact_date and dob > contact_date:
+            self.add_error(
+                "date_of_birth", _("The date of birth cannot be after the date of contact.")
+            )
+        # Only when neither field has its own error already: one clear message per problem.
+        if (
+            not dob
+            and data.get("age_estimate") in (None, "")
+            and "date_of_birth" not in self.errors
+            and "age_estimate" not in self.errors
+        ):
             self.add_error(
                 "date_of_birth", _("Enter the date of birth, or an estimated age if it is unknown.")
             )

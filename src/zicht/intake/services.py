@@ -69,9 +69,11 @@ class SignalInput:
 
 def signal_input_check(*, data: dict) -> SignalInput:
     """Check a signal submitted other than through the web form (the partner API) with
-    exactly the web form's rules: the BSN eleven-test, a date of birth not in the future
-    and an age of 0-27, a contact date not in the future, indicator codes from the current
-    catalogue, known forms of exploitation. ``data`` holds form values by field name."""
+    exactly the web form's rules: the BSN eleven-test, names with Latin letters, a date of
+    birth not in the future nor after the contact date and an age of 0-22 (under 23, when
+    a signal is removed), a phone number with at least 6 digits, a contact date not in the
+    future, indicator codes from the current catalogue, known forms of exploitation.
+    ``data`` holds form values by field name."""
     form = SignalForm(data=data, catalogue=current_catalogue())
     form.is_valid()
     signal_data, identity = form.split()
@@ -124,6 +126,15 @@ def _new_reference() -> str:
 def _require_professional(membership) -> None:
     if membership is None or not membership.is_active or membership.role != Role.PROFESSIONAL:
         raise PermissionDenied(_("Only professionals record signals."))
+
+
+def _check_birth_before_contact(identity: dict, contact_date: dt.date) -> None:
+    """The form checks this; a direct caller gets a field error, not a database error."""
+    dob = identity.get("date_of_birth")
+    if dob is not None and dob > contact_date:
+        raise ValidationError(
+            {"date_of_birth": _("The date of birth cannot be after the date of contact.")}
+        )
 
 
 def _identity_for_index(identity: dict, contact_date: dt.date) -> Identity:
@@ -215,6 +226,7 @@ def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, li
     """Record a signal, index its pseudonyms and return (signal, new matches)."""
     _require_professional(membership)
     dob = identity.get("date_of_birth")
+    _check_birth_before_contact(identity, data["contact_date"])
     with transaction.atomic():
         signal = _signal_record(
             membership=membership,
@@ -258,9 +270,12 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
         if not changed:
             return signal, []
         dob = identity.get("date_of_birth")
+        _check_birth_before_contact(identity, signal.contact_date)
         signal.municipality = identity.get("municipality")
         signal.age_at_contact = _age(signal.contact_date, dob, identity.get("age_estimate"))
-        signal.expires_on = expiry_date(recorded=signal.created_at.date(), date_of_birth=dob)
+        signal.expires_on = expiry_date(
+            recorded=timezone.localdate(signal.created_at), date_of_birth=dob
+        )
         signal.save()
         _write_identity(signal, identity)
         SignalRevision.objects.create(
@@ -353,14 +368,16 @@ def _stored_identity(signal: Signal) -> dict:
     }
 
 
-def signals_reindex(*, key_id: str, progress=None) -> tuple[int, int]:
+def signals_reindex(*, key_id: str, progress=None) -> tuple[int, list[str]]:
     """Re-encode every active signal not yet indexed under ``key_id`` (key rotation).
 
-    Matches are kept: they refer to signals, not to tokens. Returns (re-indexed, failed).
+    Matches are kept: they refer to signals, not to tokens. Returns (re-indexed, references
+    of the signals that could not be re-encoded); never an identity.
     """
     from zicht.intake.selectors import signals_for_reindex
 
-    done = failed = 0
+    done = 0
+    failed: list[str] = []
     for signal in signals_for_reindex().iterator(chunk_size=500):
         if linkage.signal_is_indexed(signal_id=signal.pk, key_id=key_id):
             continue
@@ -368,7 +385,7 @@ def signals_reindex(*, key_id: str, progress=None) -> tuple[int, int]:
             with transaction.atomic():
                 _index(signal, _stored_identity(signal), None)
         except ValidationError:
-            failed += 1
+            failed.append(signal.reference)
             continue
         done += 1
         if progress and done % 500 == 0:

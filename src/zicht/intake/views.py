@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,6 +70,21 @@ def signal_list(request):
     )
 
 
+def _tell_early_expiry(request, signal) -> None:
+    """Say so when the 23rd birthday, not the retention period, ends the signal."""
+    recorded = timezone.localdate(signal.created_at)
+    usual = services.expiry_date(recorded=recorded, date_of_birth=None)
+    if signal.expires_on < usual:
+        messages.info(
+            request,
+            _(
+                "This signal will be removed on %(date)s, at the young person's 23rd "
+                "birthday: Zicht is for young people under 23."
+            )
+            % {"date": date_format(signal.expires_on, "j F Y")},
+        )
+
+
 def _form_context(form, catalogue):
     selected = set(form["indicator_codes"].value() or [])
     return {
@@ -95,6 +112,7 @@ def signal_create(request):
             messages.success(
                 request, _("Signal %(ref)s has been recorded.") % {"ref": signal.reference}
             )
+            _tell_early_expiry(request, signal)
             if matches:
                 messages.info(
                     request,
@@ -188,13 +206,14 @@ def signal_edit(request, signal_id):
     if request.method == "POST" and form.is_valid():
         data, identity = form.split()
         try:
-            services.signal_update(
+            signal, _matches = services.signal_update(
                 membership=membership, signal=signal, data=data, identity=identity
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Signal updated."))
+            _tell_early_expiry(request, signal)
             return redirect("intake:signal_detail", signal.pk)
     context = _form_context(form, signal.catalogue)
     context["signal"] = signal

@@ -1,7 +1,8 @@
 """Command-line interface: ``python -m zicht.linkage {keygen,encode,link} ...``.
 
 Exit codes: 0 success; 1 some input rows could not be encoded/read (the good rows are
-still written); 2 usage error, missing columns, unreadable key or input file.
+still written); 2 usage error, missing columns, unreadable key or input file, an input
+file that is not UTF-8, an output file that cannot be written.
 Nothing printed by this module ever contains plaintext identity data.
 """
 
@@ -26,6 +27,17 @@ REQUIRED_COLUMNS = ("id", "given_names", "surname", "date_of_birth", "sex", "bsn
 
 class CliError(Exception):
     """A fatal, user-facing error: printed as one line, exit code 2."""
+
+
+def _not_utf8(path, hint: str = "") -> CliError:
+    return CliError(f"error: {path} is not UTF-8 text{hint}")
+
+
+CSV_HINT = "; save it as UTF-8 (e.g. 'CSV UTF-8')"
+
+
+def _os_error(action: str, path, exc: OSError) -> CliError:
+    return CliError(f"error: cannot {action} {path}: {exc.strerror or type(exc).__name__}")
 
 
 def _err(msg: str) -> None:
@@ -74,9 +86,12 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         raise CliError(f"error: {out} exists (use --force to overwrite)")
     key = PseudonymKey.generate()
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key.to_hex() + "\n")
+    try:
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key.to_hex() + "\n")
+    except OSError as exc:
+        raise _os_error("write", out, exc) from None
     _err(f"wrote a new key with key_id {key.key_id} to {out}")
     return 0
 
@@ -99,7 +114,12 @@ def cmd_encode(args: argparse.Namespace) -> int:
     written = 0
     with fh:
         reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
+        try:
+            header = reader.fieldnames or []
+        except UnicodeDecodeError:
+            raise _not_utf8(args.input, CSV_HINT) from None
+        except csv.Error as exc:
+            raise CliError(f"error: {args.input}: the header is not valid CSV ({exc})") from None
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise CliError(f"error: {args.input}: missing required column(s): {', '.join(missing)}")
@@ -109,15 +129,19 @@ def cmd_encode(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"error: cannot write {out_path}: {exc.strerror}") from None
         seen_ids: set[str] = set()
+        complete = False
         try:
             while True:
                 try:
                     row = next(reader)
                 except StopIteration:
                     break
-                except (csv.Error, UnicodeDecodeError):
+                except UnicodeDecodeError:
+                    # Text is decoded in blocks, so the rows of a block are lost: stop.
+                    raise _not_utf8(args.input, CSV_HINT) from None
+                except csv.Error:
                     failed += 1
-                    _err(f"line {reader.line_num}: row is not valid CSV/UTF-8")
+                    _err(f"line {reader.line_num}: row is not valid CSV")
                     continue
                 line = reader.line_num
                 try:
@@ -148,9 +172,12 @@ def cmd_encode(args: argparse.Namespace) -> int:
                 written += 1
                 if written % 10000 == 0:
                     progress("encoding", written, written)
+            complete = True
         finally:
             if out is not sys.stdout:
                 out.close()
+                if not complete:  # no half output that looks like a result
+                    Path(out_path).unlink(missing_ok=True)
     if not args.quiet:
         _err(f"encoded {written} row(s), {failed} failed; spec {SPEC_VERSION}, key_id {key.key_id}")
     return 1 if failed else 0
@@ -184,6 +211,15 @@ def _read_jsonl(path: str) -> tuple[list[tuple[str, Encoding]], int]:
     return records, failed
 
 
+def _read_jsonl_file(path: str) -> tuple[list[tuple[str, Encoding]], int]:
+    try:
+        return _read_jsonl(path)
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    except OSError as exc:
+        raise _os_error("read", path, exc) from None
+
+
 def cmd_link(args: argparse.Namespace) -> int:
     from zicht.linkage import fuzzy
     from zicht.linkage.bulk import link_sources
@@ -198,7 +234,7 @@ def cmd_link(args: argparse.Namespace) -> int:
     sources = []
     failed = 0
     for path in args.inputs:
-        recs, bad = _read_jsonl(path)
+        recs, bad = _read_jsonl_file(path)
         failed += bad
         sources.append(recs)
         progress("reading", len(sources), len(args.inputs))
@@ -293,6 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except CliError as exc:
         _err(str(exc))
+        return 2
+    except OSError as exc:  # e.g. a full disk while writing: one line, no traceback
+        where = f" {exc.filename}" if exc.filename else ""
+        _err(f"error:{where} {exc.strerror or type(exc).__name__}")
         return 2
     except KeyboardInterrupt:
         _err("interrupted")

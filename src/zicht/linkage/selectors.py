@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from zicht.intake import selectors as intake_selectors
@@ -12,6 +13,7 @@ from zicht.linkage.models import Match, Notification
 
 __all__ = [
     "match_list",
+    "match_views",
     "match_get",
     "MatchView",
     "unread_notifications",
@@ -26,57 +28,70 @@ class MatchView:
     other: object  # SignalContact of the other organisation: name, contact, dates only
 
 
-def _view(match: Match, organisation_id: int) -> MatchView | None:
-    if match.status == "internal":
+def _sides(match: Match, organisation_id: int) -> tuple | None:
+    """(own signal id, other signal id), or None when the match is not for this
+    organisation's eyes (another organisation's, or same-organisation statistics only)."""
+    if match.status == MatchStatus.INTERNAL:
         return None
     side = match.side_of(organisation_id)
     if side is None:
         return None
-    own_id, other_id = (
-        (match.signal_a_id, match.signal_b_id)
-        if side == "a"
-        else (match.signal_b_id, match.signal_a_id)
-    )
-    own = intake_selectors.signal_contact(signal_id=own_id)
-    other = intake_selectors.signal_contact(signal_id=other_id)
-    if own is None or other is None:
-        return None
-    return MatchView(match=match, own=own, other=other)
+    if side == "a":
+        return match.signal_a_id, match.signal_b_id
+    return match.signal_b_id, match.signal_a_id
 
 
-def match_list(*, membership, status: str | None = None) -> list[MatchView]:
+def match_views(*, membership, matches) -> list[MatchView]:
+    """Views of ``matches`` (e.g. one page of ``match_list``) for the member's
+    organisation, with both sides' contacts read in one query."""
     if membership is None:
         return []
     org = membership.organisation_id
-    qs = Match.objects.filter(organisation_a_id=org) | Match.objects.filter(organisation_b_id=org)
-    qs = qs.exclude(status="internal")
+    pairs = [(m, _sides(m, org)) for m in matches]
+    pairs = [(m, sides) for m, sides in pairs if sides is not None]
+    contacts = intake_selectors.signal_contacts(
+        signal_ids={signal_id for _, sides in pairs for signal_id in sides}
+    )
+    views = []
+    for match, (own_id, other_id) in pairs:
+        own, other = contacts.get(own_id), contacts.get(other_id)
+        if own is not None and other is not None:
+            views.append(MatchView(match=match, own=own, other=other))
+    return views
+
+
+def match_list(*, membership, status: str | None = None) -> QuerySet[Match]:
+    """Every match of the member's organisation with another organisation, newest first
+    (a queryset: paginate it, then build the page's views with ``match_views``)."""
+    if membership is None:
+        return Match.objects.none()
+    org = membership.organisation_id
+    qs = Match.objects.filter(Q(organisation_a_id=org) | Q(organisation_b_id=org)).exclude(
+        status=MatchStatus.INTERNAL
+    )
     if status:
         qs = qs.filter(status=status)
-    views = (_view(m, org) for m in qs.order_by("-created_at")[:500])
-    return [v for v in views if v is not None]
+    return qs.order_by("-created_at", "-pk")
 
 
 def match_get(*, membership, match_id: int) -> MatchView:
     match = Match.objects.filter(pk=match_id).first()
-    view = _view(match, membership.organisation_id) if match and membership else None
-    if view is None:
+    views = match_views(membership=membership, matches=[match]) if match else []
+    if not views:
         raise Http404
-    return view
+    return views[0]
 
 
 def matches_for_signal(*, membership, signal_id) -> list[MatchView]:
-    qs = Match.objects.filter(signal_a_id=signal_id) | Match.objects.filter(signal_b_id=signal_id)
-    views = (_view(m, membership.organisation_id) for m in qs.order_by("-created_at"))
-    return [v for v in views if v is not None]
+    qs = Match.objects.filter(Q(signal_a_id=signal_id) | Q(signal_b_id=signal_id))
+    return match_views(membership=membership, matches=qs.order_by("-created_at", "-pk"))
 
 
 def possible_match_count(*, membership) -> int:
     """Possible matches of the member's organisation that still wait for a decision."""
     if membership is None:
         return 0
-    org = membership.organisation_id
-    qs = Match.objects.filter(organisation_a_id=org) | Match.objects.filter(organisation_b_id=org)
-    return qs.filter(status=MatchStatus.POSSIBLE).count()
+    return match_list(membership=membership, status=MatchStatus.POSSIBLE).count()
 
 
 def unread_notifications(*, user):

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,9 @@ from django.views.decorators.http import require_POST
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
 from zicht.linkage import selectors, services
+from zicht.linkage.forms import MatchFilterForm
+
+PAGE_SIZE = 25
 
 
 def _professional(request):
@@ -29,10 +33,26 @@ def _professional(request):
 @login_required
 def match_list(request):
     membership = _professional(request)
-    matches = selectors.match_list(membership=membership)
+    form = MatchFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_bound and form.is_valid() else ""
+    matches = selectors.match_list(membership=membership, status=status or None)
+    page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
+    views = selectors.match_views(membership=membership, matches=page.object_list)
     unread = list(selectors.unread_notifications(user=request.user))
     services.notifications_mark_read(user=request.user)
-    return render(request, "linkage/match_list.html", {"matches": matches, "unread": unread})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "linkage/match_list.html",
+        {
+            "form": form,
+            "page": page,
+            "matches": views,
+            "unread": unread,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @login_required

@@ -1,6 +1,6 @@
 """Re-encode every active signal under the configured pseudonymisation key."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from zicht.audit import services as audit
@@ -15,7 +15,9 @@ class Command(BaseCommand):
         "new key and restart; then run this command: it re-encodes every active signal "
         "under the new key from the encrypted identities, keeps every match (matches refer "
         "to signals, not tokens) and finally deletes the entries made under old keys. "
-        "Safe to run again after an interruption."
+        "When a signal cannot be re-encoded, the entries under old keys are kept, the "
+        "command names the signal references and exits with an error: correct or withdraw "
+        "those signals and run it again. Safe to run again after an interruption."
     )
 
     def add_arguments(self, parser):
@@ -34,15 +36,28 @@ class Command(BaseCommand):
         done, failed = intake_services.signals_reindex(
             key_id=key.key_id, progress=lambda n: self.stderr.write(f"  re-encoded {n}")
         )
-        dropped = 0 if options["keep_old"] else services.index_drop_other_keys(key_id=key.key_id)
+        # Old-key entries are the only index entries of a signal that failed: keep them all
+        # until every signal is re-encoded, or those signals drop out of the index for good.
+        keep_old = options["keep_old"] or bool(failed)
+        dropped = 0 if keep_old else services.index_drop_other_keys(key_id=key.key_id)
         audit.record(
             action="linkage.key_rotated",
             object_type="pseudonym_key",
             object_id=key.key_id,
-            details={"reindexed": done, "failed": failed, "old_entries_deleted": dropped},
+            details={
+                "reindexed": done,
+                "failed": len(failed),
+                "failed_references": failed,
+                "old_entries_deleted": dropped,
+            },
         )
         self.stdout.write(
-            f"Re-encoded {done} signal(s), {failed} failed, deleted {dropped} old entries."
+            f"Re-encoded {done} signal(s), {len(failed)} failed, deleted {dropped} old entries."
         )
         if failed:
-            raise SystemExit(1)
+            raise CommandError(
+                f"{len(failed)} signal(s) could not be re-encoded under key {key.key_id}: "
+                f"{', '.join(failed)}. The entries under old keys were kept, so these signals "
+                "stay in the index. Correct or withdraw these signals, then run this command "
+                "again to finish the rotation."
+            )
