@@ -242,3 +242,25 @@ def test_load_demo_is_refused_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("load_demo", "--no-signals")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("page", "language", "landing"),
+    [("/en/accounts/members/", "nl", "/accounts/members/"), ("/audit/", "en", "/en/audit/")],
+)
+def test_the_language_switch_works_both_ways(client, page, language, landing):
+    """Regression: from an /en/ page, 'Nederlands' used to reload the English page."""
+    from zicht.core.templatetags.zicht_i18n import without_language_prefix
+
+    response = client.post(
+        "/i18n/setlang/", {"language": language, "next": without_language_prefix(page)}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == landing
+
+
+@pytest.mark.django_db
+def test_the_language_switch_posts_the_address_without_its_prefix(client):
+    html = client.get("/en/account/login/").content.decode()
+    assert '<input name="next" type="hidden" value="/account/login/">' in html
