@@ -94,3 +94,14 @@ def test_professionals_see_help_conversations_handed_over_to_their_organisation(
     html = login(colleague).get(reverse("core:home")).content.decode()
     assert "1 hulpgesprek is aan je organisatie overgedragen voor een signaal." in html
     assert reverse("help:handover_list") in html
+
+
+def test_administrators_are_not_sent_to_matches_they_cannot_open(make_member, make_signal):
+    """Regression: an organisation administrator saw 'possible matches wait' linking to a
+    page that refuses them."""
+    police = make_member(role=Role.PROFESSIONAL)
+    admin = make_member(role=Role.ORG_ADMIN, organisation=police.organisation)
+    make_signal(police, given="Mohamed", surname="El Amrani")
+    make_signal(make_member(role=Role.PROFESSIONAL), given="Mohammed", surname="Elamrani")
+    assert texts(police) == ["1 possible match waits for a decision."]
+    assert texts(admin) == []

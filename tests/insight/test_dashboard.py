@@ -223,3 +223,10 @@ def test_indicator_groups_are_named_in_the_reader_s_language(some_signals):
     assert "Geld en bezit" in labels() and "money" not in labels()
     with translation.override("en"):
         assert "Money and possessions" in labels()
+
+
+def test_csv_exports_start_with_a_byte_order_mark_for_excel(make_member, login, some_signals):
+    response = login(make_member(role=Role.ANALYST)).get(
+        reverse("insight:export", args=["source", "csv"])
+    )
+    assert response.content.startswith("\ufeff".encode())

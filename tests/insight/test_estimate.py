@@ -23,7 +23,7 @@ NATIONAL = Scope(None, "national")
 
 def _csv(response) -> list[list[str]]:
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -207,14 +207,14 @@ def test_estimate_and_sensitivity_export_as_csv_and_excel(make_member, login):
     header, row = _csv(client.get(reverse("insight:export", args=["estimate", "csv"])))
     assert len(header) == len(row) == 10
     assert row[:5] == ["2512", "2100", "3051", "672", "1840"]
-    assert row[5] == "police:youth_care"
+    assert row[5] == "Politie × Jeugdzorg"
     assert row[6] == "Politie, Jeugdzorg, Openbaar Ministerie"
     assert row[8] == "ja" and row[9] == ""
 
     rows = _csv(client.get(reverse("insight:export", args=["sensitivity", "csv"])))
     assert len(rows) == 3  # header + one row per threshold, as on the dashboard
     assert rows[1] == ["0.01", "2400", "2000", "2900", "alleen hoofdeffecten"]
-    assert rows[2][-1] == "police:youth_care"
+    assert rows[2][-1] == "Politie × Jeugdzorg"
 
     response = client.get(reverse("insight:export", args=["sensitivity", "xlsx"]))
     assert response["Content-Disposition"] == 'attachment; filename="zicht-sensitivity.xlsx"'

@@ -102,7 +102,9 @@ def test_analyst_sees_measures_care_and_screening_per_municipality(
     rows = list(
         csv.reader(
             io.StringIO(
-                client.get(reverse("insight:export", args=["care", "csv"])).content.decode()
+                client.get(reverse("insight:export", args=["care", "csv"])).content.decode(
+                    "utf-8-sig"
+                )
             )
         )
     )

@@ -88,3 +88,12 @@ def test_other_organisations_and_internal_matches_are_not_listed(
     assert {v.other.organisation_id for v in views} == {care.organisation_id}
     page = login(police).get(reverse("linkage:match_list")).context["page"]
     assert page.paginator.count == 4
+
+
+def test_matches_waiting_for_a_decision_come_first(police_and_care, login):
+    police, care = police_and_care
+    make_matches(police, care, 3, 4)  # 12 possible
+    newest = Match.objects.order_by("-pk")[:6]
+    Match.objects.filter(pk__in=[m.pk for m in newest]).update(status="confirmed")
+    statuses = [m.status for m in selectors.match_list(membership=police)]
+    assert statuses == ["possible"] * 6 + ["confirmed"] * 6

@@ -85,6 +85,11 @@ def dashboard(request):
             **cached.result,
             "computed_at": cached.computed_at,
             "list_labels": [source_label(t) for t in cached.result["lists"]],
+            "model_label": _model(cached.result.get("model_terms", [])),
+            "sensitivity": [
+                {**s, "model_label": _model(s["terms"])}
+                for s in cached.result.get("sensitivity", [])
+            ],
         }
     if scope.national:
         coordination = coordination_tables(
@@ -182,7 +187,10 @@ def _whole(value):
 
 
 def _model(terms) -> str:
-    return ", ".join(terms) or str(_("main effects only"))
+    """The interactions of a model as people read them: "Politie × Opvang", not
+    "police:shelter"."""
+    readable = [" × ".join(source_label(part) for part in term.split(":")) for term in terms]
+    return ", ".join(readable) or str(_("main effects only"))
 
 
 def _estimate_rows(cached) -> list[list]:
@@ -285,7 +293,10 @@ def export(request, kind, fmt):
     if fmt == "csv":
         buffer = io.StringIO()
         csv.writer(buffer).writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        # With a byte-order mark, Excel (also Dutch Excel) reads the accents right.
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
     else:
         from openpyxl import Workbook
 

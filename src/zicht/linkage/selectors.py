@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
 
 from zicht.intake import selectors as intake_selectors
@@ -61,8 +61,9 @@ def match_views(*, membership, matches) -> list[MatchView]:
 
 
 def match_list(*, membership, status: str | None = None) -> QuerySet[Match]:
-    """Every match of the member's organisation with another organisation, newest first
-    (a queryset: paginate it, then build the page's views with ``match_views``)."""
+    """Every match of the member's organisation with another organisation: those waiting
+    for a decision first, then newest first (a queryset: paginate it, then build the
+    page's views with ``match_views``)."""
     if membership is None:
         return Match.objects.none()
     org = membership.organisation_id
@@ -71,7 +72,8 @@ def match_list(*, membership, status: str | None = None) -> QuerySet[Match]:
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("-created_at", "-pk")
+    waiting_first = Case(When(status=MatchStatus.POSSIBLE, then=0), default=1)
+    return qs.order_by(waiting_first, "-created_at", "-pk")
 
 
 def match_get(*, membership, match_id: int) -> MatchView:
@@ -88,8 +90,11 @@ def matches_for_signal(*, membership, signal_id) -> list[MatchView]:
 
 
 def possible_match_count(*, membership) -> int:
-    """Possible matches of the member's organisation that still wait for a decision."""
-    if membership is None:
+    """Possible matches of the member's organisation that still wait for a decision by
+    one of its professionals (0 for other roles, who cannot open the match list)."""
+    from zicht.accounts.constants import Role
+
+    if membership is None or membership.role != Role.PROFESSIONAL:
         return 0
     return match_list(membership=membership, status=MatchStatus.POSSIBLE).count()
 
