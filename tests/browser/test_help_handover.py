@@ -29,9 +29,12 @@ def _staff_page(browser, live_server, membership):
 
 
 def test_signal_hand_over_is_taken_up_by_a_professional(
-    browser, live_server, make_member, organisation, axe_check
+    browser, live_server, make_member, axe_check
 ):
+    from tests.factories import OrganisationFactory
+
     Municipality.objects.get_or_create(code="GM0599", defaults={"name": "Rotterdam"})
+    organisation = OrganisationFactory(youth_care=True)  # may have counsellors
     counsellor = make_member(role=Role.COUNSELLOR, organisation=organisation)
     professional = make_member(role=Role.PROFESSIONAL, organisation=organisation)
     conversation = services.conversation_start(

@@ -28,6 +28,10 @@ def test_professional_records_a_signal(professional, login, post_data):
     assert response["Location"] == reverse("intake:signal_detail", args=[signal.pk])
     assert signal.organisation == professional.organisation
     assert signal.identity.surname == "El Amrani"
+    detail = client.get(response["Location"]).content.decode()
+    assert "vastgelegd" in detail and " · created" not in detail  # the history in words
+    if signal.identity.sex:
+        assert f"<dd>{signal.identity.sex}</dd>" not in detail  # "Man", not "M"
     assert signal.age_at_contact in (15, 16, 17)
     assert IndexEntry.objects.filter(signal_id=signal.pk).count() == 1
     assert AuditEvent.objects.filter(

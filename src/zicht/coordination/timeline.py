@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zicht.coordination.constants import (
     CareType,
@@ -55,9 +56,12 @@ def describe(entry, *, for_referrer: bool = False) -> str:
             )
         return text
     if e == "assessment_completed":
-        return _("Individual assessment completed; %(n)s measure(s) proposed.") % {
-            "n": len(d.get("proposed", []))
-        }
+        n = len(d.get("proposed", []))
+        return ngettext(
+            "Individual assessment completed; %(n)s measure proposed.",
+            "Individual assessment completed; %(n)s measures proposed.",
+            n,
+        ) % {"n": n}
     if e == "support_started":
         return _("Protection and care are being arranged.")
     if e.startswith("measure_"):
