@@ -201,3 +201,13 @@ def test_a_care_type_with_only_open_requests_counts_zero_placed(make_member, log
         "success_rate": None,
     }
     assert login(analyst).get(reverse("insight:dashboard")).status_code == 200
+
+
+def test_the_page_says_the_municipality_filter_does_not_apply_to_these_figures(
+    make_member, login, coordination_data
+):
+    client = login(make_member(role=Role.ANALYST))
+    unfiltered = client.get(reverse("insight:dashboard")).content.decode()
+    filtered = client.get(reverse("insight:dashboard"), {"municipality": "GM0599"})
+    assert 'data-testid="coordination-scope"' not in unfiltered
+    assert "het gemeentefilter geldt niet" in filtered.content.decode()

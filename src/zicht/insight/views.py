@@ -117,6 +117,7 @@ def dashboard(request):
             "reading": _reading(hidden),
             "comparison": comparison,
             "coordination": coordination,
+            "municipality_filtered": bool(filters.get("municipality")),
             "query": query,
         },
     )
