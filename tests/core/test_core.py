@@ -1,6 +1,7 @@
 """Health check, security headers, production checks, demo accounts."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -264,3 +265,14 @@ def test_the_language_switch_works_both_ways(client, page, language, landing):
 def test_the_language_switch_posts_the_address_without_its_prefix(client):
     html = client.get("/en/account/login/").content.decode()
     assert '<input name="next" type="hidden" value="/account/login/">' in html
+
+
+@pytest.mark.django_db
+def test_load_demo_keeps_the_console_readable(caplog):
+    """The audit events of the demo load go to the database, not one log line each."""
+    from zicht.audit.models import AuditEvent
+
+    with caplog.at_level(logging.INFO, logger="zicht.audit"):
+        call_command("load_demo", "--population", "60", "--seed", "3")
+    assert AuditEvent.objects.count() > 50
+    assert not [r for r in caplog.records if r.name == "zicht.audit" and r.levelno < 30]

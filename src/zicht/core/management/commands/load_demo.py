@@ -1,5 +1,7 @@
 """Load the demo data set idempotently (never in production)."""
 
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,6 +31,18 @@ class Command(BaseCommand):
             raise CommandError("--seed must be zero or more.")
         if settings.PRODUCTION:
             raise CommandError("Demo data is never loaded in production (ZICHT_ENV=production).")
+        audit_log = logging.getLogger("zicht.audit")
+        previous = audit_log.level
+        if options["verbosity"] < 2:
+            # Thousands of demo events would bury the account table on the console; they
+            # are all in the audit log in the database. ``-v 2`` shows them here too.
+            audit_log.setLevel(logging.WARNING)
+        try:
+            self._load(options)
+        finally:
+            audit_log.setLevel(previous)
+
+    def _load(self, options):
         demo_accounts_ensure()
         if not options["no_signals"]:
             n = demo_signals_ensure(
