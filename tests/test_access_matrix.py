@@ -8,8 +8,10 @@ object ids are requested with real objects of the member's own organisation and 
 
 ``test_every_view_is_in_the_matrix`` walks the URL resolver, so a new view without a row
 fails the suite: add it to ``ROWS``. The expectations state what the product should do;
-where the code does not (yet), the single (view, column) case is listed in ``DEVIATIONS``
-and runs as a strict xfail, so fixing the view makes the suite say so.
+a view that does otherwise is fixed, not excused (the five cases this matrix first found -
+a referral refused without an audit event, "My referrals" for non-professionals, a
+dashboard 500, the two-factor removal page sending anonymous visitors home, an open
+redirect - were fixed in the views).
 
 The objects are built once per module (and rolled back at its end); every case runs in
 its own savepoint, so POST cases change nothing for the next one.
@@ -295,13 +297,6 @@ ROWS: list[Row] = [
     Row("insight:export", only("analyst", "org_admin"), target="export"),
 ]
 
-# Where the code does not do what the product should: (row id, column) -> why. Each runs
-# as a strict xfail; the owner of the view removes the entry when the view is fixed.
-# (Empty now: the five deviations this matrix found were fixed - a referral refused
-# without an audit event, "My referrals" for non-professionals, a dashboard 500, and the
-# two-factor removal page sending anonymous visitors home instead of to the login.)
-DEVIATIONS: dict[tuple[str, str], str] = {}
-
 
 # --- the URL patterns of the project ------------------------------------------------------
 
@@ -391,13 +386,11 @@ def test_every_view_is_in_the_matrix():
     assert all(p.route.startswith("hulp/") for p in patterns if p.key in PUBLIC_HELP_PAGES)
 
 
-def test_every_row_declares_every_column_and_deviations_name_real_cases():
+def test_every_row_declares_every_column():
     ids = {row.id for row in ROWS}
     for row in ROWS:
         assert set(row.expected) == set(COLUMNS), row.id
     assert len(ids) == len(ROWS), "two rows with the same view, method and target"
-    unknown = [key for key in DEVIATIONS if key[0] not in ids or key[1] not in COLUMNS]
-    assert not unknown, f"DEVIATIONS names cases that do not exist: {unknown}"
 
 
 # --- the world: members of each role and objects of their own and other organisations ----
@@ -649,9 +642,7 @@ def world(django_db_setup, django_db_blocker):
 def _cases():
     for row in ROWS:
         for column in COLUMNS:
-            reason = DEVIATIONS.get((row.id, column))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            yield pytest.param(row, column, id=f"{row.id}-{column}", marks=marks)
+            yield pytest.param(row, column, id=f"{row.id}-{column}")
 
 
 def _check(response, expected) -> None:
@@ -690,15 +681,7 @@ def test_access(row: Row, column: str, world, db, client):
 
 I18N_KEYS = {p.key for p in project_patterns() if p.i18n}
 I18N_GET_ROWS = [
-    pytest.param(
-        row,
-        id=row.id,
-        marks=[pytest.mark.xfail(strict=True, reason=DEVIATIONS[(row.id, "anonymous")])]
-        if (row.id, "anonymous") in DEVIATIONS
-        else [],
-    )
-    for row in ROWS
-    if row.method == "get" and row.view in I18N_KEYS
+    pytest.param(row, id=row.id) for row in ROWS if row.method == "get" and row.view in I18N_KEYS
 ]
 
 
