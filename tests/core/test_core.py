@@ -192,6 +192,11 @@ def test_demo_data_has_signals_matches_and_referrals(capsys):
         Referral.objects.count(),
     )
     assert signals > 50 and matches > 0 and referrals > 0
+    # The national estimate is computed during the load, so the first dashboard visit
+    # finds it in the cache instead of computing it.
+    from zicht.insight.models import EstimateCache
+
+    assert EstimateCache.objects.exists()
     call_command("load_demo", "--population", "150", "--seed", "3")  # idempotent
     assert (Signal.objects.count(), Match.objects.count(), Referral.objects.count()) == (
         signals,
