@@ -204,3 +204,18 @@ def test_name_terms_normalise_like_the_person_index():
     assert search.name_terms("Van der Berg") == [("berg", "vanderberg")]
     assert search.name_terms("van der") == [("van",), ("der",)]
     assert search.name_terms("Mohamed El-Amrani") == [("mohammed",), ("amrani", "elamrani")]
+
+
+def test_match_list_names_only_the_own_young_person(client_a, three, make_member, login, post_data):
+    other = make_member(role=Role.PROFESSIONAL)
+    login(other).post(
+        reverse("intake:signal_create"),
+        post_data(
+            given_names="Sanna", surname="Bergh", date_of_birth="2009-03-14", bsn="111222333"
+        ),
+    )
+    client_a = login(three[0].author.memberships.get())
+    page = client_a.get(reverse("linkage:match_list")).content.decode()
+    assert "Sanne van der Berg" in page and "Bergh" not in page and "Sanna" not in page
+    event = AuditEvent.objects.filter(action="intake.signal_list_viewed").latest("seq")
+    assert event.details == {"signals": [str(three[0].pk)], "page": 1, "list": "matches"}

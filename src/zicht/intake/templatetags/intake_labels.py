@@ -38,3 +38,10 @@ def iso_date(value) -> str:
     except ValueError:
         return str(value)
     return date_format(day, "j F Y")
+
+
+@register.filter
+def young_person(rows, signal_id):
+    """The ``SignalRow`` of one of the organisation's own signals from a {signal id: row}
+    mapping made for the page shown (``intake.selectors.signal_rows``), or None."""
+    return rows.get(signal_id) if rows else None
