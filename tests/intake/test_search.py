@@ -11,6 +11,9 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from zicht.accounts.constants import Role
 from zicht.audit.models import AuditEvent
@@ -219,3 +222,56 @@ def test_match_list_names_only_the_own_young_person(client_a, three, make_member
     assert "Sanne van der Berg" in page and "Bergh" not in page and "Sanna" not in page
     event = AuditEvent.objects.filter(action="intake.signal_list_viewed").latest("seq")
     assert event.details == {"signals": [str(three[0].pk)], "page": 1, "list": "matches"}
+
+
+def test_search_and_filters_together(client_a, three, post_data):
+    urgent = record(
+        client_a, post_data, given_names="Sanne", surname="Bakker", immediate_danger="on"
+    )
+    client_a.post(reverse("intake:signal_search"), {"name": "Sanne"})
+    rows = client_a.get(reverse("intake:signal_list"), {"immediate_danger": "on"}).context["rows"]
+    assert [r.signal.pk for r in rows] == [urgent.pk]
+
+
+def test_rebuild_command_prints_counts_only(three, capsys):
+    from django.core.management import call_command
+
+    SignalSearchToken.objects.all().delete()
+    call_command("rebuild_search_tokens")
+    out = capsys.readouterr().out
+    assert "3 signal(s)" in out and "Sanne" not in out
+    assert SignalSearchToken.objects.values("signal").distinct().count() == 3
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _plain(word: str) -> bool:
+    from zicht.linkage import normalise
+
+    return word not in normalise.TRANSLITERATIONS and word not in normalise.PARTICLES
+
+
+@given(
+    word=st.text(alphabet=_LETTERS, min_size=3, max_size=12).filter(_plain),
+    position=st.integers(min_value=0, max_value=11),
+    letter=st.sampled_from(_LETTERS),
+    edit=st.sampled_from(["substitute", "delete", "insert", "swap"]),
+)
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_every_single_typo_of_a_name_word_is_found(word, position, letter, edit):
+    """The claim "within one typo": any one edit of a word of three letters or more shares
+    a token with the word (SymSpell's deletion neighbourhood)."""
+    i = position % len(word)
+    typo = {
+        "substitute": word[:i] + letter + word[i + 1 :],
+        "delete": word[:i] + word[i + 1 :],
+        "insert": word[:i] + letter + word[i:],
+        "swap": word[:i] + word[i + 1 : i + 2] + word[i] + word[i + 2 :],
+    }[edit]
+    assume(len(typo) >= 3 and _plain(typo))
+    stored = {
+        t for _kind, t in search.identity_tokens(organisation_id=1, given_names="Jan", surname=word)
+    }
+    query = search.query_tokens(search.SearchQuery(name=typo), organisation_id=1)
+    assert stored & set(query.lookup)
