@@ -37,7 +37,7 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     hash_version = models.PositiveSmallIntegerField(
-        choices=[(HASH_LEGACY, "SHA-256"), (HASH_KEYED, "HMAC-SHA256")]
+        _("hash version"), choices=[(HASH_LEGACY, "SHA-256"), (HASH_KEYED, "HMAC-SHA256")]
     )
 
     class Meta:

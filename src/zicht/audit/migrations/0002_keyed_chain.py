@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             model_name="auditevent",
             name="hash_version",
             field=models.PositiveSmallIntegerField(
-                choices=[(1, "SHA-256"), (2, "HMAC-SHA256")], default=1
+                choices=[(1, "SHA-256"), (2, "HMAC-SHA256")], default=1, verbose_name="hash version"
             ),
             preserve_default=False,
         ),
