@@ -165,3 +165,10 @@ def test_a_new_database_is_keyed_from_the_first_event(chain):
     assert head.keyed_from_seq == 1
     assert head.keyed_from_mac == services.head_anchor_mac(1)
     assert head.keyed_from_mac != hashlib.sha256(b"keyed_from_seq=1").hexdigest()
+
+
+def test_a_deleted_chain_head_is_detected(chain, capsys):
+    tamper("DELETE FROM audit_chainhead")
+    problem = verify_chain()[1]
+    assert problem.seq == 5 and problem.reason == "the chain head is missing"
+    assert run_verify(capsys)[0] == 1
