@@ -29,9 +29,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln
-from scipy.stats import chi2, norm
+from scipy.special import chdtri, gammaln, ndtri
 
 from .design import full_design, model_layout
 from .fit import fit_poisson
@@ -43,7 +41,7 @@ def quick_interval(
     observed: float, log_hidden: float, se_log_hidden: float, level: float = 0.95
 ) -> tuple[float, float]:
     """``observed + exp(log_hidden -/+ z * se)`` with ``z`` the normal quantile for ``level``."""
-    z = norm.ppf(0.5 + level / 2.0)
+    z = ndtri(0.5 + level / 2.0)
     return (
         observed + math.exp(log_hidden - z * se_log_hidden),
         observed + math.exp(log_hidden + z * se_log_hidden),
@@ -58,6 +56,8 @@ def profile_interval(
     Returns ``(lower, upper)``; ``upper`` is ``inf`` when the likelihood does not drop enough
     within a million times the observed count.
     """
+    from scipy.optimize import brentq, minimize_scalar  # ~0.1 s import, only when used
+
     counts = np.asarray(counts, dtype=np.float64)
     n = counts.sum()
     cells, cols, _, _ = model_layout(k, counts, pairs)
@@ -87,7 +87,7 @@ def profile_interval(
         lambda u: -loglik(u), bounds=(u0 - 3.0, u0 + 3.0), method="bounded", options={"xatol": 1e-8}
     )
     u_hat = float(opt.x)
-    crit = -float(opt.fun) - chi2.ppf(level, 1) / 2.0
+    crit = -float(opt.fun) - chdtri(1.0, 1.0 - level) / 2.0
 
     def g(u: float) -> float:
         return loglik(u) - crit
