@@ -10,8 +10,9 @@ import time
 import warnings
 from collections.abc import Sequence
 
-from .api import NoEstimateError, estimate, sensitivity
+from .api import METHODS, NoEstimateError, estimate, sensitivity
 from .data import CaptureHistories, DataError, read_strata_csv
+from .heterogeneity import HETEROGENEITY_METHODS
 from .strata import estimate_strata
 
 DESCRIPTION = """\
@@ -85,16 +86,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", help="capture-pattern table or individual records")
     p.add_argument(
         "--method",
-        choices=["stepwise", "main", "all", "fixed", "lincoln-petersen", "chapman"],
+        choices=list(METHODS),
         default="stepwise",
         help="model choice: stepwise selection of two-list terms (default; Chan, Silverman & "
-        "Vincent 2019), main effects only, the best of all models by AIC (at most 6 lists), "
-        "a fixed model given by --terms, or a two-list estimator (exactly 2 lists)",
+        "Vincent 2019), main effects only, a fixed model given by --terms, the best of all "
+        "models by AIC (at most 6 lists), a heterogeneity model (mh-*/mth-*: catchability "
+        "shared across lists, Darroch et al. 1993, Rcapture's Mh/Mth; --terms may add "
+        "two-list terms), or a two-list estimator (exactly 2 lists)",
     )
     p.add_argument(
         "--terms",
         default=None,
-        help="two-list terms of the fixed model, comma-separated, e.g. A:B,C:D (column names)",
+        help="two-list terms of the fixed or heterogeneity model, comma-separated, e.g. "
+        "A:B,C:D (column names)",
+    )
+    p.add_argument(
+        "--theta",
+        type=float,
+        default=None,
+        help="parameter of the Poisson (default 2) and gamma (default 3.5) heterogeneity forms",
     )
     p.add_argument(
         "--pthresh",
@@ -178,7 +188,8 @@ def _run(args: argparse.Namespace) -> int:
                 nboot=args.nboot,
                 seed=args.seed,
                 progress=progress,
-                **({"terms": args.terms} if args.method == "fixed" else {}),
+                **({"terms": args.terms} if args.terms else {}),
+                **({"theta": args.theta} if args.theta is not None else {}),
                 **({"pthresh": args.pthresh} if args.method == "stepwise" else {}),
             )
             if args.json:
@@ -200,6 +211,7 @@ def _run(args: argparse.Namespace) -> int:
             nboot=args.nboot,
             seed=args.seed,
             criterion=args.criterion,
+            theta=args.theta,
             progress=progress,
         )
         sens = sensitivity(hist) if args.sensitivity else None
@@ -226,8 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "estimate":
         parser.print_help(sys.stderr)
         return 2
-    if args.terms and args.method != "fixed":
-        parser.error("--terms needs --method fixed")
+    if args.terms and args.method != "fixed" and args.method not in HETEROGENEITY_METHODS:
+        parser.error("--terms needs --method fixed or a heterogeneity model (mh-*, mth-*)")
+    if args.theta is not None and args.method not in HETEROGENEITY_METHODS:
+        parser.error("--theta needs a heterogeneity model (mh-poisson, mth-gamma, ...)")
     if args.method == "fixed" and not args.terms:
         parser.error("--method fixed needs --terms, e.g. --terms A:B,C:D")
     try:

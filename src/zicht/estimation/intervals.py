@@ -34,7 +34,7 @@ from scipy.special import chdtri, gammaln, ndtri
 from .design import full_design, model_layout
 from .fit import fit_poisson
 
-__all__ = ["profile_interval", "quick_interval"]
+__all__ = ["profile_interval", "profile_interval_design", "quick_interval"]
 
 
 def quick_interval(
@@ -56,16 +56,33 @@ def profile_interval(
     Returns ``(lower, upper)``; ``upper`` is ``inf`` when the likelihood does not drop enough
     within a million times the observed count.
     """
+    counts = np.asarray(counts, dtype=np.float64)
+    cells, cols, _, _ = model_layout(k, counts, pairs)
+    return profile_interval_design(full_design(k)[np.ix_(cells, cols)], counts[cells], level)
+
+
+def profile_interval_design(
+    x_obs: np.ndarray, y_obs: np.ndarray, level: float = 0.95
+) -> tuple[float, float]:
+    """Profile-likelihood interval for any log-linear model whose unobserved cell has only the
+    intercept (column 0 of ``x_obs``), such as the heterogeneity models (``f(0) = 0``).
+
+    Parameters
+    ----------
+    x_obs : ndarray, shape (n_cells, p)
+        Design of the fitted observable cells; column 0 is the intercept.
+    y_obs : ndarray
+        Their counts.
+    level : float
+        Coverage.
+    """
     from scipy.optimize import brentq, minimize_scalar  # ~0.1 s import, only when used
 
-    counts = np.asarray(counts, dtype=np.float64)
-    n = counts.sum()
-    cells, cols, _, _ = model_layout(k, counts, pairs)
-    x_obs = full_design(k)[np.ix_(cells, cols)]
-    zero_row = np.zeros((1, len(cols)))
+    y_obs = np.asarray(y_obs, dtype=np.float64)
+    n = y_obs.sum()
+    zero_row = np.zeros((1, x_obs.shape[1]))
     zero_row[0, 0] = 1.0
     x = np.vstack([x_obs, zero_row])
-    y_obs = counts[cells]
     state: dict[str, np.ndarray | None] = {"beta": None}
 
     def loglik(u: float) -> float:

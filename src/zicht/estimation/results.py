@@ -207,6 +207,15 @@ class Summary:
             ("Model selection", r.method + (f" (p < {r.pthresh:g})" if r.pthresh else "")),
             ("Two-list terms", ", ".join(r.model_terms) or "none (main effects only)"),
         ]
+        if "heterogeneity" in r.extra:
+            het = r.extra["heterogeneity"]
+            rows.append(
+                (
+                    "Heterogeneity",
+                    f"{r.extra['model']}: eta {het['eta']:.4g}"
+                    + (" (estimated negative, set to 0)" if het["eta_at_zero"] else ""),
+                )
+            )
         if r.empty_overlaps:
             rows.append(("Non-overlapping pairs", ", ".join(r.empty_overlaps)))
         if not math.isnan(r.aic):
