@@ -11,6 +11,8 @@ Home Office.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -32,7 +34,6 @@ from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity, heterogenei
 from .intervals import profile_interval, profile_interval_design, quick_interval
 from .results import EstimateResult
 from .selection import (
-    DEFAULT_THRESHOLDS,
     MAX_LISTS_ALL_MODELS,
     AllModels,
     StepRecord,
@@ -48,7 +49,6 @@ __all__ = [
     "estimate",
     "fit_all_models",
     "parse_terms",
-    "sensitivity",
 ]
 
 METHODS = (
@@ -277,7 +277,7 @@ def _heterogeneity(
     )
 
 
-def estimate(
+def _estimate(
     data: Any,
     method: str = "stepwise",
     *,
@@ -431,50 +431,12 @@ def estimate(
     )
 
 
-def sensitivity(
-    data: Any,
-    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
-    top: int = 10,
-    level: float = 0.95,
-    all_fit: AllModels | None = None,
-) -> dict[str, Any]:
-    """How the estimate depends on the model choice.
-
-    Returns a dict of pandas DataFrames:
-
-    * ``"thresholds"``: stepwise selection at each threshold (model, estimate, quick interval);
-    * ``"aic"`` and ``"bic"`` (K <= 6 only): the ``top`` best models by each criterion with
-      their estimates and quick intervals.
-    """
-    import pandas as pd
-
+@functools.wraps(_estimate)
+def estimate(data: Any, method: str = "stepwise", **kwargs: Any) -> EstimateResult:
     h = as_histories(data)
-    names = _term_names(h.k, h.list_names)
-    rows = []
-    for p in thresholds:
-        fit, steps = stepwise(h.k, h.counts, p)
-        lo, hi = quick_interval(h.observed, math.log(fit.hidden), fit.se_log_hidden, level)
-        rows.append(
-            {
-                "pthresh": p,
-                "terms": ", ".join(names[s.pair] for s in steps) or "(main effects)",
-                "estimate": fit.estimate,
-                "ci_low": lo,
-                "ci_high": hi,
-                "aic": fit.aic,
-            }
-        )
-    out: dict[str, Any] = {"thresholds": pd.DataFrame(rows)}
-    if h.k <= MAX_LISTS_ALL_MODELS:
-        am = all_fit if all_fit is not None else all_models(h.k, h.counts)
-        for crit in ("aic", "bic"):
-            table = am.table(h.list_names, crit, top=top)
-            ranked = am.ranking(crit)[:top]
-            z = [
-                quick_interval(h.observed, math.log(am.hidden[r]), am.se_log_hidden[r], level)
-                for r in ranked
-            ]
-            table["ci_low"] = [a for a, _ in z]
-            table["ci_high"] = [b for _, b in z]
-            out[crit] = table
-    return out
+    result = _estimate(h, method, **kwargs)
+
+    def refit_ci(ci: str, level: float) -> tuple[float, float]:
+        return _estimate(h, method, **{**kwargs, "ci": ci, "level": level}).ci
+
+    return dataclasses.replace(result, refit_ci=refit_ci)
