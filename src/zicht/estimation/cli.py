@@ -161,7 +161,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run every registered method on one file and print their estimates and "
         "intervals in one table, with the stepwise estimate at thresholds 0.001-0.2. A method "
         "that gives no estimate is listed with its reason.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("file", metavar="FILE.csv", help="capture-pattern table or individual records")
     s.add_argument(
