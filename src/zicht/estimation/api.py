@@ -431,12 +431,22 @@ def _estimate(
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _RefitInterval:
+    """Recomputes a result's interval with another method or level (picklable)."""
+
+    histories: CaptureHistories
+    method: str
+    options: tuple[tuple[str, Any], ...]
+
+    def __call__(self, ci: str, level: float) -> tuple[float, float]:
+        options = {**dict(self.options), "ci": ci, "level": level}
+        return _estimate(self.histories, self.method, **options).ci
+
+
 @functools.wraps(_estimate)
 def estimate(data: Any, method: str = "stepwise", **kwargs: Any) -> EstimateResult:
     h = as_histories(data)
     result = _estimate(h, method, **kwargs)
-
-    def refit_ci(ci: str, level: float) -> tuple[float, float]:
-        return _estimate(h, method, **{**kwargs, "ci": ci, "level": level}).ci
-
-    return dataclasses.replace(result, refit_ci=refit_ci)
+    options = tuple((k, v) for k, v in kwargs.items() if k not in ("progress", "ci", "level"))
+    return dataclasses.replace(result, refit_ci=_RefitInterval(h, method, options))
