@@ -1,6 +1,7 @@
 """Multiple systems estimation (MSE): how many people are missed by every list?
 
-Pure Python on numpy/scipy (numba for the inner Newton loop); no Django.
+Pure Python on numpy/scipy (numba for the inner Newton loop and the LCMCR sampler); no
+Django. Bayesian estimator: :func:`lcmcr` (latent classes).
 
 >>> from zicht.estimation import CaptureHistories, estimate
 >>> h = CaptureHistories.from_csv("UKdat_5.csv")          # doctest: +SKIP
@@ -23,9 +24,16 @@ from .api import (
     parse_terms,
     sensitivity,
 )
+
+# The Bayesian estimators are plain modules (a few milliseconds to import; the numba sampler
+# is compiled or loaded from cache only on the first call of lcmcr). They are imported here
+# rather than through a lazy module __getattr__, because a lazy attribute named like its
+# submodule (zicht.estimation.lcmcr) is shadowed by the module once that is imported.
+from .bayes import BayesianEstimate  # noqa: E402
 from .bootstrap import BootstrapInfo
 from .data import CaptureHistories, DataError, DataWarning, read_strata_csv
 from .existence import ModelCheck, check_model
+from .lcmcr import lcmcr  # noqa: E402
 from .results import EstimateResult, Summary
 from .selection import DEFAULT_THRESHOLDS, AllModels
 from .strata import StrataResult, estimate_strata
@@ -36,6 +44,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "METHODS",
     "AllModels",
+    "BayesianEstimate",
     "BootstrapInfo",
     "CaptureHistories",
     "DataError",
@@ -51,6 +60,7 @@ __all__ = [
     "estimate",
     "estimate_strata",
     "fit_all_models",
+    "lcmcr",
     "lincoln_petersen",
     "parse_terms",
     "read_strata_csv",
