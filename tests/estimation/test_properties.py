@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from zicht.estimation import CaptureHistories, NoEstimateError, estimate
+from zicht.estimation import CaptureHistories, NoEstimateError, dga, estimate, lcmcr
 from zicht.estimation.design import patterns
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -72,3 +72,28 @@ def test_converges_to_truth_for_large_population(seed):
     assert r.ci[0] < big_n < r.ci[1] or abs(r.estimate - big_n) < 4 * (r.ci[1] - r.ci[0])
     wrong = estimate(h, "main")
     assert abs(wrong.estimate - big_n) > abs(r.estimate - big_n)
+
+
+@st.composite
+def any_histories(draw):
+    k = draw(st.integers(2, 6))
+    counts = draw(st.lists(st.integers(0, 40), min_size=2**k - 1, max_size=2**k - 1))
+    return CaptureHistories(tuple("ABCDEF"[:k]), np.array(counts))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_histories(), st.sampled_from(["lcmcr", "dga"]), st.integers(0, 2**31 - 1))
+def test_every_bayesian_estimate_is_at_least_the_observed_or_declines(h, method, seed):
+    try:
+        h = h.validate()
+    except ValueError:
+        return  # not valid data: the reader rejects it before any method runs
+    if method == "lcmcr":
+        res = lcmcr(h, seed=seed, burnin=100, samples=20, thinning=1)
+    else:
+        res = dga(h, n_max_factor=5, seed=seed)
+    if res.estimate is None:
+        assert res.reason is not None and res.ci is None
+        return
+    assert res.estimate >= h.observed
+    assert h.observed <= res.ci[0] <= res.estimate <= res.ci[1]

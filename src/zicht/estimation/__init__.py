@@ -1,7 +1,7 @@
 """Multiple systems estimation (MSE): how many people are missed by every list?
 
 Pure Python on numpy/scipy (numba for the inner Newton loop and the LCMCR sampler); no
-Django. Bayesian estimator: :func:`lcmcr` (latent classes).
+Django. Bayesian estimators: :func:`lcmcr` (latent classes) and :func:`dga` (graph averaging).
 
 >>> from zicht.estimation import CaptureHistories, estimate
 >>> h = CaptureHistories.from_csv("UKdat_5.csv")          # doctest: +SKIP
@@ -32,6 +32,7 @@ from .api import (
 from .bayes import BayesianEstimate  # noqa: E402
 from .bootstrap import BootstrapInfo
 from .data import CaptureHistories, DataError, DataWarning, read_strata_csv
+from .dga import dga  # noqa: E402
 from .existence import ModelCheck, check_model
 from .lcmcr import lcmcr  # noqa: E402
 from .results import EstimateResult, Summary
@@ -57,6 +58,7 @@ __all__ = [
     "TwoListEstimate",
     "chapman",
     "check_model",
+    "dga",
     "estimate",
     "estimate_strata",
     "fit_all_models",
