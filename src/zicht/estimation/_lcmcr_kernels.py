@@ -222,7 +222,9 @@ def _negative_binomial(size, p_success):
 
 @njit(cache=True)
 def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out, order):
-    """One Gibbs sweep (LCMCR's ``Update`` without alpha); ``work`` (4, K), ``out`` and ``order`` (K,) integer scratch.
+    """One Gibbs sweep (LCMCR's ``Update`` without alpha).
+
+    ``work`` is (4 + J, K) float scratch, ``out`` and ``order`` (K,) integer scratch.
 
     Returns p0, the probability of the all-zero pattern at the new parameters.
     """
@@ -241,6 +243,14 @@ def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out,
             order[j + 1] = order[j]
             j -= 1
         order[j + 1] = o
+    # class totals (observed + unobserved) and, per list, how many of each class it caught;
+    # accumulated while the counts are drawn (work rows 2 and 4..4+J)
+    count_k = work[2]
+    caught = work[4:]
+    for k in range(k_cls):
+        count_k[k] = count0k[k]
+        for j in range(j_lists):
+            caught[j, k] = 0.0
     # 1. class counts of each observed pattern: multinomial with p_k ∝ nu_k prod_j lam^x (1-lam)^(1-x)
     for m in range(m_cells):
         for k in range(k_cls):
@@ -250,27 +260,21 @@ def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out,
             probs[k] = pr
         _multinomial(freq[m], probs, order, tail, out)
         for k in range(k_cls):
-            count_mk[m, k] = out[k]
-    # 2. lambda_jk ~ Beta(1 + captured in class k by list j, 1 + not captured), unobserved included
+            c = out[k]
+            count_mk[m, k] = c
+            if c > 0:
+                count_k[k] += c
+                for j in range(j_lists):
+                    if cells[m, j] == 1:
+                        caught[j, k] += c
+    # 2. lambda_jk ~ Beta(1 + caught by list j in class k, 1 + not caught), unobserved included
     for k in range(k_cls):
-        tot_k = count0k[k]
-        for m in range(m_cells):
-            tot_k += count_mk[m, k]
         for j in range(j_lists):
-            yes = 0
-            for m in range(m_cells):
-                if cells[m, j] == 1:
-                    yes += count_mk[m, k]
-            lam[j, k] = _beta(1.0 + yes, 1.0 + (tot_k - yes))
+            lam[j, k] = _beta(1.0 + caught[j, k], 1.0 + (count_k[k] - caught[j, k]))
     # 3. stick-breaking weights: V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), in logs
-    count_k = work[2]
     total = 0.0
     for k in range(k_cls):
-        c = count0k[k]
-        for m in range(m_cells):
-            c += count_mk[m, k]
-        count_k[k] = c
-        total += c
+        total += count_k[k]
     alpha = scal[0]
     acc = 0.0
     log_rest = 0.0
@@ -342,7 +346,7 @@ def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup)
         count0k[k] = 0
     scal[0] = 0.3 / k_cls
     scal[1] = 0.0
-    work = np.empty((4, k_cls))
+    work = np.empty((4 + cells.shape[1], k_cls))
     out = np.empty(k_cls, dtype=np.int64)
     order = np.empty(k_cls, dtype=np.int64)
     for _ in range(warmup):
@@ -374,7 +378,7 @@ def run_chain(
     """
     k_cls = lam.shape[1]
     m_cells = cells.shape[0]
-    work = np.empty((4, k_cls))
+    work = np.empty((4 + cells.shape[1], k_cls))
     out = np.empty(k_cls, dtype=np.int64)
     order = np.empty(k_cls, dtype=np.int64)
     s = 0
