@@ -14,7 +14,8 @@ State layout (all arrays are updated in place by :func:`run_chain`):
 * ``count0k`` (K,): unobserved people in class k;
 * ``scal`` (2,): alpha (the stick-breaking concentration) and n0 (the unobserved count).
 
-The random stream is numba's own (Mersenne Twister), seeded once per chain; it differs from
+Kernels use ``error_model="numpy"`` (no Python zero-division checks in the inner loops; every
+division is by a quantity that is positive by construction). The random stream is numba's own (Mersenne Twister), seeded once per chain; it differs from
 R's GSL ``taus2`` stream, so the chains agree with LCMCR in distribution, not draw by draw.
 """
 
@@ -26,13 +27,13 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def seed_rng(seed):
     """Seed numba's random generator (its state is separate from NumPy's)."""
     np.random.seed(seed)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _gamma(shape):
     """Gamma(shape, 1) draw (Marsaglia & Tsang 2000; shape < 1 via the boost U^(1/shape))."""
     if shape < 1.0:
@@ -55,7 +56,7 @@ def _gamma(shape):
             return d * v
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _log_gamma(shape):
     """log of a Gamma(shape, 1) draw, stable for tiny shapes (Robert & Casella 2004, p. 45).
 
@@ -70,7 +71,7 @@ def _log_gamma(shape):
     return math.log(_gamma(shape))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _uniform_pos():
     """Uniform on (0, 1)."""
     u = np.random.random()
@@ -79,7 +80,7 @@ def _uniform_pos():
     return u
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _beta(a, b):
     """Beta(a, b) draw; with a shape equal to 1 by inversion (one uniform), else two gammas.
 
@@ -95,7 +96,7 @@ def _beta(a, b):
     return x / (x + y)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _binomial_inversion(n, p):
     """Binomial(n, p) by sequential inversion of the CDF (for small n p, p <= 1/2)."""
     q = 1.0 - p
@@ -111,7 +112,7 @@ def _binomial_inversion(n, p):
     return x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _binomial_btrs(n, p):
     """Binomial(n, p), n p >= 10 and p <= 1/2: transformed rejection with squeeze (BTRS).
 
@@ -145,7 +146,7 @@ def _binomial_btrs(n, p):
             return int(k)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _binomial(n, p):
     """Binomial(n, p) draw: inversion for n min(p, 1-p) < 10, else BTRS."""
     if n <= 0 or p <= 0.0:
@@ -158,7 +159,7 @@ def _binomial(n, p):
     return n - x if flip else x
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _multinomial(n, probs, order, tail, out):
     """Multinomial(n, probs / sum(probs)) into ``out``.
 
@@ -209,18 +210,20 @@ def _multinomial(n, probs, order, tail, out):
     out[order[k_max - 1]] += left
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _negative_binomial(size, p_success):
     """Failures before ``size`` successes: Poisson(Gamma(size, (1 - p) / p))."""
     if p_success >= 1.0:
         return 0
+    if p_success <= 1e-15:
+        p_success = 1e-15  # the model says nobody can be caught; keep N finite
     mean = _gamma(size) * (1.0 - p_success) / p_success
     if mean > 1e15:
         mean = 1e15
     return np.random.poisson(mean)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out, order):
     """One Gibbs sweep (LCMCR's ``Update`` without alpha).
 
@@ -315,14 +318,14 @@ def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out,
     return p0
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _update_alpha(log_nu, scal, a_alpha, b_alpha):
     """alpha ~ Gamma(a_alpha + K - 1, rate = b_alpha - log nu_K)."""
     k_cls = log_nu.shape[0]
     scal[0] = _gamma(a_alpha + k_cls - 1.0) / (b_alpha - log_nu[k_cls - 1])
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup):
     """LCMCR's ``Initializes``: lambda at the list's share of cases, fixed class weights,
     alpha = 0.3 / K, then ``warmup`` sweeps without the alpha update."""
@@ -353,7 +356,7 @@ def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup)
         _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out, order)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def run_chain(
     cells,
     freq,
