@@ -27,12 +27,35 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from zicht.estimation import CaptureHistories, dga, lcmcr  # noqa: E402
 
 R_SECONDS = "0.3-0.8 s (issue 12; not measured here)"
+
+
+def uniform_draw_ns(draws: int = 5_000_000) -> float:
+    """Nanoseconds per uniform draw of numba's generator (the sampler's source): a load gauge.
+
+    The same loop measured 7.1 ns at load average 1.8 and 14.5 ns at 8 on this machine kind
+    (2026-12-03), so it shows how far other jobs inflate the sampler's figures.
+    """
+    from numba import njit
+
+    @njit
+    def loop(n):
+        s = 0.0
+        for _ in range(n):
+            s += np.random.random()
+        return s
+
+    loop(10)
+    t0 = time.perf_counter()
+    loop(draws)
+    return (time.perf_counter() - t0) / draws * 1e9
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     warm = CaptureHistories.from_csv(data / f"{names[0]}.csv")
     lcmcr(warm, seed=0, burnin=10, samples=2, thinning=1)  # compile or load the kernel
+    gauge_before = uniform_draw_ns()
     rows = []
     for name in names:
         h = CaptureHistories.from_csv(data / f"{name}.csv")
@@ -71,7 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     load_after = os.getloadavg()
+    gauge_after = uniform_draw_ns()
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} (2 cores)")
+    print(f"uniform draw: {gauge_before:.1f} ns before, {gauge_after:.1f} ns after (7.1 ns quiet)")
     if args.markdown:
         lines = [
             "## Bayesian estimators: speed",
@@ -82,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}; one core. 1-minute load average "
             f"{load_before[0]:.2f} before and {load_after[0]:.2f} after the run "
-            "(2 means both cores busy with other jobs).",
+            "(2 means both cores busy with other jobs). Load gauge, one uniform draw of the "
+            f"sampler's generator: {gauge_before:.1f} ns before and {gauge_after:.1f} ns after "
+            "(7.1 ns measured at load average 1.8).",
             "",
             "| data set | K | observed | lcmcr 20,500 sweeps (median / min wall, cpu) "
             "| R's LCMCR | lcmcr median (2.5-97.5%) | dga | dga median (2.5-97.5%) |",
