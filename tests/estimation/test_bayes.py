@@ -161,3 +161,68 @@ def test_lcmcr_interval_covers_the_truth_in_a_two_class_population():
     # and the priors (1/N; few classes) pull the estimate down (median about 1,650 for 2,000).
     # The bound guards against a broken sampler (wrong augmentation gives almost no coverage).
     assert covered >= 14, f"the 95% interval covered the true N in only {covered} of {runs} runs"
+
+
+# ---------------------------------------------------------------- the sampler's own generators
+def _draws(fn, args, n):
+    from numba import njit
+
+    @njit
+    def loop(a, b, n):
+        out = np.empty(n)
+        for i in range(n):
+            out[i] = fn(a, b)
+        return out
+
+    return loop(*args, n)
+
+
+@pytest.mark.parametrize(
+    ("n", "p"), [(1000, 0.3), (4400, 0.6), (30, 0.5), (100, 0.05), (20, 0.3), (50, 0.97)]
+)
+def test_binomial_generator_has_the_binomial_distribution(n, p):
+    """Inversion (n min(p, 1-p) < 10) and BTRS (otherwise): chi-square goodness of fit."""
+    from scipy import stats
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    kern.seed_rng(11)
+    x = _draws(kern._binomial, (n, p), 100_000)
+    ks = np.arange(n + 1)
+    expected = stats.binom.pmf(ks, n, p) * x.size
+    observed = np.bincount(x.astype(np.int64), minlength=n + 1)
+    keep = expected > 5
+    chi2 = ((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum()
+    assert observed[~keep].sum() <= 5 * max(1.0, expected[~keep].sum())
+    assert stats.chi2.sf(chi2, keep.sum() - 1) > 1e-4
+
+
+@pytest.mark.parametrize("a", [0.1, 0.7, 2.5, 300.0])
+def test_gamma_generator_has_the_gamma_distribution(a):
+    """Marsaglia-Tsang, with the U^(1/a) boost below shape 1."""
+    from numba import njit
+    from scipy import stats
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    @njit
+    def loop(a, n):
+        out = np.empty(n)
+        for i in range(n):
+            out[i] = kern._gamma(a)
+        return out
+
+    kern.seed_rng(12)
+    x = loop(a, 50_000)
+    assert stats.kstest(x, stats.gamma(a).cdf).pvalue > 1e-4
+
+
+@pytest.mark.parametrize(("a", "b"), [(1.0, 7.0), (1.0, 500.0), (9.0, 1.0), (3.0, 4.0)])
+def test_beta_generator_has_the_beta_distribution(a, b):
+    from scipy import stats
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    kern.seed_rng(13)
+    x = _draws(kern._beta, (a, b), 50_000)
+    assert stats.kstest(x, stats.beta(a, b).cdf).pvalue > 1e-4
