@@ -15,8 +15,11 @@ State layout (all arrays are updated in place by :func:`run_chain`):
 * ``scal`` (2,): alpha (the stick-breaking concentration) and n0 (the unobserved count).
 
 Kernels use ``error_model="numpy"`` (no Python zero-division checks in the inner loops; every
-division is by a quantity that is positive by construction). The random stream is numba's own (Mersenne Twister), seeded once per chain; it differs from
-R's GSL ``taus2`` stream, so the chains agree with LCMCR in distribution, not draw by draw.
+division is by a quantity that is positive by construction). The random stream is numba's own
+(Mersenne Twister), seeded once per chain; it differs from R's GSL ``taus2`` stream, so the
+chains agree with LCMCR in distribution, not draw by draw. The binomial, gamma and beta
+generators are written out here (faster than numba's for these shapes) and tested against
+scipy's distributions in ``tests/estimation/test_bayes.py``.
 """
 
 from __future__ import annotations

@@ -142,6 +142,7 @@ def lcmcr(
     draws = np.empty((chains, samples))
     alphas = np.empty((chains, samples))
     occupied = np.empty((chains, samples), dtype=np.int64)
+    prior = (float(a_alpha), float(b_alpha))
     empty_f = np.empty(0)
     empty_i = np.empty(0, dtype=np.int64)
     start = time.perf_counter()
@@ -154,13 +155,13 @@ def lcmcr(
         count0k = np.zeros(k_cls, dtype=np.int64)
         scal = np.zeros(2)
         kern.seed_rng(int(chain_seeds[c]) & 0x7FFFFFFF)
-        kern.initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, WARMUP)
+        state = (cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal)
+        kern.initialise(*state, WARMUP)
         done += WARMUP
         left = burnin
         while left > 0:
             step = min(left, _CHUNK)
-            kern.run_chain(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal,
-                           float(a_alpha), float(b_alpha), step, 0, empty_f, empty_f, empty_i)  # fmt: skip
+            kern.run_chain(*state, *prior, step, 0, empty_f, empty_f, empty_i)
             left -= step
             done += step
             if progress is not None:
@@ -169,10 +170,11 @@ def lcmcr(
         chunk_draws = max(1, _CHUNK // thinning)
         while kept < samples:
             s = min(samples - kept, chunk_draws)
-            kern.run_chain(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal,
-                           float(a_alpha), float(b_alpha), s * thinning, thinning,
-                           draws[c, kept : kept + s], alphas[c, kept : kept + s],
-                           occupied[c, kept : kept + s])  # fmt: skip
+            window = slice(kept, kept + s)
+            kern.run_chain(
+                *state, *prior, s * thinning, thinning,
+                draws[c, window], alphas[c, window], occupied[c, window],
+            )  # fmt: skip
             kept += s
             done += s * thinning
             if progress is not None:
