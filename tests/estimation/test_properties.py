@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from zicht.estimation import CaptureHistories, NoEstimateError, estimate
+from zicht.estimation import CaptureHistories, NoEstimateError, dga, estimate, lcmcr
 from zicht.estimation.design import patterns
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,3 +119,28 @@ def test_sensitivity_never_raises_and_every_row_is_at_least_observed(h):
         assert row.status in ("ok", "declined", "not available")
         if row.status == "ok":
             assert row.estimate >= h.observed
+
+
+@st.composite
+def any_histories(draw):
+    k = draw(st.integers(2, 6))
+    counts = draw(st.lists(st.integers(0, 40), min_size=2**k - 1, max_size=2**k - 1))
+    return CaptureHistories(tuple("ABCDEF"[:k]), np.array(counts))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_histories(), st.sampled_from(["lcmcr", "dga"]), st.integers(0, 2**31 - 1))
+def test_every_bayesian_estimate_is_at_least_the_observed_or_declines(h, method, seed):
+    try:
+        h = h.validate()
+    except ValueError:
+        return  # not valid data: the reader rejects it before any method runs
+    if method == "lcmcr":
+        res = lcmcr(h, seed=seed, burnin=100, samples=20, thinning=1)
+    else:
+        res = dga(h, n_max_factor=5, seed=seed)
+    if res.estimate is None:
+        assert res.reason is not None and res.ci is None
+        return
+    assert res.estimate >= h.observed
+    assert h.observed <= res.ci[0] <= res.estimate <= res.ci[1]

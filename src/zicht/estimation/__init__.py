@@ -1,6 +1,7 @@
 """Multiple systems estimation (MSE): how many people are missed by every list?
 
-Pure Python on numpy/scipy (numba for the inner Newton loop); no Django.
+Pure Python on numpy/scipy (numba for the inner Newton loop and the LCMCR sampler); no
+Django. Bayesian estimators: :func:`lcmcr` (latent classes) and :func:`dga` (graph averaging).
 
 >>> from zicht.estimation import CaptureHistories, estimate
 >>> h = CaptureHistories.from_csv("UKdat_5.csv")          # doctest: +SKIP
@@ -22,10 +23,18 @@ from .api import (
     fit_all_models,
     parse_terms,
 )
+
+# The Bayesian estimators are plain modules (a few milliseconds to import; the numba sampler
+# is compiled or loaded from cache only on the first call of lcmcr). They are imported here
+# rather than through a lazy module __getattr__, because a lazy attribute named like its
+# submodule (zicht.estimation.lcmcr) is shadowed by the module once that is imported.
+from .bayes import BayesianEstimate  # noqa: E402
 from .bootstrap import BootstrapInfo
 from .data import CaptureHistories, DataError, DataWarning, read_strata_csv
+from .dga import dga  # noqa: E402
 from .existence import ModelCheck, check_model
 from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity
+from .lcmcr import lcmcr  # noqa: E402
 from .results import BaseResult, DeclinedResult, EstimateResult, Summary
 from .selection import DEFAULT_THRESHOLDS, AllModels
 from .sensitivity import REGISTRY, AveragedResult, Sensitivity, register, sensitivity
@@ -41,6 +50,7 @@ __all__ = [
     "AllModels",
     "AveragedResult",
     "BaseResult",
+    "BayesianEstimate",
     "BootstrapInfo",
     "CaptureHistories",
     "DataError",
@@ -55,10 +65,12 @@ __all__ = [
     "TwoListEstimate",
     "chapman",
     "check_model",
+    "dga",
     "estimate",
     "estimate_strata",
     "fit_all_models",
     "fit_heterogeneity",
+    "lcmcr",
     "lincoln_petersen",
     "parse_terms",
     "read_strata_csv",

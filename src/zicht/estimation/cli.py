@@ -71,6 +71,48 @@ def _positive_int(text: str) -> int:
     return value
 
 
+BAYES_METHODS = ("lcmcr", "dga")
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {text}")
+        return value
+
+    return parse
+
+
+def _run_bayes(args: argparse.Namespace) -> int:
+    """``--method lcmcr`` / ``dga``: posterior median and 95% credible interval of N."""
+    hist = CaptureHistories.from_csv(args.file)
+    if args.method == "lcmcr":
+        from .lcmcr import lcmcr
+
+        result = lcmcr(
+            hist,
+            burnin=args.burnin,
+            samples=args.samples,
+            thinning=args.thinning,
+            chains=args.chains,
+            seed=args.seed,
+            progress=_Progress("lcmcr sweeps", not args.quiet),
+        )
+    else:
+        from .dga import dga
+
+        result = dga(hist, seed=args.seed)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.summary())
+    return 0 if result.estimate is not None else 1  # a decline is reported, exit status 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="python -m zicht.estimation",
@@ -89,13 +131,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", help="capture-pattern table or individual records")
     p.add_argument(
         "--method",
-        choices=list(METHODS),
+        choices=[*METHODS, *BAYES_METHODS],
         default="stepwise",
         help="model choice: stepwise selection of two-list terms (default; Chan, Silverman & "
         "Vincent 2019), main effects only, a fixed model given by --terms, the best of all "
         "models by AIC (at most 6 lists), a heterogeneity model (mh-*/mth-*: catchability "
         "shared across lists, Darroch et al. 1993, Rcapture's Mh/Mth; --terms may add "
-        "two-list terms), or a two-list estimator (exactly 2 lists)",
+        "two-list terms), a two-list estimator (exactly 2 lists), or a Bayesian method: "
+        "lcmcr (latent classes, Manrique-Vallier 2016) or dga (averaging over decomposable "
+        "graphs of 3-5 lists, Madigan & York 1997)",
     )
     p.add_argument(
         "--terms",
@@ -152,6 +196,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="also print the sensitivity table (every method side by side, and the stepwise "
         "estimate at thresholds 0.001-0.2); see the sensitivity command",
     )
+    bayes = p.add_argument_group("Bayesian methods (--method lcmcr / dga)")
+    bayes.add_argument(
+        "--chains", type=_count(1), default=1, help="lcmcr: independent chains (default 1)"
+    )
+    bayes.add_argument(
+        "--samples", type=_count(2), default=1000, help="lcmcr: draws kept per chain (default 1000)"
+    )
+    bayes.add_argument(
+        "--burnin", type=_count(0), default=10_000, help="lcmcr: burn-in sweeps (default 10000)"
+    )
+    bayes.add_argument(
+        "--thinning", type=_count(1), default=10, help="lcmcr: sweeps per kept draw (default 10)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
     s = sub.add_parser(
@@ -196,6 +253,10 @@ class _Progress:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.method in BAYES_METHODS:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # data warnings are reported in the result
+            return _run_bayes(args)
     label = "bootstrap" if args.ci == "bootstrap" or args.strata else "all models"
     long_run = args.ci == "bootstrap" or args.method == "all" or args.strata is not None
     progress = _Progress(label, long_run and not args.quiet)
@@ -291,6 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--theta needs a heterogeneity model (mh-poisson, mth-gamma, ...)")
     if args.method == "fixed" and not args.terms:
         parser.error("--method fixed needs --terms, e.g. --terms A:B,C:D")
+    if args.method in BAYES_METHODS and (args.strata or args.sensitivity):
+        parser.error(f"--method {args.method} takes neither --strata nor --sensitivity")
     return _guarded(_run, args)
 
 
