@@ -210,8 +210,9 @@ class ReplyTemplate(models.Model):
 class RateCounter(models.Model):
     """A fixed-window counter for rate limits, keyed by a hash, never by an IP address.
 
-    Keys are e.g. ``login:<sha256 of case code>``, ``msg:<conversation id>``,
-    ``start`` and ``pow:<sha256 of challenge>`` (a solved challenge may be used once).
+    Keys are e.g. ``login:<HMAC of case code>``, ``msg:<conversation id>``,
+    ``start`` and ``pow:<HMAC of challenge>`` (a solved challenge may be used once);
+    see ``ratelimit.hashed``.
     """
 
     key = models.CharField(max_length=100)
