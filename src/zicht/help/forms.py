@@ -73,6 +73,9 @@ class StartForm(forms.Form):
 
 
 class ResumeForm(forms.Form):
+    """Case code and passphrase; after several wrong passphrases for a code, also a
+    solved proof-of-work (``services.resume_proof_bits``), which the browser adds."""
+
     code = forms.CharField(
         label=_("Case code"),
         max_length=20,
@@ -89,6 +92,14 @@ class ResumeForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+    solution = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+
+    def proof_bits(self) -> int:
+        """The work proven with this form (0 without a solved challenge); uses it up."""
+        challenge = self.cleaned_data.get("challenge") or ""
+        solution = (self.cleaned_data.get("solution") or "").strip()
+        return pow.verified_bits(challenge, solution) if challenge and solution else 0
 
 
 class VisitorMessageForm(forms.Form):

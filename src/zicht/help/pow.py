@@ -23,16 +23,30 @@ from django.core import signing
 
 from zicht.help import conf, ratelimit
 
-__all__ = ["new_challenge", "verify", "leading_zero_bits", "form_age_seconds", "mark_used"]
+__all__ = [
+    "new_challenge",
+    "challenge_bits",
+    "verify",
+    "verified_bits",
+    "leading_zero_bits",
+    "form_age_seconds",
+    "mark_used",
+]
 
 SALT = "zicht.help.pow"
 MAX_AGE = 3600
 
 
-def new_challenge() -> str:
-    return signing.dumps(
-        {"n": secrets.token_hex(12), "b": conf.pow_bits(), "t": int(time.time())}, salt=SALT
-    )
+def new_challenge(bits: int | None = None) -> str:
+    """A signed challenge of ``bits`` leading zero bits (default ``conf.pow_bits()``)."""
+    bits = conf.pow_bits() if bits is None else max(1, min(int(bits), conf.pow_max_bits()))
+    return signing.dumps({"n": secrets.token_hex(12), "b": bits, "t": int(time.time())}, salt=SALT)
+
+
+def challenge_bits(challenge: str) -> int:
+    """The difficulty a (validly signed) challenge asks for; 0 for an invalid one."""
+    payload = _payload(challenge)
+    return int(payload.get("b", 0)) if payload else 0
 
 
 def leading_zero_bits(digest: bytes) -> int:
@@ -65,12 +79,19 @@ def mark_used(challenge: str) -> bool:
     return ratelimit.hit(ratelimit.hashed("pow", challenge), minutes=120) == 1
 
 
-def verify(challenge: str, solution: str) -> bool:
-    """True once for a correctly solved, fresh challenge signed by this server."""
+def verified_bits(challenge: str, solution: str) -> int:
+    """The work proven by a correctly solved, fresh challenge signed by this server, once:
+    its number of bits; 0 for anything else (unsigned, expired, wrong or used before)."""
     payload = _payload(challenge)
     if payload is None or not solution or len(solution) > 20 or not solution.isdigit():
-        return False
+        return 0
+    bits = int(payload.get("b", conf.pow_bits()))
     digest = hashlib.sha256(f"{challenge}:{solution}".encode("ascii")).digest()
-    if leading_zero_bits(digest) < int(payload.get("b", conf.pow_bits())):
-        return False
-    return mark_used(challenge)
+    if leading_zero_bits(digest) < bits:
+        return 0
+    return bits if mark_used(challenge) else 0
+
+
+def verify(challenge: str, solution: str) -> bool:
+    """True once for a correctly solved, fresh challenge signed by this server."""
+    return verified_bits(challenge, solution) > 0

@@ -225,30 +225,52 @@ def conversation_start(request):
 @never_cache
 def conversation_resume(request):
     form = ResumeForm(request.POST or None)
-    paused = False
+    proof_bits = 0
     if request.method == "POST" and form.is_valid():
         try:
             conversation = services.conversation_resume(
-                code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
+                code=form.cleaned_data["code"],
+                passphrase=form.cleaned_data["passphrase"],
+                proof_bits=form.proof_bits(),
             )
         except services.RateLimited:
-            conversation = None
-            paused = True
             form.add_error(
                 None,
-                _("Too many attempts with this case code. Wait %(minutes)s minutes and try again.")
+                _(
+                    "Many people are coming back to their conversation right now. Please try again in a minute."
+                ),
+            )
+        except services.ProofNeeded as needed:
+            proof_bits = needed.bits
+            form.add_error(
+                None,
+                _(
+                    "This case code has had several wrong passphrases. For your safety your browser now does a short calculation first: fill in your passphrase again and send. Without JavaScript, wait %(minutes)s minutes."
+                )
                 % {"minutes": conf.login_pause_minutes()},
             )
-        if conversation is not None:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = conversation.pk
-            return redirect("help:conversation")
-        if not paused:
+        else:
+            if conversation is not None:
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = conversation.pk
+                return redirect("help:conversation")
             form.add_error(
                 None,
                 _("This case code and passphrase do not match. Check them and try again."),
             )
-    return public(request, "help/conversation_resume.html", {"form": form}, has_form=True)
+    if proof_bits:
+        # A fresh challenge of the difficulty the code now needs; the browser solves it
+        # while the person types the passphrase again.
+        data = form.data.copy()
+        data["challenge"] = pow.new_challenge(proof_bits)
+        data["solution"] = ""
+        form.data = data
+    return public(
+        request,
+        "help/conversation_resume.html",
+        {"form": form, "pow_bits": proof_bits},
+        has_form=True,
+    )
 
 
 @never_cache
