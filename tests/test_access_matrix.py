@@ -320,6 +320,7 @@ PUBLIC_HELP_PAGES = {
         "conversation_consent",
         "conversation_leave",
         "conversation_left",
+        "conversation_exit",
         "conversation_delete",
     )
 }

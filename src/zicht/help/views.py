@@ -9,13 +9,15 @@ inside their conversation. Nothing here reads ``REMOTE_ADDR`` or the user agent.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from zicht.help import conf, pow, selectors, selfcheck, services
@@ -359,6 +361,39 @@ def conversation_leave(request):
         request.session.flush()
         return redirect("help:conversation_left")
     return HttpResponseNotAllowed(["POST"])
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def conversation_exit(request):
+    """End the visitor's conversation session on quick exit: ``help.js`` sends this with
+    ``navigator.sendBeacon`` (or ``fetch`` with ``keepalive``) just before it leaves, so
+    that the conversation pages ask for the case code and passphrase again, also when
+    they are reopened from the browser's history. The session is deleted on the server
+    and its cookie cleared; so is the CSRF cookie, the last trace of a help form.
+
+    CSRF-exempt on purpose: a beacon cannot send a CSRF token or header. Forging this
+    request is harmless: it reads and returns nothing and can only end the session of
+    the browser that sends it (at worst the person types their code and passphrase
+    again), and another site's POST does not even carry the ``SameSite=Lax`` session
+    cookie. A logged-in staff member who used the help pages in the same browser keeps
+    their login: only the conversation is taken out of their session.
+    """
+    if request.user.is_authenticated:
+        request.session.pop(SESSION_KEY, None)
+        request.session.pop(NOTICE_KEY, None)
+        return HttpResponse(status=204)
+    request.session.flush()
+    response = HttpResponse(status=204)
+    if settings.CSRF_COOKIE_NAME in request.COOKIES:
+        response.delete_cookie(
+            settings.CSRF_COOKIE_NAME,
+            path=settings.CSRF_COOKIE_PATH,
+            domain=settings.CSRF_COOKIE_DOMAIN,
+            samesite=settings.CSRF_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @never_cache
