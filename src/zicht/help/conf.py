@@ -7,7 +7,7 @@
 | ``ZICHT_HELP_WARNING_DAYS`` | 14 | the conversation shows a warning this long before deletion |
 | ``ZICHT_HELP_POW_BITS`` | 14 | leading zero bits of the start form's proof-of-work |
 | ``ZICHT_HELP_MIN_FORM_SECONDS`` | 3 | without proof-of-work, a start form sent faster is refused |
-| ``ZICHT_HELP_STARTS_PER_HOUR`` | 120 | new conversations per hour, all visitors together |
+| ``ZICHT_HELP_STARTS_PER_HOUR`` | 120 | starts an hour at the base proof-of-work; each doubling above adds a bit |
 | ``ZICHT_HELP_NOJS_STARTS_PER_HOUR`` | 20 | of those, started without proof-of-work (honeypot only) |
 | ``ZICHT_HELP_MESSAGES_PER_HOUR`` | 10 | messages a person may write per conversation per hour |
 | ``ZICHT_HELP_POW_MAX_BITS`` | 22 | the most proof-of-work any form asks for |

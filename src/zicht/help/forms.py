@@ -51,8 +51,18 @@ class StartForm(forms.Form):
             raise ValidationError(self.expired_message, code="expired")
         solution = (data.get("solution") or "").strip()
         if solution:
-            if not pow.verify(challenge, solution):
+            bits = pow.verified_bits(challenge, solution)
+            if not bits:
                 raise ValidationError(self.expired_message, code="expired")
+            if bits < pow.start_bits() - 1:
+                # Solved when it was quieter: the current price is higher. The page comes
+                # back with a fresh challenge that the browser solves and sends again.
+                raise ValidationError(
+                    _(
+                        "It is busy right now. Your browser does a little more work and then sends your message again. This can take a few seconds."
+                    ),
+                    code="more_work",
+                )
             return data
         # Without JavaScript: not faster than a person, limited per hour, once per form.
         if age < conf.min_form_seconds():

@@ -7,6 +7,17 @@ browser (``static/help/help.js``) searches a counter such that
 real cost for a script that wants to open thousands of conversations. Each solved
 challenge is accepted once (a rate counter keyed by its hash) and for one hour.
 
+**The cost rises with load** (``start_bits``): at most ``conf.starts_per_hour()``
+starts an hour get the base difficulty; every doubling of the starts of the last 10-20
+minutes above that adds one bit, i.e. doubles the work per start, up to
+``conf.pow_max_bits()``. Each challenge carries its own difficulty (signed), and a
+solved one is accepted once and only if it is worth at least the current difficulty
+less one bit. So a script pays for every conversation in proportion to the load it
+causes (one core levels off at about one start a second, see
+``benchmarks/RESULTS.md``), while the door never closes: a real visitor pays the
+current price once, a few seconds of their browser's work at worst, instead of being
+told that it is too busy.
+
 Without JavaScript there is no proof; the form then relies on a honeypot field that
 people never see, a minimum time to fill in the form and a smaller hourly limit for
 such starts (see ``conf.nojs_starts_per_hour``). That trade-off is deliberate: the
@@ -18,12 +29,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from datetime import datetime, timedelta
 
 from django.core import signing
+from django.utils import timezone
 
 from zicht.help import conf, ratelimit
 
 __all__ = [
+    "start_bits",
+    "start_load",
+    "start_counted",
     "new_challenge",
     "challenge_bits",
     "verify",
@@ -35,6 +51,30 @@ __all__ = [
 
 SALT = "zicht.help.pow"
 MAX_AGE = 3600
+LOAD_WINDOW_MINUTES = 10
+START_KEY = "start"
+
+
+def start_load(now: datetime | None = None) -> int:
+    """Conversations started in the current and the previous 10-minute window."""
+    now = now or timezone.now()
+    earlier = now - timedelta(minutes=LOAD_WINDOW_MINUTES)
+    return ratelimit.count(START_KEY, minutes=LOAD_WINDOW_MINUTES, now=now) + ratelimit.count(
+        START_KEY, minutes=LOAD_WINDOW_MINUTES, now=earlier
+    )
+
+
+def start_bits(now: datetime | None = None) -> int:
+    """The start form's current difficulty: the base, plus one bit per doubling of the
+    load above the base budget (a third of ``conf.starts_per_hour()`` per two windows)."""
+    budget = max(1, conf.starts_per_hour() // 3)
+    extra = (start_load(now) // budget).bit_length()
+    return min(conf.pow_bits() + extra, conf.pow_max_bits())
+
+
+def start_counted(now: datetime | None = None) -> None:
+    """Count one started conversation in the load."""
+    ratelimit.hit(START_KEY, minutes=LOAD_WINDOW_MINUTES, now=now)
 
 
 def new_challenge(bits: int | None = None) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
-from zicht.help import codes, conf, ratelimit
+from zicht.help import codes, conf, pow, ratelimit
 from zicht.help.constants import (
     CloseReason,
     ConversationStatus,
@@ -138,10 +138,13 @@ def _post(
 
 
 def conversation_start(*, message: str, language: str) -> StartedConversation:
-    """Open a conversation with its first message. The passphrase is returned once."""
+    """Open a conversation with its first message. The passphrase is returned once.
+
+    The caller has checked the start form's proof-of-work (``forms.StartForm``)."""
     body = _clean_body(message)
-    if ratelimit.hit("start", minutes=60) > conf.starts_per_hour():
-        raise RateLimited
+    # No global cap that a script could use up: the start form's proof-of-work gets
+    # dearer as this count rises (``pow.start_bits``).
+    pow.start_counted()
     passphrase = codes.new_passphrase()
     now = timezone.now()
     for _attempt in range(10):

@@ -183,13 +183,6 @@ def conversation_start(request):
                 started = services.conversation_start(
                     message=form.cleaned_data["message"], language=get_language()
                 )
-            except services.RateLimited:
-                form.add_error(
-                    None,
-                    _(
-                        "It is very busy right now. Please try again later, or call one of the numbers below."
-                    ),
-                )
             except ValidationError as exc:
                 form.add_error("message", exc)
             else:
@@ -206,18 +199,23 @@ def conversation_start(request):
                     },
                 )
         # A used or failed challenge cannot be tried again: hand out a fresh one.
+        bits = pow.start_bits()
         data = form.data.copy()
-        data["challenge"] = pow.new_challenge()
+        data["challenge"] = pow.new_challenge(bits)
         data["solution"] = ""
         form.data = data
+        resend = form.has_error("__all__", "more_work")
     else:
-        form = StartForm(initial={"challenge": pow.new_challenge()})
+        bits = pow.start_bits()
+        form = StartForm(initial={"challenge": pow.new_challenge(bits)})
+        resend = False
     return public(
         request,
         "help/conversation_start.html",
         {
             "form": form,
-            "pow_bits": conf.pow_bits(),
+            "pow_bits": bits,
+            "pow_resend": resend,
             "contacts": selectors.contacts_for().filter(is_emergency=False)[:3],
         },
         has_form=True,

@@ -1,4 +1,5 @@
-/* Zicht help pages: quick exit, history without help pages, proof-of-work.
+/* Zicht help pages: quick exit, history without help pages, proof-of-work (whose
+ * difficulty the server sets per challenge; it rises with load).
  *
  * Quick exit: the button, Esc, or Shift pressed three times (within 5 seconds, with
  * no other key in between, as in GOV.UK's "Exit this page") blanks the page at
@@ -260,8 +261,21 @@
     return pending;
   }
 
+  function resend(form) {
+    if (form.requestSubmit) {
+      form.requestSubmit(); // through the submit handler above, like a click
+    } else {
+      form.submit();
+    }
+  }
+
   var powForms = document.querySelectorAll("form[data-pow-bits]");
   for (var k = 0; k < powForms.length; k += 1) {
-    startSolving(powForms[k]);
+    var solving = startSolving(powForms[k]);
+    // The server asked for more work because it got busy while the person was typing:
+    // solve the new challenge and send the same message again, without another click.
+    if (solving && powForms[k].hasAttribute("data-pow-resend")) {
+      solving.then(resend.bind(null, powForms[k]));
+    }
   }
 })();
