@@ -138,6 +138,16 @@ class HandoverForm(forms.Form):
     kind = forms.ChoiceField(label=_("Hand over as"), choices=HandoverKind.choices)
 
 
+class RouteForm(forms.Form):
+    """Pass a conversation to another counsellor service (choices from the selector)."""
+
+    to = forms.ChoiceField(label=_("Pass on to"))
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = list(choices)
+
+
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reason"),

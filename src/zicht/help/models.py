@@ -103,6 +103,18 @@ class Conversation(models.Model):
     awaiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     consent_requested_at = models.DateTimeField(_("consent asked"), null=True, blank=True)
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # The counsellor service that answers the conversation: empty for the national
+    # coordination centre (every new conversation), else the organisation a counsellor
+    # passed it to (``services.counsellor_route``). Only that service's counsellors read
+    # it. An organisation that is deleted hands its conversations back to the centre.
+    routed_to = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     handover_kind = models.CharField(
         _("handed over as"), max_length=16, choices=HandoverKind.choices, blank=True
     )

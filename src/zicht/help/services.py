@@ -28,7 +28,7 @@ from zicht.help.constants import (
     MessageKind,
 )
 from zicht.help.models import Conversation, Message
-from zicht.help.permissions import is_counsellor, is_professional
+from zicht.help.permissions import can_counsel, is_professional
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",
@@ -45,6 +45,7 @@ __all__ = [
     "counsellor_reply",
     "counsellor_consent_request",
     "counsellor_hand_over",
+    "counsellor_route",
     "counsellor_close",
     "professional_take_up",
     "SIGNAL_REFERENCE_PATTERN",
@@ -312,17 +313,19 @@ def visitor_conversation_delete(*, conversation: Conversation) -> None:
         )
 
 
-def _require_counsellor(membership) -> None:
-    if not is_counsellor(membership):
+def _require_counsellor(membership, conversation: Conversation) -> None:
+    """A counsellor of the service that answers this conversation (checked on the row)."""
+    if not can_counsel(membership, conversation):
         raise PermissionDenied
 
 
 def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Message:
-    _require_counsellor(membership)
     body = _clean_body(body)
     with transaction.atomic():
+        locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         return _post(
-            _locked(conversation),
+            locked,
             now=timezone.now(),
             author=MessageAuthor.COUNSELLOR,
             body=body,
@@ -334,9 +337,9 @@ def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Me
 
 def counsellor_consent_request(*, membership, conversation: Conversation) -> Message:
     """Ask the person, inside the conversation, whether their story may be passed on."""
-    _require_counsellor(membership)
     with transaction.atomic():
         locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         if locked.handed_over_at:
             raise ValidationError(_("This conversation has already been handed over."))
         now = timezone.now()
@@ -365,11 +368,11 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
     counsellor's own organisation (``handed_over_to``), who take it up and record the
     signal themselves.
     """
-    _require_counsellor(membership)
     if kind not in HandoverKind.values:
         raise ValidationError(_("Choose a signal or a referral."))
     with transaction.atomic():
         locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         if locked.consent_given_at is None:
             raise ValidationError(
                 _("The person has not given consent. Ask for consent in the conversation first.")
@@ -402,12 +405,45 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
         )
 
 
+def counsellor_route(*, membership, conversation: Conversation, to: str) -> Message:
+    """Pass the conversation to another counsellor service, whose counsellors then read
+    and answer it instead (``to``: an organisation's id from
+    ``selectors.counsellor_services_for``, or ``selectors.CENTRE``).
+
+    Counsellor services share the same task and duty of confidentiality, so this needs no
+    consent, but it is never hidden: the person reads in their conversation who answers
+    them now, and the audit event names the organisation (never the text or code)."""
+    from zicht.help import selectors
+
+    with transaction.atomic():
+        locked = _locked(conversation)
+        _require_counsellor(membership, locked)
+        allowed = dict(
+            selectors.counsellor_services_for(membership=membership, conversation=locked)
+        )
+        if to not in allowed:
+            raise ValidationError(_("Choose a counsellor service from the list."))
+        locked.routed_to_id = None if to == selectors.CENTRE else int(to)
+        locked.save(update_fields=["routed_to"])
+        return _post(
+            locked,
+            now=timezone.now(),
+            author=MessageAuthor.SYSTEM,
+            kind=MessageKind.ROUTED,
+            body="" if to == selectors.CENTRE else allowed[to],
+            membership=membership,
+            awaiting_reply=True,
+            action="help.conversation_routed",
+            details={"to": to},
+        )
+
+
 def counsellor_close(*, membership, conversation: Conversation, reason: str) -> None:
-    _require_counsellor(membership)
     if reason not in (CloseReason.FINISHED, CloseReason.ABUSIVE):
         raise ValidationError(_("Choose a reason."))
     with transaction.atomic():
         locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         now = timezone.now()
         locked.status = ConversationStatus.CLOSED
         locked.close_reason = reason

@@ -38,6 +38,11 @@ urlpatterns = [
         name="counsellor_handover",
     ),
     path(
+        "gesprekken/<int:pk>/doorgeven/",
+        counsellor_views.counsellor_route,
+        name="counsellor_route",
+    ),
+    path(
         "gesprekken/<int:pk>/sluiten/", counsellor_views.counsellor_close, name="counsellor_close"
     ),
     path("overdrachten/", handover_views.handover_list, name="handover_list"),
