@@ -14,7 +14,11 @@ Prints the attacker's rate and the difficulty over time, and each visitor's time
 Every request goes to 127.0.0.1, loops are bounded in time and count, and the script
 stops by itself.
 
-    .venv/bin/python benchmarks/help_attack.py --attack-seconds 150 --visitor-at 0 60 90 120
+    .venv/bin/python benchmarks/help_attack.py --attack-seconds 180 --visitor-at 60 100 140 170
+
+Then, on the same server, 8 threads send random case codes to the resume form while a
+counsellor's inbox is requested one GET after another; prints its latency quiet and
+during that flood (``--resume-threads 0`` skips this part).
 """
 
 from __future__ import annotations
@@ -110,6 +114,80 @@ def start_once(opener, base: str, message: str) -> tuple[bool, int, int]:
     return False, bits, 3
 
 
+RESUME = "/hulp/gesprek/terug/"
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def resume_flooder(base: str, threads: int, seconds: float, served) -> None:
+    """``threads`` threads send random case codes to the resume form for ``seconds``."""
+    import random
+
+    def flood():
+        opener = _opener()
+        token = _field(
+            opener.open(base + RESUME, timeout=60).read().decode(), "csrfmiddlewaretoken"
+        )
+        stop, n = time.monotonic() + seconds, 0
+        while time.monotonic() < stop and n < MAX_REQUESTS:
+            code = "".join(random.choice(ALPHABET) for _ in range(8))
+            body = urllib.parse.urlencode(
+                {"csrfmiddlewaretoken": token, "code": code, "passphrase": "appel peer kaas"}
+            ).encode()
+            opener.open(base + RESUME, data=body, timeout=60).read()
+            n += 1
+        served.append(n)
+
+    workers = [threading.Thread(target=flood) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(seconds + 120)
+
+
+def staff_latencies(base: str, cookie: str, seconds: float) -> list[float]:
+    """Milliseconds per GET of the counsellor inbox, one after another, for ``seconds``."""
+    request = urllib.request.Request(base + "/hulp/gesprekken/", headers={"Cookie": cookie})
+    took, stop = [], time.monotonic() + seconds
+    while time.monotonic() < stop and len(took) < MAX_REQUESTS:
+        t0 = time.monotonic()
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+            assert response.status == 200, response.status
+        took.append((time.monotonic() - t0) * 1000)
+    return took
+
+
+def staff_cookie() -> str:
+    """A counsellor's verified (two-factor) session on the benchmark server."""
+    from django.conf import settings
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zicht.accounts.constants import OrganisationType, Role
+    from zicht.accounts.models import Membership, Municipality, Organisation, User
+
+    centre = Organisation.objects.create(
+        name="Benchmark centrum",
+        type=OrganisationType.COORDINATION_CENTRE,
+        municipality=Municipality.objects.order_by("code").first(),
+    )
+    user = User.objects.create_user("benchmark-counsellor", password=None)
+    Membership.objects.create(user=user, organisation=centre, role=Role.COUNSELLOR)
+    device = TOTPDevice.objects.create(user=user, name="benchmark", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
 def attacker(base: str, seconds: float, results) -> None:
     opener = _opener()
     stop = time.monotonic() + seconds
@@ -172,6 +250,13 @@ def main(argv=None) -> int:
         default=[60, 90, 120, 140],
         help="seconds after the attack starts at which a visitor starts a conversation",
     )
+    parser.add_argument(
+        "--resume-threads",
+        type=int,
+        default=8,
+        help="threads sending random case codes to the resume form (0: skip that part)",
+    )
+    parser.add_argument("--resume-seconds", type=float, default=30)
     parser.add_argument("--markdown", help="also write the figures as Markdown to this file")
     args = parser.parse_args(argv)
 
@@ -200,8 +285,11 @@ def main(argv=None) -> int:
         for process in (attack, visit):
             if process.is_alive():
                 process.terminate()
-        server.shutdown()
         attacked, visits = list(attacked), list(visits)
+        resume_lines = []
+        if args.resume_threads:
+            resume_lines = resume_part(base, args.resume_threads, args.resume_seconds, ctx, manager)
+        server.shutdown()
         final_bits = pow.start_bits()
         from zicht.help.models import Conversation
 
@@ -218,11 +306,50 @@ def main(argv=None) -> int:
             settings=(conf.pow_bits(), conf.pow_max_bits(), conf.starts_per_hour()),
             hasher=settings.PASSWORD_HASHERS[0].rsplit(".", 1)[-1],
         )
+    lines += resume_lines
     print("\n".join(lines))
     if args.markdown:
         Path(args.markdown).write_text("\n".join(lines) + "\n", encoding="utf-8")
     worst = max((v[1] for v in visits), default=float("inf"))
     return 0 if visits and all(v[4] for v in visits) and worst < 10 else 1
+
+
+def resume_part(base, threads, seconds, ctx, manager) -> list[str]:
+    """Staff page latency, quiet and while ``threads`` threads send random case codes."""
+    import resource
+
+    cookie = staff_cookie()
+    staff_latencies(base, cookie, 2)  # warm up
+    quiet = staff_latencies(base, cookie, 10)
+    served = manager.list()
+    flood = ctx.Process(target=resume_flooder, args=(base, threads, seconds, served))
+    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+    load_before = os.getloadavg()[0]
+    flood.start()
+    time.sleep(2)
+    busy = staff_latencies(base, cookie, max(1.0, seconds - 4))
+    flood.join(seconds + 120)
+    if flood.is_alive():
+        flood.terminate()
+    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    total = sum(served)
+    return [
+        "",
+        "## Resume form flooded with random case codes",
+        "",
+        f"{threads} threads in another process sent {total:,} random case codes to "
+        f"`/hulp/gesprek/terug/` in {seconds:g} s ({total / seconds:.1f} a second); the "
+        f"server process used {cpu:.1f} s of CPU in that time, all requests together "
+        f"(load average {load_before:.2f} before). Unknown codes are never hashed: each "
+        "waits as long as a real check takes, without the work.",
+        "",
+        "| counsellor inbox GET | requests | median ms | p95 ms |",
+        "|---|---:|---:|---:|",
+        f"| quiet | {len(quiet)} | {_percentile(quiet, 0.5):.0f} | {_percentile(quiet, 0.95):.0f} |",
+        f"| during the flood | {len(busy)} | {_percentile(busy, 0.5):.0f} | "
+        f"{_percentile(busy, 0.95):.0f} |",
+    ]
 
 
 def report(*, rate, quiet, attacked, visits, seconds, load, total, final_bits, settings, hasher):

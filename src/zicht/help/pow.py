@@ -13,8 +13,8 @@ minutes above that adds one bit, i.e. doubles the work per start, up to
 ``conf.pow_max_bits()``. Each challenge carries its own difficulty (signed), and a
 solved one is accepted once and only if it is worth at least the current difficulty
 less one bit. So a script pays for every conversation in proportion to the load it
-causes (one core levels off at about one start a second, see
-``benchmarks/RESULTS.md``), while the door never closes: a real visitor pays the
+causes (measured in ``benchmarks/RESULTS.md``: one attacking process fell from about
+one start a second to a third of that), while the door never closes: a real visitor pays the
 current price once, a few seconds of their browser's work at worst, instead of being
 told that it is too busy.
 
