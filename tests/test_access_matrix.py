@@ -46,7 +46,8 @@ ROLE_COLUMNS = (
     "provider",  # a professional of a shelter: receives care referrals
     "org_admin",
     "coordinator",
-    "counsellor",
+    "counsellor",  # of the national coordination centre, which answers conversations
+    "counsellor_elsewhere",  # of another organisation (health care): only what is passed on
     "analyst",
 )
 COLUMNS = ("anonymous", "unverified", *ROLE_COLUMNS)
@@ -259,20 +260,47 @@ ROWS: list[Row] = [
         target="care_own",
         data=lambda w: {"version": w.care_own.version},
     ),
-    # --- help: the counsellors' side of the anonymous conversations --------------------
-    Row("help:counsellor_inbox", only("counsellor")),
-    Row("help:counsellor_conversation", only("counsellor"), target="conversation"),
+    # --- help: the counsellors' side of the anonymous conversations. A conversation
+    # belongs to one counsellor service: the coordination centre unless it was passed on
+    # ("conversation_routed" went to the other counsellor's organisation) -------------
+    Row("help:counsellor_inbox", only("counsellor", "counsellor_elsewhere")),
+    Row(
+        "help:counsellor_conversation",
+        only("counsellor", counsellor_elsewhere=DENIED),
+        target="conversation",
+    ),
+    Row(
+        "help:counsellor_conversation",
+        only("counsellor_elsewhere", counsellor=DENIED),
+        target="conversation_routed",
+    ),
     *[
         row
-        for view, posted in (
-            ("help:counsellor_reply", 400),  # an empty answer is refused
-            ("help:counsellor_consent", 302),
-            ("help:counsellor_handover", 302),
-            ("help:counsellor_close", 302),
+        for view, posted, data in (
+            ("help:counsellor_reply", 400, None),  # an empty answer is refused
+            ("help:counsellor_consent", 302, None),
+            ("help:counsellor_handover", 302, None),
+            ("help:counsellor_route", 302, lambda w: {"to": w.routable}),
+            ("help:counsellor_close", 302, None),
         )
         for row in (
-            Row(view, only("counsellor", status=405), target="conversation"),
-            Row(view, only("counsellor", status=posted), method="post", target="conversation"),
+            Row(
+                view, only("counsellor", "counsellor_elsewhere", status=405), target="conversation"
+            ),
+            Row(
+                view,
+                only("counsellor", status=posted, counsellor_elsewhere=DENIED),
+                method="post",
+                target="conversation",
+                data=data,
+            ),
+            Row(
+                view,
+                only("counsellor_elsewhere", status=posted, counsellor=DENIED),
+                method="post",
+                target="conversation_routed",
+                data=(lambda w: {"to": "centre"}) if data else None,
+            ),
         )
     ],
     # --- help: signal hand-overs, readable by the professionals of the counsellor's own
@@ -322,6 +350,7 @@ PUBLIC_HELP_PAGES = {
         "conversation_consent",
         "conversation_leave",
         "conversation_left",
+        "conversation_exit",
         "conversation_delete",
     )
 }
@@ -469,6 +498,17 @@ def _handed_over(conversation, counsellor):
     return conversation
 
 
+def _routed(conversation, counsellor, organisation):
+    """Passed on by ``counsellor`` to the counsellors of ``organisation``."""
+    from zicht.help import services
+
+    services.counsellor_route(
+        membership=counsellor, conversation=conversation, to=str(organisation.pk)
+    )
+    conversation.refresh_from_db()
+    return conversation
+
+
 def _session(user, verified: bool) -> str:
     """A logged-in session (with a verified second factor, or not), kept for the module;
     each case only sets its cookie."""
@@ -524,6 +564,8 @@ def _build_world():
         "org_admin": member(Role.ORG_ADMIN, own),
         "coordinator": member(Role.COORDINATOR, centre),
         "counsellor": member(Role.COUNSELLOR, centre),
+        # Made counsellor by their own administrator, in an organisation that counsels.
+        "counsellor_elsewhere": member(Role.COUNSELLOR, own),
         "analyst": member(Role.ANALYST, ministry),
         # Logged in with a password, not enrolled in two-factor yet.
         "unverified": member(Role.PROFESSIONAL, own, enrolled=False),
@@ -571,8 +613,12 @@ def _build_world():
         due_date=timezone.localdate() + dt.timedelta(days=3),
     )
     conversation = _conversation()
-    # Signal hand-overs go to the handing-over counsellor's own organisation.
-    handover_own = _handed_over(_conversation(), member(Role.COUNSELLOR, own))
+    conversation_routed = _routed(_conversation(), members["counsellor"], own)
+    # Signal hand-overs go to the handing-over counsellor's own organisation (here one
+    # the conversation was passed to first).
+    handover_own = _handed_over(
+        _routed(_conversation(), members["counsellor"], own), members["counsellor_elsewhere"]
+    )
     handover_other = _handed_over(_conversation(), members["counsellor"])
     key_own, _raw = api_services.api_key_create(
         by=members["org_admin"], name="Eigen", contact=professional, scopes=list(scopes.SCOPES)
@@ -600,6 +646,7 @@ def _build_world():
         "care_own": {"care_id": care_own.pk, "action": "accept"},
         "care_other": {"care_id": care_other.pk, "action": "accept"},
         "conversation": {"pk": conversation.pk},
+        "conversation_routed": {"pk": conversation_routed.pk},
         "handover_own": {"pk": handover_own.pk},
         "handover_other": {"pk": handover_other.pk},
         "api_signal_other": {"pk": signal_other.pk},  # the partner API routes take ``pk``
@@ -617,6 +664,7 @@ def _build_world():
         care_other=care_other,
         file=file,
         file_other=referral_other.file,
+        routable=str(own.pk),
     )
 
 

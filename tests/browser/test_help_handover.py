@@ -40,6 +40,10 @@ def test_signal_hand_over_is_taken_up_by_a_professional(
     conversation = services.conversation_start(
         message="Ik moet pakketjes wegbrengen voor een oudere jongen.", language="nl"
     ).conversation
+    # The coordination centre answers new conversations; it passes this one on to the
+    # counsellors of the youth-care organisation.
+    centre = make_member(role=Role.COUNSELLOR, organisation=OrganisationFactory(coordination=True))
+    services.counsellor_route(membership=centre, conversation=conversation, to=str(organisation.pk))
     services.counsellor_consent_request(membership=counsellor, conversation=conversation)
     services.visitor_consent_answer(conversation=conversation, agree=True)
 

@@ -1,6 +1,7 @@
 """Quick exit by button, Esc and Shift x3: the page is blanked at once, the neutral page
 replaces the history entry, and Back does not lead to a help page. Also without JS."""
 
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -118,3 +119,72 @@ def test_quick_exit_button_stays_in_view_on_a_phone_and_works_without_javascript
         expect(page.get_by_role("heading", level=1)).to_have_text("Pannenkoeken bakken")
     finally:
         context.close()
+
+
+def _in_conversation(page):
+    """Come back to a conversation as a visitor: (the session cookie, the case code)."""
+    from zicht.help import services
+
+    started = services.conversation_start(
+        message="Ik moet van een oudere jongen pakketjes wegbrengen.", language="nl"
+    )
+    page.goto("/hulp/gesprek/terug/")
+    page.get_by_label("Gesprekscode").fill(started.conversation.display_code)
+    page.get_by_label("Wachtwoordzin").fill(started.passphrase)
+    page.get_by_role("button", name="Open mijn gesprek").click()
+    expect(page.get_by_text("pakketjes wegbrengen")).to_be_visible()
+    page.wait_for_load_state("load")
+    cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
+    return cookie
+
+
+def _asks_for_code_and_passphrase(page):
+    expect(page.get_by_role("heading", level=1)).to_have_text("Terug naar je gesprek")
+    expect(page.get_by_label("Gesprekscode")).to_be_visible()
+    expect(page.get_by_text("pakketjes wegbrengen")).to_have_count(0)
+
+
+@pytest.mark.parametrize("trigger", ["button", "escape", "shift3"])
+def test_quick_exit_ends_the_conversation_so_history_cannot_reopen_it(page, trigger):
+    from django.contrib.sessions.models import Session
+
+    cookie = _in_conversation(page)
+    if trigger == "button":
+        page.get_by_test_id("quick-exit").click()
+    elif trigger == "escape":
+        # Esc while typing a message: exits at once, the draft is lost (docs/help.md).
+        page.get_by_label("Je bericht").fill("Ik wil nog iets vertellen")
+        page.get_by_label("Je bericht").press("Escape")
+    else:
+        for _ in range(3):
+            page.keyboard.press("Shift")
+    page.wait_for_url(f"**{NEUTRAL}")
+    # The beacon ended the session on the server and cleared its cookie.
+    deadline = time.monotonic() + 10
+    while Session.objects.filter(session_key=cookie["value"]).exists():
+        assert time.monotonic() < deadline, "the conversation session was not ended"
+        time.sleep(0.05)
+    assert not [c for c in page.context.cookies() if c["name"] in ("sessionid", "csrftoken")]
+    # Back in the history does not lead to the conversation...
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/hulp/gesprek/lezen/" not in page.url
+    # ...and reopening its address, also with the old cookie put back, asks again.
+    page.goto("/hulp/gesprek/lezen/")
+    _asks_for_code_and_passphrase(page)
+    page.context.add_cookies([{k: cookie[k] for k in ("name", "value", "domain", "path")}])
+    page.goto("/hulp/gesprek/lezen/")
+    _asks_for_code_and_passphrase(page)
+
+
+def test_esc_of_an_input_method_composition_does_not_exit(page):
+    """Esc that cancels a composition (Japanese, Chinese input) belongs to the input method."""
+    _in_conversation(page)
+    page.get_by_label("Je bericht").focus()
+    page.evaluate(
+        """document.getElementById("id_body").dispatchEvent(new KeyboardEvent("keydown",
+        {key: "Escape", isComposing: true, bubbles: true, cancelable: true}))"""
+    )
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/hulp/gesprek/lezen/")
+    expect(page.get_by_text("pakketjes wegbrengen")).to_be_visible()

@@ -84,6 +84,9 @@ def test_professionals_see_help_conversations_handed_over_to_their_organisation(
     conversation = help_services.conversation_start(
         message="Ik moet pakketjes wegbrengen.", language="nl"
     ).conversation
+    # The coordination centre answers new conversations; it passes this one to ``home``.
+    centre = make_member(role=Role.COUNSELLOR)
+    help_services.counsellor_route(membership=centre, conversation=conversation, to=str(home.pk))
     help_services.counsellor_consent_request(membership=counsellor, conversation=conversation)
     help_services.visitor_consent_answer(conversation=conversation, agree=True)
     help_services.counsellor_hand_over(

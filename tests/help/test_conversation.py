@@ -98,21 +98,6 @@ def test_resume_accepts_what_people_write_down(client, start_conversation):
     assert "pakketjes" in client.get("/hulp/gesprek/lezen/").content.decode()
 
 
-def test_wrong_passphrases_pause_the_code(client, start_conversation, settings):
-    settings.ZICHT_HELP_LOGIN_ATTEMPTS = 3
-    _, code, passphrase = start_conversation()
-    client.post("/hulp/gesprek/verlaten/")
-    for _ in range(3):
-        response = client.post("/hulp/gesprek/terug/", {"code": code, "passphrase": "appel peer"})
-        assert (
-            "passen niet bij elkaar" in response.content.decode()
-            or "Te veel" in response.content.decode()
-        )
-    response = client.post("/hulp/gesprek/terug/", {"code": code, "passphrase": passphrase})
-    assert response.status_code == 200 and "Te veel pogingen" in response.content.decode()
-    assert AuditEvent.objects.filter(action="help.resume_paused").count() == 1
-
-
 def test_unknown_code_gets_the_same_answer(client):
     response = client.post("/hulp/gesprek/terug/", {"code": "ABCD-EFGH", "passphrase": "a b c d e"})
     assert "passen niet bij elkaar" in response.content.decode()
@@ -167,3 +152,39 @@ def test_english_conversation_is_recorded_in_english(client, settings):
     )
     assert "Write this down now" in response.content.decode()
     assert Conversation.objects.get().language == "en"
+
+
+def test_quick_exit_endpoint_ends_the_conversation_without_a_csrf_token(client, start_conversation):
+    """What help.js's beacon sends on quick exit: a bare POST, without CSRF token."""
+    from django.test import Client
+
+    start_conversation()
+    beacon = Client(enforce_csrf_checks=True)
+    beacon.cookies = client.cookies
+    stolen = beacon.cookies["sessionid"].value
+    assert beacon.get("/hulp/gesprek/lezen/").status_code == 200
+    assert beacon.get("/hulp/gesprek/snel-weg/").status_code == 405
+    response = beacon.post("/hulp/gesprek/snel-weg/")
+    assert response.status_code == 204 and "no-store" in response["Cache-Control"]
+    assert response.cookies["sessionid"].value == "" and response.cookies["csrftoken"].value == ""
+    # Every conversation page asks for the code and passphrase again, also with the old
+    # cookie replayed: the session is gone on the server, not only in the browser.
+    replay = Client()
+    replay.cookies["sessionid"] = stolen
+    for path in ("/hulp/gesprek/lezen/", "/hulp/gesprek/verwijderen/"):
+        response = replay.get(path)
+        assert response.status_code == 302 and response["Location"] == "/hulp/gesprek/terug/"
+    assert replay.post("/hulp/gesprek/schrijven/", {"body": "hoi"}).status_code == 302
+    # Without a conversation it changes nothing and sets no cookie.
+    assert not Client().post("/hulp/gesprek/snel-weg/").cookies
+
+
+def test_quick_exit_endpoint_keeps_a_staff_login(client, make_member, login, start_conversation):
+    from zicht.accounts.constants import Role
+
+    member = make_member(role=Role.PROFESSIONAL)
+    login(member)
+    start_conversation()
+    assert client.post("/hulp/gesprek/snel-weg/").status_code == 204
+    assert client.get("/hulp/gesprek/lezen/").status_code == 302
+    assert client.get("/").wsgi_request.user == member.user

@@ -205,6 +205,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie ends with the browser like the session cookie (Django's default keeps
+# it a year): on the anonymous help pages no cookie may outlive the visit (docs/help.md).
+CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "zicht.core.views.csrf_failure"
 
 # Two-factor login (django-two-factor-auth on django-otp).

@@ -39,6 +39,7 @@ class MessageKind(models.TextChoices):
     CONSENT_GIVEN = "consent_given", _("Consent given")
     CONSENT_DECLINED = "consent_declined", _("Consent declined")
     HANDOVER = "handover", _("Handed over")
+    ROUTED = "routed", _("Passed to another counsellor service")
     CLOSED = "closed", _("Conversation closed")
 
 

@@ -2,7 +2,10 @@
 
 Only an active counsellor membership gets in (two factors are enforced by the
 accounts middleware); anyone else gets 403 and the attempt is audit-logged, and every
-view of the inbox and every read of a conversation is audit-logged too.
+view of the inbox and every read of a conversation is audit-logged too. A counsellor
+sees only the conversations of their own counsellor service (the coordination centre,
+or another organisation a conversation was passed to); any other conversation answers
+404, also audit-logged.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,12 +22,21 @@ from django.views.decorators.http import require_POST
 from zicht.audit import services as audit
 from zicht.help import selectors, services
 from zicht.help.constants import HandoverKind, MessageKind
-from zicht.help.forms import CloseForm, HandoverForm, ReplyForm
+from zicht.help.forms import CloseForm, HandoverForm, ReplyForm, RouteForm
 from zicht.help.permissions import is_counsellor
-from zicht.help.staff_access import staff_required
+from zicht.help.staff_access import deny, staff_required
 
 counsellor_required = staff_required(is_counsellor)
 PER_PAGE = 25
+
+
+def _conversation(request, pk):
+    """The conversation, if the counsellor's service answers it; a refusal is logged."""
+    try:
+        return selectors.conversation_for_counsellor(membership=request.membership, pk=pk)
+    except Http404:
+        deny(request, object_type="help.conversation", object_id=pk)
+        raise
 
 
 @counsellor_required
@@ -75,6 +88,11 @@ def _counsellor_page(request, conversation, *, reply_form=None, status=200):
             "deletion_date": selectors.deletion_date(conversation),
             "deletion_warning": selectors.deletion_warning_due(conversation),
             "signal_recipients": selectors.signal_recipients_exist(membership=membership),
+            "route_form": RouteForm(
+                choices=selectors.counsellor_services_for(
+                    membership=membership, conversation=conversation
+                )
+            ),
             "kinds": MessageKind,
         },
         status=status,
@@ -83,8 +101,8 @@ def _counsellor_page(request, conversation, *, reply_form=None, status=200):
 
 @counsellor_required
 def counsellor_conversation(request, pk):
+    conversation = _conversation(request, pk)  # outside: a refusal's event must stay
     with transaction.atomic():
-        conversation = selectors.conversation_for_counsellor(membership=request.membership, pk=pk)
         audit.record(
             action="help.conversation_viewed",
             actor=request.user,
@@ -96,7 +114,7 @@ def counsellor_conversation(request, pk):
 
 
 def _counsellor_action(request, pk, action, success):
-    conversation = selectors.conversation_for_counsellor(membership=request.membership, pk=pk)
+    conversation = _conversation(request, pk)
     try:
         action(conversation)
     except services.ConversationClosed:
@@ -111,7 +129,7 @@ def _counsellor_action(request, pk, action, success):
 @counsellor_required
 @require_POST
 def counsellor_reply(request, pk):
-    conversation = selectors.conversation_for_counsellor(membership=request.membership, pk=pk)
+    conversation = _conversation(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _counsellor_page(request, conversation, reply_form=form, status=400)
@@ -173,4 +191,23 @@ def counsellor_close(request, pk):
             membership=request.membership, conversation=c, reason=reason
         ),
         _("The conversation has been closed."),
+    )
+
+
+@counsellor_required
+@require_POST
+def counsellor_route(request, pk):
+    conversation = _conversation(request, pk)
+    form = RouteForm(
+        request.POST,
+        choices=selectors.counsellor_services_for(
+            membership=request.membership, conversation=conversation
+        ),
+    )
+    to = form.cleaned_data["to"] if form.is_valid() else ""
+    return _counsellor_action(
+        request,
+        pk,
+        lambda c: services.counsellor_route(membership=request.membership, conversation=c, to=to),
+        _("The conversation has been passed on. Its new counsellors answer it from now on."),
     )

@@ -51,8 +51,18 @@ class StartForm(forms.Form):
             raise ValidationError(self.expired_message, code="expired")
         solution = (data.get("solution") or "").strip()
         if solution:
-            if not pow.verify(challenge, solution):
+            bits = pow.verified_bits(challenge, solution)
+            if not bits:
                 raise ValidationError(self.expired_message, code="expired")
+            if bits < pow.start_bits() - 1:
+                # Solved when it was quieter: the current price is higher. The page comes
+                # back with a fresh challenge that the browser solves and sends again.
+                raise ValidationError(
+                    _(
+                        "It is busy right now. Your browser does a little more work and then sends your message again. This can take a few seconds."
+                    ),
+                    code="more_work",
+                )
             return data
         # Without JavaScript: not faster than a person, limited per hour, once per form.
         if age < conf.min_form_seconds():
@@ -73,6 +83,9 @@ class StartForm(forms.Form):
 
 
 class ResumeForm(forms.Form):
+    """Case code and passphrase; after several wrong passphrases for a code, also a
+    solved proof-of-work (``services.resume_proof_bits``), which the browser adds."""
+
     code = forms.CharField(
         label=_("Case code"),
         max_length=20,
@@ -89,6 +102,14 @@ class ResumeForm(forms.Form):
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
+    challenge = forms.CharField(widget=forms.HiddenInput, required=False)
+    solution = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+
+    def proof_bits(self) -> int:
+        """The work proven with this form (0 without a solved challenge); uses it up."""
+        challenge = self.cleaned_data.get("challenge") or ""
+        solution = (self.cleaned_data.get("solution") or "").strip()
+        return pow.verified_bits(challenge, solution) if challenge and solution else 0
 
 
 class VisitorMessageForm(forms.Form):
@@ -115,6 +136,16 @@ class ReplyForm(forms.Form):
 
 class HandoverForm(forms.Form):
     kind = forms.ChoiceField(label=_("Hand over as"), choices=HandoverKind.choices)
+
+
+class RouteForm(forms.Form):
+    """Pass a conversation to another counsellor service (choices from the selector)."""
+
+    to = forms.ChoiceField(label=_("Pass on to"))
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = list(choices)
 
 
 class CloseForm(forms.Form):

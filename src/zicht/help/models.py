@@ -103,6 +103,18 @@ class Conversation(models.Model):
     awaiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     consent_requested_at = models.DateTimeField(_("consent asked"), null=True, blank=True)
     consent_given_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    # The counsellor service that answers the conversation: empty for the national
+    # coordination centre (every new conversation), else the organisation a counsellor
+    # passed it to (``services.counsellor_route``). Only that service's counsellors read
+    # it. An organisation that is deleted hands its conversations back to the centre.
+    routed_to = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
     handover_kind = models.CharField(
         _("handed over as"), max_length=16, choices=HandoverKind.choices, blank=True
     )
@@ -210,8 +222,9 @@ class ReplyTemplate(models.Model):
 class RateCounter(models.Model):
     """A fixed-window counter for rate limits, keyed by a hash, never by an IP address.
 
-    Keys are e.g. ``login:<sha256 of case code>``, ``msg:<conversation id>``,
-    ``start`` and ``pow:<sha256 of challenge>`` (a solved challenge may be used once).
+    Keys are e.g. ``login:<HMAC of case code>``, ``msg:<conversation id>``,
+    ``start`` and ``pow:<HMAC of challenge>`` (a solved challenge may be used once);
+    see ``ratelimit.hashed``.
     """
 
     key = models.CharField(max_length=100)

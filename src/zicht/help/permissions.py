@@ -1,6 +1,6 @@
 """Who may do what with anonymous conversations. Plain functions on the membership."""
 
-from zicht.accounts.constants import Role, roles_for
+from zicht.accounts.constants import OrganisationType, Role, roles_for
 
 
 def is_counsellor(membership) -> bool:
@@ -27,3 +27,28 @@ def is_professional(membership) -> bool:
         and membership.role == Role.PROFESSIONAL
         and membership.organisation.is_active
     )
+
+
+def is_centre_counsellor(membership) -> bool:
+    """A counsellor of the national coordination centre, which answers every conversation
+    nobody passed on (``Conversation.routed_to`` empty). Organisations of that type are
+    created by the platform's operators, not by organisation administrators."""
+    return (
+        is_counsellor(membership)
+        and membership.organisation.type == OrganisationType.COORDINATION_CENTRE
+    )
+
+
+def can_counsel(membership, conversation) -> bool:
+    """Read and answer this conversation: a counsellor of the service that answers it.
+
+    Conversations belong to one counsellor service at a time: the coordination centre
+    unless a counsellor passed the conversation to another organisation's counsellors.
+    An administrator who makes a colleague counsellor in their own organisation (which
+    they may, for organisations that counsel) so gives them only the conversations passed
+    to that organisation, not those of the 133 others."""
+    if not is_counsellor(membership):
+        return False
+    if conversation.routed_to_id is None:
+        return is_centre_counsellor(membership)
+    return conversation.routed_to_id == membership.organisation_id

@@ -7,6 +7,17 @@ browser (``static/help/help.js``) searches a counter such that
 real cost for a script that wants to open thousands of conversations. Each solved
 challenge is accepted once (a rate counter keyed by its hash) and for one hour.
 
+**The cost rises with load** (``start_bits``): at most ``conf.starts_per_hour()``
+starts an hour get the base difficulty; every doubling of the starts of the last 10-20
+minutes above that adds one bit, i.e. doubles the work per start, up to
+``conf.pow_max_bits()``. Each challenge carries its own difficulty (signed), and a
+solved one is accepted once and only if it is worth at least the current difficulty
+less one bit. So a script pays for every conversation in proportion to the load it
+causes (measured in ``benchmarks/RESULTS.md``: one attacking process fell from about
+one start a second to a third of that), while the door never closes: a real visitor pays the
+current price once, a few seconds of their browser's work at worst, instead of being
+told that it is too busy.
+
 Without JavaScript there is no proof; the form then relies on a honeypot field that
 people never see, a minimum time to fill in the form and a smaller hourly limit for
 such starts (see ``conf.nojs_starts_per_hour``). That trade-off is deliberate: the
@@ -18,21 +29,64 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from datetime import datetime, timedelta
 
 from django.core import signing
+from django.utils import timezone
 
 from zicht.help import conf, ratelimit
 
-__all__ = ["new_challenge", "verify", "leading_zero_bits", "form_age_seconds", "mark_used"]
+__all__ = [
+    "start_bits",
+    "start_load",
+    "start_counted",
+    "new_challenge",
+    "challenge_bits",
+    "verify",
+    "verified_bits",
+    "leading_zero_bits",
+    "form_age_seconds",
+    "mark_used",
+]
 
 SALT = "zicht.help.pow"
 MAX_AGE = 3600
+LOAD_WINDOW_MINUTES = 10
+START_KEY = "start"
 
 
-def new_challenge() -> str:
-    return signing.dumps(
-        {"n": secrets.token_hex(12), "b": conf.pow_bits(), "t": int(time.time())}, salt=SALT
+def start_load(now: datetime | None = None) -> int:
+    """Conversations started in the current and the previous 10-minute window."""
+    now = now or timezone.now()
+    earlier = now - timedelta(minutes=LOAD_WINDOW_MINUTES)
+    return ratelimit.count(START_KEY, minutes=LOAD_WINDOW_MINUTES, now=now) + ratelimit.count(
+        START_KEY, minutes=LOAD_WINDOW_MINUTES, now=earlier
     )
+
+
+def start_bits(now: datetime | None = None) -> int:
+    """The start form's current difficulty: the base, plus one bit per doubling of the
+    load above the base budget (a third of ``conf.starts_per_hour()`` per two windows)."""
+    budget = max(1, conf.starts_per_hour() // 3)
+    extra = (start_load(now) // budget).bit_length()
+    return min(conf.pow_bits() + extra, conf.pow_max_bits())
+
+
+def start_counted(now: datetime | None = None) -> None:
+    """Count one started conversation in the load."""
+    ratelimit.hit(START_KEY, minutes=LOAD_WINDOW_MINUTES, now=now)
+
+
+def new_challenge(bits: int | None = None) -> str:
+    """A signed challenge of ``bits`` leading zero bits (default ``conf.pow_bits()``)."""
+    bits = conf.pow_bits() if bits is None else max(1, min(int(bits), conf.pow_max_bits()))
+    return signing.dumps({"n": secrets.token_hex(12), "b": bits, "t": int(time.time())}, salt=SALT)
+
+
+def challenge_bits(challenge: str) -> int:
+    """The difficulty a (validly signed) challenge asks for; 0 for an invalid one."""
+    payload = _payload(challenge)
+    return int(payload.get("b", 0)) if payload else 0
 
 
 def leading_zero_bits(digest: bytes) -> int:
@@ -65,12 +119,19 @@ def mark_used(challenge: str) -> bool:
     return ratelimit.hit(ratelimit.hashed("pow", challenge), minutes=120) == 1
 
 
-def verify(challenge: str, solution: str) -> bool:
-    """True once for a correctly solved, fresh challenge signed by this server."""
+def verified_bits(challenge: str, solution: str) -> int:
+    """The work proven by a correctly solved, fresh challenge signed by this server, once:
+    its number of bits; 0 for anything else (unsigned, expired, wrong or used before)."""
     payload = _payload(challenge)
     if payload is None or not solution or len(solution) > 20 or not solution.isdigit():
-        return False
+        return 0
+    bits = int(payload.get("b", conf.pow_bits()))
     digest = hashlib.sha256(f"{challenge}:{solution}".encode("ascii")).digest()
-    if leading_zero_bits(digest) < int(payload.get("b", conf.pow_bits())):
-        return False
-    return mark_used(challenge)
+    if leading_zero_bits(digest) < bits:
+        return 0
+    return bits if mark_used(challenge) else 0
+
+
+def verify(challenge: str, solution: str) -> bool:
+    """True once for a correctly solved, fresh challenge signed by this server."""
+    return verified_bits(challenge, solution) > 0

@@ -1,19 +1,19 @@
 """Fixed-window rate limits stored in the database, keyed without IP addresses.
 
-The keys name what is limited: a case code (hashed, so the table does not list
-codes), a conversation, or the whole start form. Windows are whole minutes from the
+The keys name what is limited: a case code or a proof-of-work challenge (through
+a keyed hash, see ``hashed``), a conversation, or the whole start form. Windows are whole minutes from the
 Unix epoch, so counting needs one row per key and window. Old rows are removed by
 ``purge_inactive_conversations``.
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from zicht.help.models import RateCounter
 
@@ -21,7 +21,15 @@ __all__ = ["hashed", "hit", "count", "purge_older_than"]
 
 
 def hashed(prefix: str, value: str) -> str:
-    return f"{prefix}:{hashlib.sha256(value.encode('utf-8')).hexdigest()[:40]}"
+    """The key for ``value`` (a case code, a challenge): an HMAC-SHA256 keyed with the
+    server's ``SECRET_KEY`` (Django's ``salted_hmac``, salted per prefix).
+
+    A plain SHA-256 of a case code could be reversed offline by trying all 31**8 codes;
+    without the key, a copy of the rate-limit table says nothing about which codes exist
+    or were tried. Rotating ``SECRET_KEY`` only resets the counters.
+    """
+    digest = salted_hmac(f"zicht.help.ratelimit.{prefix}", value, algorithm="sha256")
+    return f"{prefix}:{digest.hexdigest()[:40]}"
 
 
 def _window_start(now: datetime, minutes: int) -> datetime:

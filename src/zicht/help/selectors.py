@@ -8,13 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
-from zicht.accounts.constants import Role
+from zicht.accounts.constants import ROLES_BY_ORGANISATION_TYPE, OrganisationType, Role
 from zicht.help import conf
 from zicht.help.constants import Audience, ConversationStatus, HandoverKind
 from zicht.help.models import Conversation, HelpPage, ReplyTemplate, ServiceContact
-from zicht.help.permissions import is_counsellor, is_professional
+from zicht.help.permissions import is_centre_counsellor, is_counsellor, is_professional
 
 __all__ = [
     "waiting_count",
@@ -23,6 +24,7 @@ __all__ = [
     "contacts_for",
     "inbox_for",
     "conversation_for_counsellor",
+    "counsellor_services_for",
     "conversation_for_visitor",
     "handovers_for",
     "handovers_waiting_count",
@@ -60,11 +62,21 @@ def contacts_for(*, audience: str | None = None):
     return qs
 
 
+def _counselled_by(membership):
+    """The conversations the counsellor's service answers (``permissions.can_counsel``):
+    for the coordination centre those nobody passed on, for every organisation those
+    passed to it."""
+    own = Q(routed_to_id=membership.organisation_id)
+    if is_centre_counsellor(membership):
+        return Conversation.objects.filter(Q(routed_to__isnull=True) | own)
+    return Conversation.objects.filter(own)
+
+
 def inbox_for(*, membership, show: str = "open"):
-    """Conversations for a counsellor: unanswered first (longest waiting on top)."""
+    """Conversations for a counsellor's service: unanswered first (longest waiting on top)."""
     if not is_counsellor(membership):
         raise PermissionDenied
-    qs = Conversation.objects.all()
+    qs = _counselled_by(membership)
     if show == "closed":
         return qs.filter(status=ConversationStatus.CLOSED).order_by("-closed_at")
     return qs.filter(status=ConversationStatus.OPEN).order_by(
@@ -76,16 +88,53 @@ def waiting_count(*, membership) -> int:
     """Open conversations waiting for a counsellor's answer (0 for non-counsellors)."""
     if not is_counsellor(membership):
         return 0
-    return Conversation.objects.filter(status=ConversationStatus.OPEN, awaiting_reply=True).count()
+    return (
+        _counselled_by(membership)
+        .filter(status=ConversationStatus.OPEN, awaiting_reply=True)
+        .count()
+    )
 
 
 def conversation_for_counsellor(*, membership, pk: int) -> Conversation:
+    """One conversation the counsellor's service answers; ``Http404`` for any other,
+    whether it exists or not."""
     if not is_counsellor(membership):
         raise PermissionDenied
-    conversation = Conversation.objects.filter(pk=pk).first()
+    conversation = _counselled_by(membership).select_related("routed_to").filter(pk=pk).first()
     if conversation is None:
         raise Http404
     return conversation
+
+
+CENTRE = "centre"
+COUNSELLING_TYPES = [
+    t
+    for t, roles in ROLES_BY_ORGANISATION_TYPE.items()
+    if Role.COUNSELLOR in roles and t != OrganisationType.COORDINATION_CENTRE
+]
+
+
+def counsellor_services_for(*, membership, conversation: Conversation) -> list[tuple[str, str]]:
+    """Where the counsellor may pass the conversation on to, as form choices: the
+    coordination centre (``CENTRE``) when it is elsewhere now, and every active
+    organisation that counsels and has an active counsellor, except the current one."""
+    if not is_counsellor(membership):
+        raise PermissionDenied
+    choices = []
+    if conversation.routed_to_id is not None:
+        choices.append((CENTRE, str(_("The national coordination centre"))))
+    organisations = (
+        account_selectors.organisation_list()
+        .filter(
+            type__in=COUNSELLING_TYPES,
+            memberships__role=Role.COUNSELLOR,
+            memberships__is_active=True,
+        )
+        .exclude(pk=conversation.routed_to_id or 0)
+        .distinct()
+    )
+    choices += [(str(o.pk), o.name) for o in organisations]
+    return choices
 
 
 def _signal_handovers(membership):

@@ -8,6 +8,7 @@ function here receives or stores an IP address or a user agent.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
-from zicht.help import codes, conf, ratelimit
+from zicht.help import codes, conf, pow, ratelimit
 from zicht.help.constants import (
     CloseReason,
     ConversationStatus,
@@ -27,11 +28,13 @@ from zicht.help.constants import (
     MessageKind,
 )
 from zicht.help.models import Conversation, Message
-from zicht.help.permissions import is_counsellor, is_professional
+from zicht.help.permissions import can_counsel, is_professional
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",
     "RateLimited",
+    "ProofNeeded",
+    "resume_proof_bits",
     "ConversationClosed",
     "StartedConversation",
     "conversation_start",
@@ -42,6 +45,7 @@ __all__ = [
     "counsellor_reply",
     "counsellor_consent_request",
     "counsellor_hand_over",
+    "counsellor_route",
     "counsellor_close",
     "professional_take_up",
     "SIGNAL_REFERENCE_PATTERN",
@@ -53,6 +57,14 @@ MAX_MESSAGE_LENGTH = 4000
 
 class RateLimited(Exception):
     """Too many attempts or messages in the current window."""
+
+
+class ProofNeeded(Exception):
+    """This try needs a solved proof-of-work of ``bits`` bits (see ``resume_proof_bits``)."""
+
+    def __init__(self, bits: int):
+        super().__init__(bits)
+        self.bits = bits
 
 
 class ConversationClosed(Exception):
@@ -127,10 +139,13 @@ def _post(
 
 
 def conversation_start(*, message: str, language: str) -> StartedConversation:
-    """Open a conversation with its first message. The passphrase is returned once."""
+    """Open a conversation with its first message. The passphrase is returned once.
+
+    The caller has checked the start form's proof-of-work (``forms.StartForm``)."""
     body = _clean_body(message)
-    if ratelimit.hit("start", minutes=60) > conf.starts_per_hour():
-        raise RateLimited
+    # No global cap that a script could use up: the start form's proof-of-work gets
+    # dearer as this count rises (``pow.start_bits``).
+    pow.start_counted()
     passphrase = codes.new_passphrase()
     now = timezone.now()
     for _attempt in range(10):
@@ -138,7 +153,7 @@ def conversation_start(*, message: str, language: str) -> StartedConversation:
             with transaction.atomic():
                 conversation = Conversation.objects.create(
                     code=codes.new_case_code(),
-                    passphrase_hash=make_password(passphrase),
+                    passphrase_hash=_timed(make_password, passphrase),
                     language=language if language in ("nl", "en") else "nl",
                     created_at=now,
                     last_activity_at=now,
@@ -162,29 +177,76 @@ def conversation_start(*, message: str, language: str) -> StartedConversation:
     raise RuntimeError("could not draw a free case code")
 
 
-def conversation_resume(*, code: str, passphrase: str) -> Conversation | None:
+# How long one slow passphrase check takes in this process (seconds), kept as a moving
+# average of the real checks and starts; an unknown code waits this long instead of
+# hashing, so the answer takes the same time without the work. The first value is the
+# order of Django's PBKDF2 (1,000,000 iterations) on a current server core.
+_slow_hash = {"seconds": 0.25}
+
+
+def _timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    elapsed = time.perf_counter() - started
+    _slow_hash["seconds"] = 0.8 * _slow_hash["seconds"] + 0.2 * elapsed
+    return result
+
+
+def _wait_as_long_as_a_check(started: float) -> None:
+    remaining = _slow_hash["seconds"] - (time.perf_counter() - started)
+    if remaining > 0:
+        time.sleep(remaining)
+
+
+def resume_proof_bits(failures: int) -> int:
+    """Proof-of-work bits a try on a case code needs after ``failures`` wrong passphrases
+    in the window: none for the first ``conf.login_attempts()``, then the start form's
+    difficulty, one bit (twice the work) more per further failure, at most
+    ``conf.pow_max_bits()``, so a person with the right passphrase always gets in."""
+    extra = failures - conf.login_attempts()
+    if extra < 0:
+        return 0
+    return min(conf.pow_bits() + extra, conf.pow_max_bits())
+
+
+def conversation_resume(*, code: str, passphrase: str, proof_bits: int = 0) -> Conversation | None:
     """The conversation for this code and passphrase, or None.
 
-    Wrong passphrases are counted per case code (hashed); after
-    ``conf.login_attempts()`` failures the code is paused for
-    ``conf.login_pause_minutes()`` minutes, even for the right passphrase, and
-    ``RateLimited`` is raised. The answer never reveals whether a code exists.
+    Work is bounded in three ways, none of which reveals whether a code exists (the
+    first two are decided before the code is looked up, the third takes the same time):
+
+    * all codes together get at most ``conf.resume_checks_per_minute()`` slow passphrase
+      checks a minute; past that ``RateLimited`` is raised for every try;
+    * wrong passphrases are counted per case code (a keyed hash, existing or not); after
+      ``conf.login_attempts()`` in ``conf.login_pause_minutes()`` minutes each try needs a
+      solved proof-of-work (``proof_bits``, see ``resume_proof_bits``), else
+      ``ProofNeeded`` is raised. Nothing locks the right passphrase out: it costs the
+      person at most a few seconds of their browser's work, an attacker twice as much
+      per further guess;
+    * an unknown code is found by its index and never hashed: it waits as long as a
+      real check takes (``_wait_as_long_as_a_check``).
     """
     code = codes.normalise_case_code(code)
     key = ratelimit.hashed("login", code)
     minutes = conf.login_pause_minutes()
-    if ratelimit.count(key, minutes=minutes) >= conf.login_attempts():
+    if ratelimit.count("resume-work", minutes=1) >= conf.resume_checks_per_minute():
         raise RateLimited
+    required = resume_proof_bits(ratelimit.count(key, minutes=minutes))
+    if proof_bits < required:
+        raise ProofNeeded(required)
     conversation = Conversation.objects.filter(code=code).first()
     phrase = codes.normalise_passphrase(passphrase)
-    if conversation is not None and check_password(phrase, conversation.passphrase_hash):
-        return conversation
+    started = time.perf_counter()
     if conversation is None:
-        make_password(phrase)  # spend the same time as a real check
-    if ratelimit.hit(key, minutes=minutes) >= conf.login_attempts():
+        _wait_as_long_as_a_check(started)
+    else:
+        ratelimit.hit("resume-work", minutes=1)
+        if _timed(check_password, phrase, conversation.passphrase_hash):
+            return conversation
+    if ratelimit.hit(key, minutes=minutes) == conf.login_attempts():
         with transaction.atomic():
             audit.record(
-                action="help.resume_paused",
+                action="help.resume_proof_required",
                 object_type="help.conversation",
                 object_id=conversation.pk if conversation else "",
                 details={"known_code": conversation is not None},
@@ -251,17 +313,19 @@ def visitor_conversation_delete(*, conversation: Conversation) -> None:
         )
 
 
-def _require_counsellor(membership) -> None:
-    if not is_counsellor(membership):
+def _require_counsellor(membership, conversation: Conversation) -> None:
+    """A counsellor of the service that answers this conversation (checked on the row)."""
+    if not can_counsel(membership, conversation):
         raise PermissionDenied
 
 
 def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Message:
-    _require_counsellor(membership)
     body = _clean_body(body)
     with transaction.atomic():
+        locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         return _post(
-            _locked(conversation),
+            locked,
             now=timezone.now(),
             author=MessageAuthor.COUNSELLOR,
             body=body,
@@ -273,9 +337,9 @@ def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Me
 
 def counsellor_consent_request(*, membership, conversation: Conversation) -> Message:
     """Ask the person, inside the conversation, whether their story may be passed on."""
-    _require_counsellor(membership)
     with transaction.atomic():
         locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         if locked.handed_over_at:
             raise ValidationError(_("This conversation has already been handed over."))
         now = timezone.now()
@@ -304,11 +368,11 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
     counsellor's own organisation (``handed_over_to``), who take it up and record the
     signal themselves.
     """
-    _require_counsellor(membership)
     if kind not in HandoverKind.values:
         raise ValidationError(_("Choose a signal or a referral."))
     with transaction.atomic():
         locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         if locked.consent_given_at is None:
             raise ValidationError(
                 _("The person has not given consent. Ask for consent in the conversation first.")
@@ -341,12 +405,45 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
         )
 
 
+def counsellor_route(*, membership, conversation: Conversation, to: str) -> Message:
+    """Pass the conversation to another counsellor service, whose counsellors then read
+    and answer it instead (``to``: an organisation's id from
+    ``selectors.counsellor_services_for``, or ``selectors.CENTRE``).
+
+    Counsellor services share the same task and duty of confidentiality, so this needs no
+    consent, but it is never hidden: the person reads in their conversation who answers
+    them now, and the audit event names the organisation (never the text or code)."""
+    from zicht.help import selectors
+
+    with transaction.atomic():
+        locked = _locked(conversation)
+        _require_counsellor(membership, locked)
+        allowed = dict(
+            selectors.counsellor_services_for(membership=membership, conversation=locked)
+        )
+        if to not in allowed:
+            raise ValidationError(_("Choose a counsellor service from the list."))
+        locked.routed_to_id = None if to == selectors.CENTRE else int(to)
+        locked.save(update_fields=["routed_to"])
+        return _post(
+            locked,
+            now=timezone.now(),
+            author=MessageAuthor.SYSTEM,
+            kind=MessageKind.ROUTED,
+            body="" if to == selectors.CENTRE else allowed[to],
+            membership=membership,
+            awaiting_reply=True,
+            action="help.conversation_routed",
+            details={"to": to},
+        )
+
+
 def counsellor_close(*, membership, conversation: Conversation, reason: str) -> None:
-    _require_counsellor(membership)
     if reason not in (CloseReason.FINISHED, CloseReason.ABUSIVE):
         raise ValidationError(_("Choose a reason."))
     with transaction.atomic():
         locked = _locked(conversation)
+        _require_counsellor(membership, locked)
         now = timezone.now()
         locked.status = ConversationStatus.CLOSED
         locked.close_reason = reason

@@ -16,6 +16,7 @@ urlpatterns = [
     path("gesprek/toestemming/", views.conversation_consent, name="conversation_consent"),
     path("gesprek/verlaten/", views.conversation_leave, name="conversation_leave"),
     path("gesprek/tot-ziens/", views.conversation_left, name="conversation_left"),
+    path("gesprek/snel-weg/", views.conversation_exit, name="conversation_exit"),
     path("gesprek/verwijderen/", views.conversation_delete, name="conversation_delete"),
     path("gesprekken/", counsellor_views.counsellor_inbox, name="counsellor_inbox"),
     path(
@@ -35,6 +36,11 @@ urlpatterns = [
         "gesprekken/<int:pk>/overdracht/",
         counsellor_views.counsellor_handover,
         name="counsellor_handover",
+    ),
+    path(
+        "gesprekken/<int:pk>/doorgeven/",
+        counsellor_views.counsellor_route,
+        name="counsellor_route",
     ),
     path(
         "gesprekken/<int:pk>/sluiten/", counsellor_views.counsellor_close, name="counsellor_close"

@@ -9,13 +9,15 @@ inside their conversation. Nothing here reads ``REMOTE_ADDR`` or the user agent.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from zicht.help import conf, pow, selectors, selfcheck, services
@@ -181,13 +183,6 @@ def conversation_start(request):
                 started = services.conversation_start(
                     message=form.cleaned_data["message"], language=get_language()
                 )
-            except services.RateLimited:
-                form.add_error(
-                    None,
-                    _(
-                        "It is very busy right now. Please try again later, or call one of the numbers below."
-                    ),
-                )
             except ValidationError as exc:
                 form.add_error("message", exc)
             else:
@@ -204,18 +199,23 @@ def conversation_start(request):
                     },
                 )
         # A used or failed challenge cannot be tried again: hand out a fresh one.
+        bits = pow.start_bits()
         data = form.data.copy()
-        data["challenge"] = pow.new_challenge()
+        data["challenge"] = pow.new_challenge(bits)
         data["solution"] = ""
         form.data = data
+        resend = form.has_error("__all__", "more_work")
     else:
-        form = StartForm(initial={"challenge": pow.new_challenge()})
+        bits = pow.start_bits()
+        form = StartForm(initial={"challenge": pow.new_challenge(bits)})
+        resend = False
     return public(
         request,
         "help/conversation_start.html",
         {
             "form": form,
-            "pow_bits": conf.pow_bits(),
+            "pow_bits": bits,
+            "pow_resend": resend,
             "contacts": selectors.contacts_for().filter(is_emergency=False)[:3],
         },
         has_form=True,
@@ -225,30 +225,52 @@ def conversation_start(request):
 @never_cache
 def conversation_resume(request):
     form = ResumeForm(request.POST or None)
-    paused = False
+    proof_bits = 0
     if request.method == "POST" and form.is_valid():
         try:
             conversation = services.conversation_resume(
-                code=form.cleaned_data["code"], passphrase=form.cleaned_data["passphrase"]
+                code=form.cleaned_data["code"],
+                passphrase=form.cleaned_data["passphrase"],
+                proof_bits=form.proof_bits(),
             )
         except services.RateLimited:
-            conversation = None
-            paused = True
             form.add_error(
                 None,
-                _("Too many attempts with this case code. Wait %(minutes)s minutes and try again.")
+                _(
+                    "Many people are coming back to their conversation right now. Please try again in a minute."
+                ),
+            )
+        except services.ProofNeeded as needed:
+            proof_bits = needed.bits
+            form.add_error(
+                None,
+                _(
+                    "This case code has had several wrong passphrases. For your safety your browser now does a short calculation first: fill in your passphrase again and send. Without JavaScript, wait %(minutes)s minutes."
+                )
                 % {"minutes": conf.login_pause_minutes()},
             )
-        if conversation is not None:
-            request.session.cycle_key()
-            request.session[SESSION_KEY] = conversation.pk
-            return redirect("help:conversation")
-        if not paused:
+        else:
+            if conversation is not None:
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = conversation.pk
+                return redirect("help:conversation")
             form.add_error(
                 None,
                 _("This case code and passphrase do not match. Check them and try again."),
             )
-    return public(request, "help/conversation_resume.html", {"form": form}, has_form=True)
+    if proof_bits:
+        # A fresh challenge of the difficulty the code now needs; the browser solves it
+        # while the person types the passphrase again.
+        data = form.data.copy()
+        data["challenge"] = pow.new_challenge(proof_bits)
+        data["solution"] = ""
+        form.data = data
+    return public(
+        request,
+        "help/conversation_resume.html",
+        {"form": form, "pow_bits": proof_bits},
+        has_form=True,
+    )
 
 
 @never_cache
@@ -337,6 +359,39 @@ def conversation_leave(request):
         request.session.flush()
         return redirect("help:conversation_left")
     return HttpResponseNotAllowed(["POST"])
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def conversation_exit(request):
+    """End the visitor's conversation session on quick exit: ``help.js`` sends this with
+    ``navigator.sendBeacon`` (or ``fetch`` with ``keepalive``) just before it leaves, so
+    that the conversation pages ask for the case code and passphrase again, also when
+    they are reopened from the browser's history. The session is deleted on the server
+    and its cookie cleared; so is the CSRF cookie, the last trace of a help form.
+
+    CSRF-exempt on purpose: a beacon cannot send a CSRF token or header. Forging this
+    request is harmless: it reads and returns nothing and can only end the session of
+    the browser that sends it (at worst the person types their code and passphrase
+    again), and another site's POST does not even carry the ``SameSite=Lax`` session
+    cookie. A logged-in staff member who used the help pages in the same browser keeps
+    their login: only the conversation is taken out of their session.
+    """
+    if request.user.is_authenticated:
+        request.session.pop(SESSION_KEY, None)
+        request.session.pop(NOTICE_KEY, None)
+        return HttpResponse(status=204)
+    request.session.flush()
+    response = HttpResponse(status=204)
+    if settings.CSRF_COOKIE_NAME in request.COOKIES:
+        response.delete_cookie(
+            settings.CSRF_COOKIE_NAME,
+            path=settings.CSRF_COOKIE_PATH,
+            domain=settings.CSRF_COOKIE_DOMAIN,
+            samesite=settings.CSRF_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @never_cache

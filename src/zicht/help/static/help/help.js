@@ -1,8 +1,13 @@
-/* Zicht help pages: quick exit, history without help pages, proof-of-work.
+/* Zicht help pages: quick exit, history without help pages, proof-of-work (whose
+ * difficulty the server sets per challenge; it rises with load).
  *
  * Quick exit: the button, Esc, or Shift pressed three times (within 5 seconds, with
  * no other key in between, as in GOV.UK's "Exit this page") blanks the page at
- * once and replaces the current history entry with the neutral page.
+ * once, ends the conversation session on the server (a beacon to the end-session
+ * address, which also clears the session cookie) and replaces the current history
+ * entry with the neutral page. Esc exits at once also while typing in a text field
+ * (safety first: a draft is lost, see docs/help.md); only an Esc that belongs to an
+ * input method's composition (Japanese, Chinese, ...) is left to that input method.
  * Links and forms between help pages also replace the current history entry
  * instead of adding one, so that after a quick exit the Back button does not lead
  * to a help page. Without JavaScript the button is a plain link and the pages work
@@ -19,6 +24,27 @@
     (button && button.getAttribute("data-exit-url")) ||
     (script && script.getAttribute("data-exit-url")) ||
     "about:blank";
+  var endUrl = script && script.getAttribute("data-end-url");
+
+  // Before leaving: end the conversation session on the server. sendBeacon is queued by
+  // the browser and survives the navigation; fetch with keepalive where it is missing.
+  function endSession() {
+    if (!endUrl) {
+      return;
+    }
+    try {
+      if (navigator.sendBeacon && navigator.sendBeacon(endUrl)) {
+        return;
+      }
+    } catch (ignored) {
+      /* fall back to fetch */
+    }
+    try {
+      window.fetch(endUrl, { method: "POST", keepalive: true, credentials: "same-origin", cache: "no-store" });
+    } catch (ignored) {
+      /* leaving is what counts; the session still ends after 30 idle minutes */
+    }
+  }
 
   function quickExit(event) {
     if (event) {
@@ -33,6 +59,7 @@
     } catch (ignored) {
       /* blanking is best effort; leaving is what counts */
     }
+    endSession();
     window.location.replace(exitUrl);
   }
 
@@ -46,6 +73,9 @@
     "keydown",
     function (event) {
       if (event.key === "Escape" || event.key === "Esc") {
+        if (event.isComposing || event.keyCode === 229) {
+          return; // the input method's own Esc: it cancels the composition
+        }
         quickExit(event);
         return;
       }
@@ -231,8 +261,21 @@
     return pending;
   }
 
+  function resend(form) {
+    if (form.requestSubmit) {
+      form.requestSubmit(); // through the submit handler above, like a click
+    } else {
+      form.submit();
+    }
+  }
+
   var powForms = document.querySelectorAll("form[data-pow-bits]");
   for (var k = 0; k < powForms.length; k += 1) {
-    startSolving(powForms[k]);
+    var solving = startSolving(powForms[k]);
+    // The server asked for more work because it got busy while the person was typing:
+    // solve the new challenge and send the same message again, without another click.
+    if (solving && powForms[k].hasAttribute("data-pow-resend")) {
+      solving.then(resend.bind(null, powForms[k]));
+    }
   }
 })();
