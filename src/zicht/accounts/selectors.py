@@ -42,7 +42,14 @@ def memberships_for(*, user):
 
 
 def membership_for_session(*, user, membership_id) -> Membership | None:
-    if membership_id is None:
+    """One of the user's active memberships by its id, or None - also for an id that is no
+    whole number (a tampered form or session), which must not reach the database as a
+    lookup error."""
+    try:
+        membership_id = int(membership_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < membership_id < 2**63:  # beyond a database integer
         return None
     return memberships_for(user=user).filter(pk=membership_id).first()
 

@@ -140,20 +140,27 @@ def logout_view(request):
 
 @login_required
 def organisation_select(request):
+    """Switch the active organisation. A choice that is not one of the user's own active
+    memberships (someone else's, a deactivated one, or no number at all) is refused with
+    400 and the form again; the submitted value is never logged."""
     memberships = selectors.memberships_for(user=request.user)
+    status = 200
     if request.method == "POST":
         membership = selectors.membership_for_session(
             user=request.user, membership_id=request.POST.get("membership")
         )
         if membership is None:
             messages.error(request, _("Choose one of your own organisations."))
+            status = 400
         else:
             services.membership_select(request=request, membership=membership)
             messages.success(
                 request, _("You now work for %(name)s.") % {"name": membership.organisation.name}
             )
             return redirect("core:home")
-    return render(request, "accounts/organisation_select.html", {"memberships": memberships})
+    return render(
+        request, "accounts/organisation_select.html", {"memberships": memberships}, status=status
+    )
 
 
 def _admin_membership(request):
