@@ -125,6 +125,8 @@ ROWS: list[Row] = [
     # --- accounts -----------------------------------------------------------------------
     Row("accounts:logout", expect(405, anonymous=405, unverified=405)),
     Row("accounts:organisation_select", expect(200)),
+    # A membership that is no number (a tampered form) is refused, never a server error.
+    Row("accounts:organisation_select", expect(400), method="post", data={"membership": "abc"}),
     Row("accounts:member_list", only("org_admin")),
     Row("accounts:member_invite", only("org_admin")),
     *post_only(
@@ -693,3 +695,30 @@ def test_anonymous_in_english(row: Row, world, db, client):
         assert url.startswith("/en/")
         response = client.get(url)
         _check(response, row.expected["anonymous"])
+
+
+# Pages that show personal data are never kept by the browser or a proxy (issue 10): one
+# page of each kind, as the member who may see it.
+NO_STORE_CASES = [
+    ("intake:signal_list", None, "professional"),
+    ("intake:signal_detail", "signal_own", "professional"),
+    ("linkage:match_list", None, "professional"),
+    ("coordination:file_detail", "file", "coordinator"),
+    ("coordination:referral_detail", "referral_own", "professional"),
+    ("help:counsellor_inbox", None, "counsellor"),
+    ("help:counsellor_conversation", "conversation", "counsellor"),
+    ("help:handover_detail", "handover_own", "professional"),
+    ("insight:export", "export", "analyst"),
+    ("audit:list", None, "org_admin"),
+    ("accounts:member_list", None, "org_admin"),
+    ("core:home", None, "professional"),
+]
+
+
+@pytest.mark.parametrize(("view", "target", "column"), NO_STORE_CASES)
+def test_personal_pages_are_not_stored(view, target, column, world, db, client):
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[column]
+    response = client.get(reverse(view, kwargs=world.kwargs[target] if target else None))
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "no-cache", "private"} <= cache_control, cache_control
