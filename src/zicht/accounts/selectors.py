@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
 from zicht.accounts.constants import OrganisationType, Role
 from zicht.accounts.models import Membership, Municipality, Organisation
@@ -27,6 +28,8 @@ __all__ = [
     "municipality_get",
     "active_members",
     "coordinators",
+    "user_has_two_factor",
+    "with_two_factor",
 ]
 
 
@@ -74,6 +77,16 @@ def member_get(*, membership, member_id) -> Membership:
         )
     except Membership.DoesNotExist:
         raise Http404 from None
+
+
+def user_has_two_factor(*, user) -> bool:
+    """Whether the user has enrolled a confirmed authenticator (a TOTP device)."""
+    return user_has_device(user, confirmed=True)
+
+
+def with_two_factor(memberships):
+    """Only the memberships whose user has enrolled a confirmed authenticator."""
+    return memberships.filter(user__totpdevice__confirmed=True).distinct()
 
 
 def municipality_list():
