@@ -20,10 +20,11 @@ its own savepoint, so POST cases change nothing for the next one.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -120,8 +121,11 @@ ROWS: list[Row] = [
     Row("login", EVERYONE),
     # Enrolled members are sent on; enrolment is the one page an unenrolled member sees.
     Row("two_factor_setup", expect(302, unverified=200)),
+    # With the password given at login (or confirmed) within ZICHT_REAUTH_MINUTES; without
+    # it, each of the three goes to the password confirmation first (test below).
     Row("two_factor_backup_tokens", expect(200)),
     Row("two_factor_disable", expect(200)),
+    Row("accounts:reauthenticate", expect(200, unverified=200)),
     # --- accounts -----------------------------------------------------------------------
     Row("accounts:logout", expect(405, anonymous=405, unverified=405)),
     Row("accounts:organisation_select", expect(200)),
@@ -472,11 +476,33 @@ def _handed_over(conversation, counsellor):
 def _session(user, verified: bool) -> str:
     """A logged-in session (with a verified second factor, or not), kept for the module;
     each case only sets its cookie."""
+    from zicht.accounts.reauth import SESSION_KEY
+
     client = Client()
     if verified:
         verified_client(client, user)
     else:
         client.force_login(user)
+    return _with_password_at(client, SESSION_KEY, int(time.time()))
+
+
+def _stale_session(user, verified: bool) -> str:
+    """Logged in, but the password was given longer ago than ZICHT_REAUTH_MINUTES."""
+    from zicht.accounts.reauth import SESSION_KEY, window_seconds
+
+    client = Client()
+    if verified:
+        verified_client(client, user)
+    else:
+        client.force_login(user)
+    return _with_password_at(client, SESSION_KEY, int(time.time()) - window_seconds() - 60)
+
+
+def _with_password_at(client, key: str, moment: int) -> str:
+    """As the login's password step leaves it: the moment of the last password."""
+    session = client.session
+    session[key] = moment
+    session.save()
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
@@ -612,6 +638,9 @@ def _build_world():
         sessions={
             column: _session(m.user, column != "unverified") for column, m in members.items()
         },
+        stale_sessions={
+            column: _stale_session(m.user, column != "unverified") for column, m in members.items()
+        },
         kwargs=kwargs,
         care_own=care_own,
         care_other=care_other,
@@ -722,3 +751,36 @@ def test_personal_pages_are_not_stored(view, target, column, world, db, client):
     assert response.status_code == 200
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"no-store", "no-cache", "private"} <= cache_control, cache_control
+
+
+# The two-factor changes need the password within ZICHT_REAUTH_MINUTES (issue 10): with a
+# stale password every member - enrolled or about to enrol - is sent to confirm it first.
+REAUTH = "302→reauthenticate"
+REAUTH_ROWS = [
+    ("two_factor_setup", expect(REAUTH, unverified=REAUTH)),
+    ("two_factor_backup_tokens", expect(REAUTH)),
+    ("two_factor_disable", expect(REAUTH)),
+    ("accounts:reauthenticate", expect(200, unverified=200)),
+]
+
+
+@pytest.mark.parametrize(
+    ("view", "column", "expected"),
+    [
+        pytest.param(view, column, expected[column], id=f"{view}-{column}")
+        for view, expected in REAUTH_ROWS
+        for column in COLUMNS
+    ],
+)
+def test_two_factor_changes_without_a_recent_password(view, column, expected, world, db, client):
+    if column != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.stale_sessions[column]
+    url = reverse(view)
+    response = client.get(url)
+    if expected == REAUTH:
+        assert response.status_code == 302
+        location = urlsplit(response["Location"])
+        assert location.path == reverse("accounts:reauthenticate")
+        assert location.query == urlencode({"next": url})
+    else:
+        _check(response, expected)

@@ -16,6 +16,7 @@ UNVERIFIED_ALLOWED = (
     "two_factor:qr",
     "two_factor:setup_complete",
     "accounts:logout",
+    "accounts:reauthenticate",
     "set_language",
     "healthz",
     "javascript-catalog",

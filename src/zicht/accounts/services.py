@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 from zicht.accounts.constants import Role, roles_for
 from zicht.accounts.models import Membership, Organisation, User
 from zicht.accounts.permissions import can_manage_members
+from zicht.accounts.reauth import mark_reauthenticated
+from zicht.accounts.security import hash_backup_code
 from zicht.audit import services as audit
 
 __all__ = [
@@ -24,7 +27,12 @@ __all__ = [
     "membership_set_active",
     "membership_select",
     "access_denied_record",
+    "user_reauthenticate",
+    "backup_codes_generate",
 ]
+
+#: How many backup codes a member gets at a time.
+BACKUP_CODE_COUNT = 10
 
 
 @transaction.atomic
@@ -223,3 +231,45 @@ def access_denied_record(*, user, membership, action: str, object_type: str, obj
             object_type=object_type,
             object_id=object_id,
         )
+
+
+def user_reauthenticate(*, request, password: str) -> bool:
+    """Check the logged-in user's password again (through django-axes, so wrong passwords
+    count towards the lockout like at login); on success remember the moment in the
+    session (``zicht.accounts.reauth``). Both outcomes are audit-logged."""
+    user = request.user
+    confirmed = authenticate(request, username=user.get_username(), password=password)
+    ok = confirmed is not None and confirmed.pk == user.pk
+    if ok:
+        mark_reauthenticated(request)
+    audit.record(
+        action="auth.reauthenticated" if ok else "auth.reauthentication_failed",
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+    )
+    return ok
+
+
+@transaction.atomic
+def backup_codes_generate(*, user) -> list[str]:
+    """Replace the user's backup codes with new ones and return them, the only time they
+    exist in plain text: only their keyed hashes are stored (``zicht.accounts.security``)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device = StaticDevice.objects.filter(user=user).first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=hash_backup_code(code)) for code in codes
+    )
+    audit.record(
+        action="auth.backup_codes_generated",
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+        details={"count": len(codes)},
+    )
+    return codes

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -18,17 +19,35 @@ from django.views.decorators.http import require_POST
 from two_factor.views import BackupTokensView, DisableView, LoginView, SetupView
 
 from zicht.accounts import selectors, services
-from zicht.accounts.forms import InviteForm, RoleForm, ZichtAuthenticationForm
+from zicht.accounts.forms import (
+    InviteForm,
+    ReauthenticationForm,
+    RoleForm,
+    ZichtAuthenticationForm,
+    ZichtBackupTokenForm,
+)
 from zicht.accounts.models import User
+from zicht.accounts.reauth import (
+    mark_reauthenticated,
+    reauthentication_required,
+    safe_next,
+    window_seconds,
+)
 from zicht.audit import services as audit
 
 
 class ZichtLoginView(LoginView):
     """django-two-factor-auth's login wizard, with every outcome audit-logged."""
 
-    form_list = (
-        (LoginView.AUTH_STEP, ZichtAuthenticationForm),
-        *LoginView.form_list[1:],
+    form_list = tuple(
+        (
+            step,
+            {
+                LoginView.AUTH_STEP: ZichtAuthenticationForm,
+                LoginView.BACKUP_STEP: ZichtBackupTokenForm,
+            }.get(step, form),
+        )
+        for step, form in LoginView.form_list
     )
 
     @classmethod
@@ -70,6 +89,8 @@ class ZichtLoginView(LoginView):
     def done(self, form_list, **kwargs):
         user = self.get_user()
         response = super().done(form_list, **kwargs)
+        # The password was just given: enrolment right after a first login needs no second.
+        mark_reauthenticated(self.request)
         audit.record(
             action="auth.login",
             actor=user,
@@ -80,8 +101,9 @@ class ZichtLoginView(LoginView):
         return response
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class ZichtSetupView(SetupView):
-    """Two-factor enrolment, audit-logged."""
+    """Two-factor enrolment, audit-logged; only with a recent password (``reauth``)."""
 
     @classmethod
     def get_prefix(cls, request, *args, **kwargs):
@@ -98,25 +120,27 @@ class ZichtSetupView(SetupView):
         return response
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class ZichtBackupTokensView(BackupTokensView):
-    """New backup codes, audit-logged."""
+    """New backup codes, only with a recent password (``reauth``) and audit-logged.
+
+    The page shows how many codes are left; generating new ones shows them once, in the
+    response to the POST (not after a redirect, and ``never_cache``): only their hashes
+    are stored, so nobody - the member included - can see them again.
+    """
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        audit.record(
-            action="auth.backup_codes_generated",
-            actor=self.request.user,
-            object_type="user",
-            object_id=self.request.user.pk,
-        )
-        return response
+        codes = services.backup_codes_generate(user=self.request.user)
+        return self.render_to_response(self.get_context_data(form=form, codes=codes))
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 @method_decorator(login_required, name="dispatch")
 class ZichtDisableView(DisableView):
-    """Remove the authenticator (e.g. a new phone). Two-factor stays mandatory: the
-    middleware sends the user straight to enrolment again. Audit-logged. Anonymous
-    visitors go to the login (the library would send them to the home page)."""
+    """Remove the authenticator (e.g. a new phone), only with a recent password
+    (``reauth``). Two-factor stays mandatory: the middleware sends the user straight to
+    enrolment again. Audit-logged. Anonymous visitors go to the login (the library would
+    send them to the home page)."""
 
     def form_valid(self, form):
         user = self.request.user
@@ -125,6 +149,27 @@ class ZichtDisableView(DisableView):
             action="auth.two_factor_removed", actor=user, object_type="user", object_id=user.pk
         )
         return response
+
+
+@login_required
+def reauthenticate(request):
+    """Give the password again before a change to how the account logs in; then back to
+    ``next`` (a path on this site only)."""
+    default = reverse("two_factor:profile")
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+    form = ReauthenticationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if services.user_reauthenticate(request=request, password=form.cleaned_data["password"]):
+            return redirect(next_url)
+        form.add_error("password", _("This is not your password."))
+        status = 400
+    return render(
+        request,
+        "accounts/reauthenticate.html",
+        {"form": form, "next": next_url, "minutes": window_seconds() // 60},
+        status=status,
+    )
 
 
 @require_POST

@@ -215,6 +215,9 @@ OTP_TOTP_ISSUER = "Zicht"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# ZICHT_REAUTH_MINUTES: removing the authenticator, enrolling a new one and generating
+# backup codes need the password within this many minutes (default 5; logging in counts).
+ZICHT_REAUTH_MINUTES = env_int("ZICHT_REAUTH_MINUTES", 5, minimum=1)
 
 # Lockout after repeated failed logins (django-axes).
 # ZICHT_LOGIN_FAILURE_LIMIT: failed attempts before lockout (default 5).
