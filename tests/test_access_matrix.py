@@ -159,6 +159,23 @@ ROWS: list[Row] = [
         target="member_own",
         data={"active": "0"},
     ),
+    # Invitations of existing accounts: each member sees their own; only the invited
+    # account answers one - accepting (or declining) someone else's invitation, or one
+    # addressed to another account, is refused.
+    Row("accounts:invitation_list", expect(200)),
+    *[
+        row
+        for view in ("accounts:invitation_join", "accounts:invitation_decline")
+        for row in (
+            *post_only(view, "invitation_other", expect(DENIED)),
+            Row(
+                view,
+                only("professional", status=302, default=DENIED),
+                method="post",
+                target="invitation_own",
+            ),
+        )
+    ],
     # The link in an invitation e-mail; a wrong or used token is refused.
     Row("accounts:invitation_accept", expect(400, anonymous=400), target="invitation_bogus"),
     # --- audit --------------------------------------------------------------------------
@@ -558,6 +575,7 @@ def _build_world():
     other_professional = member(Role.PROFESSIONAL, other)
     other_admin = member(Role.ORG_ADMIN, other)
     third_professional = member(Role.PROFESSIONAL, third)
+    third_admin = member(Role.ORG_ADMIN, third)
     professional = members["professional"]
 
     # Signals: the same young person in "own" and "other" (a match of our organisation);
@@ -607,7 +625,22 @@ def _build_world():
         by=other_admin, name="Ander", contact=other_professional, scopes=list(scopes.SCOPES)
     )
 
+    from zicht.accounts import services as account_services
+
+    invitation_own, invitation_other = (
+        account_services.member_invite(
+            by=third_admin,
+            email=invitee.user.email,
+            first_name="",
+            last_name="",
+            role=Role.PROFESSIONAL,
+        )
+        for invitee in (professional, other_professional)
+    )
+
     kwargs = {
+        "invitation_own": {"invitation_id": invitation_own.pk},
+        "invitation_other": {"invitation_id": invitation_other.pk},
         "member_own": {"member_id": colleague.pk},
         "member_other": {"member_id": other_professional.pk},
         "invitation_bogus": {"uidb64": "MTIzNDU2Nzg", "token": "abc-0123456789abcdef"},

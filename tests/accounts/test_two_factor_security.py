@@ -117,7 +117,7 @@ def test_backup_codes_are_stored_hashed_and_shown_once(member):
 
     again = client.get(BACKUP).content.decode()
     assert not any(c in again for c in codes)
-    assert "Je hebt nog 10 ongebruikte back-upcodes." in again
+    assert "Je hebt nog 10 ongebruikte reservecodes." in again
     event = AuditEvent.objects.get(action="auth.backup_codes_generated", actor_id=member.user_id)
     assert not any(c in str(event.details) for c in codes)
 

@@ -19,7 +19,10 @@ class ZichtAuthenticationForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.is_superuser:
             return
-        if not user.memberships.filter(is_active=True, organisation__is_active=True).exists():
+        if user.memberships.filter(is_active=True, organisation__is_active=True).exists():
+            return
+        # An account whose only way in is an open invitation logs in to answer it.
+        if not user.invitations.filter(status="pending", organisation__is_active=True).exists():
             raise forms.ValidationError(self.error_messages["no_membership"], code="no_membership")
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
 from zicht.accounts.constants import OrganisationType, Role
-from zicht.accounts.models import Membership, Municipality, Organisation
+from zicht.accounts.models import Invitation, Membership, Municipality, Organisation
 from zicht.accounts.permissions import can_manage_members
 
 __all__ = [
@@ -29,6 +29,9 @@ __all__ = [
     "active_members",
     "coordinators",
     "user_has_two_factor",
+    "invitations_for",
+    "invitation_for",
+    "invitations_of",
     "with_two_factor",
 ]
 
@@ -87,6 +90,36 @@ def user_has_two_factor(*, user) -> bool:
 def with_two_factor(memberships):
     """Only the memberships whose user has enrolled a confirmed authenticator."""
     return memberships.filter(user__totpdevice__confirmed=True).distinct()
+
+
+def invitations_for(*, user):
+    """The open invitations addressed to ``user`` (into active organisations), newest first."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        user=user, status=Invitation.Status.PENDING, organisation__is_active=True
+    ).select_related("organisation", "invited_by")
+
+
+def invitation_for(*, user, invitation_id) -> Invitation:
+    """One invitation addressed to ``user``, whatever its status; 404 for anyone else's."""
+    try:
+        return Invitation.objects.select_related("organisation").get(pk=invitation_id, user=user)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def invitations_of(*, membership, organisation):
+    """Invitations of existing accounts into the organisation that were not accepted (open
+    or declined), for its administrators only; an accepted one is a membership."""
+    if not can_manage_members(membership, organisation):
+        raise PermissionDenied
+    return (
+        Invitation.objects.filter(organisation=organisation)
+        .exclude(status=Invitation.Status.ACCEPTED)
+        .select_related("user")
+        .order_by("status", "-created_at")
+    )
 
 
 def municipality_list():

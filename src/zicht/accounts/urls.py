@@ -11,6 +11,17 @@ urlpatterns = [
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<int:member_id>/role/", views.member_role, name="member_role"),
     path("members/<int:member_id>/active/", views.member_active, name="member_active"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path(
+        "invitations/<int:invitation_id>/accept/",
+        views.invitation_join,
+        name="invitation_join",
+    ),
+    path(
+        "invitations/<int:invitation_id>/decline/",
+        views.invitation_decline,
+        name="invitation_decline",
+    ),
     path(
         "invitation/<str:uidb64>/<str:token>/",
         views.invitation_accept,

@@ -232,6 +232,9 @@ def member_list(request):
         "accounts/member_list.html",
         {
             "page": page,
+            "invitations": selectors.invitations_of(
+                membership=admin, organisation=admin.organisation
+            ),
             "organisation": admin.organisation,
             "role_form": RoleForm(organisation=admin.organisation),
         },
@@ -300,6 +303,64 @@ def member_active(request, member_id):
     else:
         messages.success(request, _("Member reactivated.") if active else _("Member deactivated."))
     return redirect("accounts:member_list")
+
+
+@login_required
+def invitation_list(request):
+    """The open invitations of existing accounts into other organisations, to accept or
+    decline."""
+    invitations = selectors.invitations_for(user=request.user)
+    return render(request, "accounts/invitation_list.html", {"invitations": invitations})
+
+
+def _own_invitation(request, invitation_id):
+    """The invitation addressed to the logged-in user; anyone else's is a logged 404."""
+    try:
+        return selectors.invitation_for(user=request.user, invitation_id=invitation_id)
+    except Http404:
+        services.access_denied_record(
+            user=request.user,
+            membership=request.membership,
+            action="accounts.invitation_not_found",
+            object_type="invitation",
+            object_id=invitation_id,
+        )
+        raise
+
+
+@login_required
+@require_POST
+def invitation_join(request, invitation_id):
+    invitation = _own_invitation(request, invitation_id)
+    try:
+        membership = services.invitation_accept(user=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:invitation_list")
+    services.membership_select(request=request, membership=membership)
+    messages.success(
+        request,
+        _("You now work for %(name)s as %(role)s.")
+        % {"name": invitation.organisation.name, "role": membership.get_role_display()},
+    )
+    return redirect("core:home")
+
+
+@login_required
+@require_POST
+def invitation_decline(request, invitation_id):
+    invitation = _own_invitation(request, invitation_id)
+    try:
+        services.invitation_decline(user=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("You have declined the invitation of %(name)s.")
+            % {"name": invitation.organisation.name},
+        )
+    return redirect("accounts:invitation_list")
 
 
 def invitation_accept(request, uidb64, token):
