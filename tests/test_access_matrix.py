@@ -131,6 +131,15 @@ ROWS: list[Row] = [
     Row("accounts:organisation_select", expect(200)),
     # A membership that is no number (a tampered form) is refused, never a server error.
     Row("accounts:organisation_select", expect(400), method="post", data={"membership": "abc"}),
+    # Nor can anyone switch to another user's membership (the target names whose; the view
+    # takes no URL arguments).
+    Row(
+        "accounts:organisation_select",
+        expect(400),
+        method="post",
+        target="membership_other",
+        data=lambda w: {"membership": w.membership_other},
+    ),
     Row("accounts:member_list", only("org_admin")),
     Row("accounts:member_invite", only("org_admin")),
     *post_only(
@@ -639,6 +648,7 @@ def _build_world():
     )
 
     kwargs = {
+        "membership_other": {},
         "invitation_own": {"invitation_id": invitation_own.pk},
         "invitation_other": {"invitation_id": invitation_other.pk},
         "member_own": {"member_id": colleague.pk},
@@ -675,6 +685,7 @@ def _build_world():
             column: _stale_session(m.user, column != "unverified") for column, m in members.items()
         },
         kwargs=kwargs,
+        membership_other=other_professional.pk,
         care_own=care_own,
         care_other=care_other,
         file=file,

@@ -197,3 +197,17 @@ def test_a_user_with_several_memberships_keeps_working_for_the_chosen_one(admin,
     response = client.post(reverse("accounts:organisation_select"), {"membership": second.pk})
     assert response.status_code == 302
     assert client.session["membership_id"] == second.pk
+
+
+def test_a_deactivated_member_with_an_open_invitation_stays_logged_in_to_answer(admin, login):
+    former = MembershipFactory()
+    client = login(former)
+    assert client.get(reverse("core:home")).status_code == 200
+    services.member_invite(
+        by=admin, email=former.user.email, first_name="", last_name="", role=Role.PROFESSIONAL
+    )
+    Membership.objects.filter(pk=former.pk).update(is_active=False)
+    response = client.get(reverse("accounts:invitation_list"))
+    assert response.status_code == 200
+    assert "_auth_user_id" in client.session
+    assert len(response.context["invitations"]) == 1
