@@ -1,5 +1,6 @@
 # Zicht: two commands set up a fresh Debian machine with Python 3.11.
 #   make demo  - virtual environment, install, SQLite, demo data, serve on 127.0.0.1:$(PORT)
+#                with the background worker (mail, tasks) beside the web server
 #   make test  - lint, import contracts and the whole test suite (unit, integration, browser)
 # DATABASE_URL=postgres://... make test  runs the suite on PostgreSQL.
 
@@ -24,7 +25,11 @@ demo: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py demo_accounts
-	@echo "Zicht runs on http://127.0.0.1:$(PORT)/  (stop with Ctrl+C)"
+	@echo "Zicht runs on http://127.0.0.1:$(PORT)/ with its background worker (stop both with Ctrl+C)"
+	@# The worker delivers mail (to the console in development) and runs queued tasks; a
+	@# background job of a non-interactive shell ignores Ctrl+C, so the trap stops it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).

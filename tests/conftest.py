@@ -7,11 +7,13 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings):
+def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.AXES_ENABLED = True
+    # Audit checkpoints (the daily task, audit_checkpoint) go to this test's own directory.
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     # A request to an /en/ page leaves English active in this thread; start every test in
     # the default language so reverse() and messages do not depend on test order.
     from django.utils import translation

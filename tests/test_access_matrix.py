@@ -207,6 +207,8 @@ ROWS: list[Row] = [
     # --- intake: the organisation's own signals, for professionals ------------------------
     Row("intake:signal_list", only(*PROFESSIONALS)),
     Row("intake:signal_create", only(*PROFESSIONALS)),
+    # A search is posted (never a name in a URL) and answered with a redirect to the list.
+    *post_only("intake:signal_search", None, only(*PROFESSIONALS, status=302), {"name": "Jan"}),
     Row("intake:signal_detail", only("professional", provider=DENIED), target="signal_own"),
     Row("intake:signal_detail", only(*PROFESSIONALS, status=DENIED), target="signal_other"),
     Row("intake:signal_edit", only("professional", provider=DENIED), target="signal_own"),

@@ -53,6 +53,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         + "-production-like-secret-key-with-enough-entropy-1234567890",
         "ZICHT_PSEUDONYM_KEY": "ab" * 32,
         "ZICHT_FIELD_ENCRYPTION_KEY": "cd" * 32,
+        "ZICHT_AUDIT_KEY": "ef" * 32,
         "DJANGO_ALLOWED_HOSTS": "zicht.example.nl",
     }
     result = subprocess.run(
@@ -73,6 +74,31 @@ def test_production_refuses_to_generate_secrets(tmp_path):
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_requires_the_audit_key_and_refuses_a_short_one(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_SECRET", "ZICHT_"))}
+    env.update(
+        {
+            "ZICHT_ENV": "production",
+            "ZICHT_VAR_DIR": str(tmp_path),
+            "DJANGO_SECRET_KEY": "x" * 64,
+            "ZICHT_PSEUDONYM_KEY": "ab" * 32,
+            "ZICHT_FIELD_ENCRYPTION_KEY": "cd" * 32,
+        }
+    )
+    command = [sys.executable, "manage.py", "check"]
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "Set ZICHT_AUDIT_KEY or ZICHT_AUDIT_KEY_FILE in production." in result.stderr
+    key_file = tmp_path / "audit-key"
+    key_file.write_text("too-short\n")
+    env["ZICHT_AUDIT_KEY_FILE"] = str(key_file)
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert "ZICHT_AUDIT_KEY must be at least 32 characters long." in result.stderr
+    key_file.write_text("ef" * 32 + "\n")
+    result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def _settings_in_subprocess(tmp_path, **environment) -> subprocess.CompletedProcess:
@@ -192,6 +218,11 @@ def test_demo_data_has_signals_matches_and_referrals(capsys):
         Referral.objects.count(),
     )
     assert signals > 50 and matches > 0 and referrals > 0
+    # The national estimate is computed during the load, so the first dashboard visit
+    # finds it in the cache instead of computing it.
+    from zicht.insight.models import EstimateCache
+
+    assert EstimateCache.objects.exists()
     call_command("load_demo", "--population", "150", "--seed", "3")  # idempotent
     assert (Signal.objects.count(), Match.objects.count(), Referral.objects.count()) == (
         signals,

@@ -80,7 +80,59 @@ def test_all_models_and_sensitivity(capsys):
     code, out, err = run(
         capsys, "estimate", DATA / "HIV_Rome.csv", "--method", "all", "--sensitivity"
     )
-    assert code == 0 and "Sensitivity: thresholds" in out and "all models" in err
+    assert code == 0 and "Stepwise model by threshold" in out and "all models" in err
+    assert "heterogeneity Mth Darroch" in out
+
+
+def test_sensitivity_command_json(capsys):
+    code, out, _ = run(
+        capsys,
+        "sensitivity",
+        DATA / "HIV_Rome.csv",
+        "--methods",
+        "stepwise,mth-darroch,lcmcr",
+        "--seed",
+        "1",
+        "--json",
+    )
+    d = json.loads(out)
+    assert code == 0 and [m["method"] for m in d["methods"]] == ["stepwise", "mth-darroch", "lcmcr"]
+    assert round(d["methods"][0]["estimate"]) == 11125
+    assert len(d["thresholds"]) == 8
+
+
+def test_sensitivity_command_table(capsys):
+    code, out, _ = run(capsys, "sensitivity", DATA / "Korea.csv", "--methods", "stepwise,best-bic")
+    assert code == 0 and "best model by BIC" in out and "stepwise log-linear" in out
+
+
+def test_json_when_the_method_declines(capsys):
+    """Artificial_3 (Chan et al. 2019, Table 2): the model with A:B has no finite estimate;
+    --json prints the reason with estimate and ci null (exit status 1)."""
+    code, out, _ = run(
+        capsys,
+        "estimate",
+        DATA / "Artificial_3.csv",
+        "--method",
+        "fixed",
+        "--terms",
+        "A:B",
+        "--json",
+    )
+    d = json.loads(out)
+    assert code == 1
+    assert d["estimate"] is None and d["ci"] is None
+    assert "does not exist" in d["reason"]
+    assert d["method"] == "fixed" and d["ci_method"] == "quick" and d["warnings"] == []
+
+
+def test_heterogeneity_method_on_the_command_line(capsys):
+    code, out, _ = run(
+        capsys, "estimate", DATA / "HIV_Rome.csv", "--method", "mth-poisson", "--json"
+    )
+    d = json.loads(out)
+    assert code == 0 and d["method"] == "mth-poisson" and d["model"] == "Mth Poisson2"
+    assert d["heterogeneity"]["theta"] == 2.0
 
 
 def test_strata(tmp_path, capsys):
@@ -114,6 +166,28 @@ def test_strata(tmp_path, capsys):
     d = json.loads(out)
     assert code == 0 and set(d["strata"]) == {"2020", "2021"}
     assert d["estimate"] == pytest.approx(sum(s["estimate"] for s in d["strata"].values()))
+    # the strata keep the interval asked for; only the total is always a bootstrap
+    assert {s["ci_method"] for s in d["strata"].values()} == {"quick"}
+    code, out, _ = run(
+        capsys,
+        "estimate",
+        p,
+        "--strata",
+        "year",
+        "--ci",
+        "bootstrap",
+        "--nboot",
+        "40",
+        "--seed",
+        "2",
+        "--json",
+        "--quiet",
+    )
+    d = json.loads(out)
+    assert code == 0 and d["ci_method"] == "bootstrap"
+    for s in d["strata"].values():
+        assert s["ci_method"] == "bootstrap" and s["bootstrap"]["nboot"] == 40
+        assert s["ci"][0] <= s["estimate"] <= s["ci"][1]
 
 
 @pytest.mark.parametrize(

@@ -72,3 +72,50 @@ def test_converges_to_truth_for_large_population(seed):
     assert r.ci[0] < big_n < r.ci[1] or abs(r.estimate - big_n) < 4 * (r.ci[1] - r.ci[0])
     wrong = estimate(h, "main")
     assert abs(wrong.estimate - big_n) > abs(r.estimate - big_n)
+
+
+ALL_METHODS = [
+    "stepwise",
+    "main",
+    "all",
+    "mh-poisson",
+    "mh-darroch",
+    "mh-gamma",
+    "mth-poisson",
+    "mth-darroch",
+    "mth-gamma",
+]
+
+
+@SETTINGS
+@given(histories(low=0, high=40), st.sampled_from(ALL_METHODS))
+def test_every_method_estimates_at_least_the_observed_or_declines(h, method):
+    """Every method returns an estimate >= the number observed, or declines with
+    NoEstimateError; nothing else is raised (ValueError only for invalid data)."""
+    try:
+        h = h.validate()
+    except ValueError:
+        return
+    try:
+        r = estimate(h, method)
+    except NoEstimateError as exc:
+        assert str(exc)
+        return
+    assert r.estimate >= r.observed
+    assert r.ci[0] >= r.observed - 1e-6 and r.ci[0] <= r.estimate <= r.ci[1]
+
+
+@SETTINGS
+@given(histories(low=0, high=40))
+def test_sensitivity_never_raises_and_every_row_is_at_least_observed(h):
+    from zicht.estimation import sensitivity
+
+    try:
+        h = h.validate()
+    except ValueError:
+        return
+    s = sensitivity(h)
+    for row in s.methods:
+        assert row.status in ("ok", "declined", "not available")
+        if row.status == "ok":
+            assert row.estimate >= h.observed

@@ -54,3 +54,22 @@ def test_extra_and_bootstrap_replicates_are_read_only():
         r.extra["x"] = 1
     with pytest.raises(ValueError):
         r.bootstrap.replicates[0] = 0.0
+
+
+def test_conf_int_recomputes_other_intervals_and_declined_result_has_none():
+    from zicht.estimation import DeclinedResult, estimate
+
+    from .conftest import load
+
+    r = estimate(load("HIV_Rome"), "fixed", terms="c1:c2")
+    assert r.conf_int() == r.ci and r.ci_method == "quick"
+    # Rcapture's profile interval for this model: 10266 - 14992.3 (closedpCI.Rd example)
+    lo, hi = r.conf_int("profile")
+    assert round(lo) == 10266 and round(hi, 1) == 14992.3
+    narrower = r.conf_int(level=0.8)
+    assert r.ci[0] < narrower[0] < narrower[1] < r.ci[1]
+    d = DeclinedResult("lcmcr", 96, "too few cases")
+    assert d.declined and d.estimate is None and d.to_dict()["ci"] is None
+    assert d.to_dict()["reason"] == "too few cases"
+    with pytest.raises(ValueError, match="too few cases"):
+        d.conf_int()

@@ -279,3 +279,21 @@ def test_the_reason_for_no_estimate_is_shown_in_the_reader_s_language():
     with translation.override("nl"):
         assert reason_text(result).startswith("Te weinig personen")
     assert reason_text({"reason": "oude tekst"}) == "oude tekst"  # entries from before
+
+
+def test_sensitivity_table_is_the_librarys():
+    """The page and the library compute the sensitivity table in one place: the rows are
+    zicht.estimation.sensitivity's stepwise rows, over its eight default thresholds."""
+    from zicht.estimation import DEFAULT_THRESHOLDS, CaptureHistories, sensitivity
+    from zicht.insight.selectors import capture_table
+
+    signals, person_of = _simulated_signals()
+    data = Dataset(signals, person_of)
+    hidden = hidden_number(data)
+    assert hidden.reliable
+    lists, table = capture_table(data)
+    h = CaptureHistories.from_patterns(list(table), list(table.values()), lists)
+    library = sensitivity(h, methods=[]).thresholds
+    assert [s["pthresh"] for s in hidden.sensitivity] == list(DEFAULT_THRESHOLDS)
+    assert [s["estimate"] for s in hidden.sensitivity] == [t.estimate for t in library]
+    assert [s["terms"] for s in hidden.sensitivity] == [list(t.terms) for t in library]

@@ -109,11 +109,14 @@ def test_other_organisations_signal_is_404_and_audited(
 def test_list_shows_only_own_organisation(professional, make_member, login, post_data):
     colleague = MembershipFactory(organisation=professional.organisation, role=Role.PROFESSIONAL)
     other = make_member(role=Role.PROFESSIONAL)
-    create(login(other), post_data, given_names="Anders")
+    create(login(other), post_data, given_names="Quirijn")
     create(login(colleague), post_data)
     response = login(professional).get(reverse("intake:signal_list"))
-    page = response.context["page"]
-    assert [s.organisation_id for s in page] == [professional.organisation_id]
+    rows = response.context["rows"]
+    assert [r.signal.organisation_id for r in rows] == [professional.organisation_id]
+    content = response.content.decode()
+    assert "Mohamed El Amrani" in content  # the colleague's signal, with the name
+    assert "Quirijn" not in content
 
 
 @pytest.mark.parametrize("role", [Role.ORG_ADMIN, Role.COORDINATOR, Role.COUNSELLOR, Role.ANALYST])
@@ -226,10 +229,10 @@ def test_filters_by_form_and_danger(professional, login, post_data):
     client = login(professional)
     create(client, post_data)
     create(client, post_data, forms=["money_mule"], immediate_danger="on", given_names="Sem")
-    page = client.get(reverse("intake:signal_list"), {"form": "money_mule"}).context["page"]
-    assert len(page) == 1
-    page = client.get(reverse("intake:signal_list"), {"immediate_danger": "on"}).context["page"]
-    assert len(page) == 1 and page[0].immediate_danger
+    rows = client.get(reverse("intake:signal_list"), {"form": "money_mule"}).context["rows"]
+    assert len(rows) == 1
+    rows = client.get(reverse("intake:signal_list"), {"immediate_danger": "on"}).context["rows"]
+    assert len(rows) == 1 and rows[0].signal.immediate_danger
 
 
 # --- Input checks: dates, the age limit, names, phone numbers -----------------------

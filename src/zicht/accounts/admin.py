@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
 from zicht.accounts.models import Invitation, Membership, Municipality, Organisation, User
+from zicht.audit.admin_audit import AuditedAdminMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -12,12 +13,12 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class ZichtUserAdmin(UserAdmin):
+class ZichtUserAdmin(AuditedAdminMixin, UserAdmin):
     inlines = [MembershipInline]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "type", "municipality", "is_active")
     list_filter = ("type", "is_active")
     search_fields = ("name",)
@@ -25,21 +26,21 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "safety_region", "is_active")
     search_fields = ("code", "name")
     list_filter = ("is_active", "safety_region")
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "organisation__name")
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: only the invited account accepts or declines (accounts.services)."""
 
     list_display = ("user", "organisation", "role", "status", "created_at", "decided_at")

@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from zicht.audit.admin_audit import AuditedAdminMixin
 from zicht.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("seq", "timestamp", "action", "actor_label", "organisation_id", "object_type")
     list_filter = ("action", "object_type")
     search_fields = ("action", "actor_label", "object_id")

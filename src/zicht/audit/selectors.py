@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
-from zicht.audit.models import AuditEvent, ChainHead
-from zicht.audit.services import GENESIS_HASH, canonical_timestamp, event_hash
+from zicht.audit.models import HASH_KEYED, HASH_LEGACY, AuditEvent, ChainHead
+from zicht.audit.services import GENESIS_HASH, canonical_timestamp, event_hash, head_anchor_mac
+
+if TYPE_CHECKING:
+    from zicht.audit.checkpoints import Checkpoint
 
 __all__ = ["audit_event_list", "verify_chain", "ChainProblem"]
 
@@ -41,42 +47,83 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(*, batch_size: int = 2000) -> tuple[int, ChainProblem | None]:
-    """Walk the chain in order; return (events checked, first problem or None)."""
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
-    checked = 0
-    last_seen = 0
-    while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last_seen).order_by("seq")[:batch_size])
-        if not batch:
-            break
-        for event in batch:
-            if event.seq != expected_seq:
-                return checked, ChainProblem(expected_seq, "missing event")
-            if event.prev_hash != expected_prev:
-                return checked, ChainProblem(event.seq, "previous hash does not match")
-            digest = event_hash(
-                seq=event.seq,
-                timestamp=canonical_timestamp(event.timestamp),
-                actor_id=event.actor_id,
-                actor_label=event.actor_label,
-                organisation_id=event.organisation_id,
-                action=event.action,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                details=event.details,
-                prev_hash=event.prev_hash,
-            )
-            if digest != event.hash:
-                return checked, ChainProblem(event.seq, "content was altered")
-            expected_prev = event.hash
-            expected_seq += 1
-            checked += 1
-            last_seen = event.seq
+def verify_chain(
+    *, checkpoints: Sequence[Checkpoint] = (), batch_size: int = 2000
+) -> tuple[int, ChainProblem | None]:
+    """Walk the chain in order; return (events checked, first problem or None).
+
+    Checks each event's link and keyed hash, the signed boundary below which events may
+    use the old unkeyed hash, the chain head, and every checkpoint given: an event at a
+    checkpointed sequence number must have the checkpoint's hash, and the database must
+    still hold at least as many events as each checkpoint counted.
+    """
     head = ChainHead.objects.filter(id=1).first()
-    if head is not None and head.last_seq != checked:
+    keyed_from = 1
+    if head is not None:
+        if not hmac.compare_digest(head.keyed_from_mac, head_anchor_mac(head.keyed_from_seq)):
+            return 0, ChainProblem(head.keyed_from_seq, "the chain head's signature is invalid")
+        keyed_from = head.keyed_from_seq
+    expected: dict[int, Checkpoint] = {}
+    for checkpoint in checkpoints:
+        expected.setdefault(checkpoint.seq, checkpoint)
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for _attempt in range(5):
+        while True:
+            batch = list(AuditEvent.objects.filter(seq__gt=checked).order_by("seq")[:batch_size])
+            if not batch:
+                break
+            for event in batch:
+                problem = _check_event(event, checked + 1, expected_prev, keyed_from, expected)
+                if problem is not None:
+                    return checked, problem
+                expected_prev = event.hash
+                checked += 1
+        head = ChainHead.objects.filter(id=1).first()
+        # Events appended while we walked: catch up with the head before comparing.
+        if head is None or head.last_seq <= checked:
+            break
+    if head is None and checked:
+        return checked, ChainProblem(checked, "the chain head is missing")
+    if head is not None and head.last_seq > checked:
         return checked, ChainProblem(checked + 1, "missing event")
-    if head is not None and head.last_hash != expected_prev:
+    if head is not None and (head.last_seq != checked or head.last_hash != expected_prev):
         return checked, ChainProblem(checked, "chain head does not match")
+    for checkpoint in sorted(checkpoints, key=lambda c: c.seq):
+        if max(checkpoint.seq, checkpoint.count) > checked:
+            return checked, ChainProblem(
+                checked + 1,
+                f"missing event: the checkpoint of {checkpoint.time} recorded "
+                f"{checkpoint.count} events up to #{checkpoint.seq}, the database holds "
+                f"{checked}",
+            )
     return checked, None
+
+
+def _check_event(event, seq, prev_hash, keyed_from, checkpoints) -> ChainProblem | None:
+    if event.seq != seq:
+        return ChainProblem(seq, "missing event")
+    if event.prev_hash != prev_hash:
+        return ChainProblem(event.seq, "previous hash does not match")
+    version = HASH_LEGACY if event.seq < keyed_from else HASH_KEYED
+    if event.hash_version != version:
+        return ChainProblem(event.seq, "hashed by another rule than the signed chain head allows")
+    digest = event_hash(
+        seq=event.seq,
+        timestamp=canonical_timestamp(event.timestamp),
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        organisation_id=event.organisation_id,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        details=event.details,
+        prev_hash=event.prev_hash,
+        hash_version=version,
+    )
+    if not hmac.compare_digest(digest, event.hash):
+        return ChainProblem(event.seq, "content was altered")
+    checkpoint = checkpoints.get(event.seq)
+    if checkpoint is not None and checkpoint.hash != event.hash:
+        return ChainProblem(event.seq, f"the hash differs from the checkpoint of {checkpoint.time}")
+    return None

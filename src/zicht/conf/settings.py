@@ -82,6 +82,18 @@ PSEUDONYM_KEY = read_secret("ZICHT_PSEUDONYM_KEY", var_dir=VAR_DIR, production=P
 FIELD_ENCRYPTION_KEY = read_secret(
     "ZICHT_FIELD_ENCRYPTION_KEY", var_dir=VAR_DIR, production=PRODUCTION
 )
+# ZICHT_AUDIT_KEY / _FILE: HMAC key of the audit hash chain and its checkpoints (at least
+# 32 characters). Keep it outside the database and its backups: whoever holds it can re-hash
+# the audit log. Changing it makes every keyed event and checkpoint fail verification.
+AUDIT_KEY = read_secret("ZICHT_AUDIT_KEY", var_dir=VAR_DIR, production=PRODUCTION)
+if len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("ZICHT_AUDIT_KEY must be at least 32 characters long.")
+# ZICHT_AUDIT_CHECKPOINT_FILE: the file `audit_checkpoint` appends signed checkpoints of the
+# audit chain to (default: audit-checkpoints.log in ZICHT_VAR_DIR). Ship it off the database
+# host (log shipping, a write-once bucket); `verify_audit_chain --checkpoints` checks it.
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("ZICHT_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit-checkpoints.log"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from zicht.audit.admin_audit import AuditedAdminMixin
 from zicht.coordination.models import CareReferral, CoordinationFile, Referral
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(AuditedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -123,12 +123,26 @@ def my_referrals(request):
     page = Paginator(selectors.referrals_of(membership=membership), PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # The young person of each referred signal, decrypted for this page only and only for
+    # the recording organisation (signal_rows leaves out any other organisation's signal).
+    young = {
+        row.signal.pk: row
+        for row in intake_selectors.signal_rows(
+            membership=membership, signal_ids=[r.signal_id for r in page if r.signal_id]
+        )
+    }
+    audit.record(
+        action="intake.signal_list_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        details={"signals": [str(pk) for pk in young], "page": page.number, "list": "referrals"},
+    )
     return render(
         request,
         "coordination/my_referrals.html",
         {
             "page": page,
-            "referrals": [(r, selectors.referrer_status(r)) for r in page],
+            "referrals": [(r, selectors.referrer_status(r), young.get(r.signal_id)) for r in page],
             "is_provider": permissions.is_provider(membership),
             "care_open": selectors.care_inbox(membership=membership)
             .filter(status__in=("requested", "accepted"))

@@ -6,6 +6,7 @@ does the rest.
 """
 
 from zicht.api.tasks import purge_api_data_task
+from zicht.audit.tasks import audit_checkpoint_task
 from zicht.coordination.tasks import anonymise_closed_files_task, screening_reminders_task
 from zicht.help.tasks import purge_inactive_conversations
 from zicht.insight.tasks import refresh_estimates_task
@@ -18,4 +19,6 @@ DAILY_TASKS = (
     screening_reminders_task,
     anonymise_closed_files_task,
     refresh_estimates_task,
+    # Last, so the checkpoint covers the audit events of the purges above.
+    audit_checkpoint_task,
 )

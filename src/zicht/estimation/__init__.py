@@ -21,28 +21,35 @@ from .api import (
     estimate,
     fit_all_models,
     parse_terms,
-    sensitivity,
 )
 from .bootstrap import BootstrapInfo
 from .data import CaptureHistories, DataError, DataWarning, read_strata_csv
 from .existence import ModelCheck, check_model
-from .results import EstimateResult, Summary
+from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity
+from .results import BaseResult, DeclinedResult, EstimateResult, Summary
 from .selection import DEFAULT_THRESHOLDS, AllModels
+from .sensitivity import REGISTRY, AveragedResult, Sensitivity, register, sensitivity
 from .strata import StrataResult, estimate_strata
 from .twolist import TwoListEstimate, chapman, lincoln_petersen
 
 __all__ = [
     "CI_METHODS",
     "DEFAULT_THRESHOLDS",
+    "HETEROGENEITY_METHODS",
     "METHODS",
+    "REGISTRY",
     "AllModels",
+    "AveragedResult",
+    "BaseResult",
     "BootstrapInfo",
     "CaptureHistories",
     "DataError",
     "DataWarning",
+    "DeclinedResult",
     "EstimateResult",
     "ModelCheck",
     "NoEstimateError",
+    "Sensitivity",
     "StrataResult",
     "Summary",
     "TwoListEstimate",
@@ -51,8 +58,10 @@ __all__ = [
     "estimate",
     "estimate_strata",
     "fit_all_models",
+    "fit_heterogeneity",
     "lincoln_petersen",
     "parse_terms",
     "read_strata_csv",
+    "register",
     "sensitivity",
 ]

@@ -2,6 +2,8 @@
 
 The functions are small and allocation-light so that thousands of models (all-models search,
 bootstrap replicates) can be fitted quickly. See :mod:`zicht.estimation.fit` for the maths.
+This module imports numba and loads the cached machine code (about a tenth of a second), so
+it is imported only by the paths that fit many models (:func:`.fit.use_compiled_kernels`).
 """
 
 from __future__ import annotations
@@ -9,66 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-_ETA_MAX = 700.0
+from . import _newton
 
-
-@njit(cache=True)
-def _loglik_kernel(y, eta):
-    s = 0.0
-    for c in range(y.shape[0]):
-        e = eta[c] if eta[c] < _ETA_MAX else _ETA_MAX
-        s += y[c] * e - np.exp(e)
-    return s
-
-
-@njit(cache=True)
-def newton_poisson(x, y, offset, beta0, tol, maxiter):
-    """Damped Newton for a Poisson log-linear model; returns (beta, cov, mu, iters, converged)."""
-    n, p = x.shape
-    beta = beta0.copy()
-    eta = x @ beta + offset
-    ll = _loglik_kernel(y, eta)
-    converged = False
-    n_iter = 0
-    info = np.empty((p, p))
-    mu = np.empty(n)
-    for _ in range(maxiter):
-        n_iter += 1
-        for c in range(n):
-            e = eta[c] if eta[c] < _ETA_MAX else _ETA_MAX
-            mu[c] = np.exp(e)
-        grad = x.T @ (y - mu)
-        xw = x * mu.reshape(n, 1)
-        info = x.T @ xw
-        step = np.linalg.solve(info, grad)
-        decrement = grad @ step
-        t = 1.0
-        new_beta = beta + step
-        new_eta = x @ new_beta + offset
-        new_ll = _loglik_kernel(y, new_eta)
-        halvings = 0
-        while new_ll < ll - 1e-12 * (1.0 + abs(ll)) and halvings < 40:
-            t *= 0.5
-            new_beta = beta + t * step
-            new_eta = x @ new_beta + offset
-            new_ll = _loglik_kernel(y, new_eta)
-            halvings += 1
-        beta = new_beta
-        eta = new_eta
-        ll = new_ll
-        if decrement < tol * (1.0 + abs(ll)):
-            converged = True
-            break
-        if halvings >= 40:  # no further progress possible in floating point
-            converged = decrement < 1e-6 * (1.0 + abs(ll))
-            break
-    for c in range(n):
-        e = eta[c] if eta[c] < _ETA_MAX else _ETA_MAX
-        mu[c] = np.exp(e)
-    xw = x * mu.reshape(n, 1)
-    info = x.T @ xw
-    cov = np.linalg.inv(info)
-    return beta, cov, mu, n_iter, converged
+# the plain-numpy Newton iterations of :mod:`._newton`, compiled
+newton_poisson = njit(cache=True)(_newton.newton_poisson)
 
 
 @njit(cache=True)

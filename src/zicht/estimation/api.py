@@ -11,6 +11,8 @@ Home Office.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -28,10 +30,10 @@ from .data import CaptureHistories, as_histories
 from .design import pair_index, pair_list
 from .existence import check_model
 from .fit import ModelFit, fit_model
-from .intervals import profile_interval, quick_interval
+from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity, heterogeneity_design
+from .intervals import profile_interval, profile_interval_design, quick_interval
 from .results import EstimateResult
 from .selection import (
-    DEFAULT_THRESHOLDS,
     MAX_LISTS_ALL_MODELS,
     AllModels,
     StepRecord,
@@ -47,10 +49,17 @@ __all__ = [
     "estimate",
     "fit_all_models",
     "parse_terms",
-    "sensitivity",
 ]
 
-METHODS = ("stepwise", "main", "fixed", "all", "lincoln-petersen", "chapman")
+METHODS = (
+    "stepwise",
+    "main",
+    "fixed",
+    "all",
+    *HETEROGENEITY_METHODS,
+    "lincoln-petersen",
+    "chapman",
+)
 CI_METHODS = ("quick", "profile", "bootstrap")
 
 Progress = Callable[[int, int], None]
@@ -157,7 +166,118 @@ def _two_list(h: CaptureHistories, method: str, level: float) -> EstimateResult:
     )
 
 
-def estimate(
+def _bootstrap_interval(
+    counts: np.ndarray,
+    est_of: Callable[[np.ndarray], float],
+    point: float,
+    level: float,
+    nboot: int,
+    seed: int | None,
+    progress: Progress | None,
+    warnings: list[str],
+) -> tuple[tuple[float, float], BootstrapInfo]:
+    """BCa interval with the whole procedure ``est_of`` repeated in every replicate."""
+    if nboot < 2:
+        raise ValueError("nboot must be at least 2")
+    reps = bootstrap_replicates(counts, est_of, nboot, seed, progress)
+    jack_values, jack_weights = jackknife(counts, est_of)
+    accel = acceleration(jack_values, jack_weights)
+    limits, z0 = bca_limits(reps, point, accel, (0.5 - level / 2, 0.5 + level / 2))
+    n_failed = int(np.isnan(reps).sum())
+    if n_failed:
+        warnings.append(f"{n_failed} of {nboot} bootstrap replicates gave no estimate")
+    return (float(limits[0]), float(limits[1])), BootstrapInfo(
+        reps, nboot, seed, z0, accel, n_failed
+    )
+
+
+def _heterogeneity(
+    h: CaptureHistories,
+    method: str,
+    pairs: tuple[int, ...],
+    theta: float | None,
+    ci: str,
+    level: float,
+    nboot: int,
+    seed: int | None,
+    progress: Progress | None,
+) -> EstimateResult:
+    """An ``Mh``/``Mth`` heterogeneity model (:mod:`.heterogeneity`) as an EstimateResult."""
+    names = _term_names(h.k, h.list_names)
+    overlaps = {p: h.overlap(*pair_list(h.k)[p]) for p in pairs}
+    empty = [names[p] for p, n in overlaps.items() if n == 0]
+    if empty:
+        raise NoEstimateError(
+            "a two-list term without any overlap cannot be added to a heterogeneity model: "
+            + ", ".join(empty)
+        )
+    hf = fit_heterogeneity(h.k, h.counts, method, theta=theta, pairs=pairs)
+    if not hf.check.ok:
+        raise NoEstimateError(f"no estimate for the model {hf.name}: {hf.check.reason()}")
+    warnings = list(h.warnings)
+    if hf.eta_at_zero:
+        warnings.append(
+            f"the heterogeneity parameter was estimated negative ({hf.eta_unconstrained:.3g}), "
+            "which no mixture of catchabilities gives; it is set to 0 (no heterogeneity)"
+        )
+    if not hf.fit.converged:
+        warnings.append("the Newton iterations did not fully converge")
+    boot_info = None
+    if ci == "quick":
+        interval = quick_interval(h.observed, math.log(hf.hidden), hf.se_log_hidden, level)
+    elif ci == "profile":
+        x, _ = heterogeneity_design(
+            h.k, hf.catchability, None if hf.eta_at_zero else hf.form, hf.theta, pairs
+        )
+        interval = profile_interval_design(x, h.counts, level)
+    else:
+
+        def est_of(c: np.ndarray) -> float:
+            rep = fit_heterogeneity(h.k, c, method, theta=theta, pairs=pairs)
+            if not rep.check.ok:
+                raise ValueError(rep.check.reason())
+            return rep.estimate
+
+        interval, boot_info = _bootstrap_interval(
+            h.counts, est_of, hf.estimate, level, nboot, seed, progress, warnings
+        )
+    if math.isinf(interval[1]):
+        warnings.append("the upper confidence limit is unbounded")
+    return EstimateResult(
+        estimate=hf.estimate,
+        observed=h.observed,
+        hidden=hf.hidden,
+        ci=interval,
+        ci_level=level,
+        ci_method=ci,
+        method=method,
+        list_names=h.list_names,
+        model_terms=tuple(names[p] for p in pairs),
+        params=hf.fit.beta,
+        bse=np.sqrt(np.diag(hf.fit.cov)),
+        param_names=hf.param_names(h.list_names),
+        llf=hf.fit.loglik,
+        aic=hf.aic,
+        bic=hf.bic,
+        deviance=hf.fit.deviance,
+        df_resid=hf.df_resid,
+        warnings=tuple(warnings),
+        bootstrap=boot_info,
+        extra={
+            "model": hf.name,
+            "heterogeneity": {
+                "form": hf.form,
+                "theta": hf.theta,
+                "catchability": hf.catchability,
+                "eta": hf.eta,
+                "eta_at_zero": hf.eta_at_zero,
+            },
+            "stderr": hf.stderr,
+        },
+    )
+
+
+def _estimate(
     data: Any,
     method: str = "stepwise",
     *,
@@ -168,6 +288,7 @@ def estimate(
     nboot: int = 1000,
     seed: int | None = None,
     criterion: str = "aic",
+    theta: float | None = None,
     progress: Progress | None = None,
 ) -> EstimateResult:
     """Estimate the population size from multiple-list data.
@@ -176,13 +297,17 @@ def estimate(
     ----------
     data : CaptureHistories, pandas.DataFrame or path
         The capture histories (see :class:`CaptureHistories`).
-    method : {"stepwise", "main", "fixed", "all", "lincoln-petersen", "chapman"}
+    method : str
         ``"stepwise"`` (default): Chan, Silverman & Vincent's stepwise selection with threshold
         ``pthresh``; ``"main"``: main effects only; ``"fixed"``: main effects plus ``terms``;
-        ``"all"``: the best of all models by ``criterion`` (K <= 6); the two-list estimators
-        need K = 2 and give a variance-based interval.
+        ``"all"``: the best of all models by ``criterion`` (K <= 6); ``"mh-poisson"``,
+        ``"mh-darroch"``, ``"mh-gamma"``, ``"mth-poisson"``, ``"mth-darroch"``,
+        ``"mth-gamma"``: heterogeneity models (:mod:`zicht.estimation.heterogeneity`, K >= 3),
+        optionally with ``terms``; ``"lincoln-petersen"`` and ``"chapman"`` need K = 2 and give
+        a variance-based interval.
     terms : str or sequence, optional
-        For ``method="fixed"``: two-list terms such as ``"A:B,C:D"`` or ``[("A", "B")]``.
+        For ``method="fixed"`` and the heterogeneity models: two-list terms such as
+        ``"A:B,C:D"`` or ``[("A", "B")]``.
     pthresh : float
         Stepwise threshold (default 0.02).
     ci : {"quick", "profile", "bootstrap"}
@@ -196,6 +321,8 @@ def estimate(
         Seed of the bootstrap random numbers.
     criterion : {"aic", "bic"}
         Ranking criterion for ``method="all"``.
+    theta : float, optional
+        Parameter of the Poisson (default 2) and gamma (default 3.5) heterogeneity forms.
     progress : callable, optional
         ``progress(done, total)`` for long runs (bootstrap, all models).
 
@@ -223,9 +350,14 @@ def estimate(
         raise ValueError(
             f"method 'all' is limited to {MAX_LISTS_ALL_MODELS} lists; these data have {h.k}"
         )
-    pairs = parse_terms(terms, h.list_names) if method == "fixed" else ()
-    if method != "fixed" and terms:
-        raise ValueError("terms are only used with method='fixed'")
+    with_terms = method == "fixed" or method in HETEROGENEITY_METHODS
+    pairs = parse_terms(terms, h.list_names) if with_terms else ()
+    if not with_terms and terms:
+        raise ValueError("terms are only used with method='fixed' and the heterogeneity models")
+    if theta is not None and method not in HETEROGENEITY_METHODS:
+        raise ValueError("theta is only used with the heterogeneity models")
+    if method in HETEROGENEITY_METHODS:
+        return _heterogeneity(h, method, pairs, theta, ci, level, nboot, seed, progress)
     names = _term_names(h.k, h.list_names)
     counts = h.counts
     warnings = list(h.warnings)
@@ -255,21 +387,13 @@ def estimate(
     elif ci == "profile":
         interval = profile_interval(h.k, counts, fit.pairs, level)
     else:
-        if nboot < 2:
-            raise ValueError("nboot must be at least 2")
 
         def est_of(c: np.ndarray) -> float:
             return select(c)[0].estimate
 
-        reps = bootstrap_replicates(counts, est_of, nboot, seed, progress)
-        jack_values, jack_weights = jackknife(counts, est_of)
-        accel = acceleration(jack_values, jack_weights)
-        limits, z0 = bca_limits(reps, fit.estimate, accel, (0.5 - level / 2, 0.5 + level / 2))
-        interval = (float(limits[0]), float(limits[1]))
-        n_failed = int(np.isnan(reps).sum())
-        if n_failed:
-            warnings.append(f"{n_failed} of {nboot} bootstrap replicates gave no estimate")
-        boot_info = BootstrapInfo(reps, nboot, seed, z0, accel, n_failed)
+        interval, boot_info = _bootstrap_interval(
+            counts, est_of, fit.estimate, level, nboot, seed, progress, warnings
+        )
     if math.isinf(interval[1]):
         warnings.append("the upper confidence limit is unbounded")
     if fit.empty_pairs:
@@ -307,50 +431,22 @@ def estimate(
     )
 
 
-def sensitivity(
-    data: Any,
-    thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
-    top: int = 10,
-    level: float = 0.95,
-    all_fit: AllModels | None = None,
-) -> dict[str, Any]:
-    """How the estimate depends on the model choice.
+@dataclasses.dataclass(frozen=True)
+class _RefitInterval:
+    """Recomputes a result's interval with another method or level (picklable)."""
 
-    Returns a dict of pandas DataFrames:
+    histories: CaptureHistories
+    method: str
+    options: tuple[tuple[str, Any], ...]
 
-    * ``"thresholds"``: stepwise selection at each threshold (model, estimate, quick interval);
-    * ``"aic"`` and ``"bic"`` (K <= 6 only): the ``top`` best models by each criterion with
-      their estimates and quick intervals.
-    """
-    import pandas as pd
+    def __call__(self, ci: str, level: float) -> tuple[float, float]:
+        options = {**dict(self.options), "ci": ci, "level": level}
+        return _estimate(self.histories, self.method, **options).ci
 
+
+@functools.wraps(_estimate)
+def estimate(data: Any, method: str = "stepwise", **kwargs: Any) -> EstimateResult:
     h = as_histories(data)
-    names = _term_names(h.k, h.list_names)
-    rows = []
-    for p in thresholds:
-        fit, steps = stepwise(h.k, h.counts, p)
-        lo, hi = quick_interval(h.observed, math.log(fit.hidden), fit.se_log_hidden, level)
-        rows.append(
-            {
-                "pthresh": p,
-                "terms": ", ".join(names[s.pair] for s in steps) or "(main effects)",
-                "estimate": fit.estimate,
-                "ci_low": lo,
-                "ci_high": hi,
-                "aic": fit.aic,
-            }
-        )
-    out: dict[str, Any] = {"thresholds": pd.DataFrame(rows)}
-    if h.k <= MAX_LISTS_ALL_MODELS:
-        am = all_fit if all_fit is not None else all_models(h.k, h.counts)
-        for crit in ("aic", "bic"):
-            table = am.table(h.list_names, crit, top=top)
-            ranked = am.ranking(crit)[:top]
-            z = [
-                quick_interval(h.observed, math.log(am.hidden[r]), am.se_log_hidden[r], level)
-                for r in ranked
-            ]
-            table["ci_low"] = [a for a, _ in z]
-            table["ci_high"] = [b for _, b in z]
-            out[crit] = table
-    return out
+    result = _estimate(h, method, **kwargs)
+    options = tuple((k, v) for k, v in kwargs.items() if k not in ("progress", "ci", "level"))
+    return dataclasses.replace(result, refit_ci=_RefitInterval(h, method, options))

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri
 
 __all__ = ["BootstrapInfo", "bca_limits", "bootstrap_replicates", "jackknife"]
 
@@ -67,6 +67,9 @@ def bootstrap_replicates(
     Replicates for which the estimator fails (raises ``ValueError`` or returns a non-finite
     value) are NaN.
     """
+    from .fit import use_compiled_kernels
+
+    use_compiled_kernels()  # thousands of fits: worth loading the compiled Newton kernel
     counts = np.asarray(counts, dtype=np.int64)
     rng = np.random.default_rng(rng)
     n = int(counts.sum())
@@ -132,9 +135,9 @@ def bca_limits(
         raise ValueError("no bootstrap replicate gave an estimate")
     share = float(np.mean(reps < estimate))
     share = min(max(share, 0.5 / reps.size), 1.0 - 0.5 / reps.size)
-    z0 = float(norm.ppf(share))
-    za = norm.ppf(np.asarray(probs))
+    z0 = float(ndtri(share))
+    za = ndtri(np.asarray(probs))
     za0 = za + z0
-    zq = norm.cdf(z0 + za0 / (1.0 - accel * za0))
+    zq = ndtr(z0 + za0 / (1.0 - accel * za0))
     limits = np.quantile(reps, zq, method="median_unbiased")
     return np.asarray(limits, dtype=np.float64), z0

@@ -10,8 +10,11 @@ import time
 import warnings
 from collections.abc import Sequence
 
-from .api import NoEstimateError, estimate, sensitivity
+from .api import METHODS, NoEstimateError, estimate
 from .data import CaptureHistories, DataError, read_strata_csv
+from .heterogeneity import HETEROGENEITY_METHODS
+from .results import DeclinedResult
+from .sensitivity import REGISTRY, sensitivity
 from .strata import estimate_strata
 
 DESCRIPTION = """\
@@ -28,6 +31,7 @@ examples:
   python -m zicht.estimation estimate UKdat_5.csv --ci bootstrap --nboot 1000 --seed 1
   python -m zicht.estimation estimate UKdat_5.csv --method fixed --terms LA:NG,NG:GP --json
   python -m zicht.estimation estimate cases.csv --strata region --json
+  python -m zicht.estimation sensitivity UKdat_5.csv --seed 1
 """
 
 
@@ -85,16 +89,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", help="capture-pattern table or individual records")
     p.add_argument(
         "--method",
-        choices=["stepwise", "main", "all", "fixed", "lincoln-petersen", "chapman"],
+        choices=list(METHODS),
         default="stepwise",
         help="model choice: stepwise selection of two-list terms (default; Chan, Silverman & "
-        "Vincent 2019), main effects only, the best of all models by AIC (at most 6 lists), "
-        "a fixed model given by --terms, or a two-list estimator (exactly 2 lists)",
+        "Vincent 2019), main effects only, a fixed model given by --terms, the best of all "
+        "models by AIC (at most 6 lists), a heterogeneity model (mh-*/mth-*: catchability "
+        "shared across lists, Darroch et al. 1993, Rcapture's Mh/Mth; --terms may add "
+        "two-list terms), or a two-list estimator (exactly 2 lists)",
     )
     p.add_argument(
         "--terms",
         default=None,
-        help="two-list terms of the fixed model, comma-separated, e.g. A:B,C:D (column names)",
+        help="two-list terms of the fixed or heterogeneity model, comma-separated, e.g. "
+        "A:B,C:D (column names)",
+    )
+    p.add_argument(
+        "--theta",
+        type=float,
+        default=None,
+        help="parameter of the Poisson (default 2) and gamma (default 3.5) heterogeneity forms",
     )
     p.add_argument(
         "--pthresh",
@@ -136,10 +149,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--sensitivity",
         action="store_true",
-        help="also print estimates across thresholds 0.001-0.2 and the best models",
+        help="also print the sensitivity table (every method side by side, and the stepwise "
+        "estimate at thresholds 0.001-0.2); see the sensitivity command",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--quiet", action="store_true", help="no progress messages on stderr")
+    s = sub.add_parser(
+        "sensitivity",
+        help="every method side by side: stepwise, best BIC, model averages, heterogeneity "
+        "models, LCMCR and dga",
+        description="Run every registered method on one file and print their estimates and "
+        "intervals in one table, with the stepwise estimate at thresholds 0.001-0.2. A method "
+        "that gives no estimate is listed with its reason.",
+    )
+    s.add_argument("file", metavar="FILE.csv", help="capture-pattern table or individual records")
+    s.add_argument(
+        "--methods",
+        default=None,
+        help="comma-separated subset of: " + ", ".join(REGISTRY) + " (default: all)",
+    )
+    s.add_argument(
+        "--level", type=_probability, default=0.95, help="interval coverage (default 0.95)"
+    )
+    s.add_argument("--seed", type=_seed, default=None, help="random seed for the Bayesian methods")
+    s.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     return parser
 
 
@@ -173,12 +206,14 @@ def _run(args: argparse.Namespace) -> int:
             res = estimate_strata(
                 strata,
                 args.method,
-                ci=args.ci if args.ci != "bootstrap" else "quick",
+                criterion=args.criterion,
+                ci=args.ci,
                 level=args.level,
                 nboot=args.nboot,
                 seed=args.seed,
                 progress=progress,
-                **({"terms": args.terms} if args.method == "fixed" else {}),
+                **({"terms": args.terms} if args.terms else {}),
+                **({"theta": args.theta} if args.theta is not None else {}),
                 **({"pthresh": args.pthresh} if args.method == "stepwise" else {}),
             )
             if args.json:
@@ -190,32 +225,54 @@ def _run(args: argparse.Namespace) -> int:
                 print(res.summary_text())
             return 0
         hist = CaptureHistories.from_csv(args.file)
-        result = estimate(
-            hist,
-            args.method,
-            terms=args.terms,
-            pthresh=args.pthresh,
-            ci=args.ci,
-            level=args.level,
-            nboot=args.nboot,
-            seed=args.seed,
-            criterion=args.criterion,
-            progress=progress,
-        )
-        sens = sensitivity(hist) if args.sensitivity else None
+        try:
+            result = estimate(
+                hist,
+                args.method,
+                terms=args.terms,
+                pthresh=args.pthresh,
+                ci=args.ci,
+                level=args.level,
+                nboot=args.nboot,
+                seed=args.seed,
+                criterion=args.criterion,
+                theta=args.theta,
+                progress=progress,
+            )
+        except NoEstimateError as exc:
+            if not args.json:
+                raise
+            declined = DeclinedResult(
+                args.method, hist.observed, str(exc), hist.warnings, args.level, args.ci
+            )
+            print(json.dumps(declined.to_dict(), indent=2))
+            return 1
+        sens = sensitivity(hist, seed=args.seed, level=args.level) if args.sensitivity else None
     if args.json:
         out = result.to_dict()
         if sens is not None:
-            out["sensitivity"] = {k: v.to_dict(orient="records") for k, v in sens.items()}
+            out["sensitivity"] = sens.to_dict()
         print(json.dumps(out, indent=2))
     else:
         print(result.summary().as_text())
         if sens is not None:
-            import pandas as pd
+            print()
+            print(sens.summary_text())
+    return 0
 
-            with pd.option_context("display.width", 200, "display.max_colwidth", 80):
-                for key, table in sens.items():
-                    print(f"\nSensitivity: {key}\n{table.to_string(index=False)}")
+
+def _run_sensitivity(args: argparse.Namespace) -> int:
+    methods = None
+    if args.methods:
+        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # data warnings are reported in the rows
+        hist = CaptureHistories.from_csv(args.file)
+        sens = sensitivity(hist, methods, level=args.level, seed=args.seed)
+    if args.json:
+        print(json.dumps(sens.to_dict(), indent=2))
+    else:
+        print(sens.summary_text())
     return 0
 
 
@@ -223,15 +280,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command != "estimate":
+    if args.command not in ("estimate", "sensitivity"):
         parser.print_help(sys.stderr)
         return 2
-    if args.terms and args.method != "fixed":
-        parser.error("--terms needs --method fixed")
+    if args.command == "sensitivity":
+        return _guarded(_run_sensitivity, args)
+    if args.terms and args.method != "fixed" and args.method not in HETEROGENEITY_METHODS:
+        parser.error("--terms needs --method fixed or a heterogeneity model (mh-*, mth-*)")
+    if args.theta is not None and args.method not in HETEROGENEITY_METHODS:
+        parser.error("--theta needs a heterogeneity model (mh-poisson, mth-gamma, ...)")
     if args.method == "fixed" and not args.terms:
         parser.error("--method fixed needs --terms, e.g. --terms A:B,C:D")
+    return _guarded(_run, args)
+
+
+def _guarded(run, args: argparse.Namespace) -> int:
+    """Run a command; errors become one line on stderr and a non-zero status."""
     try:
-        return _run(args)
+        return run(args)
     except (DataError, NoEstimateError, ValueError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1

@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import linprog
 
 from .design import full_design, model_layout
 
@@ -156,6 +155,8 @@ def lp_slack(a: np.ndarray, support: np.ndarray, full_rank: bool | None = None) 
 def _solve_lp(a: np.ndarray, support: np.ndarray) -> float:
     """The LP itself, with ``x = y + t 1`` substituted (``y >= 0``) so that only the ``p``
     equality rows ``a.T y + (a.T 1) t = a.T s`` remain (same optimum, much smaller problem)."""
+    from scipy.optimize import linprog  # imported only when the certificates do not settle it
+
     n, p = a.shape
     t_stat = a.T @ support.astype(np.float64)
     a_eq = np.hstack([a.T, a.sum(axis=0)[:, None]])

@@ -19,9 +19,31 @@ from functools import cached_property
 import numpy as np
 from scipy.special import gammaln
 
-from ._kernels import newton_poisson
+from . import _newton
 
-__all__ = ["PoissonFit", "fit_poisson", "poisson_deviance", "poisson_loglik"]
+__all__ = [
+    "PoissonFit",
+    "fit_poisson",
+    "poisson_deviance",
+    "poisson_loglik",
+    "use_compiled_kernels",
+]
+
+# Plain numpy until something that fits many models asks for the compiled kernel: importing
+# numba and loading its cached code costs more than the few fits of one stepwise estimate.
+_newton_poisson = _newton.newton_poisson
+
+
+def use_compiled_kernels() -> None:
+    """Switch :func:`fit_poisson` to the numba-compiled Newton kernel (idempotent).
+
+    Called by the bootstrap and the all-models search, which fit thousands of models; a single
+    estimate stays with the plain-numpy iterations and never imports numba.
+    """
+    global _newton_poisson
+    from ._kernels import newton_poisson
+
+    _newton_poisson = newton_poisson
 
 
 @dataclass(frozen=True)
@@ -104,7 +126,7 @@ def fit_poisson(
     off = np.zeros(len(y)) if offset is None else np.ascontiguousarray(offset, dtype=np.float64)
     if beta0 is None:
         beta0 = start_values(x, y, offset)
-    beta, cov, mu, n_iter, ok = newton_poisson(
+    beta, cov, mu, n_iter, ok = _newton_poisson(
         x, y, off, np.ascontiguousarray(beta0, dtype=np.float64), tol, maxiter
     )
     return PoissonFit(

@@ -29,21 +29,19 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln
-from scipy.stats import chi2, norm
+from scipy.special import chdtri, gammaln, ndtri
 
 from .design import full_design, model_layout
 from .fit import fit_poisson
 
-__all__ = ["profile_interval", "quick_interval"]
+__all__ = ["profile_interval", "profile_interval_design", "quick_interval"]
 
 
 def quick_interval(
     observed: float, log_hidden: float, se_log_hidden: float, level: float = 0.95
 ) -> tuple[float, float]:
     """``observed + exp(log_hidden -/+ z * se)`` with ``z`` the normal quantile for ``level``."""
-    z = norm.ppf(0.5 + level / 2.0)
+    z = ndtri(0.5 + level / 2.0)
     return (
         observed + math.exp(log_hidden - z * se_log_hidden),
         observed + math.exp(log_hidden + z * se_log_hidden),
@@ -59,13 +57,32 @@ def profile_interval(
     within a million times the observed count.
     """
     counts = np.asarray(counts, dtype=np.float64)
-    n = counts.sum()
     cells, cols, _, _ = model_layout(k, counts, pairs)
-    x_obs = full_design(k)[np.ix_(cells, cols)]
-    zero_row = np.zeros((1, len(cols)))
+    return profile_interval_design(full_design(k)[np.ix_(cells, cols)], counts[cells], level)
+
+
+def profile_interval_design(
+    x_obs: np.ndarray, y_obs: np.ndarray, level: float = 0.95
+) -> tuple[float, float]:
+    """Profile-likelihood interval for any log-linear model whose unobserved cell has only the
+    intercept (column 0 of ``x_obs``), such as the heterogeneity models (``f(0) = 0``).
+
+    Parameters
+    ----------
+    x_obs : ndarray, shape (n_cells, p)
+        Design of the fitted observable cells; column 0 is the intercept.
+    y_obs : ndarray
+        Their counts.
+    level : float
+        Coverage.
+    """
+    from scipy.optimize import brentq, minimize_scalar  # ~0.1 s import, only when used
+
+    y_obs = np.asarray(y_obs, dtype=np.float64)
+    n = y_obs.sum()
+    zero_row = np.zeros((1, x_obs.shape[1]))
     zero_row[0, 0] = 1.0
     x = np.vstack([x_obs, zero_row])
-    y_obs = counts[cells]
     state: dict[str, np.ndarray | None] = {"beta": None}
 
     def loglik(u: float) -> float:
@@ -87,7 +104,7 @@ def profile_interval(
         lambda u: -loglik(u), bounds=(u0 - 3.0, u0 + 3.0), method="bounded", options={"xatol": 1e-8}
     )
     u_hat = float(opt.x)
-    crit = -float(opt.fun) - chi2.ppf(level, 1) / 2.0
+    crit = -float(opt.fun) - chdtri(1.0, 1.0 - level) / 2.0
 
     def g(u: float) -> float:
         return loglik(u) - crit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -13,7 +13,7 @@ import numpy as np
 
 from .bootstrap import BootstrapInfo
 
-__all__ = ["EstimateResult", "Summary"]
+__all__ = ["BaseResult", "DeclinedResult", "EstimateResult", "Summary"]
 
 _CI_NAMES = {
     "quick": "quick (normal on log scale of the hidden count)",
@@ -48,8 +48,129 @@ def _num(x: float | None) -> float | None | str:
     return x
 
 
+class BaseResult:
+    """What every result of :mod:`zicht.estimation` offers (as statsmodels' results classes).
+
+    Subclasses - :class:`EstimateResult` (log-linear, heterogeneity and two-list estimates),
+    :class:`DeclinedResult`, :class:`~zicht.estimation.strata.StrataResult`,
+    :class:`~zicht.estimation.sensitivity.AveragedResult` - carry ``estimate`` (the population
+    total, ``None`` when the method declines), ``ci`` (``None`` likewise), ``ci_level``,
+    ``ci_method``, ``method``, ``observed``, ``warnings`` and ``reason`` (why there is no
+    estimate; ``None`` when there is one), and implement :meth:`to_dict` and :meth:`summary`.
+    """
+
+    estimate: float | None
+    ci: tuple[float, float] | None
+    ci_level: float
+    ci_method: str
+    method: str
+    observed: int
+    warnings: tuple[str, ...]
+    reason: str | None = None
+
+    @property
+    def declined(self) -> bool:
+        """True when the method gave no estimate (see :attr:`reason`)."""
+        return self.reason is not None
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The confidence interval computed with the result (same as :attr:`ci`)."""
+        return self.ci
+
+    def _recompute_ci(self, method: str, level: float) -> tuple[float, float]:
+        raise ValueError(
+            f"this {type(self).__name__} has only its {self.ci_method} interval at level "
+            f"{self.ci_level:g}; estimate again with ci={method!r}"
+        )
+
+    def conf_int(self, method: str | None = None, level: float | None = None):
+        """The confidence interval for the total, by ``method`` at ``level``.
+
+        Without arguments (or with the result's own method and level) this is :attr:`ci`.
+        Other methods (``"quick"``, ``"profile"``, ``"bootstrap"``) are computed from the
+        data and model kept with the result, where the result type can; otherwise a
+        ``ValueError`` says which interval is available.
+        """
+        if self.declined:
+            raise ValueError(f"no estimate, so no interval: {self.reason}")
+        method = self.ci_method if method is None else method
+        level = self.ci_level if level is None else level
+        if method == self.ci_method and level == self.ci_level:
+            return self.ci
+        return self._recompute_ci(method, level)
+
+    def _base_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "method": self.method,
+            "observed": self.observed,
+            "estimate": None if self.estimate is None else _num(self.estimate),
+            "ci": None if self.ci is None else [_num(self.ci[0]), _num(self.ci[1])],
+            "ci_level": self.ci_level,
+            "ci_method": self.ci_method,
+            "warnings": list(self.warnings),
+        }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (infinite values as the strings "inf"/"-inf")."""
+        return self._base_dict()
+
+    def summary_text(self) -> str:
+        """A short plain-text account."""
+        if self.declined:
+            return f"{self.method}: no estimate ({self.reason})"
+        lo, hi = self.ci
+        return (
+            f"{self.method}: {_fmt(self.estimate)} ({round(100 * self.ci_level)}% interval "
+            f"{_fmt(lo)} - {_fmt(hi)}, {self.ci_method})"
+        )
+
+    def summary(self):
+        """A printable summary (``str(result.summary())``)."""
+        return _TextSummary(self.summary_text(), self.to_dict())
+
+
 @dataclass(frozen=True)
-class EstimateResult:
+class _TextSummary:
+    text: str
+    data: dict[str, Any]
+
+    def as_text(self) -> str:
+        return self.text
+
+    def as_html(self) -> str:
+        return f"<pre>{html.escape(self.text)}</pre>"
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.data
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class DeclinedResult(BaseResult):
+    """A method that gives no estimate for these data, and why (``reason``).
+
+    Declining is an answer, not an error: a sensitivity table or a command-line ``--json``
+    shows it as a row with ``estimate`` and ``ci`` null and the reason.
+    """
+
+    method: str
+    observed: int
+    reason: str
+    warnings: tuple[str, ...] = ()
+    ci_level: float = 0.95
+    ci_method: str = "none"
+    estimate: None = None
+    ci: None = None
+
+
+@dataclass(frozen=True)
+class EstimateResult(BaseResult):
     """Population-size estimate from multiple systems estimation (read-only).
 
     Attributes
@@ -110,6 +231,16 @@ class EstimateResult:
     steps: tuple[tuple[str, float], ...] = ()
     bootstrap: BootstrapInfo | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    reason: None = None
+    # recomputes the interval from the data and settings kept by estimate(); see conf_int()
+    refit_ci: Callable[[str, float], tuple[float, float]] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def _recompute_ci(self, method: str, level: float) -> tuple[float, float]:
+        if self.refit_ci is None:
+            return super()._recompute_ci(method, level)
+        return self.refit_ci(method, level)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", _ro(self.params))
@@ -207,6 +338,15 @@ class Summary:
             ("Model selection", r.method + (f" (p < {r.pthresh:g})" if r.pthresh else "")),
             ("Two-list terms", ", ".join(r.model_terms) or "none (main effects only)"),
         ]
+        if "heterogeneity" in r.extra:
+            het = r.extra["heterogeneity"]
+            rows.append(
+                (
+                    "Heterogeneity",
+                    f"{r.extra['model']}: eta {het['eta']:.4g}"
+                    + (" (estimated negative, set to 0)" if het["eta_at_zero"] else ""),
+                )
+            )
         if r.empty_overlaps:
             rows.append(("Non-overlapping pairs", ", ".join(r.empty_overlaps)))
         if not math.isnan(r.aic):

@@ -328,6 +328,9 @@ def all_models(
         from scipy.special import gammaln
 
         from ._kernels import alloc_many, fit_many
+        from .fit import use_compiled_kernels
+
+        use_compiled_kernels()
         from .design import term_cell_membership
 
         xfull = np.ascontiguousarray(full_design(k))

@@ -9,6 +9,7 @@ over all cases (removing one case from a stratum changes only that stratum's est
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +17,15 @@ from typing import Any
 import numpy as np
 
 from .api import NoEstimateError, estimate
-from .bootstrap import acceleration, bca_limits, bootstrap_replicates, jackknife
+from .bootstrap import (
+    BootstrapInfo,
+    acceleration,
+    bca_limits,
+    bootstrap_replicates,
+    jackknife,
+)
 from .data import CaptureHistories
-from .results import EstimateResult
+from .results import BaseResult, EstimateResult
 
 __all__ = ["StrataResult", "estimate_strata"]
 
@@ -26,7 +33,7 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class StrataResult:
+class StrataResult(BaseResult):
     """Per-stratum results and the total with its bootstrap interval."""
 
     strata: Mapping[str, EstimateResult]
@@ -39,10 +46,13 @@ class StrataResult:
     nboot: int
     seed: int | None
     warnings: tuple[str, ...]
+    method: str = "strata"
+    reason: None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable dict: the total and ``strata`` with each stratum's dict."""
         return {
+            "method": self.method,
             "observed": self.observed,
             "estimate": self.estimate,
             "hidden": self.hidden,
@@ -64,6 +74,7 @@ class StrataResult:
             lines.append(
                 f"{key:<{width}}  {r.observed:>9,}  {r.estimate:>10,.0f}  "
                 f"{r.ci[0]:>10,.0f} - {r.ci[1]:>10,.0f}  {', '.join(r.model_terms) or 'main'}"
+                f" ({r.ci_method} interval)"
             )
         lines.append("-" * len(head))
         lines.append(
@@ -76,6 +87,31 @@ class StrataResult:
 
     def __str__(self) -> str:
         return self.summary_text()
+
+
+def _with_bootstrap_interval(
+    result: EstimateResult,
+    reps: np.ndarray,
+    jack_values: np.ndarray,
+    jack_weights: np.ndarray,
+    level: float,
+    nboot: int,
+    seed: int | None,
+) -> EstimateResult:
+    """The stratum's result with the BCa interval from its own replicates."""
+    accel = acceleration(jack_values, jack_weights)
+    limits, z0 = bca_limits(reps, result.estimate, accel, (0.5 - level / 2, 0.5 + level / 2))
+    n_failed = int(np.isnan(reps).sum())
+    warnings = list(result.warnings)
+    if n_failed:
+        warnings.append(f"{n_failed} of {nboot} bootstrap replicates gave no estimate")
+    return dataclasses.replace(
+        result,
+        ci=(float(limits[0]), float(limits[1])),
+        ci_method="bootstrap",
+        bootstrap=BootstrapInfo(reps, nboot, seed, z0, accel, n_failed),
+        warnings=tuple(warnings),
+    )
 
 
 def estimate_strata(
@@ -98,7 +134,8 @@ def estimate_strata(
         ``CaptureHistories.from_records(df, stratum="region")``.
     method, ci, level, kwargs
         Passed to :func:`zicht.estimation.estimate` for each stratum (``ci`` is the interval of
-        each stratum).
+        each stratum). With ``ci="bootstrap"`` each stratum's BCa interval is computed from
+        the same replicates as the total's.
     nboot, seed
         Bootstrap replicates and seed for the interval of the total.
 
@@ -110,10 +147,13 @@ def estimate_strata(
     if not strata:
         raise ValueError("no strata")
     results: dict[str, EstimateResult] = {}
+    # with ci="bootstrap" each stratum's interval comes from the same replicates as the
+    # total's (below), not from a second bootstrap and never silently from the quick one
+    first_ci = "quick" if ci == "bootstrap" else ci
     for key, hist in strata.items():
         try:
             results[key] = estimate(
-                hist, method, ci=ci, level=level, nboot=nboot, seed=seed, **kwargs
+                hist, method, ci=first_ci, level=level, nboot=nboot, seed=seed, **kwargs
             )
         except NoEstimateError as exc:
             raise NoEstimateError(f"stratum {key!r}: {exc}") from None
@@ -133,12 +173,17 @@ def estimate_strata(
             if progress is not None:
                 progress(n * nboot + done, len(strata) * nboot)
 
-        reps += bootstrap_replicates(
+        stratum_reps = bootstrap_replicates(
             hist.counts, est_of, nboot, np.random.default_rng(seeds[n]), prog
         )
+        reps += stratum_reps
         values, weights = jackknife(hist.counts, est_of)
         jack_values.append(total - results[key].estimate + values)
         jack_weights.append(weights)
+        if ci == "bootstrap":
+            results[key] = _with_bootstrap_interval(
+                results[key], stratum_reps, values, weights, level, nboot, seed
+            )
     accel = acceleration(np.concatenate(jack_values), np.concatenate(jack_weights))
     limits, _ = bca_limits(reps, total, accel, (0.5 - level / 2, 0.5 + level / 2))
     warnings = [f"{k}: {w}" for k, r in results.items() for w in r.warnings]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.stats import norm
+from scipy.special import ndtri
 
 __all__ = ["TwoListEstimate", "chapman", "lincoln_petersen"]
 
@@ -49,7 +49,7 @@ def _counts(n1: int, n2: int, m: int) -> None:
 
 
 def _interval(est: float, var: float, observed: int, level: float) -> tuple[float, float]:
-    z = norm.ppf(0.5 + level / 2.0)
+    z = ndtri(0.5 + level / 2.0)
     half = z * math.sqrt(var)
     return (max(float(observed), est - half), est + half)
 

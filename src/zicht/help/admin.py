@@ -7,12 +7,13 @@ every read is audit-logged, and message text is never shown in lists.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from zicht.audit.admin_audit import AuditedAdminMixin
 from zicht.help.markup import render
 from zicht.help.models import HelpPage, ReplyTemplate, ServiceContact
 
 
 @admin.register(HelpPage)
-class HelpPageAdmin(admin.ModelAdmin):
+class HelpPageAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "language", "audience", "order", "is_published", "updated_at")
     list_filter = ("language", "audience", "is_published")
     search_fields = ("title", "slug", "body")
@@ -33,13 +34,13 @@ class HelpPageAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceContact)
-class ServiceContactAdmin(admin.ModelAdmin):
+class ServiceContactAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "phone", "is_emergency", "order", "is_active")
     list_filter = ("is_active", "is_emergency")
     search_fields = ("name",)
 
 
 @admin.register(ReplyTemplate)
-class ReplyTemplateAdmin(admin.ModelAdmin):
+class ReplyTemplateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("title", "language", "order", "is_active")
     list_filter = ("language", "is_active")

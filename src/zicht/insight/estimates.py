@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
 
-from zicht.estimation import CaptureHistories, DataError, NoEstimateError, estimate
+from zicht.estimation import CaptureHistories, DataError, NoEstimateError, estimate, sensitivity
 from zicht.insight.selectors import Dataset, capture_table
 
 MIN_PERSONS = 50
-THRESHOLDS = (0.001, 0.01, 0.02, 0.05, 0.1, 0.2)
 
 
 @dataclass
@@ -77,20 +76,13 @@ def hidden_number(data: Dataset) -> HiddenNumber:
         result = estimate(histories, method="stepwise", ci="quick")
     except (DataError, NoEstimateError, ValueError) as exc:
         return _unreliable(observed, "no_estimate", str(exc))
-    sensitivity = []
-    for p in THRESHOLDS:
-        try:
-            r = estimate(histories, method="stepwise", ci="quick", pthresh=p)
-            sensitivity.append(
-                {
-                    "pthresh": p,
-                    "estimate": r.estimate,
-                    "ci": list(r.ci),
-                    "terms": list(r.model_terms),
-                }
-            )
-        except (NoEstimateError, ValueError):
-            continue
+    # the library's threshold table (zicht.estimation.DEFAULT_THRESHOLDS); thresholds at which
+    # the stepwise model has no finite, identifiable estimate are left out there
+    table = sensitivity(histories, methods=[]).thresholds
+    rows = [
+        {"pthresh": t.pthresh, "estimate": t.estimate, "ci": list(t.ci), "terms": list(t.terms)}
+        for t in table
+    ]
     return HiddenNumber(
         observed=observed,
         reliable=True,
@@ -99,6 +91,6 @@ def hidden_number(data: Dataset) -> HiddenNumber:
         hidden=float(result.hidden),
         model_terms=list(result.model_terms),
         lists=lists,
-        sensitivity=sensitivity,
+        sensitivity=rows,
         warnings=[str(w) for w in result.warnings],
     )

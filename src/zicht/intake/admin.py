@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from zicht.audit.admin_audit import AuditedAdminMixin
 from zicht.intake.models import IndicatorCatalogue
 
 
 @admin.register(IndicatorCatalogue)
-class IndicatorCatalogueAdmin(admin.ModelAdmin):
+class IndicatorCatalogueAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Catalogue versions are published as data files; the admin only shows them."""
 
     list_display = ("version", "published", "is_current")

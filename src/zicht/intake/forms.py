@@ -175,6 +175,15 @@ class SignalForm(forms.Form):
             self.add_error(
                 "date_of_birth", _("The date of birth cannot be after the date of contact.")
             )
+        if dob and data.get("age_estimate") not in (None, ""):
+            # The date of birth fixes the age; two answers that may disagree help nobody.
+            self.add_error(
+                "age_estimate",
+                _(
+                    "You entered a date of birth and an estimated age. Keep only the date "
+                    "of birth when you know it; empty the estimated age."
+                ),
+            )
         # Only when neither field has its own error already: one clear message per problem.
         if (
             not dob
@@ -244,3 +253,55 @@ class SignalFilterForm(forms.Form):
     immediate_danger = forms.BooleanField(label=_("Only immediate danger"), required=False)
     date_from = forms.DateField(label=_("Contact from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Contact to"), required=False, widget=DateInput)
+
+
+class SignalSearchForm(forms.Form):
+    """Find the organisation's own signals by the young person's name, date of birth or
+    BSN. Posted, never in a URL: the query is personal data (docs/intake.md)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=150,
+        help_text=_("Given name, surname or alias. A typo or 'van der' makes no difference."),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": _("Enter the date of birth as a date, e.g. 14-03-2009.")},
+    )
+    bsn = forms.CharField(label=_("BSN"), required=False, max_length=12)
+
+    def clean_name(self):
+        value = self.cleaned_data["name"].strip()
+        if value and not normalise.fold(value).replace("-", ""):
+            raise forms.ValidationError(
+                _("Search with letters of the Latin alphabet (accents are fine).")
+            )
+        return value
+
+    def clean_date_of_birth(self):
+        dob = self.cleaned_data["date_of_birth"]
+        if dob is not None and dob > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return dob
+
+    def clean_bsn(self):
+        raw = self.cleaned_data["bsn"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalise_bsn(raw)
+        except EncodingError:
+            raise forms.ValidationError(
+                _("This is not a valid BSN: nine digits that pass the eleven-test.")
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not (
+            data.get("name") or data.get("date_of_birth") or data.get("bsn")
+        ):
+            raise forms.ValidationError(_("Fill in a name, a date of birth or a BSN to search."))
+        return data

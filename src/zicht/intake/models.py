@@ -108,3 +108,25 @@ class SignalRevision(models.Model):
 
     def __str__(self):
         return f"{self.signal_id} {self.action}"
+
+
+class SignalSearchToken(models.Model):
+    """One keyed blind-index token of a signal's identity (``zicht.intake.search``).
+
+    Lets the recording organisation find its own signals by name, date of birth or BSN
+    without decrypting every identity. A token is an HMAC under a key of the signal's
+    organisation: it reveals nothing without the key and cannot be compared across
+    organisations. The rows go when the identity goes (withdrawal, purge).
+    """
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="search_tokens")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=8)
+    token = models.CharField(max_length=32)
+    key_id = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "token"], name="intake_search_org_token")]
+
+    def __str__(self):
+        return f"{self.kind} token of {self.signal_id}"

@@ -7,12 +7,17 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
+from zicht.intake import search
 from zicht.intake.constants import SignalStatus
-from zicht.intake.models import IndicatorCatalogue, Signal
+from zicht.intake.models import IndicatorCatalogue, Signal, SignalSearchToken
 
 __all__ = [
     "signal_list",
+    "signal_search",
+    "signal_rows",
+    "SignalRow",
     "signal_get",
     "signal_contact",
     "signal_contacts",
@@ -67,6 +72,89 @@ def signal_list(*, membership, filters: dict | None = None):
     if filters.get("date_to"):
         qs = qs.filter(contact_date__lte=filters["date_to"])
     return qs.order_by("-created_at")
+
+
+def signal_search(*, membership, query: search.SearchQuery, filters: dict | None = None) -> list:
+    """Ids of the organisation's signals whose identity agrees with ``query``, best first.
+
+    Looks up keyed tokens through the ``(organisation, token)`` index: nothing is
+    decrypted here, and only the organisation's own tokens can agree (another
+    organisation's tokens are made with another key and are not even read).
+    """
+    if membership is None or not query:
+        return []
+    tokens = search.query_tokens(query, organisation_id=membership.organisation_id)
+    if not tokens.terms:
+        return []
+    hits = SignalSearchToken.objects.filter(
+        organisation_id=membership.organisation_id, token__in=list(tokens.lookup)
+    ).values_list("signal_id", "token", "signal__created_at")
+    ranked = search.rank(hits.iterator(chunk_size=2000), tokens)
+    if ranked and filters and any(filters.values()):
+        allowed = set(
+            signal_list(membership=membership, filters=filters).values_list("pk", flat=True)
+        )
+        ranked = [signal_id for signal_id in ranked if signal_id in allowed]
+    return ranked
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    """One line of a list of the organisation's own signals, with the young person."""
+
+    signal: Signal
+    name: str  # "" once the identity has been purged
+    age: int | None
+    age_estimated: bool
+    municipality: str
+
+
+def _age(on: dt.date, dob: dt.date) -> int:
+    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def signal_rows(*, membership, signal_ids, today: dt.date | None = None) -> list[SignalRow]:
+    """The given signals of the organisation, in the given order, with name, age and
+    municipality of the young person.
+
+    Decrypts only these identities (one page): call it with the page being shown and
+    audit-log the ids (``intake.signal_list_viewed``). Ids of other organisations'
+    signals are silently left out.
+    """
+    if membership is None or not signal_ids:
+        return []
+    today = today or timezone.localdate()
+    signals = {
+        s.pk: s
+        for s in Signal.objects.filter(
+            pk__in=list(signal_ids), organisation_id=membership.organisation_id
+        ).select_related("author", "municipality", "identity")
+    }
+    rows = []
+    for signal_id in signal_ids:
+        signal = signals.get(signal_id)
+        if signal is None:
+            continue
+        identity = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
+        name, age, estimated = "", None, False
+        if identity is not None:
+            name = f"{identity.given_names} {identity.surname}".strip()
+            if identity.date_of_birth:
+                age, estimated = _age(today, dt.date.fromisoformat(identity.date_of_birth)), False
+            elif identity.age_estimate:
+                # Estimated at contact: add the years since.
+                age = int(identity.age_estimate) + _age(today, signal.contact_date)
+                estimated = True
+        rows.append(
+            SignalRow(
+                signal=signal,
+                name=name,
+                age=age,
+                age_estimated=estimated,
+                municipality=signal.municipality.name if signal.municipality else "",
+            )
+        )
+    return rows
 
 
 def signal_get(*, membership, signal_id) -> Signal:

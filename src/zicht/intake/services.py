@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
+from zicht.intake import search
 from zicht.intake.constants import RETENTION_AGE_LIMIT, RETENTION_MONTHS_DEFAULT, SignalStatus
 from zicht.intake.forms import SignalForm
-from zicht.intake.models import Signal, SignalIdentity, SignalRevision
+from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
 from zicht.intake.selectors import current_catalogue
 from zicht.linkage import services as linkage
 from zicht.linkage.encoding import EncodingError, Identity
@@ -183,7 +184,37 @@ def _identity_values(identity: dict) -> dict:
 
 
 def _write_identity(signal: Signal, identity: dict) -> None:
-    SignalIdentity.objects.update_or_create(signal=signal, defaults=_identity_values(identity))
+    values = _identity_values(identity)
+    SignalIdentity.objects.update_or_create(signal=signal, defaults=values)
+    _write_search_tokens(signal, values)
+
+
+def _search_token_rows(signal: Signal, values: dict) -> list[SignalSearchToken]:
+    key_id = search.current_key_id()
+    return [
+        SignalSearchToken(
+            signal=signal,
+            organisation_id=signal.organisation_id,
+            kind=kind,
+            token=token,
+            key_id=key_id,
+        )
+        for kind, token in search.identity_tokens(
+            organisation_id=signal.organisation_id,
+            given_names=values["given_names"],
+            surname=values["surname"],
+            alias=values["alias"],
+            date_of_birth=values["date_of_birth"],
+            bsn=values["bsn"],
+        )
+    ]
+
+
+def _write_search_tokens(signal: Signal, values: dict) -> None:
+    """Replace the signal's blind-index tokens (inside the caller's transaction, so the
+    index never disagrees with the identity it was made from)."""
+    SignalSearchToken.objects.filter(signal=signal).delete()
+    SignalSearchToken.objects.bulk_create(_search_token_rows(signal, values))
 
 
 def _signal_record(
@@ -312,6 +343,8 @@ def signal_withdraw(*, membership, signal: Signal, reason: str) -> Signal:
             signal=signal, author=membership.user, action="withdrawn", note=reason[:200]
         )
         linkage.signal_unindex(signal_id=signal.pk, actor=membership.user)
+        # A withdrawn signal can no longer be found by name, as it can no longer be matched.
+        SignalSearchToken.objects.filter(signal=signal).delete()
         audit.record(
             action="intake.signal_withdrawn",
             actor=membership.user,
@@ -338,6 +371,7 @@ def purge_expired(*, today: dt.date | None = None, dry_run: bool = False) -> int
         with transaction.atomic():
             signal = Signal.objects.select_for_update().get(pk=signal_id)
             SignalIdentity.objects.filter(signal=signal).delete()
+            SignalSearchToken.objects.filter(signal=signal).delete()
             signal.account = ""
             if signal.status == SignalStatus.ACTIVE:
                 signal.status = SignalStatus.EXPIRED
@@ -465,3 +499,31 @@ def purge_expired_encoded(*, today: dt.date | None = None, dry_run: bool = False
 
 
 __all__ += ["signal_create_encoded", "purge_expired_encoded"]
+
+
+def search_tokens_rebuild(*, everything: bool = False, progress=None) -> int:
+    """(Re)build the blind-index tokens of active signals with an identity.
+
+    By default only signals without tokens under the current key: those recorded before
+    search existed, or tokenised under a field-encryption key that has since been
+    replaced (docs/intake.md, "Search"). ``everything`` rebuilds all of them. Each
+    signal is rebuilt in its own transaction; returns how many were rebuilt.
+    """
+    signals = Signal.objects.filter(status=SignalStatus.ACTIVE, identity__isnull=False)
+    if not everything:
+        signals = signals.exclude(search_tokens__key_id=search.current_key_id())
+    done = 0
+    for signal in signals.select_related("identity").order_by("created_at").iterator(500):
+        with transaction.atomic():
+            _write_search_tokens(signal, _identity_text(signal.identity))
+        done += 1
+        if progress and done % 500 == 0:
+            progress(done)
+    return done
+
+
+def _identity_text(record: SignalIdentity) -> dict:
+    return {name: getattr(record, name) for name in IDENTITY_FIELDS}
+
+
+__all__ += ["search_tokens_rebuild"]

@@ -1,5 +1,7 @@
 """Signals for professionals of the recording organisation. Thin views."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +15,22 @@ from django.views.decorators.http import require_POST
 
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
+from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from zicht.intake import selectors, services
 from zicht.intake.catalogue import labels_for, localised_groups
 from zicht.intake.constants import ExploitationForm, SignalStatus
-from zicht.intake.forms import SignalFilterForm, SignalForm, WithdrawForm
+from zicht.intake.forms import SignalFilterForm, SignalForm, SignalSearchForm, WithdrawForm
 from zicht.intake.guidance import emergency_contacts, next_steps
 from zicht.intake.models import Signal
+from zicht.intake.search import SearchQuery
 from zicht.linkage import selectors as linkage_selectors
+from zicht.linkage.constants import MatchStatus
+
+PER_PAGE = 25
+#: Session key of the active search. The query is personal data: it is kept encrypted in
+#: the (server-side) session and never put in a URL, where it would end up in access
+#: logs and browser history.
+SEARCH_SESSION_KEY = "intake.search"
 
 
 def _professional(request):
@@ -56,18 +67,99 @@ def _apply_errors(form, exc: ValidationError):
         form.add_error(None, exc)
 
 
+def _held_search(request, membership) -> SearchQuery:
+    """The search this member posted last, if it was for their current organisation."""
+    held = request.session.get(SEARCH_SESSION_KEY)
+    if not held:
+        return SearchQuery()
+    try:
+        data = json.loads(decrypt_text(held))
+    except (DecryptionError, ValueError):
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return SearchQuery()
+    if data.get("organisation") != membership.organisation_id:
+        return SearchQuery()
+    return SearchQuery(
+        name=data.get("name", ""),
+        date_of_birth=data.get("date_of_birth", ""),
+        bsn=data.get("bsn", ""),
+    )
+
+
+def _list_page(request, membership, *, search_form=None, status=200):
+    form = SignalFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    query = _held_search(request, membership)
+    if query:
+        ids = selectors.signal_search(membership=membership, query=query, filters=filters)
+    else:
+        ids = selectors.signal_list(membership=membership, filters=filters).values_list(
+            "pk", flat=True
+        )
+    page = Paginator(ids, PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.signal_rows(membership=membership, signal_ids=list(page.object_list))
+    # Names are shown: one event per page view, with the ids shown (never a name).
+    audit.record(
+        action="intake.signal_list_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        details={
+            "signals": [str(row.signal.pk) for row in rows],
+            "page": page.number,
+            "search": bool(query),
+        },
+    )
+    if search_form is None:
+        search_form = SignalSearchForm(
+            initial={"name": query.name, "date_of_birth": query.date_of_birth, "bsn": query.bsn}
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "intake/signal_list.html",
+        {
+            "form": form,
+            "search_form": search_form,
+            "searching": bool(query),
+            "page": page,
+            "rows": rows,
+            "query": params.urlencode(),
+        },
+        status=status,
+    )
+
+
 @login_required
 def signal_list(request):
     membership = _professional(request)
-    form = SignalFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    signals = selectors.signal_list(membership=membership, filters=filters)
-    page = Paginator(signals, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request, "intake/signal_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    return _list_page(request, membership)
+
+
+@login_required
+@require_POST
+def signal_search(request):
+    """Hold a search by name, date of birth or BSN (POST-redirect-GET: no name in a URL)."""
+    membership = _professional(request)
+    if "clear" in request.POST:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect("intake:signal_list")
+    form = SignalSearchForm(request.POST)
+    if not form.is_valid():
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return _list_page(request, membership, search_form=form)
+    dob = form.cleaned_data["date_of_birth"]
+    request.session[SEARCH_SESSION_KEY] = encrypt_text(
+        json.dumps(
+            {
+                "organisation": membership.organisation_id,
+                "name": form.cleaned_data["name"],
+                "date_of_birth": dob.isoformat() if dob else "",
+                "bsn": form.cleaned_data["bsn"],
+            }
+        )
     )
+    return redirect("intake:signal_list")
 
 
 def _tell_early_expiry(request, signal) -> None:
@@ -82,6 +174,27 @@ def _tell_early_expiry(request, signal) -> None:
                 "birthday: Zicht is for young people under 23."
             )
             % {"date": date_format(signal.expires_on, "j F Y")},
+        )
+
+
+def _tell_matches(request, matches) -> None:
+    """A match (the index is certain) and a possible match (one of the two professionals
+    decides) ask for different things, so the message after saving says which it is."""
+    if any(m.status == MatchStatus.CONFIRMED for m in matches):
+        messages.info(
+            request,
+            _(
+                "Match: another organisation has also recorded a signal about this young "
+                "person. Their contact person is under Matches."
+            ),
+        )
+    if any(m.status == MatchStatus.POSSIBLE for m in matches):
+        messages.info(
+            request,
+            _(
+                "Possible match: another organisation may have recorded a signal about this "
+                "young person. Confirm or reject it under Matches."
+            ),
         )
 
 
@@ -113,11 +226,7 @@ def signal_create(request):
                 request, _("Signal %(ref)s has been recorded.") % {"ref": signal.reference}
             )
             _tell_early_expiry(request, signal)
-            if matches:
-                messages.info(
-                    request,
-                    _("Another organisation is involved with this young person: see Matches."),
-                )
+            _tell_matches(request, matches)
             return redirect("intake:signal_detail", signal.pk)
     return render(request, "intake/signal_form.html", _form_context(form, catalogue))
 
@@ -206,7 +315,7 @@ def signal_edit(request, signal_id):
     if request.method == "POST" and form.is_valid():
         data, identity = form.split()
         try:
-            signal, _matches = services.signal_update(
+            signal, matches = services.signal_update(
                 membership=membership, signal=signal, data=data, identity=identity
             )
         except ValidationError as exc:
@@ -214,6 +323,7 @@ def signal_edit(request, signal_id):
         else:
             messages.success(request, _("Signal updated."))
             _tell_early_expiry(request, signal)
+            _tell_matches(request, matches)
             return redirect("intake:signal_detail", signal.pk)
     context = _form_context(form, signal.catalogue)
     context["signal"] = signal

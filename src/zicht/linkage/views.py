@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
+from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors, services
 from zicht.linkage.forms import MatchFilterForm
 
@@ -38,6 +39,19 @@ def match_list(request):
     matches = selectors.match_list(membership=membership, status=status or None)
     page = Paginator(matches, PAGE_SIZE).get_page(request.GET.get("page"))
     views = selectors.match_views(membership=membership, matches=page.object_list)
+    # Who each of the organisation's own signals is about: decrypted for this page only.
+    young = {
+        row.signal.pk: row
+        for row in intake_selectors.signal_rows(
+            membership=membership, signal_ids=list(dict.fromkeys(v.own.signal_id for v in views))
+        )
+    }
+    audit.record(
+        action="intake.signal_list_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        details={"signals": [str(pk) for pk in young], "page": page.number, "list": "matches"},
+    )
     unread = list(selectors.unread_notifications(user=request.user))
     services.notifications_mark_read(user=request.user)
     query = request.GET.copy()
@@ -49,6 +63,7 @@ def match_list(request):
             "form": form,
             "page": page,
             "matches": views,
+            "young": young,
             "unread": unread,
             "query": query.urlencode(),
         },

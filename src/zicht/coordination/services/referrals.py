@@ -56,6 +56,17 @@ def referral_create(
         raise ValidationError({"reason": _("Say why you refer.")})
     check_lengths(reason=(reason, LONG_TEXT_MAX_LENGTH))
     is_minor = signal.age_at_contact is not None and signal.age_at_contact < ADULT_AGE
+    if is_minor and consent_parents == ParentConsent.NOT_APPLICABLE:
+        # A minor has parents or guardians with authority: the centre must know what they
+        # said (or that they were not asked), not be told they do not count.
+        raise ValidationError(
+            {
+                "consent_parents": _(
+                    "This young person is a minor, so parental consent applies. Say whether "
+                    "the parents gave consent, refused, were not asked or could not be asked."
+                )
+            }
+        )
     with_identity = is_minor or consent_young_person == Consent.GIVEN
     common = {
         "signal_id": signal.pk,

@@ -8,7 +8,8 @@ from zicht.core.schedule import DAILY_TASKS
 class Command(BaseCommand):
     help = (
         "Queue the daily tasks: purge expired signals, API data and inactive conversations, "
-        "screening reminders, anonymise closed coordination files, refresh estimates. Run it "
+        "screening reminders, anonymise closed coordination files, refresh estimates, write a "
+        "signed audit checkpoint. Run it "
         "daily from cron, e.g. `15 3 * * * .venv/bin/python manage.py enqueue_daily_tasks`; "
         "`manage.py db_worker` runs the queued tasks."
     )

@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from zicht.accounts.demo import demo_accounts_ensure
@@ -58,6 +59,9 @@ class Command(BaseCommand):
             f = demo_files_progress()
             if f:
                 self.stdout.write(f"{f} demo files taken through screening, assessment and care.")
+            # The dashboard's first visit should not wait for the estimate: compute and
+            # cache it now, as the nightly task would.
+            call_command("refresh_estimates", stdout=self.stdout)
         conversations = demo_conversations_ensure()
         for code, passphrase in conversations:
             self.stdout.write(f"Demo help conversation {code}, passphrase: {passphrase}")
