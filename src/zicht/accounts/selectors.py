@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zicht.accounts.constants import OrganisationType, Role
 from zicht.accounts.models import Invitation, Membership, Municipality, Organisation
@@ -89,7 +91,8 @@ def user_has_two_factor(*, user) -> bool:
 
 def with_two_factor(memberships):
     """Only the memberships whose user has enrolled a confirmed authenticator."""
-    return memberships.filter(user__totpdevice__confirmed=True).distinct()
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+    return memberships.filter(Exists(enrolled))
 
 
 def invitations_for(*, user):
