@@ -20,10 +20,11 @@ its own savepoint, so POST cases change nothing for the next one.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -121,11 +122,25 @@ ROWS: list[Row] = [
     Row("login", EVERYONE),
     # Enrolled members are sent on; enrolment is the one page an unenrolled member sees.
     Row("two_factor_setup", expect(302, unverified=200)),
+    # With the password given at login (or confirmed) within ZICHT_REAUTH_MINUTES; without
+    # it, each of the three goes to the password confirmation first (test below).
     Row("two_factor_backup_tokens", expect(200)),
     Row("two_factor_disable", expect(200)),
+    Row("accounts:reauthenticate", expect(200, unverified=200)),
     # --- accounts -----------------------------------------------------------------------
     Row("accounts:logout", expect(405, anonymous=405, unverified=405)),
     Row("accounts:organisation_select", expect(200)),
+    # A membership that is no number (a tampered form) is refused, never a server error.
+    Row("accounts:organisation_select", expect(400), method="post", data={"membership": "abc"}),
+    # Nor can anyone switch to another user's membership (the target names whose; the view
+    # takes no URL arguments).
+    Row(
+        "accounts:organisation_select",
+        expect(400),
+        method="post",
+        target="membership_other",
+        data=lambda w: {"membership": w.membership_other},
+    ),
     Row("accounts:member_list", only("org_admin")),
     Row("accounts:member_invite", only("org_admin")),
     *post_only(
@@ -154,6 +169,23 @@ ROWS: list[Row] = [
         target="member_own",
         data={"active": "0"},
     ),
+    # Invitations of existing accounts: each member sees their own; only the invited
+    # account answers one - accepting (or declining) someone else's invitation, or one
+    # addressed to another account, is refused.
+    Row("accounts:invitation_list", expect(200)),
+    *[
+        row
+        for view in ("accounts:invitation_join", "accounts:invitation_decline")
+        for row in (
+            *post_only(view, "invitation_other", expect(DENIED)),
+            Row(
+                view,
+                only("professional", status=302, default=DENIED),
+                method="post",
+                target="invitation_own",
+            ),
+        )
+    ],
     # The link in an invitation e-mail; a wrong or used token is refused.
     Row("accounts:invitation_accept", expect(400, anonymous=400), target="invitation_bogus"),
     # --- audit --------------------------------------------------------------------------
@@ -512,11 +544,33 @@ def _routed(conversation, counsellor, organisation):
 def _session(user, verified: bool) -> str:
     """A logged-in session (with a verified second factor, or not), kept for the module;
     each case only sets its cookie."""
+    from zicht.accounts.reauth import SESSION_KEY
+
     client = Client()
     if verified:
         verified_client(client, user)
     else:
         client.force_login(user)
+    return _with_password_at(client, SESSION_KEY, int(time.time()))
+
+
+def _stale_session(user, verified: bool) -> str:
+    """Logged in, but the password was given longer ago than ZICHT_REAUTH_MINUTES."""
+    from zicht.accounts.reauth import SESSION_KEY, window_seconds
+
+    client = Client()
+    if verified:
+        verified_client(client, user)
+    else:
+        client.force_login(user)
+    return _with_password_at(client, SESSION_KEY, int(time.time()) - window_seconds() - 60)
+
+
+def _with_password_at(client, key: str, moment: int) -> str:
+    """As the login's password step leaves it: the moment of the last password."""
+    session = client.session
+    session[key] = moment
+    session.save()
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
@@ -574,6 +628,7 @@ def _build_world():
     other_professional = member(Role.PROFESSIONAL, other)
     other_admin = member(Role.ORG_ADMIN, other)
     third_professional = member(Role.PROFESSIONAL, third)
+    third_admin = member(Role.ORG_ADMIN, third)
     professional = members["professional"]
 
     # Signals: the same young person in "own" and "other" (a match of our organisation);
@@ -627,7 +682,23 @@ def _build_world():
         by=other_admin, name="Ander", contact=other_professional, scopes=list(scopes.SCOPES)
     )
 
+    from zicht.accounts import services as account_services
+
+    invitation_own, invitation_other = (
+        account_services.member_invite(
+            by=third_admin,
+            email=invitee.user.email,
+            first_name="",
+            last_name="",
+            role=Role.PROFESSIONAL,
+        )
+        for invitee in (professional, other_professional)
+    )
+
     kwargs = {
+        "membership_other": {},
+        "invitation_own": {"invitation_id": invitation_own.pk},
+        "invitation_other": {"invitation_id": invitation_other.pk},
         "member_own": {"member_id": colleague.pk},
         "member_other": {"member_id": other_professional.pk},
         "invitation_bogus": {"uidb64": "MTIzNDU2Nzg", "token": "abc-0123456789abcdef"},
@@ -659,7 +730,11 @@ def _build_world():
         sessions={
             column: _session(m.user, column != "unverified") for column, m in members.items()
         },
+        stale_sessions={
+            column: _stale_session(m.user, column != "unverified") for column, m in members.items()
+        },
         kwargs=kwargs,
+        membership_other=other_professional.pk,
         care_own=care_own,
         care_other=care_other,
         file=file,
@@ -743,3 +818,63 @@ def test_anonymous_in_english(row: Row, world, db, client):
         assert url.startswith("/en/")
         response = client.get(url)
         _check(response, row.expected["anonymous"])
+
+
+# Pages that show personal data are never kept by the browser or a proxy (issue 10): one
+# page of each kind, as the member who may see it.
+NO_STORE_CASES = [
+    ("intake:signal_list", None, "professional"),
+    ("intake:signal_detail", "signal_own", "professional"),
+    ("linkage:match_list", None, "professional"),
+    ("coordination:file_detail", "file", "coordinator"),
+    ("coordination:referral_detail", "referral_own", "professional"),
+    ("help:counsellor_inbox", None, "counsellor"),
+    ("help:counsellor_conversation", "conversation", "counsellor"),
+    ("help:handover_detail", "handover_own", "professional"),
+    ("insight:export", "export", "analyst"),
+    ("audit:list", None, "org_admin"),
+    ("accounts:member_list", None, "org_admin"),
+    ("core:home", None, "professional"),
+]
+
+
+@pytest.mark.parametrize(("view", "target", "column"), NO_STORE_CASES)
+def test_personal_pages_are_not_stored(view, target, column, world, db, client):
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[column]
+    response = client.get(reverse(view, kwargs=world.kwargs[target] if target else None))
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "no-cache", "private"} <= cache_control, cache_control
+
+
+# The two-factor changes need the password within ZICHT_REAUTH_MINUTES (issue 10): with a
+# stale password every member - enrolled or about to enrol - is sent to confirm it first.
+REAUTH = "302→reauthenticate"
+REAUTH_ROWS = [
+    ("two_factor_setup", expect(REAUTH, unverified=REAUTH)),
+    ("two_factor_backup_tokens", expect(REAUTH)),
+    ("two_factor_disable", expect(REAUTH)),
+    ("accounts:reauthenticate", expect(200, unverified=200)),
+]
+
+
+@pytest.mark.parametrize(
+    ("view", "column", "expected"),
+    [
+        pytest.param(view, column, expected[column], id=f"{view}-{column}")
+        for view, expected in REAUTH_ROWS
+        for column in COLUMNS
+    ],
+)
+def test_two_factor_changes_without_a_recent_password(view, column, expected, world, db, client):
+    if column != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.stale_sessions[column]
+    url = reverse(view)
+    response = client.get(url)
+    if expected == REAUTH:
+        assert response.status_code == 302
+        location = urlsplit(response["Location"])
+        assert location.path == reverse("accounts:reauthenticate")
+        assert location.query == urlencode({"next": url})
+    else:
+        _check(response, expected)

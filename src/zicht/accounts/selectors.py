@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zicht.accounts.constants import OrganisationType, Role
-from zicht.accounts.models import Membership, Municipality, Organisation
+from zicht.accounts.models import Invitation, Membership, Municipality, Organisation
 from zicht.accounts.permissions import can_manage_members
 
 __all__ = [
@@ -27,6 +30,11 @@ __all__ = [
     "municipality_get",
     "active_members",
     "coordinators",
+    "user_has_two_factor",
+    "invitations_for",
+    "invitation_for",
+    "invitations_of",
+    "with_two_factor",
 ]
 
 
@@ -42,7 +50,14 @@ def memberships_for(*, user):
 
 
 def membership_for_session(*, user, membership_id) -> Membership | None:
-    if membership_id is None:
+    """One of the user's active memberships by its id, or None - also for an id that is no
+    whole number (a tampered form or session), which must not reach the database as a
+    lookup error."""
+    try:
+        membership_id = int(membership_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < membership_id < 2**63:  # beyond a database integer
         return None
     return memberships_for(user=user).filter(pk=membership_id).first()
 
@@ -67,6 +82,47 @@ def member_get(*, membership, member_id) -> Membership:
         )
     except Membership.DoesNotExist:
         raise Http404 from None
+
+
+def user_has_two_factor(*, user) -> bool:
+    """Whether the user has enrolled a confirmed authenticator (a TOTP device)."""
+    return user_has_device(user, confirmed=True)
+
+
+def with_two_factor(memberships):
+    """Only the memberships whose user has enrolled a confirmed authenticator."""
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+    return memberships.filter(Exists(enrolled))
+
+
+def invitations_for(*, user):
+    """The open invitations addressed to ``user`` (into active organisations), newest first."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        user=user, status=Invitation.Status.PENDING, organisation__is_active=True
+    ).select_related("organisation", "invited_by")
+
+
+def invitation_for(*, user, invitation_id) -> Invitation:
+    """One invitation addressed to ``user``, whatever its status; 404 for anyone else's."""
+    try:
+        return Invitation.objects.select_related("organisation").get(pk=invitation_id, user=user)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def invitations_of(*, membership, organisation):
+    """Invitations of existing accounts into the organisation that were not accepted (open
+    or declined), for its administrators only; an accepted one is a membership."""
+    if not can_manage_members(membership, organisation):
+        raise PermissionDenied
+    return (
+        Invitation.objects.filter(organisation=organisation)
+        .exclude(status=Invitation.Status.ACCEPTED)
+        .select_related("user")
+        .order_by("status", "-created_at")
+    )
 
 
 def municipality_list():

@@ -22,6 +22,7 @@ def home(request):
             "actions": tasks,
             "attention": attention.items_for(membership=request.membership),
             "memberships": account_selectors.memberships_for(user=request.user),
+            "invitations": account_selectors.invitations_for(user=request.user),
             "role_intro": account_selectors.role_intro_for(membership=request.membership),
         },
     )
