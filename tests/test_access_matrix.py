@@ -291,6 +291,10 @@ ROWS: list[Row] = [
         method="post",
         target="handover_other",
     ),
+    # --- lessons: public pages, open to everyone (tests/lessons covers them) ------------
+    Row("lessons:list", EVERYONE),
+    Row("lessons:detail", EVERYONE, target="lesson"),
+    Row("lessons:step", EVERYONE, target="lesson_step"),
     # --- insight: aggregates for analysts, own organisation for its administrators ------
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
@@ -602,6 +606,8 @@ def _build_world():
         "handover_other": {"pk": handover_other.pk},
         "api_signal_other": {"pk": signal_other.pk},  # the partner API routes take ``pk``
         "api_match_other": {"pk": match_other.pk},
+        "lesson": {"slug": "pakketje-en-bankpas"},
+        "lesson_step": {"slug": "pakketje-en-bankpas", "step": "hoi"},
         "chart": {"kind": "source"},
         "export": {"kind": "source", "fmt": "csv"},
     }

@@ -1,0 +1,101 @@
+"""The public lesson player: a list of lessons, a lesson's start page and its steps.
+
+Solo play stores nothing on the server and sets no cookie: the step is in the address
+(``/lessen/<slug>/<step>/``), and the choice that led there in its query
+(``?van=<step>&koos=<choice>``) only so that the page can show it back. Every page works
+without JavaScript; ``static/lessons/lessons.js`` adds the typing indicator, the message
+speed, read-aloud and number keys. The quick exit of the help pages (``help/help.js``) is on
+every page, as are its rules: ``never_cache``, no messages framework, no CSRF cookie on a
+page without a form, nothing read from ``REMOTE_ADDR`` or the user agent.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+
+from zicht.help import conf as help_conf
+from zicht.lessons import selectors
+from zicht.lessons.constants import PICTOGRAMS, Audience
+
+
+class _NoCsrfToken(str):
+    """An empty token that ``{% csrf_token %}`` renders without asking for a real one
+    (as in the help pages): pages without a form set no CSRF cookie."""
+
+    def __bool__(self):
+        return True
+
+
+NO_CSRF_TOKEN = _NoCsrfToken("")
+
+
+def _other_language(request) -> dict:
+    current = get_language() or "nl"
+    other = "en" if current.startswith("nl") else "nl"
+    return {
+        "code": other,
+        "name": "English" if other == "en" else "Nederlands",
+        "url": translate_url(request.get_full_path(), other),
+    }
+
+
+def public(request, template: str, context: dict | None = None, *, has_form=False, status=200):
+    """Render a public lesson page with the quick exit and without unneeded cookies."""
+    ctx = {
+        "exit_url": help_conf.exit_url(),
+        "other_language": _other_language(request),
+        "safety_url": reverse("help:page", kwargs={"slug": "veilig-gebruiken"}),
+        "pictogram_names": PICTOGRAMS,
+    }
+    if not has_form:
+        ctx["csrf_token"] = NO_CSRF_TOKEN
+    ctx.update(context or {})
+    return render(request, template, ctx, status=status)
+
+
+@never_cache
+def lesson_list(request):
+    return public(request, "lessons/list.html", {"groups": selectors.lessons_by_audience()})
+
+
+@never_cache
+def lesson_detail(request, slug):
+    lesson = selectors.lesson_get(slug=slug)
+    return public(request, "lessons/detail.html", {"lesson": lesson})
+
+
+def step_context(lesson, step, *, chosen=None) -> dict:
+    """What the step template needs, for solo play and for a class alike."""
+    messages = [
+        {
+            "message": m,
+            "character": lesson.characters.get(m.speaker),
+            "pictogram_name": PICTOGRAMS.get(m.pictogram, ""),
+        }
+        for m in step.messages
+    ]
+    return {
+        "lesson": lesson,
+        "step": step,
+        "messages": messages,
+        "chosen": chosen,
+        "indicators": selectors.indicators_for(step.indicators),
+        "for_professionals": lesson.audience == Audience.PROFESSIONALS,
+    }
+
+
+@never_cache
+def lesson_step(request, slug, step):
+    lesson = selectors.lesson_get(slug=slug)
+    current = lesson.step(step)
+    # Show back the choice that led here, if the address names a real one.
+    chosen = None
+    previous = lesson.steps.get(request.GET.get("van", ""))
+    if previous is not None:
+        choice = previous.choice(request.GET.get("koos", ""))
+        if choice is not None and choice.next == current.key:
+            chosen = choice
+    return public(request, "lessons/step.html", step_context(lesson, current, chosen=chosen))
