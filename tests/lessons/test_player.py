@@ -115,3 +115,5 @@ def test_pictograms_have_their_name_and_messages_a_read_aloud_button(client):
     page = text(client.get(f"/lessen/{LESSON}/klusje/"))
     assert 'src="/static/lessons/pictograms/package.svg" alt="Pakketje"' in page
     assert page.count("data-read-aloud") == 2
+    # The chat is the chat, not a notice of Django's messages framework.
+    assert 'class="messages"' not in page

@@ -69,7 +69,7 @@ def lesson_detail(request, slug):
 
 def step_context(lesson, step, *, chosen=None) -> dict:
     """What the step template needs, for solo play and for a class alike."""
-    messages = [
+    chat_messages = [
         {
             "message": m,
             "character": lesson.characters.get(m.speaker),
@@ -80,7 +80,7 @@ def step_context(lesson, step, *, chosen=None) -> dict:
     return {
         "lesson": lesson,
         "step": step,
-        "messages": messages,
+        "chat_messages": chat_messages,
         "chosen": chosen,
         "indicators": selectors.indicators_for(step.indicators),
         "for_professionals": lesson.audience == Audience.PROFESSIONALS,
