@@ -96,9 +96,11 @@ class Row:
 
 
 def post_only(view: str, target: str | None, posted: dict, data: Any = None) -> list[Row]:
-    """A POST-only view: GET answers 405 to every member; then the POST expectations."""
+    """A POST-only view: GET answers 405 to every member (and to anonymous visitors when
+    the POST is open to them); then the POST expectations."""
+    anonymous = 405 if posted["anonymous"] != LOGIN else LOGIN
     return [
-        Row(view, expect(405), target=target),
+        Row(view, expect(405, anonymous=anonymous), target=target),
         Row(view, posted, method="post", target=target, data=data),
     ]
 
@@ -295,6 +297,31 @@ ROWS: list[Row] = [
     Row("lessons:list", EVERYONE),
     Row("lessons:detail", EVERYONE, target="lesson"),
     Row("lessons:step", EVERYONE, target="lesson_step"),
+    # In class: a teacher asks for a start link by e-mail (no account), pupils join with
+    # the code alone. An empty form is refused; without a pupil cookie there is no class
+    # to play (to the join page); a bogus start link is refused.
+    Row("lessons:class_start", EVERYONE),
+    Row("lessons:class_start", expect(400, anonymous=400), method="post"),
+    Row("lessons:class_join", EVERYONE),
+    Row("lessons:class_join", expect(400, anonymous=400), method="post"),
+    Row("lessons:class_play", expect(302, anonymous=302)),
+    Row("lessons:class_play", expect(302, anonymous=302), method="post"),
+    Row("lessons:class_status", EVERYONE),
+    Row("lessons:class_confirm", expect(400, anonymous=400), target="teacher_link_bogus"),
+    Row(
+        "lessons:class_confirm",
+        expect(400, anonymous=400),
+        method="post",
+        target="teacher_link_bogus",
+    ),
+    # The teacher's pages answer only the browser that started the class (tests/lessons
+    # covers the teacher): nobody here is that teacher, and members' refusals are logged.
+    Row("lessons:class_teacher", expect(DENIED, anonymous=404), target="class_session"),
+    Row("lessons:class_counts", expect(DENIED, anonymous=404), target="class_session"),
+    *post_only(
+        "lessons:class_advance", "class_session", expect(DENIED, anonymous=404), {"to": "klusje"}
+    ),
+    *post_only("lessons:class_close", "class_session", expect(DENIED, anonymous=404)),
     # --- insight: aggregates for analysts, own organisation for its administrators ------
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
@@ -471,6 +498,14 @@ def _handed_over(conversation, counsellor):
     return conversation
 
 
+def _class_session():
+    from zicht.lessons import selectors, services
+
+    return services.class_session_start(
+        lesson=selectors.lesson_get(slug="pakketje-en-bankpas"), confirmation="matrix"
+    )
+
+
 def _session(user, verified: bool) -> str:
     """A logged-in session (with a verified second factor, or not), kept for the module;
     each case only sets its cookie."""
@@ -573,6 +608,7 @@ def _build_world():
         due_date=timezone.localdate() + dt.timedelta(days=3),
     )
     conversation = _conversation()
+    class_session = _class_session()
     # Signal hand-overs go to the handing-over counsellor's own organisation.
     handover_own = _handed_over(_conversation(), member(Role.COUNSELLOR, own))
     handover_other = _handed_over(_conversation(), members["counsellor"])
@@ -607,6 +643,8 @@ def _build_world():
         "api_signal_other": {"pk": signal_other.pk},  # the partner API routes take ``pk``
         "api_match_other": {"pk": match_other.pk},
         "lesson": {"slug": "pakketje-en-bankpas"},
+        "teacher_link_bogus": {"token": "geen-geldige-link"},
+        "class_session": {"pk": class_session.pk},
         "lesson_step": {"slug": "pakketje-en-bankpas", "step": "hoi"},
         "chart": {"kind": "source"},
         "export": {"kind": "source", "fmt": "csv"},

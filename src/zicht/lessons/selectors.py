@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from zicht.intake.catalogue import load_catalogue_file
-from zicht.lessons.constants import LANGUAGES, Audience
+from zicht.lessons.constants import LANGUAGES, MIN_ANSWERS_SHOWN, Audience
 from zicht.lessons.content import Lesson, shipped_lessons
 from zicht.lessons.validation import INDICATOR_CATALOGUE_VERSION
 
-__all__ = ["lessons_published", "lessons_by_audience", "lesson_get", "indicators_for"]
+__all__ = [
+    "lessons_published",
+    "lessons_by_audience",
+    "lesson_get",
+    "indicators_for",
+    "class_session_get",
+    "class_counts",
+    "lesson_use_by_month",
+]
 
 
 def lessons_published(*, audience: str | None = None) -> list[Lesson]:
@@ -54,3 +63,47 @@ def indicators_for(codes) -> list[dict]:
         for code in codes
         if code in items
     ]
+
+
+def class_session_get(*, pk: int):
+    from zicht.lessons.models import ClassSession
+
+    return ClassSession.objects.filter(pk=pk, expires_at__gt=timezone.now()).first()
+
+
+def class_counts(*, class_session, lesson: Lesson) -> dict:
+    """The class's answers to its current step, or only how many answered below
+    ``MIN_ANSWERS_SHOWN`` (so that no pupil's answer can be told from the count)."""
+    step = lesson.steps.get(class_session.current_step)
+    if step is None or not step.choices:
+        return {"has_choices": False, "total": 0, "shown": False, "rows": []}
+    counts = dict(class_session.counts.filter(step=step.key).values_list("choice", "count"))
+    total = sum(counts.values())
+    shown = total >= MIN_ANSWERS_SHOWN
+    rows = [
+        {
+            "choice": c,
+            "count": counts.get(c.key, 0) if shown else None,
+            "percent": round(100 * counts.get(c.key, 0) / total) if shown else None,
+        }
+        for c in step.choices
+    ]
+    return {"has_choices": True, "total": total, "shown": shown, "rows": rows}
+
+
+def lesson_use_by_month(*, lesson_slug: str | None = None):
+    """Anonymous aggregates for the lessons' evaluation: classes and devices per month,
+    and per step and choice how often it was chosen."""
+    from zicht.lessons.models import LessonChoiceMonth, LessonMonth
+
+    months = LessonMonth.objects.order_by("lesson_slug", "month")
+    choices = LessonChoiceMonth.objects.order_by("lesson_slug", "month", "step", "choice")
+    if lesson_slug:
+        months = months.filter(lesson_slug=lesson_slug)
+        choices = choices.filter(lesson_slug=lesson_slug)
+    return {
+        "months": list(months.values("lesson_slug", "month", "sessions", "pupils")),
+        "choices": list(
+            choices.values("lesson_slug", "lesson_version", "month", "step", "choice", "count")
+        ),
+    }

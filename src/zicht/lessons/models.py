@@ -1,0 +1,91 @@
+"""Class sessions and the anonymous counts they leave behind.
+
+Nothing here is about a pupil. A class session holds the lesson, the join code, the step
+the class is at and how many devices joined; its choice counts are per step and choice,
+never per pupil (a pupil's own answers live only in their signed cookie). Closing a class
+adds its counts to the monthly aggregates and deletes the session with its counts.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ClassSession(models.Model):
+    join_code = models.CharField(_("join code"), max_length=8, unique=True)
+    lesson_slug = models.SlugField(_("lesson"), max_length=80)
+    lesson_version = models.PositiveIntegerField(_("lesson version"))
+    current_step = models.CharField(_("current step"), max_length=80)
+    pupils_joined = models.PositiveIntegerField(_("devices joined"), default=0)
+    # SHA-256 of the e-mailed start link, so that one link starts one class only.
+    confirmation_hash = models.CharField(max_length=64, unique=True)
+    started_at = models.DateTimeField(_("started at"))
+    expires_at = models.DateTimeField(_("closes at the latest"))
+
+    class Meta:
+        verbose_name = _("class session")
+        verbose_name_plural = _("class sessions")
+
+    def __str__(self) -> str:
+        return f"{self.lesson_slug} ({self.join_code})"
+
+
+class ClassChoiceCount(models.Model):
+    class_session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="counts")
+    step = models.CharField(max_length=80)
+    choice = models.CharField(max_length=80)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["class_session", "step", "choice"], name="lessons_one_count_per_choice"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step}/{self.choice}: {self.count}"
+
+
+class LessonMonth(models.Model):
+    """Per lesson and month: how many classes played it and how many devices joined."""
+
+    lesson_slug = models.SlugField(_("lesson"), max_length=80)
+    month = models.DateField(_("month"))  # the first day of the month
+    sessions = models.PositiveIntegerField(_("classes"), default=0)
+    pupils = models.PositiveIntegerField(_("devices joined"), default=0)
+
+    class Meta:
+        verbose_name = _("lesson use per month")
+        verbose_name_plural = _("lesson use per month")
+        constraints = [
+            models.UniqueConstraint(fields=["lesson_slug", "month"], name="lessons_one_row_a_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_slug} {self.month:%Y-%m}"
+
+
+class LessonChoiceMonth(models.Model):
+    """Per lesson version, step, choice and month: how often classes' pupils chose it."""
+
+    lesson_slug = models.SlugField(_("lesson"), max_length=80)
+    lesson_version = models.PositiveIntegerField(_("lesson version"))
+    month = models.DateField(_("month"))
+    step = models.CharField(_("step"), max_length=80)
+    choice = models.CharField(_("choice"), max_length=80)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("choices per month")
+        verbose_name_plural = _("choices per month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson_slug", "lesson_version", "month", "step", "choice"],
+                name="lessons_one_choice_row_a_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_slug} {self.month:%Y-%m} {self.step}/{self.choice}: {self.count}"
