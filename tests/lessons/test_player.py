@@ -55,10 +55,12 @@ def test_a_pupil_plays_to_an_ending_by_following_the_first_choice(client):
     assert client.cookies == {} or not any(client.cookies.values())
 
 
-def test_every_step_is_reachable_through_the_pages(client):
+@pytest.mark.parametrize("slug", list(shipped_lessons()))
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_every_step_of_every_lesson_is_reachable_through_the_pages(client, slug, prefix):
     """Walk every link of every page: the pages reach every step of the lesson."""
-    lesson = shipped_lessons()[LESSON]
-    start = f"/lessen/{LESSON}/{lesson.start}/"
+    lesson = shipped_lessons()[slug]
+    start = f"{prefix}/lessen/{slug}/{lesson.start}/"
     todo, seen = [start], set()
     while todo:
         url = todo.pop()
@@ -68,8 +70,8 @@ def test_every_step_is_reachable_through_the_pages(client):
         seen.add(path)
         response = client.get(url)
         assert response.status_code == 200, url
-        todo += [u for u in links(response) if u.startswith(f"/lessen/{LESSON}/")]
-    assert {p.split("/")[3] for p in seen} == set(lesson.steps)
+        todo += [u for u in links(response) if u.startswith(f"{prefix}/lessen/{slug}/")]
+    assert {p.split("/")[-2] for p in seen} == set(lesson.steps)
 
 
 def test_the_choice_that_led_here_is_shown_back_and_a_forged_one_is_not(client):
@@ -117,3 +119,19 @@ def test_pictograms_have_their_name_and_messages_a_read_aloud_button(client):
     assert page.count("data-read-aloud") == 2
     # The chat is the chat, not a notice of Django's messages framework.
     assert 'class="messages"' not in page
+
+
+def test_the_shipped_lessons_are_three_for_pupils_and_two_for_professionals():
+    audiences = [lesson.audience for lesson in shipped_lessons().values()]
+    assert audiences.count("pupils") >= 3 and audiences.count("professionals") >= 2
+
+
+def test_a_professional_lesson_links_the_indicators_and_ends_at_recording_a_signal(client):
+    page = text(client.get("/lessen/zorgen-om-daan/mentor/"))
+    assert "Uit de signalenlijst" in page
+    assert "<strong>Spijbelen of uitval</strong>" in page
+    assert 'href="/hulp/professionals/"' in page
+    ending = text(client.get("/lessen/zorgen-om-daan/einde-signaal/"))
+    assert 'href="/signalen/nieuw/"' in ending
+    assert "Leg een signaal vast in Zicht" in ending
+    assert "Het is niet zijn schuld." in ending
