@@ -297,6 +297,7 @@ ROWS: list[Row] = [
     Row("lessons:list", EVERYONE),
     Row("lessons:detail", EVERYONE, target="lesson"),
     Row("lessons:step", EVERYONE, target="lesson_step"),
+    Row("lessons:guide", EVERYONE, target="lesson"),
     # In class: a teacher asks for a start link by e-mail (no account), pupils join with
     # the code alone. An empty form is refused; without a pupil cookie there is no class
     # to play (to the join page); a bogus start link is refused.

@@ -135,3 +135,21 @@ def test_a_professional_lesson_links_the_indicators_and_ends_at_recording_a_sign
     assert 'href="/signalen/nieuw/"' in ending
     assert "Leg een signaal vast in Zicht" in ending
     assert "Het is niet zijn schuld." in ending
+
+
+@pytest.mark.parametrize("slug", list(shipped_lessons()))
+def test_every_lesson_has_a_printable_teachers_guide(client, slug):
+    lesson = shipped_lessons()[slug]
+    page = text(client.get(f"/lessen/{slug}/handleiding/"))
+    assert lesson.guide["aims"]["nl"] in page
+    for question in lesson.guide["questions"]:
+        assert question["nl"] in page
+    for heading in (
+        "Achtergrond: criminele uitbuiting",
+        "Als een leerling je iets vertelt",
+        "De stappen van de Meldcode voor scholen",
+    ):
+        assert heading in page
+    assert "Beloof geen geheimhouding." in page
+    english = text(client.get(f"/en/lessen/{slug}/handleiding/"))
+    assert lesson.guide["aims"]["en"] in english and "The Meldcode steps for schools" in english

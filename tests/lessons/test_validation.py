@@ -160,3 +160,13 @@ def test_check_lessons_exits_non_zero_with_the_file_and_problem(lesson, tmp_path
     assert "kapot.json (kapot): 1 problem(s)" in err
     assert "  - step 'blokkeer': dead end" in err
     assert "geen-json.json: not valid JSON (line 1" in err
+
+
+def test_names_taken_by_the_class_pages_and_the_guide_are_refused(lesson):
+    lesson["slug"] = "klas"
+    lesson["steps"]["handleiding"] = lesson["steps"].pop("blokkeer")
+    lesson["steps"]["nee"]["choices"][0]["next"] = "handleiding"
+    assert errors_of(lesson) == [
+        "slug: 'klas' is taken by the class pages; choose another.",
+        "step 'handleiding': 'handleiding' is the address of the teacher's guide; rename the step.",
+    ]

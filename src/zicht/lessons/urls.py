@@ -16,5 +16,6 @@ urlpatterns = [
     path("klas/<int:pk>/verder/", class_views.class_advance, name="class_advance"),
     path("klas/<int:pk>/sluiten/", class_views.class_close, name="class_close"),
     path("<slug:slug>/", views.lesson_detail, name="detail"),
+    path("<slug:slug>/handleiding/", views.lesson_guide, name="guide"),
     path("<slug:slug>/<slug:step>/", views.lesson_step, name="step"),
 ]

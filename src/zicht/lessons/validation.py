@@ -31,6 +31,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 INDICATOR_CATALOGUE_VERSION = 1
 RESERVED_SLUGS = {"klas"}  # /lessen/klas/ is the class pages
+RESERVED_STEPS = {"handleiding"}  # /lessen/<slug>/handleiding/ is the teacher's guide
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: l
     where = f"step {key!r}"
     if not _KEY.match(key):
         errors.append(f"{where}: use lowercase letters, digits, '-' and '_' in step names.")
+    elif key in RESERVED_STEPS:
+        errors.append(f"{where}: {key!r} is the address of the teacher's guide; rename the step.")
     if not isinstance(step, dict):
         errors.append(f"{where}: must be an object.")
         return

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from zicht.help import conf as help_conf
 from zicht.lessons import selectors
 from zicht.lessons.constants import PICTOGRAMS, Audience
+from zicht.lessons.content import Text
 
 
 class _NoCsrfToken(str):
@@ -99,3 +100,18 @@ def lesson_step(request, slug, step):
         if choice is not None and choice.next == current.key:
             chosen = choice
     return public(request, "lessons/step.html", step_context(lesson, current, chosen=chosen))
+
+
+@never_cache
+def lesson_guide(request, slug):
+    """The printable teacher's guide: the lesson's aims and questions, and what every
+    teacher needs (background, what to do when a pupil discloses, the Meldcode steps)."""
+    lesson = selectors.lesson_get(slug=slug)
+    context = {
+        "lesson": lesson,
+        "aims": Text(lesson.guide.get("aims")),
+        "questions": [Text(q) for q in lesson.guide.get("questions", [])],
+        "pauses": [s for s in lesson.steps.values() if s.pause],
+        "endings": [s for s in lesson.steps.values() if s.ending],
+    }
+    return public(request, "lessons/guide.html", context)

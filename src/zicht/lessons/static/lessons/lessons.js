@@ -181,3 +181,15 @@
     }
   });
 })();
+
+/* The teacher's guide: a print button (the browser's own print dialog). */
+(function () {
+  "use strict";
+  var button = document.querySelector("[data-print]");
+  if (button && window.print) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  }
+})();
