@@ -10,6 +10,7 @@ from zicht.coordination.tasks import anonymise_closed_files_task, screening_remi
 from zicht.help.tasks import purge_inactive_conversations
 from zicht.insight.tasks import refresh_estimates_task
 from zicht.intake.tasks import purge_expired_task
+from zicht.lessons.tasks import close_expired_class_sessions_task
 
 DAILY_TASKS = (
     purge_expired_task,
@@ -18,4 +19,5 @@ DAILY_TASKS = (
     screening_reminders_task,
     anonymise_closed_files_task,
     refresh_estimates_task,
+    close_expired_class_sessions_task,
 )

@@ -47,3 +47,11 @@ def send_teacher_link(*, email: str, lesson_slug: str, language: str, base_url: 
         subject = render_to_string("lessons/email/teacher_link_subject.txt", context).strip()
         body = render_to_string("lessons/email/teacher_link.txt", context)
     return deliver(purpose="lessons.teacher_link", subject=subject, body=body, recipients=[email])
+
+
+@task()
+def close_expired_class_sessions_task() -> int:
+    """Close classes past their closing time: only monthly counts remain. Schedule daily."""
+    from zicht.lessons import services
+
+    return services.class_sessions_close_expired()
