@@ -298,6 +298,9 @@ ROWS: list[Row] = [
     Row("lessons:detail", EVERYONE, target="lesson"),
     Row("lessons:step", EVERYONE, target="lesson_step"),
     Row("lessons:guide", EVERYONE, target="lesson"),
+    # The preview of a lesson staff are writing in the admin: staff only (no role is).
+    Row("lessons:preview", expect(403), target="staff_lesson"),
+    Row("lessons:preview_step", expect(403), target="staff_lesson_step"),
     # In class: a teacher asks for a start link by e-mail (no account), pupils join with
     # the code alone. An empty form is refused; without a pupil cookie there is no class
     # to play (to the join page); a bogus start link is refused.
@@ -507,6 +510,14 @@ def _class_session():
     )
 
 
+def _staff_lesson():
+    from zicht.lessons.content import lesson_files, read_file
+    from zicht.lessons.models import StaffLesson
+
+    data = read_file(lesson_files()[0]) | {"slug": "in-de-maak"}
+    return StaffLesson.objects.create(slug="in-de-maak", version=1, data=data)
+
+
 def _session(user, verified: bool) -> str:
     """A logged-in session (with a verified second factor, or not), kept for the module;
     each case only sets its cookie."""
@@ -610,6 +621,7 @@ def _build_world():
     )
     conversation = _conversation()
     class_session = _class_session()
+    staff_lesson = _staff_lesson()
     # Signal hand-overs go to the handing-over counsellor's own organisation.
     handover_own = _handed_over(_conversation(), member(Role.COUNSELLOR, own))
     handover_other = _handed_over(_conversation(), members["counsellor"])
@@ -646,6 +658,8 @@ def _build_world():
         "lesson": {"slug": "pakketje-en-bankpas"},
         "teacher_link_bogus": {"token": "geen-geldige-link"},
         "class_session": {"pk": class_session.pk},
+        "staff_lesson": {"pk": staff_lesson.pk},
+        "staff_lesson_step": {"pk": staff_lesson.pk, "step": "hoi"},
         "lesson_step": {"slug": "pakketje-en-bankpas", "step": "hoi"},
         "chart": {"kind": "source"},
         "export": {"kind": "source", "fmt": "csv"},

@@ -10,6 +10,8 @@ import pytest
 
 from zicht.lessons.content import shipped_lessons
 
+pytestmark = pytest.mark.django_db
+
 LESSON = "pakketje-en-bankpas"
 LINK = re.compile(r'<a class="(?:choice-button|button primary big)"[^>]*href="([^"]+)"')
 

@@ -32,6 +32,7 @@ def test_every_shipped_lesson_is_valid(path):
     assert report.slug == path.stem, "name the file after the lesson's slug"
 
 
+@pytest.mark.django_db
 def test_check_lessons_passes_the_shipped_lessons_and_reports_readability(capsys):
     call_command("check_lessons")
     out = capsys.readouterr().out
@@ -167,6 +168,6 @@ def test_names_taken_by_the_class_pages_and_the_guide_are_refused(lesson):
     lesson["steps"]["handleiding"] = lesson["steps"].pop("blokkeer")
     lesson["steps"]["nee"]["choices"][0]["next"] = "handleiding"
     assert errors_of(lesson) == [
-        "slug: 'klas' is taken by the class pages; choose another.",
+        "slug: 'klas' is the address of other pages; choose another.",
         "step 'handleiding': 'handleiding' is the address of the teacher's guide; rename the step.",
     ]

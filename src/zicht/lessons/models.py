@@ -89,3 +89,27 @@ class LessonChoiceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lesson_slug} {self.month:%Y-%m} {self.step}/{self.choice}: {self.count}"
+
+
+class StaffLesson(models.Model):
+    """A lesson added or edited by staff in the admin, in the same format as the files in
+    ``content/`` (checked with the same validator on every save)."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, editable=False)
+    version = models.PositiveIntegerField(_("version"), editable=False)
+    data = models.JSONField(
+        _("lesson"),
+        help_text=_("The lesson in the format of docs/lessons.md (Dutch and English)."),
+    )
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Only published lessons are public.")
+    )
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return f"{self.slug} (v{self.version})"

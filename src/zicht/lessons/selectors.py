@@ -8,13 +8,14 @@ from django.utils.translation import get_language
 
 from zicht.intake.catalogue import load_catalogue_file
 from zicht.lessons.constants import LANGUAGES, MIN_ANSWERS_SHOWN, Audience
-from zicht.lessons.content import Lesson, shipped_lessons
+from zicht.lessons.content import Lesson, lesson_from_data, shipped_lessons
 from zicht.lessons.validation import INDICATOR_CATALOGUE_VERSION
 
 __all__ = [
     "lessons_published",
     "lessons_by_audience",
     "lesson_get",
+    "lesson_preview_get",
     "indicators_for",
     "class_session_get",
     "class_counts",
@@ -22,8 +23,15 @@ __all__ = [
 ]
 
 
+def _staff_lessons(**filters) -> list[Lesson]:
+    """Lessons staff made in the admin (validated when saved)."""
+    from zicht.lessons.models import StaffLesson
+
+    return [lesson_from_data(row.data) for row in StaffLesson.objects.filter(**filters)]
+
+
 def lessons_published(*, audience: str | None = None) -> list[Lesson]:
-    lessons = list(shipped_lessons().values())
+    lessons = list(shipped_lessons().values()) + _staff_lessons(published=True)
     if audience:
         lessons = [lesson for lesson in lessons if lesson.audience == audience]
     return lessons
@@ -32,8 +40,21 @@ def lessons_published(*, audience: str | None = None) -> list[Lesson]:
 def lesson_get(*, slug: str) -> Lesson:
     lesson = shipped_lessons().get(slug)
     if lesson is None:
-        raise Http404("No such lesson.")
+        found = _staff_lessons(slug=slug, published=True)
+        if not found:
+            raise Http404("No such lesson.")
+        lesson = found[0]
     return lesson
+
+
+def lesson_preview_get(*, pk: int) -> Lesson:
+    """A staff lesson, published or not, for the preview."""
+    from zicht.lessons.models import StaffLesson
+
+    row = StaffLesson.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404("No such lesson.")
+    return lesson_from_data(row.data)
 
 
 def lessons_by_audience() -> list[tuple[str, str, list[Lesson]]]:

@@ -30,7 +30,7 @@ from zicht.lessons.constants import (
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 INDICATOR_CATALOGUE_VERSION = 1
-RESERVED_SLUGS = {"klas"}  # /lessen/klas/ is the class pages
+RESERVED_SLUGS = {"klas", "voorbeeld"}  # /lessen/klas/, /lessen/voorbeeld/: other pages
 RESERVED_STEPS = {"handleiding"}  # /lessen/<slug>/handleiding/ is the teacher's guide
 
 
@@ -66,7 +66,7 @@ def _check_shape(data: dict, errors: list[str]) -> None:
     if not isinstance(slug, str) or not _SLUG.match(slug):
         errors.append("slug: use lowercase letters, digits and hyphens, e.g. 'de-bankpas'.")
     elif slug in RESERVED_SLUGS:
-        errors.append(f"slug: {slug!r} is taken by the class pages; choose another.")
+        errors.append(f"slug: {slug!r} is the address of other pages; choose another.")
     if not isinstance(data.get("version"), int) or data["version"] < 1:
         errors.append("version: a whole number from 1; raise it with every change.")
     if data.get("audience") not in Audience.values:

@@ -11,11 +11,16 @@ page without a form, nothing read from ``REMOTE_ADDR`` or the user agent.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
+from zicht.audit import services as audit
 from zicht.help import conf as help_conf
 from zicht.lessons import selectors
 from zicht.lessons.constants import PICTOGRAMS, Audience
@@ -68,8 +73,14 @@ def lesson_detail(request, slug):
     return public(request, "lessons/detail.html", {"lesson": lesson})
 
 
-def step_context(lesson, step, *, chosen=None) -> dict:
-    """What the step template needs, for solo play and for a class alike."""
+def solo_link(lesson, step_key: str, query: str = "") -> str:
+    url = reverse("lessons:step", kwargs={"slug": lesson.slug, "step": step_key})
+    return f"{url}?{query}" if query else url
+
+
+def step_context(lesson, step, *, chosen=None, link=solo_link) -> dict:
+    """What the step template needs, for solo play, a preview and a class alike;
+    ``link(lesson, step_key, query)`` makes the address of another step."""
     chat_messages = [
         {
             "message": m,
@@ -82,6 +93,11 @@ def step_context(lesson, step, *, chosen=None) -> dict:
         "lesson": lesson,
         "step": step,
         "chat_messages": chat_messages,
+        "next_href": link(lesson, step.next) if step.next else "",
+        "choice_links": [
+            (c, link(lesson, c.next, urlencode({"van": step.key, "koos": c.key})))
+            for c in step.choices
+        ],
         "chosen": chosen,
         "indicators": selectors.indicators_for(step.indicators),
         "for_professionals": lesson.audience == Audience.PROFESSIONALS,
@@ -115,3 +131,39 @@ def lesson_guide(request, slug):
         "endings": [s for s in lesson.steps.values() if s.ending],
     }
     return public(request, "lessons/guide.html", context)
+
+
+def _staff_only(request):
+    """Staff (verified with two factors by the accounts middleware) or a refusal."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        audit.record(
+            action="lessons.access_denied",
+            actor=request.user,
+            organisation=getattr(getattr(request, "membership", None), "organisation", None),
+            details={"view": "lessons:preview"},
+        )
+        raise PermissionDenied
+    return None
+
+
+def _preview_link(pk):
+    def link(lesson, step_key: str, query: str = "") -> str:
+        url = reverse("lessons:preview_step", kwargs={"pk": pk, "step": step_key})
+        return f"{url}?{query}" if query else url
+
+    return link
+
+
+@never_cache
+def lesson_preview(request, pk, step=None):
+    """Staff play a lesson from the admin before it is published."""
+    refused = _staff_only(request)
+    if refused:
+        return refused
+    lesson = selectors.lesson_preview_get(pk=pk)
+    current = lesson.step(step or lesson.start)
+    context = step_context(lesson, current, link=_preview_link(pk))
+    context["preview"] = True
+    return public(request, "lessons/step.html", context)

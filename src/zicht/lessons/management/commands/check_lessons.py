@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from zicht.lessons.content import lesson_files, read_file
 from zicht.lessons.validation import validate
@@ -54,5 +55,38 @@ class Command(BaseCommand):
                 f"{path.name} ({report.slug}): OK - Flesch-Douma {r.flesch_douma:.0f}, "
                 f"{r.words_per_sentence:.1f} words per sentence, {r.words} words"
             )
+        checked = len(paths)
+        if not options["files"]:
+            staff_failed, staff_checked = self._check_staff_lessons(slugs)
+            failed += staff_failed
+            checked += staff_checked
         if failed:
-            raise CommandError(f"{failed} of {len(paths)} lesson(s) have problems.")
+            raise CommandError(f"{failed} of {checked} lesson(s) have problems.")
+
+    def _check_staff_lessons(self, slugs: dict[str, str]) -> tuple[int, int]:
+        """Lessons staff saved in the admin (checked when saved; checked again here since
+        the validator or the indicator list may have changed since)."""
+        from zicht.lessons.models import StaffLesson
+
+        try:
+            rows = list(StaffLesson.objects.all())
+        except DatabaseError:
+            self.stdout.write("Staff lessons: no database yet, not checked.")
+            return 0, 0
+        failed = 0
+        for row in rows:
+            errors = list(validate(row.data).errors)
+            if row.slug in slugs:
+                errors.append(f"slug {row.slug!r} is also used by {slugs[row.slug]}.")
+            if errors:
+                failed += 1
+                self.stderr.write(f"staff lesson {row.slug}: {len(errors)} problem(s)")
+                for error in errors:
+                    self.stderr.write(f"  - {error}")
+                continue
+            r = validate(row.data).readability
+            self.stdout.write(
+                f"staff lesson {row.slug}: OK - Flesch-Douma {r.flesch_douma:.0f}, "
+                f"{r.words_per_sentence:.1f} words per sentence, {r.words} words"
+            )
+        return failed, len(rows)
