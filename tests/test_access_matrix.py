@@ -298,6 +298,10 @@ ROWS: list[Row] = [
     Row("lessons:detail", EVERYONE, target="lesson"),
     Row("lessons:step", EVERYONE, target="lesson_step"),
     Row("lessons:guide", EVERYONE, target="lesson"),
+    # Lesson videos and their captions are public; none is uploaded in this world, so
+    # everyone (no login asked) gets 404 (tests/lessons/test_video.py serves real ones).
+    Row("lessons:video", expect(404, anonymous=404), target="video"),
+    Row("lessons:video_captions", expect(404, anonymous=404), target="video_captions"),
     # The preview of a lesson staff are writing in the admin: staff only (no role is).
     Row("lessons:preview", expect(403), target="staff_lesson"),
     Row("lessons:preview_step", expect(403), target="staff_lesson_step"),
@@ -659,6 +663,8 @@ def _build_world():
         "teacher_link_bogus": {"token": "geen-geldige-link"},
         "class_session": {"pk": class_session.pk},
         "staff_lesson": {"pk": staff_lesson.pk},
+        "video": {"key": "geen-video"},
+        "video_captions": {"key": "geen-video", "lang": "nl"},
         "staff_lesson_step": {"pk": staff_lesson.pk, "step": "hoi"},
         "lesson_step": {"slug": "pakketje-en-bankpas", "step": "hoi"},
         "chart": {"kind": "source"},

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from zicht.lessons.content import shipped_lessons
-from zicht.lessons.models import StaffLesson
+from zicht.lessons.models import LessonVideo, StaffLesson
 from zicht.lessons.validation import validate
 
 
@@ -64,3 +64,8 @@ class StaffLessonAdmin(admin.ModelAdmin):
             reverse("lessons:preview", kwargs={"pk": obj.pk}),
             _("Play this lesson"),
         )
+
+
+@admin.register(LessonVideo)
+class LessonVideoAdmin(admin.ModelAdmin):
+    list_display = ["key", "title"]

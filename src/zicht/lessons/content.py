@@ -79,6 +79,7 @@ class Step:
     pause: Text | None = None
     ending: Ending | None = None
     indicators: tuple[str, ...] = ()
+    video: str = ""
 
     def choice(self, key: str) -> Choice | None:
         return next((c for c in self.choices if c.key == key), None)
@@ -152,6 +153,7 @@ def lesson_from_data(data: dict) -> Lesson:
             if ending
             else None,
             indicators=tuple(s.get("indicators", [])),
+            video=s.get("video", ""),
         )
     return Lesson(
         slug=data["slug"],

@@ -8,6 +8,13 @@ adds its counts to the monthly aggregates and deletes the session with its count
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -113,3 +120,68 @@ class StaffLesson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} (v{self.version})"
+
+
+class LessonMediaStorage(FileSystemStorage):
+    """Uploads of the lessons app under ``ZICHT_VAR_DIR/lessons`` (read when used, so a
+    test can point ``VAR_DIR`` elsewhere). Served by the lesson views, never by a CDN."""
+
+    @property
+    def base_location(self):
+        return str(Path(settings.VAR_DIR) / "lessons")
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def validate_webvtt(upload) -> None:
+    """A WebVTT file: starts with ``WEBVTT`` and has at least one cue (``-->``)."""
+    upload.seek(0)
+    head = upload.read(200_000)
+    upload.seek(0)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("Captions must be a WebVTT file in UTF-8.")) from None
+    if not text.startswith("WEBVTT") or "-->" not in text:
+        raise ValidationError(
+            _("Captions must be a WebVTT file: it starts with WEBVTT and has timed cues.")
+        )
+
+
+class LessonVideo(models.Model):
+    """A video staff uploaded for a lesson step, with required captions in both languages."""
+
+    key = models.SlugField(
+        _("key"),
+        max_length=80,
+        unique=True,
+        help_text=_("The name a lesson step uses to show this video."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("video file"),
+        storage=LessonMediaStorage(),
+        upload_to="videos/",
+        validators=[FileExtensionValidator(["mp4", "webm"])],
+    )
+    captions_nl = models.FileField(
+        _("Dutch captions (WebVTT)"),
+        storage=LessonMediaStorage(),
+        upload_to="captions/",
+        validators=[FileExtensionValidator(["vtt"]), validate_webvtt],
+    )
+    captions_en = models.FileField(
+        _("English captions (WebVTT)"),
+        storage=LessonMediaStorage(),
+        upload_to="captions/",
+        validators=[FileExtensionValidator(["vtt"]), validate_webvtt],
+    )
+
+    class Meta:
+        verbose_name = _("lesson video")
+        verbose_name_plural = _("lesson videos")
+
+    def __str__(self) -> str:
+        return self.key

@@ -20,6 +20,7 @@ __all__ = [
     "class_session_get",
     "class_counts",
     "lesson_use_by_month",
+    "video_get",
 ]
 
 
@@ -128,3 +129,10 @@ def lesson_use_by_month(*, lesson_slug: str | None = None):
             choices.values("lesson_slug", "lesson_version", "month", "step", "choice", "count")
         ),
     }
+
+
+def video_get(*, key: str):
+    """An uploaded lesson video (with its captions), or None."""
+    from zicht.lessons.models import LessonVideo
+
+    return LessonVideo.objects.filter(key=key).first() if key else None

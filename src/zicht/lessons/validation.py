@@ -30,7 +30,7 @@ from zicht.lessons.constants import (
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 INDICATOR_CATALOGUE_VERSION = 1
-RESERVED_SLUGS = {"klas", "voorbeeld"}  # /lessen/klas/, /lessen/voorbeeld/: other pages
+RESERVED_SLUGS = {"klas", "voorbeeld", "video"}  # /lessen/klas/, /lessen/voorbeeld/: other pages
 RESERVED_STEPS = {"handleiding"}  # /lessen/<slug>/handleiding/ is the teacher's guide
 
 
@@ -131,8 +131,10 @@ def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: l
         errors.append(f"{where}: dead end - give it a 'next' step, 'choices' or an 'ending'.")
     elif len(ways_on) > 1:
         errors.append(f"{where}: has {' and '.join(ways_on)}; a step has exactly one of them.")
-    if not step.get("messages") and not step.get("pause") and not step.get("ending"):
-        errors.append(f"{where}: shows nothing - add messages, a pause or an ending.")
+    if not any(step.get(name) for name in ("messages", "pause", "ending", "video")):
+        errors.append(f"{where}: shows nothing - add messages, a video, a pause or an ending.")
+    if "video" in step and (not isinstance(step["video"], str) or not _SLUG.match(step["video"])):
+        errors.append(f"{where}: 'video' is the key of an uploaded lesson video.")
     if step.get("pause") is not None:
         _texts(step["pause"], f"{where} pause", errors)
         if step.get("choices"):
@@ -210,6 +212,28 @@ def _check_graph(data: dict, errors: list[str]) -> None:
         errors.append("the lesson has no ending.")
 
 
+def _check_videos(data: dict, errors: list[str]) -> None:
+    """Every video a step names is uploaded (with its captions, which the upload requires)."""
+    wanted = {
+        s["video"]: key
+        for key, s in data["steps"].items()
+        if isinstance(s, dict) and isinstance(s.get("video"), str) and s["video"]
+    }
+    if not wanted:
+        return
+    from django.db import DatabaseError
+
+    from zicht.lessons.models import LessonVideo
+
+    try:
+        present = set(LessonVideo.objects.filter(key__in=wanted).values_list("key", flat=True))
+    except DatabaseError:
+        present = set()
+    for video, step in sorted(wanted.items()):
+        if video not in present:
+            errors.append(f"step {step!r}: video {video!r} is not uploaded (admin: lesson videos).")
+
+
 def _check_readability(data: dict, errors: list[str]) -> readability.Readability | None:
     from zicht.lessons.content import lesson_from_data
 
@@ -246,6 +270,7 @@ def validate(data) -> Report:
     for key, step in data["steps"].items():
         _check_step(key, step, data, indicator_codes, errors)
     _check_graph(data, errors)
+    _check_videos(data, errors)
     score = None
     if not errors:  # readability needs a lesson that loads
         score = _check_readability(data, errors)

@@ -11,10 +11,12 @@ page without a form, nothing read from ``REMOTE_ADDR`` or the user agent.
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse, translate_url
 from django.utils.translation import get_language
@@ -100,6 +102,7 @@ def step_context(lesson, step, *, chosen=None, link=solo_link) -> dict:
         ],
         "chosen": chosen,
         "indicators": selectors.indicators_for(step.indicators),
+        "video": selectors.video_get(key=step.video),
         "for_professionals": lesson.audience == Audience.PROFESSIONALS,
     }
 
@@ -167,3 +170,25 @@ def lesson_preview(request, pk, step=None):
     context = step_context(lesson, current, link=_preview_link(pk))
     context["preview"] = True
     return public(request, "lessons/step.html", context)
+
+
+_VIDEO_TYPES = {".mp4": "video/mp4", ".webm": "video/webm"}
+
+
+@never_cache
+def video_file(request, key):
+    """A lesson video, served by the platform itself (no third-party player)."""
+    video = selectors.video_get(key=key)
+    if video is None:
+        raise Http404("No such video.")
+    suffix = Path(video.file.name).suffix.lower()
+    return FileResponse(video.file.open("rb"), content_type=_VIDEO_TYPES.get(suffix))
+
+
+@never_cache
+def video_captions(request, key, lang):
+    video = selectors.video_get(key=key)
+    if video is None or lang not in ("nl", "en"):
+        raise Http404("No such captions.")
+    captions = video.captions_nl if lang == "nl" else video.captions_en
+    return FileResponse(captions.open("rb"), content_type="text/vtt; charset=utf-8")
