@@ -310,6 +310,8 @@ ROWS: list[Row] = [
     # to play (to the join page); a bogus start link is refused.
     Row("lessons:class_start", EVERYONE),
     Row("lessons:class_start", expect(400, anonymous=400), method="post"),
+    # Members of a school organisation start a class at once (no role here is one).
+    *post_only("lessons:class_start_school", None, expect(403), {"lesson": "pakketje-en-bankpas"}),
     Row("lessons:class_join", EVERYONE),
     Row("lessons:class_join", expect(400, anonymous=400), method="post"),
     Row("lessons:class_play", expect(302, anonymous=302)),

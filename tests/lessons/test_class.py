@@ -164,3 +164,28 @@ def test_forgotten_classes_are_closed_after_their_time(teacher):
     call_command("close_class_sessions")
     assert not ClassSession.objects.exists()
     assert LessonMonth.objects.get().pupils == 1
+
+
+def test_a_member_of_a_school_starts_a_class_without_the_e_mail_link(client, make_member):
+    from tests.conftest import verified_client
+    from tests.factories import OrganisationFactory
+    from zicht.accounts.constants import OrganisationType
+
+    school = OrganisationFactory(name="Het Baken", type=OrganisationType.SCHOOL)
+    verified_client(client, make_member(organisation=school).user)
+    assert "Start nu als Het Baken" in client.get("/lessen/klas/starten/").content.decode()
+    response = client.post("/lessen/klas/starten/school/", {"lesson": LESSON})
+    assert response.status_code == 302
+    board = client.get(response["Location"]).content.decode()
+    assert ClassSession.objects.get().join_code in board
+    assert not mail.outbox
+    assert client.post("/lessen/klas/starten/school/", {"lesson": "x"}).status_code == 400
+
+
+def test_a_member_of_another_organisation_cannot_start_without_the_link(client, make_member):
+    from tests.conftest import verified_client
+
+    verified_client(client, make_member().user)  # the police
+    assert "Start nu als" not in client.get("/lessen/klas/starten/").content.decode()
+    assert client.post("/lessen/klas/starten/school/", {"lesson": LESSON}).status_code == 403
+    assert not ClassSession.objects.exists()

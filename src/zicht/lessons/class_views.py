@@ -10,13 +10,15 @@ the class closes at the latest; no name, no account, nothing per pupil on the se
 from __future__ import annotations
 
 import json
+import secrets
 
 import segno
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from zicht.accounts.constants import OrganisationType
 from zicht.audit import services as audit
 from zicht.help import ratelimit
 from zicht.lessons import selectors, services, tasks
@@ -65,10 +68,52 @@ def class_start(request):
                     )
                 )
                 return public(request, "lessons/class_link_sent.html", {"email": email})
-        return public(
-            request, "lessons/class_start.html", {"form": form}, has_form=True, status=400
+        context = {"form": form, "school": _school_membership(request)}
+        return public(request, "lessons/class_start.html", context, has_form=True, status=400)
+    context = {"form": form, "school": _school_membership(request)}
+    return public(request, "lessons/class_start.html", context, has_form=True)
+
+
+def _school_membership(request):
+    """The active membership if it is one of a school organisation, else None."""
+    membership = getattr(request, "membership", None)
+    organisation = getattr(membership, "organisation", None)
+    if organisation is not None and organisation.type == OrganisationType.SCHOOL:
+        return membership
+    return None
+
+
+def _start_as_teacher(request, session) -> None:
+    mine = request.session.get(TEACHER_KEY, [])
+    request.session[TEACHER_KEY] = [*mine[-9:], session.pk]
+
+
+@never_cache
+def class_start_school(request):
+    """A member of a school organisation (logged in with two factors) starts a class
+    at once, without the e-mail link."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    membership = _school_membership(request)
+    if membership is None:
+        audit.record(
+            action="lessons.access_denied",
+            actor=request.user,
+            organisation=getattr(getattr(request, "membership", None), "organisation", None),
+            details={"view": "lessons:class_start_school"},
         )
-    return public(request, "lessons/class_start.html", {"form": form}, has_form=True)
+        raise PermissionDenied
+    try:
+        lesson = selectors.lesson_get(slug=request.POST.get("lesson", ""))
+    except Http404:
+        return HttpResponse(_("Choose a lesson."), status=400)
+    session = services.class_session_start(
+        lesson=lesson, confirmation=f"member:{membership.pk}:{secrets.token_urlsafe(16)}"
+    )
+    _start_as_teacher(request, session)
+    return redirect("lessons:class_teacher", pk=session.pk)
 
 
 @never_cache
@@ -86,8 +131,7 @@ def class_confirm(request, token):
             return public(
                 request, "lessons/class_link_invalid.html", {"reason": exc.messages[0]}, status=400
             )
-        mine = request.session.get(TEACHER_KEY, [])
-        request.session[TEACHER_KEY] = [*mine[-9:], session.pk]
+        _start_as_teacher(request, session)
         return redirect("lessons:class_teacher", pk=session.pk)
     return public(request, "lessons/class_confirm.html", {"lesson": lesson}, has_form=True)
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("klas/spelen/", class_views.class_play, name="class_play"),
     path("klas/status/", class_views.class_status, name="class_status"),
     path("klas/starten/", class_views.class_start, name="class_start"),
+    path("klas/starten/school/", class_views.class_start_school, name="class_start_school"),
     path("klas/starten/<str:token>/", class_views.class_confirm, name="class_confirm"),
     path("klas/<int:pk>/", class_views.class_teacher, name="class_teacher"),
     path("klas/<int:pk>/tellingen/", class_views.class_counts, name="class_counts"),
