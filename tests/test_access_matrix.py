@@ -302,6 +302,8 @@ ROWS: list[Row] = [
     # everyone (no login asked) gets 404 (tests/lessons/test_video.py serves real ones).
     Row("lessons:video", expect(404, anonymous=404), target="video"),
     Row("lessons:video_captions", expect(404, anonymous=404), target="video_captions"),
+    # The lessons' evaluation (anonymous monthly counts, suppressed) is for analysts.
+    Row("lessons:evaluation", only("analyst")),
     # The preview of a lesson staff are writing in the admin: staff only (no role is).
     Row("lessons:preview", expect(403), target="staff_lesson"),
     Row("lessons:preview_step", expect(403), target="staff_lesson_step"),

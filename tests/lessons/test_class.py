@@ -189,3 +189,33 @@ def test_a_member_of_another_organisation_cannot_start_without_the_link(client, 
     assert "Start nu als" not in client.get("/lessen/klas/starten/").content.decode()
     assert client.post("/lessen/klas/starten/school/", {"lesson": LESSON}).status_code == 403
     assert not ClassSession.objects.exists()
+
+
+def test_analysts_see_the_monthly_counts_with_small_cells_suppressed(client, make_member):
+    from tests.conftest import verified_client
+    from zicht.accounts.constants import Role
+
+    month = timezone.localdate().replace(day=1)
+    LessonMonth.objects.create(lesson_slug=LESSON, month=month, sessions=12, pupils=260)
+    for step, choice, count in [
+        ("hoi", "wat", 25),
+        ("hoi", "nee", 12),
+        ("klusje", "oke", 3),
+        ("klusje", "wat-erin", 30),
+    ]:
+        LessonChoiceMonth.objects.create(
+            lesson_slug=LESSON,
+            lesson_version=1,
+            month=month,
+            step=step,
+            choice=choice,
+            count=count,
+        )
+    verified_client(client, make_member(role=Role.ANALYST).user)
+    page = client.get("/lessen/evaluatie/").content.decode()
+    assert re.search(r'data-testid="eval-hoi-wat">25<', page)
+    assert re.search(r'data-testid="eval-hoi-nee">12<', page)
+    # 3 is a small cell; with the total published, 30 would give it away: hidden too.
+    assert re.search(r'data-testid="eval-klusje-oke">&lt;10<', page)
+    assert re.search(r'data-testid="eval-klusje-wat-erin">x<', page)
+    assert "<td>12</td><td>260</td>" in page

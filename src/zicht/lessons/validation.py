@@ -30,7 +30,12 @@ from zicht.lessons.constants import (
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 INDICATOR_CATALOGUE_VERSION = 1
-RESERVED_SLUGS = {"klas", "voorbeeld", "video"}  # /lessen/klas/, /lessen/voorbeeld/: other pages
+RESERVED_SLUGS = {
+    "klas",
+    "voorbeeld",
+    "video",
+    "evaluatie",
+}  # /lessen/klas/, /lessen/voorbeeld/: other pages
 RESERVED_STEPS = {"handleiding"}  # /lessen/<slug>/handleiding/ is the teacher's guide
 
 
