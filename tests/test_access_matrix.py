@@ -98,9 +98,11 @@ class Row:
 
 
 def post_only(view: str, target: str | None, posted: dict, data: Any = None) -> list[Row]:
-    """A POST-only view: GET answers 405 to every member; then the POST expectations."""
+    """A POST-only view: GET answers 405 to every member (and to anonymous visitors when
+    the POST is open to them); then the POST expectations."""
+    anonymous = 405 if posted["anonymous"] != LOGIN else LOGIN
     return [
-        Row(view, expect(405), target=target),
+        Row(view, expect(405, anonymous=anonymous), target=target),
         Row(view, posted, method="post", target=target, data=data),
     ]
 
@@ -353,6 +355,47 @@ ROWS: list[Row] = [
         method="post",
         target="handover_other",
     ),
+    # --- lessons: public pages, open to everyone (tests/lessons covers them) ------------
+    Row("lessons:list", EVERYONE),
+    Row("lessons:detail", EVERYONE, target="lesson"),
+    Row("lessons:step", EVERYONE, target="lesson_step"),
+    Row("lessons:guide", EVERYONE, target="lesson"),
+    # Lesson videos and their captions are public; none is uploaded in this world, so
+    # everyone (no login asked) gets 404 (tests/lessons/test_video.py serves real ones).
+    Row("lessons:video", expect(404, anonymous=404), target="video"),
+    Row("lessons:video_captions", expect(404, anonymous=404), target="video_captions"),
+    # The lessons' evaluation (anonymous monthly counts, suppressed) is for analysts.
+    Row("lessons:evaluation", only("analyst")),
+    # The preview of a lesson staff are writing in the admin: staff only (no role is).
+    Row("lessons:preview", expect(403), target="staff_lesson"),
+    Row("lessons:preview_step", expect(403), target="staff_lesson_step"),
+    # In class: a teacher asks for a start link by e-mail (no account), pupils join with
+    # the code alone. An empty form is refused; without a pupil cookie there is no class
+    # to play (to the join page); a bogus start link is refused.
+    Row("lessons:class_start", EVERYONE),
+    Row("lessons:class_start", expect(400, anonymous=400), method="post"),
+    # Members of a school organisation start a class at once (no role here is one).
+    *post_only("lessons:class_start_school", None, expect(403), {"lesson": "pakketje-en-bankpas"}),
+    Row("lessons:class_join", EVERYONE),
+    Row("lessons:class_join", expect(400, anonymous=400), method="post"),
+    Row("lessons:class_play", expect(302, anonymous=302)),
+    Row("lessons:class_play", expect(302, anonymous=302), method="post"),
+    Row("lessons:class_status", EVERYONE),
+    Row("lessons:class_confirm", expect(400, anonymous=400), target="teacher_link_bogus"),
+    Row(
+        "lessons:class_confirm",
+        expect(400, anonymous=400),
+        method="post",
+        target="teacher_link_bogus",
+    ),
+    # The teacher's pages answer only the browser that started the class (tests/lessons
+    # covers the teacher): nobody here is that teacher, and members' refusals are logged.
+    Row("lessons:class_teacher", expect(DENIED, anonymous=404), target="class_session"),
+    Row("lessons:class_counts", expect(DENIED, anonymous=404), target="class_session"),
+    *post_only(
+        "lessons:class_advance", "class_session", expect(DENIED, anonymous=404), {"to": "klusje"}
+    ),
+    *post_only("lessons:class_close", "class_session", expect(DENIED, anonymous=404)),
     # --- insight: aggregates for analysts, own organisation for its administrators ------
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
@@ -541,6 +584,22 @@ def _routed(conversation, counsellor, organisation):
     return conversation
 
 
+def _class_session():
+    from zicht.lessons import selectors, services
+
+    return services.class_session_start(
+        lesson=selectors.lesson_get(slug="pakketje-en-bankpas"), confirmation="matrix"
+    )
+
+
+def _staff_lesson():
+    from zicht.lessons.content import lesson_files, read_file
+    from zicht.lessons.models import StaffLesson
+
+    data = read_file(lesson_files()[0]) | {"slug": "in-de-maak"}
+    return StaffLesson.objects.create(slug="in-de-maak", version=1, data=data)
+
+
 def _session(user, verified: bool) -> str:
     """A logged-in session (with a verified second factor, or not), kept for the module;
     each case only sets its cookie."""
@@ -674,6 +733,8 @@ def _build_world():
     handover_own = _handed_over(
         _routed(_conversation(), members["counsellor"], own), members["counsellor_elsewhere"]
     )
+    class_session = _class_session()
+    staff_lesson = _staff_lesson()
     handover_other = _handed_over(_conversation(), members["counsellor"])
     key_own, _raw = api_services.api_key_create(
         by=members["org_admin"], name="Eigen", contact=professional, scopes=list(scopes.SCOPES)
@@ -722,6 +783,14 @@ def _build_world():
         "handover_other": {"pk": handover_other.pk},
         "api_signal_other": {"pk": signal_other.pk},  # the partner API routes take ``pk``
         "api_match_other": {"pk": match_other.pk},
+        "lesson": {"slug": "pakketje-en-bankpas"},
+        "teacher_link_bogus": {"token": "geen-geldige-link"},
+        "class_session": {"pk": class_session.pk},
+        "staff_lesson": {"pk": staff_lesson.pk},
+        "video": {"key": "geen-video"},
+        "video_captions": {"key": "geen-video", "lang": "nl"},
+        "staff_lesson_step": {"pk": staff_lesson.pk, "step": "hoi"},
+        "lesson_step": {"slug": "pakketje-en-bankpas", "step": "hoi"},
         "chart": {"kind": "source"},
         "export": {"kind": "source", "fmt": "csv"},
     }

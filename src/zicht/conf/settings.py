@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "zicht.audit",
     "zicht.accounts",
     "zicht.help",
+    "zicht.lessons",
     "zicht.intake",
     "zicht.linkage",
     "zicht.api",

@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("zicht.accounts.urls")),
     path("audit/", include("zicht.audit.urls")),
     path("hulp/", include("zicht.help.urls")),
+    path("lessen/", include("zicht.lessons.urls")),
     path("signalen/", include("zicht.intake.urls")),
     path("matches/", include("zicht.linkage.urls")),
     path("coordinatie/", include("zicht.coordination.urls")),
