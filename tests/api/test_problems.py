@@ -91,3 +91,50 @@ def test_no_identity_in_logs_during_normal_use(partner, caplog):
         client.post(SIGNALS, api_signal(bsn="123456789"), format="json")
     for plain in IDENTITY_STRINGS:
         assert plain not in caplog.text
+
+
+def _signal_count():
+    from zicht.intake.models import Signal
+
+    return Signal.objects.count()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("[" * 100_000, id="100000-open-brackets"),
+        pytest.param('{"identity": ' * 5_000 + "{}" + "}" * 5_000, id="5000-nested-objects"),
+        pytest.param("[" * 21 + "]" * 21, id="21-levels"),
+    ],
+)
+def test_deeply_nested_json_is_a_400_problem_and_records_nothing(partner, body):
+    _, _, client = partner()
+    before = _signal_count()
+    response = client.post(SIGNALS, body, content_type="application/json")
+    problem = assert_problem(response, 400)
+    assert problem["type"] == "urn:zicht:problem:malformed-request"
+    assert "20 niveaus diep" in problem["detail"]  # Dutch by default
+    assert _signal_count() == before
+
+
+def test_a_signal_with_an_encoding_is_not_too_deep(partner):
+    from zicht.api.parsers import MAX_DEPTH, _too_deep
+
+    # The deepest request of the API: body → encoding → probes → probe → tokens.
+    deepest = {"encoding": {"probes": [{"exact_tokens": ["a"]}]}}
+    assert not _too_deep(deepest, MAX_DEPTH)
+    assert _too_deep([[[]]], 2) and not _too_deep([[]], 2)
+
+
+def test_a_body_over_the_limit_is_a_413_problem_and_records_nothing(partner, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    _, _, client = partner()
+    before = _signal_count()
+    big = {**api_signal(), "account": "x" * 20_000}
+    response = client.post(SIGNALS, big, format="json", HTTP_IDEMPOTENCY_KEY="big-1")
+    problem = assert_problem(response, 413)
+    assert problem["type"] == "urn:zicht:problem:payload-too-large"
+    assert "10000" in problem["detail"]
+    assert _signal_count() == before
+    # Under the limit the same client records the signal.
+    assert client.post(SIGNALS, api_signal(), format="json").status_code == 201

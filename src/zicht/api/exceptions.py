@@ -12,7 +12,9 @@ import logging
 import traceback
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,7 @@ PROBLEM_TYPES = {
     "method_not_allowed": "method-not-allowed",
     "not_acceptable": "not-acceptable",
     "unsupported_media_type": "unsupported-media-type",
+    "payload_too_large": "payload-too-large",
     "throttled": "rate-limited",
     "conflict": "conflict",
     "idempotency_key_reused": "idempotency-key-reused",
@@ -59,6 +62,15 @@ class IdempotencyKeyReused(exceptions.APIException):
         "Use a new key for a new request."
     )
     default_code = "idempotency_key_reused"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is larger than this API accepts (%(limit)s bytes).")
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(self.default_detail % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
 
 
 class InsufficientScope(exceptions.PermissionDenied):
@@ -124,6 +136,9 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django raises it when DRF reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+        exc = PayloadTooLarge()
 
     response = exception_handler(exc, context)
     if response is None:
