@@ -43,6 +43,22 @@ def test_unsupported_media_type_and_malformed_json(partner):
         client.post(SIGNALS, '{"identity": ', content_type="application/json"), 400
     )
     assert body["type"] == "urn:zicht:problem:malformed-request"
+    # Every 400 has "errors"; unparsable JSON is an error of the request as a whole.
+    assert [e["field"] for e in body["errors"]] == [None]
+    assert body["errors"][0]["message"] == body["detail"]
+
+
+def test_a_page_past_the_end_is_a_documented_404(partner):
+    import yaml
+
+    from tests.api.test_schema import COMMITTED
+
+    _, _, client = partner()
+    assert_problem(client.get(SIGNALS, {"page": 2}), 404)
+    assert_problem(client.get(SIGNALS, {"page": 0}), 404)
+    document = yaml.safe_load(COMMITTED.read_text())
+    for path in ("/api/v1/signals/", "/api/v1/matches/"):
+        assert "404" in document["paths"][path]["get"]["responses"]
 
 
 def test_validation_problem_lists_fields(partner):

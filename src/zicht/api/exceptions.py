@@ -1,8 +1,8 @@
 """Errors as RFC 9457 problem details (``application/problem+json``).
 
 Every error response of the API has ``type``, ``title``, ``status`` and ``detail``;
-validation errors add ``errors``: a list of ``{"field": "identity.bsn", "message": ...}``
-(``field`` is null for errors about the request as a whole). Messages never repeat the
+every 400 adds ``errors``: a list of ``{"field": "identity.bsn", "message": ...}``
+(``field`` is null for errors about the request as a whole, such as unparsable JSON). Messages never repeat the
 submitted values, so identity plaintext cannot leak through an error.
 """
 
@@ -173,7 +173,12 @@ def problem_exception_handler(exc, context):
         if isinstance(detail, dict | list):
             detail = " ".join(e["message"] for e in flatten_errors(detail))
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "")
-        body = problem(status_code=response.status_code, detail=str(detail), code=code)
+        # Every 400 has ``errors``, so a client reads one shape; a malformed body is an
+        # error of the request as a whole.
+        errors = [{"field": None, "message": str(detail)}] if response.status_code == 400 else None
+        body = problem(
+            status_code=response.status_code, detail=str(detail), code=code, errors=errors
+        )
     headers = {
         k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After")
     }
