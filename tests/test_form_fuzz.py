@@ -181,6 +181,7 @@ def world(django_db_setup, django_db_blocker):
         with transaction.atomic():
             with translation.override("nl"):
                 built = matrix._build_world()
+                _make_the_match_possible(built)
                 built.forms = _read_forms(built)
             yield built
             transaction.set_rollback(True)
@@ -193,9 +194,19 @@ def _client(world, column: str | None) -> Client:
     return client
 
 
+def _make_the_match_possible(world) -> None:
+    """The world's match of the own signal is exact and so confirmed at once; as a
+    possible match its page shows the confirm/reject form, which is what we fuzz."""
+    from zicht.linkage.constants import MatchStatus
+    from zicht.linkage.models import Match
+
+    match = Match.objects.filter(pk=world.kwargs["match_own"]["match_id"])
+    match.update(status=MatchStatus.POSSIBLE, decided_at=None, decided_by=None)
+
+
 def _forms_hidden_in_this_world(world) -> list[tuple[str, str, Form]]:
-    """Forms that the world's objects do not show (the match is decided, the file is
-    screened and open, the conversation has no consent yet), as their pages would."""
+    """Forms that the world's objects do not show (the file is screened and open, the
+    conversation has no consent yet), as their pages would."""
     from zicht.coordination.constants import ScreeningDecision
 
     def form(view, target, fields):
@@ -204,14 +215,6 @@ def _forms_hidden_in_this_world(world) -> list[tuple[str, str, Form]]:
 
     version = [str(world.file.version)]
     return [
-        (
-            "professional",
-            form(
-                "linkage:match_decide",
-                "match_own",
-                [Field("decision", "button", ["reject", "confirm"]), Field("next", "hidden")],
-            ),
-        ),
         (
             "coordinator",
             form(
