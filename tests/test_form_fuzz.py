@@ -4,7 +4,7 @@ The forms are found, not listed: every page of the access matrix (``tests/test_a
 is requested as a member of a role that may see it (and the public help pages as an
 anonymous visitor), and every ``<form>`` on it is read. Each field that carries an id or a
 choice (a select, a radio button, a checkbox with a value, a number, a hidden id, a named
-submit button) is submitted with a non-numeric, a negative, a huge and - when the field is
+submit button) is submitted, as the member or visitor who saw it, with a non-numeric, a negative, a huge and - when the field is
 required - a missing value; every URL keyword of every view is replaced by the same values.
 The answer must be a 400/403/404 (or 405 for a GET on a POST-only view) or the form again
 with an error, never a 500, and the database must be exactly as before.
@@ -182,6 +182,7 @@ def world(django_db_setup, django_db_blocker):
             with translation.override("nl"):
                 built = matrix._build_world()
                 _make_the_match_possible(built)
+                built.sessions["visitor"] = _visitor_asked_for_consent(built)
                 built.forms = _read_forms(built)
             yield built
             transaction.set_rollback(True)
@@ -202,6 +203,23 @@ def _make_the_match_possible(world) -> None:
 
     match = Match.objects.filter(pk=world.kwargs["match_own"]["match_id"])
     match.update(status=MatchStatus.POSSIBLE, decided_at=None, decided_by=None)
+
+
+def _visitor_asked_for_consent(world) -> str:
+    """The session of an anonymous visitor whose conversation waits for their consent,
+    so the visitor's conversation page shows its forms (consent, send, leave)."""
+    from zicht.help import services
+    from zicht.help.views import SESSION_KEY
+
+    conversation = matrix._conversation()
+    services.counsellor_consent_request(
+        membership=world.members["counsellor"], conversation=conversation
+    )
+    client = Client()
+    session = client.session
+    session[SESSION_KEY] = conversation.pk
+    session.save()
+    return session.session_key
 
 
 def _forms_hidden_in_this_world(world) -> list[tuple[str, str, Form]]:
@@ -295,9 +313,10 @@ def _read_forms(world) -> dict[str, list[tuple[str | None, Form]]]:
             pages.append((column, row.url(world)))
     for name in sorted(matrix.PUBLIC_HELP_PAGES):
         try:
-            pages.append((None, reverse(name)))
+            url = reverse(name)
         except NoReverseMatch:  # a page with a slug; its forms are the same
             continue
+        pages += [(None, url), ("visitor", url)]  # a visitor has a conversation
     found: dict[str, list[tuple[str | None, Form]]] = {}
     seen: set = set()
     for column, url in pages:
@@ -440,6 +459,7 @@ def test_the_forms_are_found(world, db):
         ("coordination:care_referral_create", "provider"),
         ("help:counsellor_handover", "kind"),
         ("help:selfcheck", None),
+        ("help:conversation_consent", "answer"),
         ("set_language", "language"),
     ]:
         view, name = expected
