@@ -154,3 +154,10 @@ def test_a_body_over_the_limit_is_a_413_problem_and_records_nothing(partner, set
     assert _signal_count() == before
     # Under the limit the same client records the signal.
     assert client.post(SIGNALS, api_signal(), format="json").status_code == 201
+
+
+def test_too_many_query_parameters_is_a_400_problem(partner):
+    _, _, client = partner()
+    query = "&".join(f"q{i}=1" for i in range(1_100))  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    body = assert_problem(client.get(f"{SIGNALS}?{query}"), 400)
+    assert body["type"] == "urn:zicht:problem:malformed-request"

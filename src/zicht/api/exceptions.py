@@ -14,7 +14,7 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -139,6 +139,12 @@ def problem_exception_handler(exc, context):
     elif isinstance(exc, RequestDataTooBig):
         # Django raises it when DRF reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
         exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # More query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS, a host header not in
+        # ALLOWED_HOSTS, ...: Django's message may quote the request, so it is not used.
+        exc = exceptions.ParseError(
+            _("The request could not be read: too many parameters or an invalid header.")
+        )
 
     response = exception_handler(exc, context)
     if response is None:
