@@ -24,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import zicht.api
+from tests.api.conftest import api_signal
 from zicht.conf.wsgi import application
 
 COMMITTED = Path(zicht.api.__file__).parent / "openapi.yaml"
@@ -43,15 +44,21 @@ schema.config.generation.update(max_examples=EXAMPLES, deterministic=True)
 
 
 @pytest.fixture
-def authorization(partner, settings):
-    """The header of an all-scopes key of a seeded organisation. As Django's test client
-    does, the requests leave the test's database connection open (a real WSGI request
-    closes it at its end)."""
+def authorization(partner, settings, django_capture_on_commit_callbacks):
+    """The header of an all-scopes key of a seeded organisation: it has a signal and a
+    possible match with another organisation, so the lists answer with items. As
+    Django's test client does, the requests leave the test's database connection open
+    (a real WSGI request closes it at its end)."""
     settings.ZICHT_API_RATE_LIMIT = "100000/minute"
+    _police, _key, police = partner("Politie Test")
+    _care, _key, care = partner("Jeugdzorg Test")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert police.post("/api/v1/signals/", api_signal(), format="json").status_code == 201
+        care.post("/api/v1/signals/", api_signal(surname="Elamrani"), format="json")
+    assert police.get("/api/v1/matches/").json()["count"] == 1
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    _member, _key, client = partner()
-    yield client._credentials["HTTP_AUTHORIZATION"]
+    yield police._credentials["HTTP_AUTHORIZATION"]
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
