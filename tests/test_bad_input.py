@@ -35,3 +35,13 @@ def test_a_deeply_nested_body_to_a_web_form_is_no_500(make_member):
         assert response.status_code == 200  # the form again
         assert not response.context["form"].is_valid()
     assert not Signal.objects.exists()
+
+
+def test_an_oversize_body_to_a_public_help_form_is_a_plain_413(settings):
+    from zicht.help.models import Conversation
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = Client().post("/hulp/gesprek/nieuw/", {"message": "x" * 20_000})
+    assert response.status_code == 413
+    assert "Te veel gegevens" in response.content.decode()
+    assert not Conversation.objects.exists()
