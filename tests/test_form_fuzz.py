@@ -1,13 +1,14 @@
 """Every web form and view that takes an id or a choice, fed bad values (issue 10).
 
 The forms are found, not listed: every page of the access matrix (``tests/test_access_matrix``)
-is requested as a member of a role that may see it (and the public help pages as an
-anonymous visitor), and every ``<form>`` on it is read. Each field that carries an id or a
-choice (a select, a radio button, a checkbox with a value, a number, a hidden id, a named
-submit button) is submitted, as the member or visitor who saw it, with a non-numeric, a negative, a huge and - when the field is
-required - a missing value; every URL keyword of every view is replaced by the same values.
-The answer must be a 400/403/404 (or 405 for a GET on a POST-only view) or the form again
-with an error, never a 500, and the database must be exactly as before.
+is requested as a member of a role that may see it, the public help pages as an anonymous
+visitor and as one with a conversation, and every ``<form>`` on them is read. Each field
+that carries an id or a choice (a select, a radio button, a checkbox with a value, a
+number, a hidden id, a named submit button) is submitted, by whoever saw it, with a
+non-numeric, a negative, a huge and - when a browser always sends the field - a missing
+value; every URL keyword of every view is replaced by the same values. The answer must be
+a 400/403/404/409 (405 for a GET on a POST-only view) or the form again with an error,
+never a 500, and the database must be exactly as before.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ BAD_VALUES = {
 # or as a message after a redirect); the unchanged database shows that nothing was done.
 # 409: a version number that is not the file's (someone else changed it meanwhile).
 ALLOWED = {200, 302, 400, 403, 404, 405, 409}
-# Tables that change on every request, whatever the input (none of the domain's).
-NOT_COMPARED = {"audit"}  # refusals are audit-logged: that is a write we want
+# Not compared: refusals are audit-logged, which is a write we want.
+NOT_COMPARED = {"audit"}
 # The one case another branch fixes (issue 10): the accounts helper validates the id.
 XFAIL = {
     ("accounts:organisation_select", "non-numeric"): "fixed on the accounts branch",
@@ -392,7 +393,7 @@ def _url_cases(world, view: str, bad: str | None):
 
 
 def _form_cases(world, view: str, bad: str | None):
-    """(column, method, url, data) for each id or choice field of each form of ``view``."""
+    """(column, method, url, data) per id or choice field of each form of ``view``."""
     for column, form in world.forms.get(view, []):
         base = form.base_data()
         for f in form.fields.values():
@@ -403,7 +404,7 @@ def _form_cases(world, view: str, bad: str | None):
             data = {k: v for k, v in base.items() if k != f.name}
             if bad is not None:
                 data[f.name] = [bad]
-            yield column, form.method, form.action, data, f.name
+            yield column, form.method, form.action, data
 
 
 def _check(world, before: str, client_column, method, url, data=None) -> str | None:
@@ -437,7 +438,7 @@ def test_bad_ids_and_choices(view, label, world, db):
     problems = []
     for column, method, url in _url_cases(world, view, bad):
         problems.append(_check(world, before, column, method, url, {}))
-    for column, method, url, data, _name in _form_cases(world, view, bad):
+    for column, method, url, data in _form_cases(world, view, bad):
         problems.append(_check(world, before, column, method, url, data))
     problems = [p for p in problems if p]
     assert not problems, "\n".join(problems)
