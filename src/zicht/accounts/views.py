@@ -295,7 +295,10 @@ def member_role(request, member_id):
 @require_POST
 def member_active(request, member_id):
     admin, member = _member_or_404(request, member_id)
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in ("0", "1"):  # anything else is not from our page
+        messages.error(request, _("Choose whether the member is active."))
+        return redirect("accounts:member_list")
+    active = request.POST["active"] == "1"
     try:
         services.membership_set_active(by=admin, membership=member, active=active)
     except ValidationError as exc:

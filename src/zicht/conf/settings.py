@@ -225,6 +225,12 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "zicht.core.views.csrf_failure"
 
+# The largest request body (without file uploads) Django reads: Django's own default,
+# stated here because it is a limit users can hit. A larger body answers 413: a plain
+# page for the web forms (zicht.core.views.bad_request), problem+json for the partner
+# API (zicht.api.exceptions).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Two-factor login (django-two-factor-auth on django-otp).
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 OTP_TOTP_ISSUER = "Zicht"

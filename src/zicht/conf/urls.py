@@ -22,6 +22,9 @@ admin.site.__class__ = AdminSiteOTPRequired
 admin.site.site_header = "Zicht"
 admin.site.site_title = "Zicht"
 
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 instead of Django's 400.
+handler400 = "zicht.core.views.bad_request"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),

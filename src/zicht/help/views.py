@@ -338,7 +338,11 @@ def conversation_consent(request):
     conversation = _visitor_conversation(request)
     if conversation is None:
         return redirect("help:conversation_resume")
-    agree = request.POST.get("answer") == "yes"
+    answer = request.POST.get("answer")
+    if answer not in ("yes", "no"):  # anything else is not from our page: nothing recorded
+        request.session[NOTICE_KEY] = _("Choose 'Yes, I agree' or 'No, not now'.")
+        return redirect(reverse("help:conversation") + "#latest")
+    agree = answer == "yes"
     try:
         services.visitor_consent_answer(conversation=conversation, agree=agree)
     except (ValidationError, services.ConversationClosed):
