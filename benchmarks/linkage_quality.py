@@ -40,6 +40,7 @@ from zicht.linkage import normalise as nz  # noqa: E402
 from zicht.linkage.bulk import link_sources  # noqa: E402
 from zicht.linkage.encoding import EncodingError, Identity, encode  # noqa: E402
 from zicht.linkage.keys import PseudonymKey  # noqa: E402
+from zicht.linkage.pprl2 import encode2, link2  # noqa: E402
 
 Decisions = dict[tuple[str, str], str]
 Linker = Callable[[list[Record], PseudonymKey], Decisions]
@@ -70,6 +71,17 @@ def pprl1_link(records: list[Record], key: PseudonymKey) -> Decisions:
         except EncodingError:
             continue
     return {pair(p.id_a, p.id_b): p.decision for p in link_sources([encoded])}
+
+
+def pprl2_link(records: list[Record], key: PseudonymKey) -> Decisions:
+    """zicht-pprl-2: field-aware encodings, evidence per pair, floors per field."""
+    encoded = []
+    for r in records:
+        try:
+            encoded.append((r.record_id, encode2(to_identity(r), key)))
+        except EncodingError:
+            continue
+    return {pair(p.id_a, p.id_b): p.decision for p in link2([encoded])}
 
 
 def _plain(r: Record) -> tuple[str, str, str, str]:
@@ -220,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     jw_t = calibrate_baseline(args.families)
     linkers: dict[str, Linker] = {
         "zicht-pprl-1": pprl1_link,
+        "zicht-pprl-2": pprl2_link,
         f"plaintext JW ≥ {jw_t:.2f} + BSN": lambda recs, _key: baseline_decisions(recs, jw_t),
     }
     results: dict[str, list[dict[str, float]]] = {name: [] for name in linkers}
