@@ -51,6 +51,43 @@ DUTCH_SURNAMES = (
     "Kuijpers;Veenstra;Kramer;van den Brink;Scholten;van Wijngaarden;Timmermans;"
     "Groen;Sanders;van Loon;Gerritsen;IJzerman;Hofman;Wouters;Bosman;Terpstra"
 ).split(";")
+# Patronymic and toponymic surnames make up most of the long tail of Dutch surnames:
+# composed here so the cohort holds hundreds of surnames, not dozens.
+_PATRONYM_BASES = (
+    "Jan Pieter Hendrik Gerrit Willem Klaas Cornelis Dirk Jacob Harm Evert Thijs Wouter "
+    "Lambert Geert Albert Roel Teun Marten Wiebe Sjoerd Douwe Jelle Tjeerd Hessel Sietse "
+    "Ruurd Auke Bauke Frans Gijs Joost Maarten Reinder Stoffel Wessel Ids Folkert"
+).split()
+_PATRONYM_SUFFIXES = ("sen", "se", "s", "ssen", "ma", "stra", "inga", "ens")
+_PLACES = (
+    "Dijk Dam Beek Berg Veen Wijk Loon Vliet Houten Leeuwen Rijn Essen Gils Hulst Zanten "
+    "Oosten Asselt Boxtel Dongen Ommen Raalte Delden Laar Heerde Doorn Tongeren Hoorn "
+    "Zwieten Assen Buren Erp Gorkum Helden Kessel Lith Maren Nes Putten Rossum Tiel"
+).split()
+DUTCH_SURNAMES = (
+    tuple(DUTCH_SURNAMES)
+    + tuple(f"{b}{suf}" for b in _PATRONYM_BASES for suf in _PATRONYM_SUFFIXES)
+    + tuple(f"van {p}" for p in _PLACES)
+    + tuple(f"van der {p}" for p in _PLACES[::3])
+)
+DUTCH_M = (
+    DUTCH_M
+    + (
+        "Aiden Ayden Boris Cas Dex Dirk Douwe Ezra Fedde Gerrit Guus Hidde Jace Jelle Jip "
+        "Job Joep Jurre Kai Koen Lev Loek Lenn Mats Mick Nick Olaf Otis Pepijn Quinn Rens "
+        "Rover Ryan Sepp Sil Stan Sven Tijn Valentijn Vince Wessel Xavi Yannick Zef"
+    ).split()
+)
+DUTCH_F = (
+    DUTCH_F
+    + (
+        "Ada Amy Anne Bente Cato Dewi Elin Elise Emily Esther Feline Fay Floortje Gwen "
+        "Hailey Indy Isabella Jet Jill Julie Kato Lara Lieve Linde Livia Loïs Luna Lynn "
+        "Madelief Marit Mirthe Myrthe Naomi Nova Olivia Pien Renske Rosalie Sofie Suze "
+        "Tessa Valerie Veerle Vera Wende Yfke Zara"
+    ).split()
+)
+
 MAGHREB_M = (
     "Mohamed Adam Ayoub Ilias Amir Yassin Bilal Rayan Zakaria Hamza Anas Yusuf Imran "
     "Soufyan Ismail Othmane Nassim Reda Walid Younes Mehdi Tarik Badr Hicham"
@@ -220,7 +257,7 @@ def make_people(n_families: int, seed: int) -> list[Person]:
     people: list[Person] = []
     for fam in range(n_families):
         _, males, females, surnames = rng.choices(ORIGINS, weights=[o[0] for o in ORIGINS])[0]
-        surname = _zipf_choice(rng, surnames, 0.7)
+        surname = _zipf_choice(rng, surnames, 0.5)
         address = f"{rng.choice(PLACES)} {rng.randrange(1, 400)}"
         n_births = rng.choices((1, 2, 3, 4), weights=(35, 40, 18, 7))[0]
         used_first: set[str] = set()
@@ -232,7 +269,7 @@ def make_people(n_families: int, seed: int) -> list[Person]:
             for c in range(n_children):
                 sex = rng.choice("MF")
                 pool = males if sex == "M" else females
-                first = _zipf_choice(rng, pool, 0.6)
+                first = _zipf_choice(rng, pool, 0.4)
                 while first in used_first or any(
                     first in VARIANT_OF.get(u, ()) for u in used_first
                 ):
