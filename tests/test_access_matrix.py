@@ -192,6 +192,7 @@ ROWS: list[Row] = [
     Row("accounts:invitation_accept", expect(400, anonymous=400), target="invitation_bogus"),
     # --- audit --------------------------------------------------------------------------
     Row("audit:list", only("org_admin")),
+    Row("audit:export", only("org_admin")),
     # --- API keys (web pages) and the partner API ----------------------------------------
     Row("api:key_list", only("org_admin")),
     Row("api:key_create", only("org_admin")),
@@ -902,6 +903,7 @@ NO_STORE_CASES = [
     ("help:handover_detail", "handover_own", "professional"),
     ("insight:export", "export", "analyst"),
     ("audit:list", None, "org_admin"),
+    ("audit:export", None, "org_admin"),
     ("accounts:member_list", None, "org_admin"),
     ("core:home", None, "professional"),
 ]

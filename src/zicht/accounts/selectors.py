@@ -35,6 +35,8 @@ __all__ = [
     "invitation_for",
     "invitations_of",
     "with_two_factor",
+    "member_names",
+    "user_names",
 ]
 
 
@@ -293,3 +295,27 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
 
 def role_intro_for(*, membership) -> str:
     return str(ROLE_INTRO.get(membership.role, "")) if membership is not None else ""
+
+
+def _display_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def user_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of staff accounts, for the audit log of ``organisation_id`` (only
+    its members; everyone for the system administrator's ``None``). Staff names are not
+    the identity of the young people and may be shown to their administrators."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Membership.objects.filter(user_id__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(m.user_id): _display_name(m.user) for m in qs}
+
+
+def member_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of memberships, for the audit log of ``organisation_id``."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Membership.objects.filter(pk__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(m.pk): _display_name(m.user) for m in qs}

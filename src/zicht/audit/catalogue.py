@@ -30,6 +30,7 @@ __all__ = [
     "action_choices",
     "codes_in",
     "describe",
+    "names_for",
     "register_references",
     "references_for",
 ]
@@ -44,6 +45,7 @@ class EventGroup(models.TextChoices):
     HELP = "help", _("Help conversations")
     INSIGHT = "insight", _("Insight and lessons")
     API = "api", _("API")
+    AUDIT = "audit", _("Audit log")
     ADMIN = "admin", _("System administration")
     REFUSED = "refused", _("Refused access")
 
@@ -191,6 +193,7 @@ EVENTS: dict[str, EventKind] = {
             "api.request_replayed": _("A repeated API request of %(actor)s was answered once"),
         },
     ),
+    **_kinds(EventGroup.AUDIT, {"audit.exported": _("%(actor)s exported the audit log")}),
     **_kinds(
         EventGroup.ADMIN,
         {
@@ -236,18 +239,21 @@ EVENTS: dict[str, EventKind] = {
 
 _UNKNOWN = _("%(actor)s: event %(code)s")
 
-# object_type -> function(ids) -> {id: reference}; filled by the apps that own the objects
-# (in their AppConfig.ready), so audit never imports the apps above it.
-_REFERENCES: dict[str, Callable[[list[str]], dict[str, str]]] = {}
+# object_type -> function(ids, organisation_id) -> {id: reference}; filled by the apps that
+# own the objects (in their AppConfig.ready), so audit never imports the apps above it.
+Resolver = Callable[[list[str], "int | None"], dict[str, str]]
+_REFERENCES: dict[str, Resolver] = {}
 
 
-def register_references(object_type: str, resolver: Callable[[list[str]], dict[str, str]]):
-    """Let the app owning ``object_type`` name its objects by reference in the audit log.
-    The resolver gets object ids (strings) and returns their references: never identity."""
+def register_references(object_type: str, resolver: Resolver) -> None:
+    """Let the app owning ``object_type`` name its objects in the audit log. The resolver
+    gets object ids (strings) and the reader's organisation (``None``: the system
+    administrator) and returns references or staff names, never a young person's identity,
+    and only of objects that organisation may know."""
     _REFERENCES[object_type] = resolver
 
 
-def references_for(events: Iterable) -> dict[tuple[str, str], str]:
+def references_for(events: Iterable, *, organisation_id: int | None) -> dict[tuple[str, str], str]:
     """The references of the objects of ``events``, one lookup per object type."""
     wanted: dict[str, set[str]] = {}
     for event in events:
@@ -255,9 +261,17 @@ def references_for(events: Iterable) -> dict[tuple[str, str], str]:
             wanted.setdefault(event.object_type, set()).add(event.object_id)
     found = {}
     for object_type, ids in wanted.items():
-        for object_id, reference in _REFERENCES[object_type](sorted(ids)).items():
+        resolved = _REFERENCES[object_type](sorted(ids), organisation_id)
+        for object_id, reference in resolved.items():
             found[(object_type, str(object_id))] = reference
     return found
+
+
+def names_for(user_ids: Iterable, *, organisation_id: int | None) -> dict[str, str]:
+    """Display names of the people behind ``user_ids`` (through the accounts app)."""
+    resolver = _REFERENCES.get("user")
+    ids = sorted({str(i) for i in user_ids})
+    return resolver(ids, organisation_id) if resolver and ids else {}
 
 
 class _Words(dict):
@@ -290,13 +304,13 @@ def describe(event, *, actor_name: str = "", reference: str = "") -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
-def action_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The kinds of event, grouped, for a choice list: (group label, [(code, label)])."""
+def action_choices() -> list[tuple[EventGroup, list[tuple[str, str]]]]:
+    """The kinds of event by group, for a choice list: (group, [(code, label)])."""
     groups: dict[EventGroup, list[tuple[str, str]]] = {}
     for kind in EVENTS.values():
         label = str(kind.sentence) % _Words(actor=gettext("someone"), object="…", code="")
         groups.setdefault(kind.group, []).append((kind.code, label[:1].upper() + label[1:]))
-    return [(str(group.label), groups[group]) for group in EventGroup if group in groups]
+    return [(group, groups[group]) for group in EventGroup if group in groups]
 
 
 def codes_in(group: str) -> list[str]:
