@@ -171,6 +171,19 @@ ROWS: list[Row] = [
         target="member_own",
         data={"active": "0"},
     ),
+    # Resending and withdrawing an invitation: only the organisation's administrator, and
+    # only while it is open (a colleague who accepted long ago is refused with a message).
+    *[
+        row
+        for view in ("accounts:member_invitation_resend", "accounts:member_invitation_withdraw")
+        for row in (
+            *post_only(view, "member_other", only("org_admin", status=DENIED)),
+            Row(view, only("org_admin", status=302), method="post", target="member_own"),
+        )
+    ],
+    # The existing-account invitations of the world belong to a third organisation.
+    *post_only("accounts:invitation_resend", "invitation_own", only("org_admin", status=DENIED)),
+    *post_only("accounts:invitation_withdraw", "invitation_own", only("org_admin", status=DENIED)),
     # Invitations of existing accounts: each member sees their own; only the invited
     # account answers one - accepting (or declining) someone else's invitation, or one
     # addressed to another account, is refused.

@@ -8,8 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Organisations and members")
 
     def ready(self):
-        from zicht.accounts.selectors import member_names, user_names
+        from zicht.accounts.selectors import invitation_names, member_names, user_names
         from zicht.audit.catalogue import register_references
 
         register_references("user", user_names)
         register_references("membership", member_names)
+        register_references("invitation", invitation_names)

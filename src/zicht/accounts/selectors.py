@@ -34,6 +34,8 @@ __all__ = [
     "invitations_for",
     "invitation_for",
     "invitations_of",
+    "invitation_of_organisation",
+    "invitation_names",
     "with_two_factor",
     "member_names",
     "user_names",
@@ -125,6 +127,18 @@ def invitations_of(*, membership, organisation):
         .select_related("user")
         .order_by("status", "-created_at")
     )
+
+
+def invitation_of_organisation(*, membership, invitation_id) -> Invitation:
+    """One invitation of the administrator's own organisation; 404 for any other."""
+    if membership is None or not membership.is_org_admin:
+        raise PermissionDenied
+    try:
+        return Invitation.objects.select_related("user", "organisation").get(
+            pk=invitation_id, organisation_id=membership.organisation_id
+        )
+    except Invitation.DoesNotExist:
+        raise Http404 from None
 
 
 def municipality_list():
@@ -319,3 +333,12 @@ def member_names(object_ids, organisation_id: int | None) -> dict[str, str]:
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
     return {str(m.pk): _display_name(m.user) for m in qs}
+
+
+def invitation_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of invited accounts, for the audit log of ``organisation_id``."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Invitation.objects.filter(pk__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(i.pk): _display_name(i.user) for i in qs}

@@ -91,6 +91,8 @@ EVENTS: dict[str, EventKind] = {
             "accounts.role_changed": _(
                 "%(actor)s changed the role of member %(object)s from %(from)s to %(to)s"
             ),
+            "accounts.invitation_resent": _("%(actor)s resent the invitation of %(object)s"),
+            "accounts.invitation_withdrawn": _("%(actor)s withdrew the invitation of %(object)s"),
             "accounts.invitation_accepted": _("%(actor)s accepted an invitation"),
             "accounts.invitation_declined": _("%(actor)s declined an invitation"),
             "accounts.organisation_created": _("%(actor)s created organisation %(object)s"),
