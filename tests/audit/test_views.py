@@ -187,3 +187,20 @@ def test_only_administrators_read_or_export(make_member, login, role):
     assert client.get(reverse("audit:export")).status_code == 403
     assert not AuditEvent.objects.filter(action="audit.exported").exists()
     assert AuditEvent.objects.filter(action="audit.browse_denied").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_system_administrator_reads_every_organisation(make_member, client):
+    from tests.conftest import verified_client
+    from tests.factories import UserFactory
+
+    root = UserFactory(is_superuser=True, is_staff=True)
+    one = _named(make_member(), "Priya", "Pinas")
+    two = _named(make_member(), "Sam", "Jansen")
+    services.record(action="auth.login", actor=one.user, object_type="user")
+    services.record(
+        action="intake.signal_list_viewed", actor=two.user, organisation=two.organisation
+    )
+    table = _page(verified_client(client, root))
+    assert "Priya Pinas logged in" in table
+    assert "Sam Jansen viewed the list of signals" in table
