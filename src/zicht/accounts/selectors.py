@@ -291,7 +291,7 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
             actions.append(HomeAction(str(title), str(description), url))
     actions.append(
         HomeAction(
-            str(_("Two-factor authentication")),
+            str(_("Two-step verification")),
             str(_("See your authenticator app and print new backup codes.")),
             reverse("two_factor:profile"),
         )

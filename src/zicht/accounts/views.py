@@ -445,7 +445,7 @@ def invitation_accept(request, uidb64, token):
                 object_id=user.pk,
             )
         messages.success(
-            request, _("Your password has been set. Log in and set up two-factor authentication.")
+            request, _("Your password has been set. Log in and set up two-step verification.")
         )
         return redirect("two_factor:login")
     return render(request, "accounts/invitation_accept.html", {"form": form})
