@@ -171,6 +171,19 @@ ROWS: list[Row] = [
         target="member_own",
         data={"active": "0"},
     ),
+    # Resending and withdrawing an invitation: only the organisation's administrator, and
+    # only while it is open (a colleague who accepted long ago is refused with a message).
+    *[
+        row
+        for view in ("accounts:member_invitation_resend", "accounts:member_invitation_withdraw")
+        for row in (
+            *post_only(view, "member_other", only("org_admin", status=DENIED)),
+            Row(view, only("org_admin", status=302), method="post", target="member_own"),
+        )
+    ],
+    # The existing-account invitations of the world belong to a third organisation.
+    *post_only("accounts:invitation_resend", "invitation_own", only("org_admin", status=DENIED)),
+    *post_only("accounts:invitation_withdraw", "invitation_own", only("org_admin", status=DENIED)),
     # Invitations of existing accounts: each member sees their own; only the invited
     # account answers one - accepting (or declining) someone else's invitation, or one
     # addressed to another account, is refused.
@@ -192,6 +205,7 @@ ROWS: list[Row] = [
     Row("accounts:invitation_accept", expect(400, anonymous=400), target="invitation_bogus"),
     # --- audit --------------------------------------------------------------------------
     Row("audit:list", only("org_admin")),
+    Row("audit:export", only("org_admin")),
     # --- API keys (web pages) and the partner API ----------------------------------------
     Row("api:key_list", only("org_admin")),
     Row("api:key_create", only("org_admin")),
@@ -902,6 +916,7 @@ NO_STORE_CASES = [
     ("help:handover_detail", "handover_own", "professional"),
     ("insight:export", "export", "analyst"),
     ("audit:list", None, "org_admin"),
+    ("audit:export", None, "org_admin"),
     ("accounts:member_list", None, "org_admin"),
     ("core:home", None, "professional"),
 ]

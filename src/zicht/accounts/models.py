@@ -103,6 +103,12 @@ class Membership(models.Model):
     def is_org_admin(self) -> bool:
         return self.is_active and self.role == Role.ORG_ADMIN
 
+    @property
+    def is_invited(self) -> bool:
+        """Invited with a new account that has not yet chosen a password and logged in:
+        the administrator sees "invited" and may resend or withdraw the invitation."""
+        return not self.user.has_usable_password() and self.user.last_login is None
+
 
 class Invitation(models.Model):
     """An administrator's invitation of an *existing* account into their organisation.

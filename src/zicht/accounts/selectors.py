@@ -34,7 +34,11 @@ __all__ = [
     "invitations_for",
     "invitation_for",
     "invitations_of",
+    "invitation_of_organisation",
+    "invitation_names",
     "with_two_factor",
+    "member_names",
+    "user_names",
 ]
 
 
@@ -123,6 +127,18 @@ def invitations_of(*, membership, organisation):
         .select_related("user")
         .order_by("status", "-created_at")
     )
+
+
+def invitation_of_organisation(*, membership, invitation_id) -> Invitation:
+    """One invitation of the administrator's own organisation; 404 for any other."""
+    if membership is None or not membership.is_org_admin:
+        raise PermissionDenied
+    try:
+        return Invitation.objects.select_related("user", "organisation").get(
+            pk=invitation_id, organisation_id=membership.organisation_id
+        )
+    except Invitation.DoesNotExist:
+        raise Http404 from None
 
 
 def municipality_list():
@@ -275,7 +291,7 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
             actions.append(HomeAction(str(title), str(description), url))
     actions.append(
         HomeAction(
-            str(_("Two-factor authentication")),
+            str(_("Two-step verification")),
             str(_("See your authenticator app and print new backup codes.")),
             reverse("two_factor:profile"),
         )
@@ -293,3 +309,36 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
 
 def role_intro_for(*, membership) -> str:
     return str(ROLE_INTRO.get(membership.role, "")) if membership is not None else ""
+
+
+def _display_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def user_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of staff accounts, for the audit log of ``organisation_id`` (only
+    its members; everyone for the system administrator's ``None``). Staff names are not
+    the identity of the young people and may be shown to their administrators."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Membership.objects.filter(user_id__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(m.user_id): _display_name(m.user) for m in qs}
+
+
+def member_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of memberships, for the audit log of ``organisation_id``."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Membership.objects.filter(pk__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(m.pk): _display_name(m.user) for m in qs}
+
+
+def invitation_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of invited accounts, for the audit log of ``organisation_id``."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Invitation.objects.filter(pk__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(i.pk): _display_name(i.user) for i in qs}

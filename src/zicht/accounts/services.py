@@ -25,6 +25,10 @@ __all__ = [
     "member_invite",
     "invitation_accept",
     "invitation_decline",
+    "invitation_resend",
+    "invitation_withdraw",
+    "member_invitation_resend",
+    "member_invitation_withdraw",
     "membership_change_role",
     "membership_set_active",
     "membership_select",
@@ -143,17 +147,7 @@ def _member_invite(*, by, request, email, first_name, last_name, role) -> Member
         object_id=membership.pk,
         details={"role": role, "new_account": created},
     )
-    from zicht.accounts import tasks
-
-    site_url = request.build_absolute_uri(get_script_prefix()) if request is not None else ""
-    invitation = {
-        "membership_id": membership.pk,
-        "email": email,
-        "new_account": created,
-        "site_url": site_url,
-        "language": translation.get_language(),
-    }
-    transaction.on_commit(lambda: tasks.send_invitation.enqueue(**invitation), robust=True)
+    _queue_new_account_mail(membership=membership, request=request)
     return membership
 
 
@@ -174,16 +168,7 @@ def _existing_account_invite(*, by, request, user, role) -> Invitation:
         object_id=invitation.pk,
         details={"role": role, "new_account": False},
     )
-    from zicht.accounts import tasks
-
-    mail = {
-        "invitation_id": invitation.pk,
-        "site_url": request.build_absolute_uri(get_script_prefix()) if request else "",
-        "language": translation.get_language(),
-    }
-    transaction.on_commit(
-        lambda: tasks.send_invitation_to_existing_account.enqueue(**mail), robust=True
-    )
+    _queue_existing_account_mail(invitation=invitation, request=request)
     return invitation
 
 
@@ -260,6 +245,114 @@ def invitation_decline(*, user, invitation: Invitation) -> Invitation:
             object_id=invitation.pk,
         )
         return invitation
+
+
+def _queue_new_account_mail(*, membership, request) -> None:
+    from zicht.accounts import tasks
+
+    mail = {
+        "membership_id": membership.pk,
+        "email": membership.user.email,
+        "new_account": True,
+        "site_url": request.build_absolute_uri(get_script_prefix()) if request else "",
+        "language": translation.get_language(),
+    }
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(**mail), robust=True)
+
+
+def _queue_existing_account_mail(*, invitation, request) -> None:
+    from zicht.accounts import tasks
+
+    mail = {
+        "invitation_id": invitation.pk,
+        "site_url": request.build_absolute_uri(get_script_prefix()) if request else "",
+        "language": translation.get_language(),
+    }
+    transaction.on_commit(
+        lambda: tasks.send_invitation_to_existing_account.enqueue(**mail), robust=True
+    )
+
+
+def _locked_invited_member(by: Membership, membership: Membership) -> Membership:
+    _require_admin(by, membership.organisation, "accounts.member_invite_denied")
+    locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if not locked.is_invited:
+        raise ValidationError(_("This member has already accepted the invitation."))
+    return locked
+
+
+def member_invitation_resend(*, by: Membership, membership: Membership, request=None) -> None:
+    """Send the invitation of a new account again (a new one-time link), for an invitee
+    who lost the e-mail; only while they have not chosen a password."""
+    with transaction.atomic():
+        membership = _locked_invited_member(by, membership)
+        audit.record(
+            action="accounts.invitation_resent",
+            actor=by.user,
+            organisation=membership.organisation_id,
+            object_type="membership",
+            object_id=membership.pk,
+        )
+        _queue_new_account_mail(membership=membership, request=request)
+
+
+def member_invitation_withdraw(*, by: Membership, membership: Membership) -> None:
+    """Withdraw the invitation of a new account before it is accepted: the membership goes
+    and the one-time link stops working (the account's unusable password is renewed, and
+    the link is signed over it)."""
+    with transaction.atomic():
+        membership = _locked_invited_member(by, membership)
+        audit.record(
+            action="accounts.invitation_withdrawn",
+            actor=by.user,
+            organisation=membership.organisation_id,
+            object_type="membership",
+            object_id=membership.pk,
+        )
+        user = membership.user
+        membership.delete()
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+
+
+def _locked_pending_invitation(by: Membership, invitation: Invitation) -> Invitation:
+    _require_admin(by, invitation.organisation, "accounts.member_invite_denied")
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.status != Invitation.Status.PENDING:
+        raise ValidationError(_("This invitation has already been answered."))
+    return locked
+
+
+def invitation_resend(*, by: Membership, invitation: Invitation, request=None) -> None:
+    """Send an open invitation of an existing account again."""
+    with transaction.atomic():
+        invitation = _locked_pending_invitation(by, invitation)
+        audit.record(
+            action="accounts.invitation_resent",
+            actor=by.user,
+            organisation=invitation.organisation_id,
+            object_type="invitation",
+            object_id=invitation.pk,
+        )
+        _queue_existing_account_mail(invitation=invitation, request=request)
+
+
+def invitation_withdraw(*, by: Membership, invitation: Invitation) -> None:
+    """Withdraw an invitation of an existing account: an open one can no longer be
+    accepted, a declined one leaves the administrator's list. The audit log keeps both."""
+    with transaction.atomic():
+        _require_admin(by, invitation.organisation, "accounts.member_invite_denied")
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status == Invitation.Status.ACCEPTED:
+            raise ValidationError(_("This invitation has already been accepted."))
+        audit.record(
+            action="accounts.invitation_withdrawn",
+            actor=by.user,
+            organisation=locked.organisation_id,
+            object_type="invitation",
+            object_id=locked.pk,
+        )
+        locked.delete()
 
 
 def _require_role_allowed(role: str, organisation) -> None:

@@ -44,7 +44,12 @@ def send_invitation(
             if new_account
             else None
         )
-        context = {"organisation": membership.organisation.name, "link": link, "inviter": inviter}
+        context = {
+            "organisation": membership.organisation.name,
+            "link": link,
+            "inviter": inviter,
+            "email": email,
+        }
         body = render_to_string("accounts/email/invitation.txt", context)
         subject = _("Invitation to Zicht")
     return deliver(purpose="accounts.invitation", subject=subject, body=body, recipients=[email])

@@ -11,6 +11,26 @@ urlpatterns = [
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<int:member_id>/role/", views.member_role, name="member_role"),
     path("members/<int:member_id>/active/", views.member_active, name="member_active"),
+    path(
+        "members/<int:member_id>/invitation/resend/",
+        views.member_invitation_resend,
+        name="member_invitation_resend",
+    ),
+    path(
+        "members/<int:member_id>/invitation/withdraw/",
+        views.member_invitation_withdraw,
+        name="member_invitation_withdraw",
+    ),
+    path(
+        "members/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "members/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path(
         "invitations/<int:invitation_id>/accept/",

@@ -1,5 +1,7 @@
 """Login with audit, organisation choice, member management and invitations. Thin views."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -308,6 +310,67 @@ def member_active(request, member_id):
     return redirect("accounts:member_list")
 
 
+def _invitation_or_404(request, invitation_id):
+    admin = _admin_membership(request)
+    try:
+        return admin, selectors.invitation_of_organisation(
+            membership=admin, invitation_id=invitation_id
+        )
+    except Http404:
+        services.access_denied_record(
+            user=request.user,
+            membership=admin,
+            action="accounts.invitation_not_found",
+            object_type="invitation",
+            object_id=invitation_id,
+        )
+        raise
+
+
+def _invitation_action(request, call, done: str):
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("accounts:member_list")
+
+
+@login_required
+@require_POST
+def member_invitation_resend(request, member_id):
+    """Resend a new account's invitation (the invitee lost the e-mail)."""
+    admin, member = _member_or_404(request, member_id)
+    call = partial(services.member_invitation_resend, by=admin, membership=member, request=request)
+    return _invitation_action(request, call, _("Invitation sent again."))
+
+
+@login_required
+@require_POST
+def member_invitation_withdraw(request, member_id):
+    admin, member = _member_or_404(request, member_id)
+    call = partial(services.member_invitation_withdraw, by=admin, membership=member)
+    return _invitation_action(request, call, _("Invitation withdrawn."))
+
+
+@login_required
+@require_POST
+def invitation_resend(request, invitation_id):
+    """Resend an existing account's open invitation."""
+    admin, invitation = _invitation_or_404(request, invitation_id)
+    call = partial(services.invitation_resend, by=admin, invitation=invitation, request=request)
+    return _invitation_action(request, call, _("Invitation sent again."))
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, invitation_id):
+    admin, invitation = _invitation_or_404(request, invitation_id)
+    call = partial(services.invitation_withdraw, by=admin, invitation=invitation)
+    return _invitation_action(request, call, _("Invitation withdrawn."))
+
+
 @login_required
 def invitation_list(request):
     """The open invitations of existing accounts into other organisations, to accept or
@@ -385,7 +448,7 @@ def invitation_accept(request, uidb64, token):
                 object_id=user.pk,
             )
         messages.success(
-            request, _("Your password has been set. Log in and set up two-factor authentication.")
+            request, _("Your password has been set. Log in and set up two-step verification.")
         )
         return redirect("two_factor:login")
     return render(request, "accounts/invitation_accept.html", {"form": form})

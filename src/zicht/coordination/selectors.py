@@ -34,6 +34,7 @@ from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors as linkage_selectors
 
 __all__ = [
+    "file_references",
     "referral_for_signal",
     "referrals_of",
     "referral_get",
@@ -358,3 +359,15 @@ def possible_victims_for_statistics() -> dict:
         if signal_id is not None:
             files[file_id].append(signal_id)
     return files
+
+
+def file_references(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """File numbers (never identity) of coordination files, for naming them in the audit
+    log; the events that name a file are the coordination centre's own."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    return dict(
+        (str(pk), reference)
+        for pk, reference in CoordinationFile.objects.filter(pk__in=ids).values_list(
+            "pk", "reference"
+        )
+    )

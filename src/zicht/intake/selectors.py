@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -26,6 +27,7 @@ __all__ = [
     "signals_for_reindex",
     "signals_active",
     "indicator_group_labels",
+    "signal_references",
 ]
 
 
@@ -333,3 +335,18 @@ def referred_signal_view(*, signal_id) -> ReferredSignal | None:
         municipality_name=signal.municipality.name if signal.municipality else "",
         **values,
     )
+
+
+def signal_references(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """References (never identity) of signals, for naming them in the audit log: only the
+    given organisation's signals (all for the system administrator's ``None``)."""
+    ids = []
+    for object_id in object_ids:
+        try:
+            ids.append(uuid.UUID(str(object_id)))
+        except ValueError:
+            continue  # an event about a signal id that was never valid
+    qs = Signal.objects.filter(pk__in=ids)
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(pk): reference for pk, reference in qs.values_list("pk", "reference")}
