@@ -17,6 +17,7 @@ from zicht.accounts.constants import Role
 from zicht.accounts.selectors import organisation_list
 from zicht.audit import services as audit
 from zicht.coordination import forms, permissions, selectors, services, workflow
+from zicht.coordination.assessment import proposal_reasons
 from zicht.coordination.constants import ADULT_AGE, FileStatus, MeasureStatus, Question
 from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH
 from zicht.coordination.models import FollowUpTask, Measure
@@ -207,7 +208,9 @@ def _file_context(request, membership, file, **bound):
     assessment = getattr(file, "assessment", None) if hasattr(file, "assessment") else None
     assess_initial = dict(v)
     if assessment is not None:
+        # The saved note and answers are shown back, so saving again keeps them.
         assess_initial.update(assessment.answers)
+        assess_initial["note"] = assessment.note
     elif file.age_at_referral is not None and file.age_at_referral < ADULT_AGE:
         assess_initial[Question.MINOR.value] = True
     sources = selectors.file_sources(membership=membership, file=file)
@@ -220,6 +223,11 @@ def _file_context(request, membership, file, **bound):
         details={"identities_shown": sum(1 for s in sources if s.identity_shown)},
     )
     measures = list(file.measures.select_related("owner"))
+    labels = dict(Question.choices)
+    reasons = {
+        kind: [labels[code] for code in codes]
+        for kind, codes in proposal_reasons(assessment.answers if assessment else {}).items()
+    }
     context = {
         "file": file,
         "sources": sources,
@@ -227,6 +235,7 @@ def _file_context(request, membership, file, **bound):
         "measures": [
             (
                 m,
+                reasons.get(m.kind, []) if m.proposed_by_assessment else [],
                 bound.get(f"measure_{m.pk}")
                 or forms.MeasureDecisionForm(
                     initial={**v, "owner": m.owner_id},
