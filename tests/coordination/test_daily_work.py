@@ -1,10 +1,17 @@
 """Issue 11, coordinators' daily work: nothing buried, nothing lost."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from zicht.accounts.constants import Role
+from zicht.audit.models import AuditEvent
 from zicht.coordination.assessment import proposal_reasons
-from zicht.coordination.constants import MeasureKind, Question
+from zicht.coordination.constants import FileStatus, MeasureKind, Question
+from zicht.coordination.models import CoordinationFile
+from zicht.core.attention import items_for
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +65,165 @@ def test_a_guardian_is_explained_by_the_parents_and_the_age():
     reasons = proposal_reasons({"no_parental_protection": True, "minor": True})
     assert reasons[MeasureKind.GUARDIAN] == [Question.NO_PARENTAL_PROTECTION, Question.MINOR]
     assert MeasureKind.GUARDIAN not in proposal_reasons({"no_parental_protection": True})
+
+
+# --- the inbox ------------------------------------------------------------------------------
+
+
+def _inbox(client, **params):
+    return client.get(reverse("coordination:inbox"), params)
+
+
+def test_an_urgent_referral_comes_before_routine_ones_with_earlier_deadlines(
+    professional, coordinator, make_signal, refer, login
+):
+    routine = [
+        refer(professional, make_signal(professional, given=f"Kind{i}", surname="Jansen")).file
+        for i in range(3)
+    ]
+    CoordinationFile.objects.filter(pk__in=[f.pk for f in routine]).update(
+        screening_deadline=timezone.localdate() - dt.timedelta(days=3)
+    )
+    acute = refer(
+        professional, make_signal(professional, given="Noor", surname="Bakker"), urgency="acute"
+    ).file
+    urgent = refer(
+        professional, make_signal(professional, given="Sem", surname="Visser"), urgency="urgent"
+    ).file
+    rows = _inbox(login(coordinator)).context["rows"]
+    assert [r.file.pk for r in rows[:2]] == [acute.pk, urgent.pk]
+    assert {r.file.pk for r in rows[2:]} == {f.pk for f in routine}
+
+
+def test_every_inbox_row_names_the_young_person_age_municipality_referrer_and_date(
+    professional, coordinator, make_signal, refer, login
+):
+    file = refer(
+        professional, make_signal(professional, given="Sanne", surname="van der Berg", age=15)
+    ).file
+    response = _inbox(login(coordinator))
+    row = response.context["rows"][0]
+    assert row.name == "Sanne van der Berg" and row.age == 15
+    assert row.referring_organisation == professional.organisation.name
+    assert row.referred_on.date() == timezone.localdate()
+    html = response.content.decode()
+    assert "Sanne van der Berg" in html and "Rotterdam" in html
+    assert professional.organisation.name in html
+    event = AuditEvent.objects.filter(action="coordination.inbox_viewed").latest("seq")
+    assert event.details["files"] == [file.pk] and event.details["identities_shown"] == 1
+    assert "Sanne" not in str(event.details)
+
+
+def test_an_anonymous_notification_shows_no_name(make_member, coordinator, make_signal, login):
+    from zicht.coordination import services as s
+
+    pro = make_member(role=Role.PROFESSIONAL)
+    s.referral_create(
+        membership=pro,
+        signal=make_signal(pro, given="Lotte", surname="Smit", age=20),
+        reason="Zorgen over uitbuiting.",
+        urgency="normal",
+        consent_young_person="refused",
+        consent_parents="not_applicable",
+    )
+    html = _inbox(login(coordinator)).content.decode()
+    assert "Lotte" not in html
+
+
+@pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.ANALYST, Role.COUNSELLOR])
+def test_no_one_but_a_coordinator_sees_the_inbox_names(
+    role, professional, make_member, make_signal, refer, login
+):
+    refer(professional, make_signal(professional, given="Sanne", surname="van der Berg"))
+    other = make_member(role=role)
+    response = _inbox(login(other))
+    assert response.status_code == 403 and "Sanne" not in response.content.decode()
+    response = login(other).post(reverse("coordination:inbox_search"), {"q": "Sanne"})
+    assert response.status_code == 403
+
+
+def test_a_provider_sees_no_name_in_the_care_inbox(
+    screened_file, coordinator, provider, shelter, login
+):
+    from zicht.coordination import services as s
+
+    s.care_referral_create(
+        membership=coordinator, file=screened_file, provider=shelter, care_type="shelter"
+    )
+    html = login(provider).get(reverse("coordination:care_inbox")).content.decode()
+    assert screened_file.reference in html and "Mohamed" not in html
+
+
+def _search(client, text):
+    return client.post(reverse("coordination:inbox_search"), {"q": text}, follow=True)
+
+
+def test_the_inbox_is_searched_by_name_with_a_typo_and_the_name_stays_out_of_urls(
+    professional, make_member, coordinator, make_signal, refer, login
+):
+    sanne = refer(
+        professional, make_signal(professional, given="Sanne", surname="van der Berg")
+    ).file
+    teacher = make_member(role=Role.PROFESSIONAL)
+    daan = refer(teacher, make_signal(teacher, given="Daan", surname="de Vries")).file
+    client = login(coordinator)
+    response = _search(client, "Sane Berg")
+    assert [r.file.pk for r in response.context["rows"]] == [sanne.pk]
+    assert all("Sane" not in url for url, _status in response.redirect_chain)
+    # Another referring organisation's tokens use another key: found all the same.
+    assert [r.file.pk for r in _search(client, "daan de vries").context["rows"]] == [daan.pk]
+    # The search is held across pages and views until cleared.
+    assert [r.file.pk for r in _inbox(client, view="awaiting").context["rows"]] == [daan.pk]
+    response = client.post(reverse("coordination:inbox_search"), {"clear": "1"}, follow=True)
+    assert len(response.context["rows"]) == 2
+    assert not AuditEvent.objects.filter(details__icontains="Daan").exists()
+
+
+def test_the_inbox_is_searched_by_file_and_signal_number(
+    professional, coordinator, make_signal, refer, login
+):
+    signal = make_signal(professional, given="Sanne", surname="van der Berg")
+    sanne = refer(professional, signal).file
+    other = refer(professional, make_signal(professional, given="Daan", surname="Vos")).file
+    client = login(coordinator)
+    rows = _search(client, sanne.reference.lower()).context["rows"]
+    assert [r.file.pk for r in rows] == [sanne.pk]
+    rows = _search(client, signal.reference).context["rows"]
+    assert [r.file.pk for r in rows] == [sanne.pk]
+    assert other.pk not in [r.file.pk for r in rows]
+    assert _search(client, "ZC-1900-000000").context["rows"] == []
+
+
+def test_an_empty_search_is_refused_with_a_message(referred_file, coordinator, login):
+    response = login(coordinator).post(reverse("coordination:inbox_search"), {"q": "   "})
+    assert response.status_code == 400
+    assert "Typ een naam, een dossiernummer of een signaalnummer." in response.content.decode()
+    assert referred_file.reference in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [("overdue", {"late"}), ("awaiting", {"late", "new"}), ("open", {"late", "new", "care"})],
+)
+def test_the_home_page_counts_link_to_the_view_they_count(
+    view, expected, professional, coordinator, make_signal, refer, login
+):
+    files = {
+        name: refer(professional, make_signal(professional, given=name, surname="Test")).file
+        for name in ("late", "new", "care")
+    }
+    CoordinationFile.objects.filter(pk=files["late"].pk).update(
+        screening_deadline=dt.date(2020, 1, 6)
+    )
+    CoordinationFile.objects.filter(pk=files["care"].pk).update(status=FileStatus.SUPPORT)
+    client = login(coordinator)
+    shown = {
+        name
+        for name, f in files.items()
+        if f.pk in [r.file.pk for r in _inbox(client, view=view).context["rows"]]
+    }
+    assert shown == expected
+    links = [item.url for item in items_for(membership=coordinator)]
+    assert f"{reverse('coordination:inbox')}?view=overdue" in links
+    assert f"{reverse('coordination:inbox')}?view=awaiting" in links
+    assert f"{reverse('coordination:inbox')}?view=unassigned" in links

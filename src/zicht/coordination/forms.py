@@ -256,6 +256,20 @@ class InboxFilterForm(forms.Form):
             ("open", _("All open files")),
             ("mine", _("Assigned to me")),
             ("unassigned", _("Not assigned")),
+            ("awaiting", _("Awaiting screening")),
+            ("overdue", _("Past the screening deadline")),
             ("closed", _("Closed files")),
         ],
+    )
+
+
+class InboxSearchForm(forms.Form):
+    """Find a file by the young person's name, the file number or a signal number.
+    Posted, never in a URL: a name is personal data (docs/coordination.md)."""
+
+    q = forms.CharField(
+        label=_("Name, file number or signal number"),
+        max_length=150,
+        help_text=_("A typo or 'van der' in a name makes no difference."),
+        error_messages={"required": _("Type a name, a file number or a signal number.")},
     )

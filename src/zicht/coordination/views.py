@@ -21,6 +21,7 @@ from zicht.coordination.assessment import proposal_reasons
 from zicht.coordination.constants import ADULT_AGE, FileStatus, MeasureStatus, Question
 from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH
 from zicht.coordination.models import FollowUpTask, Measure
+from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from zicht.intake import selectors as intake_selectors
 
 INBOX_PER_PAGE = 50
@@ -180,26 +181,81 @@ def referral_detail(request, referral_id):
 # --- coordinators ---------------------------------------------------------------------------
 
 
-@login_required
-def inbox(request):
-    membership = _coordinator(request)
+#: Session key of the held inbox search. The text may be a name: it is kept encrypted in
+#: the (server-side) session and never put in a URL, as in the intake signal search.
+SEARCH_SESSION_KEY = "coordination.inbox_search"
+
+
+def _held_search(request) -> selectors.InboxSearch:
+    held = request.session.get(SEARCH_SESSION_KEY)
+    if not held:
+        return selectors.InboxSearch()
+    try:
+        return selectors.InboxSearch(text=decrypt_text(held))
+    except (DecryptionError, ValueError):
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return selectors.InboxSearch()
+
+
+def _inbox_page(request, membership, *, search_form=None, status=200):
     form = forms.InboxFilterForm(request.GET or None)
     view = (form.cleaned_data.get("view") if form.is_valid() else "") or "open"
-    files = selectors.inbox_files(membership=membership, view=view)
+    search = _held_search(request)
+    files = selectors.inbox_files(membership=membership, view=view, search=search)
     page = Paginator(files, INBOX_PER_PAGE).get_page(request.GET.get("page"))
+    # Names are shown to coordinators: decrypted for this page only, one audit event per
+    # page view with the file ids (never a name or the search text).
+    people = selectors.inbox_people(membership=membership, files=list(page))
+    audit.record(
+        action="coordination.inbox_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        details={
+            "files": [f.pk for f in page],
+            "identities_shown": len(people),
+            "page": page.number,
+            "view": view,
+            "search": bool(search),
+        },
+    )
     return render(
         request,
         "coordination/inbox.html",
         {
             "form": form,
+            "search_form": search_form or forms.InboxSearchForm(initial={"q": search.text}),
+            "searching": bool(search),
             "page": page,
-            "rows": selectors.inbox_rows(page),
+            "rows": selectors.inbox_rows(page, people=people),
             "query": urlencode({"view": view}),
             "view": view,
             "anonymous_count": selectors.anonymous_notification_count(membership=membership),
             "today": timezone.localdate(),
         },
+        status=status,
     )
+
+
+@login_required
+def inbox(request):
+    membership = _coordinator(request)
+    return _inbox_page(request, membership)
+
+
+@login_required
+@require_POST
+def inbox_search(request):
+    """Hold a search by name, file or signal number (POST-redirect-GET: no name in a URL)."""
+    membership = _coordinator(request)
+    if "clear" in request.POST:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect("coordination:inbox")
+    form = forms.InboxSearchForm(request.POST)
+    if not form.is_valid():
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return _inbox_page(request, membership, search_form=form, status=400)
+    request.session[SEARCH_SESSION_KEY] = encrypt_text(form.cleaned_data["q"])
+    return redirect("coordination:inbox")
 
 
 def _file_context(request, membership, file, **bound):
