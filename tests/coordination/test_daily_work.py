@@ -227,3 +227,23 @@ def test_the_home_page_counts_link_to_the_view_they_count(
     assert f"{reverse('coordination:inbox')}?view=overdue" in links
     assert f"{reverse('coordination:inbox')}?view=awaiting" in links
     assert f"{reverse('coordination:inbox')}?view=unassigned" in links
+
+
+# --- navigation -------------------------------------------------------------------------------
+
+
+def test_care_providers_and_coordinators_reach_their_inbox_from_the_navigation(
+    provider, coordinator, professional, login
+):
+    care = reverse("coordination:care_inbox")
+    inbox = reverse("coordination:inbox")
+    # Any page, not only the home page: here the provider's referral list.
+    html = login(provider).get(reverse("coordination:my_referrals")).content.decode()
+    nav = html[html.index('class="main-nav"') : html.index("</nav>")]
+    assert f'href="{care}"' in nav and "Zorgverwijzingen" in nav and inbox not in nav
+    html = login(coordinator).get(reverse("coordination:inbox")).content.decode()
+    nav = html[html.index('class="main-nav"') : html.index("</nav>")]
+    assert f'href="{inbox}"' in nav and care not in nav
+    html = login(professional).get(reverse("core:home")).content.decode()
+    nav = html[html.index('class="main-nav"') : html.index("</nav>")]
+    assert care not in nav and inbox not in nav
