@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from zicht.accounts.constants import Role
 from zicht.audit.models import AuditEvent
+from zicht.coordination import services
 from zicht.coordination.assessment import proposal_reasons
-from zicht.coordination.constants import FileStatus, MeasureKind, Question
+from zicht.coordination.constants import FileStatus, MeasureKind, MeasureStatus, Question
 from zicht.coordination.models import CoordinationFile
 from zicht.core.attention import items_for
 
@@ -247,3 +248,105 @@ def test_care_providers_and_coordinators_reach_their_inbox_from_the_navigation(
     html = login(professional).get(reverse("core:home")).content.decode()
     nav = html[html.index('class="main-nav"') : html.index("</nav>")]
     assert care not in nav and inbox not in nav
+
+
+# --- closing with open work --------------------------------------------------------------------
+
+
+@pytest.fixture
+def file_with_open_work(screened_file, coordinator):
+    services.assessment_complete(
+        membership=coordinator, file=screened_file, answers={"needs_interpreter": True}
+    )
+    task = services.task_create(
+        membership=coordinator,
+        file=screened_file,
+        title="Bel de school terug",
+        due_date=timezone.localdate() + dt.timedelta(days=7),
+    )
+    screened_file.refresh_from_db()
+    return screened_file, screened_file.measures.get(), task
+
+
+def _close(client, file, **data):
+    file.refresh_from_db()
+    payload = {"version": file.version, "outcome": "safe_supported", **data}
+    return client.post(reverse("coordination:file_close", args=[file.pk]), payload)
+
+
+def test_a_file_with_open_work_does_not_close_without_a_decision_per_item(
+    file_with_open_work, coordinator, login
+):
+    file, measure, task = file_with_open_work
+    client = login(coordinator)
+    page = client.get(reverse("coordination:file_detail", args=[file.pk])).content.decode()
+    assert "2 zaken staan nog open" in page and "Bel de school terug" in page
+    response = _close(client, file)
+    assert response.status_code == 400
+    file.refresh_from_db()
+    assert file.status == FileStatus.SUPPORT and file.closed_at is None
+    # Dropping needs a reason; nothing is written while one is missing.
+    response = _close(
+        client, file, **{f"measure_{measure.pk}": "drop", f"task_{task.pk}": "carry_over"}
+    )
+    assert response.status_code == 400 and "Zeg waarom" in response.content.decode()
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.PROPOSED and measure.closure_decision == ""
+
+
+def test_closing_decides_each_open_item_in_one_step_with_timeline_and_audit(
+    file_with_open_work, coordinator, login
+):
+    file, measure, task = file_with_open_work
+    response = _close(
+        login(coordinator),
+        file,
+        **{
+            f"measure_{measure.pk}": "drop",
+            f"measure_{measure.pk}_reason": "Spreekt inmiddels goed Nederlands.",
+            f"task_{task.pk}": "carry_over",
+        },
+    )
+    assert response.status_code == 302
+    file.refresh_from_db()
+    measure.refresh_from_db()
+    task.refresh_from_db()
+    assert file.status == FileStatus.CLOSED
+    assert measure.status == MeasureStatus.REJECTED
+    assert measure.closure_reason == "Spreekt inmiddels goed Nederlands."
+    assert task.closure_decision == "carry_over" and task.done_at is None
+    events = list(file.timeline.values_list("event", flat=True))
+    assert "measure_drop" in events and "task_carry_over" in events
+    assert events.index("task_carry_over") < events.index("closed")
+    decided = AuditEvent.objects.filter(action="coordination.open_item_decided_at_closing")
+    assert sorted(e.details["item"] for e in decided) == [
+        f"measure_{measure.pk}",
+        f"task_{task.pk}",
+    ]
+    page = login(coordinator).get(reverse("coordination:file_detail", args=[file.pk]))
+    assert "Doorgezet naar opvolging" in page.content.decode()
+
+
+def test_the_service_refuses_an_undecided_item_and_writes_nothing(file_with_open_work, coordinator):
+    from django.core.exceptions import ValidationError
+
+    file, measure, task = file_with_open_work
+    with pytest.raises(ValidationError) as exc:
+        services.file_close(
+            membership=coordinator,
+            file=file,
+            outcome="safe_supported",
+            decisions={f"measure_{measure.pk}": ("carry_over", "")},
+        )
+    assert f"task_{task.pk}" in exc.value.message_dict
+    file.refresh_from_db()
+    measure.refresh_from_db()
+    assert file.status == FileStatus.SUPPORT and measure.closure_decision == ""
+    assert not file.timeline.filter(event__endswith="carry_over").exists()
+
+
+def test_a_file_without_open_work_closes_as_before(screened_file, coordinator, login):
+    services.assessment_complete(membership=coordinator, file=screened_file, answers={})
+    assert _close(login(coordinator), screened_file).status_code == 302
+    screened_file.refresh_from_db()
+    assert screened_file.status == FileStatus.CLOSED

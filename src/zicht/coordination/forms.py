@@ -9,6 +9,7 @@ from zicht.coordination.constants import (
     RISK_QUESTIONS,
     VULNERABILITY_QUESTIONS,
     CareType,
+    ClosureDecision,
     ClosureOutcome,
     Consent,
     MeasureKind,
@@ -224,6 +225,9 @@ class TaskForm(PrefixedIdForm):
 
 
 class CloseForm(VersionedForm):
+    """Outcome and note, and a decision per open measure or task (``open_items``: pairs
+    of key and label, from ``services.closure.open_work``)."""
+
     id_prefix = "close"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ClosureOutcome.choices)
     note = forms.CharField(
@@ -232,6 +236,36 @@ class CloseForm(VersionedForm):
         max_length=LONG_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, open_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_items = list(open_items)
+        for key, label in self.open_items:
+            # Required here too: the service refuses an undecided item either way.
+            self.fields[key] = forms.ChoiceField(
+                label=label,
+                choices=ClosureDecision.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose: carry over to follow-up, or drop with a reason.")
+                },
+            )
+            self.fields[f"{key}_reason"] = forms.CharField(
+                label=_("Reason for dropping"),
+                required=False,
+                max_length=LONG_TEXT_MAX_LENGTH,
+            )
+
+    def decision_fields(self):
+        return [(self[key], self[f"{key}_reason"]) for key, _label in self.open_items]
+
+    def service_arguments(self) -> dict:
+        arguments = super().service_arguments()
+        decisions = {}
+        for key, _label in self.open_items:
+            decisions[key] = (arguments.pop(key), arguments.pop(f"{key}_reason", ""))
+        arguments["decisions"] = decisions
+        return arguments
 
 
 class ReopenForm(VersionedForm):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from zicht.coordination.constants import (
     CareStatus,
     CareType,
+    ClosureDecision,
     ClosureOutcome,
     Consent,
     FileStatus,
@@ -166,6 +167,11 @@ class Measure(models.Model):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Decided when the file was closed with this item still open (services.closure).
+    closure_decision = models.CharField(
+        _("decision at closing"), max_length=12, choices=ClosureDecision.choices, blank=True
+    )
+    closure_reason = EncryptedTextField(_("reason for dropping"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -223,6 +229,11 @@ class FollowUpTask(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # Decided when the file was closed with this item still open (services.closure).
+    closure_decision = models.CharField(
+        _("decision at closing"), max_length=12, choices=ClosureDecision.choices, blank=True
+    )
+    closure_reason = EncryptedTextField(_("reason for dropping"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

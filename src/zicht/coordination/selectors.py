@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
@@ -25,11 +26,13 @@ from zicht.coordination.constants import (
     AWAITING_SCREENING,
     OPEN_STATUSES,
     CareStatus,
+    ClosureDecision,
     FileStatus,
+    MeasureStatus,
     ReferralKind,
     Urgency,
 )
-from zicht.coordination.models import CareReferral, CoordinationFile, Referral
+from zicht.coordination.models import CareReferral, CoordinationFile, Measure, Referral
 from zicht.coordination.workdays import working_days_between
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.search import SearchQuery
@@ -56,6 +59,9 @@ __all__ = [
     "Source",
     "coordinators",
     "duplicate_files",
+    "file_open_work",
+    "open_work",
+    "item_key",
     "care_inbox",
     "care_referral_get",
     "providers",
@@ -363,6 +369,42 @@ def file_sources(*, membership, file: CoordinationFile) -> list[Source]:
         if contact is not None:
             sources.append(Source(referral=None, signal=None, contact=contact))
     return sources
+
+
+def open_work(file) -> tuple[list, list]:
+    """The measures still proposed and the tasks still open: what closing the file must
+    decide on (``services.file_close``)."""
+    measures = list(file.measures.filter(status=MeasureStatus.PROPOSED).order_by("pk"))
+    tasks = list(
+        file.tasks.filter(done_at__isnull=True)
+        .exclude(closure_decision=ClosureDecision.DROP)
+        .order_by("due_date", "pk")
+    )
+    return measures, tasks
+
+
+def item_key(item) -> str:
+    """The name of an open item's decision at closing: ``measure_<id>`` or ``task_<id>``."""
+    return f"{'measure' if isinstance(item, Measure) else 'task'}_{item.pk}"
+
+
+def file_open_work(*, membership, file) -> list[tuple[str, str]]:
+    """(key, label) of each open item of the file, for the closing form."""
+    _coordinator(membership)
+    measures, tasks = open_work(file)
+    items = [
+        (item_key(m), _("Proposed measure: %(measure)s") % {"measure": m.get_kind_display()})
+        for m in measures
+    ]
+    items += [
+        (
+            item_key(t),
+            _("Open task: %(title)s (due %(due)s)")
+            % {"title": t.title, "due": date_format(t.due_date)},
+        )
+        for t in tasks
+    ]
+    return items
 
 
 def duplicate_files(*, membership, file: CoordinationFile) -> list[CoordinationFile]:

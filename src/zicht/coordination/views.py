@@ -335,7 +335,13 @@ def _file_context(request, membership, file, **bound):
         "care_form": bound.get("care")
         or forms.CareReferralForm(initial=v, providers=selectors.providers()),
         "task_form": bound.get("task") or forms.TaskForm(),
-        "close_form": bound.get("close") or forms.CloseForm(initial=v),
+        "close_form": bound.get("close")
+        or forms.CloseForm(
+            initial=v,
+            open_items=selectors.file_open_work(membership=membership, file=file)
+            if "close" in workflow.allowed_actions(workflow.FILE, file.status)
+            else (),
+        ),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=v),
         "MeasureStatus": MeasureStatus,
     }
@@ -481,7 +487,9 @@ def task_done(request, membership, file, task_id):
 
 @_file_action
 def file_close(request, membership, file):
-    form = forms.CloseForm(request.POST)
+    form = forms.CloseForm(
+        request.POST, open_items=selectors.file_open_work(membership=membership, file=file)
+    )
     call = partial(services.file_close, membership=membership, file=file)
     return _submit(request, file, "close", form, call, _("File closed."))
 
