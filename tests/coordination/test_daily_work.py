@@ -350,3 +350,33 @@ def test_a_file_without_open_work_closes_as_before(screened_file, coordinator, l
     assert _close(login(coordinator), screened_file).status_code == 302
     screened_file.refresh_from_db()
     assert screened_file.status == FileStatus.CLOSED
+
+
+# --- the file page ----------------------------------------------------------------------------
+
+
+def test_every_id_on_a_busy_file_page_is_unique(screened_file, coordinator, login):
+    """Several forms share the file page (one per measure, close, task...): a repeated id
+    would send a label or a screen reader to the wrong field."""
+    import collections
+    import re
+
+    services.assessment_complete(
+        membership=coordinator,
+        file=screened_file,
+        answers={"needs_interpreter": True, "intimidation": True},
+    )
+    services.task_create(
+        membership=coordinator,
+        file=screened_file,
+        title="Bel terug",
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+    )
+    client = login(coordinator)
+    for url in (
+        reverse("coordination:file_detail", args=[screened_file.pk]),
+        reverse("coordination:inbox"),
+    ):
+        html = client.get(url).content.decode()
+        ids = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
+        assert len(ids) >= 5 and [i for i, n in ids.items() if n > 1] == []
