@@ -380,3 +380,48 @@ def test_every_id_on_a_busy_file_page_is_unique(screened_file, coordinator, logi
         html = client.get(url).content.decode()
         ids = collections.Counter(re.findall(r'\sid="([^"]+)"', html))
         assert len(ids) >= 5 and [i for i, n in ids.items() if n > 1] == []
+
+
+# --- the owner picker -------------------------------------------------------------------------
+
+
+def test_the_owner_picker_lists_police_prosecutor_and_the_files_municipality_first(
+    screened_file, coordinator, professional, login
+):
+    from tests.factories import OrganisationFactory
+    from zicht.accounts.constants import OrganisationType
+    from zicht.accounts.models import Municipality
+
+    elsewhere = Municipality.objects.exclude(code="GM0599").first()
+    for name, kind, town in (
+        ("Aa-school", OrganisationType.SCHOOL, None),
+        ("Gemeente Rotterdam", OrganisationType.MUNICIPALITY, None),
+        ("Gemeente Elders", OrganisationType.MUNICIPALITY, elsewhere),
+        ("Openbaar Ministerie", OrganisationType.PUBLIC_PROSECUTION, None),
+    ):
+        OrganisationFactory(name=name, type=kind, **({"municipality": town} if town else {}))
+    services.assessment_complete(
+        membership=coordinator, file=screened_file, answers={"needs_interpreter": True}
+    )
+    client = login(coordinator)
+    page = client.get(reverse("coordination:file_detail", args=[screened_file.pk]))
+    _m, _r, form, _a = page.context["measures"][0]
+    groups = list(form.fields["owner"].choices)
+    likely = [label for _pk, label in groups[1][1]]
+    assert likely[-1].startswith("Gemeente Rotterdam")
+    assert likely.index(f"{professional.organisation.name} (Politie)") < likely.index(
+        "Openbaar Ministerie (Openbaar Ministerie)"
+    )
+    assert not any(label.startswith(("Gemeente Elders", "Aa-school")) for label in likely)
+    assert "Waarschijnlijke eigenaren" in page.content.decode()
+    # Any organisation can still be chosen.
+    school = OrganisationFactory._meta.model.objects.get(name="Aa-school")
+    measure = screened_file.measures.get()
+    screened_file.refresh_from_db()
+    response = client.post(
+        reverse("coordination:measure_decide", args=[screened_file.pk, measure.pk]),
+        {"version": screened_file.version, "action": "accept", "owner": school.pk},
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.owner == school

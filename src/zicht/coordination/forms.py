@@ -147,6 +147,22 @@ class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.get_type_display()})"
 
+    def group_likely_first(self, likely) -> None:
+        """Show the ``likely`` owners in a group of their own above all organisations, so
+        the police, the public prosecutor and the file's municipality are not lost among
+        hundreds of names. Validation still accepts any organisation of the queryset."""
+        likely = list(likely)
+        if not likely:
+            return
+        self.choices = [
+            ("", self.empty_label or "---------"),
+            (_("Likely owners"), [(o.pk, self.label_from_instance(o)) for o in likely]),
+            (
+                _("All organisations"),
+                [(o.pk, self.label_from_instance(o)) for o in self.queryset],
+            ),
+        ]
+
 
 class MeasureDecisionForm(VersionedForm):
     id_prefix = "measure"
@@ -167,9 +183,10 @@ class MeasureDecisionForm(VersionedForm):
         label=_("End date"), required=False, widget=DATE, validators=[validate_date_window]
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, likely_owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = organisations
+        self.fields["owner"].group_likely_first(likely_owners)
         self.fields["start_date"].initial = timezone.localdate()
 
 
@@ -185,9 +202,10 @@ class MeasureAddForm(VersionedForm):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=LONG_TEXT_MAX_LENGTH)
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, likely_owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = organisations
+        self.fields["owner"].group_likely_first(likely_owners)
         self.fields["start_date"].initial = timezone.localdate()
 
 

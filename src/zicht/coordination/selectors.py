@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
+from zicht.accounts.constants import OrganisationType
 from zicht.coordination import permissions
 from zicht.coordination.constants import (
     AWAITING_SCREENING,
@@ -58,6 +59,7 @@ __all__ = [
     "file_sources",
     "Source",
     "coordinators",
+    "likely_measure_owners",
     "duplicate_files",
     "file_open_work",
     "open_work",
@@ -421,6 +423,30 @@ def duplicate_files(*, membership, file: CoordinationFile) -> list[CoordinationF
         .distinct()
         .order_by("created_at")
     )
+
+
+#: Who usually carries out a protection measure: the police and the public prosecutor
+#: (shielding, reporting, bans), then the file's municipality (shelter, guardianship).
+LIKELY_OWNER_TYPES = (OrganisationType.POLICE, OrganisationType.PUBLIC_PROSECUTION)
+
+
+def likely_measure_owners(*, membership, file: CoordinationFile) -> list:
+    """The organisations listed first in a measure's owner picker: police, public
+    prosecutor, then the municipality organisations of the file's municipality."""
+    _coordinator(membership)
+    organisations = account_selectors.organisation_list()
+    rank = {t: i for i, t in enumerate(LIKELY_OWNER_TYPES)}
+    likely = sorted(
+        organisations.filter(type__in=LIKELY_OWNER_TYPES),
+        key=lambda o: (rank[o.type], o.name),
+    )
+    if file.municipality_id:
+        likely += list(
+            organisations.filter(
+                type=OrganisationType.MUNICIPALITY, municipality_id=file.municipality_id
+            )
+        )
+    return likely
 
 
 def coordinators():

@@ -261,6 +261,7 @@ def inbox_search(request):
 def _file_context(request, membership, file, **bound):
     v = {"version": file.version}
     orgs = organisation_list()
+    likely = selectors.likely_measure_owners(membership=membership, file=file)
     assessment = getattr(file, "assessment", None) if hasattr(file, "assessment") else None
     assess_initial = dict(v)
     if assessment is not None:
@@ -296,6 +297,7 @@ def _file_context(request, membership, file, **bound):
                 or forms.MeasureDecisionForm(
                     initial={**v, "owner": m.owner_id},
                     organisations=orgs,
+                    likely_owners=likely,
                     auto_id=f"measure{m.pk}_%s",
                 ),
                 workflow.allowed_actions(workflow.MEASURE, m.status),
@@ -331,7 +333,7 @@ def _file_context(request, membership, file, **bound):
         "screening_form": bound.get("screen") or forms.ScreeningForm(initial=v),
         "assessment_form": bound.get("assess") or forms.AssessmentForm(initial=assess_initial),
         "measure_add_form": bound.get("measure_add")
-        or forms.MeasureAddForm(initial=v, organisations=orgs),
+        or forms.MeasureAddForm(initial=v, organisations=orgs, likely_owners=likely),
         "care_form": bound.get("care")
         or forms.CareReferralForm(initial=v, providers=selectors.providers()),
         "task_form": bound.get("task") or forms.TaskForm(),
@@ -450,7 +452,10 @@ def file_assess(request, membership, file):
 def measure_decide(request, membership, file, measure_id):
     measure = get_object_or_404(Measure, pk=measure_id, file=file)
     form = forms.MeasureDecisionForm(
-        request.POST, organisations=organisation_list(), auto_id=f"measure{measure.pk}_%s"
+        request.POST,
+        organisations=organisation_list(),
+        likely_owners=selectors.likely_measure_owners(membership=membership, file=file),
+        auto_id=f"measure{measure.pk}_%s",
     )
     call = partial(services.measure_decide, membership=membership, measure=measure)
     return _submit(request, file, f"measure_{measure.pk}", form, call, _("Measure updated."))
@@ -458,7 +463,11 @@ def measure_decide(request, membership, file, measure_id):
 
 @_file_action
 def measure_add(request, membership, file):
-    form = forms.MeasureAddForm(request.POST, organisations=organisation_list())
+    form = forms.MeasureAddForm(
+        request.POST,
+        organisations=organisation_list(),
+        likely_owners=selectors.likely_measure_owners(membership=membership, file=file),
+    )
     call = partial(services.measure_add, membership=membership, file=file)
     return _submit(request, file, "measure_add", form, call, _("Measure added."))
 
