@@ -101,6 +101,9 @@ class Referral(models.Model):
     )
     # The signal of the referring organisation (intake). Emptied by the retention purge.
     signal_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # A referral handed over from a consented help conversation: its case code, so the
+    # file's coordinator can read the conversation (zicht.help). Emptied by the purge.
+    conversation_code = models.CharField(_("case code"), max_length=8, blank=True, db_index=True)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals"
     )

@@ -59,6 +59,8 @@ __all__ = [
     "file_sources",
     "Source",
     "coordinators",
+    "handover_code",
+    "handover_conversation_code",
     "likely_measure_owners",
     "duplicate_files",
     "file_open_work",
@@ -447,6 +449,41 @@ def likely_measure_owners(*, membership, file: CoordinationFile) -> list:
             )
         )
     return likely
+
+
+def handover_code(*, membership, file: CoordinationFile) -> str:
+    """The case code of the help conversation this file was opened from ("" if none),
+    as the visitor sees it (``ABCD-EFGH``)."""
+    _coordinator(membership)
+    code = (
+        file.referrals.exclude(conversation_code="")
+        .order_by("created_at")
+        .values_list("conversation_code", flat=True)
+        .first()
+    )
+    return f"{code[:4]}-{code[4:]}" if code else ""
+
+
+def handover_conversation_code(*, membership, file_id) -> str:
+    """The case code of the help conversation the coordinator may read for this file.
+
+    Only the coordinator the file is assigned to reads the conversation it was opened
+    from (to screen it); any other coordinator, of this centre or another, and a merged
+    or anonymised file get ``PermissionDenied``. ``zicht.help`` calls this before it
+    shows the conversation and audit-logs the read.
+    """
+    file = file_get(membership=membership, file_id=file_id)
+    if file.assigned_to_id != membership.user_id or file.status == FileStatus.MERGED:
+        raise PermissionDenied
+    code = (
+        file.referrals.exclude(conversation_code="")
+        .order_by("created_at")
+        .values_list("conversation_code", flat=True)
+        .first()
+    )
+    if not code or file.anonymised_at:
+        raise PermissionDenied
+    return code
 
 
 def coordinators():

@@ -346,6 +346,8 @@ def _file_context(request, membership, file, **bound):
         ),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=v),
         "MeasureStatus": MeasureStatus,
+        "handover_code": selectors.handover_code(membership=membership, file=file),
+        "reads_handover": file.assigned_to_id == membership.user_id,
     }
     return context
 
