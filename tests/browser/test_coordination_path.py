@@ -330,3 +330,43 @@ def test_closing_with_open_measures_needs_a_decision(
             _phone_fits(page)
     finally:
         context.close()
+
+
+def test_the_owner_picker_is_searched_and_lists_likely_owners_first(
+    browser, live_server, daily_work, axe_check
+):
+    from zicht.accounts.constants import OrganisationType
+
+    coordinator, refer, screen, services = daily_work
+    OrganisationFactory(
+        name="Openbaar Ministerie Rotterdam", type=OrganisationType.PUBLIC_PROSECUTION
+    )
+    for i in range(30):
+        OrganisationFactory(name=f"Basisschool {i:02d}", type=OrganisationType.SCHOOL)
+    file = screen(refer("Finn", "Mulder"))
+    services.assessment_complete(
+        membership=coordinator, file=file, answers={"needs_interpreter": True}
+    )
+    context, page = _open(browser, live_server, coordinator, {"width": 1280, "height": 900})
+    try:
+        page.goto(f"/coordinatie/dossiers/{file.pk}/")
+        card = page.locator("article", has=page.get_by_role("heading", name="Tolk"))
+        picker = card.get_by_label("Eigenaar (organisatie)")
+        first = picker.locator("optgroup").first
+        expect(first).to_have_attribute("label", "Waarschijnlijke eigenaren")
+        expect(first.locator("option", has_text="Openbaar Ministerie Rotterdam")).to_have_count(1)
+        card.get_by_label("Zoek een organisatie").fill("openbaar")
+        expect(picker).to_have_value(
+            str(
+                OrganisationFactory._meta.model.objects.get(name="Openbaar Ministerie Rotterdam").pk
+            )
+        )
+        expect(picker.locator("option:not([hidden])", has_text="Basisschool")).to_have_count(0)
+        card.get_by_role("button", name="Accepteren").click()
+        expect(page.get_by_text("Maatregel bijgewerkt.")).to_be_visible()
+        expect(
+            page.locator("article", has=page.get_by_role("heading", name="Tolk"))
+        ).to_contain_text("Openbaar Ministerie Rotterdam")
+        axe_check(page, "file page with the owner search")
+    finally:
+        context.close()

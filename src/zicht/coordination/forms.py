@@ -151,6 +151,10 @@ class OwnerChoiceField(forms.ModelChoiceField):
         """Show the ``likely`` owners in a group of their own above all organisations, so
         the police, the public prosecutor and the file's municipality are not lost among
         hundreds of names. Validation still accepts any organisation of the queryset."""
+        # owner-filter.js adds a search box above the list (progressive enhancement).
+        self.widget.attrs.update(
+            {"data-owner-filter": "", "data-filter-label": _("Search an organisation")}
+        )
         likely = list(likely)
         if not likely:
             return
