@@ -276,6 +276,8 @@ ROWS: list[Row] = [
     Row("coordination:referral_detail", expect(DENIED), target="referral_other"),
     # --- coordination: coordinators and the (national) files ----------------------------
     Row("coordination:inbox", only("coordinator")),
+    # An empty search is refused with a message; the name is never in the URL.
+    *post_only("coordination:inbox_search", None, only("coordinator", status=400)),
     Row("coordination:file_detail", only("coordinator"), target="file"),
     *file_action("coordination:file_assign", 400),
     *file_action("coordination:file_screen", 400),
@@ -410,6 +412,10 @@ ROWS: list[Row] = [
         "lessons:class_advance", "class_session", expect(DENIED, anonymous=404), {"to": "klusje"}
     ),
     *post_only("lessons:class_close", "class_session", expect(DENIED, anonymous=404)),
+    # --- help: the conversation a coordination file was opened from, for the coordinator
+    # the file is assigned to only (tests/coordination/test_help_handover.py reads it);
+    # this file was not opened from a conversation and is not assigned: nobody reads it.
+    Row("help:coordinator_conversation", expect(403), target="file"),
     # --- insight: aggregates for analysts, own organisation for its administrators ------
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
