@@ -178,7 +178,8 @@ class RecommendedResult(BaseResult):
             lo, hi = self.ci
             lines.append(f"Estimated total   {_fmt(self.estimate)}")
             lines.append(f"{pct}% interval      {_fmt(lo)} - {_fmt(hi)} (envelope of the methods)")
-        lines += ["-" * 60, f"{'method':<14}{'estimate':>10}  {f'{pct}% interval':>21}  note"]
+        if self.components:
+            lines += ["-" * 60, f"{'method':<14}{'estimate':>10}  {f'{pct}% interval':>21}  note"]
         for c in self.components:
             est = _fmt(c.estimate) if c.estimate is not None else "-"
             ci = f"{_fmt(c.ci[0])} - {_fmt(c.ci[1])}" if c.ci is not None else ""
