@@ -39,9 +39,9 @@ def run(scenario_name: str, population: int, seed: int) -> dict:
 
     from django.db import connection
 
-    from zicht.estimation import CaptureHistories, estimate
+    from zicht.estimation import CaptureHistories, estimate, recommended
     from zicht.insight.estimates import hidden_number
-    from zicht.insight.selectors import Scope, dataset
+    from zicht.insight.selectors import Scope, capture_table, dataset
     from zicht.intake.demo import demo_signals_ensure
     from zicht.intake.models import Signal
     from zicht.simulation import get_scenario, simulate
@@ -71,7 +71,15 @@ def run(scenario_name: str, population: int, seed: int) -> dict:
         population=population, seed=seed, scenario=scenario, stdout=open(os.devnull, "w")
     )
     t_submit = time.perf_counter() - t0
-    linked = hidden_number(dataset(scope=Scope(None, "benchmark")))
+    data = dataset(scope=Scope(None, "benchmark"))
+    linked = hidden_number(data)
+    linked_lists, linked_table = capture_table(data)
+    linked_rec = recommended(
+        CaptureHistories.from_patterns(
+            list(linked_table), list(linked_table.values()), linked_lists
+        ),
+        seed=seed,
+    )
     # Perfect linkage: the simulation's truth.
     result = simulate(scenario, seed=seed)
     type_of = {"anonymous_help": "other"}
@@ -84,8 +92,17 @@ def run(scenario_name: str, population: int, seed: int) -> dict:
     from collections import Counter
 
     table = Counter(tuple(int(t in v) for t in lists) for v in by_person.values())
-    perfect = estimate(CaptureHistories.from_patterns(list(table), list(table.values()), lists))
+    perfect_h = CaptureHistories.from_patterns(list(table), list(table.values()), lists)
+    perfect = estimate(perfect_h)
+    perfect_rec = recommended(perfect_h, seed=seed)
     truth = result.population
+
+    def rec(r) -> dict:
+        if r.declined:
+            return {"estimate": None, "ci": None, "covered": None, "reason": r.reason}
+        covered = bool(r.ci[0] <= truth <= r.ci[1])
+        return {"estimate": r.estimate, "ci": r.ci, "covered": covered, "reason": None}
+
     return {
         "scenario": scenario_name,
         "seed": seed,
@@ -100,6 +117,8 @@ def run(scenario_name: str, population: int, seed: int) -> dict:
         "perfect_estimate": float(perfect.estimate),
         "perfect_ci": tuple(map(float, perfect.ci)),
         "perfect_covered": bool(perfect.ci[0] <= truth <= perfect.ci[1]),
+        "recommended": rec(linked_rec),
+        "perfect_recommended": rec(perfect_rec),
         "submit_s": t_submit,
         "signals_in_db": Signal.objects.count(),
     }
@@ -133,7 +152,8 @@ def main(argv=None) -> int:
                     f"linked={row['linked_persons']} estimate={row['estimate'] and round(row['estimate'])} "
                     f"ci={row['ci'] and tuple(round(x) for x in row['ci'])} covered={row['covered']} | "
                     f"perfect={round(row['perfect_estimate'])} ci={tuple(round(x) for x in row['perfect_ci'])} "
-                    f"covered={row['perfect_covered']} | submit {row['submit_s']:.0f} s for {row['signals']} signals",
+                    f"covered={row['perfect_covered']} | submit {row['submit_s']:.0f} s for {row['signals']} signals"
+                    f" | recommended {row['recommended']} perfect {row['perfect_recommended']}",
                     flush=True,
                 )
     covered = sum(r["covered"] for r in rows)
@@ -141,7 +161,43 @@ def main(argv=None) -> int:
     print(
         f"coverage through the platform: {covered}/{len(rows)}; with perfect linkage: {perfect_covered}/{len(rows)}"
     )
+
+    def rec_cell(r: dict) -> str:
+        if r["estimate"] is None:
+            return f"declines ({r['reason']})"
+        lo, hi = r["ci"]
+        return f"{r['estimate']:.0f} ({lo:.0f}–{hi:.0f}) {'yes' if r['covered'] else 'no'}"
+
+    def covered_or_declined(key: str) -> int:
+        return sum(r[key]["covered"] is not False for r in rows)
+
+    print(
+        "recommended, covered or declined: through the platform "
+        f"{covered_or_declined('recommended')}/{len(rows)}; with perfect linkage "
+        f"{covered_or_declined('perfect_recommended')}/{len(rows)}"
+    )
     if args.markdown:
+        rec_lines = [
+            "",
+            "The recommended estimate (`zicht.estimation.recommended`, seed = the run's seed) on "
+            "the same linked and perfectly linked data:",
+            "",
+            "| scenario | seed | truth | recommended after linkage (95%), covers | "
+            "recommended with perfect linkage, covers |",
+            "|---|---|---:|---|---|",
+        ]
+        for r in rows:
+            rec_lines.append(
+                f"| {r['scenario']} | {r['seed']} | {r['truth']} | {rec_cell(r['recommended'])} "
+                f"| {rec_cell(r['perfect_recommended'])} |"
+            )
+        rec_lines += [
+            "",
+            "Recommended, covered or declined: through the platform "
+            f"{covered_or_declined('recommended')}/{len(rows)}; with perfect linkage "
+            f"{covered_or_declined('perfect_recommended')}/{len(rows)}.",
+            "",
+        ]
         lines = [
             "## End to end (simulate → platform → estimate)",
             "",
@@ -166,7 +222,7 @@ def main(argv=None) -> int:
             f"Coverage through the platform: {covered}/{len(rows)}; with perfect linkage: {perfect_covered}/{len(rows)}.",
             "",
         ]
-        Path(args.markdown).write_text("\n".join(lines), encoding="utf-8")
+        Path(args.markdown).write_text("\n".join(lines + rec_lines), encoding="utf-8")
     return 0
 
 

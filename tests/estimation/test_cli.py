@@ -18,14 +18,14 @@ def run(capsys, *args):
 
 
 def test_default_table_shows_published_ukdat5_result(capsys):
-    code, out, err = run(capsys, "estimate", DATA / "UKdat_5.csv")
+    code, out, err = run(capsys, "estimate", DATA / "UKdat_5.csv", "--method", "stepwise")
     assert code == 0
     assert "11,313" in out and "9,884 - 13,027" in out
     assert "LA:NG, NG:GP, PFNCA:GP, LA:PFNCA, GO:GP, NG:GO" in out
 
 
 def test_json_output(capsys):
-    code, out, _ = run(capsys, "estimate", DATA / "UKdat_5.csv", "--json")
+    code, out, _ = run(capsys, "estimate", DATA / "UKdat_5.csv", "--method", "stepwise", "--json")
     assert code == 0
     d = json.loads(out)
     for key in (
@@ -63,6 +63,8 @@ def test_fixed_profile_and_bootstrap_with_progress(capsys):
         capsys,
         "estimate",
         DATA / "Korea.csv",
+        "--method",
+        "stepwise",
         "--ci",
         "bootstrap",
         "--nboot",
@@ -282,7 +284,16 @@ def test_module_entry_point_help_and_run():
     ):
         assert option in helped.stdout
     res = subprocess.run(
-        [sys.executable, "-m", "zicht.estimation", "estimate", str(DATA / "UKdat_5.csv"), "--json"],
+        [
+            sys.executable,
+            "-m",
+            "zicht.estimation",
+            "estimate",
+            str(DATA / "UKdat_5.csv"),
+            "--method",
+            "stepwise",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         env=env,

@@ -35,6 +35,7 @@ from .dga import dga  # noqa: E402
 from .existence import ModelCheck, check_model
 from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity
 from .lcmcr import lcmcr  # noqa: E402
+from .recommend import REASON_TEXT, Reason, RecommendedResult, recommended
 from .results import BaseResult, DeclinedResult, EstimateResult, Summary
 from .selection import DEFAULT_THRESHOLDS, AllModels
 from .sensitivity import REGISTRY, AveragedResult, Sensitivity, register, sensitivity
@@ -46,6 +47,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "HETEROGENEITY_METHODS",
     "METHODS",
+    "REASON_TEXT",
     "REGISTRY",
     "AllModels",
     "AveragedResult",
@@ -59,6 +61,8 @@ __all__ = [
     "EstimateResult",
     "ModelCheck",
     "NoEstimateError",
+    "Reason",
+    "RecommendedResult",
     "Sensitivity",
     "StrataResult",
     "Summary",
@@ -74,6 +78,7 @@ __all__ = [
     "lincoln_petersen",
     "parse_terms",
     "read_strata_csv",
+    "recommended",
     "register",
     "sensitivity",
 ]

@@ -43,6 +43,7 @@ from .selection import (
 from .twolist import chapman, lincoln_petersen
 
 __all__ = [
+    "BAYES_METHODS",
     "CI_METHODS",
     "METHODS",
     "NoEstimateError",
@@ -298,6 +299,11 @@ def _estimate(
     data : CaptureHistories, pandas.DataFrame or path
         The capture histories (see :class:`CaptureHistories`).
     method : str
+        ``"recommended"``: the recommended estimate (:func:`zicht.estimation.recommended`;
+        takes only ``seed``, ``level`` and ``progress``; returns a
+        :class:`~zicht.estimation.recommend.RecommendedResult`, which declines with a reason
+        rather than raising); ``"lcmcr"``, ``"dga"``: the Bayesian estimators (their own
+        options; a :class:`~zicht.estimation.BayesianEstimate`);
         ``"stepwise"`` (default): Chan, Silverman & Vincent's stepwise selection with threshold
         ``pthresh``; ``"main"``: main effects only; ``"fixed"``: main effects plus ``terms``;
         ``"all"``: the best of all models by ``criterion`` (K <= 6); ``"mh-poisson"``,
@@ -444,9 +450,35 @@ class _RefitInterval:
         return _estimate(self.histories, self.method, **options).ci
 
 
+BAYES_METHODS = ("lcmcr", "dga")
+
+
+def _other_method(h: CaptureHistories, method: str, kwargs: dict[str, Any]) -> Any:
+    """``method="recommended"``, ``"lcmcr"`` or ``"dga"``: the options these accept."""
+    allowed = {"recommended": {"seed", "level", "progress"}, "dga": {"seed"}}.get(
+        method, {"seed", "progress", "K", "burnin", "samples", "thinning", "chains"}
+    )
+    unknown = sorted(set(kwargs) - allowed)
+    if unknown:
+        raise ValueError(f"method {method!r} does not take {', '.join(unknown)}")
+    if method == "recommended":
+        from .recommend import recommended
+
+        return recommended(h, **kwargs)
+    if method == "lcmcr":
+        from .lcmcr import lcmcr
+
+        return lcmcr(h, **kwargs)
+    from .dga import dga
+
+    return dga(h, **kwargs)
+
+
 @functools.wraps(_estimate)
 def estimate(data: Any, method: str = "stepwise", **kwargs: Any) -> EstimateResult:
     h = as_histories(data)
+    if method == "recommended" or method in BAYES_METHODS:
+        return _other_method(h, method, kwargs)
     result = _estimate(h, method, **kwargs)
     options = tuple((k, v) for k, v in kwargs.items() if k not in ("progress", "ci", "level"))
     return dataclasses.replace(result, refit_ci=_RefitInterval(h, method, options))

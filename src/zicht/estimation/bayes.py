@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from .results import BaseResult
+
 __all__ = ["BayesianEstimate", "effective_sample_size", "grid_quantiles", "split_rhat"]
 
 
@@ -122,7 +124,7 @@ _METHOD_NAMES = {
 
 
 @dataclass(frozen=True)
-class BayesianEstimate:
+class BayesianEstimate(BaseResult):
     """Posterior summary of the population size N from a Bayesian estimator (read-only).
 
     Attributes
@@ -176,6 +178,16 @@ class BayesianEstimate:
             arr = np.asarray(value, dtype=np.float64).copy()
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
+
+    @property
+    def observed(self) -> int:
+        """Cases observed on at least one list (:class:`BaseResult`'s name for ``n_obs``)."""
+        return self.n_obs
+
+    @property
+    def ci_level(self) -> float:
+        """Level of :attr:`ci` (the 2.5% and 97.5% quantiles)."""
+        return 0.95
 
     @property
     def hidden(self) -> float | None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from .api import METHODS, NoEstimateError, estimate
 from .data import CaptureHistories, DataError, read_strata_csv
 from .heterogeneity import HETEROGENEITY_METHODS
+from .recommend import DISAGREE_FACTOR, recommended
 from .results import DeclinedResult
 from .sensitivity import REGISTRY, sensitivity
 from .strata import estimate_strata
@@ -28,6 +29,8 @@ row is one person. With --strata, a column names the stratum of each row.
 EPILOG = """\
 examples:
   python -m zicht.estimation estimate UKdat_5.csv
+  python -m zicht.estimation estimate UKdat_5.csv --method stepwise
+  python -m zicht.estimation estimate UKdat_5.csv --method all
   python -m zicht.estimation estimate UKdat_5.csv --ci bootstrap --nboot 1000 --seed 1
   python -m zicht.estimation estimate UKdat_5.csv --method fixed --terms LA:NG,NG:GP --json
   python -m zicht.estimation estimate cases.csv --strata region --json
@@ -131,11 +134,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.csv", help="capture-pattern table or individual records")
     p.add_argument(
         "--method",
-        choices=[*METHODS, *BAYES_METHODS],
-        default="stepwise",
-        help="model choice: stepwise selection of two-list terms (default; Chan, Silverman & "
-        "Vincent 2019), main effects only, a fixed model given by --terms, the best of all "
-        "models by AIC (at most 6 lists), a heterogeneity model (mh-*/mth-*: catchability "
+        choices=["recommended", *METHODS, *BAYES_METHODS],
+        default=None,
+        help="recommended (default): the median of the stepwise, AIC-averaged and LCMCR "
+        "estimates with the envelope of their intervals, or no estimate with the reason "
+        f"(methods disagreeing by more than a factor {DISAGREE_FACTOR:g}, too few people, "
+        "no overlap, ...; exit status 1); or one method: stepwise selection of two-list terms "
+        "(Chan, Silverman & Vincent 2019; the default with --strata), main effects only, a "
+        "fixed model given by --terms, the best of all models by AIC (at most 6 lists; also "
+        "prints every method side by side, as --sensitivity), a heterogeneity model (mh-*/mth-*: catchability "
         "shared across lists, Darroch et al. 1993, Rcapture's Mh/Mth; --terms may add "
         "two-list terms), a two-list estimator (exactly 2 lists), or a Bayesian method: "
         "lcmcr (latent classes, Manrique-Vallier 2016) or dga (averaging over decomposable "
@@ -182,7 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="bootstrap replicates for --ci bootstrap and for the total over strata (default 1000)",
     )
     p.add_argument(
-        "--seed", type=_seed, default=None, help="random seed for the bootstrap (0 or more)"
+        "--seed",
+        type=_seed,
+        default=None,
+        help="random seed for the bootstrap and the Bayesian methods (0 or more; the "
+        "recommended estimate uses 0 when none is given, so it is reproducible)",
     )
     p.add_argument(
         "--strata",
@@ -252,7 +263,34 @@ class _Progress:
         sys.stderr.flush()
 
 
+def _run_recommended(args: argparse.Namespace) -> int:
+    """The recommended estimate; a decline prints the reason and exits with status 1."""
+    hist = CaptureHistories.from_csv(args.file)
+    result = recommended(
+        hist,
+        seed=0 if args.seed is None else args.seed,
+        level=args.level,
+        progress=_Progress("lcmcr sweeps", not args.quiet),
+    )
+    sens = sensitivity(hist, seed=args.seed, level=args.level) if args.sensitivity else None
+    if args.json:
+        out = result.to_dict()
+        if sens is not None:
+            out["sensitivity"] = sens.to_dict()
+        print(json.dumps(out, indent=2))
+    else:
+        print(result.summary_text())
+        if sens is not None:
+            print()
+            print(sens.summary_text())
+    return 1 if result.declined else 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.method == "recommended":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # data warnings are reported in the result
+            return _run_recommended(args)
     if args.method in BAYES_METHODS:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # data warnings are reported in the result
@@ -346,6 +384,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "sensitivity":
         return _guarded(_run_sensitivity, args)
+    if args.method is None:
+        args.method = "stepwise" if args.strata else "recommended"
+    if args.method == "all":
+        args.sensitivity = True  # the best model, and how far every method disagrees
+    if args.method == "recommended" and (args.strata or args.ci != "quick"):
+        parser.error("the recommended estimate takes neither --strata nor --ci; give --method")
     if args.terms and args.method != "fixed" and args.method not in HETEROGENEITY_METHODS:
         parser.error("--terms needs --method fixed or a heterogeneity model (mh-*, mth-*)")
     if args.theta is not None and args.method not in HETEROGENEITY_METHODS:
