@@ -134,6 +134,10 @@ EVENTS: dict[str, EventKind] = {
             ),
             "coordination.care_referral_requested": _("%(actor)s referred file %(object)s to care"),
             "coordination.file_closed": _("%(actor)s closed file %(object)s"),
+            "coordination.open_item_decided_at_closing": _(
+                "%(actor)s decided an open measure or task when closing file %(object)s"
+            ),
+            "coordination.inbox_viewed": _("%(actor)s viewed a page of the coordination inbox"),
             "coordination.file_reopened": _("%(actor)s reopened file %(object)s"),
             "coordination.file_merged": _("%(actor)s merged file %(object)s"),
             "coordination.file_anonymised": _(
