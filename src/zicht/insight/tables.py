@@ -24,7 +24,8 @@ MULTI_COUNT = ("form", "indicator_group")
 NOT_SHOWN = "—"
 
 
-def _same(value):
+def _same(value, *_how):
+    """The value as it is (the exports): no formatting."""
     return value
 
 
