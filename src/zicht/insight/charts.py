@@ -86,8 +86,8 @@ def bar_chart(
         return _svg(width, height, title, body)
     col = 34.0
     plot_h = 160.0
-    left = 8.0
     label_h = max([len(str(lab)) for lab in labels] + [4]) * CHAR * 0.72 + 12
+    left = label_h - col / 2  # the first label, slanted to the left, stays inside
     width = left + col * len(labels) + 16
     height = 28 + 14 + plot_h + label_h
     base = 28 + 14 + plot_h
