@@ -70,6 +70,16 @@ def scope_for(*, user, membership) -> Scope:
     raise PermissionDenied
 
 
+@dataclass(frozen=True)
+class Base:
+    """Every counted signal of a scope with its person, before the period and
+    municipality filters: read and clustered once, filtered as often as needed (the
+    dashboard's period and its comparison period)."""
+
+    rows: list[dict]
+    person_of: dict
+
+
 @dataclass
 class Dataset:
     """The non-identifying facts of the signals in view, with the person of each signal.
@@ -80,6 +90,7 @@ class Dataset:
 
     signals: list[dict]
     person_of: dict
+    base: Base | None = None  # every signal of the scope, for another period's dataset
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     def persons(self) -> set:
@@ -129,20 +140,28 @@ class Dataset:
         return self._memo["victims"]
 
 
-def dataset(
-    *,
-    scope: Scope,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    municipality: str | None = None,
-) -> Dataset:
+def base(*, scope: Scope) -> Base:
     # Withdrawn signals turned out to be unjustified: they are not counted.
     rows = [
         r
         for r in intake_selectors.signals_for_statistics(organisation_id=scope.organisation_id)
         if r["status"] != "withdrawn"
     ]
-    person_of = clusters([r["id"] for r in rows], linkage_selectors.confirmed_pairs())
+    return Base(rows, clusters([r["id"] for r in rows], linkage_selectors.confirmed_pairs()))
+
+
+def dataset(
+    *,
+    scope: Scope,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    municipality: str | None = None,
+    within: Base | None = None,
+) -> Dataset:
+    """The signals of ``scope`` in the period and municipality; ``within`` reuses a
+    :func:`base` already read for this scope."""
+    within = within or base(scope=scope)
+    rows, person_of = within.rows, within.person_of
     if date_from:
         rows = [r for r in rows if r["contact_date"] >= date_from]
     if date_to:
@@ -150,7 +169,7 @@ def dataset(
     municipality = scope.municipality or municipality
     if municipality:
         rows = [r for r in rows if r["municipality_id"] == municipality]
-    return Dataset(rows, person_of)
+    return Dataset(rows, person_of, within)
 
 
 def categories(s: dict, key: str) -> list[str]:
