@@ -113,6 +113,27 @@ def _estimate(scope, filters):
     return services.estimate_cached(scope=scope, **filters)
 
 
+def headline(scope, filters) -> dict | None:
+    """The headline estimate of the dashboard: how many were seen, the estimate, its
+    interval and how sure it is (the model, the sensitivity table), or None where the
+    dashboard shows no estimate. Today this is the cached stepwise estimate; it is the one
+    place where the estimation library's recommended estimate is to slot in, so the
+    sentence, the tiles, the chart and "How sure is this?" follow it together."""
+    cached = _estimate(scope, filters)
+    if cached is None:
+        return None
+    return {
+        **cached.result,
+        "computed_at": cached.computed_at,
+        "list_labels": [source_label(t) for t in cached.result["lists"]],
+        "model_label": _model(cached.result.get("model_terms", [])),
+        "sensitivity": [
+            {**s, "model_label": _model(s["terms"])} for s in cached.result.get("sensitivity", [])
+        ],
+        "chart": _estimate_chart(cached.result) if cached.result["reliable"] else "",
+    }
+
+
 @login_required
 def dashboard(request):
     scope, form, filters, data = _data(request)
@@ -120,27 +141,15 @@ def dashboard(request):
     tables = [by_kind[kind] for kind in TABLE_KINDS]
     comparison = form.comparison()
     if comparison:
-        compared = tables_for(selectors.dataset(scope=scope, **comparison))
+        # The same signals and persons, filtered to the other period: read once.
+        compared = tables_for(selectors.dataset(scope=scope, within=data.base, **comparison))
         for t in tables:
             t.compare = compared[t.kind]
     for t in tables:
         t.chart, t.chart_note = _table_chart(t, data)
     persons = len(data.persons())
-    hidden = None
+    hidden = headline(scope, filters)
     coordination = None
-    cached = _estimate(scope, filters)
-    if cached is not None:
-        hidden = {
-            **cached.result,
-            "computed_at": cached.computed_at,
-            "list_labels": [source_label(t) for t in cached.result["lists"]],
-            "model_label": _model(cached.result.get("model_terms", [])),
-            "sensitivity": [
-                {**s, "model_label": _model(s["terms"])}
-                for s in cached.result.get("sensitivity", [])
-            ],
-            "chart": _estimate_chart(cached.result) if cached.result["reliable"] else "",
-        }
     if scope.national:
         coordination = coordination_tables(
             membership=request.membership,
