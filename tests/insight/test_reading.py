@@ -189,3 +189,34 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
             reverse("intake:signal_create"), signal_post(given_names=given, surname="Jansen")
         )
     assert queries() == before
+
+
+def test_a_new_selection_queues_its_estimate_instead_of_waiting_for_it(
+    make_member,
+    login,
+    some_signals,  # noqa: F811
+    monkeypatch,
+):
+    """With the worker's task queue, the first visit with new filters does not fit the
+    model in the request: it says the estimate is being computed, and shows it once the
+    queued task has run."""
+    import zicht.insight.tasks as insight_tasks
+    from zicht.insight.models import EstimateCache
+
+    queued = []
+
+    class Queue:
+        def enqueue(self, key):
+            queued.append(key)
+
+    monkeypatch.setattr(insight_tasks, "refresh_estimate_task", Queue())
+    client = login(make_member(role=Role.ANALYST))
+    response = client.get(reverse("insight:dashboard"), {"date_from": "2020-01-01"})
+    html = response.content.decode()
+    assert 'data-testid="estimate-pending"' in html
+    assert len(queued) == 1 and not EstimateCache.objects.exists()
+    monkeypatch.undo()
+    assert insight_tasks.refresh_estimate_task.call(queued[0]) is True
+    html = client.get(reverse("insight:dashboard"), {"date_from": "2020-01-01"}).content.decode()
+    assert 'data-testid="estimate-pending"' not in html
+    assert "Te weinig personen" in html  # three persons: the reason, no number

@@ -118,10 +118,14 @@ def headline(scope, filters) -> dict | None:
     interval and how sure it is (the model, the sensitivity table), or None where the
     dashboard shows no estimate. Today this is the cached stepwise estimate; it is the one
     place where the estimation library's recommended estimate is to slot in, so the
-    sentence, the tiles, the chart and "How sure is this?" follow it together."""
-    cached = _estimate(scope, filters)
-    if cached is None:
+    sentence, the tiles, the chart and "How sure is this?" follow it together. An
+    estimate not computed yet for these filters is queued, not fitted in the request:
+    then ``{"pending": True}``."""
+    if scope.organisation_id is not None:
         return None
+    cached = services.estimate_queued(scope=scope, **filters)
+    if cached is None:
+        return {"pending": True, "reliable": False}
     return {
         **cached.result,
         "computed_at": cached.computed_at,
@@ -183,7 +187,7 @@ def dashboard(request):
 
 
 def _reading(hidden) -> str:
-    if not hidden:
+    if not hidden or hidden.get("pending"):
         return ""
     if not hidden["reliable"]:
         return _("No reliable estimate: %(reason)s") % {"reason": reason_text(hidden)}
