@@ -72,7 +72,9 @@ def test_every_table_fits_its_box_on_a_laptop_and_a_phone(browser, live_server):
             toc = page.get_by_role("navigation", name="Op deze pagina")
             toc.get_by_role("link", name="Signalen per leeftijdsgroep").click()
             assert page.url.endswith("#s-age")
-            expect(page.get_by_role("heading", name="Signalen per leeftijdsgroep")).to_be_in_viewport()
+            expect(
+                page.get_by_role("heading", name="Signalen per leeftijdsgroep")
+            ).to_be_in_viewport()
         # A comparison period adds three columns; on a laptop they still fit.
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto("/inzicht/?compare_from=2000-01-01&compare_to=2000-12-31")
