@@ -15,7 +15,15 @@ from collections.abc import Callable
 
 from django.utils.html import escape
 
-__all__ = ["BAR", "MUTED", "all_suppressed", "bar_chart", "estimate_chart", "upset_chart"]
+__all__ = [
+    "BAR",
+    "MUTED",
+    "all_suppressed",
+    "bar_chart",
+    "estimate_chart",
+    "sentence_chart",
+    "upset_chart",
+]
 
 BAR = "#0b5d6b"
 LIGHT = "#8fb8bf"
@@ -44,6 +52,17 @@ def _svg(width: float, height: float, title: str, body: list[str]) -> str:
         f'{FONT} font-size="11" fill="{INK}"><title>{escape(title)}</title>'
         + "".join(body)
         + "</svg>"
+    )
+
+
+def sentence_chart(title: str, sentence: str) -> str:
+    """An image that says in words why there is nothing to draw (for the chart URL; the
+    page itself shows the sentence as text)."""
+    return _svg(
+        560,
+        52,
+        title,
+        [_text(0, 16, title, size=13, extra=' font-weight="600"'), _text(0, 40, sentence)],
     )
 
 

@@ -218,9 +218,10 @@ def chart(request, kind):
             raise Http404
         svg = _estimate_chart(cached.result)
     else:
-        svg, _note = _table_chart(tables_for(data)[kind], data)
+        t = tables_for(data)[kind]
+        svg, note = _table_chart(t, data)
         if not svg:
-            raise Http404
+            svg = charts.sentence_chart(t.title, note or str(_("No data for these filters.")))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
