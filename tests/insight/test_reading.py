@@ -220,3 +220,18 @@ def test_a_new_selection_queues_its_estimate_instead_of_waiting_for_it(
     html = client.get(reverse("insight:dashboard"), {"date_from": "2020-01-01"}).content.decode()
     assert 'data-testid="estimate-pending"' not in html
     assert "Te weinig personen" in html  # three persons: the reason, no number
+
+
+@pytest.mark.django_db
+def test_a_hidden_distinct_count_is_explained_not_shown_as_x():
+    from django.template.loader import render_to_string
+
+    rows = [_signal(["school", "money"]) for _ in range(12)] + [_signal([]) for _ in range(3)]
+    t = table(Dataset(rows, {s["id"]: s["id"] for s in rows}), "indicator_group")
+    with translation.override("nl"):
+        html = render_to_string(
+            "insight/dashboard.html", {"tables": [t], "scope": None, "query": ""}
+        )
+    note = html.split('class="help multi-count">')[1].split("</p>")[0]
+    assert "tellen op tot 24" in note and "zou verraden" in note
+    assert " x " not in note
