@@ -36,11 +36,15 @@ def test_analyst_sees_suppressed_aggregates_and_no_identity(make_member, login, 
         assert "Amrani" not in csv and "Mohamed" not in csv
         assert "<10" in csv
     screening = client.get(reverse("insight:export", args=["screening", "csv"]))
-    assert screening.status_code == 200 and screening.content.decode().count(",") >= 3
+    assert screening.status_code == 200 and screening.content.decode().count(";") >= 3
     xlsx = client.get(reverse("insight:export", args=["form", "xlsx"]))
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    # Three signals: every count is hidden, so no chart is drawn; a sentence says why.
     svg = client.get(reverse("insight:chart", args=["source"]))
     assert svg["Content-Type"] == "image/svg+xml"
+    assert "<rect" not in svg.content.decode() and "grafiek" in svg.content.decode()
+    assert "<svg" not in html.split('id="s-source"')[1].split("</section>")[0]
+    assert "Geen grafiek" in html or "No chart" in html
     assert AuditEvent.objects.filter(action="insight.exported").count() == 6
 
 
@@ -122,7 +126,12 @@ def test_comparison_of_two_periods(make_member, login, some_signals):
         },
     )
     html = response.content.decode()
-    assert "Vergeleken:" in html or "Compared:" in html
+    assert "Vergelijkingsperiode:" in html or "Compared period:" in html
+    headers = tables[0].headers() if (tables := response.context["tables"]) else []
+    assert headers[2:5] in (
+        ["Vergelijkingsperiode", "Verschil", "Verschil (%)"],
+        ["Compared period", "Change", "Change (%)"],
+    )
     tables = response.context["tables"]
     assert all(t.compare is not None for t in tables)
     assert tables[0].compare.published.total == 0  # nothing in 2020
@@ -176,7 +185,7 @@ def test_distinct_young_people_per_category(make_member, login):
     analyst = make_member(role=Role.ANALYST)
     csv = login(analyst).get(reverse("insight:export", args=["source", "csv"])).content.decode()
     header = csv.splitlines()[0]
-    assert header.count(",") == 4  # label, signals, young people, referrals, victims
+    assert header.count(";") == 4  # label, signals, young people, referrals, victims
 
 
 def test_referrals_and_possible_victims_are_counted_per_category(make_member, login):

@@ -23,7 +23,8 @@ NATIONAL = Scope(None, "national")
 
 def _csv(response) -> list[list[str]]:
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # Dutch is the default language: Dutch Excel splits on ";".
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
 
 @pytest.fixture
@@ -213,7 +214,8 @@ def test_estimate_and_sensitivity_export_as_csv_and_excel(make_member, login):
 
     rows = _csv(client.get(reverse("insight:export", args=["sensitivity", "csv"])))
     assert len(rows) == 3  # header + one row per threshold, as on the dashboard
-    assert rows[1] == ["0.01", "2400", "2000", "2900", "alleen hoofdeffecten"]
+    # A decimal comma for Dutch Excel (the default language).
+    assert rows[1] == ["0,01", "2400", "2000", "2900", "alleen hoofdeffecten"]
     assert rows[2][-1] == "Politie × Jeugdzorg"
 
     response = client.get(reverse("insight:export", args=["sensitivity", "xlsx"]))

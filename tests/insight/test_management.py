@@ -105,7 +105,8 @@ def test_analyst_sees_measures_care_and_screening_per_municipality(
                 client.get(reverse("insight:export", args=["care", "csv"])).content.decode(
                     "utf-8-sig"
                 )
-            )
+            ),
+            delimiter=";",
         )
     )
     assert rows[0] == [

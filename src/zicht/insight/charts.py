@@ -1,68 +1,194 @@
-"""Server-rendered SVG charts (matplotlib, Agg backend); a data table sits beside each."""
+"""Charts as SVG, written directly from the numbers they draw: bars, an UpSet chart and
+the estimate with its interval. No plotting library runs per request; a chart costs a
+few string joins, so the dashboard draws all of them inline in one response.
+
+Each chart is an ``<svg role="img">`` with a ``<title>``, scales to its box (``viewBox``)
+and prints; the data table beside it carries the same published figures. Colours and
+fonts are presentation attributes, not inline styles, so the page's Content Security
+Policy needs no exception. Suppressed cells ("<10", "x") are drawn with no height and
+labelled as the table labels them, so a chart never reveals more than its table.
+"""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 
-import matplotlib
+from django.utils.html import escape
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+__all__ = [
+    "BAR",
+    "MUTED",
+    "all_suppressed",
+    "bar_chart",
+    "estimate_chart",
+    "sentence_chart",
+    "upset_chart",
+]
 
 BAR = "#0b5d6b"
+LIGHT = "#8fb8bf"
+MUTED = "#d5dcde"
+INK = "#1f2a2e"
+FONT = 'font-family="system-ui, sans-serif"'
+CHAR = 6.6  # average width of a character at 11px, for laying out labels
+
+Formatter = Callable[[object], str]
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
-    plt.close(fig)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg") :]
+def _numeric(value) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
-def _numeric(values) -> list[float]:
-    return [v if isinstance(v, int | float) else 0 for v in values]
+def all_suppressed(values) -> bool:
+    """Whether nothing can be drawn: every value hidden ("<10", "x") or zero. Such a chart
+    would be an empty axis with overlapping labels; the page shows a sentence instead."""
+    return not any(_numeric(v) > 0 for v in values)
 
 
-def _published(value) -> str:
-    return f"{value:,}".replace(",", "\u2009") if isinstance(value, int) else str(value)
+def _svg(width: float, height: float, title: str, body: list[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'{FONT} font-size="11" fill="{INK}"><title>{escape(title)}</title>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def sentence_chart(title: str, sentence: str) -> str:
+    """An image that says in words why there is nothing to draw (for the chart URL; the
+    page itself shows the sentence as text)."""
+    return _svg(
+        560,
+        52,
+        title,
+        [_text(0, 16, title, size=13, extra=' font-weight="600"'), _text(0, 40, sentence)],
+    )
+
+
+def _text(x, y, text, *, anchor="start", size=11, extra="") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}"{extra}>'
+        f"{escape(text)}</text>"
+    )
 
 
 def bar_chart(
-    labels: list[str], values: list[float], *, title: str, horizontal: bool = False
+    labels: list[str],
+    values: list,
+    *,
+    title: str,
+    horizontal: bool = False,
+    number: Formatter = str,
 ) -> str:
-    """Bars for the *published* (suppressed) values: a suppressed cell is drawn with no
-    height and labelled as the table labels it ("<10"), so the chart reveals nothing the
-    table does not."""
-    numeric = _numeric(values)
-    fig, ax = plt.subplots(figsize=(7, max(2.5, 0.35 * len(labels)) if horizontal else 3.2))
+    """Bars for the *published* values, each labelled with its value as ``number`` writes
+    it (the reader's thousand separator)."""
+    top = max([_numeric(v) for v in values] + [1.0])
+    shown = [number(v) for v in values]
     if horizontal:
-        bars = ax.barh(labels, numeric, color=BAR)
-        ax.invert_yaxis()
-    else:
-        bars = ax.bar(labels, numeric, color=BAR)
-        ax.tick_params(axis="x", labelrotation=45)
-    ax.bar_label(bars, labels=[_published(v) for v in values], padding=2, fontsize=8)
-    ax.set_title(title)
-    ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+        label_w = min(220.0, max([len(str(lab)) for lab in labels] + [4]) * CHAR + 8)
+        value_w = max([len(s) for s in shown] + [3]) * CHAR + 10
+        plot_w = 360.0
+        row = 22.0
+        width = label_w + plot_w + value_w
+        height = 28 + row * len(labels) + 6
+        body = [_text(0, 16, title, size=13, extra=' font-weight="600"')]
+        for i, (label, value, text) in enumerate(zip(labels, values, shown, strict=True)):
+            y = 28 + i * row
+            w = plot_w * _numeric(value) / top
+            body.append(_text(label_w - 6, y + 15, _clip(str(label), label_w), anchor="end"))
+            body.append(
+                f'<rect x="{label_w:.1f}" y="{y + 3:.1f}" width="{w:.1f}" height="{row - 6:.1f}" '
+                f'fill="{BAR}"/>'
+            )
+            body.append(_text(label_w + w + 4, y + 15, text))
+        return _svg(width, height, title, body)
+    col = 34.0
+    plot_h = 160.0
+    label_h = max([len(str(lab)) for lab in labels] + [4]) * CHAR * 0.72 + 12
+    left = label_h - col / 2  # the first label, slanted to the left, stays inside
+    width = left + col * len(labels) + 16
+    height = 28 + 14 + plot_h + label_h
+    base = 28 + 14 + plot_h
+    body = [_text(0, 16, title, size=13, extra=' font-weight="600"')]
+    for i, (label, value, text) in enumerate(zip(labels, values, shown, strict=True)):
+        x = left + i * col
+        h = plot_h * _numeric(value) / top
+        body.append(
+            f'<rect x="{x + 4:.1f}" y="{base - h:.1f}" width="{col - 8:.1f}" height="{h:.1f}" '
+            f'fill="{BAR}"/>'
+        )
+        body.append(_text(x + col / 2, base - h - 4, text, anchor="middle", size=10))
+        cx, cy = x + col / 2 + 4, base + 12
+        body.append(
+            _text(
+                cx,
+                cy,
+                str(label),
+                anchor="end",
+                size=10,
+                extra=f' transform="rotate(-45 {cx:.1f} {cy:.1f})"',
+            )
+        )
+    body.append(
+        f'<line x1="{left:.1f}" y1="{base:.1f}" x2="{width - 8:.1f}" y2="{base:.1f}" stroke="{INK}"/>'
+    )
+    return _svg(width, height, title, body)
+
+
+def _clip(label: str, room: float) -> str:
+    most = int((room - 8) / CHAR)
+    return label if len(label) <= most else label[: max(1, most - 1)] + "…"
 
 
 def estimate_chart(
-    observed: int, estimate: float, low: float, high: float, *, labels: tuple[str, str]
+    observed: float,
+    estimate: float,
+    low: float,
+    high: float,
+    *,
+    labels: tuple[str, str],
+    title: str = "",
+    number: Formatter = str,
 ) -> str:
-    fig, ax = plt.subplots(figsize=(7, 1.8))
-    ax.barh([labels[0]], [observed], color=BAR)
-    ax.barh(
-        [labels[1]],
-        [estimate],
-        color="#8fb8bf",
-        xerr=[[estimate - low], [high - estimate]],
-        capsize=6,
+    """Seen against estimated in total, the estimate with its interval as a whisker."""
+    label_w = max(len(labels[0]), len(labels[1])) * CHAR + 12
+    plot_w = 380.0
+    top = max(high, estimate, observed, 1.0) * 1.05
+    width = label_w + plot_w + 20
+    height = 28 + 2 * 30 + 24
+    body = [_text(0, 16, title, size=13, extra=' font-weight="600"')] if title else []
+
+    def x(v: float) -> float:
+        return label_w + plot_w * v / top
+
+    for i, (label, value, colour) in enumerate(
+        ((labels[0], observed, BAR), (labels[1], estimate, LIGHT))
+    ):
+        y = 28 + i * 30
+        body.append(_text(label_w - 6, y + 17, label, anchor="end"))
+        body.append(
+            f'<rect x="{label_w:.1f}" y="{y + 4:.1f}" width="{x(value) - label_w:.1f}" '
+            f'height="20" fill="{colour}"/>'
+        )
+    y = 28 + 30 + 14
+    body.append(
+        f'<line x1="{x(low):.1f}" y1="{y:.1f}" x2="{x(high):.1f}" y2="{y:.1f}" stroke="{INK}" '
+        f'stroke-width="1.5"/>'
     )
-    ax.invert_yaxis()
-    ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
+    for end in (low, high):
+        body.append(
+            f'<line x1="{x(end):.1f}" y1="{y - 7:.1f}" x2="{x(end):.1f}" y2="{y + 7:.1f}" '
+            f'stroke="{INK}" stroke-width="1.5"/>'
+        )
+    axis = 28 + 60 + 4
+    body.append(
+        f'<line x1="{label_w:.1f}" y1="{axis:.1f}" x2="{label_w + plot_w:.1f}" y2="{axis:.1f}" '
+        f'stroke="{INK}"/>'
+    )
+    for v in (0.0, observed, high):
+        body.append(_text(x(v), axis + 14, number(round(v)), anchor="middle", size=10))
+    return _svg(width, height, title or f"{labels[0]} / {labels[1]}", body)
 
 
 def upset_chart(
@@ -72,41 +198,46 @@ def upset_chart(
     sets: list[str],
     title: str,
     ylabel: str,
+    number: Formatter = str,
 ) -> str:
     """An UpSet chart: one bar per combination of sources (persons seen by exactly that
     combination, as published, so "<10" stays "<10"), and under it a dot matrix whose
     filled, joined dots say which sources the combination is made of. Unlike a Venn
     diagram it stays readable with seven sources."""
-    numeric = _numeric(values)
-    width = max(5.0, 0.45 * len(combinations) + 2.5)
-    fig, (top, matrix) = plt.subplots(
-        2,
-        1,
-        sharex=True,
-        figsize=(width, 2.8 + 0.32 * len(sets)),
-        gridspec_kw={"height_ratios": [3, max(1.0, 0.3 * len(sets))], "hspace": 0.05},
-    )
-    xs = list(range(len(combinations)))
-    bars = top.bar(xs, numeric, color=BAR)
-    top.bar_label(bars, labels=[_published(v) for v in values], padding=2, fontsize=8)
-    top.set_title(title)
-    top.set_ylabel(ylabel)
-    top.spines[["top", "right", "bottom"]].set_visible(False)
-    top.tick_params(axis="x", bottom=False)
-    for x, combination in enumerate(combinations):
-        rows = [sets.index(s) for s in combination if s in sets]
-        matrix.scatter(
-            [x] * len(sets),
-            range(len(sets)),
-            s=36,
-            color=[BAR if i in rows else "#d5dcde" for i in range(len(sets))],
-            zorder=2,
+    label_w = max([len(s) for s in sets] + [len(ylabel)]) * CHAR + 12
+    col = 30.0
+    plot_h = 150.0
+    row = 18.0
+    top = max([_numeric(v) for v in values] + [1.0])
+    width = label_w + col * len(combinations) + 10
+    base = 28 + 14 + plot_h
+    height = base + 8 + row * len(sets) + 6
+    body = [
+        _text(0, 16, title, size=13, extra=' font-weight="600"'),
+        _text(label_w - 6, base - plot_h / 2, ylabel, anchor="end"),
+    ]
+    for i, (combination, value) in enumerate(zip(combinations, values, strict=True)):
+        x = label_w + i * col
+        h = plot_h * _numeric(value) / top
+        body.append(
+            f'<rect x="{x + 4:.1f}" y="{base - h:.1f}" width="{col - 8:.1f}" height="{h:.1f}" '
+            f'fill="{BAR}"/>'
         )
+        body.append(_text(x + col / 2, base - h - 4, number(value), anchor="middle", size=10))
+        rows = [sets.index(s) for s in combination if s in sets]
+        cx = x + col / 2
         if len(rows) > 1:
-            matrix.plot([x, x], [min(rows), max(rows)], color=BAR, linewidth=2, zorder=1)
-    matrix.set_yticks(range(len(sets)), sets)
-    matrix.set_ylim(len(sets) - 0.5, -0.5)
-    matrix.set_xticks([])
-    matrix.spines[["top", "right", "bottom", "left"]].set_visible(False)
-    matrix.tick_params(axis="y", left=False)
-    return _svg(fig)
+            body.append(
+                f'<line x1="{cx:.1f}" y1="{base + 8 + row * min(rows) + row / 2:.1f}" '
+                f'x2="{cx:.1f}" y2="{base + 8 + row * max(rows) + row / 2:.1f}" '
+                f'stroke="{BAR}" stroke-width="2"/>'
+            )
+        for j in range(len(sets)):
+            colour = BAR if j in rows else MUTED
+            body.append(
+                f'<circle cx="{cx:.1f}" cy="{base + 8 + row * j + row / 2:.1f}" r="5" '
+                f'fill="{colour}"/>'
+            )
+    for j, name in enumerate(sets):
+        body.append(_text(label_w - 6, base + 8 + row * j + row / 2 + 4, name, anchor="end"))
+    return _svg(width, height, title, body)

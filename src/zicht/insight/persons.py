@@ -12,7 +12,9 @@ from collections.abc import Iterable
 
 
 def clusters(signal_ids: Iterable, pairs: Iterable[tuple]) -> dict:
-    """Map each signal id to a person key (the smallest id string in its cluster)."""
+    """Map each signal id to a person key (the smallest id in its cluster). Ids are
+    compared as they are (UUIDs by value): converting each to a string on every union
+    was most of the time of this function at 100,000 signals."""
     parent: dict = {s: s for s in signal_ids}
 
     def find(x):
@@ -28,7 +30,7 @@ def clusters(signal_ids: Iterable, pairs: Iterable[tuple]) -> dict:
             continue
         ra, rb = find(a), find(b)
         if ra != rb:
-            if str(ra) < str(rb):
+            if ra < rb:
                 parent[rb] = ra
             else:
                 parent[ra] = rb

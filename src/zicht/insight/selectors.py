@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 
@@ -70,13 +70,84 @@ def scope_for(*, user, membership) -> Scope:
     raise PermissionDenied
 
 
-@dataclass
-class Dataset:
-    signals: list[dict]
+@dataclass(frozen=True)
+class Base:
+    """Every counted signal of a scope with its person, before the period and
+    municipality filters: read and clustered once, filtered as often as needed (the
+    dashboard's period and its comparison period)."""
+
+    rows: list[dict]
     person_of: dict
 
+
+@dataclass
+class Dataset:
+    """The non-identifying facts of the signals in view, with the person of each signal.
+
+    The referrals and registered possible victims behind them are read once per dataset
+    (``referrals()``, ``victim_files()``), not once per breakdown: the dashboard's number
+    of queries stays the same however many tables and signals it shows."""
+
+    signals: list[dict]
+    person_of: dict
+    base: Base | None = None  # every signal of the scope, for another period's dataset
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+
     def persons(self) -> set:
-        return {self.person_of[s["id"]] for s in self.signals}
+        if "persons" not in self._memo:
+            self._memo["persons"] = {self.person_of[s["id"]] for s in self.signals}
+        return self._memo["persons"]
+
+    def categories(self, key: str) -> list[tuple[object, list[str]]]:
+        """(person, categories) of every signal for one breakdown, computed once: the
+        dashboard counts signals, persons, referrals and victims over the same rows."""
+        memo = ("categories", key)
+        if memo not in self._memo:
+            if "person_keys" not in self._memo:
+                # Small integers instead of UUIDs: hashed many times below, and cheaply.
+                index: dict = {}
+                self._memo["person_keys"] = [
+                    index.setdefault(self.person_of[s["id"]], len(index)) for s in self.signals
+                ]
+            self._memo[memo] = list(
+                zip(
+                    self._memo["person_keys"],
+                    [categories(s, key) for s in self.signals],
+                    strict=True,
+                )
+            )
+        return self._memo[memo]
+
+    def by_id(self) -> dict:
+        if "by_id" not in self._memo:
+            self._memo["by_id"] = {s["id"]: s for s in self.signals}
+        return self._memo["by_id"]
+
+    def referrals(self) -> list[tuple]:
+        """(signal id, kind) of every referral made from a signal (all scopes: callers
+        keep those of signals in this dataset)."""
+        from zicht.coordination import selectors as coordination_selectors
+
+        if "referrals" not in self._memo:
+            self._memo["referrals"] = coordination_selectors.referrals_for_statistics()
+        return self._memo["referrals"]
+
+    def victim_files(self) -> dict:
+        from zicht.coordination import selectors as coordination_selectors
+
+        if "victims" not in self._memo:
+            self._memo["victims"] = coordination_selectors.possible_victims_for_statistics()
+        return self._memo["victims"]
+
+
+def base(*, scope: Scope) -> Base:
+    # Withdrawn signals turned out to be unjustified: they are not counted.
+    rows = [
+        r
+        for r in intake_selectors.signals_for_statistics(organisation_id=scope.organisation_id)
+        if r["status"] != "withdrawn"
+    ]
+    return Base(rows, clusters([r["id"] for r in rows], linkage_selectors.confirmed_pairs()))
 
 
 def dataset(
@@ -85,14 +156,12 @@ def dataset(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     municipality: str | None = None,
+    within: Base | None = None,
 ) -> Dataset:
-    # Withdrawn signals turned out to be unjustified: they are not counted.
-    rows = [
-        r
-        for r in intake_selectors.signals_for_statistics(organisation_id=scope.organisation_id)
-        if r["status"] != "withdrawn"
-    ]
-    person_of = clusters([r["id"] for r in rows], linkage_selectors.confirmed_pairs())
+    """The signals of ``scope`` in the period and municipality; ``within`` reuses a
+    :func:`base` already read for this scope."""
+    within = within or base(scope=scope)
+    rows, person_of = within.rows, within.person_of
     if date_from:
         rows = [r for r in rows if r["contact_date"] >= date_from]
     if date_to:
@@ -100,12 +169,12 @@ def dataset(
     municipality = scope.municipality or municipality
     if municipality:
         rows = [r for r in rows if r["municipality_id"] == municipality]
-    return Dataset(rows, person_of)
+    return Dataset(rows, person_of, within)
 
 
-def _categories(s: dict, key: str) -> list[str]:
+def categories(s: dict, key: str) -> list[str]:
     if key == "month":
-        return [s["contact_date"].strftime("%Y-%m")]
+        return [f"{s['contact_date'].year:04d}-{s['contact_date'].month:02d}"]
     if key == "municipality":
         return [s["municipality__name"] or "?"]
     if key == "source":
@@ -122,9 +191,8 @@ def _categories(s: dict, key: str) -> list[str]:
 def counts_by(data: Dataset, key: str) -> dict[str, int]:
     """Signals per value of ``key`` (month, municipality, source, form, age, indicator group)."""
     counter: Counter = Counter()
-    for s in data.signals:
-        for category in _categories(s, key):
-            counter[category] += 1
+    for _person, found in data.categories(key):
+        counter.update(found)
     return dict(sorted(counter.items()))
 
 
@@ -132,26 +200,30 @@ def persons_by(data: Dataset, key: str) -> dict[str, int]:
     """Distinct young people (through the person index) per value of ``key``. A person can
     fall in more than one category (two months, two sources), so these do not add up."""
     seen: dict = defaultdict(set)
-    for s in data.signals:
-        for category in _categories(s, key):
-            seen[category].add(data.person_of[s["id"]])
+    for person, found in data.categories(key):
+        for category in found:
+            seen[category].add(person)
     return {k: len(v) for k, v in sorted(seen.items())}
 
 
 def person_sources(data: Dataset) -> dict:
-    """person -> set of source types that saw them."""
-    seen: dict = defaultdict(set)
-    for s in data.signals:
-        seen[data.person_of[s["id"]]].add(source_type(s["organisation__type"]))
-    return seen
+    """person -> set of source types that saw them (computed once per dataset)."""
+    if "person_sources" not in data._memo:
+        seen: dict = defaultdict(set)
+        for s in data.signals:
+            seen[data.person_of[s["id"]]].add(source_type(s["organisation__type"]))
+        data._memo["person_sources"] = seen
+    return data._memo["person_sources"]
 
 
 def overlap(data: Dataset) -> dict[tuple[str, ...], int]:
     """How many persons each combination of source types saw (UpSet input)."""
-    combos: Counter = Counter()
-    for sources in person_sources(data).values():
-        combos[tuple(t for t in SOURCE_TYPES if t in sources)] += 1
-    return dict(combos.most_common())
+    if "overlap" not in data._memo:
+        combos: Counter = Counter()
+        for sources in person_sources(data).values():
+            combos[tuple(t for t in SOURCE_TYPES if t in sources)] += 1
+        data._memo["overlap"] = dict(combos.most_common())
+    return dict(data._memo["overlap"])
 
 
 def capture_table(data: Dataset) -> tuple[list[str], dict[tuple[int, ...], int]]:
@@ -166,32 +238,26 @@ def capture_table(data: Dataset) -> tuple[list[str], dict[tuple[int, ...], int]]
 
 def referrals_by(data: Dataset, key: str) -> dict[str, int]:
     """Referrals (anonymous notifications included) per category of the referred signal."""
-    from zicht.coordination import selectors as coordination_selectors
-
-    rows = {s["id"]: s for s in data.signals}
+    rows = data.by_id()
     counter: Counter = Counter()
-    for signal_id, _kind in coordination_selectors.referrals_for_statistics():
+    for signal_id, _kind in data.referrals():
         signal = rows.get(signal_id)
         if signal is not None:
-            for category in _categories(signal, key):
+            for category in categories(signal, key):
                 counter[category] += 1
     return dict(sorted(counter.items()))
 
 
 def referral_total(data: Dataset) -> int:
-    from zicht.coordination import selectors as coordination_selectors
-
-    ids = {s["id"] for s in data.signals}
-    return sum(1 for sid, _ in coordination_selectors.referrals_for_statistics() if sid in ids)
+    ids = data.by_id()
+    return sum(1 for sid, _ in data.referrals() if sid in ids)
 
 
 def possible_victims(data: Dataset) -> dict:
     """{file: [signal rows in scope]} of registered possible victims seen in this data."""
-    from zicht.coordination import selectors as coordination_selectors
-
-    rows = {s["id"]: s for s in data.signals}
+    rows = data.by_id()
     found = {}
-    for file_id, signal_ids in coordination_selectors.possible_victims_for_statistics().items():
+    for file_id, signal_ids in data.victim_files().items():
         in_scope = [rows[s] for s in signal_ids if s in rows]
         if in_scope:
             found[file_id] = in_scope
@@ -203,6 +269,6 @@ def possible_victims_by(data: Dataset, key: str) -> dict[str, int]:
     a file with signals in two categories counts in both."""
     counter: Counter = Counter()
     for signals in possible_victims(data).values():
-        for category in {c for s in signals for c in _categories(s, key)}:
+        for category in {c for s in signals for c in categories(s, key)}:
             counter[category] += 1
     return dict(sorted(counter.items()))

@@ -10,7 +10,13 @@ from zicht.insight.estimates import hidden_number
 from zicht.insight.models import EstimateCache
 from zicht.insight.selectors import Scope, dataset
 
-__all__ = ["estimate_refresh", "estimate_cached", "cache_key", "parse_cache_key"]
+__all__ = [
+    "estimate_refresh",
+    "estimate_cached",
+    "estimate_queued",
+    "cache_key",
+    "parse_cache_key",
+]
 
 _KEY_PARTS = ("org", "mun", "from", "to", "filter")
 
@@ -79,3 +85,21 @@ def estimate_cached(
     return entry or estimate_refresh(
         scope=scope, date_from=date_from, date_to=date_to, municipality=municipality
     )
+
+
+def estimate_queued(
+    *, scope: Scope, date_from=None, date_to=None, municipality=None
+) -> EstimateCache | None:
+    """The cached estimate, or None after queueing its computation: the dashboard's way,
+    so a first visit with new filters does not wait seconds for the model fit (the page
+    says the estimate is being computed). The exports still compute in the request
+    (``estimate_cached``): a download must hold the estimate."""
+    from zicht.insight.tasks import refresh_estimate_task
+
+    key = cache_key(scope, date_from, date_to, municipality)
+    entry = EstimateCache.objects.filter(key=key).first()
+    if entry is None:
+        refresh_estimate_task.enqueue(key)
+        # With an immediate task backend (tests, a worker-less setup) it is there now.
+        entry = EstimateCache.objects.filter(key=key).first()
+    return entry

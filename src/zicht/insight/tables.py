@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from zicht.accounts.constants import OrganisationType
 from zicht.insight import selectors
+from zicht.insight.numbers import number, signed
 from zicht.insight.suppression import Published, suppress
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import ExploitationForm
@@ -16,6 +18,25 @@ TABLE_KINDS = ("month", "municipality", "source", "form", "age", "indicator_grou
 # These breakdowns each divide the same signals into disjoint cells, so they share one
 # grand total: if one of them must hide it, all of them hide it (see tables_for()).
 PARTITIONS = ("month", "municipality", "source", "age")
+# In these breakdowns one signal can count in several rows (two forms, three indicator
+# groups): their rows add up to more than the number of signals.
+MULTI_COUNT = ("form", "indicator_group")
+NOT_SHOWN = "—"
+
+
+def _same(value, *_how):
+    """The value as it is (the exports): no formatting."""
+    return value
+
+
+def change(current, previous) -> tuple[object, object]:
+    """The change from ``previous`` to ``current`` (two published counts): absolute and in
+    per cent of ``previous``. Only when both counts are shown: a change computed from a
+    hidden count would reveal it. No percentage from zero."""
+    if not (isinstance(current, int) and isinstance(previous, int)):
+        return NOT_SHOWN, NOT_SHOWN
+    diff = current - previous
+    return diff, (round(100 * diff / previous, 1) if previous else NOT_SHOWN)
 
 
 @dataclass
@@ -28,6 +49,91 @@ class Table:
     persons: Published | None = None
     referrals: Published | None = None
     victims: Published | None = None
+    # Multi-count breakdowns: the published number of distinct signals behind the rows.
+    distinct: object = None
+    chart: str = ""
+    chart_note: str = ""
+
+    @property
+    def shown(self) -> bool:
+        """Whether the dashboard shows this table: an empty one gets no section at all."""
+        return bool(self.rows() or (self.compare and self.compare.rows()))
+
+    @property
+    def multi_count(self) -> bool:
+        return self.kind in MULTI_COUNT
+
+    def count_header(self) -> str:
+        return str(_("Signals") if self.extra_columns() else _("Count"))
+
+    def headers(self) -> list[str]:
+        """Column headers of the table on screen and in the exports; with a comparison
+        period, its count and the change (absolute, per cent) follow the current count."""
+        compared = (
+            [
+                str(_("Compared period")),
+                str(pgettext("comparison of two periods", "Change")),
+                str(_("Change (%)")),
+            ]
+            if self.compare
+            else []
+        )
+        return [
+            self.label_header,
+            self.count_header(),
+            *compared,
+            *[h for h, _c in self.extra_columns()],
+        ]
+
+    def body_rows(self, *, number=_same, signed=_same) -> list[list]:
+        """The rows as published; ``number`` and ``signed`` format counts and changes
+        (the page formats for the reader, the exports keep plain numbers)."""
+        extra = self.extra_columns()
+        if not self.compare:
+            return [
+                [label, number(value), *[number(col.cells.get(label, 0)) for _h, col in extra]]
+                for label, value in self.rows()
+            ]
+        before = self.compare.published.cells
+        labels = [*self.published.cells, *[k for k in before if k not in self.published.cells]]
+        rows = []
+        for label in labels:
+            now, then = self.published.cells.get(label, 0), before.get(label, 0)
+            diff, pct = change(now, then)
+            rows.append(
+                [
+                    label,
+                    number(now),
+                    number(then),
+                    signed(diff),
+                    signed(pct, 1) if pct != NOT_SHOWN else pct,
+                    *[number(col.cells.get(label, 0)) for _h, col in extra],
+                ]
+            )
+        return rows
+
+    def display_rows(self) -> list[list]:
+        """The rows for the page: numbers in the reader's format."""
+        return self.body_rows(number=number, signed=signed)
+
+    def display_total(self) -> list:
+        return self.total_row(number=number, signed=signed)
+
+    def total_row(self, *, number=_same, signed=_same) -> list:
+        label = str(_("Sum of rows") if self.multi_count else _("Total"))
+        extra = [number(c.total) for _h, c in self.extra_columns()]
+        if not self.compare:
+            return [label, number(self.published.total), *extra]
+        now, then = self.published.total, self.compare.published.total
+        diff, pct = change(now, then)
+        return [
+            label,
+            number(now),
+            number(then),
+            signed(diff),
+            signed(pct, 1) if pct != NOT_SHOWN else pct,
+            *extra,
+        ]
 
     def extra_columns(self) -> list[tuple[str, Published]]:
         """(header, published column) beside the signal counts, in display order."""
@@ -334,11 +440,18 @@ def table(data: selectors.Dataset, kind: str) -> Table:
     def column(counts: dict, total: int) -> Published:
         return suppress({_label(kind, k): v for k, v in counts.items()}, total=total)
 
+    distinct = None
+    if kind in MULTI_COUNT:
+        counted = sum(1 for s in data.signals if selectors.categories(s, kind))
+        # Published like a cell of the table "signals with / without a category", so the
+        # signals without one (the difference with the total) stay protected too.
+        distinct = suppress({"with": counted, "without": len(data.signals) - counted}).cells["with"]
     return Table(
         kind,
         str(title),
         str(header),
         suppress(labelled),
+        distinct=distinct,
         persons=column(selectors.persons_by(data, kind), len(data.persons())),
         referrals=column(selectors.referrals_by(data, kind), selectors.referral_total(data)),
         victims=column(

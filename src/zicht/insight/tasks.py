@@ -28,3 +28,16 @@ def refresh_estimates_task() -> int:
         estimate_refresh(**parsed)
         count += 1
     return count
+
+
+@task()
+def refresh_estimate_task(key: str) -> bool:
+    """Compute the estimate of one cache key (a scope and filters nobody asked for before),
+    queued by the dashboard so the page itself never waits for a model fit. Returns
+    whether anything was computed: a key computed meanwhile, or in an older format, is
+    left alone."""
+    parsed = parse_cache_key(key)
+    if parsed is None or EstimateCache.objects.filter(key=key).exists():
+        return False
+    estimate_refresh(**parsed)
+    return True

@@ -17,6 +17,7 @@ from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight.estimates import reason_text
 from zicht.insight.forms import InsightFilterForm
+from zicht.insight.numbers import csv_delimiter, number, spreadsheet_value
 from zicht.insight.suppression import PRIMARY, K
 from zicht.insight.tables import (
     COORDINATION_KINDS,
@@ -54,7 +55,53 @@ def _data(request):
 
 
 def _fmt(n) -> str:
-    return f"{round(n):,}".replace(",", ".")
+    return number(n)
+
+
+def _table_chart(t, data) -> tuple[str, str]:
+    """(svg, sentence) for one published table: the chart drawn from the published cells,
+    or, when every cell is hidden or zero, a sentence instead of an empty axis."""
+    if kind_rows := t.rows():
+        values = [value for _label, value in kind_rows]
+        if charts.all_suppressed(values):
+            return "", str(
+                _(
+                    "No chart: every count in this table is below 10 or zero, so it is "
+                    "shown only in the table."
+                )
+            )
+    else:
+        return "", ""
+    if t.kind == "overlap":
+        sets, rows = overlap_combinations(data, t)
+        shown = rows[:UPSET_COMBINATIONS]
+        title = _("Persons per combination of sources")
+        if len(rows) > len(shown):
+            title = _("Persons per combination of sources: the %(n)s largest") % {"n": len(shown)}
+        return charts.upset_chart(
+            [combination for combination, _value in shown],
+            [value for _combination, value in shown],
+            sets=sets,
+            title=str(title),
+            ylabel=str(_("Persons")),
+            number=number,
+        ), ""
+    labels, values = zip(*kind_rows, strict=True)
+    return charts.bar_chart(
+        list(labels), list(values), title=t.title, horizontal=t.kind != "month", number=number
+    ), ""
+
+
+def _estimate_chart(result) -> str:
+    return charts.estimate_chart(
+        result["observed"],
+        result["estimate"],
+        result["ci"][0],
+        result["ci"][1],
+        labels=(str(_("Seen")), str(_("Estimated in total"))),
+        title=str(_("Seen and estimated in total, with the 95% interval")),
+        number=number,
+    )
 
 
 def _estimate(scope, filters):
@@ -66,6 +113,31 @@ def _estimate(scope, filters):
     return services.estimate_cached(scope=scope, **filters)
 
 
+def headline(scope, filters) -> dict | None:
+    """The headline estimate of the dashboard: how many were seen, the estimate, its
+    interval and how sure it is (the model, the sensitivity table), or None where the
+    dashboard shows no estimate. Today this is the cached stepwise estimate; it is the one
+    place where the estimation library's recommended estimate is to slot in, so the
+    sentence, the tiles, the chart and "How sure is this?" follow it together. An
+    estimate not computed yet for these filters is queued, not fitted in the request:
+    then ``{"pending": True}``."""
+    if scope.organisation_id is not None:
+        return None
+    cached = services.estimate_queued(scope=scope, **filters)
+    if cached is None:
+        return {"pending": True, "reliable": False}
+    return {
+        **cached.result,
+        "computed_at": cached.computed_at,
+        "list_labels": [source_label(t) for t in cached.result["lists"]],
+        "model_label": _model(cached.result.get("model_terms", [])),
+        "sensitivity": [
+            {**s, "model_label": _model(s["terms"])} for s in cached.result.get("sensitivity", [])
+        ],
+        "chart": _estimate_chart(cached.result) if cached.result["reliable"] else "",
+    }
+
+
 @login_required
 def dashboard(request):
     scope, form, filters, data = _data(request)
@@ -73,24 +145,15 @@ def dashboard(request):
     tables = [by_kind[kind] for kind in TABLE_KINDS]
     comparison = form.comparison()
     if comparison:
-        compared = tables_for(selectors.dataset(scope=scope, **comparison))
+        # The same signals and persons, filtered to the other period: read once.
+        compared = tables_for(selectors.dataset(scope=scope, within=data.base, **comparison))
         for t in tables:
             t.compare = compared[t.kind]
+    for t in tables:
+        t.chart, t.chart_note = _table_chart(t, data)
     persons = len(data.persons())
-    hidden = None
+    hidden = headline(scope, filters)
     coordination = None
-    cached = _estimate(scope, filters)
-    if cached is not None:
-        hidden = {
-            **cached.result,
-            "computed_at": cached.computed_at,
-            "list_labels": [source_label(t) for t in cached.result["lists"]],
-            "model_label": _model(cached.result.get("model_terms", [])),
-            "sensitivity": [
-                {**s, "model_label": _model(s["terms"])}
-                for s in cached.result.get("sensitivity", [])
-            ],
-        }
     if scope.national:
         coordination = coordination_tables(
             membership=request.membership,
@@ -124,7 +187,7 @@ def dashboard(request):
 
 
 def _reading(hidden) -> str:
-    if not hidden:
+    if not hidden or hidden.get("pending"):
         return ""
     if not hidden["reliable"]:
         return _("No reliable estimate: %(reason)s") % {"reason": reason_text(hidden)}
@@ -153,33 +216,12 @@ def chart(request, kind):
         cached = _estimate(scope, filters)
         if cached is None or not cached.result["reliable"]:
             raise Http404
-        r = cached.result
-        svg = charts.estimate_chart(
-            r["observed"],
-            r["estimate"],
-            r["ci"][0],
-            r["ci"][1],
-            labels=(_("Seen"), _("Estimated in total")),
-        )
-    elif kind == "overlap":
-        sets, rows = overlap_combinations(data, tables_for(data)[kind])
-        shown = rows[:UPSET_COMBINATIONS]
-        title = _("Persons per combination of sources")
-        if len(rows) > len(shown):
-            title = _("Persons per combination of sources: the %(n)s largest") % {"n": len(shown)}
-        svg = charts.upset_chart(
-            [combination for combination, _value in shown],
-            [value for _combination, value in shown],
-            sets=sets,
-            title=str(title),
-            ylabel=str(_("Persons")),
-        )
+        svg = _estimate_chart(cached.result)
     else:
         t = tables_for(data)[kind]
-        labels, values = zip(*t.rows(), strict=True) if t.rows() else ((), ())
-        svg = charts.bar_chart(
-            list(labels), list(values), title=t.title, horizontal=kind != "month"
-        )
+        svg, note = _table_chart(t, data)
+        if not svg:
+            svg = charts.sentence_chart(t.title, note or str(_("No data for these filters.")))
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -252,6 +294,24 @@ def _sensitivity_rows(cached) -> list[list]:
     ]
 
 
+def export_name(kind: str, form) -> str:
+    """The file name of an export, carrying what it holds: the table, the period, the
+    municipality and the comparison period, e.g.
+    ``zicht-source-2025-01-01-2025-06-30-GM0363-vs-2024-01-01-2024-06-30``."""
+    parts = ["zicht", kind]
+    filters = form.filters()
+    if filters.get("date_from") or filters.get("date_to"):
+        parts += [
+            filters["date_from"].isoformat() if filters.get("date_from") else "begin",
+            filters["date_to"].isoformat() if filters.get("date_to") else "end",
+        ]
+    if filters.get("municipality"):
+        parts.append(filters["municipality"])
+    if comparison := form.comparison():
+        parts += ["vs", comparison["date_from"].isoformat(), comparison["date_to"].isoformat()]
+    return "-".join(str(p) for p in parts)
+
+
 @login_required
 def export(request, kind, fmt):
     if kind not in (*TABLE_KINDS, *COORDINATION_KINDS, *ESTIMATE_KINDS) or fmt not in (
@@ -260,7 +320,8 @@ def export(request, kind, fmt):
     ):
         raise Http404
     scope = _scope(request)
-    filters = InsightFilterForm(request.GET or None).filters()
+    form = InsightFilterForm(request.GET or None)
+    filters = form.filters()
     # The same rules as the dashboard: coordination tables for analysts (national) only,
     # the estimate only where the dashboard shows one.
     if kind in COORDINATION_KINDS:
@@ -279,12 +340,9 @@ def export(request, kind, fmt):
         rows = _estimate_rows(cached) if kind == "estimate" else _sensitivity_rows(cached)
     else:
         t = tables_for(selectors.dataset(scope=scope, **filters))[kind]
-        extra = t.extra_columns()
-        rows = [
-            (t.label_header, _("Signals") if extra else _("Count"), *[h for h, _c in extra]),
-            *t.wide_rows(),
-            (_("Total"), t.published.total, *[c.total for _h, c in extra]),
-        ]
+        if comparison := form.comparison():
+            t.compare = tables_for(selectors.dataset(scope=scope, **comparison))[kind]
+        rows = [t.headers(), *t.body_rows(), t.total_row()]
     audit.record(
         action="insight.exported",
         actor=request.user,
@@ -293,7 +351,9 @@ def export(request, kind, fmt):
     )
     if fmt == "csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer, delimiter=csv_delimiter()).writerows(
+            [[spreadsheet_value(v) for v in row] for row in rows]
+        )
         # With a byte-order mark, Excel (also Dutch Excel) reads the accents right.
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
@@ -312,5 +372,5 @@ def export(request, kind, fmt):
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="zicht-{kind}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{export_name(kind, form)}.{fmt}"'
     return response

@@ -1,0 +1,281 @@
+"""Server time of the insight dashboard (``/inzicht/``) at 3,000, 30,000 and 100,000 signals.
+
+Each size gets a throw-away SQLite database. The signals come from the simulation (the same
+scenario as the demo, population scaled to the number of signals) and are *bulk-created*:
+recording 100,000 signals one by one through ``signal_create`` (encryption, pseudonyms,
+person index) would take hours. The person index is stood in for by the simulation's truth:
+every signal of one simulated young person is joined to the previous one by a strong match,
+which is what the insight app reads (``linkage.selectors.confirmed_pairs``). Referrals and
+coordination files are not simulated (they are counted, not scanned, by the dashboard).
+
+Measured through Django's test client as a logged-in analyst (server time: request in,
+response out, no network): the first visit (nothing cached: the page queues the estimate
+and says it is being computed), the model fit the worker then does (timed apart), later
+visits (estimate cached), and the same for a filtered view (the last year against the
+year before).
+The machine load (1-minute load average) is printed with every row.
+
+    .venv/bin/python benchmarks/insight.py --sizes 3000 30000 100000 --repeat 10 \\
+        --markdown benchmarks/results/insight.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+SIGNALS_PER_PERSON = 1.0  # a first guess; bulk_signals() scales the population up
+
+
+def setup_django(var_dir: str) -> None:
+    os.environ["ZICHT_VAR_DIR"] = var_dir
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zicht.conf.settings"
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def bulk_signals(n_signals: int, seed: int = 7) -> int:
+    """Create about ``n_signals`` simulated signals and their strong matches in bulk."""
+    import datetime as dt
+    import uuid
+
+    from django.contrib.auth import get_user_model
+
+    from zicht.accounts import selectors as account_selectors
+    from zicht.accounts import services as account_services
+    from zicht.accounts.constants import Role
+    from zicht.intake.demo import SETTING_FOR_SOURCE, SOURCE_TO_TYPE
+    from zicht.intake.models import Signal
+    from zicht.intake.selectors import current_catalogue
+    from zicht.linkage.constants import MatchKind, MatchStatus
+    from zicht.linkage.models import Match
+    from zicht.simulation import get_scenario, simulate
+
+    today = dt.date.today()
+    scenario = get_scenario("default").replace(
+        population=max(50, round(n_signals / SIGNALS_PER_PERSON)),
+        start=today - dt.timedelta(days=720),
+        end=today - dt.timedelta(days=1),
+    )
+    result = simulate(scenario, seed=seed)
+    while len(result.signals) < n_signals:  # scale the population up until enough signals
+        population = round(scenario.population * n_signals / max(1, len(result.signals)) * 1.05)
+        scenario = scenario.replace(population=population)
+        result = simulate(scenario, seed=seed)
+    catalogue = current_catalogue()
+    organisations: dict = {}
+    authors: dict = {}
+    rows, matches = [], []
+    last_of_person: dict = {}
+    for i, s in enumerate(result.signals[:n_signals]):
+        org = organisations.get(s.organisation)
+        if org is None:
+            org = account_services.organisation_create(
+                name=s.organisation,
+                type=SOURCE_TO_TYPE[s.source_type],
+                municipality=account_selectors.municipality_get(code=s.municipality),
+            )
+            user = get_user_model().objects.create(username=f"bench-{org.pk}")
+            account_services.membership_create(user=user, organisation=org, role=Role.PROFESSIONAL)
+            organisations[s.organisation], authors[s.organisation] = org, user
+        age = (s.date - s.date_of_birth).days // 365
+        signal = Signal(
+            id=uuid.uuid4(),
+            reference=f"BM-{i:07d}",
+            organisation=org,
+            author=authors[s.organisation],
+            contact_date=s.date,
+            setting=SETTING_FOR_SOURCE[s.source_type],
+            catalogue=catalogue,
+            indicator_codes=list(s.indicators),
+            forms=list(s.forms),
+            immediate_danger=s.immediate_danger,
+            municipality_id=s.municipality,
+            age_at_contact=age,
+            expires_on=today + dt.timedelta(days=3650),
+        )
+        rows.append(signal)
+        person = result.truth[s.signal_id]
+        previous = last_of_person.get(person)
+        if previous is not None:
+            same_org = previous.organisation_id == org.pk
+            matches.append(
+                Match(
+                    signal_a_id=previous.id,
+                    organisation_a_id=previous.organisation_id,
+                    signal_b_id=signal.id,
+                    organisation_b_id=org.pk,
+                    kind=MatchKind.EXACT,
+                    status=MatchStatus.INTERNAL if same_org else MatchStatus.CONFIRMED,
+                    strong=True,
+                )
+            )
+        last_of_person[person] = signal
+    Signal.objects.bulk_create(rows, batch_size=2000)
+    Match.objects.bulk_create(matches, batch_size=2000)
+    return len(rows)
+
+
+def analyst_client():
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    from zicht.accounts.constants import Role
+
+    analyst = MembershipFactory(role=Role.ANALYST, organisation=OrganisationFactory())
+    device = TOTPDevice.objects.create(user=analyst.user, name="bench", confirmed=True)
+    client = Client()
+    client.force_login(analyst.user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+CPU: list[float] = []  # CPU seconds of each timed request, beside its wall time
+
+
+def timed(client, url: str, params: dict) -> float:
+    """Wall time of one request; its CPU time (what it would take on an idle core) is
+    appended to CPU. On a shared, busy machine the two differ by the waiting."""
+    start, cpu = time.perf_counter(), time.process_time()
+    response = client.get(url, params)
+    elapsed = time.perf_counter() - start
+    CPU.append(time.process_time() - cpu)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return elapsed
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(size: int, repeat: int) -> list[dict]:
+    import datetime as dt
+
+    from zicht.insight.models import EstimateCache
+    from zicht.insight.selectors import Scope
+    from zicht.insight.services import estimate_refresh
+
+    today = dt.date.today()
+    start = time.perf_counter()
+    created = bulk_signals(size)
+    setup = time.perf_counter() - start
+    client = analyst_client()
+    views = {
+        "dashboard": {},
+        # The last year against the year before it.
+        "filtered": {
+            "date_from": today - dt.timedelta(days=365),
+            "date_to": today,
+            "compare_from": today - dt.timedelta(days=730),
+            "compare_to": today - dt.timedelta(days=366),
+        },
+    }
+    out = []
+    for name, params in views.items():
+        EstimateCache.objects.all().delete()
+        load = os.getloadavg()[0]
+        # The first visit: nothing cached; the page queues the estimate and says so.
+        first = timed(client, "/inzicht/", params)
+        # What the worker then does (timed apart: it is not part of any page view).
+        start = time.perf_counter()
+        estimate_refresh(
+            scope=Scope(None, "national"),
+            date_from=params.get("date_from"),
+            date_to=params.get("date_to"),
+        )
+        fit = time.perf_counter() - start
+        first_cpu = CPU[-1]
+        CPU.clear()
+        repeats = [timed(client, "/inzicht/", params) for _ in range(repeat)]
+        cpu = list(CPU)
+        out.append(
+            {
+                "signals": created,
+                "view": name,
+                "first": first,
+                "first_cpu": first_cpu,
+                "cpu_p50": statistics.median(cpu),
+                "cpu_p95": percentile(cpu, 0.95),
+                "fit": fit,
+                "p50": statistics.median(repeats),
+                "p95": percentile(repeats, 0.95),
+                "load": load,
+                "setup": setup,
+            }
+        )
+        print(
+            f"{created:>7} {name:<10} first {first:6.2f}s  repeat p50 {out[-1]['p50']:5.2f}s "
+            f"p95 {out[-1]['p95']:5.2f}s  CPU first {first_cpu:5.2f}s p50 {out[-1]['cpu_p50']:5.2f}s "
+            f"p95 {out[-1]['cpu_p95']:5.2f}s  estimate fit (worker) {fit:5.2f}s  load {load:4.1f}  "
+            f"(data in {setup:.0f}s)",
+            flush=True,
+        )
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3000, 30000, 100000])
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--markdown", type=Path)
+    args = parser.parse_args()
+    rows: list[dict] = []
+    for size in args.sizes:
+        # One database per size, in a fresh process each (Django is set up once per process).
+        if len(args.sizes) > 1:
+            import json
+            import subprocess
+
+            result = subprocess.run(
+                [sys.executable, __file__, "--sizes", str(size), "--repeat", str(args.repeat)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            print(result.stdout, end="", flush=True)
+            rows += json.loads(result.stdout.strip().splitlines()[-1].removeprefix("JSON "))
+            continue
+        with tempfile.TemporaryDirectory() as var_dir:
+            setup_django(var_dir)
+            import json
+
+            found = measure(size, args.repeat)
+            print("JSON " + json.dumps(found))
+            rows += found
+    if args.markdown:
+        lines = [
+            "| signals | view | first visit wall (CPU) s | later p50 wall (CPU) s "
+            "| later p95 wall (CPU) s | estimate fit, worker (s) | load (1 min, 2 cores) |",
+            "|---:|---|---:|---:|---:|---:|---:|",
+            *[
+                f"| {r['signals']:,} | {r['view']} | {r['first']:.2f} ({r['first_cpu']:.2f}) | "
+                f"{r['p50']:.2f} ({r['cpu_p50']:.2f}) | {r['p95']:.2f} ({r['cpu_p95']:.2f}) | "
+                f"{r['fit']:.2f} | {r['load']:.1f} |"
+                for r in rows
+            ],
+        ]
+        args.markdown.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
