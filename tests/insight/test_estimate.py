@@ -299,3 +299,38 @@ def test_sensitivity_table_is_the_librarys():
     assert [s["pthresh"] for s in hidden.sensitivity] == list(DEFAULT_THRESHOLDS)
     assert [s["estimate"] for s in hidden.sensitivity] == [t.estimate for t in library]
     assert [s["terms"] for s in hidden.sensitivity] == [list(t.terms) for t in library]
+
+
+def test_the_headline_is_the_libraries_recommended_estimate():
+    """The platform shows what ``python -m zicht.estimation estimate`` gives by default:
+    the recommended estimate (zicht.estimation.recommend), with the methods it combined."""
+    from zicht.estimation import CaptureHistories
+    from zicht.estimation.recommend import recommended
+    from zicht.insight.selectors import capture_table
+
+    signals, person_of = _simulated_signals(population=2000, seed=5)
+    data = Dataset(signals, person_of)
+    hidden = hidden_number(data)
+    lists, table = capture_table(data)
+    expected = recommended(
+        CaptureHistories.from_patterns(list(table), list(table.values()), lists), seed=0
+    )
+    assert hidden.reliable and expected.reason is None
+    assert hidden.estimate == expected.estimate
+    assert tuple(hidden.ci) == tuple(expected.ci)
+    assert {c["method"] for c in hidden.components} == {"stepwise", "average-aic", "lcmcr"}
+
+
+def test_a_declined_recommended_estimate_gives_its_reason_in_words():
+    """When the methods disagree beyond the documented factor, the page gives no number
+    and says why in the reader's language."""
+    from django.utils import translation
+
+    from zicht.insight.estimates import reason_text
+
+    with translation.override("nl"):
+        text = reason_text({"reason_code": "methods_disagree"})
+    assert "factor 2,5" in text
+    with translation.override("en"):
+        assert "disagree" in reason_text({"reason_code": "methods_disagree"})
+        assert "two kinds of source" in reason_text({"reason_code": "two_lists"})

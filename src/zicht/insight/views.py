@@ -135,7 +135,20 @@ def headline(scope, filters) -> dict | None:
             {**s, "model_label": _model(s["terms"])} for s in cached.result.get("sensitivity", [])
         ],
         "chart": _estimate_chart(cached.result) if cached.result["reliable"] else "",
+        "components": [
+            {**c, "label": _method_label(c["method"])} for c in cached.result.get("components", [])
+        ],
     }
+
+
+def _method_label(method: str) -> str:
+    """The methods the recommended estimate combines, in the reader's language."""
+    labels = {
+        "stepwise": _("Stepwise log-linear model"),
+        "average-aic": _("Average over all log-linear models (AIC weights)"),
+        "lcmcr": _("Latent classes (LCMCR)"),
+    }
+    return str(labels.get(method, method))
 
 
 @login_required
