@@ -3,8 +3,8 @@
 Validation of a signal reuses the web form's rules through
 ``zicht.intake.services.signal_input_check``, so the API and the web interface apply
 exactly the same rules: the BSN eleven-test, names with Latin letters, a date of birth not
-in the future nor after the contact date and an age of 0-22 (Zicht is for young people
-under 23), a phone number with at least 6 digits, a contact date not in the future,
+in the future nor after the contact date and an age at contact within ZICHT_AGE_MIN to
+ZICHT_AGE_MAX (8 to 27; zicht.core.ages), a phone number with at least 6 digits, a contact date not in the future,
 indicator codes from the current catalogue, known forms of exploitation.
 """
 
@@ -15,10 +15,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zicht.accounts import selectors as account_selectors
+from zicht.core import ages
 from zicht.intake import services as intake_services
 from zicht.intake.constants import (
-    MAX_AGE,
-    MIN_AGE,
     ContactSetting,
     ExploitationForm,
     Sex,
@@ -70,7 +69,10 @@ class IdentityInputSerializer(serializers.Serializer):
     age_estimate = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text=_("Only when the date of birth is unknown: 0 to 22."),
+        help_text=_(
+            "Only when the date of birth is unknown: the age at the date of contact, "
+            "within ZICHT_AGE_MIN to ZICHT_AGE_MAX (8 to 27 by default)."
+        ),
     )
     sex = choice(Sex.choices, required=False, allow_blank=True)
     bsn = serializers.CharField(
@@ -124,11 +126,19 @@ class SignalCreateSerializer(serializers.Serializer):
     identity = IdentityInputSerializer(required=False)
     encoding = EncodingInputSerializer(required=False)
     age_at_contact = serializers.IntegerField(
-        required=False, allow_null=True, min_value=MIN_AGE, max_value=MAX_AGE
+        required=False,
+        allow_null=True,
+        help_text=_("With encoding only: within ZICHT_AGE_MIN to ZICHT_AGE_MAX (8 to 27)."),
     )
     municipality = serializers.CharField(
         required=False, allow_null=True, max_length=6, help_text=_("CBS code, with encoding only.")
     )
+
+    def validate_age_at_contact(self, value):
+        # The bounds are settings read at call time; the message names the bound crossed.
+        if message := ages.age_error(value):
+            raise serializers.ValidationError(message)
+        return value
 
     def validate(self, attrs):
         has_identity, has_encoding = "identity" in attrs, "encoding" in attrs

@@ -3,11 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zicht.core.ages import ADULT_AGE  # noqa: F401 - re-exported; the rule lives in core.ages
+
 # Defaults of the settings read in this app (see docs/coordination.md).
 SCREENING_WORKING_DAYS_DEFAULT = 5
 RETENTION_YEARS_DEFAULT = 5
 REMINDER_WORKING_DAYS_DEFAULT = 1
-ADULT_AGE = 18
 
 
 class Urgency(models.TextChoices):

@@ -35,14 +35,3 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
     OTHER = "X", _("Other / unknown")
-
-
-# Retention defaults (DOMAIN.md, Verwijsindex model): 24 months, and at the 23rd birthday.
-RETENTION_MONTHS_DEFAULT = 24
-RETENTION_AGE_LIMIT = 23
-
-# Ages Zicht records signals for (an estimated age, an age at contact, an age today): 0 to
-# 22. Like the Verwijsindex, Zicht is for young people under 23: a signal leaves the index
-# at the 23rd birthday, so a signal about someone who is 23 or older would expire the day
-# it is recorded. The input is refused instead, with that explanation.
-MIN_AGE, MAX_AGE = 0, RETENTION_AGE_LIMIT - 1
