@@ -25,12 +25,17 @@ def source_type(organisation_type) -> str:
     return organisation_type if organisation_type in SOURCE_TYPES else OrganisationType.OTHER
 
 
+# Age at contact. The scope is 8 to 27 (zicht.core.ages); young adults in two groups (the
+# national rapporteur's 18-22 and 23-27). Ages outside the scope come only from signals
+# recorded before it changed and are counted under "<8" or "28+", never dropped.
 AGE_GROUPS = [
-    (0, 11, "0-11"),
+    (0, 7, "<8"),
+    (8, 11, "8-11"),
     (12, 15, "12-15"),
     (16, 17, "16-17"),
-    (18, 23, "18-23"),
-    (24, 99, "24+"),
+    (18, 22, "18-22"),
+    (23, 27, "23-27"),
+    (28, 200, "28+"),
 ]
 
 
@@ -41,6 +46,16 @@ def age_group(age: int | None) -> str:
         if lo <= age <= hi:
             return label
     return "?"
+
+
+_AGE_ORDER = {label: i for i, (_lo, _hi, label) in enumerate(AGE_GROUPS)}
+
+
+def _ordered(counts: dict, key: str) -> dict:
+    """Categories in reading order: age groups young to old ("?" last), others by name."""
+    if key == "age":
+        return dict(sorted(counts.items(), key=lambda kv: _AGE_ORDER.get(kv[0], len(_AGE_ORDER))))
+    return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True)
@@ -125,7 +140,7 @@ def counts_by(data: Dataset, key: str) -> dict[str, int]:
     for s in data.signals:
         for category in _categories(s, key):
             counter[category] += 1
-    return dict(sorted(counter.items()))
+    return _ordered(counter, key)
 
 
 def persons_by(data: Dataset, key: str) -> dict[str, int]:
@@ -135,7 +150,7 @@ def persons_by(data: Dataset, key: str) -> dict[str, int]:
     for s in data.signals:
         for category in _categories(s, key):
             seen[category].add(data.person_of[s["id"]])
-    return {k: len(v) for k, v in sorted(seen.items())}
+    return _ordered({k: len(v) for k, v in seen.items()}, key)
 
 
 def person_sources(data: Dataset) -> dict:
@@ -175,7 +190,7 @@ def referrals_by(data: Dataset, key: str) -> dict[str, int]:
         if signal is not None:
             for category in _categories(signal, key):
                 counter[category] += 1
-    return dict(sorted(counter.items()))
+    return _ordered(counter, key)
 
 
 def referral_total(data: Dataset) -> int:
@@ -205,4 +220,4 @@ def possible_victims_by(data: Dataset, key: str) -> dict[str, int]:
     for signals in possible_victims(data).values():
         for category in {c for s in signals for c in _categories(s, key)}:
             counter[category] += 1
-    return dict(sorted(counter.items()))
+    return _ordered(counter, key)
