@@ -232,6 +232,18 @@ def test_demo_data_has_signals_matches_and_referrals(capsys):
 
 
 @pytest.mark.django_db
+def test_demo_includes_young_adults_and_nothing_the_next_purge_removes(capsys):
+    from zicht.intake.models import Signal
+    from zicht.intake.services import purge_expired
+
+    call_command("load_demo", "--population", "150", "--seed", "3")
+    ages = set(Signal.objects.values_list("age_at_contact", flat=True))
+    assert min(ages) >= 8 and max(ages) <= 27
+    assert ages & set(range(23, 28)), ages  # young adults of 23-27 are in the demo
+    assert purge_expired(dry_run=True) == 0
+
+
+@pytest.mark.django_db
 def test_demo_shows_every_step_of_the_coordination_path_and_the_help_inbox(capsys):
     """The demo files stand at every step (and the audit chain holds); the counsellor
     has conversations, one handed over for a signal to the centre's demo professional."""
