@@ -39,7 +39,9 @@ __all__ = [
     "AGE_MIN_DEFAULT",
     "MINOR_RETENTION_BIRTHDAY",
     "RETENTION_MONTHS_DEFAULT",
+    "AGE_GROUPS",
     "age_error",
+    "age_group",
     "age_max",
     "age_min",
     "age_on",
@@ -114,3 +116,27 @@ def retention(age_at_contact: int | None) -> tuple[int, int | None]:
         return minors_months, MINOR_RETENTION_BIRTHDAY
     months = getattr(settings, "ZICHT_YOUNG_ADULT_RETENTION_MONTHS", RETENTION_MONTHS_DEFAULT)
     return int(months), age_max() + 1
+
+
+# Age groups at contact, as the national rapporteur reports them: young adults in two
+# groups (18-22 and 23-27). Ages outside the scope come only from signals recorded before
+# it changed and are counted under "<8" or "28+", never dropped.
+AGE_GROUPS: tuple[tuple[int, int, str], ...] = (
+    (0, 7, "<8"),
+    (8, 11, "8-11"),
+    (12, 15, "12-15"),
+    (16, 17, "16-17"),
+    (18, 22, "18-22"),
+    (23, 27, "23-27"),
+    (28, 200, "28+"),
+)
+
+
+def age_group(age: int | None) -> str:
+    """The age group label of an age ("?" when unknown)."""
+    if age is None:
+        return "?"
+    for lo, hi, label in AGE_GROUPS:
+        if lo <= age <= hi:
+            return label
+    return "?"

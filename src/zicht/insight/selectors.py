@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 
 from zicht.accounts.constants import OrganisationType, Role
+from zicht.core import ages
 from zicht.insight.persons import clusters
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors as linkage_selectors
@@ -25,27 +26,9 @@ def source_type(organisation_type) -> str:
     return organisation_type if organisation_type in SOURCE_TYPES else OrganisationType.OTHER
 
 
-# Age at contact. The scope is 8 to 27 (zicht.core.ages); young adults in two groups (the
-# national rapporteur's 18-22 and 23-27). Ages outside the scope come only from signals
-# recorded before it changed and are counted under "<8" or "28+", never dropped.
-AGE_GROUPS = [
-    (0, 7, "<8"),
-    (8, 11, "8-11"),
-    (12, 15, "12-15"),
-    (16, 17, "16-17"),
-    (18, 22, "18-22"),
-    (23, 27, "23-27"),
-    (28, 200, "28+"),
-]
-
-
-def age_group(age: int | None) -> str:
-    if age is None:
-        return "?"
-    for lo, hi, label in AGE_GROUPS:
-        if lo <= age <= hi:
-            return label
-    return "?"
+# Age groups (8-11 ... 23-27; zicht.core.ages) shared with the national registration.
+AGE_GROUPS = ages.AGE_GROUPS
+age_group = ages.age_group
 
 
 _AGE_ORDER = {label: i for i, (_lo, _hi, label) in enumerate(AGE_GROUPS)}
