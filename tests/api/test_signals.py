@@ -303,3 +303,16 @@ def test_encoded_signal_age_at_contact_is_within_the_scope(partner):
     assert "jonger dan 8" in errors["age_at_contact"][0]
     body["age_at_contact"] = 27
     assert client.post(SIGNALS, body, format="json").status_code == 201
+
+
+def test_a_signal_records_through_the_api_that_the_young_person_is_also_a_suspect(partner):
+    _, _, client = partner()
+    body = api_signal(justice_status="suspect", justice_offences="Drugs vervoeren")
+    response = client.post(SIGNALS, body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["justice_status"] == "suspect"
+    assert response.json()["justice_offences"] == "Drugs vervoeren"
+    body = api_signal(justice_offences="Drugs vervoeren")
+    assert "justice_offences" in _errors_by_field(client.post(SIGNALS, body, format="json"))
+    body = api_signal(justice_status="convicted")
+    assert "justice_status" in _errors_by_field(client.post(SIGNALS, body, format="json"))

@@ -108,3 +108,43 @@ def test_age_groups_read_young_to_old():
         "23-27",
         "?",
     ]
+
+
+def test_the_referral_form_and_the_file_show_that_the_young_person_is_also_a_suspect(
+    professional, coordinator, login
+):
+    client = login(professional)
+    client.post(
+        reverse("intake:signal_create"),
+        signal_post(justice_status="prosecuted", justice_offences="Geld doorsluizen"),
+    )
+    signal = Signal.objects.get()
+    url = reverse("coordination:referral_create", args=[signal.pk])
+    form_page = client.get(url).content.decode()
+    assert "Vervolgd" in form_page and "Geld doorsluizen" in form_page
+    client.post(
+        url,
+        {
+            "reason": "Zorgen.",
+            "urgency": "normal",
+            "consent_young_person": "given",
+            "consent_parents": "not_asked",
+        },
+    )
+    file = Referral.objects.get().file
+    page = login(coordinator).get(reverse("coordination:file_detail", args=[file.pk]))
+    assert "Vervolgd: Geld doorsluizen" in page.content.decode()
+
+
+def test_the_assessment_asks_and_records_whether_the_prosecutor_was_told(
+    screened_file, coordinator, login
+):
+    client = login(coordinator)
+    url = reverse("coordination:file_detail", args=[screened_file.pk])
+    assert "non-punishmentbeginsel" in client.get(url).content.decode()
+    client.post(
+        reverse("coordination:file_assess", args=[screened_file.pk]),
+        {"version": screened_file.version, "prosecutor_told_non_punishment": "on"},
+    )
+    screened_file.refresh_from_db()
+    assert screened_file.assessment.answers["prosecutor_told_non_punishment"] is True

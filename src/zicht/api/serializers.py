@@ -20,6 +20,7 @@ from zicht.intake import services as intake_services
 from zicht.intake.constants import (
     ContactSetting,
     ExploitationForm,
+    JusticeStatus,
     Sex,
     SignalStatus,
 )
@@ -44,6 +45,8 @@ SIGNAL_FIELDS = (
     "forms",
     "account",
     "immediate_danger",
+    "justice_status",
+    "justice_offences",
 )
 # Statuses a partner sees; "internal" (same-organisation, statistics only) never.
 MATCH_STATUSES = [(value, label) for value, label in MatchStatus.choices if value != "internal"]
@@ -123,6 +126,20 @@ class SignalCreateSerializer(serializers.Serializer):
     forms = serializers.ListField(child=choice(ExploitationForm.choices), required=False)
     account = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     immediate_danger = serializers.BooleanField(required=False, default=False)
+    justice_status = choice(
+        JusticeStatus.choices,
+        required=False,
+        help_text=_(
+            "Whether the young person is (also) a suspect, arrested or prosecuted for the "
+            "acts seen; default none. A young person who commits offences may be a victim."
+        ),
+    )
+    justice_offences = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=_("For which acts; only with a justice_status other than none."),
+    )
     identity = IdentityInputSerializer(required=False)
     encoding = EncodingInputSerializer(required=False)
     age_at_contact = serializers.IntegerField(
@@ -262,6 +279,8 @@ class SignalSummarySerializer(serializers.Serializer):
 class SignalSerializer(SignalSummarySerializer):
     indicator_codes = serializers.ListField(child=serializers.CharField())
     account = serializers.CharField()
+    justice_status = choice(JusticeStatus.choices)
+    justice_offences = serializers.CharField()
     municipality = serializers.CharField(source="municipality_id", allow_null=True)
     age_at_contact = serializers.IntegerField(allow_null=True)
     withdrawn_reason = serializers.CharField()

@@ -133,6 +133,16 @@ class Question(models.TextChoices):
         "no_parental_protection",
         _("Parents cannot protect the young person or are involved"),
     )
+    # A young person who looks like an offender may be a victim: the public prosecutor
+    # must know about the non-punishment principle (art. 26 Council of Europe Convention
+    # on Action against Trafficking; Aanwijzing mensenhandel).
+    PROSECUTOR_TOLD_NON_PUNISHMENT = (
+        "prosecutor_told_non_punishment",
+        _(
+            "The public prosecutor has been told about the non-punishment principle for "
+            "victims of trafficking"
+        ),
+    )
 
 
 VULNERABILITY_QUESTIONS = (
@@ -153,4 +163,5 @@ CONTEXT_QUESTIONS = (
     Question.OFFENDER_KNOWS_VICTIM,
     Question.NEEDS_INTERPRETER,
     Question.NO_PARENTAL_PROTECTION,
+    Question.PROSECUTOR_TOLD_NON_PUNISHMENT,
 )

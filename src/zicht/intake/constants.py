@@ -31,6 +31,18 @@ class ExploitationForm(models.TextChoices):
     OTHER = "other", _("Other or unknown")
 
 
+class JusticeStatus(models.TextChoices):
+    """Whether the young person is (also) treated as an offender for the acts seen. A
+    young person who looks like an offender may be a victim (the non-punishment principle
+    for victims of trafficking): this is recorded so it is seen, never as a reason to
+    stop looking."""
+
+    NONE = "none", _("No, or not known")
+    SUSPECT = "suspect", _("Suspect")
+    ARRESTED = "arrested", _("Arrested")
+    PROSECUTED = "prosecuted", _("Prosecuted")
+
+
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from zicht.accounts import selectors as account_selectors
 from zicht.core import ages
 from zicht.intake.catalogue import item_codes
-from zicht.intake.constants import ContactSetting, ExploitationForm, Sex
+from zicht.intake.constants import ContactSetting, ExploitationForm, JusticeStatus, Sex
 from zicht.linkage import normalise
 from zicht.linkage.encoding import EncodingError, normalise_bsn
 
@@ -71,6 +71,23 @@ class SignalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
         help_text=_("Facts: what you saw and heard, when and where. No opinions."),
+    )
+
+    justice_status = forms.ChoiceField(
+        label=_("Is the young person (also) a suspect, arrested or prosecuted for these acts?"),
+        choices=JusticeStatus.choices,
+        initial=JusticeStatus.NONE,
+        required=False,
+        help_text=_(
+            "A young person who commits offences may be a victim of exploitation. Record "
+            "it so that it is seen; it is no reason to stop looking."
+        ),
+    )
+    justice_offences = forms.CharField(
+        label=_("For which acts?"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: drug dealing, acting as a money mule. No names."),
     )
 
     # Declared last: the field name 'forms' shadows the forms module in this class body.
@@ -169,8 +186,22 @@ class SignalForm(forms.Form):
             )
         return phone
 
+    def clean_justice_status(self):
+        return self.cleaned_data["justice_status"] or JusticeStatus.NONE
+
     def clean(self):
         data = super().clean()
+        if (
+            data.get("justice_status") == JusticeStatus.NONE
+            and (data.get("justice_offences") or "").strip()
+        ):
+            self.add_error(
+                "justice_offences",
+                _(
+                    "Only when the young person is a suspect, arrested or prosecuted: choose "
+                    "which, or empty this field."
+                ),
+            )
         dob, contact_date = data.get("date_of_birth"), data.get("contact_date")
         if dob and contact_date and dob > contact_date:
             self.add_error(
@@ -229,6 +260,8 @@ class SignalForm(forms.Form):
                 "forms",
                 "account",
                 "immediate_danger",
+                "justice_status",
+                "justice_offences",
             )
         }
         return data, identity

@@ -269,6 +269,10 @@ class ReferredSignal:
     immediate_danger: bool
     age_at_contact: int | None
     status: str
+    justice_status: str = "none"
+    justice_status_label: str = ""
+    justice_offences: str = ""
+    forms_codes: tuple = ()
     given_names: str = ""
     surname: str = ""
     date_of_birth: str = ""
@@ -330,6 +334,10 @@ def referred_signal_view(*, signal_id) -> ReferredSignal | None:
         immediate_danger=signal.immediate_danger,
         age_at_contact=signal.age_at_contact,
         status=signal.status,
+        justice_status=signal.justice_status,
+        justice_status_label=str(signal.get_justice_status_display()),
+        justice_offences=signal.justice_offences,
+        forms_codes=tuple(signal.forms),
         municipality_name=signal.municipality.name if signal.municipality else "",
         **values,
     )

@@ -16,7 +16,7 @@ from zicht.accounts.constants import Role
 from zicht.audit import services as audit
 from zicht.core import ages
 from zicht.intake import search
-from zicht.intake.constants import SignalStatus
+from zicht.intake.constants import JusticeStatus, SignalStatus
 from zicht.intake.forms import SignalForm
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
 from zicht.intake.selectors import current_catalogue
@@ -40,6 +40,8 @@ SIGNAL_FIELDS = (
     "forms",
     "account",
     "immediate_danger",
+    "justice_status",
+    "justice_offences",
 )
 IDENTITY_FIELDS = (
     "given_names",
@@ -247,6 +249,8 @@ def _signal_record(
         forms=sorted(data.get("forms") or []),
         account=data.get("account") or "",
         immediate_danger=bool(data.get("immediate_danger")),
+        justice_status=data.get("justice_status") or JusticeStatus.NONE,
+        justice_offences=(data.get("justice_offences") or "").strip(),
         municipality=municipality,
         age_at_contact=age_at_contact,
         expires_on=expiry_date(
@@ -312,6 +316,10 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
                 new = sorted(new or [])
             if name == "account":
                 new = new or ""
+            if name == "justice_offences":
+                new = (new or "").strip()
+            if name == "justice_status":
+                new = new or JusticeStatus.NONE
             if getattr(signal, name) != new:
                 setattr(signal, name, new)
                 changed.append(name)
@@ -396,9 +404,10 @@ def purge_expired(*, today: dt.date | None = None, dry_run: bool = False) -> int
             SignalIdentity.objects.filter(signal=signal).delete()
             SignalSearchToken.objects.filter(signal=signal).delete()
             signal.account = ""
+            signal.justice_offences = ""
             if signal.status == SignalStatus.ACTIVE:
                 signal.status = SignalStatus.EXPIRED
-            signal.save(update_fields=["account", "status", "updated_at"])
+            signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
             linkage.signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
                 action="intake.signal_purged",
@@ -507,10 +516,11 @@ def purge_expired_encoded(*, today: dt.date | None = None, dry_run: bool = False
         with transaction.atomic():
             signal = Signal.objects.select_for_update().get(pk=signal_id)
             signal.account = ""
+            signal.justice_offences = ""
             reason = "withdrawn" if signal.status == SignalStatus.WITHDRAWN else "expired"
             if signal.status == SignalStatus.ACTIVE:
                 signal.status = SignalStatus.EXPIRED
-            signal.save(update_fields=["account", "status", "updated_at"])
+            signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
             linkage.signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
                 action="intake.signal_purged",

@@ -296,6 +296,8 @@ def _initial_from(signal):
         "indicator_codes": signal.indicator_codes,
         "forms": signal.forms,
         "account": signal.account,
+        "justice_status": signal.justice_status,
+        "justice_offences": signal.justice_offences,
     }
 
 
