@@ -251,6 +251,18 @@ def signals_for_statistics(*, organisation_id: int | None = None):
     )
 
 
+def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
+    """Forms and sex of the given signals, for the coordination centre's annual figures
+    (aggregates only). Sex is part of the encrypted identity: only the sex is decrypted
+    and returned, and the caller audit-logs the computation."""
+    rows = Signal.objects.filter(pk__in=list(signal_ids)).select_related("identity")
+    facts = []
+    for signal in rows:
+        identity = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
+        facts.append({"forms": list(signal.forms), "sex": identity.sex if identity else ""})
+    return facts
+
+
 @dataclass(frozen=True)
 class ReferredSignal:
     """A signal as the coordination centre sees it once its author has referred it."""
