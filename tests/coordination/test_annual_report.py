@@ -42,6 +42,7 @@ def test_young_adults_are_counted_and_small_cells_suppressed(
     assert tables["minors_form"].cells["Drugs dealen en vervoeren"] == "<10"
     assert tables["sex"].cells["Man"] == 17
     assert tables["year"].cells[str(timezone.localdate().year)] == 17
+    assert tables["suspect"].cells["Niet bekend als verdachte"] == 17
     assert AuditEvent.objects.filter(action="coordination.annual_report_viewed").exists()
 
 
@@ -73,6 +74,19 @@ def test_the_page_and_downloads(professional, coordinator, make_signal, refer, l
 def test_only_coordinators_see_the_annual_figures(professional, login):
     response = login(professional).get(reverse("coordination:annual_report"))
     assert response.status_code == 403
+
+
+def test_the_overlap_of_victim_and_suspect_is_counted(
+    professional, coordinator, make_signal, refer
+):
+    from zicht.intake.models import Signal
+
+    _register(professional, coordinator, make_signal, refer, 10, age=19)
+    Signal.objects.update(justice_status="suspect")
+    tables = {t.key: t.published for t in annual.annual_report(
+        membership=coordinator, year=timezone.localdate().year
+    )}  # fmt: skip
+    assert tables["suspect"].cells["Ook verdachte, aangehouden of vervolgd"] == 10
 
 
 def test_registration_years_lists_years_with_registrations(

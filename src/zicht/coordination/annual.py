@@ -85,6 +85,9 @@ def _facts(file: CoordinationFile) -> dict:
         "source": str(referrals[0].organisation.get_type_display()) if referrals else "?",
         "age_group": ages.age_group(file.age_at_referral),
         "minor": ages.is_minor(file.age_at_referral),
+        # Victim and suspect at once: any referred signal records the young person as a
+        # suspect, arrested or prosecuted for the acts seen.
+        "also_suspect": any(f["justice_status"] != "none" for f in facts),
     }
 
 
@@ -125,6 +128,12 @@ def annual_report(*, membership, year: int) -> list[AnnualTable]:
     )
     by_year = dict(sorted(Counter(str(y) for y in per_year).items()))
     minors = sum(1 for f in facts if f["minor"])
+    overlap = Counter(
+        str(_("Also suspect, arrested or prosecuted"))
+        if f["also_suspect"]
+        else str(_("Not known as a suspect"))
+        for f in facts
+    )
     audit.record(
         action="coordination.annual_report_viewed",
         actor=membership.user,
@@ -154,6 +163,12 @@ def annual_report(*, membership, year: int) -> list[AnnualTable]:
             _("Minors by form of criminal exploitation"),
             _("Form"),
             suppress(dict(sorted(minors_by_form.items())), total=minors),
+        ),
+        AnnualTable(
+            "suspect",
+            _("Victim and suspect at once"),
+            _("Group"),
+            suppress(dict(sorted(overlap.items()))),
         ),
         AnnualTable("year", _("Registrations per year"), _("Year"), suppress(by_year)),
     ]

@@ -259,7 +259,13 @@ def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
     facts = []
     for signal in rows:
         identity = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
-        facts.append({"forms": list(signal.forms), "sex": identity.sex if identity else ""})
+        facts.append(
+            {
+                "forms": list(signal.forms),
+                "sex": identity.sex if identity else "",
+                "justice_status": signal.justice_status,
+            }
+        )
     return facts
 
 
