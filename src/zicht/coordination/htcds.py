@@ -3,7 +3,8 @@ standard, HTCDS 2.0 of IOM (``python manage.py export_htcds``).
 
 One row per registered possible victim: a file screened "possible victim" in the year,
 merged duplicates left out, so a person referred by three organisations (or whose two
-files were merged) counts once. The columns carry the standard's field names and values
+files were merged) counts once. An anonymised file (closed past its retention) is still a
+registration: it is exported without identity, its signals gone. The columns carry the standard's field names and values
 from its picklists (``data/htcds_field_standards_2.0.csv``, CC BY 4.0, IOM). HTCDS has no
 category for criminal exploitation yet: it is exported as ``Other`` in
 ``vic_TypeOfExploitation``, with the proposed value ``ForcedCriminality`` and Zicht's
@@ -192,7 +193,6 @@ def export_rows(*, year: int, with_identity: bool = False, membership=None) -> E
         CoordinationFile.objects.filter(
             screening_decision=ScreeningDecision.POSSIBLE_VICTIM,
             merged_into__isnull=True,
-            anonymised_at__isnull=True,
             screened_on__year=year,
         )
         .prefetch_related("referrals__organisation", "care_referrals__provider")
