@@ -46,6 +46,7 @@ lint: install
 
 test: install chromium lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check_lessons
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 messages:

@@ -20,10 +20,11 @@ its own savepoint, so POST cases change nothing for the next one.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -97,9 +98,11 @@ class Row:
 
 
 def post_only(view: str, target: str | None, posted: dict, data: Any = None) -> list[Row]:
-    """A POST-only view: GET answers 405 to every member; then the POST expectations."""
+    """A POST-only view: GET answers 405 to every member (and to anonymous visitors when
+    the POST is open to them); then the POST expectations."""
+    anonymous = 405 if posted["anonymous"] != LOGIN else LOGIN
     return [
-        Row(view, expect(405), target=target),
+        Row(view, expect(405, anonymous=anonymous), target=target),
         Row(view, posted, method="post", target=target, data=data),
     ]
 
@@ -121,11 +124,25 @@ ROWS: list[Row] = [
     Row("login", EVERYONE),
     # Enrolled members are sent on; enrolment is the one page an unenrolled member sees.
     Row("two_factor_setup", expect(302, unverified=200)),
+    # With the password given at login (or confirmed) within ZICHT_REAUTH_MINUTES; without
+    # it, each of the three goes to the password confirmation first (test below).
     Row("two_factor_backup_tokens", expect(200)),
     Row("two_factor_disable", expect(200)),
+    Row("accounts:reauthenticate", expect(200, unverified=200)),
     # --- accounts -----------------------------------------------------------------------
     Row("accounts:logout", expect(405, anonymous=405, unverified=405)),
     Row("accounts:organisation_select", expect(200)),
+    # A membership that is no number (a tampered form) is refused, never a server error.
+    Row("accounts:organisation_select", expect(400), method="post", data={"membership": "abc"}),
+    # Nor can anyone switch to another user's membership (the target names whose; the view
+    # takes no URL arguments).
+    Row(
+        "accounts:organisation_select",
+        expect(400),
+        method="post",
+        target="membership_other",
+        data=lambda w: {"membership": w.membership_other},
+    ),
     Row("accounts:member_list", only("org_admin")),
     Row("accounts:member_invite", only("org_admin")),
     *post_only(
@@ -154,10 +171,41 @@ ROWS: list[Row] = [
         target="member_own",
         data={"active": "0"},
     ),
+    # Resending and withdrawing an invitation: only the organisation's administrator, and
+    # only while it is open (a colleague who accepted long ago is refused with a message).
+    *[
+        row
+        for view in ("accounts:member_invitation_resend", "accounts:member_invitation_withdraw")
+        for row in (
+            *post_only(view, "member_other", only("org_admin", status=DENIED)),
+            Row(view, only("org_admin", status=302), method="post", target="member_own"),
+        )
+    ],
+    # The existing-account invitations of the world belong to a third organisation.
+    *post_only("accounts:invitation_resend", "invitation_own", only("org_admin", status=DENIED)),
+    *post_only("accounts:invitation_withdraw", "invitation_own", only("org_admin", status=DENIED)),
+    # Invitations of existing accounts: each member sees their own; only the invited
+    # account answers one - accepting (or declining) someone else's invitation, or one
+    # addressed to another account, is refused.
+    Row("accounts:invitation_list", expect(200)),
+    *[
+        row
+        for view in ("accounts:invitation_join", "accounts:invitation_decline")
+        for row in (
+            *post_only(view, "invitation_other", expect(DENIED)),
+            Row(
+                view,
+                only("professional", status=302, default=DENIED),
+                method="post",
+                target="invitation_own",
+            ),
+        )
+    ],
     # The link in an invitation e-mail; a wrong or used token is refused.
     Row("accounts:invitation_accept", expect(400, anonymous=400), target="invitation_bogus"),
     # --- audit --------------------------------------------------------------------------
     Row("audit:list", only("org_admin")),
+    Row("audit:export", only("org_admin")),
     # --- API keys (web pages) and the partner API ----------------------------------------
     Row("api:key_list", only("org_admin")),
     Row("api:key_create", only("org_admin")),
@@ -228,6 +276,8 @@ ROWS: list[Row] = [
     Row("coordination:referral_detail", expect(DENIED), target="referral_other"),
     # --- coordination: coordinators and the (national) files ----------------------------
     Row("coordination:inbox", only("coordinator")),
+    # An empty search is refused with a message; the name is never in the URL.
+    *post_only("coordination:inbox_search", None, only("coordinator", status=400)),
     Row("coordination:file_detail", only("coordinator"), target="file"),
     *file_action("coordination:file_assign", 400),
     *file_action("coordination:file_screen", 400),
@@ -322,6 +372,51 @@ ROWS: list[Row] = [
         method="post",
         target="handover_other",
     ),
+    # --- lessons: public pages, open to everyone (tests/lessons covers them) ------------
+    Row("lessons:list", EVERYONE),
+    Row("lessons:detail", EVERYONE, target="lesson"),
+    Row("lessons:step", EVERYONE, target="lesson_step"),
+    Row("lessons:guide", EVERYONE, target="lesson"),
+    # Lesson videos and their captions are public; none is uploaded in this world, so
+    # everyone (no login asked) gets 404 (tests/lessons/test_video.py serves real ones).
+    Row("lessons:video", expect(404, anonymous=404), target="video"),
+    Row("lessons:video_captions", expect(404, anonymous=404), target="video_captions"),
+    # The lessons' evaluation (anonymous monthly counts, suppressed) is for analysts.
+    Row("lessons:evaluation", only("analyst")),
+    # The preview of a lesson staff are writing in the admin: staff only (no role is).
+    Row("lessons:preview", expect(403), target="staff_lesson"),
+    Row("lessons:preview_step", expect(403), target="staff_lesson_step"),
+    # In class: a teacher asks for a start link by e-mail (no account), pupils join with
+    # the code alone. An empty form is refused; without a pupil cookie there is no class
+    # to play (to the join page); a bogus start link is refused.
+    Row("lessons:class_start", EVERYONE),
+    Row("lessons:class_start", expect(400, anonymous=400), method="post"),
+    # Members of a school organisation start a class at once (no role here is one).
+    *post_only("lessons:class_start_school", None, expect(403), {"lesson": "pakketje-en-bankpas"}),
+    Row("lessons:class_join", EVERYONE),
+    Row("lessons:class_join", expect(400, anonymous=400), method="post"),
+    Row("lessons:class_play", expect(302, anonymous=302)),
+    Row("lessons:class_play", expect(302, anonymous=302), method="post"),
+    Row("lessons:class_status", EVERYONE),
+    Row("lessons:class_confirm", expect(400, anonymous=400), target="teacher_link_bogus"),
+    Row(
+        "lessons:class_confirm",
+        expect(400, anonymous=400),
+        method="post",
+        target="teacher_link_bogus",
+    ),
+    # The teacher's pages answer only the browser that started the class (tests/lessons
+    # covers the teacher): nobody here is that teacher, and members' refusals are logged.
+    Row("lessons:class_teacher", expect(DENIED, anonymous=404), target="class_session"),
+    Row("lessons:class_counts", expect(DENIED, anonymous=404), target="class_session"),
+    *post_only(
+        "lessons:class_advance", "class_session", expect(DENIED, anonymous=404), {"to": "klusje"}
+    ),
+    *post_only("lessons:class_close", "class_session", expect(DENIED, anonymous=404)),
+    # --- help: the conversation a coordination file was opened from, for the coordinator
+    # the file is assigned to only (tests/coordination/test_help_handover.py reads it);
+    # this file was not opened from a conversation and is not assigned: nobody reads it.
+    Row("help:coordinator_conversation", expect(403), target="file"),
     # --- insight: aggregates for analysts, own organisation for its administrators ------
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
@@ -510,14 +605,52 @@ def _routed(conversation, counsellor, organisation):
     return conversation
 
 
+def _class_session():
+    from zicht.lessons import selectors, services
+
+    return services.class_session_start(
+        lesson=selectors.lesson_get(slug="pakketje-en-bankpas"), confirmation="matrix"
+    )
+
+
+def _staff_lesson():
+    from zicht.lessons.content import lesson_files, read_file
+    from zicht.lessons.models import StaffLesson
+
+    data = read_file(lesson_files()[0]) | {"slug": "in-de-maak"}
+    return StaffLesson.objects.create(slug="in-de-maak", version=1, data=data)
+
+
 def _session(user, verified: bool) -> str:
     """A logged-in session (with a verified second factor, or not), kept for the module;
     each case only sets its cookie."""
+    from zicht.accounts.reauth import SESSION_KEY
+
     client = Client()
     if verified:
         verified_client(client, user)
     else:
         client.force_login(user)
+    return _with_password_at(client, SESSION_KEY, int(time.time()))
+
+
+def _stale_session(user, verified: bool) -> str:
+    """Logged in, but the password was given longer ago than ZICHT_REAUTH_MINUTES."""
+    from zicht.accounts.reauth import SESSION_KEY, window_seconds
+
+    client = Client()
+    if verified:
+        verified_client(client, user)
+    else:
+        client.force_login(user)
+    return _with_password_at(client, SESSION_KEY, int(time.time()) - window_seconds() - 60)
+
+
+def _with_password_at(client, key: str, moment: int) -> str:
+    """As the login's password step leaves it: the moment of the last password."""
+    session = client.session
+    session[key] = moment
+    session.save()
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
@@ -575,6 +708,7 @@ def _build_world():
     other_professional = member(Role.PROFESSIONAL, other)
     other_admin = member(Role.ORG_ADMIN, other)
     third_professional = member(Role.PROFESSIONAL, third)
+    third_admin = member(Role.ORG_ADMIN, third)
     professional = members["professional"]
 
     # Signals: the same young person in "own" and "other" (a match of our organisation);
@@ -620,6 +754,8 @@ def _build_world():
     handover_own = _handed_over(
         _routed(_conversation(), members["counsellor"], own), members["counsellor_elsewhere"]
     )
+    class_session = _class_session()
+    staff_lesson = _staff_lesson()
     handover_other = _handed_over(_conversation(), members["counsellor"])
     key_own, _raw = api_services.api_key_create(
         by=members["org_admin"], name="Eigen", contact=professional, scopes=list(scopes.SCOPES)
@@ -628,7 +764,23 @@ def _build_world():
         by=other_admin, name="Ander", contact=other_professional, scopes=list(scopes.SCOPES)
     )
 
+    from zicht.accounts import services as account_services
+
+    invitation_own, invitation_other = (
+        account_services.member_invite(
+            by=third_admin,
+            email=invitee.user.email,
+            first_name="",
+            last_name="",
+            role=Role.PROFESSIONAL,
+        )
+        for invitee in (professional, other_professional)
+    )
+
     kwargs = {
+        "membership_other": {},
+        "invitation_own": {"invitation_id": invitation_own.pk},
+        "invitation_other": {"invitation_id": invitation_other.pk},
         "member_own": {"member_id": colleague.pk},
         "member_other": {"member_id": other_professional.pk},
         "invitation_bogus": {"uidb64": "MTIzNDU2Nzg", "token": "abc-0123456789abcdef"},
@@ -652,6 +804,14 @@ def _build_world():
         "handover_other": {"pk": handover_other.pk},
         "api_signal_other": {"pk": signal_other.pk},  # the partner API routes take ``pk``
         "api_match_other": {"pk": match_other.pk},
+        "lesson": {"slug": "pakketje-en-bankpas"},
+        "teacher_link_bogus": {"token": "geen-geldige-link"},
+        "class_session": {"pk": class_session.pk},
+        "staff_lesson": {"pk": staff_lesson.pk},
+        "video": {"key": "geen-video"},
+        "video_captions": {"key": "geen-video", "lang": "nl"},
+        "staff_lesson_step": {"pk": staff_lesson.pk, "step": "hoi"},
+        "lesson_step": {"slug": "pakketje-en-bankpas", "step": "hoi"},
         "chart": {"kind": "source"},
         "export": {"kind": "source", "fmt": "csv"},
     }
@@ -660,7 +820,11 @@ def _build_world():
         sessions={
             column: _session(m.user, column != "unverified") for column, m in members.items()
         },
+        stale_sessions={
+            column: _stale_session(m.user, column != "unverified") for column, m in members.items()
+        },
         kwargs=kwargs,
+        membership_other=other_professional.pk,
         care_own=care_own,
         care_other=care_other,
         file=file,
@@ -744,3 +908,64 @@ def test_anonymous_in_english(row: Row, world, db, client):
         assert url.startswith("/en/")
         response = client.get(url)
         _check(response, row.expected["anonymous"])
+
+
+# Pages that show personal data are never kept by the browser or a proxy (issue 10): one
+# page of each kind, as the member who may see it.
+NO_STORE_CASES = [
+    ("intake:signal_list", None, "professional"),
+    ("intake:signal_detail", "signal_own", "professional"),
+    ("linkage:match_list", None, "professional"),
+    ("coordination:file_detail", "file", "coordinator"),
+    ("coordination:referral_detail", "referral_own", "professional"),
+    ("help:counsellor_inbox", None, "counsellor"),
+    ("help:counsellor_conversation", "conversation", "counsellor"),
+    ("help:handover_detail", "handover_own", "professional"),
+    ("insight:export", "export", "analyst"),
+    ("audit:list", None, "org_admin"),
+    ("audit:export", None, "org_admin"),
+    ("accounts:member_list", None, "org_admin"),
+    ("core:home", None, "professional"),
+]
+
+
+@pytest.mark.parametrize(("view", "target", "column"), NO_STORE_CASES)
+def test_personal_pages_are_not_stored(view, target, column, world, db, client):
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[column]
+    response = client.get(reverse(view, kwargs=world.kwargs[target] if target else None))
+    assert response.status_code == 200
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "no-cache", "private"} <= cache_control, cache_control
+
+
+# The two-factor changes need the password within ZICHT_REAUTH_MINUTES (issue 10): with a
+# stale password every member - enrolled or about to enrol - is sent to confirm it first.
+REAUTH = "302→reauthenticate"
+REAUTH_ROWS = [
+    ("two_factor_setup", expect(REAUTH, unverified=REAUTH)),
+    ("two_factor_backup_tokens", expect(REAUTH)),
+    ("two_factor_disable", expect(REAUTH)),
+    ("accounts:reauthenticate", expect(200, unverified=200)),
+]
+
+
+@pytest.mark.parametrize(
+    ("view", "column", "expected"),
+    [
+        pytest.param(view, column, expected[column], id=f"{view}-{column}")
+        for view, expected in REAUTH_ROWS
+        for column in COLUMNS
+    ],
+)
+def test_two_factor_changes_without_a_recent_password(view, column, expected, world, db, client):
+    if column != "anonymous":
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.stale_sessions[column]
+    url = reverse(view)
+    response = client.get(url)
+    if expected == REAUTH:
+        assert response.status_code == 302
+        location = urlsplit(response["Location"])
+        assert location.path == reverse("accounts:reauthenticate")
+        assert location.query == urlencode({"next": url})
+    else:
+        _check(response, expected)

@@ -164,8 +164,25 @@ def test_user_in_two_organisations_chooses_active_one(make_member, login, client
     # A membership of somebody else cannot be chosen.
     stranger = make_member()
     response = client.post(reverse("accounts:organisation_select"), {"membership": stranger.pk})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert client.session["membership_id"] == second.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "1 OR 1=1", "", "9" * 40, "-1"])
+def test_switching_to_a_membership_that_is_no_number_answers_400(make_member, login, value, caplog):
+    """A tampered form (no whole number) gets the form again with 400, not a server error;
+    nothing changes and the submitted value appears in no log line."""
+    first = make_member(role=Role.PROFESSIONAL)
+    second = MembershipFactory(user=first.user, role=Role.ANALYST)
+    client = login(first)
+    client.post(reverse("accounts:organisation_select"), {"membership": second.pk})
+    response = client.post(reverse("accounts:organisation_select"), {"membership": value})
+    assert response.status_code == 400
+    assert "Kies een van je eigen organisaties" in response.content.decode()
+    assert client.session["membership_id"] == second.pk
+    if value:
+        assert all(value not in record.getMessage() for record in caplog.records)
 
 
 @pytest.mark.django_db

@@ -26,6 +26,10 @@ def make_key(make_member):
     """make_key(professional, scopes=[...]) -> (OrganisationAPIKey, raw key)."""
 
     def make(contact, scopes=None, **kwargs):
+        from tests.factories import TOTPDeviceFactory
+
+        if not contact.user.totpdevice_set.filter(confirmed=True).exists():
+            TOTPDeviceFactory(user=contact.user)  # a key's contact has enrolled two-factor
         admin = make_member(role=Role.ORG_ADMIN, organisation=contact.organisation)
         return api_services.api_key_create(
             by=admin,

@@ -21,8 +21,11 @@ SIGNALS = "/api/v1/signals/"
 
 @pytest.fixture
 def admin_and_professional(make_member):
+    from tests.factories import TOTPDeviceFactory
+
     admin = make_member(role=Role.ORG_ADMIN)
     professional = make_member(role=Role.PROFESSIONAL, organisation=admin.organisation)
+    TOTPDeviceFactory(user=professional.user)
     return admin, professional
 
 
@@ -212,4 +215,52 @@ def test_the_service_refuses_a_key_valid_for_longer_than_two_years(admin_and_pro
             scopes=["signals:read"],
             expiry_date=timezone.now() + dt.timedelta(days=3 * 365),
         )
+    assert not OrganisationAPIKey.objects.exists()
+
+
+def test_a_contact_who_has_not_enrolled_two_factor_is_refused(make_member, login):
+    """The contact authors what the key records: only a member who enrolled two-factor.
+    The form does not offer them, and a forged POST is refused with nothing written."""
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import TOTPDeviceFactory
+    from zicht.api import services as api_services
+
+    admin = make_member(role=Role.ORG_ADMIN)
+    unenrolled = make_member(role=Role.PROFESSIONAL, organisation=admin.organisation)
+    enrolled = make_member(role=Role.PROFESSIONAL, organisation=admin.organisation)
+    TOTPDeviceFactory(user=enrolled.user)
+    unconfirmed = make_member(role=Role.PROFESSIONAL, organisation=admin.organisation)
+    TOTPDeviceFactory(user=unconfirmed.user, confirmed=False)
+    client = login(admin)
+    form = client.get(reverse("api:key_create")).content.decode()
+    assert f'value="{enrolled.pk}"' in form
+    assert f'value="{unenrolled.pk}"' not in form and f'value="{unconfirmed.pk}"' not in form
+    for contact in (unenrolled, unconfirmed):
+        response = client.post(
+            reverse("api:key_create"),
+            {"name": "Zaaksysteem", "contact": contact.pk, "scopes": ["signals:read"]},
+        )
+        assert response.status_code == 200
+        assert "contact" in response.context["form"].errors
+        with pytest.raises(ValidationError, match="twee"):
+            api_services.api_key_create(
+                by=admin, name="X", contact=contact, scopes=["signals:read"]
+            )
+    assert not OrganisationAPIKey.objects.exists()
+
+
+def test_a_deactivated_contact_is_refused(make_member):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import TOTPDeviceFactory
+    from zicht.api import services as api_services
+
+    admin = make_member(role=Role.ORG_ADMIN)
+    contact = make_member(role=Role.PROFESSIONAL, organisation=admin.organisation)
+    TOTPDeviceFactory(user=contact.user)
+    contact.is_active = False
+    contact.save()
+    with pytest.raises(ValidationError):
+        api_services.api_key_create(by=admin, name="X", contact=contact, scopes=["signals:read"])
     assert not OrganisationAPIKey.objects.exists()

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import pytest
 from django.db import connection
 
+from tests.coordination.conftest import make_signal  # noqa: F401 (a fixture, reused)
 from zicht.audit import services, triggers
 
 

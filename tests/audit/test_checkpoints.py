@@ -158,3 +158,13 @@ def test_the_daily_schedule_writes_a_checkpoint(chain, checkpoint_file, capsys):
     checkpoints = read_checkpoints(checkpoint_file)
     assert len(checkpoints) == 1 and checkpoints[0].seq >= 5
     assert verify_chain(checkpoints=checkpoints)[1] is None
+
+
+def test_the_checkpoint_file_is_created_private(chain, tmp_path, settings):
+    """Only the operator's account may read or rewrite the checkpoints (mode 0600)."""
+    import stat
+
+    path = tmp_path / "private" / "checkpoints.log"
+    settings.AUDIT_CHECKPOINT_FILE = path
+    call_command("audit_checkpoint")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600

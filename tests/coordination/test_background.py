@@ -41,21 +41,32 @@ def test_screened_files_get_no_reminder(screened_file):
     assert services.screening_reminders_send() == 0
 
 
-def _close_long_ago(file, coordinator, years=6):
-    services.file_close(membership=coordinator, file=file, outcome="safe_supported", note="Notitie")
+def _close_long_ago(file, coordinator, years=6, decisions=None):
+    services.file_close(
+        membership=coordinator,
+        file=file,
+        outcome="safe_supported",
+        note="Notitie",
+        decisions=decisions,
+    )
     CoordinationFile.objects.filter(pk=file.pk).update(
         closed_at=timezone.now() - dt.timedelta(days=365 * years)
     )
 
 
 def test_anonymisation_after_the_retention_period(screened_file, coordinator, settings):
-    services.task_create(
+    task = services.task_create(
         membership=coordinator,
         file=screened_file,
         title="Bel Mohamed",
         due_date=dt.date(2030, 1, 1),
     )
-    _close_long_ago(screened_file, coordinator)
+    # An open task needs a decision at closing; its reason is free text, purged too.
+    _close_long_ago(
+        screened_file,
+        coordinator,
+        decisions={f"task_{task.pk}": ("drop", "Mohamed is verhuisd")},
+    )
     out = StringIO()
     call_command("coordination_purge", "--dry-run", stdout=out)
     assert "1 file(s) would be anonymised" in out.getvalue()
@@ -66,7 +77,7 @@ def test_anonymisation_after_the_retention_period(screened_file, coordinator, se
     referral = Referral.objects.get()
     assert referral.signal_id is None and referral.reason == ""
     assert not file.timeline.exclude(note="").exists()
-    assert file.tasks.get().title == ""
+    assert file.tasks.get().title == "" and file.tasks.get().closure_reason == ""
     # The remainder still counts.
     assert file.status == "closed" and file.screening_decision == "possible_victim"
     out = StringIO()

@@ -9,4 +9,4 @@ def test_daily_tasks_are_queued_and_run(capsys, settings):
     # The test settings use the immediate backend: enqueuing runs each task at once.
     call_command("enqueue_daily_tasks")
     out = capsys.readouterr().out
-    assert out.count("queued") == len(DAILY_TASKS) == 7
+    assert out.count("queued") == len(DAILY_TASKS) == 8

@@ -188,3 +188,21 @@ def test_quick_exit_endpoint_keeps_a_staff_login(client, make_member, login, sta
     assert client.post("/hulp/gesprek/snel-weg/").status_code == 204
     assert client.get("/hulp/gesprek/lezen/").status_code == 302
     assert client.get("/").wsgi_request.user == member.user
+
+
+def test_the_neutral_page_ends_the_conversation_without_javascript(client, start_conversation):
+    """Without JavaScript the quick-exit button is a plain link to the neutral page: arriving
+    there ends the conversation session on the server, as the beacon does."""
+    from django.test import Client
+
+    start_conversation()
+    stolen = client.cookies["sessionid"].value
+    assert client.get("/hulp/gesprek/lezen/").status_code == 200
+    response = client.get("/pannenkoeken/")
+    assert response.status_code == 200 and response.cookies["sessionid"].value == ""
+    assert client.get("/hulp/gesprek/lezen/").status_code == 302
+    replay = Client()
+    replay.cookies["sessionid"] = stolen
+    assert replay.get("/hulp/gesprek/lezen/")["Location"] == "/hulp/gesprek/terug/"
+    # A visitor without a conversation gets the page and no cookie.
+    assert not Client().get("/pannenkoeken/").cookies

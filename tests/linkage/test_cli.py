@@ -278,3 +278,62 @@ def test_module_reports_errors_without_traceback(tmp_path):
     assert r.stderr.strip().splitlines() == [
         f"error: cannot write {tmp_path / 'no' / 'k.key'}: No such file or directory"
     ]
+
+
+def test_pprl2_encode_and_link_report_evidence_without_scores(tmp_path, key_file, capsys):
+    """Two organisations encode their own files with --spec zicht-pprl-2 and link them:
+    every pair comes with the levels that agreed, and no score or plaintext."""
+    a = tmp_path / "a.csv"
+    a.write_text(
+        "id,given_names,surname,date_of_birth,sex,bsn,municipality\n"
+        "a1,Aya,El Idrissi,2011-05-09,F,,Utrecht\n"
+        "a2,Johannes Pieter,de Vries,2009-04-13,M,,Utrecht\n"
+    )
+    b = tmp_path / "b.csv"
+    b.write_text(
+        "id,given_names,surname,date_of_birth,sex,bsn,municipality\n"
+        "b1,Sara,El Idrissi,2011-05-09,F,,Utrecht\n"  # a1's twin: never a match
+        "b2,Jan,de Vries,2009-03-14,M,,Utrecht\n"  # a2, call name and a date typo
+    )
+    encoded = []
+    for name, path in (("a", a), ("b", b)):
+        out = tmp_path / f"{name}.jsonl"
+        code, _, err = run(["encode", "--spec", "zicht-pprl-2", "--key-file", key_file,
+                            "--in", path, "--out", out], capsys)  # fmt: skip
+        assert code == 0, err
+        assert "spec zicht-pprl-2" in err
+        text = out.read_text().lower()
+        assert "idrissi" not in text and "vries" not in text and "2009" not in text
+        encoded.append(out)
+    pairs_csv = tmp_path / "pairs.csv"
+    code, _, err = run(["link", *encoded, "--out", pairs_csv], capsys)
+    assert code == 0, err
+    rows = list(csv.DictReader(pairs_csv.open(encoding="utf-8")))
+    assert [(r["id_a"], r["id_b"], r["decision"]) for r in rows] == [("a2", "b2", "possible")]
+    assert "score" not in rows[0]
+    assert rows[0]["given_name"] == "equal"  # Jan is Johannes
+    assert rows[0]["date_of_birth"] == "digits_transposed"
+
+
+def test_link_refuses_mixed_spec_versions(tmp_path, key_file, capsys):
+    one = encode_csv(tmp_path, key_file, capsys, "one", ["x1,Jan,Jansen,2009-01-05,M,,X"])
+    two = tmp_path / "two.jsonl"
+    run(["encode", "--spec", "zicht-pprl-2", "--key-file", key_file, "--in",
+         tmp_path / "one.csv", "--out", two, "--quiet"], capsys)  # fmt: skip
+    code, _, err = run(["link", one, two, "--out", tmp_path / "p.csv"], capsys)
+    assert code == 2 and "spec versions" in err
+
+
+def test_pprl2_dedup_of_the_example_file(tmp_path, key_file, capsys):
+    enc = tmp_path / "people2.jsonl"
+    run(["encode", "--spec", "zicht-pprl-2", "--key-file", key_file, "--in",
+         DATA / "people.csv", "--out", enc, "--quiet"], capsys)  # fmt: skip
+    out = tmp_path / "pairs2.csv"
+    code, _, err = run(["link", enc, "--out", out, "--quiet"], capsys)
+    assert code == 0, err
+    rows = {(r["id_a"], r["id_b"]): r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert set(rows) == {("p01", "p02"), ("p03", "p04"), ("p05", "p06"), ("p07", "p08"),
+                         ("p09", "p10")}  # fmt: skip
+    assert rows[("p05", "p06")]["fields_swapped"] == "True"
+    assert rows[("p07", "p08")]["date_of_birth"] == "day_month_swapped"
+    assert rows[("p09", "p10")]["decision"] == "match"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from zicht.accounts.models import Membership, Municipality, Organisation, User
+from zicht.accounts.models import Invitation, Membership, Municipality, Organisation, User
 from zicht.audit.admin_audit import AuditedAdminMixin
 
 
@@ -37,3 +37,18 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "is_active")
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "organisation__name")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Read-only: only the invited account accepts or declines (accounts.services)."""
+
+    list_display = ("user", "organisation", "role", "status", "created_at", "decided_at")
+    list_filter = ("status", "role")
+    search_fields = ("user__username", "organisation__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

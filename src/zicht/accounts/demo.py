@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zicht.accounts import services
 from zicht.accounts.constants import OrganisationType, Role
 from zicht.accounts.models import Membership, Municipality, Organisation, User
+from zicht.accounts.security import hash_backup_code
 
 DEMO_PASSWORD = "Zicht-demo-2026!"  # noqa: S105 - public demo password, refused in production
 
@@ -109,8 +110,8 @@ def demo_accounts_ensure() -> None:
             TOTPDevice.objects.create(user=user, name="default", confirmed=True)
         if not StaticDevice.objects.filter(user=user, name="backup").exists():
             static = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
-            for _ in range(5):
-                static.token_set.create(token=StaticToken.random_token())
+            for _ in range(5):  # nobody sees these; stored hashed like every backup code
+                static.token_set.create(token=hash_backup_code(StaticToken.random_token()))
 
 
 def demo_accounts_list() -> list[dict]:

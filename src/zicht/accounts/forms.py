@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from two_factor.forms import BackupTokenForm
 
 from zicht.accounts.constants import Role, role_choices_for
+from zicht.accounts.security import hash_backup_code
 
 
 class ZichtAuthenticationForm(AuthenticationForm):
@@ -17,7 +19,10 @@ class ZichtAuthenticationForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.is_superuser:
             return
-        if not user.memberships.filter(is_active=True, organisation__is_active=True).exists():
+        if user.memberships.filter(is_active=True, organisation__is_active=True).exists():
+            return
+        # An account whose only way in is an open invitation logs in to answer it.
+        if not user.invitations.filter(status="pending", organisation__is_active=True).exists():
             raise forms.ValidationError(self.error_messages["no_membership"], code="no_membership")
 
 
@@ -41,3 +46,19 @@ class InviteForm(_RoleChoice):
 
 class RoleForm(_RoleChoice):
     pass
+
+
+class ZichtBackupTokenForm(BackupTokenForm):
+    """The login wizard's backup-code step: the typed code is hashed before django-otp
+    looks it up, because only hashes are stored (``zicht.accounts.security``)."""
+
+    def clean_otp_token(self):
+        return hash_backup_code(self.cleaned_data["otp_token"])
+
+
+class ReauthenticationForm(forms.Form):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )

@@ -16,6 +16,7 @@ UNVERIFIED_ALLOWED = (
     "two_factor:qr",
     "two_factor:setup_complete",
     "accounts:logout",
+    "accounts:reauthenticate",
     "set_language",
     "healthz",
     "javascript-catalog",
@@ -72,7 +73,11 @@ class ActiveMembershipMiddleware:
                     request.session["membership_id"] = membership.pk
                 elif chosen is not None:
                     request.session.pop("membership_id", None)
-                    if not active and not user.is_superuser:
+                    if (
+                        not active
+                        and not user.is_superuser
+                        and not selectors.invitations_for(user=user).exists()
+                    ):
                         logout(request)
                         messages.error(
                             request,

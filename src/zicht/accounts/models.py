@@ -102,3 +102,53 @@ class Membership(models.Model):
     @property
     def is_org_admin(self) -> bool:
         return self.is_active and self.role == Role.ORG_ADMIN
+
+    @property
+    def is_invited(self) -> bool:
+        """Invited with a new account that has not yet chosen a password and logged in:
+        the administrator sees "invited" and may resend or withdraw the invitation."""
+        return not self.user.has_usable_password() and self.user.last_login is None
+
+
+class Invitation(models.Model):
+    """An administrator's invitation of an *existing* account into their organisation.
+
+    It grants nothing until the invited user, logged in, accepts it (``services.
+    invitation_accept`` then creates the membership); they may also decline it. A new
+    account needs no such step: its membership exists from the invitation and is used
+    once its owner has chosen a password through the one-time link.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Invited")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_org",
+            )
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.user} → {self.organisation} ({self.get_status_display()})"

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zicht.accounts.constants import OrganisationType, Role
-from zicht.accounts.models import Membership, Municipality, Organisation
+from zicht.accounts.models import Invitation, Membership, Municipality, Organisation
 from zicht.accounts.permissions import can_manage_members
 
 __all__ = [
@@ -27,6 +30,15 @@ __all__ = [
     "municipality_get",
     "active_members",
     "coordinators",
+    "user_has_two_factor",
+    "invitations_for",
+    "invitation_for",
+    "invitations_of",
+    "invitation_of_organisation",
+    "invitation_names",
+    "with_two_factor",
+    "member_names",
+    "user_names",
 ]
 
 
@@ -42,7 +54,14 @@ def memberships_for(*, user):
 
 
 def membership_for_session(*, user, membership_id) -> Membership | None:
-    if membership_id is None:
+    """One of the user's active memberships by its id, or None - also for an id that is no
+    whole number (a tampered form or session), which must not reach the database as a
+    lookup error."""
+    try:
+        membership_id = int(membership_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < membership_id < 2**63:  # beyond a database integer
         return None
     return memberships_for(user=user).filter(pk=membership_id).first()
 
@@ -66,6 +85,59 @@ def member_get(*, membership, member_id) -> Membership:
             pk=member_id, organisation_id=membership.organisation_id
         )
     except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def user_has_two_factor(*, user) -> bool:
+    """Whether the user has enrolled a confirmed authenticator (a TOTP device)."""
+    return user_has_device(user, confirmed=True)
+
+
+def with_two_factor(memberships):
+    """Only the memberships whose user has enrolled a confirmed authenticator."""
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+    return memberships.filter(Exists(enrolled))
+
+
+def invitations_for(*, user):
+    """The open invitations addressed to ``user`` (into active organisations), newest first."""
+    if not user.is_authenticated:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(
+        user=user, status=Invitation.Status.PENDING, organisation__is_active=True
+    ).select_related("organisation", "invited_by")
+
+
+def invitation_for(*, user, invitation_id) -> Invitation:
+    """One invitation addressed to ``user``, whatever its status; 404 for anyone else's."""
+    try:
+        return Invitation.objects.select_related("organisation").get(pk=invitation_id, user=user)
+    except Invitation.DoesNotExist:
+        raise Http404 from None
+
+
+def invitations_of(*, membership, organisation):
+    """Invitations of existing accounts into the organisation that were not accepted (open
+    or declined), for its administrators only; an accepted one is a membership."""
+    if not can_manage_members(membership, organisation):
+        raise PermissionDenied
+    return (
+        Invitation.objects.filter(organisation=organisation)
+        .exclude(status=Invitation.Status.ACCEPTED)
+        .select_related("user")
+        .order_by("status", "-created_at")
+    )
+
+
+def invitation_of_organisation(*, membership, invitation_id) -> Invitation:
+    """One invitation of the administrator's own organisation; 404 for any other."""
+    if membership is None or not membership.is_org_admin:
+        raise PermissionDenied
+    try:
+        return Invitation.objects.select_related("user", "organisation").get(
+            pk=invitation_id, organisation_id=membership.organisation_id
+        )
+    except Invitation.DoesNotExist:
         raise Http404 from None
 
 
@@ -219,7 +291,7 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
             actions.append(HomeAction(str(title), str(description), url))
     actions.append(
         HomeAction(
-            str(_("Two-factor authentication")),
+            str(_("Two-step verification")),
             str(_("See your authenticator app and print new backup codes.")),
             reverse("two_factor:profile"),
         )
@@ -237,3 +309,36 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
 
 def role_intro_for(*, membership) -> str:
     return str(ROLE_INTRO.get(membership.role, "")) if membership is not None else ""
+
+
+def _display_name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def user_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of staff accounts, for the audit log of ``organisation_id`` (only
+    its members; everyone for the system administrator's ``None``). Staff names are not
+    the identity of the young people and may be shown to their administrators."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Membership.objects.filter(user_id__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(m.user_id): _display_name(m.user) for m in qs}
+
+
+def member_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of memberships, for the audit log of ``organisation_id``."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Membership.objects.filter(pk__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(m.pk): _display_name(m.user) for m in qs}
+
+
+def invitation_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """Display names of invited accounts, for the audit log of ``organisation_id``."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    qs = Invitation.objects.filter(pk__in=ids).select_related("user")
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(i.pk): _display_name(i.user) for i in qs}

@@ -2,29 +2,43 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import get_script_prefix, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from zicht.accounts.constants import Role, roles_for
-from zicht.accounts.models import Membership, Organisation, User
+from zicht.accounts.models import Invitation, Membership, Organisation, User
 from zicht.accounts.permissions import can_manage_members
+from zicht.accounts.reauth import mark_reauthenticated
+from zicht.accounts.security import hash_backup_code
 from zicht.audit import services as audit
 
 __all__ = [
     "organisation_create",
     "membership_create",
     "member_invite",
+    "invitation_accept",
+    "invitation_decline",
+    "invitation_resend",
+    "invitation_withdraw",
+    "member_invitation_resend",
+    "member_invitation_withdraw",
     "membership_change_role",
     "membership_set_active",
     "membership_select",
     "access_denied_record",
+    "user_reauthenticate",
+    "backup_codes_generate",
 ]
+
+#: How many backup codes a member gets at a time.
+BACKUP_CODE_COUNT = 10
 
 
 @transaction.atomic
@@ -85,10 +99,13 @@ def member_invite(
 ) -> Membership:
     """Invite a colleague into the administrator's organisation.
 
-    A new account gets an unusable password and an e-mail with a one-time link to
-    choose one; an existing account (found by e-mail) simply gains a membership.
-    The e-mail is queued (``zicht.accounts.tasks.send_invitation``) only after the
-    transaction commits; a mail server that fails never undoes the invitation.
+    A new account gets an unusable password, its membership and an e-mail with a
+    one-time link to choose one (returns the ``Membership``). An existing account (found
+    by e-mail) gains nothing yet: it gets a pending ``Invitation`` that its owner accepts
+    or declines after logging in (returns the ``Invitation``) - an administrator must not
+    be able to pull somebody else's account into their organisation.
+    The e-mail is queued (``zicht.accounts.tasks``) only after the transaction commits;
+    a mail server that fails never undoes the invitation.
     """
     organisation = by.organisation
     _require_admin(by, organisation, "accounts.member_invite_denied")
@@ -117,6 +134,8 @@ def _member_invite(*, by, request, email, first_name, last_name, role) -> Member
         user.save()
     elif Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(_("This person is already a member of your organisation."))
+    else:
+        return _existing_account_invite(by=by, request=request, user=user, role=role)
     membership = Membership.objects.create(
         user=user, organisation=organisation, role=role, invited_by=by.user
     )
@@ -128,18 +147,212 @@ def _member_invite(*, by, request, email, first_name, last_name, role) -> Member
         object_id=membership.pk,
         details={"role": role, "new_account": created},
     )
+    _queue_new_account_mail(membership=membership, request=request)
+    return membership
+
+
+def _existing_account_invite(*, by, request, user, role) -> Invitation:
+    organisation = by.organisation
+    if Invitation.objects.filter(
+        user=user, organisation=organisation, status=Invitation.Status.PENDING
+    ).exists():
+        raise ValidationError(_("This person has already been invited and has not answered yet."))
+    invitation = Invitation.objects.create(
+        user=user, organisation=organisation, role=role, invited_by=by.user
+    )
+    audit.record(
+        action="accounts.member_invited",
+        actor=by.user,
+        organisation=organisation,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"role": role, "new_account": False},
+    )
+    _queue_existing_account_mail(invitation=invitation, request=request)
+    return invitation
+
+
+def _require_addressee(*, user, invitation) -> None:
+    """Only the invited account answers an invitation; anyone else is refused and logged
+    (outside the answer's transaction, so the record survives the refusal)."""
+    if invitation.user_id != user.pk:
+        access_denied_record(
+            user=user,
+            membership=None,
+            action="accounts.invitation_denied",
+            object_type="invitation",
+            object_id=invitation.pk,
+        )
+        raise PermissionDenied
+
+
+def _own_pending_invitation(*, user, invitation) -> Invitation:
+    """The invitation, locked, if it is addressed to ``user`` and still open."""
+    locked = (
+        Invitation.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=invitation.pk, user=user)
+    )
+    if locked.status != Invitation.Status.PENDING:
+        raise ValidationError(_("You have already answered this invitation."))
+    return locked
+
+
+def invitation_accept(*, user, invitation: Invitation) -> Membership:
+    """The invited user joins the organisation with the role of the invitation."""
+    _require_addressee(user=user, invitation=invitation)
+    with transaction.atomic():
+        invitation = _own_pending_invitation(user=user, invitation=invitation)
+        organisation = invitation.organisation
+        if not organisation.is_active:
+            raise ValidationError(_("This organisation no longer works with Zicht."))
+        _require_role_allowed(invitation.role, organisation)
+        if Membership.objects.filter(user=user, organisation=organisation).exists():
+            raise ValidationError(_("You are already a member of this organisation."))
+        membership = Membership.objects.create(
+            user=user,
+            organisation=organisation,
+            role=invitation.role,
+            invited_by=invitation.invited_by,
+        )
+        invitation.status = Invitation.Status.ACCEPTED
+        invitation.decided_at = timezone.now()
+        invitation.save(update_fields=["status", "decided_at"])
+        audit.record(
+            action="accounts.invitation_accepted",
+            actor=user,
+            organisation=organisation,
+            object_type="invitation",
+            object_id=invitation.pk,
+            details={"role": invitation.role, "membership": membership.pk},
+        )
+        return membership
+
+
+def invitation_decline(*, user, invitation: Invitation) -> Invitation:
+    """The invited user says no; the administrator sees the invitation as declined."""
+    _require_addressee(user=user, invitation=invitation)
+    with transaction.atomic():
+        invitation = _own_pending_invitation(user=user, invitation=invitation)
+        invitation.status = Invitation.Status.DECLINED
+        invitation.decided_at = timezone.now()
+        invitation.save(update_fields=["status", "decided_at"])
+        audit.record(
+            action="accounts.invitation_declined",
+            actor=user,
+            organisation=invitation.organisation,
+            object_type="invitation",
+            object_id=invitation.pk,
+        )
+        return invitation
+
+
+def _queue_new_account_mail(*, membership, request) -> None:
     from zicht.accounts import tasks
 
-    site_url = request.build_absolute_uri(get_script_prefix()) if request is not None else ""
-    invitation = {
+    mail = {
         "membership_id": membership.pk,
-        "email": email,
-        "new_account": created,
-        "site_url": site_url,
+        "email": membership.user.email,
+        "new_account": True,
+        "site_url": request.build_absolute_uri(get_script_prefix()) if request else "",
         "language": translation.get_language(),
     }
-    transaction.on_commit(lambda: tasks.send_invitation.enqueue(**invitation), robust=True)
-    return membership
+    transaction.on_commit(lambda: tasks.send_invitation.enqueue(**mail), robust=True)
+
+
+def _queue_existing_account_mail(*, invitation, request) -> None:
+    from zicht.accounts import tasks
+
+    mail = {
+        "invitation_id": invitation.pk,
+        "site_url": request.build_absolute_uri(get_script_prefix()) if request else "",
+        "language": translation.get_language(),
+    }
+    transaction.on_commit(
+        lambda: tasks.send_invitation_to_existing_account.enqueue(**mail), robust=True
+    )
+
+
+def _locked_invited_member(by: Membership, membership: Membership) -> Membership:
+    _require_admin(by, membership.organisation, "accounts.member_invite_denied")
+    locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if not locked.is_invited:
+        raise ValidationError(_("This member has already accepted the invitation."))
+    return locked
+
+
+def member_invitation_resend(*, by: Membership, membership: Membership, request=None) -> None:
+    """Send the invitation of a new account again (a new one-time link), for an invitee
+    who lost the e-mail; only while they have not chosen a password."""
+    with transaction.atomic():
+        membership = _locked_invited_member(by, membership)
+        audit.record(
+            action="accounts.invitation_resent",
+            actor=by.user,
+            organisation=membership.organisation_id,
+            object_type="membership",
+            object_id=membership.pk,
+        )
+        _queue_new_account_mail(membership=membership, request=request)
+
+
+def member_invitation_withdraw(*, by: Membership, membership: Membership) -> None:
+    """Withdraw the invitation of a new account before it is accepted: the membership goes
+    and the one-time link stops working (the account's unusable password is renewed, and
+    the link is signed over it)."""
+    with transaction.atomic():
+        membership = _locked_invited_member(by, membership)
+        audit.record(
+            action="accounts.invitation_withdrawn",
+            actor=by.user,
+            organisation=membership.organisation_id,
+            object_type="membership",
+            object_id=membership.pk,
+        )
+        user = membership.user
+        membership.delete()
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+
+
+def _locked_pending_invitation(by: Membership, invitation: Invitation) -> Invitation:
+    _require_admin(by, invitation.organisation, "accounts.member_invite_denied")
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.status != Invitation.Status.PENDING:
+        raise ValidationError(_("This invitation has already been answered."))
+    return locked
+
+
+def invitation_resend(*, by: Membership, invitation: Invitation, request=None) -> None:
+    """Send an open invitation of an existing account again."""
+    with transaction.atomic():
+        invitation = _locked_pending_invitation(by, invitation)
+        audit.record(
+            action="accounts.invitation_resent",
+            actor=by.user,
+            organisation=invitation.organisation_id,
+            object_type="invitation",
+            object_id=invitation.pk,
+        )
+        _queue_existing_account_mail(invitation=invitation, request=request)
+
+
+def invitation_withdraw(*, by: Membership, invitation: Invitation) -> None:
+    """Withdraw an invitation of an existing account: an open one can no longer be
+    accepted, a declined one leaves the administrator's list. The audit log keeps both."""
+    with transaction.atomic():
+        _require_admin(by, invitation.organisation, "accounts.member_invite_denied")
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if locked.status == Invitation.Status.ACCEPTED:
+            raise ValidationError(_("This invitation has already been accepted."))
+        audit.record(
+            action="accounts.invitation_withdrawn",
+            actor=by.user,
+            organisation=locked.organisation_id,
+            object_type="invitation",
+            object_id=locked.pk,
+        )
+        locked.delete()
 
 
 def _require_role_allowed(role: str, organisation) -> None:
@@ -223,3 +436,45 @@ def access_denied_record(*, user, membership, action: str, object_type: str, obj
             object_type=object_type,
             object_id=object_id,
         )
+
+
+def user_reauthenticate(*, request, password: str) -> bool:
+    """Check the logged-in user's password again (through django-axes, so wrong passwords
+    count towards the lockout like at login); on success remember the moment in the
+    session (``zicht.accounts.reauth``). Both outcomes are audit-logged."""
+    user = request.user
+    confirmed = authenticate(request, username=user.get_username(), password=password)
+    ok = confirmed is not None and confirmed.pk == user.pk
+    if ok:
+        mark_reauthenticated(request)
+    audit.record(
+        action="auth.reauthenticated" if ok else "auth.reauthentication_failed",
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+    )
+    return ok
+
+
+@transaction.atomic
+def backup_codes_generate(*, user) -> list[str]:
+    """Replace the user's backup codes with new ones and return them, the only time they
+    exist in plain text: only their keyed hashes are stored (``zicht.accounts.security``)."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device = StaticDevice.objects.filter(user=user).first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=hash_backup_code(code)) for code in codes
+    )
+    audit.record(
+        action="auth.backup_codes_generated",
+        actor=user,
+        object_type="user",
+        object_id=user.pk,
+        details={"count": len(codes)},
+    )
+    return codes

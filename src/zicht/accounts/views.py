@@ -1,5 +1,7 @@
 """Login with audit, organisation choice, member management and invitations. Thin views."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -18,17 +21,35 @@ from django.views.decorators.http import require_POST
 from two_factor.views import BackupTokensView, DisableView, LoginView, SetupView
 
 from zicht.accounts import selectors, services
-from zicht.accounts.forms import InviteForm, RoleForm, ZichtAuthenticationForm
+from zicht.accounts.forms import (
+    InviteForm,
+    ReauthenticationForm,
+    RoleForm,
+    ZichtAuthenticationForm,
+    ZichtBackupTokenForm,
+)
 from zicht.accounts.models import User
+from zicht.accounts.reauth import (
+    mark_reauthenticated,
+    reauthentication_required,
+    safe_next,
+    window_seconds,
+)
 from zicht.audit import services as audit
 
 
 class ZichtLoginView(LoginView):
     """django-two-factor-auth's login wizard, with every outcome audit-logged."""
 
-    form_list = (
-        (LoginView.AUTH_STEP, ZichtAuthenticationForm),
-        *LoginView.form_list[1:],
+    form_list = tuple(
+        (
+            step,
+            {
+                LoginView.AUTH_STEP: ZichtAuthenticationForm,
+                LoginView.BACKUP_STEP: ZichtBackupTokenForm,
+            }.get(step, form),
+        )
+        for step, form in LoginView.form_list
     )
 
     @classmethod
@@ -70,6 +91,8 @@ class ZichtLoginView(LoginView):
     def done(self, form_list, **kwargs):
         user = self.get_user()
         response = super().done(form_list, **kwargs)
+        # The password was just given: enrolment right after a first login needs no second.
+        mark_reauthenticated(self.request)
         audit.record(
             action="auth.login",
             actor=user,
@@ -80,8 +103,9 @@ class ZichtLoginView(LoginView):
         return response
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class ZichtSetupView(SetupView):
-    """Two-factor enrolment, audit-logged."""
+    """Two-factor enrolment, audit-logged; only with a recent password (``reauth``)."""
 
     @classmethod
     def get_prefix(cls, request, *args, **kwargs):
@@ -98,25 +122,27 @@ class ZichtSetupView(SetupView):
         return response
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 class ZichtBackupTokensView(BackupTokensView):
-    """New backup codes, audit-logged."""
+    """New backup codes, only with a recent password (``reauth``) and audit-logged.
+
+    The page shows how many codes are left; generating new ones shows them once, in the
+    response to the POST (not after a redirect, and ``never_cache``): only their hashes
+    are stored, so nobody - the member included - can see them again.
+    """
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        audit.record(
-            action="auth.backup_codes_generated",
-            actor=self.request.user,
-            object_type="user",
-            object_id=self.request.user.pk,
-        )
-        return response
+        codes = services.backup_codes_generate(user=self.request.user)
+        return self.render_to_response(self.get_context_data(form=form, codes=codes))
 
 
+@method_decorator(reauthentication_required, name="dispatch")
 @method_decorator(login_required, name="dispatch")
 class ZichtDisableView(DisableView):
-    """Remove the authenticator (e.g. a new phone). Two-factor stays mandatory: the
-    middleware sends the user straight to enrolment again. Audit-logged. Anonymous
-    visitors go to the login (the library would send them to the home page)."""
+    """Remove the authenticator (e.g. a new phone), only with a recent password
+    (``reauth``). Two-factor stays mandatory: the middleware sends the user straight to
+    enrolment again. Audit-logged. Anonymous visitors go to the login (the library would
+    send them to the home page)."""
 
     def form_valid(self, form):
         user = self.request.user
@@ -125,6 +151,27 @@ class ZichtDisableView(DisableView):
             action="auth.two_factor_removed", actor=user, object_type="user", object_id=user.pk
         )
         return response
+
+
+@login_required
+def reauthenticate(request):
+    """Give the password again before a change to how the account logs in; then back to
+    ``next`` (a path on this site only)."""
+    default = reverse("two_factor:profile")
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), default)
+    form = ReauthenticationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if services.user_reauthenticate(request=request, password=form.cleaned_data["password"]):
+            return redirect(next_url)
+        form.add_error("password", _("This is not your password."))
+        status = 400
+    return render(
+        request,
+        "accounts/reauthenticate.html",
+        {"form": form, "next": next_url, "minutes": window_seconds() // 60},
+        status=status,
+    )
 
 
 @require_POST
@@ -140,20 +187,27 @@ def logout_view(request):
 
 @login_required
 def organisation_select(request):
+    """Switch the active organisation. A choice that is not one of the user's own active
+    memberships (someone else's, a deactivated one, or no number at all) is refused with
+    400 and the form again; the submitted value is never logged."""
     memberships = selectors.memberships_for(user=request.user)
+    status = 200
     if request.method == "POST":
         membership = selectors.membership_for_session(
             user=request.user, membership_id=request.POST.get("membership")
         )
         if membership is None:
             messages.error(request, _("Choose one of your own organisations."))
+            status = 400
         else:
             services.membership_select(request=request, membership=membership)
             messages.success(
                 request, _("You now work for %(name)s.") % {"name": membership.organisation.name}
             )
             return redirect("core:home")
-    return render(request, "accounts/organisation_select.html", {"memberships": memberships})
+    return render(
+        request, "accounts/organisation_select.html", {"memberships": memberships}, status=status
+    )
 
 
 def _admin_membership(request):
@@ -180,6 +234,9 @@ def member_list(request):
         "accounts/member_list.html",
         {
             "page": page,
+            "invitations": selectors.invitations_of(
+                membership=admin, organisation=admin.organisation
+            ),
             "organisation": admin.organisation,
             "role_form": RoleForm(organisation=admin.organisation),
         },
@@ -240,7 +297,10 @@ def member_role(request, member_id):
 @require_POST
 def member_active(request, member_id):
     admin, member = _member_or_404(request, member_id)
-    active = request.POST.get("active") == "1"
+    if request.POST.get("active") not in ("0", "1"):  # anything else is not from our page
+        messages.error(request, _("Choose whether the member is active."))
+        return redirect("accounts:member_list")
+    active = request.POST["active"] == "1"
     try:
         services.membership_set_active(by=admin, membership=member, active=active)
     except ValidationError as exc:
@@ -248,6 +308,125 @@ def member_active(request, member_id):
     else:
         messages.success(request, _("Member reactivated.") if active else _("Member deactivated."))
     return redirect("accounts:member_list")
+
+
+def _invitation_or_404(request, invitation_id):
+    admin = _admin_membership(request)
+    try:
+        return admin, selectors.invitation_of_organisation(
+            membership=admin, invitation_id=invitation_id
+        )
+    except Http404:
+        services.access_denied_record(
+            user=request.user,
+            membership=admin,
+            action="accounts.invitation_not_found",
+            object_type="invitation",
+            object_id=invitation_id,
+        )
+        raise
+
+
+def _invitation_action(request, call, done: str):
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+    return redirect("accounts:member_list")
+
+
+@login_required
+@require_POST
+def member_invitation_resend(request, member_id):
+    """Resend a new account's invitation (the invitee lost the e-mail)."""
+    admin, member = _member_or_404(request, member_id)
+    call = partial(services.member_invitation_resend, by=admin, membership=member, request=request)
+    return _invitation_action(request, call, _("Invitation sent again."))
+
+
+@login_required
+@require_POST
+def member_invitation_withdraw(request, member_id):
+    admin, member = _member_or_404(request, member_id)
+    call = partial(services.member_invitation_withdraw, by=admin, membership=member)
+    return _invitation_action(request, call, _("Invitation withdrawn."))
+
+
+@login_required
+@require_POST
+def invitation_resend(request, invitation_id):
+    """Resend an existing account's open invitation."""
+    admin, invitation = _invitation_or_404(request, invitation_id)
+    call = partial(services.invitation_resend, by=admin, invitation=invitation, request=request)
+    return _invitation_action(request, call, _("Invitation sent again."))
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, invitation_id):
+    admin, invitation = _invitation_or_404(request, invitation_id)
+    call = partial(services.invitation_withdraw, by=admin, invitation=invitation)
+    return _invitation_action(request, call, _("Invitation withdrawn."))
+
+
+@login_required
+def invitation_list(request):
+    """The open invitations of existing accounts into other organisations, to accept or
+    decline."""
+    invitations = selectors.invitations_for(user=request.user)
+    return render(request, "accounts/invitation_list.html", {"invitations": invitations})
+
+
+def _own_invitation(request, invitation_id):
+    """The invitation addressed to the logged-in user; anyone else's is a logged 404."""
+    try:
+        return selectors.invitation_for(user=request.user, invitation_id=invitation_id)
+    except Http404:
+        services.access_denied_record(
+            user=request.user,
+            membership=request.membership,
+            action="accounts.invitation_not_found",
+            object_type="invitation",
+            object_id=invitation_id,
+        )
+        raise
+
+
+@login_required
+@require_POST
+def invitation_join(request, invitation_id):
+    invitation = _own_invitation(request, invitation_id)
+    try:
+        membership = services.invitation_accept(user=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("accounts:invitation_list")
+    services.membership_select(request=request, membership=membership)
+    messages.success(
+        request,
+        _("You now work for %(name)s as %(role)s.")
+        % {"name": invitation.organisation.name, "role": membership.get_role_display()},
+    )
+    return redirect("core:home")
+
+
+@login_required
+@require_POST
+def invitation_decline(request, invitation_id):
+    invitation = _own_invitation(request, invitation_id)
+    try:
+        services.invitation_decline(user=request.user, invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("You have declined the invitation of %(name)s.")
+            % {"name": invitation.organisation.name},
+        )
+    return redirect("accounts:invitation_list")
 
 
 def invitation_accept(request, uidb64, token):
@@ -269,7 +448,7 @@ def invitation_accept(request, uidb64, token):
                 object_id=user.pk,
             )
         messages.success(
-            request, _("Your password has been set. Log in and set up two-factor authentication.")
+            request, _("Your password has been set. Log in and set up two-step verification.")
         )
         return redirect("two_factor:login")
     return render(request, "accounts/invitation_accept.html", {"form": form})

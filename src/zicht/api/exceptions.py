@@ -1,8 +1,8 @@
 """Errors as RFC 9457 problem details (``application/problem+json``).
 
 Every error response of the API has ``type``, ``title``, ``status`` and ``detail``;
-validation errors add ``errors``: a list of ``{"field": "identity.bsn", "message": ...}``
-(``field`` is null for errors about the request as a whole). Messages never repeat the
+every 400 adds ``errors``: a list of ``{"field": "identity.bsn", "message": ...}``
+(``field`` is null for errors about the request as a whole, such as unparsable JSON). Messages never repeat the
 submitted values, so identity plaintext cannot leak through an error.
 """
 
@@ -12,7 +12,9 @@ import logging
 import traceback
 from http import HTTPStatus
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,7 @@ PROBLEM_TYPES = {
     "method_not_allowed": "method-not-allowed",
     "not_acceptable": "not-acceptable",
     "unsupported_media_type": "unsupported-media-type",
+    "payload_too_large": "payload-too-large",
     "throttled": "rate-limited",
     "conflict": "conflict",
     "idempotency_key_reused": "idempotency-key-reused",
@@ -59,6 +62,15 @@ class IdempotencyKeyReused(exceptions.APIException):
         "Use a new key for a new request."
     )
     default_code = "idempotency_key_reused"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is larger than this API accepts (%(limit)s bytes).")
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(self.default_detail % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
 
 
 class InsufficientScope(exceptions.PermissionDenied):
@@ -124,6 +136,15 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django raises it when DRF reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # More query parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS, a host header not in
+        # ALLOWED_HOSTS, ...: Django's message may quote the request, so it is not used.
+        exc = exceptions.ParseError(
+            _("The request could not be read: too many parameters or an invalid header.")
+        )
 
     response = exception_handler(exc, context)
     if response is None:
@@ -158,7 +179,12 @@ def problem_exception_handler(exc, context):
         if isinstance(detail, dict | list):
             detail = " ".join(e["message"] for e in flatten_errors(detail))
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "")
-        body = problem(status_code=response.status_code, detail=str(detail), code=code)
+        # Every 400 has ``errors``, so a client reads one shape; a malformed body is an
+        # error of the request as a whole.
+        errors = [{"field": None, "message": str(detail)}] if response.status_code == 400 else None
+        body = problem(
+            status_code=response.status_code, detail=str(detail), code=code, errors=errors
+        )
     headers = {
         k: v for k, v in response.headers.items() if k in ("WWW-Authenticate", "Retry-After")
     }

@@ -73,10 +73,12 @@ def api_key_authenticate(*, raw_key: str) -> OrganisationAPIKey | None:
 
 
 def api_key_contact_choices(*, membership):
-    """Active professionals of the administrator's organisation: possible key contacts."""
-    return account_selectors.members_of(
+    """Active professionals of the administrator's organisation who have enrolled
+    two-factor: possible key contacts (``services.api_key_create`` checks the same)."""
+    members = account_selectors.members_of(
         membership=membership, organisation=membership.organisation, include_inactive=False
-    ).filter(role=Role.PROFESSIONAL)
+    ).filter(role=Role.PROFESSIONAL, user__is_active=True)
+    return account_selectors.with_two_factor(members)
 
 
 def idempotency_window() -> dt.timedelta:

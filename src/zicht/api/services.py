@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.utils.encoders import JSONEncoder
 
+from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import Role
 from zicht.api import scopes as api_scopes
 from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
@@ -50,10 +51,23 @@ def api_key_create(
     if (
         contact.organisation_id != by.organisation_id
         or not contact.is_active
+        or not contact.user.is_active
         or contact.role != Role.PROFESSIONAL
     ):
         raise ValidationError(
             {"contact": _("Choose an active professional of your own organisation.")}
+        )
+    if not account_selectors.user_has_two_factor(user=contact.user):
+        # The contact is the author of everything the key records and receives the match
+        # notifications: an account that never enrolled two-factor has never logged in
+        # safely and must not act through a key either.
+        raise ValidationError(
+            {
+                "contact": _(
+                    "The contact person has not set up two-factor authentication yet. "
+                    "Ask them to log in and set it up first."
+                )
+            }
         )
     unknown = set(scopes) - set(api_scopes.SCOPES)
     if not scopes or unknown:

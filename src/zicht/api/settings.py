@@ -19,7 +19,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["zicht.api.throttling.APIKeyRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("ZICHT_API_RATE_LIMIT", "120/minute")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["zicht.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_METADATA_CLASS": None,  # OPTIONS answers 405 instead of describing the view
     "DEFAULT_PAGINATION_CLASS": "zicht.api.pagination.Pagination",
     "PAGE_SIZE": int(os.environ.get("ZICHT_API_PAGE_SIZE", "25")),

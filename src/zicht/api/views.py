@@ -38,12 +38,16 @@ PROBLEM = "application/problem+json"
 
 
 def _problems(*codes: int) -> dict:
+    """The error responses of an operation: ``codes`` plus those every operation can
+    answer (no or a wrong key, a missing scope, the rate limit)."""
     described = {
         400: (s.ValidationProblemSerializer, _("Invalid request; 'errors' lists each field.")),
         401: (s.ProblemSerializer, _("No valid API key (header 'Authorization: Api-Key <key>').")),
         403: (s.ProblemSerializer, _("The API key lacks the scope for this action.")),
         404: (s.ProblemSerializer, _("Not found, or not your organisation's.")),
         409: (s.ProblemSerializer, _("Not possible in the current state.")),
+        413: (s.ProblemSerializer, _("The request body is too large.")),
+        415: (s.ProblemSerializer, _("The request body is not JSON.")),
         422: (s.ProblemSerializer, _("Idempotency-Key reused with a different request.")),
         429: (s.ProblemSerializer, _("Rate limit reached; see the Retry-After header.")),
     }
@@ -52,6 +56,13 @@ def _problems(*codes: int) -> dict:
         (code, PROBLEM): OpenApiResponse(described[code][0], description=described[code][1])
         for code in sorted(set(codes))
     }
+
+
+# A list answers 400 for an invalid filter and 404 for a page past the end.
+LIST_PROBLEMS = (400, 404)
+# A POST answers 400 for invalid JSON, fields or Idempotency-Key, 413 for a body over
+# the limit, 415 for a body that is not JSON and 422 for a reused Idempotency-Key.
+POST_PROBLEMS = (400, 413, 415, 422)
 
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
@@ -119,7 +130,7 @@ class SignalViewSet(PartnerViewSet):
     @extend_schema(
         summary=_("List your organisation's signals"),
         parameters=[s.SignalFilterSerializer],
-        responses={200: s.SignalSummarySerializer(many=True), **_problems(400)},
+        responses={200: s.SignalSummarySerializer(many=True), **_problems(*LIST_PROBLEMS)},
     )
     def list(self, request):
         filters = s.SignalFilterSerializer(data=request.query_params)
@@ -150,7 +161,7 @@ class SignalViewSet(PartnerViewSet):
         summary=_("Record a signal, with a plaintext identity or an encoding"),
         request=s.SignalCreateSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={201: s.SignalCreatedSerializer, **_problems(400, 422)},
+        responses={201: s.SignalCreatedSerializer, **_problems(*POST_PROBLEMS)},
     )
     @idempotent
     def create(self, request):
@@ -193,7 +204,7 @@ class SignalViewSet(PartnerViewSet):
         summary=_("Withdraw a signal: it leaves the person index at once"),
         request=s.WithdrawSerializer,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: s.SignalSerializer, **_problems(400, 404, 409, 422)},
+        responses={200: s.SignalSerializer, **_problems(*POST_PROBLEMS, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -229,7 +240,7 @@ class MatchViewSet(PartnerViewSet):
     @extend_schema(
         summary=_("List matches of your organisation's signals"),
         parameters=[s.MatchFilterSerializer],
-        responses={200: s.MatchSerializer(many=True), **_problems(400)},
+        responses={200: s.MatchSerializer(many=True), **_problems(*LIST_PROBLEMS)},
     )
     def list(self, request):
         filters = s.MatchFilterSerializer(data=request.query_params)
@@ -274,7 +285,7 @@ class MatchViewSet(PartnerViewSet):
         summary=_("Confirm a possible match: it is the same young person"),
         request=None,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: s.MatchSerializer, **_problems(404, 409, 422)},
+        responses={200: s.MatchSerializer, **_problems(*POST_PROBLEMS, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -285,7 +296,7 @@ class MatchViewSet(PartnerViewSet):
         summary=_("Reject a possible match: not the same young person"),
         request=None,
         parameters=[IDEMPOTENCY_PARAMETER],
-        responses={200: s.MatchSerializer, **_problems(404, 409, 422)},
+        responses={200: s.MatchSerializer, **_problems(*POST_PROBLEMS, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     @idempotent

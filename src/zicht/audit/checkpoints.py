@@ -144,7 +144,10 @@ def checkpoint_write(*, path: Path | None = None) -> Checkpoint:
     time = canonical_timestamp(timezone.now())
     line = checkpoint_line(seq=checked, hash_=last_hash, count=checked, time=time)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as handle:
+    # Created 0600 like every other file in the var dir: the lines hold no personal
+    # data, but whoever can rewrite them can hide a truncation of the chain.
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
         handle.write(line + "\n")
         handle.flush()
         os.fsync(handle.fileno())

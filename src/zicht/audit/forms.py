@@ -1,10 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from zicht.audit import catalogue
+
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action starts with"), required=False, max_length=64)
-    actor = forms.CharField(label=_("User name"), required=False, max_length=150)
+    """Filters of the audit log: a person (one of the organisation's members), a kind of
+    event (an event or a whole group from the catalogue) and a period. Choices, not free
+    text, so a reader finds events without knowing their codes."""
+
+    actor = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    kind = forms.ChoiceField(label=_("Kind of event"), required=False)
     date_from = forms.DateField(
         label=_("From"),
         required=False,
@@ -15,6 +21,15 @@ class AuditFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", _("Everyone")), *people]
+        kinds = [("", _("All events"))]
+        for group, events in catalogue.action_choices():
+            every = (group.value, _("All: %(group)s") % {"group": group.label})
+            kinds.append((group.label, [every, *events]))
+        self.fields["kind"].choices = kinds
 
     def clean(self):
         data = super().clean()

@@ -2,43 +2,108 @@
 
 from __future__ import annotations
 
+import datetime
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
+from zicht.audit import catalogue
 from zicht.audit.models import HASH_KEYED, HASH_LEGACY, AuditEvent, ChainHead
 from zicht.audit.services import GENESIS_HASH, canonical_timestamp, event_hash, head_anchor_mac
 
 if TYPE_CHECKING:
     from zicht.audit.checkpoints import Checkpoint
 
-__all__ = ["audit_event_list", "verify_chain", "ChainProblem"]
+__all__ = ["audit_event_list", "audit_rows", "AuditRow", "verify_chain", "ChainProblem"]
+
+# Events recorded before anyone chose an organisation (logins, two-step verification)
+# carry no organisation; an organisation's administrators see them for its members.
+_PERSONAL_GROUPS = (catalogue.EventGroup.LOGIN,)
 
 
-def audit_event_list(*, user, membership, filters: dict | None = None):
-    """Events a user may browse: all for system administrators, their own
-    organisation's for organisation administrators, none for anyone else."""
-    filters = filters or {}
+def _scope(*, user, membership, filters):
     if user.is_superuser:
         qs = AuditEvent.objects.all()
         if filters.get("organisation"):
             qs = qs.filter(organisation_id=filters["organisation"])
-    elif membership is not None and membership.is_org_admin:
-        qs = AuditEvent.objects.filter(organisation_id=membership.organisation_id)
-    else:
-        raise PermissionDenied
-    if filters.get("action"):
-        qs = qs.filter(action__startswith=filters["action"])
+        return qs
+    if membership is not None and membership.is_org_admin:
+        organisation_id = membership.organisation_id
+        member_ids = (
+            get_user_model()
+            .objects.filter(memberships__organisation_id=organisation_id)
+            .values("pk")
+        )
+        personal = [code for group in _PERSONAL_GROUPS for code in catalogue.codes_in(group)]
+        return AuditEvent.objects.filter(
+            Q(organisation_id=organisation_id)
+            | Q(organisation_id__isnull=True, action__in=personal, actor_id__in=member_ids)
+        )
+    raise PermissionDenied
+
+
+def audit_event_list(*, user, membership, filters: dict | None = None):
+    """Events a user may browse: all for system administrators; for organisation
+    administrators their own organisation's, plus the login and two-step verification
+    events of its members (recorded before an organisation was chosen, so without one);
+    none for anyone else. Filters: ``actor`` (user id), ``kind`` (an event code or a
+    group of the catalogue), ``date_from``/``date_to`` (dates, inclusive)."""
+    filters = filters or {}
+    qs = _scope(user=user, membership=membership, filters=filters)
     if filters.get("actor"):
-        qs = qs.filter(actor_label__iexact=filters["actor"])
+        qs = qs.filter(actor_id=filters["actor"])
+    kind = filters.get("kind")
+    if kind in catalogue.EventGroup.values:
+        qs = qs.filter(action__in=catalogue.codes_in(kind))
+    elif kind:
+        qs = qs.filter(action=kind)
     if filters.get("date_from"):
         qs = qs.filter(timestamp__date__gte=filters["date_from"])
     if filters.get("date_to"):
         qs = qs.filter(timestamp__date__lte=filters["date_to"])
     return qs.order_by("-seq")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    seq: int
+    timestamp: datetime.datetime
+    actor: str
+    sentence: str
+    kind: str
+
+
+def audit_rows(events, *, user, membership) -> list[AuditRow]:
+    """Events as a reader sees them: the actor by display name and one sentence in the
+    active language, naming the object by its reference. Names and references are looked
+    up for the reader's organisation only (everything for a system administrator), and
+    ``details`` never reach the reader except the few values the catalogue puts in words."""
+    events = list(events)
+    organisation_id = None if user.is_superuser else membership.organisation_id
+    references = catalogue.references_for(events, organisation_id=organisation_id)
+    names = catalogue.names_for(
+        [e.actor_id for e in events if e.actor_id], organisation_id=organisation_id
+    )
+    rows = []
+    for event in events:
+        actor = names.get(str(event.actor_id), event.actor_label)
+        reference = references.get((event.object_type, event.object_id), "")
+        kind = catalogue.EVENTS.get(event.action)
+        rows.append(
+            AuditRow(
+                seq=event.seq,
+                timestamp=event.timestamp,
+                actor=actor,
+                sentence=catalogue.describe(event, actor_name=actor, reference=reference),
+                kind=str(kind.group.label) if kind else event.action,
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zicht.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
-from zicht.conf.secrets import read_secret
+from zicht.conf.debug import hosts_are_loopback
+from zicht.conf.secrets import private_directory, private_file, read_secret
 from zicht.core import ages as _ages
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/zicht
@@ -55,11 +56,24 @@ ZICHT_ENV = os.environ.get("ZICHT_ENV", "development").strip().lower()
 PRODUCTION = ZICHT_ENV == "production"
 
 # ZICHT_VAR_DIR: where the SQLite database, generated demo secrets and uploads live.
+# Made private to the account that runs Zicht: the directory 0700, its files 0600.
 VAR_DIR = Path(os.environ.get("ZICHT_VAR_DIR", REPO_DIR / "var")).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+private_directory(VAR_DIR)
 
-# DJANGO_DEBUG: show debug pages (never in production). Default: on in development.
-DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# DJANGO_ALLOWED_HOSTS: comma-separated host names.
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# DJANGO_CSRF_TRUSTED_ORIGINS: comma-separated origins behind a proxy, e.g. https://zicht.example.
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+# DJANGO_DEBUG: show debug pages. Never in production; in development on by default only
+# while every allowed host is a loopback name, and refused for any other host
+# (zicht.conf.debug; manage.py also refuses runserver on a non-loopback address with it).
+DEBUG = not PRODUCTION and env_bool("DJANGO_DEBUG", hosts_are_loopback(ALLOWED_HOSTS))
+if DEBUG and not hosts_are_loopback(ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG is on while DJANGO_ALLOWED_HOSTS names a non-loopback host: debug pages "
+        "show personal data. Set DJANGO_DEBUG=0."
+    )
 
 # DJANGO_SECRET_KEY / DJANGO_SECRET_KEY_FILE: Django's signing key.
 SECRET_KEY = read_secret("DJANGO_SECRET_KEY", var_dir=VAR_DIR, production=PRODUCTION, nbytes=48)
@@ -81,11 +95,6 @@ if len(AUDIT_KEY) < 32:
 AUDIT_CHECKPOINT_FILE = Path(
     os.environ.get("ZICHT_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit-checkpoints.log"
 )
-
-# DJANGO_ALLOWED_HOSTS: comma-separated host names.
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
-# DJANGO_CSRF_TRUSTED_ORIGINS: comma-separated origins behind a proxy, e.g. https://zicht.example.
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -112,6 +121,7 @@ INSTALLED_APPS = [
     "zicht.audit",
     "zicht.accounts",
     "zicht.help",
+    "zicht.lessons",
     "zicht.intake",
     "zicht.linkage",
     "zicht.api",
@@ -122,6 +132,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "zicht.core.middleware.PermissionsPolicyMiddleware",
+    "zicht.core.middleware.NoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -169,6 +180,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the
+    # database file's permissions.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets readers continue while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -211,12 +226,21 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "zicht.core.views.csrf_failure"
 
+# The largest request body (without file uploads) Django reads: Django's own default,
+# stated here because it is a limit users can hit. A larger body answers 413: a plain
+# page for the web forms (zicht.core.views.bad_request), problem+json for the partner
+# API (zicht.api.exceptions).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # Two-factor login (django-two-factor-auth on django-otp).
 TWO_FACTOR_LOGIN_TIMEOUT = 600
 OTP_TOTP_ISSUER = "Zicht"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# ZICHT_REAUTH_MINUTES: removing the authenticator, enrolling a new one and generating
+# backup codes need the password within this many minutes (default 5; logging in counts).
+ZICHT_REAUTH_MINUTES = env_int("ZICHT_REAUTH_MINUTES", 5, minimum=1)
 
 # Lockout after repeated failed logins (django-axes).
 # ZICHT_LOGIN_FAILURE_LIMIT: failed attempts before lockout (default 5).

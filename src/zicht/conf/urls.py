@@ -22,6 +22,9 @@ admin.site.__class__ = AdminSiteOTPRequired
 admin.site.site_header = "Zicht"
 admin.site.site_title = "Zicht"
 
+# A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 instead of Django's 400.
+handler400 = "zicht.core.views.bad_request"
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
@@ -46,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("zicht.accounts.urls")),
     path("audit/", include("zicht.audit.urls")),
     path("hulp/", include("zicht.help.urls")),
+    path("lessen/", include("zicht.lessons.urls")),
     path("signalen/", include("zicht.intake.urls")),
     path("matches/", include("zicht.linkage.urls")),
     path("coordinatie/", include("zicht.coordination.urls")),

@@ -6,3 +6,9 @@ class CoordinationConfig(AppConfig):
     name = "zicht.coordination"
     label = "coordination"
     verbose_name = _("Coordination")
+
+    def ready(self):
+        from zicht.audit.catalogue import register_references
+        from zicht.coordination.selectors import file_references
+
+        register_references("coordination_file", file_references)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from zicht.coordination.constants import MeasureKind, Question
 
-__all__ = ["propose_measures", "RULES"]
+__all__ = ["propose_measures", "proposal_reasons", "RULES"]
 
 Q = Question
 M = MeasureKind
@@ -48,3 +48,21 @@ def propose_measures(answers: dict[str, bool]) -> list[str]:
                 continue
             proposed.append(str(measure))
     return proposed
+
+
+def proposal_reasons(answers: dict[str, bool]) -> dict[str, list[str]]:
+    """For each measure the answers propose, the questions answered yes that led to it.
+
+    The coordinator decides on a proposal, so the file page says why it was made: the
+    same rules as ``propose_measures``, read back as the triggering question codes (for
+    a guardian also "minor", which the rule requires).
+    """
+    yes = {code for code, value in answers.items() if value}
+    reasons: dict[str, list[str]] = {}
+    for measure in propose_measures(answers):
+        when = next(w for m, w, _unless in RULES if m == measure)
+        codes = [str(q) for q in when if q in yes]
+        if measure == M.GUARDIAN:
+            codes.append(str(Q.MINOR))
+        reasons[measure] = codes
+    return reasons

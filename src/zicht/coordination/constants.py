@@ -165,3 +165,11 @@ CONTEXT_QUESTIONS = (
     Question.NO_PARENTAL_PROTECTION,
     Question.PROSECUTOR_TOLD_NON_PUNISHMENT,
 )
+
+
+class ClosureDecision(models.TextChoices):
+    """What happens to an open measure or task when its file closes (issue 11): a file
+    never closes silently with open work."""
+
+    CARRY_OVER = "carry_over", _("Carry over to follow-up")
+    DROP = "drop", _("Drop")

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from zicht.coordination import selectors, services
 from zicht.coordination.constants import (
     CareType,
+    ClosureDecision,
     ClosureOutcome,
     Consent,
     FileStatus,
@@ -146,6 +147,14 @@ def _progress(file, step: int, i: int, *, coordinator, provider, shelter) -> Non
     if step == 8:
         return
     outcomes = [ClosureOutcome.SAFE_SUPPORTED, ClosureOutcome.INVESTIGATION, ClosureOutcome.MOVED]
+    # Proposals not taken up are dropped with a reason: a file never closes with open work.
+    measures, tasks = selectors.open_work(fresh())
     services.file_close(
-        membership=coordinator, file=fresh(), outcome=outcomes[(i // 10) % len(outcomes)]
+        membership=coordinator,
+        file=fresh(),
+        outcome=outcomes[(i // 10) % len(outcomes)],
+        decisions={
+            selectors.item_key(item): (ClosureDecision.DROP, "Niet nodig na de beoordeling.")
+            for item in [*measures, *tasks]
+        },
     )

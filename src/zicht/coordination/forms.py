@@ -9,6 +9,7 @@ from zicht.coordination.constants import (
     RISK_QUESTIONS,
     VULNERABILITY_QUESTIONS,
     CareType,
+    ClosureDecision,
     ClosureOutcome,
     Consent,
     MeasureKind,
@@ -146,6 +147,26 @@ class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.get_type_display()})"
 
+    def group_likely_first(self, likely) -> None:
+        """Show the ``likely`` owners in a group of their own above all organisations, so
+        the police, the public prosecutor and the file's municipality are not lost among
+        hundreds of names. Validation still accepts any organisation of the queryset."""
+        # owner-filter.js adds a search box above the list (progressive enhancement).
+        self.widget.attrs.update(
+            {"data-owner-filter": "", "data-filter-label": _("Search an organisation")}
+        )
+        likely = list(likely)
+        if not likely:
+            return
+        self.choices = [
+            ("", self.empty_label or "---------"),
+            (_("Likely owners"), [(o.pk, self.label_from_instance(o)) for o in likely]),
+            (
+                _("All organisations"),
+                [(o.pk, self.label_from_instance(o)) for o in self.queryset],
+            ),
+        ]
+
 
 class MeasureDecisionForm(VersionedForm):
     id_prefix = "measure"
@@ -166,9 +187,10 @@ class MeasureDecisionForm(VersionedForm):
         label=_("End date"), required=False, widget=DATE, validators=[validate_date_window]
     )
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, likely_owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = organisations
+        self.fields["owner"].group_likely_first(likely_owners)
         self.fields["start_date"].initial = timezone.localdate()
 
 
@@ -184,9 +206,10 @@ class MeasureAddForm(VersionedForm):
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=LONG_TEXT_MAX_LENGTH)
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, likely_owners=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = organisations
+        self.fields["owner"].group_likely_first(likely_owners)
         self.fields["start_date"].initial = timezone.localdate()
 
 
@@ -224,6 +247,9 @@ class TaskForm(PrefixedIdForm):
 
 
 class CloseForm(VersionedForm):
+    """Outcome and note, and a decision per open measure or task (``open_items``: pairs
+    of key and label, from ``services.closure.open_work``)."""
+
     id_prefix = "close"
     outcome = forms.ChoiceField(label=_("Outcome"), choices=ClosureOutcome.choices)
     note = forms.CharField(
@@ -232,6 +258,36 @@ class CloseForm(VersionedForm):
         max_length=LONG_TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, open_items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.open_items = list(open_items)
+        for key, label in self.open_items:
+            # Required here too: the service refuses an undecided item either way.
+            self.fields[key] = forms.ChoiceField(
+                label=label,
+                choices=ClosureDecision.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose: carry over to follow-up, or drop with a reason.")
+                },
+            )
+            self.fields[f"{key}_reason"] = forms.CharField(
+                label=_("Reason for dropping"),
+                required=False,
+                max_length=LONG_TEXT_MAX_LENGTH,
+            )
+
+    def decision_fields(self):
+        return [(self[key], self[f"{key}_reason"]) for key, _label in self.open_items]
+
+    def service_arguments(self) -> dict:
+        arguments = super().service_arguments()
+        decisions = {}
+        for key, _label in self.open_items:
+            decisions[key] = (arguments.pop(key), arguments.pop(f"{key}_reason", ""))
+        arguments["decisions"] = decisions
+        return arguments
 
 
 class ReopenForm(VersionedForm):
@@ -256,6 +312,20 @@ class InboxFilterForm(forms.Form):
             ("open", _("All open files")),
             ("mine", _("Assigned to me")),
             ("unassigned", _("Not assigned")),
+            ("awaiting", _("Awaiting screening")),
+            ("overdue", _("Past the screening deadline")),
             ("closed", _("Closed files")),
         ],
+    )
+
+
+class InboxSearchForm(forms.Form):
+    """Find a file by the young person's name, the file number or a signal number.
+    Posted, never in a URL: a name is personal data (docs/coordination.md)."""
+
+    q = forms.CharField(
+        label=_("Name, file number or signal number"),
+        max_length=150,
+        help_text=_("A typo or 'van der' in a name makes no difference."),
+        error_messages={"required": _("Type a name, a file number or a signal number.")},
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from zicht.coordination.constants import (
     CareStatus,
     CareType,
+    ClosureDecision,
     ClosureOutcome,
     Consent,
     FileStatus,
@@ -100,6 +101,9 @@ class Referral(models.Model):
     )
     # The signal of the referring organisation (intake). Emptied by the retention purge.
     signal_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # A referral handed over from a consented help conversation: its case code, so the
+    # file's coordinator can read the conversation (zicht.help). Emptied by the purge.
+    conversation_code = models.CharField(_("case code"), max_length=8, blank=True, db_index=True)
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals"
     )
@@ -166,6 +170,11 @@ class Measure(models.Model):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Decided when the file was closed with this item still open (services.closure).
+    closure_decision = models.CharField(
+        _("decision at closing"), max_length=12, choices=ClosureDecision.choices, blank=True
+    )
+    closure_reason = EncryptedTextField(_("reason for dropping"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -223,6 +232,11 @@ class FollowUpTask(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    # Decided when the file was closed with this item still open (services.closure).
+    closure_decision = models.CharField(
+        _("decision at closing"), max_length=12, choices=ClosureDecision.choices, blank=True
+    )
+    closure_reason = EncryptedTextField(_("reason for dropping"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,27 +13,34 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, OuterRef, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
+from zicht.accounts.constants import OrganisationType
 from zicht.coordination import permissions
 from zicht.coordination.constants import (
     AWAITING_SCREENING,
     OPEN_STATUSES,
     CareStatus,
+    ClosureDecision,
     FileStatus,
+    MeasureStatus,
     ReferralKind,
+    Urgency,
 )
-from zicht.coordination.models import CareReferral, CoordinationFile, Referral
+from zicht.coordination.models import CareReferral, CoordinationFile, Measure, Referral
 from zicht.coordination.workdays import working_days_between
 from zicht.intake import selectors as intake_selectors
+from zicht.intake.search import SearchQuery
 from zicht.linkage import selectors as linkage_selectors
 
 __all__ = [
+    "file_references",
     "referral_for_signal",
     "referrals_of",
     "referral_get",
@@ -42,7 +49,10 @@ __all__ = [
     "inbox",
     "inbox_files",
     "inbox_rows",
+    "inbox_people",
     "InboxRow",
+    "InboxSearch",
+    "INBOX_VIEWS",
     "inbox_summary",
     "InboxSummary",
     "care_requests_waiting",
@@ -50,7 +60,13 @@ __all__ = [
     "file_sources",
     "Source",
     "coordinators",
+    "handover_code",
+    "handover_conversation_code",
+    "likely_measure_owners",
     "duplicate_files",
+    "file_open_work",
+    "open_work",
+    "item_key",
     "care_inbox",
     "care_referral_get",
     "providers",
@@ -139,14 +155,62 @@ class InboxRow:
     working_days_left: int | None
     overdue: bool
     sources: int
+    name: str = ""  # the young person, from a referral with identity; "" otherwise
+    age: int | None = None
+    referring_organisation: str = ""
+    referred_on: dt.datetime | None = None
 
 
-def inbox_files(*, membership, view: str = "open"):
-    """The files of an inbox view, sorted in the database, each with its ``sources`` count.
+#: Inbox views: the home page's counts link to "awaiting", "overdue" and "unassigned".
+INBOX_VIEWS = ("open", "mine", "unassigned", "awaiting", "overdue", "closed")
 
-    ``view``: "open" (all open files), "mine", "unassigned" or "closed". Open files:
-    awaiting screening first, then by screening deadline; closed files: the most
-    recently closed first. A queryset, for the caller to page through.
+#: Acute before urgent before normal. A file's urgency is the highest of its referrals'
+#: (``services.files.raise_urgency``); the referral form proposes "acute" when the signal
+#: records immediate danger.
+URGENCY_RANK = Case(
+    When(urgency=Urgency.ACUTE, then=0), When(urgency=Urgency.URGENT, then=1), default=2
+)
+
+
+@dataclass(frozen=True)
+class InboxSearch:
+    """What a coordinator searches the inbox for: a name, a file number or a signal
+    number (one text). Held in the session, never in a URL."""
+
+    text: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.text.strip())
+
+    def __repr__(self) -> str:  # never print a name by accident
+        return "InboxSearch(<redacted>)"
+
+
+def _search_filter(qs, search: InboxSearch):
+    """Files whose number or a referred signal's number is the text, or whose young
+    person (referred with identity) agrees with it as a name."""
+    text = search.text.strip()
+    by_number = Q(reference__iexact=text)
+    signal_ids = intake_selectors.signal_ids_with_reference(reference=text)
+    if signal_ids:
+        by_number |= Q(referrals__signal_id__in=signal_ids)
+    named = Referral.objects.filter(kind=ReferralKind.REFERRAL).exclude(signal_id=None)
+    organisations = named.values_list("organisation_id", flat=True).distinct()
+    found = intake_selectors.referred_signal_search(
+        query=SearchQuery(name=text), organisation_ids=list(organisations)
+    )
+    by_name = Q(pk__in=named.filter(signal_id__in=list(found)).values("file_id"))
+    return qs.filter(by_number | by_name).distinct()
+
+
+def inbox_files(*, membership, view: str = "open", search: InboxSearch | None = None):
+    """The files of an inbox view, sorted in the database, each with its ``sources``
+    count, referring organisation and referral date (of the first referral).
+
+    ``view``: one of ``INBOX_VIEWS``. Open files: awaiting screening first, within that
+    acute, then urgent, then normal, then by screening deadline, so an urgent referral
+    is never behind routine ones; closed files: the most recently closed first. A
+    queryset, for the caller to page through.
     """
     _coordinator(membership)
     sources = (
@@ -156,9 +220,14 @@ def inbox_files(*, membership, view: str = "open"):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    first = Referral.objects.filter(file=OuterRef("pk")).order_by("created_at", "pk")
     qs = CoordinationFile.objects.select_related("assigned_to", "municipality").annotate(
-        sources=Coalesce(Subquery(sources), 0)
+        sources=Coalesce(Subquery(sources), 0),
+        referring_organisation=Subquery(first.values("organisation__name")[:1]),
+        referred_at=Subquery(first.values("created_at")[:1]),
     )
+    if search:
+        qs = _search_filter(qs, search)
     if view == "closed":
         return qs.filter(status=FileStatus.CLOSED).order_by(
             F("closed_at").desc(nulls_last=True), "-pk"
@@ -168,17 +237,46 @@ def inbox_files(*, membership, view: str = "open"):
         qs = qs.filter(assigned_to=membership.user)
     elif view == "unassigned":
         qs = qs.filter(assigned_to__isnull=True)
+    elif view == "awaiting":
+        qs = qs.filter(status__in=AWAITING_SCREENING)
+    elif view == "overdue":
+        qs = qs.filter(status__in=AWAITING_SCREENING, screening_deadline__lt=timezone.localdate())
     return qs.annotate(
-        awaiting_first=Case(When(status__in=AWAITING_SCREENING, then=0), default=1)
-    ).order_by("awaiting_first", "screening_deadline", "created_at", "pk")
+        awaiting_first=Case(When(status__in=AWAITING_SCREENING, then=0), default=1),
+        urgency_rank=URGENCY_RANK,
+    ).order_by("awaiting_first", "urgency_rank", "screening_deadline", "created_at", "pk")
 
 
-def inbox_rows(files, *, today: dt.date | None = None) -> list[InboxRow]:
-    """Rows of ``files`` (from ``inbox_files``, or one page of them) with their deadline."""
+def inbox_people(*, membership, files) -> dict:
+    """{file id: intake ``SignalRow``} for the files of one page: the young person of
+    the file's first referral with identity. Decrypts only these; the caller shows them
+    to a coordinator and audit-logs the file ids."""
+    _coordinator(membership)
+    first: dict = {}
+    for file_id, signal_id in (
+        Referral.objects.filter(
+            file__in=[f.pk for f in files], kind=ReferralKind.REFERRAL, signal_id__isnull=False
+        )
+        .order_by("created_at", "pk")
+        .values_list("file_id", "signal_id")
+    ):
+        first.setdefault(file_id, signal_id)
+    rows = {
+        row.signal.pk: row
+        for row in intake_selectors.referred_signal_rows(signal_ids=list(first.values()))
+    }
+    return {file_id: rows[sid] for file_id, sid in first.items() if sid in rows}
+
+
+def inbox_rows(files, *, today: dt.date | None = None, people: dict | None = None):
+    """Rows of ``files`` (from ``inbox_files``, or one page of them) with their deadline
+    and, when given (``inbox_people``), the young person's name and age."""
     today = today or timezone.localdate()
+    people = people or {}
     rows = []
     for file in files:
         awaiting = file.status in AWAITING_SCREENING
+        person = people.get(file.pk)
         rows.append(
             InboxRow(
                 file=file,
@@ -187,6 +285,10 @@ def inbox_rows(files, *, today: dt.date | None = None) -> list[InboxRow]:
                 ),
                 overdue=awaiting and file.screening_deadline < today,
                 sources=file.sources,
+                name=person.name if person else "",
+                age=person.age if person and person.age is not None else file.age_at_referral,
+                referring_organisation=getattr(file, "referring_organisation", "") or "",
+                referred_on=getattr(file, "referred_at", None),
             )
         )
     return rows
@@ -274,6 +376,42 @@ def file_sources(*, membership, file: CoordinationFile) -> list[Source]:
     return sources
 
 
+def open_work(file) -> tuple[list, list]:
+    """The measures still proposed and the tasks still open: what closing the file must
+    decide on (``services.file_close``)."""
+    measures = list(file.measures.filter(status=MeasureStatus.PROPOSED).order_by("pk"))
+    tasks = list(
+        file.tasks.filter(done_at__isnull=True)
+        .exclude(closure_decision=ClosureDecision.DROP)
+        .order_by("due_date", "pk")
+    )
+    return measures, tasks
+
+
+def item_key(item) -> str:
+    """The name of an open item's decision at closing: ``measure_<id>`` or ``task_<id>``."""
+    return f"{'measure' if isinstance(item, Measure) else 'task'}_{item.pk}"
+
+
+def file_open_work(*, membership, file) -> list[tuple[str, str]]:
+    """(key, label) of each open item of the file, for the closing form."""
+    _coordinator(membership)
+    measures, tasks = open_work(file)
+    items = [
+        (item_key(m), _("Proposed measure: %(measure)s") % {"measure": m.get_kind_display()})
+        for m in measures
+    ]
+    items += [
+        (
+            item_key(t),
+            _("Open task: %(title)s (due %(due)s)")
+            % {"title": t.title, "due": date_format(t.due_date)},
+        )
+        for t in tasks
+    ]
+    return items
+
+
 def duplicate_files(*, membership, file: CoordinationFile) -> list[CoordinationFile]:
     """Other open files holding a referral of a signal confirmed as the same person."""
     _coordinator(membership)
@@ -288,6 +426,65 @@ def duplicate_files(*, membership, file: CoordinationFile) -> list[CoordinationF
         .distinct()
         .order_by("created_at")
     )
+
+
+#: Who usually carries out a protection measure: the police and the public prosecutor
+#: (shielding, reporting, bans), then the file's municipality (shelter, guardianship).
+LIKELY_OWNER_TYPES = (OrganisationType.POLICE, OrganisationType.PUBLIC_PROSECUTION)
+
+
+def likely_measure_owners(*, membership, file: CoordinationFile) -> list:
+    """The organisations listed first in a measure's owner picker: police, public
+    prosecutor, then the municipality organisations of the file's municipality."""
+    _coordinator(membership)
+    organisations = account_selectors.organisation_list()
+    rank = {t: i for i, t in enumerate(LIKELY_OWNER_TYPES)}
+    likely = sorted(
+        organisations.filter(type__in=LIKELY_OWNER_TYPES),
+        key=lambda o: (rank[o.type], o.name),
+    )
+    if file.municipality_id:
+        likely += list(
+            organisations.filter(
+                type=OrganisationType.MUNICIPALITY, municipality_id=file.municipality_id
+            )
+        )
+    return likely
+
+
+def handover_code(*, membership, file: CoordinationFile) -> str:
+    """The case code of the help conversation this file was opened from ("" if none),
+    as the visitor sees it (``ABCD-EFGH``)."""
+    _coordinator(membership)
+    code = (
+        file.referrals.exclude(conversation_code="")
+        .order_by("created_at")
+        .values_list("conversation_code", flat=True)
+        .first()
+    )
+    return f"{code[:4]}-{code[4:]}" if code else ""
+
+
+def handover_conversation_code(*, membership, file_id) -> str:
+    """The case code of the help conversation the coordinator may read for this file.
+
+    Only the coordinator the file is assigned to reads the conversation it was opened
+    from (to screen it); any other coordinator, of this centre or another, and a merged
+    or anonymised file get ``PermissionDenied``. ``zicht.help`` calls this before it
+    shows the conversation and audit-logs the read.
+    """
+    file = file_get(membership=membership, file_id=file_id)
+    if file.assigned_to_id != membership.user_id or file.status == FileStatus.MERGED:
+        raise PermissionDenied
+    code = (
+        file.referrals.exclude(conversation_code="")
+        .order_by("created_at")
+        .values_list("conversation_code", flat=True)
+        .first()
+    )
+    if not code or file.anonymised_at:
+        raise PermissionDenied
+    return code
 
 
 def coordinators():
@@ -358,3 +555,15 @@ def possible_victims_for_statistics() -> dict:
         if signal_id is not None:
             files[file_id].append(signal_id)
     return files
+
+
+def file_references(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """File numbers (never identity) of coordination files, for naming them in the audit
+    log; the events that name a file are the coordination centre's own."""
+    ids = [int(i) for i in object_ids if str(i).isdigit()]
+    return dict(
+        (str(pk), reference)
+        for pk, reference in CoordinationFile.objects.filter(pk__in=ids).values_list(
+            "pk", "reference"
+        )
+    )

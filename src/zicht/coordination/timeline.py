@@ -71,6 +71,8 @@ def describe(entry, *, for_referrer: bool = False) -> str:
             "measure_reject": _("Measure rejected: %(measure)s."),
             "measure_start": _("Measure in place: %(measure)s."),
             "measure_end": _("Measure ended: %(measure)s."),
+            "measure_carry_over": _("At closing, carried over to follow-up: %(measure)s."),
+            "measure_drop": _("At closing, dropped: %(measure)s."),
         }
         return verbs.get(e, e) % {
             "measure": _label(MeasureKind, d.get("measure")),
@@ -99,6 +101,10 @@ def describe(entry, *, for_referrer: bool = False) -> str:
         return _("Task added, due %(due)s.") % {"due": _date(d.get("due"))}
     if e == "task_done":
         return _("Task done.")
+    if e == "task_carry_over":
+        return _("At closing, an open task was carried over to follow-up.")
+    if e == "task_drop":
+        return _("At closing, an open task was dropped.")
     if e == "closed":
         return _("File closed: %(outcome)s.") % {
             "outcome": _label(ClosureOutcome, d.get("outcome"))

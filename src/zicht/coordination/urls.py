@@ -8,6 +8,7 @@ urlpatterns = [
     path("mijn-verwijzingen/", views.my_referrals, name="my_referrals"),
     path("mijn-verwijzingen/<uuid:referral_id>/", views.referral_detail, name="referral_detail"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/zoeken/", views.inbox_search, name="inbox_search"),
     path("dossiers/<int:file_id>/", views.file_detail, name="file_detail"),
     path("dossiers/<int:file_id>/toewijzen/", views.file_assign, name="file_assign"),
     path("dossiers/<int:file_id>/screening/", views.file_screen, name="file_screen"),

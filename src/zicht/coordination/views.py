@@ -17,9 +17,11 @@ from zicht.accounts.constants import Role
 from zicht.accounts.selectors import organisation_list
 from zicht.audit import services as audit
 from zicht.coordination import forms, permissions, selectors, services, workflow
+from zicht.coordination.assessment import proposal_reasons
 from zicht.coordination.constants import ADULT_AGE, FileStatus, MeasureStatus, Question
 from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH
 from zicht.coordination.models import FollowUpTask, Measure
+from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from zicht.intake import selectors as intake_selectors
 
 INBOX_PER_PAGE = 50
@@ -179,35 +181,93 @@ def referral_detail(request, referral_id):
 # --- coordinators ---------------------------------------------------------------------------
 
 
-@login_required
-def inbox(request):
-    membership = _coordinator(request)
+#: Session key of the held inbox search. The text may be a name: it is kept encrypted in
+#: the (server-side) session and never put in a URL, as in the intake signal search.
+SEARCH_SESSION_KEY = "coordination.inbox_search"
+
+
+def _held_search(request) -> selectors.InboxSearch:
+    held = request.session.get(SEARCH_SESSION_KEY)
+    if not held:
+        return selectors.InboxSearch()
+    try:
+        return selectors.InboxSearch(text=decrypt_text(held))
+    except (DecryptionError, ValueError):
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return selectors.InboxSearch()
+
+
+def _inbox_page(request, membership, *, search_form=None, status=200):
     form = forms.InboxFilterForm(request.GET or None)
     view = (form.cleaned_data.get("view") if form.is_valid() else "") or "open"
-    files = selectors.inbox_files(membership=membership, view=view)
+    search = _held_search(request)
+    files = selectors.inbox_files(membership=membership, view=view, search=search)
     page = Paginator(files, INBOX_PER_PAGE).get_page(request.GET.get("page"))
+    # Names are shown to coordinators: decrypted for this page only, one audit event per
+    # page view with the file ids (never a name or the search text).
+    people = selectors.inbox_people(membership=membership, files=list(page))
+    audit.record(
+        action="coordination.inbox_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        details={
+            "files": [f.pk for f in page],
+            "identities_shown": len(people),
+            "page": page.number,
+            "view": view,
+            "search": bool(search),
+        },
+    )
     return render(
         request,
         "coordination/inbox.html",
         {
             "form": form,
+            "search_form": search_form or forms.InboxSearchForm(initial={"q": search.text}),
+            "searching": bool(search),
             "page": page,
-            "rows": selectors.inbox_rows(page),
+            "rows": selectors.inbox_rows(page, people=people),
             "query": urlencode({"view": view}),
             "view": view,
             "anonymous_count": selectors.anonymous_notification_count(membership=membership),
             "today": timezone.localdate(),
         },
+        status=status,
     )
+
+
+@login_required
+def inbox(request):
+    membership = _coordinator(request)
+    return _inbox_page(request, membership)
+
+
+@login_required
+@require_POST
+def inbox_search(request):
+    """Hold a search by name, file or signal number (POST-redirect-GET: no name in a URL)."""
+    membership = _coordinator(request)
+    if "clear" in request.POST:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return redirect("coordination:inbox")
+    form = forms.InboxSearchForm(request.POST)
+    if not form.is_valid():
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return _inbox_page(request, membership, search_form=form, status=400)
+    request.session[SEARCH_SESSION_KEY] = encrypt_text(form.cleaned_data["q"])
+    return redirect("coordination:inbox")
 
 
 def _file_context(request, membership, file, **bound):
     v = {"version": file.version}
     orgs = organisation_list()
+    likely = selectors.likely_measure_owners(membership=membership, file=file)
     assessment = getattr(file, "assessment", None) if hasattr(file, "assessment") else None
     assess_initial = dict(v)
     if assessment is not None:
+        # The saved note and answers are shown back, so saving again keeps them.
         assess_initial.update(assessment.answers)
+        assess_initial["note"] = assessment.note
     elif file.age_at_referral is not None and file.age_at_referral < ADULT_AGE:
         assess_initial[Question.MINOR.value] = True
     sources = selectors.file_sources(membership=membership, file=file)
@@ -220,6 +280,11 @@ def _file_context(request, membership, file, **bound):
         details={"identities_shown": sum(1 for s in sources if s.identity_shown)},
     )
     measures = list(file.measures.select_related("owner"))
+    labels = dict(Question.choices)
+    reasons = {
+        kind: [labels[code] for code in codes]
+        for kind, codes in proposal_reasons(assessment.answers if assessment else {}).items()
+    }
     context = {
         "file": file,
         "sources": sources,
@@ -227,10 +292,12 @@ def _file_context(request, membership, file, **bound):
         "measures": [
             (
                 m,
+                reasons.get(m.kind, []) if m.proposed_by_assessment else [],
                 bound.get(f"measure_{m.pk}")
                 or forms.MeasureDecisionForm(
                     initial={**v, "owner": m.owner_id},
                     organisations=orgs,
+                    likely_owners=likely,
                     auto_id=f"measure{m.pk}_%s",
                 ),
                 workflow.allowed_actions(workflow.MEASURE, m.status),
@@ -266,13 +333,21 @@ def _file_context(request, membership, file, **bound):
         "screening_form": bound.get("screen") or forms.ScreeningForm(initial=v),
         "assessment_form": bound.get("assess") or forms.AssessmentForm(initial=assess_initial),
         "measure_add_form": bound.get("measure_add")
-        or forms.MeasureAddForm(initial=v, organisations=orgs),
+        or forms.MeasureAddForm(initial=v, organisations=orgs, likely_owners=likely),
         "care_form": bound.get("care")
         or forms.CareReferralForm(initial=v, providers=selectors.providers()),
         "task_form": bound.get("task") or forms.TaskForm(),
-        "close_form": bound.get("close") or forms.CloseForm(initial=v),
+        "close_form": bound.get("close")
+        or forms.CloseForm(
+            initial=v,
+            open_items=selectors.file_open_work(membership=membership, file=file)
+            if "close" in workflow.allowed_actions(workflow.FILE, file.status)
+            else (),
+        ),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=v),
         "MeasureStatus": MeasureStatus,
+        "handover_code": selectors.handover_code(membership=membership, file=file),
+        "reads_handover": file.assigned_to_id == membership.user_id,
     }
     return context
 
@@ -379,7 +454,10 @@ def file_assess(request, membership, file):
 def measure_decide(request, membership, file, measure_id):
     measure = get_object_or_404(Measure, pk=measure_id, file=file)
     form = forms.MeasureDecisionForm(
-        request.POST, organisations=organisation_list(), auto_id=f"measure{measure.pk}_%s"
+        request.POST,
+        organisations=organisation_list(),
+        likely_owners=selectors.likely_measure_owners(membership=membership, file=file),
+        auto_id=f"measure{measure.pk}_%s",
     )
     call = partial(services.measure_decide, membership=membership, measure=measure)
     return _submit(request, file, f"measure_{measure.pk}", form, call, _("Measure updated."))
@@ -387,7 +465,11 @@ def measure_decide(request, membership, file, measure_id):
 
 @_file_action
 def measure_add(request, membership, file):
-    form = forms.MeasureAddForm(request.POST, organisations=organisation_list())
+    form = forms.MeasureAddForm(
+        request.POST,
+        organisations=organisation_list(),
+        likely_owners=selectors.likely_measure_owners(membership=membership, file=file),
+    )
     call = partial(services.measure_add, membership=membership, file=file)
     return _submit(request, file, "measure_add", form, call, _("Measure added."))
 
@@ -416,7 +498,9 @@ def task_done(request, membership, file, task_id):
 
 @_file_action
 def file_close(request, membership, file):
-    form = forms.CloseForm(request.POST)
+    form = forms.CloseForm(
+        request.POST, open_items=selectors.file_open_work(membership=membership, file=file)
+    )
     call = partial(services.file_close, membership=membership, file=file)
     return _submit(request, file, "close", form, call, _("File closed."))
 

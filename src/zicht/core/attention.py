@@ -10,6 +10,7 @@ without opening five pages to find out.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -32,9 +33,11 @@ def items_for(*, membership) -> list[AttentionItem]:
         return []
     items: list[AttentionItem] = []
 
-    def add(count: int, text: str, url_name: str, *, urgent: bool = False) -> None:
+    def add(count: int, text: str, url_name: str, *, urgent: bool = False, view: str = "") -> None:
+        # ``view``: the filtered inbox view that shows exactly the files counted.
         if count:
-            items.append(AttentionItem(text % {"count": count}, reverse(url_name), urgent))
+            url = reverse(url_name) + (f"?{urlencode({'view': view})}" if view else "")
+            items.append(AttentionItem(text % {"count": count}, url, urgent))
 
     n = linkage_selectors.possible_match_count(membership=membership)
     add(
@@ -87,6 +90,7 @@ def items_for(*, membership) -> list[AttentionItem]:
             ),
             "coordination:inbox",
             urgent=True,
+            view="overdue",
         )
         add(
             summary.awaiting_screening,
@@ -96,6 +100,7 @@ def items_for(*, membership) -> list[AttentionItem]:
                 summary.awaiting_screening,
             ),
             "coordination:inbox",
+            view="awaiting",
         )
         add(
             summary.unassigned,
@@ -105,5 +110,6 @@ def items_for(*, membership) -> list[AttentionItem]:
                 summary.unassigned,
             ),
             "coordination:inbox",
+            view="unassigned",
         )
     return sorted(items, key=lambda item: not item.urgent)

@@ -11,6 +11,7 @@ from zicht.coordination.tasks import anonymise_closed_files_task, screening_remi
 from zicht.help.tasks import purge_inactive_conversations
 from zicht.insight.tasks import refresh_estimates_task
 from zicht.intake.tasks import purge_expired_task
+from zicht.lessons.tasks import close_expired_class_sessions_task
 
 DAILY_TASKS = (
     purge_expired_task,
@@ -19,6 +20,7 @@ DAILY_TASKS = (
     screening_reminders_task,
     anonymise_closed_files_task,
     refresh_estimates_task,
-    # Last, so the checkpoint covers the audit events of the purges above.
+    close_expired_class_sessions_task,
+    # Last, so the checkpoint covers the audit events of the tasks above.
     audit_checkpoint_task,
 )

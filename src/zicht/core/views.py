@@ -1,8 +1,11 @@
-"""Front page, per-role home page, health check and the CSRF failure page."""
+"""Front page, per-role home page, health check, the CSRF failure page and the 400 handler."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from zicht.accounts import selectors as account_selectors
@@ -22,6 +25,7 @@ def home(request):
             "actions": tasks,
             "attention": attention.items_for(membership=request.membership),
             "memberships": account_selectors.memberships_for(user=request.user),
+            "invitations": account_selectors.invitations_for(user=request.user),
             "role_intro": account_selectors.role_intro_for(membership=request.membership),
         },
     )
@@ -48,3 +52,12 @@ def csrf_failure(request, reason=""):
         details={"path_name": getattr(request.resolver_match, "view_name", "")},
     )
     return render(request, "core/csrf_failure.html", status=403)
+
+
+def bad_request(request, exception=None):
+    """Django's 400 handler (``handler400``). A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    answers 413 with a plain page instead: the request's data cannot be read again, so
+    the page needs nothing of it (nor of the session)."""
+    if isinstance(exception, RequestDataTooBig):
+        return HttpResponse(get_template("413.html").render(), status=413)
+    return defaults.bad_request(request, exception)

@@ -117,3 +117,36 @@ def handover_take_up(request, pk):
             _("You have taken up this hand-over. It stays readable here for the record."),
         )
     return redirect("help:handover_detail", pk=conversation.pk)
+
+
+@staff_required(lambda membership: membership is not None)
+def coordinator_conversation(request, file_id):
+    """The conversation a coordination file was opened from, for its coordinator to screen:
+    read-only, and every read audit-logged."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        conversation = selectors.referral_conversation_for_coordinator(
+            membership=request.membership, file_id=file_id
+        )
+    except (PermissionDenied, Http404):
+        deny(request, object_type="coordination_file", object_id=file_id)
+        raise
+    audit.record(
+        action="help.conversation_viewed",
+        actor=request.user,
+        organisation=request.membership.organisation,
+        object_type="help.conversation",
+        object_id=conversation.pk,
+        details={"as": "coordinator", "file": file_id},
+    )
+    return render(
+        request,
+        "help/coordinator_conversation.html",
+        {
+            "conversation": conversation,
+            "file_id": file_id,
+            "messages_list": list(conversation.messages.select_related("counsellor")),
+            "kinds": MessageKind,
+        },
+    )

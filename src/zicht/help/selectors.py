@@ -216,3 +216,18 @@ def deletion_date(conversation: Conversation) -> datetime:
 def deletion_warning_due(conversation: Conversation, *, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return now >= deletion_date(conversation) - timedelta(days=conf.warning_days())
+
+
+def referral_conversation_for_coordinator(*, membership, file_id) -> Conversation:
+    """The consented help conversation a coordination file was opened from, read-only,
+    for the coordinator the file is assigned to (``coordination.selectors.
+    handover_conversation_code`` decides; ``PermissionDenied`` for anyone else)."""
+    from zicht.coordination import selectors as coordination_selectors
+
+    code = coordination_selectors.handover_conversation_code(membership=membership, file_id=file_id)
+    conversation = Conversation.objects.filter(
+        code=code, handover_kind=HandoverKind.REFERRAL, consent_given_at__isnull=False
+    ).first()
+    if conversation is None:
+        raise Http404
+    return conversation

@@ -52,5 +52,10 @@ urlpatterns = [
         handover_views.handover_take_up,
         name="handover_take_up",
     ),
+    path(
+        "dossier/<int:file_id>/gesprek/",
+        handover_views.coordinator_conversation,
+        name="coordinator_conversation",
+    ),
     path("<slug:slug>/", views.page, name="page"),
 ]

@@ -125,8 +125,16 @@ def contacts(request):
 
 @never_cache
 def neutral(request):
-    """The neutral page quick exit goes to by default: a recipe, no help branding."""
-    return render(request, "help/neutral.html", {"csrf_token": NO_CSRF_TOKEN})
+    """The neutral page quick exit goes to by default: a recipe, no help branding.
+
+    Arriving here also ends the visitor's conversation session, exactly as the beacon of
+    ``conversation_exit`` does: without JavaScript the quick-exit button is a plain link to
+    this page, and the conversation must not stay readable from the browser's history then
+    either. (With an external ``ZICHT_HELP_EXIT_URL`` only the beacon can do this.)
+    """
+    return _end_conversation_session(
+        request, render(request, "help/neutral.html", {"csrf_token": NO_CSRF_TOKEN})
+    )
 
 
 # ---------------------------------------------------------------- self-check
@@ -338,7 +346,11 @@ def conversation_consent(request):
     conversation = _visitor_conversation(request)
     if conversation is None:
         return redirect("help:conversation_resume")
-    agree = request.POST.get("answer") == "yes"
+    answer = request.POST.get("answer")
+    if answer not in ("yes", "no"):  # anything else is not from our page: nothing recorded
+        request.session[NOTICE_KEY] = _("Choose 'Yes, I agree' or 'No, not now'.")
+        return redirect(reverse("help:conversation") + "#latest")
+    agree = answer == "yes"
     try:
         services.visitor_consent_answer(conversation=conversation, agree=agree)
     except (ValidationError, services.ConversationClosed):
@@ -378,12 +390,19 @@ def conversation_exit(request):
     cookie. A logged-in staff member who used the help pages in the same browser keeps
     their login: only the conversation is taken out of their session.
     """
+    return _end_conversation_session(request, HttpResponse(status=204))
+
+
+def _end_conversation_session(request, response):
+    """Take the conversation out of the session (a staff login stays) or delete the
+    visitor's session on the server with its cookie, and clear the CSRF cookie."""
     if request.user.is_authenticated:
         request.session.pop(SESSION_KEY, None)
         request.session.pop(NOTICE_KEY, None)
-        return HttpResponse(status=204)
+        return response
+    if request.session.session_key is None and not request.session.keys():
+        return response  # nothing to end; set no cookie
     request.session.flush()
-    response = HttpResponse(status=204)
     if settings.CSRF_COOKIE_NAME in request.COOKIES:
         response.delete_cookie(
             settings.CSRF_COOKIE_NAME,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -26,6 +27,10 @@ __all__ = [
     "signals_for_reindex",
     "signals_active",
     "indicator_group_labels",
+    "signal_references",
+    "referred_signal_rows",
+    "referred_signal_search",
+    "signal_ids_with_reference",
 ]
 
 
@@ -123,12 +128,19 @@ def signal_rows(*, membership, signal_ids, today: dt.date | None = None) -> list
     """
     if membership is None or not signal_ids:
         return []
+    return _rows(
+        Signal.objects.filter(organisation_id=membership.organisation_id), signal_ids, today
+    )
+
+
+def _rows(signals, signal_ids, today: dt.date | None) -> list[SignalRow]:
+    """Rows of the ``signals`` (a queryset) with the given ids, in the given order."""
     today = today or timezone.localdate()
     signals = {
         s.pk: s
-        for s in Signal.objects.filter(
-            pk__in=list(signal_ids), organisation_id=membership.organisation_id
-        ).select_related("author", "municipality", "identity")
+        for s in signals.filter(pk__in=list(signal_ids)).select_related(
+            "author", "municipality", "identity"
+        )
     }
     rows = []
     for signal_id in signal_ids:
@@ -359,3 +371,60 @@ def referred_signal_view(*, signal_id) -> ReferredSignal | None:
         municipality_name=signal.municipality.name if signal.municipality else "",
         **values,
     )
+
+
+def signal_references(object_ids, organisation_id: int | None) -> dict[str, str]:
+    """References (never identity) of signals, for naming them in the audit log: only the
+    given organisation's signals (all for the system administrator's ``None``)."""
+    ids = []
+    for object_id in object_ids:
+        try:
+            ids.append(uuid.UUID(str(object_id)))
+        except ValueError:
+            continue  # an event about a signal id that was never valid
+    qs = Signal.objects.filter(pk__in=ids)
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    return {str(pk): reference for pk, reference in qs.values_list("pk", "reference")}
+
+
+def referred_signal_rows(*, signal_ids, today: dt.date | None = None) -> list[SignalRow]:
+    """Name, age and municipality of referred signals, for the coordination inbox.
+
+    Like ``referred_signal_view``: only ``zicht.coordination`` calls this, with the
+    signals referred *with identity* on the page it shows, and audit-logs the ids.
+    Decrypts only these identities.
+    """
+    if not signal_ids:
+        return []
+    return _rows(Signal.objects.all(), signal_ids, today)
+
+
+def referred_signal_search(*, query: search.SearchQuery, organisation_ids) -> set:
+    """Ids of the given organisations' signals whose identity agrees with ``query``.
+
+    Search tokens are keyed per recording organisation, so the query is tokenised once
+    per organisation and looked up in that organisation's index only. Nothing is
+    decrypted and only ids come back: ``zicht.coordination`` calls this for its inbox
+    search and keeps only the signals referred to it with identity.
+    """
+    found: set = set()
+    if not query:
+        return found
+    for organisation_id in sorted(set(organisation_ids)):
+        tokens = search.query_tokens(query, organisation_id=organisation_id)
+        if not tokens.terms:
+            continue
+        hits = SignalSearchToken.objects.filter(
+            organisation_id=organisation_id, token__in=list(tokens.lookup)
+        ).values_list("signal_id", "token", "signal__created_at")
+        found.update(search.rank(hits.iterator(chunk_size=2000), tokens))
+    return found
+
+
+def signal_ids_with_reference(*, reference: str) -> list:
+    """Ids of the signals whose reference (signal number) is ``reference``, any case."""
+    reference = (reference or "").strip()
+    if not reference:
+        return []
+    return list(Signal.objects.filter(reference__iexact=reference).values_list("pk", flat=True))

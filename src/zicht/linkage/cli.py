@@ -20,7 +20,19 @@ from pathlib import Path
 
 from zicht.linkage.encoding import Encoding, EncodingError, Identity, encode
 from zicht.linkage.keys import PseudonymKey, PseudonymKeyError
+from zicht.linkage.pprl2 import SPEC_VERSION_2, Encoding2, encode2
 from zicht.linkage.spec import SPEC_VERSION
+
+SPECS = (SPEC_VERSION, SPEC_VERSION_2)
+#: Evidence columns of a zicht-pprl-2 ``link`` output (levels only, no score).
+EVIDENCE_COLUMNS = (
+    "given_name",
+    "surname",
+    "date_of_birth",
+    "bsn",
+    "fields_swapped",
+    "year_offset",
+)
 
 REQUIRED_COLUMNS = ("id", "given_names", "surname", "date_of_birth", "sex", "bsn", "municipality")
 
@@ -161,7 +173,7 @@ def cmd_encode(args: argparse.Namespace) -> int:
                         municipality=row.get("municipality") or "",
                         birth_year_estimate=_parse_year(row.get("birth_year_estimate")),
                     )
-                    enc = encode(ident, key)
+                    enc = encode2(ident, key) if args.spec == SPEC_VERSION_2 else encode(ident, key)
                 except EncodingError as exc:
                     failed += 1
                     _err(f"line {line}: {exc.reason}")
@@ -179,12 +191,12 @@ def cmd_encode(args: argparse.Namespace) -> int:
                 if not complete:  # no half output that looks like a result
                     Path(out_path).unlink(missing_ok=True)
     if not args.quiet:
-        _err(f"encoded {written} row(s), {failed} failed; spec {SPEC_VERSION}, key_id {key.key_id}")
+        _err(f"encoded {written} row(s), {failed} failed; spec {args.spec}, key_id {key.key_id}")
     return 1 if failed else 0
 
 
-def _read_jsonl(path: str) -> tuple[list[tuple[str, Encoding]], int]:
-    records: list[tuple[str, Encoding]] = []
+def _read_jsonl(path: str) -> tuple[list[tuple[str, Encoding | Encoding2]], int]:
+    records: list[tuple[str, Encoding | Encoding2]] = []
     failed = 0
     try:
         fh = open(path, encoding="utf-8")
@@ -201,7 +213,8 @@ def _read_jsonl(path: str) -> tuple[list[tuple[str, Encoding]], int]:
                 rid = obj.get("id")
                 if not isinstance(rid, str) or not rid:
                     raise EncodingError("id: missing", "id")
-                records.append((rid, Encoding.from_json(obj)))
+                reader = Encoding2 if obj.get("spec_version") == SPEC_VERSION_2 else Encoding
+                records.append((rid, reader.from_json(obj)))
             except json.JSONDecodeError:
                 failed += 1
                 _err(f"{path}: line {lineno}: not valid JSON")
@@ -211,7 +224,7 @@ def _read_jsonl(path: str) -> tuple[list[tuple[str, Encoding]], int]:
     return records, failed
 
 
-def _read_jsonl_file(path: str) -> tuple[list[tuple[str, Encoding]], int]:
+def _read_jsonl_file(path: str) -> tuple[list[tuple[str, Encoding | Encoding2]], int]:
     try:
         return _read_jsonl(path)
     except UnicodeDecodeError:
@@ -241,6 +254,14 @@ def cmd_link(args: argparse.Namespace) -> int:
     key_ids = {e.key_id for recs in sources for _, e in recs}
     if len(key_ids) > 1:
         raise CliError("error: the input files were encoded with different keys (key_id differs)")
+    specs = {e.spec_version for recs in sources for _, e in recs}
+    if len(specs) > 1:
+        raise CliError(
+            "error: the input files use different spec versions; re-encode them all with "
+            f"--spec {SPEC_VERSION_2}"
+        )
+    if specs == {SPEC_VERSION_2}:
+        return _link_pprl2(args, sources, failed)
     t0 = time.monotonic()
     try:
         pairs = link_sources(
@@ -274,6 +295,38 @@ def cmd_link(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _link_pprl2(args: argparse.Namespace, sources, failed: int) -> int:
+    """Link zicht-pprl-2 files: no score, the evidence levels of every pair instead."""
+    from zicht.linkage.pprl2 import link2
+
+    t0 = time.monotonic()
+    try:
+        pairs = link2(sources, year_tolerance=not args.no_year_tolerance)
+    except EncodingError as exc:
+        raise CliError(f"error: {exc.reason}") from None
+    try:
+        out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CliError(f"error: cannot write {args.out}: {exc.strerror}") from None
+    try:
+        w = csv.writer(out)
+        w.writerow(["id_a", "id_b", "decision", *EVIDENCE_COLUMNS])
+        for p in pairs:
+            ev = p.evidence.to_dict()
+            w.writerow([p.id_a, p.id_b, p.decision, *(ev[c] for c in EVIDENCE_COLUMNS)])
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if not args.quiet:
+        n = sum(len(s) for s in sources)
+        n_match = sum(1 for p in pairs if p.decision == "match")
+        _err(
+            f"linked {n} record(s) from {len(sources)} file(s) ({SPEC_VERSION_2}): {n_match} "
+            f"match, {len(pairs) - n_match} possible in {time.monotonic() - t0:.1f}s"
+        )
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m zicht.linkage",
@@ -300,6 +353,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--in", dest="input", required=True, help="input CSV (UTF-8)")
     e.add_argument("--out", required=True, help="output JSONL ('-' for stdout)")
     e.add_argument("--quiet", action="store_true", help="no summary or progress on stderr")
+    e.add_argument(
+        "--spec",
+        choices=SPECS,
+        default=SPEC_VERSION,
+        help=f"spec version (default {SPEC_VERSION}; {SPEC_VERSION_2} is field-aware and "
+        "reports evidence per pair, but needs a full date of birth)",
+    )
     e.set_defaults(func=cmd_encode)
 
     link = sub.add_parser(
@@ -307,13 +367,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="link encodings: deduplicate one file, or link across several",
         description=(
             "With one file: find duplicate pairs within it. With several: find pairs across "
-            "different files only. Writes CSV id_a,id_b,score,decision (match|possible)."
+            "different files only. Writes CSV id_a,id_b,score,decision (match|possible); for "
+            f"{SPEC_VERSION_2} files id_a,id_b,decision and the evidence levels "
+            "(" + ",".join(EVIDENCE_COLUMNS) + ") instead of a score."
         ),
     )
     link.add_argument("inputs", nargs="+", metavar="ENCODINGS.jsonl")
     link.add_argument("--out", required=True, help="output CSV ('-' for stdout)")
-    link.add_argument("--match-threshold", type=float, default=None, help="Dice for 'match'")
-    link.add_argument("--possible-threshold", type=float, default=None, help="Dice for 'possible'")
+    link.add_argument(
+        "--match-threshold", type=float, default=None, help=f"Dice for 'match' ({SPEC_VERSION})"
+    )
+    link.add_argument(
+        "--possible-threshold",
+        type=float,
+        default=None,
+        help=f"Dice for 'possible' ({SPEC_VERSION})",
+    )
     link.add_argument(
         "--no-year-tolerance", action="store_true", help="do not compare neighbouring birth years"
     )

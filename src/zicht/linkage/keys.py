@@ -94,16 +94,15 @@ class PseudonymKey:
         return cls(parse_key_bytes(raw))
 
     # -- derivation ---------------------------------------------------------------
-    def subkey(self, purpose: str) -> bytes:
-        """32-byte purpose-specific sub-key: HKDF-SHA256(master, salt=spec, info=purpose)."""
-        k = self._subkeys.get(purpose)
+    def subkey(self, purpose: str, spec: str = SPEC_VERSION) -> bytes:
+        """32-byte purpose-specific sub-key: HKDF-SHA256(master, salt=spec,
+        info=spec + "/" + purpose). ``spec`` separates the sub-keys of each spec version,
+        so a zicht-pprl-2 token can never collide with a zicht-pprl-1 one."""
+        cache = f"{spec}/{purpose}"
+        k = self._subkeys.get(cache)
         if k is None:
-            k = hkdf_sha256(
-                self._master,
-                info=f"{SPEC_VERSION}/{purpose}".encode(),
-                salt=SPEC_VERSION.encode(),
-            )
-            self._subkeys[purpose] = k
+            k = hkdf_sha256(self._master, info=cache.encode(), salt=spec.encode())
+            self._subkeys[cache] = k
         return k
 
     def to_hex(self) -> str:

@@ -85,8 +85,11 @@ def match_decide(request, match_id):
             object_id=match_id,
         )
         raise
-    confirm = request.POST.get("decision") == "confirm"
+    decision = request.POST.get("decision")
+    confirm = decision == "confirm"
     try:
+        if decision not in ("confirm", "reject"):  # anything else is not from our page
+            raise ValidationError(_("Choose 'Same person' or 'Not the same person'."))
         services.match_decide(membership=membership, match=view.match, confirm=confirm)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

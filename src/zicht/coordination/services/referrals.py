@@ -183,6 +183,7 @@ def referral_from_conversation(
         kind=ReferralKind.REFERRAL,
         file=file,
         signal_id=None,
+        conversation_code=conversation_code,
         organisation=membership.organisation,
         referred_by=membership.user,
         reason=_("Anonymous conversation %(code)s on the help pages; consent recorded there.")

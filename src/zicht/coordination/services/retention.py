@@ -49,11 +49,11 @@ def files_anonymise(*, now=None, dry_run: bool = False) -> int:
             file.anonymised_at = now
             file.version += 1
             file.save()
-            file.referrals.update(reason="", signal_id=None, referred_by=None)
+            file.referrals.update(reason="", signal_id=None, conversation_code="", referred_by=None)
             Assessment.objects.filter(file=file).update(note="", completed_by=None)
-            file.measures.update(note="")
+            file.measures.update(note="", closure_reason="")
             file.care_referrals.update(note="", refusal_reason="", requested_by=None)
-            file.tasks.update(title="", assigned_to=None)
+            file.tasks.update(title="", assigned_to=None, closure_reason="")
             for entry in file.timeline.all():
                 entry.note = ""
                 entry.actor = None

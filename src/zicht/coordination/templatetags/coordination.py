@@ -1,5 +1,6 @@
 from django import template
 
+from zicht.coordination import permissions
 from zicht.coordination.timeline import describe
 
 register = template.Library()
@@ -18,3 +19,15 @@ def referrer_text(entry):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def coordinates(membership) -> bool:
+    """For the navigation: the member works the coordination inbox."""
+    return permissions.is_coordinator(membership)
+
+
+@register.filter
+def provides_care(membership) -> bool:
+    """For the navigation: the member's organisation receives care referrals."""
+    return permissions.is_provider(membership)

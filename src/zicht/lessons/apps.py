@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LessonsConfig(AppConfig):
+    name = "zicht.lessons"
+    label = "lessons"
+    verbose_name = _("Lessons")

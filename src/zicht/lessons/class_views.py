@@ -1,0 +1,305 @@
+"""Lessons in class: a teacher starts a class session, pupils join with a code.
+
+The teacher has no account: they prove an e-mail address by opening the link sent to it
+(nothing about the address is kept), and their browser's session then holds the ids of
+the classes they started. Pupils join with the code only. A pupil's device gets one
+signed cookie (``PUPIL_COOKIE``) with the class id and the steps it answered, valid until
+the class closes at the latest; no name, no account, nothing per pupil on the server.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+import segno
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from zicht.accounts.constants import OrganisationType
+from zicht.audit import services as audit
+from zicht.help import ratelimit
+from zicht.lessons import selectors, services, tasks
+from zicht.lessons.forms import AdvanceForm, AnswerForm, JoinForm, TeacherStartForm
+from zicht.lessons.views import public, step_context
+
+TEACHER_KEY = "lessons_teacher"
+PUPIL_COOKIE = "zicht_klas"
+PUPIL_SALT = "zicht.lessons.pupil"
+LINKS_PER_ADDRESS_PER_HOUR = 3
+LINKS_PER_HOUR = 300
+
+
+# ---------------------------------------------------------------- the teacher
+
+
+@never_cache
+def class_start(request):
+    """Ask for a start link by e-mail."""
+    form = TeacherStartForm(request.POST or None, initial={"lesson": request.GET.get("les")})
+    if request.method == "POST":
+        if form.is_valid():
+            email = form.cleaned_data["email"].strip().lower()
+            over = (
+                ratelimit.hit(ratelimit.hashed("lessons-link", email), minutes=60)
+                > LINKS_PER_ADDRESS_PER_HOUR
+                or ratelimit.hit("lessons-link:all", minutes=60) > LINKS_PER_HOUR
+            )
+            if over:
+                form.add_error(None, _("Too many links asked for. Try again in an hour."))
+            else:
+                transaction.on_commit(
+                    lambda: tasks.send_teacher_link.enqueue(
+                        email=email,
+                        lesson_slug=form.cleaned_data["lesson"],
+                        language=get_language() or "nl",
+                        base_url=request.build_absolute_uri("/"),
+                    )
+                )
+                return public(request, "lessons/class_link_sent.html", {"email": email})
+        context = {"form": form, "school": _school_membership(request)}
+        return public(request, "lessons/class_start.html", context, has_form=True, status=400)
+    context = {"form": form, "school": _school_membership(request)}
+    return public(request, "lessons/class_start.html", context, has_form=True)
+
+
+def _school_membership(request):
+    """The active membership if it is one of a school organisation, else None."""
+    membership = getattr(request, "membership", None)
+    organisation = getattr(membership, "organisation", None)
+    if organisation is not None and organisation.type == OrganisationType.SCHOOL:
+        return membership
+    return None
+
+
+def _start_as_teacher(request, session) -> None:
+    mine = request.session.get(TEACHER_KEY, [])
+    request.session[TEACHER_KEY] = [*mine[-9:], session.pk]
+
+
+@never_cache
+def class_start_school(request):
+    """A member of a school organisation (logged in with two factors) starts a class
+    at once, without the e-mail link."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    membership = _school_membership(request)
+    if membership is None:
+        audit.record(
+            action="lessons.access_denied",
+            actor=request.user,
+            organisation=getattr(getattr(request, "membership", None), "organisation", None),
+            details={"view": "lessons:class_start_school"},
+        )
+        raise PermissionDenied
+    try:
+        lesson = selectors.lesson_get(slug=request.POST.get("lesson", ""))
+    except Http404:
+        return HttpResponse(_("Choose a lesson."), status=400)
+    session = services.class_session_start(
+        lesson=lesson, confirmation=f"member:{membership.pk}:{secrets.token_urlsafe(16)}"
+    )
+    _start_as_teacher(request, session)
+    return redirect("lessons:class_teacher", pk=session.pk)
+
+
+@never_cache
+def class_confirm(request, token):
+    """The link from the e-mail: a button starts the class (a GET changes nothing, so a
+    mail scanner that opens links starts no class)."""
+    try:
+        lesson = selectors.lesson_get(slug=tasks.teacher_token_lesson(token))
+    except (signing.BadSignature, Http404):
+        return public(request, "lessons/class_link_invalid.html", status=400)
+    if request.method == "POST":
+        try:
+            session = services.class_session_start(lesson=lesson, confirmation=token)
+        except ValidationError as exc:
+            return public(
+                request, "lessons/class_link_invalid.html", {"reason": exc.messages[0]}, status=400
+            )
+        _start_as_teacher(request, session)
+        return redirect("lessons:class_teacher", pk=session.pk)
+    return public(request, "lessons/class_confirm.html", {"lesson": lesson}, has_form=True)
+
+
+def _teacher_session(request, pk):
+    """The teacher's own open class, or 404 (audit-logged for a logged-in member)."""
+    session = selectors.class_session_get(pk=pk)
+    if session is None or pk not in request.session.get(TEACHER_KEY, []):
+        if request.user.is_authenticated:
+            audit.record(
+                action="lessons.access_denied",
+                actor=request.user,
+                organisation=getattr(getattr(request, "membership", None), "organisation", None),
+                object_type="class_session",
+                object_id=pk,
+            )
+        raise Http404("No such class.")
+    return session
+
+
+def _qr_svg(url: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=8, dark="#0b0c0c", light="#ffffff")
+
+
+@never_cache
+def class_teacher(request, pk):
+    session = _teacher_session(request, pk)
+    lesson = selectors.lesson_get(slug=session.lesson_slug)
+    step = lesson.step(session.current_step)
+    join_base = request.build_absolute_uri(reverse("lessons:class_join"))
+    join_url = f"{join_base}?code={session.join_code}"
+    context = step_context(lesson, step)
+    context.update(
+        {
+            "class_session": session,
+            "join_base": join_base,
+            "qr_svg": _qr_svg(join_url),
+            "counts": selectors.class_counts(class_session=session, lesson=lesson),
+        }
+    )
+    return public(request, "lessons/class_teacher.html", context, has_form=True)
+
+
+@never_cache
+def class_counts(request, pk):
+    """The live counts, polled by the teacher's page (htmx)."""
+    session = _teacher_session(request, pk)
+    lesson = selectors.lesson_get(slug=session.lesson_slug)
+    context = {
+        "class_session": session,
+        "counts": selectors.class_counts(class_session=session, lesson=lesson),
+    }
+    return public(request, "lessons/_class_counts.html", context)
+
+
+@require_POST
+def class_advance(request, pk):
+    session = _teacher_session(request, pk)
+    lesson = selectors.lesson_get(slug=session.lesson_slug)
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose the next part."), status=400)
+    try:
+        services.class_session_advance(
+            class_session=session, lesson=lesson, to=form.cleaned_data["to"]
+        )
+    except (ValidationError, Http404):
+        return HttpResponse(_("That is not a next part of this step."), status=400)
+    return redirect("lessons:class_teacher", pk=session.pk)
+
+
+@require_POST
+def class_close(request, pk):
+    session = _teacher_session(request, pk)
+    lesson = selectors.lesson_get(slug=session.lesson_slug)
+    joined = session.pupils_joined
+    services.class_session_close(class_session=session)
+    request.session[TEACHER_KEY] = [p for p in request.session.get(TEACHER_KEY, []) if p != pk]
+    return public(request, "lessons/class_closed.html", {"lesson": lesson, "joined": joined})
+
+
+# ---------------------------------------------------------------- the pupils
+
+
+def _pupil_state(request) -> dict | None:
+    try:
+        raw = request.get_signed_cookie(PUPIL_COOKIE, salt=PUPIL_SALT)
+        state = json.loads(raw)
+        return {"c": int(state["c"]), "a": [str(s) for s in state["a"]][:200]}
+    except (KeyError, ValueError, TypeError, signing.BadSignature):
+        return None
+
+
+def _set_pupil_state(response, state: dict, session) -> None:
+    seconds = max(int((session.expires_at - timezone.now()).total_seconds()), 0)
+    response.set_signed_cookie(
+        PUPIL_COOKIE,
+        json.dumps(state, separators=(",", ":")),
+        salt=PUPIL_SALT,
+        max_age=seconds,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+@never_cache
+def class_join(request):
+    form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.class_session_join(code=form.cleaned_data["code"])
+        except ValidationError as exc:
+            form.add_error("code", exc.messages[0])
+        else:
+            response = redirect("lessons:class_play")
+            _set_pupil_state(response, {"c": session.pk, "a": []}, session)
+            return response
+    status = 400 if request.method == "POST" else 200
+    return public(request, "lessons/class_join.html", {"form": form}, has_form=True, status=status)
+
+
+def _class_ended(request):
+    response = public(request, "lessons/class_ended.html")
+    response.delete_cookie(PUPIL_COOKIE, samesite="Lax")
+    return response
+
+
+@never_cache
+def class_play(request):
+    state = _pupil_state(request)
+    if state is None:
+        return redirect("lessons:class_join")
+    session = selectors.class_session_get(pk=state["c"])
+    if session is None:
+        return _class_ended(request)
+    lesson = selectors.lesson_get(slug=session.lesson_slug)
+    step = lesson.step(session.current_step)
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        if form.is_valid() and form.cleaned_data["step"] not in state["a"]:
+            try:
+                services.class_answer_record(
+                    class_session=session,
+                    lesson=lesson,
+                    step=form.cleaned_data["step"],
+                    choice=form.cleaned_data["choice"],
+                )
+            except ValidationError:
+                pass  # the class moved on: show where it is now
+            else:
+                state["a"].append(form.cleaned_data["step"])
+        response = redirect("lessons:class_play")
+        _set_pupil_state(response, state, session)
+        return response
+    context = step_context(lesson, step)
+    context.update({"answered": step.key in state["a"], "class_session": session})
+    return public(request, "lessons/class_play.html", context, has_form=bool(step.choices))
+
+
+@never_cache
+def class_status(request):
+    """Polled by a pupil's page: 204 while the class is on the shown step, otherwise a
+    refresh (htmx's ``HX-Refresh``)."""
+    state = _pupil_state(request)
+    session = selectors.class_session_get(pk=state["c"]) if state else None
+    if session is not None and session.current_step == request.GET.get("stap"):
+        return HttpResponse(status=204)
+    response = HttpResponse(status=200)
+    response["HX-Refresh"] = "true"
+    return response

@@ -1,0 +1,282 @@
+"""Check a lesson before anyone plays it: its shape, its graph, its languages, its words.
+
+:func:`validate` returns a list of plain messages (empty when the lesson is fine), each
+naming the step, choice or field, so that an author can fix the file without reading
+code. ``python manage.py check_lessons`` runs it over every lesson.
+
+The graph rules: every step the lesson names exists; every step can be reached from the
+start; every step goes on (``next``), offers two or more choices, or is an ending; the
+story has no loops, so every path through it reaches an ending.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zicht.intake.catalogue import item_codes, load_catalogue_file
+from zicht.lessons import readability
+from zicht.lessons.constants import (
+    AVATAR_COLOURS,
+    FORMAT_VERSION,
+    LANGUAGES,
+    NARRATOR,
+    PICTOGRAMS,
+    PUPIL_MAX_SENTENCE_WORDS,
+    READABILITY_MINIMUM,
+    Audience,
+)
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+INDICATOR_CATALOGUE_VERSION = 1
+RESERVED_SLUGS = {
+    "klas",
+    "voorbeeld",
+    "video",
+    "evaluatie",
+}  # /lessen/klas/, /lessen/voorbeeld/: other pages
+RESERVED_STEPS = {"handleiding"}  # /lessen/<slug>/handleiding/ is the teacher's guide
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``check_lessons`` prints per lesson."""
+
+    slug: str
+    errors: list[str]
+    readability: readability.Readability | None = None
+
+
+def _texts(value, where: str, errors: list[str], *, required: bool = True) -> None:
+    """A translatable text: a dict with a non-empty string for every language."""
+    if value is None and not required:
+        return
+    if not isinstance(value, dict):
+        errors.append(f"{where}: needs a text per language ({', '.join(LANGUAGES)}).")
+        return
+    for lang in LANGUAGES:
+        text = value.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            errors.append(f"{where}: the {lang!r} text is missing.")
+    extra = set(value) - set(LANGUAGES)
+    if extra:
+        errors.append(f"{where}: unknown language(s) {sorted(extra)}.")
+
+
+def _check_shape(data: dict, errors: list[str]) -> None:
+    if data.get("format") != FORMAT_VERSION:
+        errors.append(f"format: must be {FORMAT_VERSION}.")
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        errors.append("slug: use lowercase letters, digits and hyphens, e.g. 'de-bankpas'.")
+    elif slug in RESERVED_SLUGS:
+        errors.append(f"slug: {slug!r} is the address of other pages; choose another.")
+    if not isinstance(data.get("version"), int) or data["version"] < 1:
+        errors.append("version: a whole number from 1; raise it with every change.")
+    if data.get("audience") not in Audience.values:
+        errors.append(f"audience: must be one of {Audience.values}.")
+    _texts(data.get("title"), "title", errors)
+    _texts(data.get("summary"), "summary", errors)
+    for name in data.get("pictograms", []):
+        if name not in PICTOGRAMS:
+            errors.append(f"pictograms: unknown pictogram {name!r}.")
+    characters = data.get("characters")
+    if not isinstance(characters, dict) or not characters:
+        errors.append("characters: name at least one character.")
+        characters = {}
+    for key, character in characters.items():
+        where = f"character {key!r}"
+        if key == NARRATOR or not _KEY.match(key):
+            errors.append(f"{where}: use another key (lowercase, not {NARRATOR!r}).")
+        if not isinstance(character, dict):
+            errors.append(f"{where}: must be an object.")
+            continue
+        _texts(character.get("name"), f"{where} name", errors)
+        _texts(character.get("role"), f"{where} role", errors, required=False)
+        if character.get("colour") not in AVATAR_COLOURS:
+            errors.append(f"{where}: colour must be one of {list(AVATAR_COLOURS)}.")
+        if "photo" in character or "image" in character:
+            errors.append(f"{where}: no photos; the avatar is drawn from the initials of the name.")
+    if not isinstance(data.get("steps"), dict) or not data["steps"]:
+        errors.append("steps: the lesson has no steps.")
+    guide = data.get("guide")
+    if not isinstance(guide, dict):
+        errors.append("guide: the teacher's guide needs 'aims' and 'questions'.")
+    else:
+        _texts(guide.get("aims"), "guide aims", errors)
+        questions = guide.get("questions")
+        if not isinstance(questions, list) or not questions:
+            errors.append("guide questions: give at least one discussion question.")
+        else:
+            for i, question in enumerate(questions, start=1):
+                _texts(question, f"guide question {i}", errors)
+
+
+def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: list[str]):
+    where = f"step {key!r}"
+    if not _KEY.match(key):
+        errors.append(f"{where}: use lowercase letters, digits, '-' and '_' in step names.")
+    elif key in RESERVED_STEPS:
+        errors.append(f"{where}: {key!r} is the address of the teacher's guide; rename the step.")
+    if not isinstance(step, dict):
+        errors.append(f"{where}: must be an object.")
+        return
+    characters = data.get("characters") or {}
+    for i, message in enumerate(step.get("messages", []), start=1):
+        mwhere = f"{where} message {i}"
+        speaker = message.get("from")
+        if speaker != NARRATOR and speaker not in characters:
+            errors.append(f"{mwhere}: {speaker!r} is not a character of this lesson.")
+        _texts(message.get("text"), mwhere, errors)
+        if message.get("pictogram") and message["pictogram"] not in PICTOGRAMS:
+            errors.append(f"{mwhere}: unknown pictogram {message['pictogram']!r}.")
+    ways_on = [name for name in ("next", "choices", "ending") if step.get(name)]
+    if not ways_on:
+        errors.append(f"{where}: dead end - give it a 'next' step, 'choices' or an 'ending'.")
+    elif len(ways_on) > 1:
+        errors.append(f"{where}: has {' and '.join(ways_on)}; a step has exactly one of them.")
+    if not any(step.get(name) for name in ("messages", "pause", "ending", "video")):
+        errors.append(f"{where}: shows nothing - add messages, a video, a pause or an ending.")
+    if "video" in step and (not isinstance(step["video"], str) or not _SLUG.match(step["video"])):
+        errors.append(f"{where}: 'video' is the key of an uploaded lesson video.")
+    if step.get("pause") is not None:
+        _texts(step["pause"], f"{where} pause", errors)
+        if step.get("choices"):
+            errors.append(f"{where}: a pause for the class cannot also offer choices.")
+    choices = step.get("choices") or []
+    if step.get("choices") is not None and len(choices) < 2:
+        errors.append(f"{where}: a choice needs at least two options.")
+    seen = set()
+    for i, choice in enumerate(choices, start=1):
+        cid = choice.get("id")
+        cwhere = f"{where} choice {cid or i!r}"
+        if not isinstance(cid, str) or not _KEY.match(cid):
+            errors.append(f"{cwhere}: needs an 'id' (lowercase letters and digits).")
+        elif cid in seen:
+            errors.append(f"{cwhere}: two choices with the same id.")
+        seen.add(cid)
+        _texts(choice.get("text"), cwhere, errors)
+        if not choice.get("next"):
+            errors.append(f"{cwhere}: leads nowhere - give it a 'next' step.")
+    ending = step.get("ending")
+    if ending is not None:
+        if not isinstance(ending, dict):
+            errors.append(f"{where} ending: must be an object.")
+        else:
+            for name in ("pattern", "explanation", "not_your_fault"):
+                _texts(ending.get(name), f"{where} ending {name}", errors)
+    for code in step.get("indicators", []):
+        if code not in indicator_codes:
+            errors.append(f"{where}: {code!r} is not in the indicator list.")
+
+
+def _targets(step) -> list[tuple[str, str]]:
+    """(what, step name) for every way on from a step."""
+    if not isinstance(step, dict):
+        return []
+    found = [("next", step["next"])] if step.get("next") else []
+    found += [
+        (f"choice {c.get('id')!r}", c["next"]) for c in step.get("choices") or [] if c.get("next")
+    ]
+    return found
+
+
+def _check_graph(data: dict, errors: list[str]) -> None:
+    steps = data["steps"]
+    start = data.get("start")
+    if start not in steps:
+        errors.append(f"start: {start!r} is not a step of this lesson.")
+        return
+    for key, step in steps.items():
+        for what, target in _targets(step):
+            if target not in steps:
+                errors.append(f"step {key!r} {what}: leads to {target!r}, which does not exist.")
+    # Reachable steps, and loops (a path that comes back to a step never ends).
+    reached: set[str] = set()
+    state: dict[str, str] = {}  # "open" while on the current path, "done" after
+
+    def visit(key: str, path: list[str]) -> None:
+        state[key] = "open"
+        reached.add(key)
+        for _what, target in _targets(steps[key]):
+            if target not in steps:
+                continue
+            if state.get(target) == "open":
+                loop = " -> ".join([*path[path.index(target) :], target])
+                errors.append(f"loop {loop}: every path must end in an ending.")
+            elif target not in state:
+                visit(target, [*path, target])
+        state[key] = "done"
+
+    visit(start, [start])
+    for key in steps:
+        if key not in reached:
+            errors.append(f"step {key!r}: unreachable - no step leads to it.")
+    if not any(isinstance(s, dict) and s.get("ending") for s in steps.values()):
+        errors.append("the lesson has no ending.")
+
+
+def _check_videos(data: dict, errors: list[str]) -> None:
+    """Every video a step names is uploaded (with its captions, which the upload requires)."""
+    wanted = {
+        s["video"]: key
+        for key, s in data["steps"].items()
+        if isinstance(s, dict) and isinstance(s.get("video"), str) and s["video"]
+    }
+    if not wanted:
+        return
+    from django.db import DatabaseError
+
+    from zicht.lessons.models import LessonVideo
+
+    try:
+        present = set(LessonVideo.objects.filter(key__in=wanted).values_list("key", flat=True))
+    except DatabaseError:
+        present = set()
+    for video, step in sorted(wanted.items()):
+        if video not in present:
+            errors.append(f"step {step!r}: video {video!r} is not uploaded (admin: lesson videos).")
+
+
+def _check_readability(data: dict, errors: list[str]) -> readability.Readability | None:
+    from zicht.lessons.content import lesson_from_data
+
+    lesson = lesson_from_data(data)
+    result = readability.measure(lesson.texts("nl"))
+    minimum = READABILITY_MINIMUM[data["audience"]]
+    if result.flesch_douma < minimum:
+        errors.append(
+            f"readability: Flesch-Douma {result.flesch_douma:.0f}, below the minimum of "
+            f"{minimum:.0f} for {data['audience']} - use shorter sentences and words."
+        )
+    if data["audience"] == Audience.PUPILS:
+        for text in lesson.texts("nl"):
+            for sentence in readability.split_sentences(text):
+                n = len(readability.words(sentence))
+                if n > PUPIL_MAX_SENTENCE_WORDS:
+                    errors.append(
+                        f"readability: sentence of {n} words (at most "
+                        f"{PUPIL_MAX_SENTENCE_WORDS} for pupils): {sentence.strip()!r}"
+                    )
+    return result
+
+
+def validate(data) -> Report:
+    """Every problem of one lesson (as parsed JSON), in words an author understands."""
+    errors: list[str] = []
+    if not isinstance(data, dict):
+        return Report(slug="?", errors=["the file must hold one JSON object."])
+    slug = data.get("slug") if isinstance(data.get("slug"), str) else "?"
+    _check_shape(data, errors)
+    if errors and not isinstance(data.get("steps"), dict):
+        return Report(slug=slug, errors=errors)
+    indicator_codes = item_codes(load_catalogue_file(INDICATOR_CATALOGUE_VERSION))
+    for key, step in data["steps"].items():
+        _check_step(key, step, data, indicator_codes, errors)
+    _check_graph(data, errors)
+    _check_videos(data, errors)
+    score = None
+    if not errors:  # readability needs a lesson that loads
+        score = _check_readability(data, errors)
+    return Report(slug=slug, errors=errors, readability=score)
