@@ -297,6 +297,7 @@ ROWS: list[Row] = [
     *file_action("coordination:file_reopen", 400),
     # --- coordination: providers (shelter, youth care) and their care referrals ----------
     Row("coordination:care_inbox", only("provider")),
+    Row("coordination:annual_report", only("coordinator")),
     *post_only(
         "coordination:care_referral_act",
         "care_other",

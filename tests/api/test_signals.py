@@ -252,17 +252,24 @@ def test_date_of_birth_after_contact_date_is_400_not_500(partner):
     assert not Signal.objects.exists() and not IndexEntry.objects.exists()
 
 
-def test_over_the_age_limit_is_refused_with_one_error(partner):
+def test_over_the_age_limit_is_refused_with_one_error_naming_the_bound(partner):
     _, _, client = partner()
     today = timezone.localdate()
-    dob = dt.date(today.year - 25, 1, 1)
+    dob = dt.date(today.year - 30, 1, 1)
     errors = _errors_by_field(_post_identity(client, date_of_birth=dob.isoformat()))
     assert list(errors) == ["identity.date_of_birth"]
     assert len(errors["identity.date_of_birth"]) == 1
-    assert "onder de 23" in errors["identity.date_of_birth"][0]
-    errors = _errors_by_field(_post_identity(client, date_of_birth=None, age_estimate=23))
+    assert "ouder dan 27" in errors["identity.date_of_birth"][0]
+    errors = _errors_by_field(_post_identity(client, date_of_birth=None, age_estimate=28))
     assert list(errors) == ["identity.age_estimate"]
     assert not Signal.objects.exists()
+
+
+def test_a_24_year_old_is_accepted_through_the_api(partner):
+    _, _, client = partner()
+    response = _post_identity(client, date_of_birth=None, age_estimate=24)
+    assert response.status_code == 201, response.content
+    assert Signal.objects.get().age_at_contact == 24
 
 
 @pytest.mark.parametrize(
@@ -285,10 +292,27 @@ def test_a_phone_number_without_digits_is_refused(partner, phone):
     assert not Signal.objects.exists()
 
 
-def test_encoded_signal_age_at_contact_is_at_most_22(partner):
+def test_encoded_signal_age_at_contact_is_within_the_scope(partner):
     _, _, client = partner()
     body = encoded_signal()
-    body["age_at_contact"] = 23
-    assert "age_at_contact" in _errors_by_field(client.post(SIGNALS, body, format="json"))
-    body["age_at_contact"] = 22
+    body["age_at_contact"] = 28
+    errors = _errors_by_field(client.post(SIGNALS, body, format="json"))
+    assert "ouder dan 27" in errors["age_at_contact"][0]
+    body["age_at_contact"] = 7
+    errors = _errors_by_field(client.post(SIGNALS, body, format="json"))
+    assert "jonger dan 8" in errors["age_at_contact"][0]
+    body["age_at_contact"] = 27
     assert client.post(SIGNALS, body, format="json").status_code == 201
+
+
+def test_a_signal_records_through_the_api_that_the_young_person_is_also_a_suspect(partner):
+    _, _, client = partner()
+    body = api_signal(justice_status="suspect", justice_offences="Drugs vervoeren")
+    response = client.post(SIGNALS, body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["justice_status"] == "suspect"
+    assert response.json()["justice_offences"] == "Drugs vervoeren"
+    body = api_signal(justice_offences="Drugs vervoeren")
+    assert "justice_offences" in _errors_by_field(client.post(SIGNALS, body, format="json"))
+    body = api_signal(justice_status="convicted")
+    assert "justice_status" in _errors_by_field(client.post(SIGNALS, body, format="json"))

@@ -232,6 +232,18 @@ def test_demo_data_has_signals_matches_and_referrals(capsys):
 
 
 @pytest.mark.django_db
+def test_demo_includes_young_adults_and_nothing_the_next_purge_removes(capsys):
+    from zicht.intake.models import Signal
+    from zicht.intake.services import purge_expired
+
+    call_command("load_demo", "--population", "150", "--seed", "3")
+    ages = set(Signal.objects.values_list("age_at_contact", flat=True))
+    assert min(ages) >= 8 and max(ages) <= 27
+    assert ages & set(range(23, 28)), ages  # young adults of 23-27 are in the demo
+    assert purge_expired(dry_run=True) == 0
+
+
+@pytest.mark.django_db
 def test_demo_shows_every_step_of_the_coordination_path_and_the_help_inbox(capsys):
     """The demo files stand at every step (and the audit chain holds); the counsellor
     has conversations, one handed over for a signal to the centre's demo professional."""
@@ -307,3 +319,42 @@ def test_load_demo_keeps_the_console_readable(caplog):
         call_command("load_demo", "--population", "60", "--seed", "3")
     assert AuditEvent.objects.count() > 50
     assert not [r for r in caplog.records if r.name == "zicht.audit" and r.levelno < 30]
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"ZICHT_AGE_MIN": "30"}, "ZICHT_AGE_MIN (30) must be at least 0 and not above"),
+        ({"ZICHT_AGE_MAX": "150"}, "ZICHT_AGE_MAX must be below 120, not 150."),
+        ({"ZICHT_AGE_MAX": "twenty"}, "ZICHT_AGE_MAX must be a whole number, not 'twenty'."),
+    ],
+)
+def test_age_bounds_are_checked_at_start_up(tmp_path, environment, message):
+    result = _settings_in_subprocess(tmp_path, **environment)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_operators_set_the_age_bounds_through_the_environment(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZICHT_")}
+    env.update(
+        ZICHT_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="zicht.conf.settings",
+        ZICHT_AGE_MIN="10",
+        ZICHT_AGE_MAX="24",
+    )
+    code = (
+        "import django; django.setup(); from django.utils import translation; "
+        "from zicht.core import ages; translation.activate('en'); "
+        "print(ages.age_min(), ages.age_max()); print(ages.age_error(25))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    bounds, message = result.stdout.splitlines()
+    assert bounds == "10 24"
+    assert (
+        message
+        == "Zicht is for young people aged 10 to 24: this young person is 25, older than 24."
+    )

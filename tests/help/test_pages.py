@@ -132,3 +132,28 @@ def test_exit_url_is_configurable(client, settings):
     settings.ZICHT_HELP_EXIT_URL = "https://www.example.org/weer"
     html = client.get("/hulp/").content.decode()
     assert 'data-exit-url="https://www.example.org/weer"' in html
+
+
+def test_the_young_peoples_page_speaks_to_young_adults_in_both_languages(client):
+    nl = client.get("/hulp/jongeren/").content.decode()
+    en = client.get("/en/hulp/jongeren/").content.decode()
+    assert "Ben je 18 of ouder?" in nl and "tot en met 27 jaar" in nl
+    assert "Are you 18 or older?" in en and "up to 27" in en
+
+
+def test_the_young_adults_update_leaves_a_staff_edit_alone():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("zicht.help.migrations.0006_young_adults_content")
+    HelpPage.objects.filter(slug="jongeren", language="nl").update(body="Eigen tekst.\n")
+    migration.update(apps, None)
+    assert HelpPage.objects.get(slug="jongeren", language="nl").body == "Eigen tekst.\n"
+
+
+def test_the_self_check_speaks_to_young_adults(client):
+    form = client.get("/hulp/zelftest/").content.decode()
+    assert "niet naar school of werk" in form
+    result = client.post("/hulp/zelftest/", {"debt": "yes"}).content.decode()
+    assert "Ben je 18 of ouder? Dit advies is ook voor jou" in result

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import MembershipFactory
@@ -155,12 +156,32 @@ def test_withdraw_removes_from_index_at_once(professional, login, post_data):
     assert response.status_code == 302
 
 
-def test_expiry_is_24_months_or_23rd_birthday():
+def test_expiry_is_by_age_band():
     recorded = dt.date(2026, 1, 15)
+    # A minor: 24 months, at the latest the 23rd birthday.
     assert expiry_date(recorded=recorded, date_of_birth=dt.date(2012, 5, 1)) == dt.date(2028, 1, 15)
-    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2004, 6, 1)) == dt.date(2027, 6, 1)
     assert expiry_date(recorded=dt.date(2026, 8, 31), date_of_birth=None) == dt.date(2028, 8, 31)
-    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2004, 2, 29)) == dt.date(2027, 3, 1)
+    # A 21-year-old: no longer cut off at 23; 24 months after recording.
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2004, 6, 1)) == dt.date(2028, 1, 15)
+    # A 26-year-old: at the latest the 28th birthday (29 February: 1 March).
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(1999, 6, 1)) == dt.date(2027, 6, 1)
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2000, 2, 29)) == dt.date(
+        2028, 1, 15
+    )
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(1999, 2, 28)) == dt.date(
+        2027, 2, 28
+    )
+
+
+@override_settings(ZICHT_SIGNAL_RETENTION_MONTHS=72, ZICHT_YOUNG_ADULT_RETENTION_MONTHS=6)
+def test_retention_months_are_configurable_per_age_band():
+    recorded = dt.date(2026, 1, 15)
+    # Minors: 72 months, but never past the 23rd birthday (29 February: 1 March).
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2011, 1, 1)) == dt.date(2032, 1, 15)
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2008, 6, 1)) == dt.date(2031, 6, 1)
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2008, 2, 29)) == dt.date(2031, 3, 1)
+    # Young adults: their own period.
+    assert expiry_date(recorded=recorded, date_of_birth=dt.date(2003, 1, 1)) == dt.date(2026, 7, 15)
 
 
 def test_purge_expired_removes_identity_and_index(professional, login, post_data):
@@ -287,43 +308,92 @@ def test_the_service_refuses_a_birth_after_contact_with_a_field_error(profession
     assert Signal.objects.count() == 0
 
 
-@pytest.mark.parametrize(("years", "days"), [(23, 0), (25, 0), (27, 0), (23, 200)])
-def test_over_the_age_limit_is_refused_with_one_clear_error(
+@pytest.mark.parametrize(("years", "days"), [(28, 0), (30, 0), (28, 200)])
+def test_over_the_age_limit_is_refused_with_an_error_naming_the_bound(
     professional, login, post_data, years, days
 ):
     dob = _years_ago(years, -days)
     response = create(login(professional), post_data, date_of_birth=dob.isoformat())
     errors = _field_errors(response, "date_of_birth")
     assert len(errors) == 1, errors  # not also "enter the date of birth or an age"
-    assert "onder de 23" in errors[0] and "23e verjaardag" in errors[0]
+    assert "8 tot en met 27" in errors[0] and "ouder dan 27" in errors[0]
     assert Signal.objects.count() == 0 and IndexEntry.objects.count() == 0
 
 
-def test_an_estimated_age_over_the_limit_is_refused_with_one_clear_error(
+def test_an_estimated_age_outside_the_scope_is_refused_with_one_clear_error(
     professional, login, post_data
 ):
-    response = create(login(professional), post_data, date_of_birth="", age_estimate="23")
-    assert "onder de 23" in " ".join(_field_errors(response, "age_estimate"))
+    client = login(professional)
+    response = create(client, post_data, date_of_birth="", age_estimate="28")
+    assert "ouder dan 27" in " ".join(_field_errors(response, "age_estimate"))
     assert _field_errors(response, "date_of_birth") == []
+    response = create(client, post_data, date_of_birth="", age_estimate="7")
+    assert "jonger dan 8" in " ".join(_field_errors(response, "age_estimate"))
     assert Signal.objects.count() == 0
 
 
-def test_a_22_year_old_is_accepted_expires_at_23_and_the_professional_is_told(
+def test_younger_than_the_lower_bound_at_contact_is_refused(professional, login, post_data):
+    response = create(login(professional), post_data, date_of_birth=_years_ago(7).isoformat())
+    assert "jonger dan 8" in " ".join(_field_errors(response, "date_of_birth"))
+    assert Signal.objects.count() == 0
+
+
+@override_settings(ZICHT_AGE_MIN=12, ZICHT_AGE_MAX=22)
+def test_the_bounds_are_settings_and_the_error_names_them(professional, login, post_data):
+    client = login(professional)
+    response = create(client, post_data, date_of_birth="", age_estimate="23")
+    assert "12 tot en met 22" in " ".join(_field_errors(response, "age_estimate"))
+    response = create(client, post_data, date_of_birth="", age_estimate="10")
+    assert "jonger dan 12" in " ".join(_field_errors(response, "age_estimate"))
+    assert Signal.objects.count() == 0
+
+
+def test_the_service_refuses_an_age_outside_the_scope(professional):
+    from django.core.exceptions import ValidationError
+
+    from zicht.intake import services
+
+    data = {"contact_date": dt.date.today(), "setting": "school"}
+    identity = {"given_names": "Sanne", "surname": "Bakker", "age_estimate": 31}
+    with pytest.raises(ValidationError) as exc:
+        services.signal_create(membership=professional, data=data, identity=identity)
+    assert "ouder dan 27" in " ".join(exc.value.message_dict["age_estimate"])
+    assert Signal.objects.count() == 0
+
+
+def test_a_24_year_old_is_recorded_indexed_and_kept_24_months(professional, login, post_data):
+    from django.utils import timezone
+
+    from zicht.intake.services import purge_expired
+
+    client = login(professional)
+    response = create(client, post_data, date_of_birth=_years_ago(24, -10).isoformat())
+    assert response.status_code == 302, response.context["form"].errors
+    signal = Signal.objects.get()
+    assert signal.age_at_contact == 24
+    assert signal.expires_on == expiry_date(
+        recorded=timezone.localdate(), date_of_birth=None, age_at_contact=24
+    )
+    assert IndexEntry.objects.filter(signal_id=signal.pk).exists()
+    assert purge_expired() == 0
+
+
+def test_a_27_year_old_is_accepted_expires_at_28_and_the_professional_is_told(
     professional, login, post_data
 ):
     from django.utils import timezone
 
     from zicht.intake.services import purge_expired
 
-    dob = _years_ago(23, 40)  # 22 years old; the 23rd birthday is in 40 days
+    dob = _years_ago(28, 40)  # 27 years old; the 28th birthday is in 40 days
     client = login(professional)
     response = create(client, post_data, date_of_birth=dob.isoformat())
     assert response.status_code == 302, response.context["form"].errors
     signal = Signal.objects.get()
-    assert signal.age_at_contact == 22
+    assert signal.age_at_contact == 27
     assert signal.expires_on == timezone.localdate() + dt.timedelta(days=40)
     page = client.get(response["Location"]).content.decode()
-    assert "23e verjaardag" in page
+    assert "als de jongere 28 wordt" in page
     assert purge_expired() == 0  # not purged the next night
     assert IndexEntry.objects.filter(signal_id=signal.pk).exists()
 
@@ -331,7 +401,7 @@ def test_a_22_year_old_is_accepted_expires_at_23_and_the_professional_is_told(
 def test_a_younger_person_gets_no_early_expiry_message(professional, login, post_data):
     client = login(professional)
     response = create(client, post_data)
-    assert "23e verjaardag" not in client.get(response["Location"]).content.decode()
+    assert "als de jongere" not in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.parametrize(

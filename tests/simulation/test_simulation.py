@@ -36,7 +36,7 @@ def test_population_attributes(default_result):
     assert len({p.person_id for p in r.people}) == r.population
     assert len({p.bsn for p in r.people}) == r.population
     for p in r.people:
-        assert 10 <= p.age <= 23
+        assert 8 <= p.age <= 27
         assert _age_on(p.date_of_birth, sc.start) == p.age
         assert p.sex in {"M", "F", "X"}
         assert is_valid_bsn(p.bsn)
@@ -44,7 +44,7 @@ def test_population_attributes(default_result):
         assert 1 <= len(p.forms) <= 3 and set(p.forms) <= set(FORMS)
         assert p.given_names and p.surname
     ages = Counter(p.age for p in r.people)
-    assert set(ages) == set(range(10, 24))
+    assert set(ages) == set(range(8, 28))
     # every municipality gets people, Amsterdam the most
     per_muni = Counter(p.municipality for p in r.people)
     assert set(per_muni) == set(sc.municipalities)

@@ -3,8 +3,8 @@
 Validation of a signal reuses the web form's rules through
 ``zicht.intake.services.signal_input_check``, so the API and the web interface apply
 exactly the same rules: the BSN eleven-test, names with Latin letters, a date of birth not
-in the future nor after the contact date and an age of 0-22 (Zicht is for young people
-under 23), a phone number with at least 6 digits, a contact date not in the future,
+in the future nor after the contact date and an age at contact within ZICHT_AGE_MIN to
+ZICHT_AGE_MAX (8 to 27; zicht.core.ages), a phone number with at least 6 digits, a contact date not in the future,
 indicator codes from the current catalogue, known forms of exploitation.
 """
 
@@ -15,12 +15,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from zicht.accounts import selectors as account_selectors
+from zicht.core import ages
 from zicht.intake import services as intake_services
 from zicht.intake.constants import (
-    MAX_AGE,
-    MIN_AGE,
     ContactSetting,
     ExploitationForm,
+    JusticeStatus,
     Sex,
     SignalStatus,
 )
@@ -45,6 +45,8 @@ SIGNAL_FIELDS = (
     "forms",
     "account",
     "immediate_danger",
+    "justice_status",
+    "justice_offences",
 )
 # Statuses a partner sees; "internal" (same-organisation, statistics only) never.
 MATCH_STATUSES = [(value, label) for value, label in MatchStatus.choices if value != "internal"]
@@ -70,7 +72,10 @@ class IdentityInputSerializer(serializers.Serializer):
     age_estimate = serializers.IntegerField(
         required=False,
         allow_null=True,
-        help_text=_("Only when the date of birth is unknown: 0 to 22."),
+        help_text=_(
+            "Only when the date of birth is unknown: the age at the date of contact, "
+            "within ZICHT_AGE_MIN to ZICHT_AGE_MAX (8 to 27 by default)."
+        ),
     )
     sex = choice(Sex.choices, required=False, allow_blank=True)
     bsn = serializers.CharField(
@@ -121,14 +126,36 @@ class SignalCreateSerializer(serializers.Serializer):
     forms = serializers.ListField(child=choice(ExploitationForm.choices), required=False)
     account = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     immediate_danger = serializers.BooleanField(required=False, default=False)
+    justice_status = choice(
+        JusticeStatus.choices,
+        required=False,
+        help_text=_(
+            "Whether the young person is (also) a suspect, arrested or prosecuted for the "
+            "acts seen; default none. A young person who commits offences may be a victim."
+        ),
+    )
+    justice_offences = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=_("For which acts; only with a justice_status other than none."),
+    )
     identity = IdentityInputSerializer(required=False)
     encoding = EncodingInputSerializer(required=False)
     age_at_contact = serializers.IntegerField(
-        required=False, allow_null=True, min_value=MIN_AGE, max_value=MAX_AGE
+        required=False,
+        allow_null=True,
+        help_text=_("With encoding only: within ZICHT_AGE_MIN to ZICHT_AGE_MAX (8 to 27)."),
     )
     municipality = serializers.CharField(
         required=False, allow_null=True, max_length=6, help_text=_("CBS code, with encoding only.")
     )
+
+    def validate_age_at_contact(self, value):
+        # The bounds are settings read at call time; the message names the bound crossed.
+        if message := ages.age_error(value):
+            raise serializers.ValidationError(message)
+        return value
 
     def validate(self, attrs):
         has_identity, has_encoding = "identity" in attrs, "encoding" in attrs
@@ -252,6 +279,8 @@ class SignalSummarySerializer(serializers.Serializer):
 class SignalSerializer(SignalSummarySerializer):
     indicator_codes = serializers.ListField(child=serializers.CharField())
     account = serializers.CharField()
+    justice_status = choice(JusticeStatus.choices)
+    justice_offences = serializers.CharField()
     municipality = serializers.CharField(source="municipality_id", allow_null=True)
     age_at_contact = serializers.IntegerField(allow_null=True)
     withdrawn_reason = serializers.CharField()

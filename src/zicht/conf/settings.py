@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from zicht.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
 from zicht.conf.debug import hosts_are_loopback
 from zicht.conf.secrets import private_directory, private_file, read_secret
+from zicht.core import ages as _ages
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/zicht
 REPO_DIR = BASE_DIR.parent.parent
@@ -326,10 +327,20 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Zicht <noreply@zicht.
 # Background work through Django's tasks API (django-tasks backport, database backend).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# ZICHT_SIGNAL_RETENTION_MONTHS: a signal leaves the person index and its identity is
-# purged this many months after recording (default 24), and at the latest at the young
-# person's 23rd birthday.
+# ZICHT_AGE_MIN, ZICHT_AGE_MAX: the ages Zicht records, indexes, refers and counts
+# (default 8 to 27 inclusive, the preventive approach; zicht.core.ages). An age outside is
+# refused with an error naming the bound.
+ZICHT_AGE_MIN = env_int("ZICHT_AGE_MIN", 8)
+ZICHT_AGE_MAX = env_int("ZICHT_AGE_MAX", 27)
+if _age_problem := _ages.validate_bounds(ZICHT_AGE_MIN, ZICHT_AGE_MAX):
+    raise ImproperlyConfigured(_age_problem)
+
+# ZICHT_SIGNAL_RETENTION_MONTHS: a minor's signal leaves the person index and its identity
+# is purged this many months after recording (default 24), and at the latest at the young
+# person's 23rd birthday. ZICHT_YOUNG_ADULT_RETENTION_MONTHS: the same for a young adult
+# (18 or older at contact; default 24), at the latest at the birthday after ZICHT_AGE_MAX.
 ZICHT_SIGNAL_RETENTION_MONTHS = env_int("ZICHT_SIGNAL_RETENTION_MONTHS", 24, minimum=1)
+ZICHT_YOUNG_ADULT_RETENTION_MONTHS = env_int("ZICHT_YOUNG_ADULT_RETENTION_MONTHS", 24, minimum=1)
 
 # ZICHT_STATISTICS_LINK: which unconfirmed matches the insight statistics treat as one
 # person: "strong" (default; exact tokens or a fuzzy score at/above the calibrated match

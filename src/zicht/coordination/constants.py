@@ -3,11 +3,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zicht.core.ages import ADULT_AGE  # noqa: F401 - re-exported; the rule lives in core.ages
+
 # Defaults of the settings read in this app (see docs/coordination.md).
 SCREENING_WORKING_DAYS_DEFAULT = 5
 RETENTION_YEARS_DEFAULT = 5
 REMINDER_WORKING_DAYS_DEFAULT = 1
-ADULT_AGE = 18
 
 
 class Urgency(models.TextChoices):
@@ -132,6 +133,16 @@ class Question(models.TextChoices):
         "no_parental_protection",
         _("Parents cannot protect the young person or are involved"),
     )
+    # A young person who looks like an offender may be a victim: the public prosecutor
+    # must know about the non-punishment principle (art. 26 Council of Europe Convention
+    # on Action against Trafficking; Aanwijzing mensenhandel).
+    PROSECUTOR_TOLD_NON_PUNISHMENT = (
+        "prosecutor_told_non_punishment",
+        _(
+            "The public prosecutor has been told about the non-punishment principle for "
+            "victims of trafficking"
+        ),
+    )
 
 
 VULNERABILITY_QUESTIONS = (
@@ -152,6 +163,7 @@ CONTEXT_QUESTIONS = (
     Question.OFFENDER_KNOWS_VICTIM,
     Question.NEEDS_INTERPRETER,
     Question.NO_PARENTAL_PROTECTION,
+    Question.PROSECUTOR_TOLD_NON_PUNISHMENT,
 )
 
 

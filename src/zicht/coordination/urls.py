@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zicht.coordination import views
+from zicht.coordination import annual_views, views
 
 app_name = "coordination"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("dossiers/<int:file_id>/sluiten/", views.file_close, name="file_close"),
     path("dossiers/<int:file_id>/samenvoegen/", views.file_merge, name="file_merge"),
     path("dossiers/<int:file_id>/heropenen/", views.file_reopen, name="file_reopen"),
+    path("jaarcijfers/", annual_views.annual_report, name="annual_report"),
     path("zorg/", views.care_inbox, name="care_inbox"),
     path("zorg/<int:care_id>/<str:action>/", views.care_referral_act, name="care_referral_act"),
 ]

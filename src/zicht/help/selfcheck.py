@@ -91,7 +91,8 @@ QUESTIONS: list[Question] = [
         "missing",
         "school",
         _(
-            "Do you often skip school, or are you away from home without anyone knowing where you are?"
+            "Do you often skip school or work, or are you away from home without anyone "
+            "knowing where you are?"
         ),
         _("Being away a lot can be a sign that someone else decides where you go."),
     ),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 
 from zicht.accounts.constants import OrganisationType, Role
+from zicht.core import ages
 from zicht.insight.persons import clusters
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors as linkage_selectors
@@ -25,22 +26,19 @@ def source_type(organisation_type) -> str:
     return organisation_type if organisation_type in SOURCE_TYPES else OrganisationType.OTHER
 
 
-AGE_GROUPS = [
-    (0, 11, "0-11"),
-    (12, 15, "12-15"),
-    (16, 17, "16-17"),
-    (18, 23, "18-23"),
-    (24, 99, "24+"),
-]
+# Age groups (8-11 ... 23-27; zicht.core.ages) shared with the national registration.
+AGE_GROUPS = ages.AGE_GROUPS
+age_group = ages.age_group
 
 
-def age_group(age: int | None) -> str:
-    if age is None:
-        return "?"
-    for lo, hi, label in AGE_GROUPS:
-        if lo <= age <= hi:
-            return label
-    return "?"
+_AGE_ORDER = {label: i for i, (_lo, _hi, label) in enumerate(AGE_GROUPS)}
+
+
+def _ordered(counts: dict, key: str) -> dict:
+    """Categories in reading order: age groups young to old ("?" last), others by name."""
+    if key == "age":
+        return dict(sorted(counts.items(), key=lambda kv: _AGE_ORDER.get(kv[0], len(_AGE_ORDER))))
+    return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True)
@@ -193,7 +191,7 @@ def counts_by(data: Dataset, key: str) -> dict[str, int]:
     counter: Counter = Counter()
     for _person, found in data.categories(key):
         counter.update(found)
-    return dict(sorted(counter.items()))
+    return _ordered(counter, key)
 
 
 def persons_by(data: Dataset, key: str) -> dict[str, int]:
@@ -203,7 +201,7 @@ def persons_by(data: Dataset, key: str) -> dict[str, int]:
     for person, found in data.categories(key):
         for category in found:
             seen[category].add(person)
-    return {k: len(v) for k, v in sorted(seen.items())}
+    return _ordered({k: len(v) for k, v in seen.items()}, key)
 
 
 def person_sources(data: Dataset) -> dict:
@@ -245,7 +243,7 @@ def referrals_by(data: Dataset, key: str) -> dict[str, int]:
         if signal is not None:
             for category in categories(signal, key):
                 counter[category] += 1
-    return dict(sorted(counter.items()))
+    return _ordered(counter, key)
 
 
 def referral_total(data: Dataset) -> int:
@@ -271,4 +269,4 @@ def possible_victims_by(data: Dataset, key: str) -> dict[str, int]:
     for signals in possible_victims(data).values():
         for category in {c for s in signals for c in categories(s, key)}:
             counter[category] += 1
-    return dict(sorted(counter.items()))
+    return _ordered(counter, key)

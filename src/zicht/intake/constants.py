@@ -31,18 +31,19 @@ class ExploitationForm(models.TextChoices):
     OTHER = "other", _("Other or unknown")
 
 
+class JusticeStatus(models.TextChoices):
+    """Whether the young person is (also) treated as an offender for the acts seen. A
+    young person who looks like an offender may be a victim (the non-punishment principle
+    for victims of trafficking): this is recorded so it is seen, never as a reason to
+    stop looking."""
+
+    NONE = "none", _("No, or not known")
+    SUSPECT = "suspect", _("Suspect")
+    ARRESTED = "arrested", _("Arrested")
+    PROSECUTED = "prosecuted", _("Prosecuted")
+
+
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")
     OTHER = "X", _("Other / unknown")
-
-
-# Retention defaults (DOMAIN.md, Verwijsindex model): 24 months, and at the 23rd birthday.
-RETENTION_MONTHS_DEFAULT = 24
-RETENTION_AGE_LIMIT = 23
-
-# Ages Zicht records signals for (an estimated age, an age at contact, an age today): 0 to
-# 22. Like the Verwijsindex, Zicht is for young people under 23: a signal leaves the index
-# at the 23rd birthday, so a signal about someone who is 23 or older would expire the day
-# it is recorded. The input is refused instead, with that explanation.
-MIN_AGE, MAX_AGE = 0, RETENTION_AGE_LIMIT - 1

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts import services as account_services
 from zicht.accounts.constants import OrganisationType, Role
+from zicht.core import ages
 from zicht.core.tasks import mail_discarded
 from zicht.intake import services
 from zicht.intake.models import Signal
@@ -38,6 +39,18 @@ SETTING_FOR_SOURCE = {
 }
 
 
+def _in_scope(date_of_birth: dt.date, contact_date: dt.date, today: dt.date) -> bool:
+    """Whether a simulated signal can be recorded and survives tonight's purge: the young
+    person was within the age scope at contact and has not passed its upper bound today
+    (a signal goes at the latest at the birthday after it, zicht.core.ages). The
+    simulation's ages are on the first day of a two-year period, so its oldest people
+    have aged out by the end of it; their signals are left out of the demo."""
+    return (
+        ages.age_error(ages.age_on(contact_date, date_of_birth)) is None
+        and ages.age_on(today, date_of_birth) <= ages.age_max()
+    )
+
+
 def demo_signals_ensure(
     *, population: int = 1200, seed: int = 7, scenario=None, stdout=None
 ) -> int:
@@ -60,6 +73,8 @@ def demo_signals_ensure(
     out = stdout or sys.stdout
     with mail_discarded():
         for i, s in enumerate(result.signals, start=1):
+            if not _in_scope(s.date_of_birth, s.date, today):
+                continue
             membership = memberships.get(s.organisation)
             if membership is None:
                 org = account_selectors.organisation_by_name(name=s.organisation)

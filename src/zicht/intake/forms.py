@@ -10,20 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zicht.accounts import selectors as account_selectors
+from zicht.core import ages
 from zicht.intake.catalogue import item_codes
-from zicht.intake.constants import MAX_AGE, MIN_AGE, ContactSetting, ExploitationForm, Sex
+from zicht.intake.constants import ContactSetting, ExploitationForm, JusticeStatus, Sex
 from zicht.linkage import normalise
 from zicht.linkage.encoding import EncodingError, normalise_bsn
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 PHONE_MIN_DIGITS = 6
-
-# MAX_AGE is RETENTION_AGE_LIMIT - 1 (23 - 1): a signal leaves the index at the 23rd
-# birthday, so Zicht takes no signal about someone who is 23 or older.
-AGE_LIMIT_MESSAGE = _(
-    "Zicht is for young people under 23: a signal is removed from Zicht at the young "
-    "person's 23rd birthday."
-)
 
 
 class DateInput(forms.DateInput):
@@ -51,10 +45,7 @@ class SignalForm(forms.Form):
     age_estimate = forms.IntegerField(
         label=_("Estimated age"),
         required=False,
-        min_value=MIN_AGE,
-        max_value=MAX_AGE,
-        help_text=_("Only when the date of birth is unknown."),
-        error_messages={"max_value": AGE_LIMIT_MESSAGE},
+        help_text=_("Only when the date of birth is unknown: the age at the date of contact."),
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     bsn = forms.CharField(
@@ -80,6 +71,23 @@ class SignalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=5000,
         help_text=_("Facts: what you saw and heard, when and where. No opinions."),
+    )
+
+    justice_status = forms.ChoiceField(
+        label=_("Is the young person (also) a suspect, arrested or prosecuted for these acts?"),
+        choices=JusticeStatus.choices,
+        initial=JusticeStatus.NONE,
+        required=False,
+        help_text=_(
+            "A young person who commits offences may be a victim of exploitation. Record "
+            "it so that it is seen; it is no reason to stop looking."
+        ),
+    )
+    justice_offences = forms.CharField(
+        label=_("For which acts?"),
+        required=False,
+        max_length=500,
+        help_text=_("For example: drug dealing, acting as a money mule. No names."),
     )
 
     # Declared last: the field name 'forms' shadows the forms module in this class body.
@@ -118,10 +126,20 @@ class SignalForm(forms.Form):
         today = timezone.localdate()
         if dob > today:
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        age = today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
-        if age > MAX_AGE:
-            raise forms.ValidationError(AGE_LIMIT_MESSAGE)
+        # Older than the upper bound today: the signal would be removed the next night
+        # (zicht.core.ages.retention), so it is refused now with the bound named.
+        age = ages.age_on(today, dob)
+        if age > ages.age_max():
+            raise forms.ValidationError(ages.age_error(age))
         return dob
+
+    def clean_age_estimate(self):
+        # Checked here rather than with min_value/max_value: the bounds are settings read
+        # at call time, and the message names the bound crossed.
+        estimate = self.cleaned_data["age_estimate"]
+        if estimate is not None and (message := ages.age_error(estimate)):
+            raise forms.ValidationError(message)
+        return estimate
 
     def clean_given_names(self):
         # The person index compares names in Latin letters; a name with none (say "!!!",
@@ -168,13 +186,31 @@ class SignalForm(forms.Form):
             )
         return phone
 
+    def clean_justice_status(self):
+        return self.cleaned_data["justice_status"] or JusticeStatus.NONE
+
     def clean(self):
         data = super().clean()
+        if (
+            data.get("justice_status") == JusticeStatus.NONE
+            and (data.get("justice_offences") or "").strip()
+        ):
+            self.add_error(
+                "justice_offences",
+                _(
+                    "Only when the young person is a suspect, arrested or prosecuted: choose "
+                    "which, or empty this field."
+                ),
+            )
         dob, contact_date = data.get("date_of_birth"), data.get("contact_date")
         if dob and contact_date and dob > contact_date:
             self.add_error(
                 "date_of_birth", _("The date of birth cannot be after the date of contact.")
             )
+        elif dob and contact_date and "date_of_birth" not in self.errors:
+            # The age at contact is what the signal is about (and what is counted).
+            if message := ages.age_error(ages.age_on(contact_date, dob)):
+                self.add_error("date_of_birth", message)
         if dob and data.get("age_estimate") not in (None, ""):
             # The date of birth fixes the age; two answers that may disagree help nobody.
             self.add_error(
@@ -224,6 +260,8 @@ class SignalForm(forms.Form):
                 "forms",
                 "account",
                 "immediate_danger",
+                "justice_status",
+                "justice_offences",
             )
         }
         return data, identity

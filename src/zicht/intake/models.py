@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zicht.core.crypto import EncryptedTextField
-from zicht.intake.constants import ContactSetting, SignalStatus
+from zicht.intake.constants import ContactSetting, JusticeStatus, SignalStatus
 
 
 class IndicatorCatalogue(models.Model):
@@ -51,6 +51,15 @@ class Signal(models.Model):
     forms = models.JSONField(_("suspected forms of exploitation"), default=list)
     account = EncryptedTextField(_("what you saw"), blank=True)
     immediate_danger = models.BooleanField(_("immediate danger"), default=False)
+    # Victim and suspect at once: kept on the signal so the referral and the coordination
+    # file show it; the acts are free text, so encrypted and purged like the account.
+    justice_status = models.CharField(
+        _("suspect, arrested or prosecuted"),
+        max_length=16,
+        choices=JusticeStatus.choices,
+        default=JusticeStatus.NONE,
+    )
+    justice_offences = EncryptedTextField(_("for which acts"), blank=True, default="")
     # Coarse, non-identifying facts kept for statistics after the identity is purged.
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, null=True, blank=True

@@ -263,6 +263,24 @@ def signals_for_statistics(*, organisation_id: int | None = None):
     )
 
 
+def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
+    """Forms and sex of the given signals, for the coordination centre's annual figures
+    (aggregates only). Sex is part of the encrypted identity: only the sex is decrypted
+    and returned, and the caller audit-logs the computation."""
+    rows = Signal.objects.filter(pk__in=list(signal_ids)).select_related("identity")
+    facts = []
+    for signal in rows:
+        identity = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
+        facts.append(
+            {
+                "forms": list(signal.forms),
+                "sex": identity.sex if identity else "",
+                "justice_status": signal.justice_status,
+            }
+        )
+    return facts
+
+
 @dataclass(frozen=True)
 class ReferredSignal:
     """A signal as the coordination centre sees it once its author has referred it."""
@@ -281,6 +299,10 @@ class ReferredSignal:
     immediate_danger: bool
     age_at_contact: int | None
     status: str
+    justice_status: str = "none"
+    justice_status_label: str = ""
+    justice_offences: str = ""
+    forms_codes: tuple = ()
     given_names: str = ""
     surname: str = ""
     date_of_birth: str = ""
@@ -342,6 +364,10 @@ def referred_signal_view(*, signal_id) -> ReferredSignal | None:
         immediate_danger=signal.immediate_danger,
         age_at_contact=signal.age_at_contact,
         status=signal.status,
+        justice_status=signal.justice_status,
+        justice_status_label=str(signal.get_justice_status_display()),
+        justice_offences=signal.justice_offences,
+        forms_codes=tuple(signal.forms),
         municipality_name=signal.municipality.name if signal.municipality else "",
         **values,
     )

@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
+from zicht.core import ages
 from zicht.intake import search
-from zicht.intake.constants import RETENTION_AGE_LIMIT, RETENTION_MONTHS_DEFAULT, SignalStatus
+from zicht.intake.constants import JusticeStatus, SignalStatus
 from zicht.intake.forms import SignalForm
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
 from zicht.intake.selectors import current_catalogue
@@ -40,6 +40,8 @@ SIGNAL_FIELDS = (
     "forms",
     "account",
     "immediate_danger",
+    "justice_status",
+    "justice_offences",
 )
 IDENTITY_FIELDS = (
     "given_names",
@@ -71,8 +73,8 @@ class SignalInput:
 def signal_input_check(*, data: dict) -> SignalInput:
     """Check a signal submitted other than through the web form (the partner API) with
     exactly the web form's rules: the BSN eleven-test, names with Latin letters, a date of
-    birth not in the future nor after the contact date and an age of 0-22 (under 23, when
-    a signal is removed), a phone number with at least 6 digits, a contact date not in the
+    birth not in the future nor after the contact date and an age at contact within
+    ``ZICHT_AGE_MIN``-``ZICHT_AGE_MAX`` (8-27), a phone number with at least 6 digits, a contact date not in the
     future, indicator codes from the current catalogue, known forms of exploitation.
     ``data`` holds form values by field name."""
     form = SignalForm(data=data, catalogue=current_catalogue())
@@ -97,22 +99,36 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError("unreachable")
 
 
-def expiry_date(*, recorded: dt.date, date_of_birth: dt.date | None) -> dt.date:
-    """24 months after recording (configurable), and at the latest the 23rd birthday."""
-    months = getattr(settings, "ZICHT_SIGNAL_RETENTION_MONTHS", RETENTION_MONTHS_DEFAULT)
+def expiry_date(
+    *, recorded: dt.date, date_of_birth: dt.date | None, age_at_contact: int | None = None
+) -> dt.date:
+    """The retention of the young person's age band (``zicht.core.ages.retention``): a
+    minor's signal 24 months after recording and at the latest the 23rd birthday, a young
+    adult's 24 months and at the latest the birthday after the upper bound (the 28th).
+    ``age_at_contact`` defaults to the age on the recording day."""
+    if age_at_contact is None and date_of_birth is not None:
+        age_at_contact = ages.age_on(recorded, date_of_birth)
+    months, last_birthday = ages.retention(age_at_contact)
     expires = _add_months(recorded, months)
-    if date_of_birth is not None:
+    if date_of_birth is not None and last_birthday is not None:
         try:
-            birthday = date_of_birth.replace(year=date_of_birth.year + RETENTION_AGE_LIMIT)
+            birthday = date_of_birth.replace(year=date_of_birth.year + last_birthday)
         except ValueError:  # 29 February
-            birthday = dt.date(date_of_birth.year + RETENTION_AGE_LIMIT, 3, 1)
+            birthday = dt.date(date_of_birth.year + last_birthday, 3, 1)
         expires = min(expires, birthday)
     return expires
 
 
+def _check_age(age_at_contact: int | None, field: str = "date_of_birth") -> None:
+    """The forms check this; a direct caller (a script, the partner API) gets a field
+    error naming the bound, and nothing is written."""
+    if message := ages.age_error(age_at_contact):
+        raise ValidationError({field: message})
+
+
 def _age(on: dt.date, dob: dt.date | None, estimate: int | None) -> int | None:
     if dob is not None:
-        return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+        return ages.age_on(on, dob)
     return estimate
 
 
@@ -233,9 +249,15 @@ def _signal_record(
         forms=sorted(data.get("forms") or []),
         account=data.get("account") or "",
         immediate_danger=bool(data.get("immediate_danger")),
+        justice_status=data.get("justice_status") or JusticeStatus.NONE,
+        justice_offences=(data.get("justice_offences") or "").strip(),
         municipality=municipality,
         age_at_contact=age_at_contact,
-        expires_on=expiry_date(recorded=timezone.localdate(), date_of_birth=date_of_birth),
+        expires_on=expiry_date(
+            recorded=timezone.localdate(),
+            date_of_birth=date_of_birth,
+            age_at_contact=age_at_contact,
+        ),
     )
     SignalRevision.objects.create(signal=signal, author=membership.user, action="created")
     audit.record(
@@ -258,12 +280,14 @@ def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, li
     _require_professional(membership)
     dob = identity.get("date_of_birth")
     _check_birth_before_contact(identity, data["contact_date"])
+    age_at_contact = _age(data["contact_date"], dob, identity.get("age_estimate"))
+    _check_age(age_at_contact, "date_of_birth" if dob else "age_estimate")
     with transaction.atomic():
         signal = _signal_record(
             membership=membership,
             data=data,
             municipality=identity.get("municipality"),
-            age_at_contact=_age(data["contact_date"], dob, identity.get("age_estimate")),
+            age_at_contact=age_at_contact,
             date_of_birth=dob,
             details={},
         )
@@ -292,6 +316,10 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
                 new = sorted(new or [])
             if name == "account":
                 new = new or ""
+            if name == "justice_offences":
+                new = (new or "").strip()
+            if name == "justice_status":
+                new = new or JusticeStatus.NONE
             if getattr(signal, name) != new:
                 setattr(signal, name, new)
                 changed.append(name)
@@ -304,8 +332,11 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
         _check_birth_before_contact(identity, signal.contact_date)
         signal.municipality = identity.get("municipality")
         signal.age_at_contact = _age(signal.contact_date, dob, identity.get("age_estimate"))
+        _check_age(signal.age_at_contact, "date_of_birth" if dob else "age_estimate")
         signal.expires_on = expiry_date(
-            recorded=timezone.localdate(signal.created_at), date_of_birth=dob
+            recorded=timezone.localdate(signal.created_at),
+            date_of_birth=dob,
+            age_at_contact=signal.age_at_contact,
         )
         signal.save()
         _write_identity(signal, identity)
@@ -373,9 +404,10 @@ def purge_expired(*, today: dt.date | None = None, dry_run: bool = False) -> int
             SignalIdentity.objects.filter(signal=signal).delete()
             SignalSearchToken.objects.filter(signal=signal).delete()
             signal.account = ""
+            signal.justice_offences = ""
             if signal.status == SignalStatus.ACTIVE:
                 signal.status = SignalStatus.EXPIRED
-            signal.save(update_fields=["account", "status", "updated_at"])
+            signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
             linkage.signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
                 action="intake.signal_purged",
@@ -448,6 +480,7 @@ def signal_create_encoded(
     encoding.
     """
     _require_professional(membership)
+    _check_age(age_at_contact, "age_at_contact")
     with transaction.atomic():
         signal = _signal_record(
             membership=membership,
@@ -483,10 +516,11 @@ def purge_expired_encoded(*, today: dt.date | None = None, dry_run: bool = False
         with transaction.atomic():
             signal = Signal.objects.select_for_update().get(pk=signal_id)
             signal.account = ""
+            signal.justice_offences = ""
             reason = "withdrawn" if signal.status == SignalStatus.WITHDRAWN else "expired"
             if signal.status == SignalStatus.ACTIVE:
                 signal.status = SignalStatus.EXPIRED
-            signal.save(update_fields=["account", "status", "updated_at"])
+            signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
             linkage.signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
                 action="intake.signal_purged",

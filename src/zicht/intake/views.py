@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
+from zicht.core import ages
 from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from zicht.intake import selectors, services
 from zicht.intake.catalogue import labels_for, localised_groups
@@ -163,17 +164,21 @@ def signal_search(request):
 
 
 def _tell_early_expiry(request, signal) -> None:
-    """Say so when the 23rd birthday, not the retention period, ends the signal."""
+    """Say so when a birthday (the 23rd for a minor, the one after the upper bound for a
+    young adult), not the retention period, ends the signal."""
     recorded = timezone.localdate(signal.created_at)
-    usual = services.expiry_date(recorded=recorded, date_of_birth=None)
+    usual = services.expiry_date(
+        recorded=recorded, date_of_birth=None, age_at_contact=signal.age_at_contact
+    )
     if signal.expires_on < usual:
+        _months, birthday = ages.retention(signal.age_at_contact)
         messages.info(
             request,
             _(
-                "This signal will be removed on %(date)s, at the young person's 23rd "
-                "birthday: Zicht is for young people under 23."
+                "This signal will be removed on %(date)s, when the young person turns "
+                "%(birthday)s: Zicht keeps no signal after that birthday."
             )
-            % {"date": date_format(signal.expires_on, "j F Y")},
+            % {"date": date_format(signal.expires_on, "j F Y"), "birthday": birthday},
         )
 
 
@@ -291,6 +296,8 @@ def _initial_from(signal):
         "indicator_codes": signal.indicator_codes,
         "forms": signal.forms,
         "account": signal.account,
+        "justice_status": signal.justice_status,
+        "justice_offences": signal.justice_offences,
     }
 
 

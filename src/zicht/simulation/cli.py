@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Generate a synthetic hidden population of exploited young people (ages 10-23),\n"
+            "Generate a synthetic hidden population of exploited young people (ages 8-27),\n"
             "its detection by seven source types, and the signals those sources would\n"
             "submit (with realistic identity noise), together with the known truth."
         ),

@@ -31,10 +31,13 @@ from .scenarios import Scenario, get_scenario
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: Ages (at the start of the period) and their relative frequency in the hidden population.
-AGES: tuple[int, ...] = tuple(range(10, 24))
+#: Ages (at the start of the period) and their relative frequency in the hidden population:
+#: the preventive approach's 8 to 27 (children, young people and young adults), most of
+#: them 14-19, with a tail of young adults recruited as minors and still exploited.
+AGES: tuple[int, ...] = tuple(range(8, 28))
 AGE_WEIGHTS: tuple[float, ...] = (
-    0.02, 0.03, 0.05, 0.07, 0.09, 0.10, 0.11, 0.11, 0.10, 0.09, 0.07, 0.06, 0.05, 0.05,
+    0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.09, 0.10, 0.11, 0.11,
+    0.10, 0.09, 0.07, 0.06, 0.05, 0.045, 0.04, 0.035, 0.03, 0.025,
 )  # fmt: skip
 SEXES: tuple[str, ...] = ("M", "F", "X")
 SEX_WEIGHTS: tuple[float, ...] = (0.78, 0.21, 0.01)
@@ -83,7 +86,7 @@ class Person:
     sex: str
     bsn: str
     municipality: str  #: CBS code
-    age: int  #: age at the start of the period (10..23)
+    age: int  #: age at the start of the period (8..27)
     name_origin: str  #: the name list used (see zicht.simulation.names)
     forms: tuple[str, ...]
     vulnerabilities: tuple[str, ...]

@@ -7,8 +7,8 @@ from zicht.intake.services import purge_expired
 
 class Command(BaseCommand):
     help = (
-        "Remove the identity of every signal past its retention date (24 months, or the "
-        "young person's 23rd birthday) or withdrawn, and take it out of the person index. "
+        "Remove the identity of every signal past its retention date (24 months; for a "
+        "minor at the latest the 23rd birthday, for a young adult the 28th) or withdrawn, and take it out of the person index. "
         "The non-identifying remainder stays for statistics."
     )
 
