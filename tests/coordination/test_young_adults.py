@@ -99,7 +99,7 @@ def test_age_groups_read_young_to_old():
             {"age_at_contact": a, "id": i, "contact_date": timezone.localdate()}
             for i, a in enumerate([24, 9, 19, 16, None])
         ],
-        {},
+        {i: i for i in range(5)},  # five signals, five young people
     )
     assert list(insight_selectors.counts_by(data, "age")) == [
         "8-11",

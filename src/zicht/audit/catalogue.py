@@ -138,6 +138,12 @@ EVENTS: dict[str, EventKind] = {
                 "%(actor)s decided an open measure or task when closing file %(object)s"
             ),
             "coordination.inbox_viewed": _("%(actor)s viewed a page of the coordination inbox"),
+            "coordination.annual_report_viewed": _(
+                "%(actor)s viewed the annual figures of possible victims"
+            ),
+            "coordination.htcds_exported": _(
+                "%(actor)s exported the register of possible victims (HTCDS)"
+            ),
             "coordination.file_reopened": _("%(actor)s reopened file %(object)s"),
             "coordination.file_merged": _("%(actor)s merged file %(object)s"),
             "coordination.file_anonymised": _(
