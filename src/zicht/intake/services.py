@@ -40,6 +40,7 @@ SIGNAL_FIELDS = (
     "forms",
     "account",
     "immediate_danger",
+    "neighbourhood_code",
 )
 IDENTITY_FIELDS = (
     "given_names",
@@ -233,6 +234,7 @@ def _signal_record(
         forms=sorted(data.get("forms") or []),
         account=data.get("account") or "",
         immediate_danger=bool(data.get("immediate_danger")),
+        neighbourhood_code=data.get("neighbourhood_code") or "",
         municipality=municipality,
         age_at_contact=age_at_contact,
         expires_on=expiry_date(recorded=timezone.localdate(), date_of_birth=date_of_birth),
@@ -290,7 +292,7 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
             new = data.get(name)
             if name in ("indicator_codes", "forms"):
                 new = sorted(new or [])
-            if name == "account":
+            if name in ("account", "neighbourhood_code"):
                 new = new or ""
             if getattr(signal, name) != new:
                 setattr(signal, name, new)

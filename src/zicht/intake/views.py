@@ -291,6 +291,7 @@ def _initial_from(signal):
         "indicator_codes": signal.indicator_codes,
         "forms": signal.forms,
         "account": signal.account,
+        "neighbourhood_code": signal.neighbourhood_code,
     }
 
 
