@@ -106,3 +106,8 @@ def test_the_page_is_in_english_too(rotterdam_admin, login, area):
     response = login(rotterdam_admin).get("/en/monitor/" + Q1)
     assert response.status_code == 200
     assert "In the area" in response.content.decode()
+
+
+def test_the_page_is_dutch_by_default(rotterdam_admin, login, area):
+    html = login(rotterdam_admin).get(reverse("monitor:overview") + Q1).content.decode()
+    assert "In het gebied" in html and "Buurt niet vastgelegd" in html

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from zicht.monitor import services
 
@@ -18,6 +19,11 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true", help="import the bundled demo list")
 
     def handle(self, *args, file=None, demo=False, **options):
+        # Operators read the problems in English, like every other command's output.
+        with translation.override("en"):
+            self._import(file, demo)
+
+    def _import(self, file, demo):
         if not file and not demo:
             raise CommandError("Give a CSV file, or --demo for the bundled demo list.")
         path = Path(file) if file else DEMO
