@@ -111,3 +111,10 @@ def test_the_page_is_in_english_too(rotterdam_admin, login, area):
 def test_the_page_is_dutch_by_default(rotterdam_admin, login, area):
     html = login(rotterdam_admin).get(reverse("monitor:overview") + Q1).content.decode()
     assert "In het gebied" in html and "Buurt niet vastgelegd" in html
+
+
+def test_a_small_total_is_suppressed_too(make_signals, area):
+    from zicht.monitor.tables import _row
+
+    row = _row("Referrals", {"area": 2, "elsewhere": 4, "unknown": 0}, 6, "", additive=True)
+    assert row.values == {"area": "<10", "elsewhere": "<10", "unknown": 0, TOTAL: "<10"}

@@ -93,7 +93,12 @@ def suppress_grid(grid: dict[str, dict[str, int]]) -> dict[str, dict]:
 
 
 def _row(label: str, counts: dict, total: int, definition: str, *, additive: bool) -> Row:
-    pub = suppress({p: counts.get(p, 0) for p in PARTS}, total=None if additive else total)
+    """One indicator across the parts with its municipal total. The total is always
+    passed, so a total of 1-9 is ``<10`` too (insight publishes an additive total as it
+    is); ``additive`` documents whether the parts add up to it."""
+    if additive:
+        assert total == sum(counts.get(p, 0) for p in PARTS)
+    pub = suppress({p: counts.get(p, 0) for p in PARTS}, total=total)
     values = dict(pub.cells)
     values[TOTAL] = pub.total
     return Row(label, values, definition)
