@@ -8,7 +8,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from zicht.linkage import selectors as linkage_selectors
 from zicht.monitor import services
 from zicht.monitor.models import Area, Target
 from zicht.monitor.targets import progress
@@ -97,7 +96,6 @@ def test_traffic_light_follows_the_stated_rule(
         municipality="GM0599",
         codes={"WK059901"},
         today=dt.date(2026, 3, 1),
-        pairs=linkage_selectors.confirmed_pairs(),
     )
     assert result.judgement == expected
     if expected == "green":

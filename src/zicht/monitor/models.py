@@ -106,3 +106,16 @@ class Target(models.Model):
 
     def __str__(self):
         return f"{self.municipality_id} {self.indicator} {self.year}"
+
+
+class EstimateCache(models.Model):
+    """A computed hidden number for one municipality, area and period: the estimate takes
+    about a second, so a page reuses it for a day (``ESTIMATE_MAX_AGE``) instead of fitting
+    the models on every view."""
+
+    key = models.CharField(max_length=64, unique=True)
+    result = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.key

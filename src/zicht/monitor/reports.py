@@ -43,18 +43,18 @@ class Report:
         return out
 
 
-def build(*, municipality: str, period: Period, areas) -> Report:
+def build(*, municipality: str, period: Period, areas, facts=None) -> Report:
     """The report of one municipality (no access check: callers check, or run as the
-    operator on the command line)."""
+    operator on the command line). ``facts``: see selectors.facts_for()."""
     codes = selectors.area_codes(areas)
-    ind = selectors.indicators(municipality=municipality, codes=codes, period=period)
+    ind = selectors.indicators(municipality=municipality, codes=codes, period=period, facts=facts)
     return Report(
         municipality=municipality,
         name=selectors.municipality_name(municipality),
         period=period,
         area_names=[a.name for a in areas],
         sections=[tables.indicators_section(ind), tables.sources_section(ind)],
-        estimates=tables.estimates(ind),
+        estimates=tables.estimates(ind, municipality=municipality, codes=codes, period=period),
     )
 
 

@@ -143,15 +143,51 @@ def part_of(neighbourhood_code: str, codes: set[str]) -> str:
     return AREA if neighbourhood_code in codes or wijk in codes else ELSEWHERE
 
 
-def signals_in(municipality: str | None, period: Period) -> list[dict]:
+def signals_in(municipality: str | None, period) -> list[dict]:
     """Counted signals (withdrawn ones were unjustified) of young people living in the
-    municipality (every municipality when None), with contact in the period."""
-    qs = intake_selectors.signals_for_statistics().filter(
-        contact_date__gte=period.date_from, contact_date__lte=period.date_to
+    municipality (every municipality when None), with contact in the period (anything with
+    ``date_from`` and ``date_to``)."""
+    qs = (
+        intake_selectors.signals_for_statistics()
+        .filter(contact_date__gte=period.date_from, contact_date__lte=period.date_to)
+        .exclude(status="withdrawn")
     )
     if municipality is not None:
         qs = qs.filter(municipality_id=municipality)
-    return [r for r in qs if r["status"] != "withdrawn"]
+    return list(qs)
+
+
+@dataclass
+class Facts:
+    """What the indicators of one municipality read, fetched once for a span of dates and
+    then cut per period in memory: a page with targets needs many periods (a trend per
+    quarter for two years), and asking the database again for each is what made it slow."""
+
+    rows: list[dict]
+    pairs: list
+    referrals: list
+    files: list[dict]
+
+
+@dataclass(frozen=True)
+class Span:
+    date_from: dt.date
+    date_to: dt.date
+
+
+def facts_for(*, municipality: str, years: list[int]) -> Facts:
+    """Signals, person-index pairs, referrals and file facts of the municipality for the
+    given calendar years."""
+    rows = signals_in(municipality, Span(dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)))
+    ids = {r["id"] for r in rows}
+    return Facts(
+        rows=rows,
+        pairs=linkage_selectors.confirmed_pairs(),
+        referrals=[
+            (s, k) for s, k in coordination_selectors.referrals_for_statistics() if s in ids
+        ],
+        files=coordination_selectors.files_for_statistics(signal_ids=ids),
+    )
 
 
 # --- the indicators ---------------------------------------------------------------------
@@ -189,15 +225,19 @@ class Indicators:
     person_of: dict
 
 
-def indicators(*, municipality: str, codes: set[str], period: Period, pairs=None) -> Indicators:
+def indicators(
+    *, municipality: str, codes: set[str], period, facts: Facts | None = None
+) -> Indicators:
     """Every indicator of one municipality, its area (``codes``, see area_codes()) and one
-    period. ``pairs`` (the person index's confirmed pairs) may be passed in when many
-    periods or municipalities are computed."""
-    rows = signals_in(municipality, period)
+    period. ``facts`` (facts_for(), covering the period) saves the database round trips
+    when many periods are computed."""
+    if facts is None:
+        facts = facts_for(
+            municipality=municipality, years=[period.date_from.year, period.date_to.year]
+        )
+    rows = [r for r in facts.rows if period.date_from <= r["contact_date"] <= period.date_to]
     part = {r["id"]: part_of(r["neighbourhood_code"], codes) for r in rows}
-    person_of = clusters(
-        list(part), linkage_selectors.confirmed_pairs() if pairs is None else pairs
-    )
+    person_of = clusters(list(part), facts.pairs)
 
     signals: Counter = Counter(part.values())
     by_source: dict = defaultdict(Counter)
@@ -207,7 +247,7 @@ def indicators(*, municipality: str, codes: set[str], period: Period, pairs=None
         persons[part[r["id"]]].add(person_of[r["id"]])
 
     referrals: Counter = Counter()
-    for signal_id, _kind in coordination_selectors.referrals_for_statistics():
+    for signal_id, _kind in facts.referrals:
         if signal_id in part:
             referrals[part[signal_id]] += 1
 
@@ -217,8 +257,10 @@ def indicators(*, municipality: str, codes: set[str], period: Period, pairs=None
     measures: Counter = Counter()
     care: Counter = Counter()
     files_total: Counter = Counter()
-    for f in coordination_selectors.files_for_statistics(signal_ids=part):
-        parts = {part[s] for s in f["signal_ids"]}
+    for f in facts.files:
+        parts = {part[s] for s in f["signal_ids"] if s in part}
+        if not parts:
+            continue
         files_total["total"] += 1
         if f["screening_decision"] == "possible_victim":
             victims_total += 1
@@ -251,17 +293,6 @@ def indicators(*, municipality: str, codes: set[str], period: Period, pairs=None
     )
 
 
-def quarterly(*, municipality: str, codes: set[str], years: list[int], pairs=None) -> dict:
-    """{(year, quarter): Indicators} for a trend line."""
-    if pairs is None:
-        pairs = linkage_selectors.confirmed_pairs()
-    return {
-        (y, q): indicators(municipality=municipality, codes=codes, period=Period(y, q), pairs=pairs)
-        for y in years
-        for q in (1, 2, 3, 4)
-    }
-
-
 def buurten_of_area(area: Area) -> list[Neighbourhood]:
     """The buurten an area covers: the ones named and every buurt of a named wijk."""
     wijken = [c for c in area.codes if c.startswith("WK")]
@@ -291,7 +322,16 @@ def programme_counts(*, membership, period: Period) -> list[ProgrammeRow]:
         raise PermissionDenied
     codes = participants()
     names = {m.code: m.name for m in account_selectors.municipality_list()}
-    rows = [r for r in signals_in(None, period) if r["municipality_id"] in set(codes)]
+    rows = list(
+        intake_selectors.signals_for_statistics()
+        .filter(
+            contact_date__gte=period.date_from,
+            contact_date__lte=period.date_to,
+            municipality_id__in=codes,
+        )
+        .exclude(status="withdrawn")
+        .values("id", "municipality_id")
+    )
     person_of = clusters([r["id"] for r in rows], linkage_selectors.confirmed_pairs())
     signals: Counter = Counter()
     persons: dict = defaultdict(set)

@@ -7,12 +7,15 @@ is checked first and the first problem of each line is reported with its line nu
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
@@ -25,7 +28,7 @@ from zicht.monitor.constants import (
     NeighbourhoodKind,
     TargetKind,
 )
-from zicht.monitor.models import Area, Neighbourhood, Population, Target
+from zicht.monitor.models import Area, EstimateCache, Neighbourhood, Population, Target
 
 __all__ = [
     "ImportError_",
@@ -35,6 +38,7 @@ __all__ = [
     "area_delete",
     "target_save",
     "target_delete",
+    "estimate_cached",
 ]
 
 NEIGHBOURHOOD_COLUMNS = ("gwb_code_10", "regio")
@@ -306,3 +310,23 @@ def target_delete(*, membership, target: Target) -> None:
             object_id=target.pk,
         )
         target.delete()
+
+
+ESTIMATE_MAX_AGE = dt.timedelta(hours=24)
+
+
+def estimate_cached(*, key_parts: tuple, rows: list[dict], person_of: dict) -> dict:
+    """The insight app's hidden number over ``rows`` (HiddenNumber.to_dict()), reused while
+    younger than ESTIMATE_MAX_AGE. ``key_parts`` name the municipality, area codes and
+    period the rows were selected by; new signals show up in the estimate within a day."""
+    from zicht.insight.estimates import hidden_number
+    from zicht.insight.selectors import Dataset
+
+    key = hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    now = timezone.now()
+    entry = EstimateCache.objects.filter(key=key, computed_at__gte=now - ESTIMATE_MAX_AGE).first()
+    if entry is not None:
+        return entry.result
+    result = hidden_number(Dataset(rows, person_of)).to_dict()
+    EstimateCache.objects.update_or_create(key=key, defaults={"result": result, "computed_at": now})
+    return result

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from zicht.accounts.constants import OrganisationType
-from zicht.insight.estimates import hidden_number
-from zicht.insight.selectors import Dataset
+from zicht.insight.estimates import reason_text
 from zicht.insight.suppression import PRIMARY, SECONDARY, K, suppress
 from zicht.monitor.selectors import PARTS, Indicators
 
@@ -243,27 +242,39 @@ class Estimate:
     reason: str = ""
 
 
-def estimate(rows: list[dict], person_of: dict, label: str) -> Estimate:
-    """The insight app's hidden number over these signals, or its reason to decline."""
-    result = hidden_number(Dataset(rows, person_of))
-    observed = PRIMARY if 0 < result.observed < K else result.observed
-    if not result.reliable:
-        return Estimate(label, False, observed, reason=result.reason)
+def estimate(result: dict, label: str) -> Estimate:
+    """An estimate as shown: the number seen suppressed like any count."""
+    observed = PRIMARY if 0 < result["observed"] < K else result["observed"]
+    if not result["reliable"]:
+        return Estimate(label, False, observed, reason=reason_text(result))
     return Estimate(
         label,
         True,
         observed,
-        estimate=result.estimate,
-        low=result.ci[0],
-        high=result.ci[1],
-        hidden=result.hidden,
+        estimate=result["estimate"],
+        low=result["ci"][0],
+        high=result["ci"][1],
+        hidden=result["hidden"],
     )
 
 
-def estimates(ind: Indicators) -> list[Estimate]:
+def estimates(ind: Indicators, *, municipality: str, codes: set[str], period) -> list[Estimate]:
+    """The hidden number in the area and in the whole municipality (insight's estimate,
+    declined where it declines), cached for a day by monitor.services.estimate_cached()."""
+    from zicht.monitor.services import estimate_cached
+
+    dates = (str(period.date_from), str(period.date_to))
+    area = estimate_cached(
+        key_parts=("area", municipality, tuple(sorted(codes)), *dates),
+        rows=ind.area_rows,
+        person_of=ind.person_of,
+    )
+    whole = estimate_cached(
+        key_parts=("municipality", municipality, *dates), rows=ind.rows, person_of=ind.person_of
+    )
     return [
-        estimate(ind.area_rows, ind.person_of, str(_("In the area"))),
-        estimate(ind.rows, ind.person_of, str(_("Municipality"))),
+        estimate(area, str(_("In the area"))),
+        estimate(whole, str(_("Municipality"))),
     ]
 
 

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from zicht.insight.suppression import PRIMARY, K
 from zicht.monitor.constants import TARGET_SOURCES, Judgement, TargetIndicator, TargetKind
 from zicht.monitor.models import Target
-from zicht.monitor.selectors import AREA, Indicators, Period, indicators
+from zicht.monitor.selectors import AREA, Facts, Indicators, Period, Span, facts_for, indicators
 
 AMBER_SHARE_POINTS = 10
 
@@ -93,12 +93,22 @@ def _span(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def progress(
-    *, target: Target, municipality: str, codes: set[str], today: dt.date, pairs
+    *,
+    target: Target,
+    municipality: str,
+    codes: set[str],
+    today: dt.date,
+    facts: Facts | None = None,
 ) -> Progress:
+    """Where one target stands; ``facts`` must cover the target year and its base year."""
+    if facts is None:
+        facts = facts_for(
+            municipality=municipality, years=[target.year, target.baseline_year or target.year]
+        )
     start, end = _span(target.year, today)
     current_period = _custom(start, end)
     cur = measure(
-        indicators(municipality=municipality, codes=codes, period=current_period, pairs=pairs),
+        indicators(municipality=municipality, codes=codes, period=current_period, facts=facts),
         target.indicator,
         codes,
     )
@@ -109,7 +119,7 @@ def progress(
             value = None
         else:
             value = measure(
-                indicators(municipality=municipality, codes=codes, period=period, pairs=pairs),
+                indicators(municipality=municipality, codes=codes, period=period, facts=facts),
                 target.indicator,
                 codes,
             )
@@ -120,7 +130,7 @@ def progress(
                     municipality=municipality,
                     codes=codes,
                     period=Period(target.baseline_year, q),
-                    pairs=pairs,
+                    facts=facts,
                 ),
                 target.indicator,
                 codes,
@@ -147,7 +157,7 @@ def progress(
             municipality=municipality,
             codes=codes,
             period=_custom(base_start, base_end),
-            pairs=pairs,
+            facts=facts,
         ),
         target.indicator,
         codes,
@@ -181,11 +191,5 @@ def _same_day(day: dt.date, year: int) -> dt.date:
         return dt.date(year, 2, 28)
 
 
-@dataclass(frozen=True)
-class _Custom:
-    date_from: dt.date
-    date_to: dt.date
-
-
-def _custom(start: dt.date, end: dt.date):
-    return _Custom(start, end)
+def _custom(start: dt.date, end: dt.date) -> Span:
+    return Span(start, end)

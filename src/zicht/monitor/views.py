@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
-from zicht.linkage import selectors as linkage_selectors
 from zicht.monitor import permissions, rates, reports, selectors, services, tables
 from zicht.monitor.forms import AreaForm, PeriodForm, TargetForm
 from zicht.monitor.selectors import Period
@@ -57,15 +56,19 @@ def _context(request):
 @login_required
 def overview(request):
     municipality, areas, chosen, period, form = _context(request)
-    report = reports.build(municipality=municipality, period=period, areas=chosen)
-    targets = selectors.targets_of(membership=request.membership, municipality=municipality)
-    pairs = linkage_selectors.confirmed_pairs()
+    targets = [
+        t
+        for t in selectors.targets_of(membership=request.membership, municipality=municipality)
+        if t.year == period.year
+    ]
+    years = {period.year} | {t.baseline_year for t in targets if t.baseline_year}
+    facts = selectors.facts_for(municipality=municipality, years=sorted(years))
+    report = reports.build(municipality=municipality, period=period, areas=chosen, facts=facts)
     today = timezone.localdate()
     codes = selectors.area_codes(chosen)
     progress_rows = [
-        progress(target=t, municipality=municipality, codes=codes, today=today, pairs=pairs)
+        progress(target=t, municipality=municipality, codes=codes, today=today, facts=facts)
         for t in targets
-        if t.year == period.year
     ]
     audit.record(
         action="monitor.viewed",
