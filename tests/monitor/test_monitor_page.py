@@ -118,3 +118,15 @@ def test_a_small_total_is_suppressed_too(make_signals, area):
 
     row = _row("Referrals", {"area": 2, "elsewhere": 4, "unknown": 0}, 6, "", additive=True)
     assert row.values == {"area": "<10", "elsewhere": "<10", "unknown": 0, TOTAL: "<10"}
+
+
+def test_the_estimate_is_reused_for_a_day(make_signals, area, rotterdam_admin, login):
+    from zicht.monitor.models import EstimateCache
+
+    make_signals(12, source="school", neighbourhood="BU05990101")
+    client = login(rotterdam_admin)
+    client.get(reverse("monitor:overview") + Q1)
+    first = dict(EstimateCache.objects.values_list("key", "computed_at"))
+    assert len(first) == 2  # the area and the whole municipality
+    client.get(reverse("monitor:overview") + Q1)
+    assert dict(EstimateCache.objects.values_list("key", "computed_at")) == first

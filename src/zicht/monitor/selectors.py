@@ -182,7 +182,9 @@ def facts_for(*, municipality: str, years: list[int]) -> Facts:
     ids = {r["id"] for r in rows}
     return Facts(
         rows=rows,
-        pairs=linkage_selectors.confirmed_pairs(),
+        # Only pairs touching these signals can join two of them; the national list is
+        # long, and every period's clustering would walk all of it.
+        pairs=[(a, b) for a, b in linkage_selectors.confirmed_pairs() if a in ids or b in ids],
         referrals=[
             (s, k) for s, k in coordination_selectors.referrals_for_statistics() if s in ids
         ],
