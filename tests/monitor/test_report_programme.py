@@ -94,6 +94,7 @@ def test_programme_view_side_by_side_without_ranking(world, rotterdam_admin, log
         names = [part.split("<")[0].split(" (")[0] for part in panels.split("<h2>")[1:]]
         assert names == sorted(names)  # alphabetical, never by rate
         assert len(names) == 15
+        assert 'name="area"' not in html  # whole municipalities, no area filter
         assert "<svg" in panels and ("per 10.000" in panels or "per 10,000" in panels)
     # Rotterdam: 55 signals on 161,600 young people: 3.4 per 10,000.
     assert "3,4" in html or "3.4" in html

@@ -24,11 +24,14 @@ class PeriodForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), required=False)
     municipality = forms.ChoiceField(label=_("Municipality"), required=False)
 
-    def __init__(self, *args, areas=(), municipalities=None, **kwargs):
+    def __init__(self, *args, areas=None, municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = [("", _("all areas together"))] + [
-            (str(a.pk), a.name) for a in areas
-        ]
+        if areas is None:  # the programme view compares whole municipalities
+            del self.fields["area"]
+        else:
+            self.fields["area"].choices = [("", _("all areas together"))] + [
+                (str(a.pk), a.name) for a in areas
+            ]
         if municipalities is None:
             del self.fields["municipality"]
         else:
