@@ -219,7 +219,7 @@ def indicators_section(ind: Indicators) -> Section:
     ]
     return Section(
         "indicators",
-        str(_("Indicators")),
+        str(_("Figures of the period")),
         rows,
         str(
             _(
