@@ -421,6 +421,18 @@ ROWS: list[Row] = [
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
     Row("insight:export", only("analyst", "org_admin"), target="export"),
+    # --- monitor: administrators of a municipality (own) and national analysts ----------
+    # The matrix's org_admin administers a health-care organisation: no municipality, so
+    # no monitor (tests/monitor covers the municipal administrator).
+    Row("monitor:overview", only("analyst")),
+    Row("monitor:report", only("analyst")),
+    Row("monitor:export", only("analyst")),
+    Row("monitor:programme", only("analyst")),
+    # Areas and targets are the municipality's own decisions: analysts only read them.
+    Row("monitor:areas", expect(403)),
+    Row("monitor:areas", expect(403), method="post", data={"name": "X", "codes": ["WK059901"]}),
+    Row("monitor:targets", expect(403)),
+    Row("monitor:targets", expect(403), method="post", data={"delete": "1"}),
 ]
 
 

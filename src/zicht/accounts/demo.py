@@ -33,6 +33,8 @@ DEMO_ORGANISATIONS = [
     ),
     ("Opvang De Haven", OrganisationType.SHELTER, "GM0599"),
     ("Ministerie van Justitie en Veiligheid", OrganisationType.OTHER, "GM0518"),
+    # A Preventie met Gezag municipality: its administrator uses the municipal monitor.
+    ("Gemeente Rotterdam", OrganisationType.MUNICIPALITY, "GM0599"),
 ]
 
 # username, first name, last name, organisation, role, superuser
@@ -66,6 +68,7 @@ DEMO_ACCOUNTS = [
     ),
     ("opvang", "Otto", "Ouwehand", "Opvang De Haven", Role.PROFESSIONAL, False),
     ("analist", "Anouk", "Aziz", "Ministerie van Justitie en Veiligheid", Role.ANALYST, False),
+    ("gemeente", "Gijs", "Groen", "Gemeente Rotterdam", Role.ORG_ADMIN, False),
     ("systeembeheer", "Sam", "Smit", "Ministerie van Justitie en Veiligheid", Role.ORG_ADMIN, True),
 ]
 

@@ -289,6 +289,22 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
             except NoReverseMatch:
                 continue
             actions.append(HomeAction(str(title), str(description), url))
+        if membership.role == Role.ANALYST or (
+            membership.role == Role.ORG_ADMIN
+            and membership.organisation.type == OrganisationType.MUNICIPALITY
+        ):
+            # The municipal monitor: analysts and administrators of a municipality only,
+            # so not in ROLE_ACTIONS (which is per role, whatever the organisation).
+            try:
+                actions.append(
+                    HomeAction(
+                        str(_("Preventie met Gezag monitor")),
+                        str(_("Signals inside and outside the area, targets, comparison.")),
+                        reverse("monitor:overview"),
+                    )
+                )
+            except NoReverseMatch:
+                pass
     actions.append(
         HomeAction(
             str(_("Two-step verification")),

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "zicht.api",
     "zicht.coordination",
     "zicht.insight",
+    "zicht.monitor",
 ]
 
 MIDDLEWARE = [

@@ -567,3 +567,44 @@ def file_references(object_ids, organisation_id: int | None) -> dict[str, str]:
             "pk", "reference"
         )
     )
+
+
+def files_for_statistics(*, signal_ids) -> list[dict]:
+    """Facts of the (not merged) files that hold a referral of one of ``signal_ids``, for
+    aggregate counts only (the municipal monitor): which of those signals each holds, the
+    screening dates, and how many measures were taken and care referrals placed. Never the
+    file's reference, people or content."""
+    from zicht.coordination.constants import CareStatus, MeasureStatus
+
+    signal_ids = set(signal_ids)
+    by_file: dict = {}
+    for file_id, signal_id in Referral.objects.filter(
+        file__merged_into__isnull=True, signal_id__isnull=False
+    ).values_list("file_id", "signal_id"):
+        if signal_id in signal_ids:
+            by_file.setdefault(file_id, set()).add(signal_id)
+    taken = (MeasureStatus.ACCEPTED, MeasureStatus.IN_PLACE, MeasureStatus.ENDED)
+    placed = (CareStatus.PLACED, CareStatus.ENDED)
+    rows = []
+    for chunk_start in range(0, len(by_file), 500):
+        ids = list(by_file)[chunk_start : chunk_start + 500]
+        files = CoordinationFile.objects.filter(pk__in=ids).annotate(
+            n_measures=Count("measures", filter=Q(measures__status__in=taken), distinct=True),
+            n_placed=Count(
+                "care_referrals", filter=Q(care_referrals__status__in=placed), distinct=True
+            ),
+        )
+        for f in files.values(
+            "pk",
+            "opened_on",
+            "screened_on",
+            "screening_deadline",
+            "screening_decision",
+            "n_measures",
+            "n_placed",
+        ):
+            days = (
+                working_days_between(f["opened_on"], f["screened_on"]) if f["screened_on"] else None
+            )
+            rows.append({**f, "signal_ids": by_file[f["pk"]], "working_days": days})
+    return rows

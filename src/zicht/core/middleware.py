@@ -20,7 +20,18 @@ class PermissionsPolicyMiddleware:
 # conversations, exports, the audit log, members and API keys, the partner API) and the
 # named pages outside them that do (the home page's "waiting for you", the two-factor pages).
 NO_STORE_NAMESPACES = frozenset(
-    {"intake", "linkage", "coordination", "help", "insight", "audit", "accounts", "api", "admin"}
+    {
+        "intake",
+        "linkage",
+        "coordination",
+        "help",
+        "insight",
+        "monitor",
+        "audit",
+        "accounts",
+        "api",
+        "admin",
+    }
 )
 NO_STORE_URL_NAMES = frozenset({"core:home"})
 NO_STORE_URL_NAME_PREFIXES = ("login", "two_factor")

@@ -4,6 +4,7 @@ the real services so the person index and matches are real too. Never in product
 from __future__ import annotations
 
 import datetime as dt
+import random
 import sys
 
 from django.conf import settings
@@ -51,6 +52,24 @@ def _in_scope(date_of_birth: dt.date, contact_date: dt.date, today: dt.date) -> 
     )
 
 
+def _demo_buurten() -> dict[str, list[str]]:
+    """CBS buurt codes per municipality from the imported list (the monitor's reference
+    data, read through the app registry as the signal form does), so that demo signals
+    carry a neighbourhood and the municipal monitor has something to place."""
+    from django.apps import apps
+
+    if not apps.is_installed("zicht.monitor"):
+        return {}
+    buurten: dict[str, list[str]] = {}
+    for code, municipality in (
+        apps.get_model("monitor", "Neighbourhood")
+        .objects.filter(kind="buurt")
+        .values_list("code", "municipality_id")
+    ):
+        buurten.setdefault(municipality, []).append(code)
+    return buurten
+
+
 def demo_signals_ensure(
     *, population: int = 1200, seed: int = 7, scenario=None, stdout=None
 ) -> int:
@@ -69,6 +88,8 @@ def demo_signals_ensure(
     )
     result = simulate(scenario, seed=seed)
     memberships: dict = {}  # organisation name -> Membership
+    buurten = _demo_buurten()
+    pick = random.Random(seed)
     recorded = 0
     out = stdout or sys.stdout
     with mail_discarded():
@@ -107,6 +128,10 @@ def demo_signals_ensure(
                 "forms": list(s.forms),
                 "account": "",
                 "immediate_danger": s.immediate_danger,
+                # Three in four demo signals record the buurt, where the list has any.
+                "neighbourhood_code": pick.choice(buurten[s.municipality])
+                if s.municipality in buurten and pick.random() < 0.75
+                else "",
             }
             identity = {
                 "given_names": s.given_names,

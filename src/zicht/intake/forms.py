@@ -57,6 +57,12 @@ class SignalForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("Municipality of residence"), queryset=None, required=False
     )
+    neighbourhood_code = forms.CharField(
+        label=_("Neighbourhood (CBS buurt code)"),
+        required=False,
+        max_length=10,
+        help_text=_("Optional: the neighbourhood where the young person lives, e.g. BU05990110."),
+    )
     alias = forms.CharField(label=_("Nickname or alias"), required=False, max_length=100)
     phone = forms.CharField(label=_("Phone number"), required=False, max_length=20)
 
@@ -173,6 +179,28 @@ class SignalForm(forms.Form):
             raise forms.ValidationError(_("The date of contact is more than three years ago."))
         return day
 
+    def clean_neighbourhood_code(self):
+        """A known CBS buurt code or nothing. The list is reference data imported by the
+        monitor app (``import_neighbourhoods``), which sits above intake in the layers, so it
+        is looked up through the app registry rather than imported."""
+        from django.apps import apps
+
+        code = self.cleaned_data["neighbourhood_code"].strip().upper()
+        if not code:
+            return ""
+        known = (
+            apps.is_installed("zicht.monitor")
+            and (
+                apps.get_model("monitor", "Neighbourhood").objects.filter(code=code, kind="buurt")
+            ).exists()
+        )
+        if not known:
+            raise forms.ValidationError(
+                _("%(code)s is not a neighbourhood (buurt) code in the imported CBS list.")
+                % {"code": code}
+            )
+        return code
+
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if phone and not PHONE_RE.match(phone):
@@ -262,6 +290,7 @@ class SignalForm(forms.Form):
                 "immediate_danger",
                 "justice_status",
                 "justice_offences",
+                "neighbourhood_code",
             )
         }
         return data, identity

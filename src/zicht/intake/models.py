@@ -65,6 +65,9 @@ class Signal(models.Model):
         "accounts.Municipality", on_delete=models.PROTECT, null=True, blank=True
     )
     age_at_contact = models.PositiveSmallIntegerField(_("age at contact"), null=True, blank=True)
+    # Optional, filled by the professional: the CBS buurt code (BU + 8 digits) where the young
+    # person lives, so the municipal monitor can place the signal in or out of an area.
+    neighbourhood_code = models.CharField(_("neighbourhood (CBS code)"), max_length=10, blank=True)
     expires_on = models.DateField(_("expires on"), db_index=True)
     withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)

@@ -260,6 +260,7 @@ def signals_for_statistics(*, organisation_id: int | None = None):
         "forms",
         "indicator_codes",
         "status",
+        "neighbourhood_code",
     )
 
 

@@ -42,6 +42,7 @@ SIGNAL_FIELDS = (
     "immediate_danger",
     "justice_status",
     "justice_offences",
+    "neighbourhood_code",
 )
 IDENTITY_FIELDS = (
     "given_names",
@@ -251,6 +252,7 @@ def _signal_record(
         immediate_danger=bool(data.get("immediate_danger")),
         justice_status=data.get("justice_status") or JusticeStatus.NONE,
         justice_offences=(data.get("justice_offences") or "").strip(),
+        neighbourhood_code=data.get("neighbourhood_code") or "",
         municipality=municipality,
         age_at_contact=age_at_contact,
         expires_on=expiry_date(
@@ -314,7 +316,7 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
             new = data.get(name)
             if name in ("indicator_codes", "forms"):
                 new = sorted(new or [])
-            if name == "account":
+            if name in ("account", "neighbourhood_code"):
                 new = new or ""
             if name == "justice_offences":
                 new = (new or "").strip()

@@ -298,6 +298,7 @@ def _initial_from(signal):
         "account": signal.account,
         "justice_status": signal.justice_status,
         "justice_offences": signal.justice_offences,
+        "neighbourhood_code": signal.neighbourhood_code,
     }
 
 

@@ -10,6 +10,7 @@ from zicht.accounts.demo import demo_accounts_ensure
 from zicht.coordination.demo import demo_files_progress, demo_referrals_ensure
 from zicht.help.demo import demo_conversations_ensure
 from zicht.intake.demo import demo_signals_ensure
+from zicht.monitor.demo import demo_reference_ensure
 
 
 class Command(BaseCommand):
@@ -45,6 +46,8 @@ class Command(BaseCommand):
 
     def _load(self, options):
         demo_accounts_ensure()
+        if demo_reference_ensure():
+            self.stdout.write("Demo CBS neighbourhoods and population (demo codes) imported.")
         if not options["no_signals"]:
             n = demo_signals_ensure(
                 population=options["population"], seed=options["seed"], stdout=self.stdout
