@@ -191,6 +191,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# ZICHT_ALLOW_SQLITE_IN_PRODUCTION: production refuses SQLite (one writer, one machine, no
+# pg_dump) unless this is set to 1 for a deliberately small single-machine installation.
+if (
+    PRODUCTION
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and not env_bool("ZICHT_ALLOW_SQLITE_IN_PRODUCTION", False)
+):
+    raise ImproperlyConfigured(
+        "ZICHT_ENV=production refuses a SQLite database: set DATABASE_URL to PostgreSQL "
+        "(or ZICHT_ALLOW_SQLITE_IN_PRODUCTION=1 for a single-machine installation)."
+    )
+
 # ZICHT_CACHE_URL: the cache every process shares (API rate limits). Default: Django's
 # database cache in the table ``zicht_cache`` (created by core's migration, so a fresh
 # ``migrate`` is enough). ``redis://host:6379/0`` (or ``rediss://``) uses Django's built-in
