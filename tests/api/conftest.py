@@ -15,7 +15,8 @@ IDENTITY_STRINGS = ("Mohamed", "Amrani", "2010-04-03", "111222333")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_cache():
+def _fresh_throttle_cache(db):
+    # The rate limits live in the shared cache: the database cache table by default.
     cache.clear()
     yield
     cache.clear()

@@ -55,6 +55,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "ZICHT_FIELD_ENCRYPTION_KEY": "cd" * 32,
         "ZICHT_AUDIT_KEY": "ef" * 32,
         "DJANGO_ALLOWED_HOSTS": "zicht.example.nl",
+        # The suite also runs on SQLite, which production allows only when asked for.
+        "ZICHT_ALLOW_SQLITE_IN_PRODUCTION": "1",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -85,6 +87,7 @@ def test_production_requires_the_audit_key_and_refuses_a_short_one(tmp_path):
             "DJANGO_SECRET_KEY": "x" * 64,
             "ZICHT_PSEUDONYM_KEY": "ab" * 32,
             "ZICHT_FIELD_ENCRYPTION_KEY": "cd" * 32,
+            "ZICHT_ALLOW_SQLITE_IN_PRODUCTION": "1",
         }
     )
     command = [sys.executable, "manage.py", "check"]

@@ -22,6 +22,7 @@ from zicht.audit import services as audit
 __all__ = [
     "organisation_create",
     "membership_create",
+    "administrator_create",
     "member_invite",
     "invitation_accept",
     "invitation_decline",
@@ -69,6 +70,48 @@ def membership_create(*, actor=None, user, organisation, role: str) -> Membershi
         object_type="membership",
         object_id=membership.pk,
         details={"role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def administrator_create(
+    *, organisation, email: str, first_name: str, last_name: str, password: str | None = None
+) -> Membership:
+    """An administrator of ``organisation`` created by an operator (``create_user``): a new
+    account with ``password`` (checked by the password validators) or, without one, an
+    unusable password to be chosen through ``invitation_url``. Enrols no second factor:
+    the first login asks for it."""
+    from django.contrib.auth.password_validation import validate_password
+
+    email = email.strip().lower()
+    if (
+        User.objects.filter(email__iexact=email).exists()
+        or User.objects.filter(username__iexact=email).exists()
+    ):
+        raise ValidationError(_("An account with this e-mail address already exists."))
+    _require_role_allowed(Role.ORG_ADMIN, organisation)
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    user.save()
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, role=Role.ORG_ADMIN
+    )
+    audit.record(
+        action="accounts.member_added",
+        actor=None,
+        organisation=organisation,
+        object_type="membership",
+        object_id=membership.pk,
+        details={
+            "role": Role.ORG_ADMIN,
+            "via": "create_user",
+            "password_set": password is not None,
+        },
     )
     return membership
 

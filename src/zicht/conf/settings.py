@@ -193,6 +193,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# ZICHT_ALLOW_SQLITE_IN_PRODUCTION: production refuses SQLite (one writer, one machine, no
+# pg_dump) unless this is set to 1 for a deliberately small single-machine installation.
+if (
+    PRODUCTION
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    and not env_bool("ZICHT_ALLOW_SQLITE_IN_PRODUCTION", False)
+):
+    raise ImproperlyConfigured(
+        "ZICHT_ENV=production refuses a SQLite database: set DATABASE_URL to PostgreSQL "
+        "(or ZICHT_ALLOW_SQLITE_IN_PRODUCTION=1 for a single-machine installation)."
+    )
+
+# ZICHT_CACHE_URL: the cache every process shares (API rate limits). Default: Django's
+# database cache in the table ``zicht_cache`` (created by core's migration, so a fresh
+# ``migrate`` is enough). ``redis://host:6379/0`` (or ``rediss://``) uses Django's built-in
+# Redis backend instead. Never a per-process memory cache: with several workers each would
+# count on its own and a key would get its limit once per process.
+CACHE_TABLE = "zicht_cache"
+_cache_url = os.environ.get("ZICHT_CACHE_URL", "").strip()
+if not _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
+    }
+elif _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        "ZICHT_CACHE_URL must be empty (the database cache) or a redis://, rediss:// or "
+        "unix:// address."
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
