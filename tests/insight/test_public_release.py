@@ -3,7 +3,10 @@
 import csv
 import datetime as dt
 import io
+import os
 import statistics
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -190,3 +193,24 @@ def test_budget_setting_is_validated(monkeypatch, raw):
     monkeypatch.setenv("ZICHT_PUBLIC_RELEASE_EPSILON", raw)
     with pytest.raises(ImproperlyConfigured, match="ZICHT_PUBLIC_RELEASE_EPSILON"):
         env_float("ZICHT_PUBLIC_RELEASE_EPSILON", 1.0)
+
+
+def _budget_at_start_up(tmp_path, raw: str):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZICHT_")}
+    env.update(
+        ZICHT_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="zicht.conf.settings",
+        ZICHT_PUBLIC_RELEASE_EPSILON=raw,
+    )
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.ZICHT_PUBLIC_RELEASE_EPSILON)"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_a_bad_budget_stops_start_up_by_name(tmp_path):
+    result = _budget_at_start_up(tmp_path, "-0.5")
+    assert result.returncode != 0
+    assert "ZICHT_PUBLIC_RELEASE_EPSILON must be a number above 0.0" in result.stderr
+    ok = _budget_at_start_up(tmp_path, "0.5")
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.strip() == "0.5"
