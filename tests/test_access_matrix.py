@@ -421,6 +421,10 @@ ROWS: list[Row] = [
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
     Row("insight:export", only("analyst", "org_admin"), target="export"),
+    # --- the public statistics release (issue 16): open to everyone, no login. No
+    # release exists in this world, so a table's CSV is not found.
+    Row("public_statistics:list", EVERYONE),
+    Row("public_statistics:csv", expect(404, anonymous=404), target="public_csv"),
     # --- monitor: administrators of a municipality (own) and national analysts ----------
     # The matrix's org_admin administers a health-care organisation: no municipality, so
     # no monitor (tests/monitor covers the municipal administrator).
@@ -826,6 +830,7 @@ def _build_world():
         "lesson_step": {"slug": "pakketje-en-bankpas", "step": "hoi"},
         "chart": {"kind": "source"},
         "export": {"kind": "source", "fmt": "csv"},
+        "public_csv": {"year": 2025, "kind": "month"},
     }
     return SimpleNamespace(
         members=members,

@@ -188,6 +188,9 @@ EVENTS: dict[str, EventKind] = {
         {
             "insight.dashboard_viewed": _("%(actor)s viewed the insight dashboard"),
             "insight.exported": _("%(actor)s exported an insight table"),
+            "insight.public_release_created": _(
+                "%(actor)s published the public statistics of a year"
+            ),
         },
     ),
     **_kinds(

@@ -6,6 +6,7 @@ table. There is deliberately no setting that switches a permission check off.
 
 from __future__ import annotations
 
+import math
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -43,6 +44,21 @@ def env_int(name: str, default: int | None = None, *, minimum: int = 0) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
+    return value
+
+
+def env_float(name: str, default: float, *, above: float = 0.0) -> float:
+    """A decimal setting from the environment (``default`` when unset), refused with a
+    clear message when it is not a finite number greater than ``above``."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+    if not math.isfinite(value) or value <= above:
+        raise ImproperlyConfigured(f"{name} must be a number above {above}, not {raw!r}.")
     return value
 
 
@@ -386,6 +402,11 @@ ZICHT_YOUNG_ADULT_RETENTION_MONTHS = env_int("ZICHT_YOUNG_ADULT_RETENTION_MONTHS
 # person: "strong" (default; exact tokens or a fuzzy score at/above the calibrated match
 # threshold) or "possible" (every possible match that was not rejected).
 ZICHT_STATISTICS_LINK = os.environ.get("ZICHT_STATISTICS_LINK", "strong")
+
+# ZICHT_PUBLIC_RELEASE_EPSILON: the privacy budget (epsilon) of the public statistics
+# release of one year (default 1.0), split equally over its four tables. One release per
+# year: a second release of a year would spend the budget again (docs/insight.md).
+ZICHT_PUBLIC_RELEASE_EPSILON = env_float("ZICHT_PUBLIC_RELEASE_EPSILON", 1.0)
 
 # ZICHT_HELP_EXIT_URL: where the quick exit of the help pages goes (default: the neutral
 # recipe page at /pannenkoeken/, served locally so no request leaves the site). Other

@@ -54,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("matches/", include("zicht.linkage.urls")),
     path("coordinatie/", include("zicht.coordination.urls")),
     path("inzicht/", include("zicht.insight.urls")),
+    path("cijfers/", include("zicht.insight.public_urls")),
     path("monitor/", include("zicht.monitor.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

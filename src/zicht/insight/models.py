@@ -1,5 +1,6 @@
 """Cached estimates: recomputed in the background, shown with the time they were computed."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -10,3 +11,28 @@ class EstimateCache(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class PublicRelease(models.Model):
+    """One year's public statistics release (issue 16): noisy tables only.
+
+    ``tables`` holds, per table kind, the fixed categories and their *noisy* counts
+    (``zicht.insight.public``); the true counts are never stored. One release per year:
+    the year's privacy budget is spent by it (``ZICHT_PUBLIC_RELEASE_EPSILON``)."""
+
+    year = models.PositiveIntegerField(unique=True)
+    table_kinds = models.JSONField()
+    epsilon_per_table = models.FloatField()
+    epsilon_total = models.FloatField()
+    contribution_bound = models.PositiveIntegerField()
+    tables = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"public release {self.year}"

@@ -270,3 +270,40 @@ def possible_victims_by(data: Dataset, key: str) -> dict[str, int]:
         for category in {c for s in signals for c in categories(s, key)}:
             counter[category] += 1
     return _ordered(counter, key)
+
+
+def public_release_records(*, year: int) -> list:
+    """Every counted signal of ``year`` nationally, as input of the public release: its
+    person (index cluster), date, month, age group, forms and municipality. Internal to
+    ``services.release_create``; nothing here leaves the server unnoised."""
+    from zicht.insight.public import UNKNOWN, Record
+
+    data = dataset(
+        scope=Scope(None, "national"),
+        date_from=dt.date(year, 1, 1),
+        date_to=dt.date(year, 12, 31),
+    )
+    return [
+        Record(
+            person=data.person_of[s["id"]],
+            date=s["contact_date"],
+            month=f"{year:04d}-{s['contact_date'].month:02d}",
+            age_group=age_group(s["age_at_contact"]),
+            forms=tuple(s["forms"] or ()),
+            municipality=s["municipality_id"] or UNKNOWN,
+        )
+        for s in data.signals
+    ]
+
+
+def public_release_list():
+    """The published releases, newest first: public, so no user is needed."""
+    from zicht.insight.models import PublicRelease
+
+    return PublicRelease.objects.all()
+
+
+def public_release_get(*, year: int):
+    from zicht.insight.models import PublicRelease
+
+    return PublicRelease.objects.filter(year=year).first()

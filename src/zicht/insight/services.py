@@ -1,14 +1,23 @@
-"""Writes of insight: the estimate cache."""
+"""Writes of insight: the estimate cache and the public statistics release."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from zicht.accounts import selectors as account_selectors
+from zicht.accounts.constants import Role
+from zicht.audit import services as audit
+from zicht.insight import public
 from zicht.insight.estimates import hidden_number
-from zicht.insight.models import EstimateCache
-from zicht.insight.selectors import Scope, dataset
+from zicht.insight.models import EstimateCache, PublicRelease
+from zicht.insight.selectors import Scope, dataset, public_release_records
+from zicht.intake.constants import ExploitationForm
 
 __all__ = [
     "estimate_refresh",
@@ -16,6 +25,7 @@ __all__ = [
     "estimate_queued",
     "cache_key",
     "parse_cache_key",
+    "release_create",
 ]
 
 _KEY_PARTS = ("org", "mun", "from", "to", "filter")
@@ -103,3 +113,68 @@ def estimate_queued(
         # With an immediate task backend (tests, a worker-less setup) it is there now.
         entry = EstimateCache.objects.filter(key=key).first()
     return entry
+
+
+FIRST_RELEASE_YEAR = 2000
+
+
+def release_create(*, by, year: int) -> PublicRelease:
+    """Publish the year's noisy tables, spending the year's whole privacy budget.
+
+    Only an analyst may publish (the same people who see the national dashboard). A year
+    that already has a release is refused: a second release of the same data would spend
+    ``ZICHT_PUBLIC_RELEASE_EPSILON`` again, and averaging the two would undo part of the
+    noise. Republishing needs an explicit budget decision (docs/insight.md), taken by
+    removing the old release outside the application - never by this call. Nothing is
+    written when it refuses.
+    """
+    if not any(m.role == Role.ANALYST for m in account_selectors.memberships_for(user=by)):
+        raise PermissionDenied(_("Only an analyst can publish the public statistics."))
+    today = timezone.localdate()
+    if not isinstance(year, int) or not FIRST_RELEASE_YEAR <= year <= today.year:
+        raise ValidationError(
+            _("Choose a year from %(first)s to %(last)s.")
+            % {"first": FIRST_RELEASE_YEAR, "last": today.year}
+        )
+    if PublicRelease.objects.filter(year=year).exists():
+        raise ValidationError(_budget_spent(year))
+    epsilon_total = settings.ZICHT_PUBLIC_RELEASE_EPSILON
+    epsilon_per_table = epsilon_total / len(public.TABLE_KINDS)
+    cats = public.categories(
+        year=year,
+        forms=[code for code, _label in ExploitationForm.choices],
+        municipalities=[m.code for m in account_selectors.municipality_list()],
+    )
+    true = public.true_tables(public_release_records(year=year), cats)
+    noisy = public.noisy_tables(true, epsilon_per_table=epsilon_per_table)
+    del true  # the true counts never leave this function
+    tables = {kind: dict(zip(cats[kind], noisy[kind], strict=True)) for kind in public.TABLE_KINDS}
+    try:
+        with transaction.atomic():
+            release = PublicRelease.objects.create(
+                year=year,
+                table_kinds=list(public.TABLE_KINDS),
+                epsilon_per_table=epsilon_per_table,
+                epsilon_total=epsilon_total,
+                contribution_bound=public.CONTRIBUTION_BOUND,
+                tables=tables,
+                created_by=by,
+            )
+            audit.record(
+                action="insight.public_release_created",
+                actor=by,
+                object_type="insight.publicrelease",
+                object_id=release.pk,
+                details={"year": year, "epsilon": epsilon_total},
+            )
+    except IntegrityError:  # a release of this year was made at the same moment
+        raise ValidationError(_budget_spent(year)) from None
+    return release
+
+
+def _budget_spent(year: int) -> str:
+    return _(
+        "The privacy budget of %(year)s is spent: it already has a public release. A second "
+        "release needs an explicit budget decision (see the documentation on the public "
+        "release); it is not made from here."
+    ) % {"year": year}
