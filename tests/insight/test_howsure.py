@@ -1,0 +1,145 @@
+"""How sure the number is (issue 14): the methods side by side, drawn from the rows the
+background refresh stored, the plain-language explanation, the number per half-year."""
+
+import re
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from zicht.accounts.constants import Role
+from zicht.insight.estimates import DGA_MAX_LISTS, FOREST_METHODS, HiddenNumber, hidden_number
+from zicht.insight.models import EstimateCache
+from zicht.insight.selectors import Dataset, Scope
+from zicht.insight.services import cache_key
+
+pytestmark = pytest.mark.django_db
+
+NATIONAL = Scope(None, "national")
+
+
+def _row(method, estimate, low, high):
+    return {"method": method, "status": "ok", "estimate": estimate, "ci": [low, high], "note": ""}
+
+
+def _stored(reliable=True) -> EstimateCache:
+    methods = [
+        _row("stepwise", 2512.4, 2100.2, 3050.7),
+        _row("best-bic", 2300.0, 1990.0, 2700.0),
+        _row("average-aic", 2600.0, 2150.0, 3300.0),
+        {"method": "average-bic", "status": "declined", "estimate": None, "ci": None, "note": ""},
+        _row("lcmcr", 2890.6, 2200.0, 3900.0),
+        {"method": "dga", "status": "skipped", "estimate": None, "ci": None, "note": "dga_lists"},
+    ]
+    result = HiddenNumber(
+        observed=672,
+        reliable=reliable,
+        reason_code="" if reliable else "methods_disagree",
+        estimate=2600.0 if reliable else None,
+        ci=(1990.0, 3900.0) if reliable else None,
+        hidden=1928.0 if reliable else None,
+        lists=["police", "youth_care", "public_prosecution"],
+        methods=methods,
+    ).to_dict()
+    return EstimateCache.objects.create(
+        key=cache_key(NATIONAL, None, None, None), result=result, computed_at=timezone.now()
+    )
+
+
+def _no_estimation():
+    """Any model fit during the request fails the test: the page only reads stored rows."""
+    boom = mock.Mock(side_effect=AssertionError("estimated during the request"))
+    return (
+        mock.patch("zicht.insight.estimates.recommended", boom),
+        mock.patch("zicht.insight.estimates.sensitivity", boom),
+        boom,
+    )
+
+
+def test_the_forest_plot_is_drawn_from_the_stored_rows(make_member, login):
+    _stored()
+    client = login(make_member(role=Role.ANALYST))
+    first, second, boom = _no_estimation()
+    with first, second:
+        response = client.get(reverse("insight:dashboard"))
+    assert boom.call_count == 0
+    hidden = response.context["hidden"]
+    svg = hidden["forest"]
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert "<title>Schatting per methode met het 95%-interval</title>" in svg
+    # One dot per method with an estimate; the declined and skipped ones in words.
+    assert svg.count("<circle") == 4
+    assert "Niet berekend: met meer dan 5 bronnen duurt het te lang." in svg
+    html = response.content.decode()
+    table = html.split('data-testid="forest-table"')[1].split("</table>")[0]
+    assert "Beste log-lineaire model (BIC)" in table
+    assert "2.891" in table and "2.200–<wbr>3.900" in table  # Dutch thousands
+    assert "Geen schatting voor deze gegevens" in table
+    # the recommended interval is the shaded band
+    assert svg.count("<rect") == 1
+
+
+def test_the_spread_sentence_in_dutch_and_english(make_member, login):
+    _stored()
+    client = login(make_member(role=Role.ANALYST))
+    nl = client.get(reverse("insight:dashboard")).context["hidden"]["spread"]
+    assert nl == (
+        "De schattingen van de methoden liggen tussen 2.300 en 2.891; hoe groter dat "
+        "verschil, hoe minder zeker het getal."
+    )
+    en = client.get("/en" + reverse("insight:dashboard")).context["hidden"]["spread"]
+    assert en == (
+        "The methods' estimates lie between 2,300 and 2,891; the wider that range, the "
+        "less sure the number."
+    )
+
+
+def test_a_declined_estimate_still_shows_the_methods_side_by_side(make_member, login):
+    """When the methods disagree, the plot shows how: no band, the reason in words."""
+    _stored(reliable=False)
+    client = login(make_member(role=Role.ANALYST))
+    response = client.get(reverse("insight:dashboard"))
+    hidden = response.context["hidden"]
+    assert "<rect" not in hidden["forest"]
+    assert hidden["forest"].count("<circle") == 4
+    assert "factor 2,5" in response.content.decode()
+
+
+def test_the_background_estimate_stores_every_method_of_the_issue():
+    from tests.insight.test_estimate import _simulated_signals
+
+    signals, person_of = _simulated_signals(population=2000, seed=5)
+    hidden = hidden_number(Dataset(signals, person_of))
+    assert hidden.reliable
+    assert [r["method"] for r in hidden.methods] == list(FOREST_METHODS)
+    rows = {r["method"]: r for r in hidden.methods}
+    # seven sources: dga is left out with its note, the others estimate
+    assert len(hidden.lists) > DGA_MAX_LISTS
+    assert rows["dga"]["status"] == "skipped" and rows["dga"]["estimate"] is None
+    assert rows["stepwise"]["status"] == rows["lcmcr"]["status"] == "ok"
+    for row in hidden.methods:
+        assert row["status"] in {"ok", "declined", "skipped"}, row
+        if row["status"] == "ok":
+            low, high = row["ci"]
+            assert low <= row["estimate"] <= high
+        else:  # a method that gives no number on seven sources keeps its reason
+            assert row["estimate"] is None and row["note"]
+    # the recommended estimate's own components are the same numbers
+    for c in hidden.components:
+        if c["estimate"] is not None:
+            assert rows[c["method"]]["estimate"] == c["estimate"]
+
+
+def test_the_forest_plot_sits_in_the_headline_only_for_national_scope(make_member, login):
+    """An organisation's own signals are one source: no estimate, so no forest plot."""
+    from tests.factories import OrganisationFactory
+    from zicht.accounts.constants import OrganisationType
+
+    _stored()
+    police = make_member(
+        role=Role.ORG_ADMIN, organisation=OrganisationFactory(type=OrganisationType.POLICE)
+    )
+    html = login(police).get(reverse("insight:dashboard")).content.decode()
+    assert 'data-testid="forest"' not in html
+    assert not re.search(r"<title>Schatting per methode", html)
