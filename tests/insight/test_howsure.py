@@ -143,3 +143,28 @@ def test_the_forest_plot_sits_in_the_headline_only_for_national_scope(make_membe
     html = login(police).get(reverse("insight:dashboard")).content.decode()
     assert 'data-testid="forest"' not in html
     assert not re.search(r"<title>Schatting per methode", html)
+
+
+def test_the_explanation_page_is_public_in_dutch_and_english(client):
+    """No figures on it, so no login: whoever reads a published estimate can read how."""
+    assert reverse("insight:explanation") == "/inzicht/uitleg/"
+    nl = client.get(reverse("insight:explanation"))
+    assert nl.status_code == 200
+    html = nl.content.decode()
+    assert "<h1>Zo schatten we het verborgen aantal</h1>" in html
+    assert "Waarom er soms geen getal staat" in html
+    assert "De groep blijft in de periode gelijk." in html  # closed population
+    assert "Een gemiste koppeling maakt het verborgen aantal te groot." in html  # linkage
+    en = client.get("/en/inzicht/uitleg/")
+    assert en.status_code == 200
+    english = en.content.decode()
+    assert "<h1>How we estimate the hidden number</h1>" in english
+    assert "Some young people are easier to see than others." in english
+    assert "Zo schatten" not in english
+
+
+def test_the_headline_links_to_the_explanation(make_member, login):
+    _stored(reliable=False)
+    html = login(make_member(role=Role.ANALYST)).get(reverse("insight:dashboard")).content
+    assert b'href="/inzicht/uitleg/"' in html
+    assert b"Hoe wordt dit getal geschat?" in html

@@ -199,6 +199,14 @@ def _method_label(method: str) -> str:
     return str(labels.get(method, method))
 
 
+def explanation(request):
+    """How the hidden number is estimated, in plain words (Dutch B1, English). Public, like
+    the lessons: it holds no figures, only the method and its assumptions, and whoever
+    reads a published estimate (a council member, a journalist) should be able to read
+    how it was made. Linked from the dashboard's headline."""
+    return render(request, "insight/explanation.html")
+
+
 @login_required
 def dashboard(request):
     scope, form, filters, data = _data(request)
