@@ -168,3 +168,116 @@ def test_the_headline_links_to_the_explanation(make_member, login):
     html = login(make_member(role=Role.ANALYST)).get(reverse("insight:dashboard")).content
     assert b'href="/inzicht/uitleg/"' in html
     assert b"Hoe wordt dit getal geschat?" in html
+
+
+def _stored_periods():
+    entry = _stored()
+    entry.result["periods"] = [
+        {
+            "period": "2025-H1",
+            "from": "2025-01-01",
+            "to": "2025-06-30",
+            "observed": 412,
+            "reliable": True,
+            "reason_code": "",
+            "estimate": 1510.4,
+            "ci": [1300.0, 1820.6],
+        },
+        {
+            "period": "2025-H2",
+            "from": "2025-07-01",
+            "to": "2025-12-31",
+            "observed": 7,
+            "reliable": False,
+            "reason_code": "too_few",
+            "estimate": None,
+            "ci": None,
+        },
+        {
+            "period": "2026-H1",
+            "from": "2026-01-01",
+            "to": "2026-06-30",
+            "observed": 300,
+            "reliable": False,
+            "reason_code": "methods_disagree",
+            "estimate": None,
+            "ci": None,
+        },
+    ]
+    entry.save()
+
+
+def test_the_number_per_half_year_with_declines_in_words(make_member, login):
+    _stored_periods()
+    client = login(make_member(role=Role.ANALYST))
+    first, second, boom = _no_estimation()
+    with first, second:
+        response = client.get(reverse("insight:dashboard"))
+        english = client.get("/en/inzicht/")
+    assert boom.call_count == 0
+    html = response.content.decode()
+    table = html.split('data-testid="periods-table"')[1].split("</table>")[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])
+    assert len(rows) == 3
+    assert "eerste helft 2025" in rows[0] and "1.510" in rows[0] and "1.300–<wbr>1.821" in rows[0]
+    # seven young people seen: suppressed as everywhere on the page, and no number
+    assert "&lt;10" in rows[1] and ">7<" not in rows[1]
+    assert "Te weinig personen" in rows[1]
+    assert "factor 2,5" in rows[2] and "300" in rows[2]
+    # the intervals drawn: one dot for the one half-year with a number
+    assert response.context["hidden"]["periods_chart"].count("<circle") == 1
+    english_table = english.content.decode().split('data-testid="periods-table"')[1]
+    assert "first half of 2025" in english_table and "1,510" in english_table
+    assert "Too few persons" in english_table
+
+
+def test_half_years_cover_the_whole_period():
+    import datetime as dt
+
+    from zicht.insight.estimates import half_years
+
+    assert [p[0] for p in half_years(dt.date(2024, 5, 3), dt.date(2025, 7, 1))] == [
+        "2024-H1",
+        "2024-H2",
+        "2025-H1",
+        "2025-H2",
+    ]
+    assert half_years(dt.date(2025, 7, 1), dt.date(2025, 12, 31))[0][1:] == (
+        dt.date(2025, 7, 1),
+        dt.date(2025, 12, 31),
+    )
+
+
+def test_the_background_refresh_estimates_each_half_year_on_its_own():
+    import datetime as dt
+
+    from tests.insight.test_estimate import _simulated_signals
+    from zicht.insight.estimates import period_numbers
+
+    signals, person_of = _simulated_signals(population=3000, seed=5)
+    for s in signals:  # each young person's signals in one half-year of 2025
+        first_half = int(str(person_of[s["id"]])) % 2
+        s["contact_date"] = dt.date(2025, 3, 1) if first_half else dt.date(2025, 9, 1)
+    # and five young people early in 2026: too few for a number
+    for i in range(5):
+        signals.append(
+            {"id": f"late-{i}", "organisation__type": "police", "contact_date": dt.date(2026, 2, 1)}
+        )
+        person_of[f"late-{i}"] = f"late-{i}"
+    rows = period_numbers(Dataset(signals, person_of))
+    assert [r["period"] for r in rows] == ["2025-H1", "2025-H2", "2026-H1"]
+    h1, h2, late = rows
+    assert h1["reliable"] and h2["reliable"], (h1, h2)
+    assert h1["ci"][0] <= h1["estimate"] <= h1["ci"][1]
+    assert h1["observed"] + h2["observed"] + 5 == len(set(person_of.values()))
+    assert not late["reliable"] and late["reason_code"] == "too_few" and late["estimate"] is None
+
+
+def test_only_the_unfiltered_national_estimate_holds_the_half_years():
+    import datetime as dt
+
+    from zicht.insight.services import estimate_refresh
+
+    assert "periods" in estimate_refresh(scope=NATIONAL).result
+    filtered = estimate_refresh(scope=NATIONAL, date_from=dt.date(2025, 1, 1))
+    assert "periods" not in filtered.result

@@ -6,6 +6,7 @@ persons, sources that never overlap, no existing or identifiable estimate).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -93,7 +94,10 @@ def _unreliable(observed: int, code: str, detail: str = "") -> HiddenNumber:
     return hidden
 
 
-def hidden_number(data: Dataset) -> HiddenNumber:
+def hidden_number(data: Dataset, *, detail: bool = True) -> HiddenNumber:
+    """The recommended estimate of ``data``, or a reasoned decline. ``detail`` adds the
+    forest-plot rows and the threshold table (one more library call); the per-period
+    estimates leave them out."""
     lists, table = capture_table(data)
     observed = sum(table.values())
     if observed < MIN_PERSONS:
@@ -113,6 +117,17 @@ def hidden_number(data: Dataset) -> HiddenNumber:
     # same data gives the same number.
     chosen = recommended(histories, seed=0)
     components = [c.to_dict() for c in chosen.components]
+    if not detail:
+        if chosen.reason is not None:
+            return _unreliable(observed, str(chosen.reason))
+        return HiddenNumber(
+            observed=observed,
+            reliable=True,
+            estimate=float(chosen.estimate),
+            ci=(float(chosen.ci[0]), float(chosen.ci[1])),
+            hidden=float(chosen.estimate - observed),
+            lists=lists,
+        )
     # The threshold table and the methods the recommended estimate did not already fit,
     # in one library call (zicht.estimation.DEFAULT_THRESHOLDS); thresholds at which the
     # stepwise model has no finite, identifiable estimate are left out there.
@@ -189,6 +204,54 @@ def _forest_rows(components: list[dict], table, n_lists: int) -> list[dict]:
                 "estimate": found["estimate"] if ok else None,
                 "ci": list(found["ci"]) if ok else None,
                 "note": found.get("note", ""),
+            }
+        )
+    return rows
+
+
+def half_years(first: dt.date, last: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """``(label, start, end)`` of every half-year from the one holding ``first`` to the one
+    holding ``last``; the label is "2025-H1"."""
+    periods = []
+    year, half = first.year, 1 if first.month <= 6 else 2
+    while (year, half) <= (last.year, 1 if last.month <= 6 else 2):
+        start = dt.date(year, 1 if half == 1 else 7, 1)
+        end = dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31)
+        periods.append((f"{year}-H{half}", start, end))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return periods
+
+
+def period_numbers(data: Dataset) -> list[dict]:
+    """The hidden number per half-year by contact date, each the recommended estimate of
+    the signals of that half-year alone (declined, with its reason code, where the data
+    of a half-year cannot carry a number). Computed in the background refresh of the
+    national estimate: a few model fits, too slow for a request."""
+    dates = [s["contact_date"] for s in data.signals if s.get("contact_date")]
+    if not dates:
+        return []
+    rows = []
+    for label, start, end in half_years(min(dates), max(dates)):
+        part = Dataset(
+            [
+                s
+                for s in data.signals
+                if s.get("contact_date") and start <= s["contact_date"] <= end
+            ],
+            data.person_of,
+            data.base,
+        )
+        number = hidden_number(part, detail=False)
+        rows.append(
+            {
+                "period": label,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "observed": number.observed,
+                "reliable": number.reliable,
+                "reason_code": number.reason_code,
+                "estimate": number.estimate,
+                "ci": list(number.ci) if number.ci else None,
             }
         )
     return rows

@@ -139,7 +139,43 @@ def headline(scope, filters) -> dict | None:
             {**c, "label": _method_label(c["method"])} for c in cached.result.get("components", [])
         ],
         **_forest(cached.result),
+        **_periods(cached.result.get("periods", [])),
     }
+
+
+def _periods(periods) -> dict:
+    """The hidden number per half-year as stored by the background refresh: rows for the
+    table (the number seen suppressed as on the dashboard, 1-9 as <10; a decline as its
+    reason in words) and the same rows drawn as intervals, one line per half-year."""
+    rows = []
+    for p in periods:
+        year, half = p["period"].split("-H")
+        label = (_("first half of %(year)s") if half == "1" else _("second half of %(year)s")) % {
+            "year": year
+        }
+        observed = p["observed"]
+        rows.append(
+            {
+                **p,
+                "label": str(label),
+                "observed_shown": observed if observed == 0 or observed >= K else PRIMARY,
+                "reason": "" if p["reliable"] else reason_text(p),
+            }
+        )
+    if not rows:
+        return {"periods": [], "periods_chart": ""}
+    chart = ""
+    if any(r["reliable"] for r in rows):
+        chart = charts.forest_chart(
+            [
+                (r["label"], r["estimate"], *(r["ci"] or (None, None)), str(_("No number")))
+                for r in rows
+            ],
+            band=None,
+            title=str(_("The hidden number per half-year, with the 95% interval")),
+            number=number,
+        )
+    return {"periods": rows, "periods_chart": chart}
 
 
 def _forest(result) -> dict:
