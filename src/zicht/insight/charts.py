@@ -255,7 +255,7 @@ def forest_chart(
     over the recommended interval as a shaded band. ``rows`` are ``(label, estimate, low,
     high, words)``; a method without an estimate has ``None`` numbers and its ``words``
     (why not) are written in the row instead, so a gap is never silent."""
-    label_w = min(260.0, max([len(r[0]) for r in rows] + [6]) * CHAR + 12)
+    label_w = min(330.0, max([len(r[0]) for r in rows] + [6]) * CHAR + 12)
     plot_w = 380.0
     row_h = 24.0
     drawn = [v for r in rows if r[1] is not None for v in (r[2], r[3])]
