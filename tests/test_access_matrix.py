@@ -419,6 +419,8 @@ ROWS: list[Row] = [
     Row("help:coordinator_conversation", expect(403), target="file"),
     # --- insight: aggregates for analysts, own organisation for its administrators ------
     Row("insight:dashboard", only("analyst", "org_admin")),
+    # How the hidden number is estimated: no figures, public like the lessons (issue 14).
+    Row("insight:explanation", EVERYONE),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
     Row("insight:export", only("analyst", "org_admin"), target="export"),
     # --- the public statistics release (issue 16): open to everyone, no login. No

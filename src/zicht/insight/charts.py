@@ -21,6 +21,7 @@ __all__ = [
     "all_suppressed",
     "bar_chart",
     "estimate_chart",
+    "forest_chart",
     "sentence_chart",
     "upset_chart",
 ]
@@ -240,4 +241,59 @@ def upset_chart(
             )
     for j, name in enumerate(sets):
         body.append(_text(label_w - 6, base + 8 + row * j + row / 2 + 4, name, anchor="end"))
+    return _svg(width, height, title, body)
+
+
+def forest_chart(
+    rows: list[tuple[str, float | None, float | None, float | None, str]],
+    *,
+    band: tuple[float, float] | None,
+    title: str,
+    number: Formatter = str,
+) -> str:
+    """A forest plot: one row per method, its estimate as a dot and its interval as a line,
+    over the recommended interval as a shaded band. ``rows`` are ``(label, estimate, low,
+    high, words)``; a method without an estimate has ``None`` numbers and its ``words``
+    (why not) are written in the row instead, so a gap is never silent."""
+    label_w = min(330.0, max([len(r[0]) for r in rows] + [6]) * CHAR + 12)
+    plot_w = 380.0
+    row_h = 24.0
+    drawn = [v for r in rows if r[1] is not None for v in (r[2], r[3])]
+    if band:
+        drawn += list(band)
+    low = min(drawn) if drawn else 0.0
+    high = max(drawn + [1.0])
+    pad = (high - low) * 0.05 or 1.0
+    low, high = max(0.0, low - pad), high + pad
+    top = 28.0
+    width = label_w + plot_w + 20
+    height = top + row_h * len(rows) + 30
+
+    def x(v: float) -> float:
+        return label_w + plot_w * (v - low) / (high - low)
+
+    body = [_text(0, 16, title, size=13, extra=' font-weight="600"')]
+    if band:
+        body.append(
+            f'<rect x="{x(band[0]):.1f}" y="{top:.1f}" width="{x(band[1]) - x(band[0]):.1f}" '
+            f'height="{row_h * len(rows):.1f}" fill="{MUTED}"/>'
+        )
+    for i, (label, estimate, lo, hi, words) in enumerate(rows):
+        y = top + i * row_h + row_h / 2
+        body.append(_text(label_w - 6, y + 4, _clip(label, label_w), anchor="end"))
+        if estimate is None:
+            body.append(_text(label_w + 4, y + 4, words, size=10, extra=' font-style="italic"'))
+            continue
+        body.append(
+            f'<line x1="{x(lo):.1f}" y1="{y:.1f}" x2="{x(hi):.1f}" y2="{y:.1f}" '
+            f'stroke="{INK}" stroke-width="1.5"/>'
+        )
+        body.append(f'<circle cx="{x(estimate):.1f}" cy="{y:.1f}" r="4" fill="{BAR}"/>')
+    axis = top + row_h * len(rows) + 4
+    body.append(
+        f'<line x1="{label_w:.1f}" y1="{axis:.1f}" x2="{label_w + plot_w:.1f}" y2="{axis:.1f}" '
+        f'stroke="{INK}"/>'
+    )
+    for v in (low, (low + high) / 2, high):
+        body.append(_text(x(v), axis + 14, number(round(v)), anchor="middle", size=10))
     return _svg(width, height, title, body)

@@ -6,6 +6,8 @@ persons, sources that never overlap, no existing or identifiable estimate).
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import asdict, dataclass, field
 
 from django.utils.translation import gettext as _
@@ -15,6 +17,14 @@ from zicht.estimation.recommend import recommended
 from zicht.insight.selectors import Dataset, capture_table
 
 MIN_PERSONS = 50
+
+# The methods of the forest plot ("How sure the number is", issue 14), in the order drawn:
+# the three the recommended estimate combines plus best-BIC, BIC averaging and decomposable
+# graph averaging. All are computed in the background refresh, never per request.
+FOREST_METHODS = ("stepwise", "best-bic", "average-aic", "average-bic", "lcmcr", "dga")
+# dga averages over every decomposable graph: on more sources it takes tens of seconds or
+# more per estimate, so above this many it is left out with a note in its row.
+DGA_MAX_LISTS = 5
 
 
 @dataclass
@@ -33,6 +43,9 @@ class HiddenNumber:
     warnings: list[str] = field(default_factory=list)
     # The methods the recommended estimate combined: [{method, estimate, ci, used, note}].
     components: list[dict] = field(default_factory=list)
+    # The forest plot: one row per method of FOREST_METHODS,
+    # {method, status ("ok", "declined", "skipped", "not available"), estimate, ci, note}.
+    methods: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -81,7 +94,10 @@ def _unreliable(observed: int, code: str, detail: str = "") -> HiddenNumber:
     return hidden
 
 
-def hidden_number(data: Dataset) -> HiddenNumber:
+def hidden_number(data: Dataset, *, detail: bool = True) -> HiddenNumber:
+    """The recommended estimate of ``data``, or a reasoned decline. ``detail`` adds the
+    forest-plot rows and the threshold table (one more library call); the per-period
+    estimates leave them out."""
     lists, table = capture_table(data)
     observed = sum(table.values())
     if observed < MIN_PERSONS:
@@ -101,21 +117,38 @@ def hidden_number(data: Dataset) -> HiddenNumber:
     # same data gives the same number.
     chosen = recommended(histories, seed=0)
     components = [c.to_dict() for c in chosen.components]
+    if not detail:
+        if chosen.reason is not None:
+            return _unreliable(observed, str(chosen.reason))
+        return HiddenNumber(
+            observed=observed,
+            reliable=True,
+            estimate=float(chosen.estimate),
+            ci=(float(chosen.ci[0]), float(chosen.ci[1])),
+            hidden=float(chosen.estimate - observed),
+            lists=lists,
+        )
+    # The threshold table and the methods the recommended estimate did not already fit,
+    # in one library call (zicht.estimation.DEFAULT_THRESHOLDS); thresholds at which the
+    # stepwise model has no finite, identifiable estimate are left out there.
+    extra = [m for m in FOREST_METHODS if m not in {c["method"] for c in components}]
+    if len(lists) > DGA_MAX_LISTS:
+        extra.remove("dga")
+    table = sensitivity(histories, methods=extra, seed=0)
+    methods = _forest_rows(components, table, len(lists))
     if chosen.reason is not None:
         hidden = _unreliable(observed, str(chosen.reason))
         hidden.lists = lists
         hidden.components = components
+        hidden.methods = methods  # most telling when the methods disagree
         return hidden
     try:
         result = estimate(histories, method="stepwise", ci="quick")
     except (NoEstimateError, ValueError):
         result = None  # the stepwise model is only the description below; not needed
-    # the library's threshold table (zicht.estimation.DEFAULT_THRESHOLDS); thresholds at which
-    # the stepwise model has no finite, identifiable estimate are left out there
-    table = sensitivity(histories, methods=[]).thresholds
     rows = [
         {"pthresh": t.pthresh, "estimate": t.estimate, "ci": list(t.ci), "terms": list(t.terms)}
-        for t in table
+        for t in table.thresholds
     ]
     return HiddenNumber(
         observed=observed,
@@ -128,4 +161,97 @@ def hidden_number(data: Dataset) -> HiddenNumber:
         sensitivity=rows,
         warnings=[str(w) for w in chosen.warnings],
         components=components,
+        methods=methods,
     )
+
+
+def _forest_rows(components: list[dict], table, n_lists: int) -> list[dict]:
+    """One row per method of FOREST_METHODS: the recommended estimate's own components
+    (so the plot shows exactly what it combined) and the library's sensitivity rows for the
+    others. dga above DGA_MAX_LISTS sources is a "skipped" row, not a silent gap."""
+    by_method = {c["method"]: c for c in components}
+    for row in table.methods:
+        d = row.to_dict()
+        by_method[d["method"]] = {
+            "method": d["method"],
+            "estimate": d["estimate"],
+            "ci": d["ci"],
+            "note": d["note"],
+            "status": d["status"],
+        }
+    rows = []
+    for method in FOREST_METHODS:
+        found = by_method.get(method)
+        if found is None:
+            if method == "dga" and n_lists > DGA_MAX_LISTS:
+                rows.append(
+                    {
+                        "method": method,
+                        "status": "skipped",
+                        "estimate": None,
+                        "ci": None,
+                        "note": "dga_lists",
+                    }
+                )
+            continue
+        status = found.get("status") or ("ok" if found.get("estimate") is not None else "declined")
+        values = [found.get("estimate"), *(found.get("ci") or [None, None])]
+        ok = status == "ok" and all(isinstance(v, int | float) and math.isfinite(v) for v in values)
+        rows.append(
+            {
+                "method": method,
+                "status": status if ok or status != "ok" else "unbounded",
+                "estimate": found["estimate"] if ok else None,
+                "ci": list(found["ci"]) if ok else None,
+                "note": found.get("note", ""),
+            }
+        )
+    return rows
+
+
+def half_years(first: dt.date, last: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """``(label, start, end)`` of every half-year from the one holding ``first`` to the one
+    holding ``last``; the label is "2025-H1"."""
+    periods = []
+    year, half = first.year, 1 if first.month <= 6 else 2
+    while (year, half) <= (last.year, 1 if last.month <= 6 else 2):
+        start = dt.date(year, 1 if half == 1 else 7, 1)
+        end = dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31)
+        periods.append((f"{year}-H{half}", start, end))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return periods
+
+
+def period_numbers(data: Dataset) -> list[dict]:
+    """The hidden number per half-year by contact date, each the recommended estimate of
+    the signals of that half-year alone (declined, with its reason code, where the data
+    of a half-year cannot carry a number). Computed in the background refresh of the
+    national estimate: a few model fits, too slow for a request."""
+    dates = [s["contact_date"] for s in data.signals if s.get("contact_date")]
+    if not dates:
+        return []
+    rows = []
+    for label, start, end in half_years(min(dates), max(dates)):
+        part = Dataset(
+            [
+                s
+                for s in data.signals
+                if s.get("contact_date") and start <= s["contact_date"] <= end
+            ],
+            data.person_of,
+            data.base,
+        )
+        number = hidden_number(part, detail=False)
+        rows.append(
+            {
+                "period": label,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "observed": number.observed,
+                "reliable": number.reliable,
+                "reason_code": number.reason_code,
+                "estimate": number.estimate,
+                "ci": list(number.ci) if number.ci else None,
+            }
+        )
+    return rows

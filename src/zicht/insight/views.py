@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
-from zicht.insight.estimates import reason_text
+from zicht.insight.estimates import DGA_MAX_LISTS, reason_text
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.numbers import csv_delimiter, number, spreadsheet_value
 from zicht.insight.suppression import PRIMARY, K
@@ -138,17 +138,109 @@ def headline(scope, filters) -> dict | None:
         "components": [
             {**c, "label": _method_label(c["method"])} for c in cached.result.get("components", [])
         ],
+        **_forest(cached.result),
+        **_periods(cached.result.get("periods", [])),
     }
+
+
+def _periods(periods) -> dict:
+    """The hidden number per half-year as stored by the background refresh: rows for the
+    table (the number seen suppressed as on the dashboard, 1-9 as <10; a decline as its
+    reason in words) and the same rows drawn as intervals, one line per half-year."""
+    rows = []
+    for p in periods:
+        year, half = p["period"].split("-H")
+        label = (_("first half of %(year)s") if half == "1" else _("second half of %(year)s")) % {
+            "year": year
+        }
+        observed = p["observed"]
+        rows.append(
+            {
+                **p,
+                "label": str(label),
+                "observed_shown": observed if observed == 0 or observed >= K else PRIMARY,
+                "reason": "" if p["reliable"] else reason_text(p),
+            }
+        )
+    if not rows:
+        return {"periods": [], "periods_chart": ""}
+    chart = ""
+    if any(r["reliable"] for r in rows):
+        chart = charts.forest_chart(
+            [
+                (r["label"], r["estimate"], *(r["ci"] or (None, None)), str(_("No number")))
+                for r in rows
+            ],
+            band=None,
+            title=str(_("The hidden number per half-year, with the 95% interval")),
+            number=number,
+        )
+    return {"periods": rows, "periods_chart": chart}
+
+
+def _forest(result) -> dict:
+    """The methods side by side, drawn from the rows the background refresh stored (no
+    estimation here): ``forest`` (the SVG), ``forest_rows`` (the same rows for the table
+    beside it) and ``spread`` (one sentence on what their spread means). Empty for an
+    entry computed before the rows were stored; the nightly refresh fills them in."""
+    rows = [
+        {**r, "label": _method_label(r["method"]), "words": _method_status(r)}
+        for r in result.get("methods", [])
+    ]
+    if not rows:
+        return {"forest": "", "forest_rows": [], "spread": ""}
+    estimates = [r["estimate"] for r in rows if r["estimate"] is not None]
+    spread = ""
+    if len(estimates) >= 2:
+        spread = _(
+            "The methods' estimates lie between %(a)s and %(b)s; the wider that range, the "
+            "less sure the number."
+        ) % {"a": _fmt(min(estimates)), "b": _fmt(max(estimates))}
+    band = tuple(result["ci"]) if result.get("reliable") and result.get("ci") else None
+    svg = charts.forest_chart(
+        [(r["label"], r["estimate"], *(r["ci"] or (None, None)), r["words"]) for r in rows],
+        band=band,
+        title=str(_("Each method's estimate with its 95% interval")),
+        number=number,
+    )
+    return {"forest": svg, "forest_rows": rows, "spread": str(spread)}
+
+
+def _method_status(row) -> str:
+    """Why a method's row has no estimate, in the reader's language."""
+    if row["status"] == "ok":
+        return ""
+    if row["status"] == "skipped":
+        return str(
+            _("Not computed: with more than %(n)s sources it takes too long.")
+            % {"n": DGA_MAX_LISTS}
+        )
+    if row["status"] == "unbounded":
+        return str(_("No upper limit"))
+    if row["status"] == "not available":
+        return str(_("Not available"))
+    return str(_("No estimate for these data"))
 
 
 def _method_label(method: str) -> str:
     """The methods the recommended estimate combines, in the reader's language."""
     labels = {
         "stepwise": _("Stepwise log-linear model"),
+        "best-bic": _("Best log-linear model (BIC)"),
         "average-aic": _("Average over all log-linear models (AIC weights)"),
+        "average-bic": _("Average over all log-linear models (BIC weights)"),
         "lcmcr": _("Latent classes (LCMCR)"),
+        "dga": _("Average over decomposable graphs (dga)"),
     }
     return str(labels.get(method, method))
+
+
+def explanation(request):
+    """How the hidden number is estimated, in plain words (Dutch B1, English). Public, like
+    the lessons: it holds no figures, only the method and its assumptions, and whoever
+    reads a published estimate (a council member, a journalist) should be able to read
+    how it was made. Linked from the dashboard's headline."""
+    return render(request, "insight/explanation.html")
 
 
 @login_required
