@@ -154,12 +154,48 @@ def test_demo_accounts_json_lists_every_role(capsys):
     call_command("load_demo", "--no-signals")  # idempotent
     capsys.readouterr()
     call_command("demo_accounts", "--json")
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["accounts"]
     roles = {row["role"] for row in rows}
     assert roles == {"professional", "org_admin", "coordinator", "counsellor", "analyst"}
     for row in rows:
         assert {"username", "password", "totp_secret", "role", "organisation"} <= set(row)
         assert len(row["totp_secret"]) == 32
+
+
+@pytest.mark.django_db
+def test_demo_accounts_prints_the_help_case_codes_that_open_their_conversations(capsys, client):
+    """The case codes and passphrases ``load_demo`` printed stay retrievable: the
+    visitor returns with them at /hulp/gesprek/terug/ and reads their conversation."""
+    call_command("load_demo", "--no-signals")
+    loaded = capsys.readouterr().out
+    call_command("demo_accounts", "--json")
+    conversations = json.loads(capsys.readouterr().out)["help_conversations"]
+    assert len(conversations) == 4
+    assert {c["language"] for c in conversations} == {"nl", "en"}
+    for row in conversations:
+        assert f"Demo help conversation {row['case_code']}, passphrase: {row['passphrase']}" in (
+            loaded
+        )
+    first = conversations[0]
+    response = client.post(
+        "/hulp/gesprek/terug/", {"code": first["case_code"], "passphrase": first["passphrase"]}
+    )
+    assert response.status_code == 302 and response["Location"] == "/hulp/gesprek/lezen/"
+    assert "pakketjes" in client.get("/hulp/gesprek/lezen/").content.decode()
+    call_command("demo_accounts")
+    table = capsys.readouterr().out
+    assert first["case_code"] in table and first["passphrase"] in table
+
+
+@pytest.mark.django_db
+def test_a_chosen_help_passphrase_is_refused_in_production(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from zicht.help import services
+
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        services.conversation_start(message="Hallo", language="nl", passphrase="a b c d e")
 
 
 @pytest.mark.django_db
