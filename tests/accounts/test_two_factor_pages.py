@@ -51,7 +51,25 @@ def test_the_login_steps_use_our_words_and_the_backup_button_is_a_button(member)
     wrong = post_token(client, f"{(right + 1) % 1_000_000:06d}")
     assert "Deze code klopt niet" in _text(wrong)
     for response in (first, token_step, wrong):
-        assert not FORMAL.search(_text(response).replace("Token", "")), _text(response)
+        assert not FORMAL.search(_text(response)), _text(response)
+    assert re.search(r'<label for="id_token-otp_token">Code\b', token_step.content.decode())
+
+
+@pytest.mark.django_db
+def test_the_code_field_is_called_code_on_login_and_enrolment_in_both_languages():
+    membership = MembershipFactory()
+    client = Client()
+    post_auth(client, membership.user.username)
+    setup = reverse("two_factor:setup")
+    generator = client.post(setup, {"setup_view-current_step": "welcome"})
+    html = generator.content.decode()
+    assert re.search(r'<label for="id_generator-token">Code\b', html), html
+    assert not FORMAL.search(_text(generator)), _text(generator)
+    with translation.override("en"):
+        english = client.post(
+            setup, {"setup_view-current_step": "welcome"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert "Token" not in _text(english)
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ def log_in(page, membership):
 
     device = membership.user.totpdevice_set.get()
     login_password(page, membership.user.username)
-    page.get_by_label("Token").fill(f"{totp(device.bin_key):06d}")
+    page.get_by_label("Code").fill(f"{totp(device.bin_key):06d}")
     page.get_by_role("button", name="Volgende").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
 

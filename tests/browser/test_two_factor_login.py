@@ -33,7 +33,7 @@ def test_enrol_logout_login_and_switch_language(page, axe_check):
     assert page.evaluate("() => document.images[0].naturalWidth") > 100
     axe_check(page, "enrolment page")
     key = b32decode(secret)
-    page.get_by_label("Token").fill(f"{totp(key):06d}")
+    page.get_by_label("Code").fill(f"{totp(key):06d}")
     page.get_by_role("button", name="Volgende").click()
     page.wait_for_url("**/setup/complete/")
     assert membership.user.totpdevice_set.filter(confirmed=True).count() == 1
@@ -45,7 +45,7 @@ def test_enrol_logout_login_and_switch_language(page, axe_check):
 
     # Log in again with password + a fresh code (the next time step: codes cannot be reused).
     login_password(page, "nieuwe.collega")
-    page.get_by_label("Token").fill(f"{totp(key, drift=1):06d}")
+    page.get_by_label("Code").fill(f"{totp(key, drift=1):06d}")
     page.get_by_role("button", name="Volgende").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welkom")
     assert page.get_by_text("Wat je kunt doen").is_visible()

@@ -154,12 +154,48 @@ def test_demo_accounts_json_lists_every_role(capsys):
     call_command("load_demo", "--no-signals")  # idempotent
     capsys.readouterr()
     call_command("demo_accounts", "--json")
-    rows = json.loads(capsys.readouterr().out)
+    rows = json.loads(capsys.readouterr().out)["accounts"]
     roles = {row["role"] for row in rows}
     assert roles == {"professional", "org_admin", "coordinator", "counsellor", "analyst"}
     for row in rows:
         assert {"username", "password", "totp_secret", "role", "organisation"} <= set(row)
         assert len(row["totp_secret"]) == 32
+
+
+@pytest.mark.django_db
+def test_demo_accounts_prints_the_help_case_codes_that_open_their_conversations(capsys, client):
+    """The case codes and passphrases ``load_demo`` printed stay retrievable: the
+    visitor returns with them at /hulp/gesprek/terug/ and reads their conversation."""
+    call_command("load_demo", "--no-signals")
+    loaded = capsys.readouterr().out
+    call_command("demo_accounts", "--json")
+    conversations = json.loads(capsys.readouterr().out)["help_conversations"]
+    assert len(conversations) == 4
+    assert {c["language"] for c in conversations} == {"nl", "en"}
+    for row in conversations:
+        assert f"Demo help conversation {row['case_code']}, passphrase: {row['passphrase']}" in (
+            loaded
+        )
+    first = conversations[0]
+    response = client.post(
+        "/hulp/gesprek/terug/", {"code": first["case_code"], "passphrase": first["passphrase"]}
+    )
+    assert response.status_code == 302 and response["Location"] == "/hulp/gesprek/lezen/"
+    assert "pakketjes" in client.get("/hulp/gesprek/lezen/").content.decode()
+    call_command("demo_accounts")
+    table = capsys.readouterr().out
+    assert first["case_code"] in table and first["passphrase"] in table
+
+
+@pytest.mark.django_db
+def test_a_chosen_help_passphrase_is_refused_in_production(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from zicht.help import services
+
+    settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        services.conversation_start(message="Hallo", language="nl", passphrase="a b c d e")
 
 
 @pytest.mark.django_db
@@ -265,8 +301,43 @@ def test_demo_shows_every_step_of_the_coordination_path_and_the_help_inbox(capsy
     out = capsys.readouterr().out
     assert "Demo help conversation" in out and "passphrase" in out
     assert verify_chain()[1] is None
+    _assert_demo_history_spans_18_months()
     call_command("load_demo", "--population", "600", "--seed", "3")  # idempotent
     assert Conversation.objects.count() == 4
+
+
+def _assert_demo_history_spans_18_months():
+    """The demo tells a story over 18 months: signals recorded over that time, files
+    opened with their referrals, some overdue in the inbox, some screened late, care at
+    several providers, and management figures with real medians."""
+    import datetime as dt
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from zicht.accounts import selectors as account_selectors
+    from zicht.coordination.indicators import screening_indicators
+    from zicht.coordination.models import CareReferral, CoordinationFile
+    from zicht.intake.models import Signal
+
+    today = timezone.localdate()
+    contacts = sorted(Signal.objects.values_list("contact_date", flat=True))
+    assert today - dt.timedelta(days=548) <= contacts[0] <= today - dt.timedelta(days=400)
+    recorded = sorted(d.date() for d in Signal.objects.values_list("created_at", flat=True))
+    assert recorded[0] <= today - dt.timedelta(days=400) and recorded[-1] <= today
+    assert not Signal.objects.filter(created_at__date__lt=F("contact_date")).exists()
+    opened = sorted(CoordinationFile.objects.values_list("opened_on", flat=True))
+    assert opened[0] <= today - dt.timedelta(days=180), opened[0]
+    files = CoordinationFile.objects
+    assert files.filter(screened_on__isnull=True, screening_deadline__lt=today).exists()
+    assert files.filter(screened_on__gt=F("screening_deadline")).exists()
+    assert files.filter(screened_on__lte=F("screening_deadline")).exists()
+    assert not files.filter(screened_on__lt=F("opened_on")).exists()
+    assert CareReferral.objects.values("provider").distinct().count() >= 3
+    coordinator = account_selectors.coordinators().order_by("pk").first()
+    rows = [r for r in screening_indicators(membership=coordinator) if r.screened]
+    assert any(r.median_working_days and r.median_working_days > 1 for r in rows), rows
+    assert any(r.share_within_deadline is not None and r.share_within_deadline < 1 for r in rows)
 
 
 @pytest.mark.parametrize(

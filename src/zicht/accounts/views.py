@@ -17,6 +17,7 @@ from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from two_factor.views import BackupTokensView, DisableView, LoginView, SetupView
 
@@ -37,8 +38,22 @@ from zicht.accounts.reauth import (
 )
 from zicht.audit import services as audit
 
+# The library labels its code fields "Token"; ours say what the person types, in one word.
+_CODE_FIELDS = ("otp_token", "token")
 
-class ZichtLoginView(LoginView):
+
+class _CodeLabelMixin:
+    """Labels the wizard's one-time-code field "Code" (NL "Code") instead of "Token"."""
+
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step=step, **kwargs)
+        for name in _CODE_FIELDS:
+            if name in form.fields:
+                form.fields[name].label = gettext_lazy("Code")
+        return form
+
+
+class ZichtLoginView(_CodeLabelMixin, LoginView):
     """django-two-factor-auth's login wizard, with every outcome audit-logged."""
 
     form_list = tuple(
@@ -104,7 +119,7 @@ class ZichtLoginView(LoginView):
 
 
 @method_decorator(reauthentication_required, name="dispatch")
-class ZichtSetupView(SetupView):
+class ZichtSetupView(_CodeLabelMixin, SetupView):
     """Two-factor enrolment, audit-logged; only with a recent password (``reauth``)."""
 
     @classmethod

@@ -2,15 +2,21 @@
 over for a signal with the person's consent, one in English. Never in production.
 
 The case codes and passphrases are returned so ``load_demo`` can print them: in the demo a
-visitor can come back to a conversation as a real visitor would.
+visitor can come back to a conversation as a real visitor would. Only a slow hash of a
+passphrase is stored, so the demo's passphrases are derived from a fixed, public seed
+(``demo_passphrase``); ``demo_accounts`` derives them again and prints the ones that still
+open their conversation. Real passphrases are random (``codes.new_passphrase``).
 """
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ImproperlyConfigured
 
-from zicht.help import services
+from zicht.help import codes, services
 from zicht.help.constants import HandoverKind
 from zicht.help.models import Conversation
 
@@ -44,6 +50,44 @@ DEMO_CONVERSATIONS = [
 ]
 
 
+# Public on purpose: anyone with the demo can reproduce its passphrases. Never used outside
+# the demo (``conversation_start`` refuses a chosen passphrase in production).
+DEMO_PASSPHRASE_SEED = "zicht-demo-help"  # noqa: S105 - public demo seed
+
+
+def demo_passphrase(index: int) -> str:
+    """The passphrase of the ``index``-th demo conversation: five words of the real word
+    list, picked by a hash of the fixed seed, so it reads like a real one."""
+    words = codes.wordlist()
+    picked = []
+    for position in range(codes.PASSPHRASE_WORDS):
+        digest = hashlib.sha256(f"{DEMO_PASSPHRASE_SEED}:{index}:{position}".encode()).digest()
+        picked.append(words[int.from_bytes(digest[:8], "big") % len(words)])
+    return " ".join(picked)
+
+
+def demo_conversations_list() -> list[dict]:
+    """The demo conversations a visitor can return to: ``case_code``, ``passphrase`` and
+    ``language``, for ``demo_accounts``. A conversation whose passphrase is not the demo's
+    (one started by hand, or a database loaded before the passphrases were derived) is
+    left out rather than printed with a passphrase that does not open it."""
+    if settings.PRODUCTION:
+        return []
+    rows = []
+    first = Conversation.objects.order_by("pk")[: len(DEMO_CONVERSATIONS)]
+    for index, conversation in enumerate(first):
+        passphrase = demo_passphrase(index)
+        if check_password(passphrase, conversation.passphrase_hash):
+            rows.append(
+                {
+                    "case_code": conversation.display_code,
+                    "passphrase": passphrase,
+                    "language": conversation.language,
+                }
+            )
+    return rows
+
+
 def demo_conversations_ensure() -> list[tuple[str, str]]:
     """Create the demo conversations if there are none; ``[(case code, passphrase)]``."""
     if settings.PRODUCTION:
@@ -64,8 +108,10 @@ def demo_conversations_ensure() -> list[tuple[str, str]]:
     if counsellor is None:
         return []
     made = []
-    for demo in DEMO_CONVERSATIONS:
-        started = services.conversation_start(message=demo["message"], language=demo["language"])
+    for index, demo in enumerate(DEMO_CONVERSATIONS):
+        started = services.conversation_start(
+            message=demo["message"], language=demo["language"], passphrase=demo_passphrase(index)
+        )
         conversation = started.conversation
         if "reply" in demo:
             services.counsellor_reply(

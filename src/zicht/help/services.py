@@ -12,8 +12,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -138,15 +139,24 @@ def _post(
     return message
 
 
-def conversation_start(*, message: str, language: str) -> StartedConversation:
+def conversation_start(
+    *, message: str, language: str, passphrase: str | None = None
+) -> StartedConversation:
     """Open a conversation with its first message. The passphrase is returned once.
 
-    The caller has checked the start form's proof-of-work (``forms.StartForm``)."""
+    The caller has checked the start form's proof-of-work (``forms.StartForm``).
+    ``passphrase`` is for the demo loader only (``help.demo``), whose passphrases are
+    derived from a fixed seed so ``demo_accounts`` can print them again; it is refused in
+    production, where every passphrase is drawn here."""
+    if passphrase is not None and settings.PRODUCTION:
+        raise ImproperlyConfigured("A chosen passphrase is for demo data only.")
     body = _clean_body(message)
     # No global cap that a script could use up: the start form's proof-of-work gets
     # dearer as this count rises (``pow.start_bits``).
     pow.start_counted()
-    passphrase = codes.new_passphrase()
+    passphrase = (
+        codes.new_passphrase() if passphrase is None else codes.normalise_passphrase(passphrase)
+    )
     now = timezone.now()
     for _attempt in range(10):
         try:

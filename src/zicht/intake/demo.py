@@ -1,5 +1,11 @@
 """Demo signals from the synthetic population (``zicht.simulation``), recorded through
-the real services so the person index and matches are real too. Never in production."""
+the real services so the person index and matches are real too. Never in production.
+
+The signals are spread over the past 18 months (``DEMO_MONTHS``): their contact dates come
+from the simulation's period, and each is dated as recorded a few days after the contact,
+as a professional would, so the referrals and files made from them (``coordination.demo``)
+have a history. Eighteen months stays clear of the 24-month retention bound, so the
+nightly purge removes nothing for months after the load."""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import sys
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts import services as account_services
@@ -19,6 +26,18 @@ from zicht.core.tasks import mail_discarded
 from zicht.intake import services
 from zicht.intake.models import Signal
 from zicht.linkage.encoding import EncodingError
+
+DEMO_MONTHS = 18
+DEMO_DAYS = DEMO_MONTHS * 365 // 12  # 547
+
+
+def _recorded_at(contact_date: dt.date, delay_days: int, today: dt.date) -> dt.datetime:
+    """When the demo signal was recorded: ``delay_days`` after the contact, never after
+    today, in the working day (09:00-17:00 local)."""
+    day = min(contact_date + dt.timedelta(days=delay_days), today)
+    moment = dt.datetime.combine(day, dt.time(9 + delay_days * 3 % 8, 17))
+    return min(timezone.make_aware(moment), timezone.now())
+
 
 SOURCE_TO_TYPE = {
     "police": OrganisationType.POLICE,
@@ -83,7 +102,7 @@ def demo_signals_ensure(
     today = dt.date.today()
     scenario = scenario or get_scenario("default").replace(
         population=population,
-        start=today - dt.timedelta(days=720),
+        start=today - dt.timedelta(days=DEMO_DAYS),
         end=today - dt.timedelta(days=1),
     )
     result = simulate(scenario, seed=seed)
@@ -91,6 +110,7 @@ def demo_signals_ensure(
     buurten = _demo_buurten()
     pick = random.Random(seed)
     recorded = 0
+    recorded_at: dict[int, dt.datetime] = {}  # signal pk -> when it was "recorded"
     out = stdout or sys.stdout
     with mail_discarded():
         for i, s in enumerate(result.signals, start=1):
@@ -145,10 +165,19 @@ def demo_signals_ensure(
                 "phone": "",
             }
             try:
-                services.signal_create(membership=membership, data=data, identity=identity)
+                signal, _matches = services.signal_create(
+                    membership=membership, data=data, identity=identity
+                )
             except EncodingError:
                 continue
+            # Recorded the same day or up to three days after the contact.
+            recorded_at[signal.pk] = _recorded_at(s.date, pick.choice((0, 0, 1, 2, 3)), today)
             recorded += 1
             if i % 250 == 0:
                 out.write(f"  demo signals: {i}/{len(result.signals)}\n")
+    # ``created_at`` is set on insert; the demo's history is written afterwards, in bulk.
+    dated = list(Signal.objects.filter(pk__in=recorded_at).only("pk"))
+    for signal in dated:
+        signal.created_at = recorded_at[signal.pk]
+    Signal.objects.bulk_update(dated, ["created_at"], batch_size=500)
     return recorded
