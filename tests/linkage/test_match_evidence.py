@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -90,7 +91,22 @@ def _undo(client, match, **data):
     return client.post(reverse("linkage:match_undo", args=[match.pk]), data or {"confirm": "yes"})
 
 
-def test_the_decider_can_undo_within_24_hours(possible, login):
+def test_duplicate_looking_rows_name_both_signals(
+    two_professionals,  # noqa: F811
+    login,
+    django_capture_on_commit_callbacks,
+):
+    # The other organisation records the same young person twice: two rows with the same
+    # organisation, contact and date, told apart by their signal numbers.
+    police, care = two_professionals
+    record(login, police, django_capture_on_commit_callbacks)
+    first = record(login, care, django_capture_on_commit_callbacks, surname="Elamrani")
+    second = record(login, care, django_capture_on_commit_callbacks, surname="Elamrani")
+    page = login(police).get(reverse("linkage:match_list")).content.decode()
+    assert first.reference in page and second.reference in page
+
+
+def test_the_decider_can_undo_within_24_hours(possible, login, django_capture_on_commit_callbacks):
     _police, care, match = possible
     client = login(care)
     _decide(client, match, "reject")
@@ -104,9 +120,13 @@ def test_the_decider_can_undo_within_24_hours(possible, login):
     Match.objects.filter(pk=match.pk).update(
         decided_at=timezone.now() - dt.timedelta(hours=23, minutes=50)
     )
-    response = _undo(client, match)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _undo(client, match)
     assert response.status_code == 302
     assert response["Location"] == reverse("linkage:match_detail", args=[match.pk])
+    assert len(mail.outbox) == 2  # both contacts are told
+    assert all("teruggedraaid" in m.subject for m in mail.outbox)
     match.refresh_from_db()
     assert match.status == "possible" and match.decided_by is None and match.decided_at is None
     event = AuditEvent.objects.get(action="linkage.match_decision_undone")
