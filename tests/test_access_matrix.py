@@ -245,6 +245,22 @@ ROWS: list[Row] = [
     ),
     # --- linkage: matches on the organisation's own signals -------------------------------
     Row("linkage:match_list", only(*PROFESSIONALS)),
+    Row("linkage:match_detail", only("professional", provider=DENIED), target="match_own"),
+    Row("linkage:match_detail", only(*PROFESSIONALS, status=DENIED), target="match_other"),
+    *post_only(
+        "linkage:match_undo",
+        "match_other",
+        only(*PROFESSIONALS, status=DENIED),
+        data={"confirm": "yes"},
+    ),
+    # Not decided by this member: refused with a message on the match page, nothing changes.
+    Row(
+        "linkage:match_undo",
+        only("professional", status=302, provider=DENIED),
+        method="post",
+        target="match_own",
+        data={"confirm": "yes"},
+    ),
     *post_only(
         "linkage:match_decide",
         "match_other",
@@ -935,6 +951,7 @@ NO_STORE_CASES = [
     ("intake:signal_list", None, "professional"),
     ("intake:signal_detail", "signal_own", "professional"),
     ("linkage:match_list", None, "professional"),
+    ("linkage:match_detail", "match_own", "professional"),
     ("coordination:file_detail", "file", "coordinator"),
     ("coordination:referral_detail", "referral_own", "professional"),
     ("help:counsellor_inbox", None, "counsellor"),

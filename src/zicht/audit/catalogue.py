@@ -116,6 +116,8 @@ EVENTS: dict[str, EventKind] = {
             "linkage.match_found": _("A match was found for signal %(object)s"),
             "linkage.match_confirmed": _("%(actor)s confirmed match %(object)s"),
             "linkage.match_rejected": _("%(actor)s rejected match %(object)s"),
+            "linkage.match_decision_undone": _("%(actor)s undid the decision on match %(object)s"),
+            "linkage.match_viewed": _("%(actor)s opened match %(object)s"),
             "linkage.key_rotated": _("%(actor)s rotated the pseudonymisation key"),
         },
     ),

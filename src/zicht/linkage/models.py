@@ -8,7 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zicht.linkage.constants import MatchKind, MatchStatus
+from zicht.linkage.constants import (
+    BsnEvidence,
+    DateOfBirthEvidence,
+    MatchKind,
+    MatchStatus,
+    NameEvidence,
+)
 
 
 class IndexEntry(models.Model):
@@ -58,6 +64,23 @@ class Match(models.Model):
     # score itself is never stored; this flag lets statistics link people automatically
     # while professionals still confirm every fuzzy match they are shown.
     strong = models.BooleanField(default=False)
+    # Which elements agreed, as levels only (zicht.linkage.evidence): never a score or a
+    # value, so that showing them reveals nothing of the other organisation's file.
+    evidence_name = models.CharField(
+        _("name similarity"),
+        max_length=16,
+        choices=NameEvidence.choices,
+        default=NameEvidence.NOT_COMPARED,
+    )
+    evidence_dob = models.CharField(
+        _("date of birth"),
+        max_length=16,
+        choices=DateOfBirthEvidence.choices,
+        default=DateOfBirthEvidence.NOT_COMPARED,
+    )
+    evidence_bsn = models.CharField(
+        _("BSN"), max_length=16, choices=BsnEvidence.choices, default=BsnEvidence.NOT_COMPARED
+    )
     created_at = models.DateTimeField(_("found"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -23,8 +23,9 @@ from zicht.audit import services as audit
 from zicht.core.tasks import send_email_on_commit
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import fuzzy
-from zicht.linkage.constants import MatchKind, MatchStatus
+from zicht.linkage.constants import UNDO_WINDOW_HOURS, MatchKind, MatchStatus
 from zicht.linkage.encoding import Encoding, Identity, encode
+from zicht.linkage.evidence import Evidence, evidence_for
 from zicht.linkage.keys import PseudonymKey, parse_key_bytes
 from zicht.linkage.models import BlockToken, ExactToken, IndexEntry, Match, Notification
 
@@ -33,6 +34,7 @@ __all__ = [
     "signal_index",
     "signal_unindex",
     "match_decide",
+    "match_undo",
     "notifications_mark_read",
 ]
 
@@ -128,7 +130,11 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Mat
             signal_b_id__in=[candidate.signal_id, signal_id],
         ).first()
         internal = candidate.organisation_id == organisation_id
+        evidence = _evidence(entry=entry, encoding=encoding, other_signal_id=candidate.signal_id)
         if existing is not None:
+            if existing.status == MatchStatus.POSSIBLE:  # a decided match keeps what was shown
+                _set_evidence(existing, evidence)
+                existing.save(update_fields=["evidence_name", "evidence_dob", "evidence_bsn"])
             if candidate.strong and not existing.strong:
                 existing.strong = True
                 existing.save(update_fields=["strong"])
@@ -151,6 +157,9 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Mat
             kind=MatchKind.EXACT if candidate.exact else MatchKind.FUZZY,
             status=status,
             strong=candidate.strong,
+            evidence_name=evidence.name,
+            evidence_dob=evidence.date_of_birth,
+            evidence_bsn=evidence.bsn,
         )
         if internal:
             continue
@@ -165,6 +174,29 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Mat
         _notify(match, "new")
         new_matches.append(match)
     return new_matches
+
+
+def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id) -> Evidence:
+    """Which elements of the fresh ``encoding`` agree with the other signal's entry
+    (levels only; see zicht.linkage.evidence)."""
+    other = IndexEntry.objects.filter(signal_id=other_signal_id, key_id=entry.key_id).first()
+    if other is None:
+        return Evidence()
+    return evidence_for(
+        own_bloom=encoding.bloom,
+        own_blocks=encoding.block_tokens,
+        other_bloom=bytes(other.bloom),
+        other_blocks=other.block_tokens.values_list("token", flat=True),
+        other_exact=other.exact_tokens.values_list("token", flat=True),
+        probes=[(p.bloom, p.block_tokens) for p in encoding.probes],
+        bsn_token=encoding.bsn_token,
+    )
+
+
+def _set_evidence(match: Match, evidence: Evidence) -> None:
+    match.evidence_name = evidence.name
+    match.evidence_dob = evidence.date_of_birth
+    match.evidence_bsn = evidence.bsn
 
 
 def signal_unindex(*, signal_id, actor=None, reason: str = "withdrawn") -> int:
@@ -198,6 +230,56 @@ def match_decide(*, membership, match: Match, confirm: bool) -> Match:
             object_id=match.pk,
         )
         _notify(match, "confirmed" if confirm else "rejected")
+    return match
+
+
+def match_undo_deadline(match: Match):
+    """Until when the decider may undo the decision (None if it was not a member's)."""
+    if match.decided_at is None or match.decided_by_id is None:
+        return None
+    return match.decided_at + dt.timedelta(hours=UNDO_WINDOW_HOURS)
+
+
+def match_can_undo(*, user, match: Match) -> bool:
+    """Only the member who decided, only a confirm or reject, only within the window."""
+    deadline = match_undo_deadline(match)
+    return (
+        deadline is not None
+        and match.decided_by_id == getattr(user, "pk", None)
+        and match.status in (MatchStatus.CONFIRMED, MatchStatus.REJECTED)
+        and timezone.now() < deadline
+    )
+
+
+def match_undo(*, membership, match: Match) -> Match:
+    """The member who decided a possible match takes the decision back within 24 hours.
+
+    A mistaken click must not stand (a wrongly confirmed match links two files), but after
+    a day others may have acted on it, so then the decision is final. The match is
+    possible again, both contacts are told and the undo is audit-logged.
+    """
+    if match.side_of(membership.organisation_id) is None:
+        raise PermissionDenied
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        if not match_can_undo(user=membership.user, match=match):
+            raise ValidationError(
+                _("Only the person who decided can undo the decision, within 24 hours.")
+            )
+        previous = match.status
+        match.status = MatchStatus.POSSIBLE
+        match.decided_at = None
+        match.decided_by = None
+        match.save(update_fields=["status", "decided_at", "decided_by"])
+        audit.record(
+            action="linkage.match_decision_undone",
+            actor=membership.user,
+            organisation=membership.organisation,
+            object_type="match",
+            object_id=match.pk,
+            details={"previous": previous},
+        )
+        _notify(match, "undone")
     return match
 
 
@@ -238,6 +320,7 @@ def _mail(match: Match, event: str, me, other) -> tuple[str, str]:
             "new": _("Zicht: another organisation is involved with the same young person"),
             "confirmed": _("Zicht: match confirmed"),
             "rejected": _("Zicht: possible match rejected"),
+            "undone": _("Zicht: a match decision was undone"),
         }[event]
         body = render_to_string("linkage/email/match.txt", context)
     return subject, body

@@ -65,17 +65,16 @@ def match_list(request):
             "matches": views,
             "young": young,
             "unread": unread,
+            "waiting": selectors.possible_match_count(membership=membership),
             "query": query.urlencode(),
         },
     )
 
 
-@login_required
-@require_POST
-def match_decide(request, match_id):
-    membership = _professional(request)
+def _match_view(request, membership, match_id):
+    """The match as the member's organisation sees it; 404 (audit-logged) otherwise."""
     try:
-        view = selectors.match_get(membership=membership, match_id=match_id)
+        return selectors.match_get(membership=membership, match_id=match_id)
     except Http404:
         audit.record(
             action="linkage.match_not_found",
@@ -85,6 +84,57 @@ def match_decide(request, match_id):
             object_id=match_id,
         )
         raise
+
+
+@login_required
+def match_detail(request, match_id):
+    """One match: the own young person, the other organisation's contact and the evidence
+    levels (never the other file, a score or a value), with the decision or its undo."""
+    membership = _professional(request)
+    view = _match_view(request, membership, match_id)
+    rows = intake_selectors.signal_rows(membership=membership, signal_ids=[view.own.signal_id])
+    audit.record(
+        action="linkage.match_viewed",
+        actor=request.user,
+        organisation=membership.organisation,
+        object_type="match",
+        object_id=view.match.pk,
+        details={"signals": [str(row.signal.pk) for row in rows]},
+    )
+    return render(
+        request,
+        "linkage/match_detail.html",
+        {
+            "m": view,
+            "young": rows[0] if rows else None,
+            "can_undo": services.match_can_undo(user=request.user, match=view.match),
+            "undo_deadline": services.match_undo_deadline(view.match),
+        },
+    )
+
+
+@login_required
+@require_POST
+def match_undo(request, match_id):
+    """Undo one's own decision within 24 hours, after ticking the confirmation."""
+    membership = _professional(request)
+    view = _match_view(request, membership, match_id)
+    try:
+        if request.POST.get("confirm") != "yes":
+            raise ValidationError(_("Tick the box to confirm that you want to undo your decision."))
+        services.match_undo(membership=membership, match=view.match)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your decision was undone. The match is possible again."))
+    return redirect("linkage:match_detail", match_id=view.match.pk)
+
+
+@login_required
+@require_POST
+def match_decide(request, match_id):
+    membership = _professional(request)
+    view = _match_view(request, membership, match_id)
     decision = request.POST.get("decision")
     confirm = decision == "confirm"
     try:
