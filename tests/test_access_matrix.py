@@ -381,8 +381,6 @@ ROWS: list[Row] = [
     # everyone (no login asked) gets 404 (tests/lessons/test_video.py serves real ones).
     Row("lessons:video", expect(404, anonymous=404), target="video"),
     Row("lessons:video_captions", expect(404, anonymous=404), target="video_captions"),
-    # The lessons' evaluation (anonymous monthly counts, suppressed) is for analysts.
-    Row("lessons:evaluation", only("analyst")),
     # The preview of a lesson staff are writing in the admin: staff only (no role is).
     Row("lessons:preview", expect(403), target="staff_lesson"),
     Row("lessons:preview_step", expect(403), target="staff_lesson_step"),
@@ -421,6 +419,8 @@ ROWS: list[Row] = [
     Row("insight:dashboard", only("analyst", "org_admin")),
     Row("insight:chart", only("analyst", "org_admin"), target="chart"),
     Row("insight:export", only("analyst", "org_admin"), target="export"),
+    # The lessons' evaluation (anonymous monthly counts, suppressed) is national: analysts.
+    Row("insight:lessons", only("analyst")),
     # --- monitor: administrators of a municipality (own) and national analysts ----------
     # The matrix's org_admin administers a health-care organisation: no municipality, so
     # no monitor (tests/monitor covers the municipal administrator).

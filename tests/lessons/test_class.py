@@ -212,10 +212,25 @@ def test_analysts_see_the_monthly_counts_with_small_cells_suppressed(client, mak
             count=count,
         )
     verified_client(client, make_member(role=Role.ANALYST).user)
-    page = client.get("/lessen/evaluatie/").content.decode()
+    page = client.get("/inzicht/lessen/").content.decode()
     assert re.search(r'data-testid="eval-hoi-wat">25<', page)
     assert re.search(r'data-testid="eval-hoi-nee">12<', page)
     # 3 is a small cell; with the total published, 30 would give it away: hidden too.
     assert re.search(r'data-testid="eval-klusje-oke">&lt;10<', page)
     assert re.search(r'data-testid="eval-klusje-wat-erin">x<', page)
-    assert "<td>12</td><td>260</td>" in page
+    assert '<td class="n">12</td><td class="n">260</td>' in page
+    # The insight dashboard has a section with the classes per lesson, linking here.
+    board = client.get("/inzicht/").content.decode()
+    assert re.search(rf'data-testid="lesson-classes-{LESSON}">12<', board)
+    assert 'href="/inzicht/lessen/"' in board
+    # The old address is gone (it is no lesson either).
+    assert client.get("/lessen/evaluatie/").status_code == 404
+
+
+def test_an_organisations_admin_does_not_see_the_lessons_evaluation(client, make_member):
+    from tests.conftest import verified_client
+    from zicht.accounts.constants import Role
+
+    verified_client(client, make_member(role=Role.ORG_ADMIN).user)
+    assert client.get("/inzicht/lessen/").status_code == 403
+    assert 'id="s-lessons"' not in client.get("/inzicht/").content.decode()

@@ -188,6 +188,7 @@ EVENTS: dict[str, EventKind] = {
         {
             "insight.dashboard_viewed": _("%(actor)s viewed the insight dashboard"),
             "insight.exported": _("%(actor)s exported an insight table"),
+            "insight.lessons_viewed": _("%(actor)s viewed the lessons' evaluation"),
         },
     ),
     **_kinds(
