@@ -397,8 +397,6 @@ ROWS: list[Row] = [
     # everyone (no login asked) gets 404 (tests/lessons/test_video.py serves real ones).
     Row("lessons:video", expect(404, anonymous=404), target="video"),
     Row("lessons:video_captions", expect(404, anonymous=404), target="video_captions"),
-    # The lessons' evaluation (anonymous monthly counts, suppressed) is for analysts.
-    Row("lessons:evaluation", only("analyst")),
     # The preview of a lesson staff are writing in the admin: staff only (no role is).
     Row("lessons:preview", expect(403), target="staff_lesson"),
     Row("lessons:preview_step", expect(403), target="staff_lesson_step"),
@@ -443,6 +441,8 @@ ROWS: list[Row] = [
     # release exists in this world, so a table's CSV is not found.
     Row("public_statistics:list", EVERYONE),
     Row("public_statistics:csv", expect(404, anonymous=404), target="public_csv"),
+    # The lessons' evaluation (anonymous monthly counts, suppressed) is national: analysts.
+    Row("insight:lessons", only("analyst")),
     # --- monitor: administrators of a municipality (own) and national analysts ----------
     # The matrix's org_admin administers a health-care organisation: no municipality, so
     # no monitor (tests/monitor covers the municipal administrator).

@@ -1,7 +1,9 @@
 """A teacher starts "the package and the bank card" on the board, twenty pupils join
-with the code in their own browser (each its own context, as separate devices), the
-class's choices appear live on the board from five answers, the teacher moves the class
-on and closes it, and afterwards nothing but monthly counts remains."""
+with the code in their own browser (each its own context, as separate devices; one after
+a mistyped code), the class's choices appear live on the board from five answers (one
+pupil listens with read-aloud and answers with the keyboard), the teacher moves the class
+on and closes it, and afterwards nothing but monthly counts remains. Playing a lesson to
+its end with the keyboard and read-aloud is tests/browser/test_lessons_player.py."""
 
 import re
 
@@ -14,11 +16,19 @@ from zicht.lessons.models import ClassChoiceCount, ClassSession, LessonChoiceMon
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 INSTANT = "sessionStorage.setItem('zicht-lesson-speed', 'instant');"
+# Records what would be spoken instead of speaking it (headless Chromium has no voices).
+RECORD_SPEECH = """
+window.__spoken = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = function (u) { window.__spoken.push([u.text, u.lang]); };
+}
+"""
 
 
 def new_page(browser, live_server, **kwargs):
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", **kwargs)
     context.add_init_script(INSTANT)
+    context.add_init_script(RECORD_SPEECH)
     page = context.new_page()
     page.set_default_timeout(20000)
     return page
@@ -44,6 +54,11 @@ def test_a_class_of_twenty_on_the_board(browser, live_server, axe_check):
     pupils = []
     for i in range(20):
         pupil = new_page(browser, live_server, viewport={"width": 390, "height": 800})
+        if i == 0:  # a typo first: told so, and the right code still lets them in
+            pupil.goto("/lessen/klas/")
+            pupil.get_by_label("Code van het bord").fill("AAAAAA")
+            pupil.get_by_role("button", name="Meedoen").click()
+            expect(pupil.get_by_text("Er is geen klas met deze code")).to_be_visible()
         pupil.goto(f"/lessen/klas/?code={code}")  # what the QR code opens
         pupil.get_by_role("button", name="Meedoen").click()
         expect(pupil.get_by_text("Ik heb een klusje voor je. Makkelijk geld.")).to_be_visible()
@@ -56,7 +71,19 @@ def test_a_class_of_twenty_on_the_board(browser, live_server, axe_check):
         expect(pupil.get_by_test_id("class-wait")).to_contain_text("Je antwoord is binnen.")
     # Live on the board, without reloading it: four answers, no counts yet.
     expect(board.get_by_test_id("counts-hidden")).to_contain_text("4 leerlingen hebben geantwoord")
-    pupils[4].get_by_role("button", name="Nee, geen zin.").click()
+    # Pupil 5 listens (read-aloud, reached with the keyboard) and answers with key 2.
+    listener = pupils[4]
+    listener.bring_to_front()  # the active tab, as on the pupil's own phone
+    for _ in range(30):
+        listener.keyboard.press("Shift+Tab")
+        if listener.evaluate("document.activeElement.textContent.trim()") == "Voorlezen":
+            break
+    listener.keyboard.press("Enter")
+    assert listener.evaluate("window.__spoken") == [
+        ["Jay: Ik heb een klusje voor je. Makkelijk geld.", "nl-NL"]
+    ]
+    listener.keyboard.press("2")
+    expect(listener.get_by_test_id("class-wait")).to_contain_text("Je antwoord is binnen.")
     expect(board.get_by_test_id("count-wat")).to_have_text("4")
     expect(board.get_by_test_id("count-nee")).to_have_text("1")
     for pupil in pupils[5:]:

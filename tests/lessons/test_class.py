@@ -212,10 +212,68 @@ def test_analysts_see_the_monthly_counts_with_small_cells_suppressed(client, mak
             count=count,
         )
     verified_client(client, make_member(role=Role.ANALYST).user)
-    page = client.get("/lessen/evaluatie/").content.decode()
+    page = client.get("/inzicht/lessen/").content.decode()
     assert re.search(r'data-testid="eval-hoi-wat">25<', page)
     assert re.search(r'data-testid="eval-hoi-nee">12<', page)
     # 3 is a small cell; with the total published, 30 would give it away: hidden too.
     assert re.search(r'data-testid="eval-klusje-oke">&lt;10<', page)
     assert re.search(r'data-testid="eval-klusje-wat-erin">x<', page)
-    assert "<td>12</td><td>260</td>" in page
+    assert '<td class="n">12</td><td class="n">260</td>' in page
+    # The insight dashboard has a section with the classes per lesson, linking here.
+    board = client.get("/inzicht/").content.decode()
+    assert re.search(rf'data-testid="lesson-classes-{LESSON}">12<', board)
+    assert 'href="/inzicht/lessen/"' in board
+    # The old address is gone (it is no lesson either).
+    assert client.get("/lessen/evaluatie/").status_code == 404
+
+
+def test_an_organisations_admin_does_not_see_the_lessons_evaluation(client, make_member):
+    from tests.conftest import verified_client
+    from zicht.accounts.constants import Role
+
+    verified_client(client, make_member(role=Role.ORG_ADMIN).user)
+    assert client.get("/inzicht/lessen/").status_code == 403
+    assert 'id="s-lessons"' not in client.get("/inzicht/").content.decode()
+
+
+def _join(client, code):
+    return client.post("/lessen/klas/", {"code": code})
+
+
+def test_a_guessing_browser_is_refused_while_a_pupil_with_the_code_joins(teacher):
+    from zicht.lessons.class_views import JOIN_COOKIE, JOIN_FAILURES_PER_BROWSER
+
+    code = ClassSession.objects.get().join_code
+    guesser = Client()
+    for _ in range(JOIN_FAILURES_PER_BROWSER):
+        response = _join(guesser, "AAAAAA")
+        assert response.status_code == 400
+        assert "Er is geen klas met deze code" in response.content.decode()
+    # The sixth try is refused before the code is looked at, even the right code.
+    refused = _join(guesser, code)
+    assert refused.status_code == 429
+    assert "Te veel verkeerde codes" in refused.content.decode()
+    assert PUPIL_COOKIE not in refused.cookies
+    # Only a random id in a signed cookie identifies the browser; no address is kept.
+    assert JOIN_COOKIE in guesser.cookies
+    from zicht.help.models import RateCounter
+
+    assert not RateCounter.objects.filter(key__contains="127.0.0.1").exists()
+    # A pupil in another browser joins with the right code.
+    pupil = Client()
+    assert _join(pupil, code).status_code == 302
+    assert ClassSession.objects.get().pupils_joined == 1
+
+
+def test_a_script_that_drops_its_cookies_meets_the_global_bound(teacher, monkeypatch):
+    from zicht.lessons import class_views
+
+    monkeypatch.setattr(class_views, "JOIN_FAILURES_PER_MINUTE", 8)
+    code = ClassSession.objects.get().join_code
+    statuses = [_join(Client(), f"BBBBB{c}").status_code for c in "CDFGHJKLMN"]
+    assert statuses == [400] * 8 + [429] * 2
+    # Refused for the rest of the minute, right code or not; a minute later a pupil joins.
+    assert _join(Client(), code).status_code == 429
+    later = timezone.now() + dt.timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert _join(Client(), code).status_code == 302

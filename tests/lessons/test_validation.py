@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from zicht.lessons.content import lesson_files, read_file
-from zicht.lessons.readability import measure, syllables
+from zicht.lessons.readability import measure, syllables, syllables_en
 from zicht.lessons.validation import validate
 
 GOOD = read_file(next(p for p in lesson_files() if p.stem == "pakketje-en-bankpas"))
@@ -38,6 +38,8 @@ def test_check_lessons_passes_the_shipped_lessons_and_reports_readability(capsys
     out = capsys.readouterr().out
     assert "pakketje-en-bankpas.json (pakketje-en-bankpas): OK - Flesch-Douma" in out
     assert out.count(": OK") == len(lesson_files())
+    # Every lesson also reports its English score.
+    assert out.count("English: Flesch Reading Ease ") == len(lesson_files())
 
 
 def test_a_dead_end_is_named(lesson):
@@ -136,6 +138,54 @@ def test_readability_is_below_the_bound_for_officialese(lesson):
     [error] = errors_of(lesson)
     assert error.startswith("readability: Flesch-Douma ")
     assert "below the minimum of 75 for pupils" in error
+
+
+def test_officialese_in_english_fails_its_own_bound(lesson):
+    """The Dutch can be fine while the English is not: each language has its own bound."""
+    long_words = (
+        "Organisational accountability considerations necessitate comprehensive documentation."
+    )
+    for step in lesson["steps"].values():
+        for message in step.get("messages", []):
+            message["text"]["en"] = long_words
+    [error] = errors_of(lesson)
+    assert error.startswith("readability (en): Flesch Reading Ease ")
+    assert "below the minimum of 80 for pupils" in error
+
+
+def test_a_long_english_sentence_in_a_pupils_lesson_is_named(lesson):
+    lesson["steps"]["pakket"]["messages"][0]["text"]["en"] = (
+        "Right after you got the package you hid it under your bed and then you did not "
+        "know what to do with it."
+    )
+    errors = errors_of(lesson)
+    assert any(e.startswith("readability (en): sentence of 23 words (at most 15") for e in errors)
+
+
+def test_professionals_get_the_lower_english_bound(lesson):
+    """Plain English (60) for professionals: a text scoring between 60 and 80 passes there
+    and fails for pupils."""
+    text = (
+        "Teachers often notice changes before anyone else does. Talk about them with a colleague."
+    )
+    r = measure(text, language="en")
+    assert 60 <= r.flesch_reading_ease < 80
+    for step in lesson["steps"].values():
+        for message in step.get("messages", []):
+            message["text"]["en"] = text
+    assert any("Flesch Reading Ease" in e for e in errors_of(lesson))
+    lesson["audience"] = "professionals"
+    assert not any("Flesch Reading Ease" in e for e in errors_of(lesson))
+
+
+def test_flesch_reading_ease_by_hand():
+    """'The cat sat on the mat. It was a big cat.': W=11, Z=2, S=11, so
+    RE = 206.835 - 1.015 * 11/2 - 84.6 * 11/11 = 116.6525 (Flesch 1948)."""
+    r = measure("The cat sat on the mat. It was a big cat.", language="en")
+    assert (r.words, r.sentences, r.syllables) == (11, 2, 11)
+    assert r.flesch_reading_ease == pytest.approx(116.6525)
+    words = ("package", "little", "the", "make", "money", "police", "beautiful")
+    assert [syllables_en(w) for w in words] == [2, 2, 1, 1, 2, 2, 3]
 
 
 def test_flesch_douma_by_hand():

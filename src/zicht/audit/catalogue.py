@@ -193,6 +193,7 @@ EVENTS: dict[str, EventKind] = {
             "insight.public_release_created": _(
                 "%(actor)s published the public statistics of a year"
             ),
+            "insight.lessons_viewed": _("%(actor)s viewed the lessons' evaluation"),
         },
     ),
     **_kinds(

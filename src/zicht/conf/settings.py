@@ -318,6 +318,10 @@ TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# Files WhiteNoise serves at the site's root: /favicon.ico, which browsers and other
+# clients ask for on every site. Without it the request got the 404 page, whose language
+# form set a CSRF cookie on the public help and lesson pages.
+WHITENOISE_ROOT = BASE_DIR / "core" / "root"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {

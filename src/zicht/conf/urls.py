@@ -24,6 +24,8 @@ admin.site.site_title = "Zicht"
 
 # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 instead of Django's 400.
 handler400 = "zicht.core.views.bad_request"
+# A page that does not exist sets no cookie for visitors who are not logged in.
+handler404 = "zicht.core.views.page_not_found"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

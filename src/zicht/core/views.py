@@ -1,10 +1,13 @@
-"""Front page, per-role home page, health check, the CSRF failure page and the 400 handler."""
+"""Front page, per-role home page, health check, the CSRF failure page and the 400 and
+404 handlers."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
+from django.urls import translate_url
+from django.utils.translation import get_language
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
@@ -61,3 +64,30 @@ def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         return HttpResponse(get_template("413.html").render(), status=413)
     return defaults.bad_request(request, exception)
+
+
+class _NoCsrfToken(str):
+    """An empty token that ``{% csrf_token %}`` renders without asking Django for a real
+    one (which would set the CSRF cookie)."""
+
+    def __bool__(self):
+        return True
+
+
+def page_not_found(request, exception=None):
+    """Django's 404 handler (``handler404``). For visitors who are not logged in the page
+    sets no cookie: the public help and lesson pages promise no cookie without a form, and
+    a mistyped address (or a client's automatic request) must not break that. So the
+    base template's language form (which needs a CSRF token) is replaced by links to the
+    home page in the other languages. Logged-in users keep Django's page and the form."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return defaults.page_not_found(request, exception)
+    current = (get_language() or "nl")[:2]
+    others = [
+        {"code": code, "name": name, "url": translate_url("/", code)}
+        for code, name in (("nl", "Nederlands"), ("en", "English"))
+        if code != current
+    ]
+    context = {"csrf_token": _NoCsrfToken(""), "language_links": others}
+    return HttpResponseNotFound(render_to_string("404.html", context, request))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
+from zicht.insight import lessons as lesson_tables
 from zicht.insight.estimates import DGA_MAX_LISTS, reason_text
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.numbers import csv_delimiter, number, spreadsheet_value
@@ -258,8 +259,9 @@ def dashboard(request):
         t.chart, t.chart_note = _table_chart(t, data)
     persons = len(data.persons())
     hidden = headline(scope, filters)
-    coordination = None
+    coordination = lessons = None
     if scope.national:
+        lessons = lesson_tables.lesson_summary()
         coordination = coordination_tables(
             membership=request.membership,
             date_from=filters.get("date_from"),
@@ -285,10 +287,35 @@ def dashboard(request):
             "reading": _reading(hidden),
             "comparison": comparison,
             "coordination": coordination,
+            "lessons": lessons,
             "municipality_filtered": bool(filters.get("municipality")),
             "query": query,
         },
     )
+
+
+@login_required
+def lessons(request):
+    """The lessons' evaluation (anonymous monthly counts per lesson and choice, suppressed).
+
+    National like the coordination centre's figures: classes are not tied to an
+    organisation, so only analysts (national scope) see it; an organisation's admin is
+    refused and the refusal audited."""
+    scope = _scope(request)
+    if not scope.national:
+        audit.record(
+            action="insight.access_denied",
+            actor=request.user,
+            organisation=getattr(request.membership, "organisation", None),
+            details={"view": "insight:lessons"},
+        )
+        raise PermissionDenied
+    audit.record(
+        action="insight.lessons_viewed",
+        actor=request.user,
+        organisation=request.membership.organisation,
+    )
+    return render(request, "insight/lessons.html", {"lessons": lesson_tables.lesson_evaluation()})
 
 
 def _reading(hidden) -> str:

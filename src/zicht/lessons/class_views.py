@@ -39,6 +39,13 @@ PUPIL_COOKIE = "zicht_klas"
 PUPIL_SALT = "zicht.lessons.pupil"
 LINKS_PER_ADDRESS_PER_HOUR = 3
 LINKS_PER_HOUR = 300
+# Guessing join codes (see class_join): a browser may type this many wrong codes per
+# JOIN_WINDOW_MINUTES, and all browsers together this many per minute.
+JOIN_COOKIE = "zicht_klas_poging"
+JOIN_SALT = "zicht.lessons.join"
+JOIN_FAILURES_PER_BROWSER = 5
+JOIN_WINDOW_MINUTES = 10
+JOIN_FAILURES_PER_MINUTE = 60
 
 
 # ---------------------------------------------------------------- the teacher
@@ -238,20 +245,76 @@ def _set_pupil_state(response, state: dict, session) -> None:
     )
 
 
+def _join_browser(request) -> str:
+    """The browser's random join id from its signed cookie, or a new one."""
+    try:
+        return request.get_signed_cookie(JOIN_COOKIE, salt=JOIN_SALT)
+    except (KeyError, signing.BadSignature):
+        return secrets.token_urlsafe(16)
+
+
+def _join_refusal(browser_key: str) -> str | None:
+    """Why this join attempt is refused before its code is even looked at, or None."""
+    if ratelimit.count(browser_key, minutes=JOIN_WINDOW_MINUTES) >= JOIN_FAILURES_PER_BROWSER:
+        return _("Too many wrong codes from this device. Wait ten minutes and try again.")
+    if ratelimit.count("lessons-join:all", minutes=1) >= JOIN_FAILURES_PER_MINUTE:
+        return _("Too many wrong codes were tried just now. Wait a minute and try again.")
+    return None
+
+
 @never_cache
 def class_join(request):
+    """Pupils join with the code alone, so codes must not be guessable by trying.
+
+    Wrong codes are counted in the database without any IP address (``zicht.help.
+    ratelimit``): per browser, keyed by an HMAC of a random id in a signed cookie
+    (``JOIN_COOKIE``, ten minutes), and for all browsers together per minute. A browser
+    that typed ``JOIN_FAILURES_PER_BROWSER`` wrong codes waits out the window (a pupil
+    with a typo has four more tries); a script that throws its cookie away meets the
+    global bound, which caps guesses at ``JOIN_FAILURES_PER_MINUTE`` a minute: with codes
+    from 31**6 and a hundred open classes, about one lucky guess in a hundred days, and
+    a lucky guess only lets someone add anonymous answers to that class.
+    Refused attempts are answered 429 without looking at the code and count nothing.
+    The price of the global bound: someone flooding wrong codes also holds back real
+    pupils, for as long as the flood lasts, minute by minute (no server-side sleep, which
+    would only tie up workers)."""
     form = JoinForm(request.POST or None, initial={"code": request.GET.get("code", "")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.class_session_join(code=form.cleaned_data["code"])
-        except ValidationError as exc:
-            form.add_error("code", exc.messages[0])
-        else:
-            response = redirect("lessons:class_play")
-            _set_pupil_state(response, {"c": session.pk, "a": []}, session)
-            return response
-    status = 400 if request.method == "POST" else 200
-    return public(request, "lessons/class_join.html", {"form": form}, has_form=True, status=status)
+    status = 200
+    browser = None
+    if request.method == "POST":
+        status = 400
+        browser = _join_browser(request)
+        browser_key = ratelimit.hashed("lessons-join", browser)
+        refusal = _join_refusal(browser_key)
+        if refusal:
+            form.is_valid()
+            form.add_error(None, refusal)
+            status = 429
+        elif form.is_valid():
+            try:
+                session = services.class_session_join(code=form.cleaned_data["code"])
+            except ValidationError as exc:
+                form.add_error("code", exc.messages[0])
+                ratelimit.hit(browser_key, minutes=JOIN_WINDOW_MINUTES)
+                ratelimit.hit("lessons-join:all", minutes=1)
+            else:
+                response = redirect("lessons:class_play")
+                _set_pupil_state(response, {"c": session.pk, "a": []}, session)
+                return response
+    response = public(
+        request, "lessons/class_join.html", {"form": form}, has_form=True, status=status
+    )
+    if browser is not None:
+        response.set_signed_cookie(
+            JOIN_COOKIE,
+            browser,
+            salt=JOIN_SALT,
+            max_age=JOIN_WINDOW_MINUTES * 60,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
 
 
 def _class_ended(request):

@@ -16,7 +16,10 @@ class Audience(models.TextChoices):
 # Flesch–Douma reading ease (zicht.lessons.readability) a lesson's Dutch text must reach:
 # B1 or simpler, and simpler still for pupils (among them pupils with LVB).
 READABILITY_MINIMUM = {Audience.PUPILS: 75.0, Audience.PROFESSIONALS: 60.0}
-# Longest sentence (in words) allowed in a pupils' lesson: short sentences help readers
+# Flesch Reading Ease a lesson's English text must reach: "easy" (80, what texts for
+# 11- to 12-year-olds aim at) for pupils, "plain English" (60) for professionals.
+READABILITY_MINIMUM_EN = {Audience.PUPILS: 80.0, Audience.PROFESSIONALS: 60.0}
+# Longest sentence (in words) allowed in a pupils' lesson, in either language: short sentences help readers
 # with LVB more than any average does.
 PUPIL_MAX_SENTENCE_WORDS = 15
 

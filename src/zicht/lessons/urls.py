@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zicht.lessons import class_views, evaluation_views, views
+from zicht.lessons import class_views, views
 
 app_name = "lessons"
 urlpatterns = [
@@ -16,7 +16,6 @@ urlpatterns = [
     path("klas/<int:pk>/tellingen/", class_views.class_counts, name="class_counts"),
     path("klas/<int:pk>/verder/", class_views.class_advance, name="class_advance"),
     path("klas/<int:pk>/sluiten/", class_views.class_close, name="class_close"),
-    path("evaluatie/", evaluation_views.lesson_evaluation, name="evaluation"),
     path("video/<slug:key>/", views.video_file, name="video"),
     path("video/<slug:key>/<str:lang>.vtt", views.video_captions, name="video_captions"),
     path("voorbeeld/<int:pk>/", views.lesson_preview, name="preview"),

@@ -24,6 +24,7 @@ from zicht.lessons.constants import (
     PICTOGRAMS,
     PUPIL_MAX_SENTENCE_WORDS,
     READABILITY_MINIMUM,
+    READABILITY_MINIMUM_EN,
     Audience,
 )
 
@@ -46,6 +47,7 @@ class Report:
     slug: str
     errors: list[str]
     readability: readability.Readability | None = None
+    readability_en: readability.Readability | None = None
 
 
 def _texts(value, where: str, errors: list[str], *, required: bool = True) -> None:
@@ -239,27 +241,41 @@ def _check_videos(data: dict, errors: list[str]) -> None:
             errors.append(f"step {step!r}: video {video!r} is not uploaded (admin: lesson videos).")
 
 
-def _check_readability(data: dict, errors: list[str]) -> readability.Readability | None:
+def _check_readability(
+    data: dict, errors: list[str]
+) -> tuple[readability.Readability, readability.Readability]:
+    """Flesch-Douma of the Dutch texts and Flesch Reading Ease of the English ones, each
+    against its bound for the lesson's audience; for pupils also the longest sentence."""
     from zicht.lessons.content import lesson_from_data
 
     lesson = lesson_from_data(data)
+    audience = data["audience"]
     result = readability.measure(lesson.texts("nl"))
-    minimum = READABILITY_MINIMUM[data["audience"]]
+    result_en = readability.measure(lesson.texts("en"), language="en")
+    minimum = READABILITY_MINIMUM[audience]
     if result.flesch_douma < minimum:
         errors.append(
             f"readability: Flesch-Douma {result.flesch_douma:.0f}, below the minimum of "
-            f"{minimum:.0f} for {data['audience']} - use shorter sentences and words."
+            f"{minimum:.0f} for {audience} - use shorter sentences and words."
         )
-    if data["audience"] == Audience.PUPILS:
-        for text in lesson.texts("nl"):
-            for sentence in readability.split_sentences(text):
-                n = len(readability.words(sentence))
-                if n > PUPIL_MAX_SENTENCE_WORDS:
-                    errors.append(
-                        f"readability: sentence of {n} words (at most "
-                        f"{PUPIL_MAX_SENTENCE_WORDS} for pupils): {sentence.strip()!r}"
-                    )
-    return result
+    minimum_en = READABILITY_MINIMUM_EN[audience]
+    if result_en.flesch_reading_ease < minimum_en:
+        errors.append(
+            f"readability (en): Flesch Reading Ease {result_en.flesch_reading_ease:.0f}, below "
+            f"the minimum of {minimum_en:.0f} for {audience} - use shorter sentences and words."
+        )
+    if audience == Audience.PUPILS:
+        for lang in ("nl", "en"):
+            for text in lesson.texts(lang):
+                for sentence in readability.split_sentences(text):
+                    n = len(readability.words(sentence))
+                    if n > PUPIL_MAX_SENTENCE_WORDS:
+                        errors.append(
+                            f"readability{'' if lang == 'nl' else ' (en)'}: sentence of {n} "
+                            f"words (at most {PUPIL_MAX_SENTENCE_WORDS} for pupils): "
+                            f"{sentence.strip()!r}"
+                        )
+    return result, result_en
 
 
 def validate(data) -> Report:
@@ -276,7 +292,7 @@ def validate(data) -> Report:
         _check_step(key, step, data, indicator_codes, errors)
     _check_graph(data, errors)
     _check_videos(data, errors)
-    score = None
+    score = score_en = None
     if not errors:  # readability needs a lesson that loads
-        score = _check_readability(data, errors)
-    return Report(slug=slug, errors=errors, readability=score)
+        score, score_en = _check_readability(data, errors)
+    return Report(slug=slug, errors=errors, readability=score, readability_en=score_en)

@@ -3,7 +3,8 @@
     python manage.py check_lessons            # all files in src/zicht/lessons/content/
     python manage.py check_lessons FILE ...   # only these files
 
-Prints per lesson its Flesch–Douma reading ease (Dutch) and words per sentence.
+Prints per lesson its Flesch–Douma reading ease (Dutch), Flesch Reading Ease (English)
+and words per sentence; a lesson below either bound for its audience fails.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ from django.db import DatabaseError
 
 from zicht.lessons.content import lesson_files, read_file
 from zicht.lessons.validation import validate
+
+
+def _scores(report) -> str:
+    r, en = report.readability, report.readability_en
+    return (
+        f"Flesch-Douma {r.flesch_douma:.0f}, {r.words_per_sentence:.1f} words per sentence, "
+        f"{r.words} words; English: Flesch Reading Ease {en.flesch_reading_ease:.0f}, "
+        f"{en.words_per_sentence:.1f} words per sentence, {en.words} words"
+    )
 
 
 class Command(BaseCommand):
@@ -50,11 +60,7 @@ class Command(BaseCommand):
                 for error in errors:
                     self.stderr.write(f"  - {error}")
                 continue
-            r = report.readability
-            self.stdout.write(
-                f"{path.name} ({report.slug}): OK - Flesch-Douma {r.flesch_douma:.0f}, "
-                f"{r.words_per_sentence:.1f} words per sentence, {r.words} words"
-            )
+            self.stdout.write(f"{path.name} ({report.slug}): OK - {_scores(report)}")
         checked = len(paths)
         if not options["files"]:
             staff_failed, staff_checked = self._check_staff_lessons(slugs)
@@ -75,7 +81,8 @@ class Command(BaseCommand):
             return 0, 0
         failed = 0
         for row in rows:
-            errors = list(validate(row.data).errors)
+            report = validate(row.data)
+            errors = list(report.errors)
             if row.slug in slugs:
                 errors.append(f"slug {row.slug!r} is also used by {slugs[row.slug]}.")
             if errors:
@@ -84,9 +91,5 @@ class Command(BaseCommand):
                 for error in errors:
                     self.stderr.write(f"  - {error}")
                 continue
-            r = validate(row.data).readability
-            self.stdout.write(
-                f"staff lesson {row.slug}: OK - Flesch-Douma {r.flesch_douma:.0f}, "
-                f"{r.words_per_sentence:.1f} words per sentence, {r.words} words"
-            )
+            self.stdout.write(f"staff lesson {row.slug}: OK - {_scores(report)}")
         return failed, len(rows)
