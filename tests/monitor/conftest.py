@@ -10,8 +10,11 @@ import pytest
 from tests.factories import MembershipFactory, OrganisationFactory
 from zicht.accounts.constants import OrganisationType, Role
 from zicht.monitor import services
-from zicht.monitor.management.commands.import_neighbourhoods import DEMO as NEIGHBOURHOODS
-from zicht.monitor.management.commands.import_population import DEMO as POPULATION
+from zicht.monitor.management.commands.import_neighbourhoods import Command as _Neighbourhoods
+from zicht.monitor.management.commands.import_population import Command as _Population
+
+NEIGHBOURHOODS = _Neighbourhoods.demo_file
+POPULATION = _Population.demo_file
 
 _refs = itertools.count(1)
 

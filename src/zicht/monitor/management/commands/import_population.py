@@ -1,38 +1,17 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
-
 from zicht.monitor import services
+from zicht.monitor.management.csv_import import DATA, CsvImportCommand
 
-DEMO = Path(__file__).resolve().parents[2] / "data" / "population-demo.csv"
 
-
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = (
         "Import young people aged 8-27 per municipality and year from a CSV with the columns "
         "municipality_code, year, young_people. All or nothing."
     )
+    demo_file = DATA / "population-demo.csv"
+    what = "table"
 
-    def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="CSV file")
-        parser.add_argument("--demo", action="store_true", help="import the bundled demo table")
+    def run_import(self, text: str) -> dict:
+        return services.population_import(text=text)
 
-    def handle(self, *args, file=None, demo=False, **options):
-        # Operators read the problems in English, like every other command's output.
-        with translation.override("en"):
-            self._import(file, demo)
-
-    def _import(self, file, demo):
-        if not file and not demo:
-            raise CommandError("Give a CSV file, or --demo for the bundled demo table.")
-        path = Path(file) if file else DEMO
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from None
-        try:
-            result = services.population_import(text=text)
-        except services.ImportError_ as exc:
-            raise CommandError(f"Nothing was imported.\n{exc}") from None
-        self.stdout.write(f"{result['rows']} rows imported.")
+    def summary(self, result: dict) -> str:
+        return f"{result['rows']} rows imported."
