@@ -261,6 +261,7 @@ def signals_for_statistics(*, organisation_id: int | None = None):
         "indicator_codes",
         "status",
         "neighbourhood_code",
+        "justice_status",
     )
 
 
