@@ -26,6 +26,7 @@ from zicht.insight.tables import (
     coordination_tables,
     overlap_combinations,
     source_label,
+    suspects_table,
     tables_for,
 )
 
@@ -193,6 +194,7 @@ def dashboard(request):
             "reading": _reading(hidden),
             "comparison": comparison,
             "coordination": coordination,
+            "suspects": suspects_table(data),
             "municipality_filtered": bool(filters.get("municipality")),
             "query": query,
         },
@@ -327,7 +329,7 @@ def export_name(kind: str, form) -> str:
 
 @login_required
 def export(request, kind, fmt):
-    if kind not in (*TABLE_KINDS, *COORDINATION_KINDS, *ESTIMATE_KINDS) or fmt not in (
+    if kind not in (*TABLE_KINDS, *COORDINATION_KINDS, *ESTIMATE_KINDS, "suspects") or fmt not in (
         "csv",
         "xlsx",
     ):
@@ -346,6 +348,8 @@ def export(request, kind, fmt):
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         ).export_rows()
+    elif kind == "suspects":
+        rows = suspects_table(selectors.dataset(scope=scope, **filters)).export_rows()
     elif kind in ESTIMATE_KINDS:
         cached = _estimate(scope, filters)
         if cached is None:
