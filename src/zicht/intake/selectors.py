@@ -278,6 +278,7 @@ def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
                 "forms": list(signal.forms),
                 "sex": identity.sex if identity else "",
                 "justice_status": signal.justice_status,
+                "nationality_category": signal.nationality_category,
             }
         )
     return facts
