@@ -316,3 +316,14 @@ def test_a_signal_records_through_the_api_that_the_young_person_is_also_a_suspec
     assert "justice_offences" in _errors_by_field(client.post(SIGNALS, body, format="json"))
     body = api_signal(justice_status="convicted")
     assert "justice_status" in _errors_by_field(client.post(SIGNALS, body, format="json"))
+
+
+def test_the_api_records_a_nationality_category_and_refuses_a_country(partner):
+    _, _, client = partner()
+    response = client.post(SIGNALS, api_signal(nationality_category="non_eu"), format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["nationality_category"] == "non_eu"
+    errors = _errors_by_field(
+        client.post(SIGNALS, api_signal(nationality_category="SY"), format="json")
+    )
+    assert "nationality_category" in errors

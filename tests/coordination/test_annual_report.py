@@ -95,3 +95,38 @@ def test_registration_years_lists_years_with_registrations(
     _register(professional, coordinator, make_signal, refer, 1, age=20)
     CoordinationFile.objects.update(screened_on=dt.date(2025, 3, 1))
     assert annual.registration_years() == [2025]
+
+
+def test_registered_victims_are_counted_by_nationality_category(
+    professional, coordinator, make_signal, refer
+):
+    from zicht.intake.models import Signal
+
+    _register(professional, coordinator, make_signal, refer, 2, age=19)
+    Signal.objects.update(nationality_category="eu")
+    _register(professional, coordinator, make_signal, refer, 3, age=19)
+    Signal.objects.filter(nationality_category="unknown").update(nationality_category="non_eu")
+    _register(professional, coordinator, make_signal, refer, 10, age=19)
+    Signal.objects.filter(nationality_category="unknown").update(nationality_category="dutch")
+    _register(professional, coordinator, make_signal, refer, 1, age=19)
+    tables = {t.key: t.published for t in annual.annual_report(
+        membership=coordinator, year=timezone.localdate().year
+    )}  # fmt: skip
+    assert tables["nationality"].cells == {
+        "Nederlands": 10,
+        "Ander EU-land": "<10",
+        "Buiten de EU": "<10",
+        "Onbekend": "<10",
+    }
+    assert tables["nationality"].total == 16
+
+
+def test_a_person_s_nationality_is_the_first_known_one_of_their_signals():
+    facts = [
+        {"nationality_category": "unknown"},
+        {"nationality_category": "non_eu"},
+        {"nationality_category": "dutch"},
+    ]
+    assert annual.nationality_of(f["nationality_category"] for f in facts) == "non_eu"
+    assert annual.nationality_of(["unknown"]) == "unknown"
+    assert annual.nationality_of([]) == "unknown"

@@ -36,7 +36,11 @@ def assert_valid(columns: list[str], rows: list[dict]) -> None:
             if column.startswith("x_zicht_") or value == "":
                 continue
             kind = fields[column]["type"]
-            if kind == "Picklist":
+            if fields[column]["value_names"].startswith("Use ISO 3166"):
+                # A picklist of ISO 3166 country codes (two letters).
+                for part in value.split(htcds.MULTISELECT_SEPARATOR):
+                    assert re.fullmatch(r"[A-Z]{2}", part), (column, part)
+            elif kind == "Picklist":
                 assert value in _picklist(fields[column]), (column, value)
             elif kind == "Multiselect Picklist":
                 for part in value.split(htcds.MULTISELECT_SEPARATOR):
@@ -133,3 +137,27 @@ def test_every_zicht_form_maps_to_a_criminal_exploitation_subform():
     from zicht.intake.constants import ExploitationForm
 
     assert set(htcds.CRIMINAL_SUBFORMS) == set(ExploitationForm.values)
+
+
+def test_nationality_and_measures_are_exported(screened_file, tmp_path):
+    from zicht.coordination.models import Measure
+    from zicht.intake.models import Signal
+
+    Signal.objects.update(nationality_category="dutch")
+    for kind, status in (
+        ("shield_data", "accepted"),
+        ("interpreter", "in_place"),
+        ("contact_ban", "proposed"),  # not taken (yet): not exported
+    ):
+        Measure.objects.create(file=screened_file, kind=kind, status=status)
+    year = timezone.localdate().year
+    export = htcds.export_rows(year=year)
+    assert_valid(export.columns, export.rows)
+    row = export.rows[0]
+    assert row["prs_Citizenship"] == "NL"
+    assert row["x_zicht_NationalityCategory"] == "dutch"
+    assert row["x_zicht_Measures"] == "interpreter;shield_data"
+    # Another EU country is no country code: the standard field stays empty.
+    Signal.objects.update(nationality_category="eu")
+    row = htcds.export_rows(year=year).rows[0]
+    assert row["prs_Citizenship"] == "" and row["x_zicht_NationalityCategory"] == "eu"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.intake.conftest import signal_post
 from zicht.accounts.constants import Role
@@ -239,3 +240,50 @@ def test_csv_exports_start_with_a_byte_order_mark_for_excel(make_member, login, 
         reverse("insight:export", args=["source", "csv"])
     )
     assert response.content.startswith("\ufeff".encode())
+
+
+def _overlap_data():
+    """Police saw 30 young people (12 also suspects), schools 25 (none), youth care 20
+    (11), health care 4 (2); young person 29 (no suspect) was seen by the police and a
+    school."""
+    signals, person_of = [], {}
+    plan = [("police", 30, 12), ("school", 25, 0), ("youth_care", 20, 11), ("health_care", 4, 2)]
+    n = 0
+    for source, people, suspects in plan:
+        for i in range(people):
+            person = 29 if (source == "school" and i == 0) else n
+            n += 1
+            signals.append(
+                {
+                    "id": len(signals),
+                    "organisation__type": source,
+                    "justice_status": "suspect" if i < suspects else "none",
+                }
+            )
+            person_of[len(signals) - 1] = person
+    return Dataset(signals=signals, person_of=person_of)
+
+
+def test_young_people_also_known_as_suspects_per_source_suppressed():
+    from zicht.insight.tables import suspects_table
+
+    with translation.override("en"):
+        t = suspects_table(_overlap_data())
+    rows = {r[0]: r[1:] for r in t.rows}
+    assert rows["Police"] == [30, 12, "40%"]
+    assert rows["School"] == [25, 0, "0%"]
+    assert rows["Health care"] == ["<10", "<10", "—"]
+    # the 2 suspects of health care would follow from the total 25: youth care's 11 goes
+    assert rows["Youth care"] == ["x", "x", "—"]
+    # 78 distinct young people (one counted twice above), 25 of them suspects
+    assert t.total == ["All young people", 78, 25, "32%"]
+
+
+def test_suspects_table_is_on_the_dashboard_and_exported(make_member, login, some_signals):
+    Signal.objects.update(justice_status="arrested")
+    client = login(make_member(role=Role.ANALYST))
+    html = client.get(reverse("insight:dashboard")).content.decode()
+    table = html.split('data-testid="table-suspects"')[1].split("</section>")[0]
+    assert "&lt;10" in table and '<td class="n">3</td>' not in table
+    csv = client.get(reverse("insight:export", args=["suspects", "csv"])).content.decode()
+    assert "<10" in csv and ";3;" not in csv

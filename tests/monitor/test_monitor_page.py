@@ -3,6 +3,7 @@ own municipality only."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from zicht.accounts.constants import Role
 from zicht.audit.models import AuditEvent
@@ -142,3 +143,57 @@ def test_home_page_leads_the_municipal_administrator_to_the_monitor(
         reverse("monitor:overview")
         not in login(police_admin).get(reverse("core:home")).content.decode()
     )
+
+
+def _mark_suspects(signals, status="suspect"):
+    from zicht.intake.models import Signal
+
+    Signal.objects.filter(pk__in=[s.pk for s in signals]).update(justice_status=status)
+
+
+def test_victim_offender_overlap_counts_young_people_and_hides_small_groups(
+    make_signals, area, rotterdam_admin, login
+):
+    inside = make_signals(30, source="school", neighbourhood="BU05990101")
+    _mark_suspects(inside[:10])
+    _mark_suspects(inside[10:12], "arrested")
+    elsewhere = make_signals(20, source="police", neighbourhood="BU05990301")
+    _mark_suspects(elsewhere[:10], "prosecuted")
+    _mark_suspects(make_signals(2, source="police"))  # neighbourhood not recorded
+    ind = indicators(municipality="GM0599", codes=set(area.codes), period=Period(2026, 1))
+    assert ind.suspects == {"area": 12, "elsewhere": 10, "unknown": 2}
+    assert ind.suspects_total == 24
+
+    html = login(rotterdam_admin).get(reverse("monitor:overview") + Q1).content.decode()
+    assert "staat hier nog niet" not in html  # the old "not there yet" note is gone
+    from zicht.monitor.tables import indicators_section
+
+    with translation.override("en"):
+        rows = {r.label: r.values for r in indicators_section(ind).rows}
+    assert rows["Young people also known as suspects"] == {
+        "area": 12,
+        "elsewhere": "x",  # else 24 - 12 - 10 would give the 2 back
+        "unknown": "<10",
+        TOTAL: 24,
+    }
+    # 12 of 30 in the area; no share over a hidden count
+    assert rows["Share also known as suspects"] == {
+        "area": "40%",
+        "elsewhere": "—",
+        "unknown": "—",
+        TOTAL: "46%",
+    }
+    assert "Aandeel ook bekend als verdachte" in html and "40%" in html
+
+
+def test_overlap_is_hidden_when_those_not_suspected_are_few(make_signals, area):
+    from zicht.monitor.tables import indicators_section
+
+    inside = make_signals(14, source="school", neighbourhood="BU05990101")
+    _mark_suspects(inside[:11])
+    ind = indicators(municipality="GM0599", codes=set(area.codes), period=Period(2026, 1))
+    with translation.override("en"):
+        rows = {r.label: r.values for r in indicators_section(ind).rows}
+    # 14 young people, 11 suspects: publishing 11 would give away the 3 who are not
+    assert rows["Young people also known as suspects"]["area"] == "x"
+    assert rows["Share also known as suspects"]["area"] == "—"

@@ -45,6 +45,10 @@ def test_csv_and_xlsx_match_the_page_and_are_suppressed(world, rotterdam_admin, 
     youth = next(line for line in lines if line.split(",")[1] in ("Youth care", "Jeugdzorg"))
     assert youth.split(",")[2] == "x"
     assert not any(",4," in line for line in lines)  # the 4 from health care never shows
+    assert any(
+        line.split(",")[1] in ("Share also known as suspects", "Aandeel ook bekend als verdachte")
+        for line in lines
+    )
     xlsx = client.get(reverse("monitor:export") + Q1 + "&format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]

@@ -21,6 +21,7 @@ from zicht.intake.constants import (
     ContactSetting,
     ExploitationForm,
     JusticeStatus,
+    NationalityCategory,
     Sex,
     SignalStatus,
 )
@@ -47,6 +48,7 @@ SIGNAL_FIELDS = (
     "immediate_danger",
     "justice_status",
     "justice_offences",
+    "nationality_category",
 )
 # Statuses a partner sees; "internal" (same-organisation, statistics only) never.
 MATCH_STATUSES = [(value, label) for value, label in MatchStatus.choices if value != "internal"]
@@ -139,6 +141,11 @@ class SignalCreateSerializer(serializers.Serializer):
         allow_blank=True,
         max_length=500,
         help_text=_("For which acts; only with a justice_status other than none."),
+    )
+    nationality_category = choice(
+        NationalityCategory.choices,
+        required=False,
+        help_text=_("Dutch, other EU country or outside the EU; default unknown. No country."),
     )
     identity = IdentityInputSerializer(required=False)
     encoding = EncodingInputSerializer(required=False)
@@ -281,6 +288,7 @@ class SignalSerializer(SignalSummarySerializer):
     account = serializers.CharField()
     justice_status = choice(JusticeStatus.choices)
     justice_offences = serializers.CharField()
+    nationality_category = choice(NationalityCategory.choices)
     municipality = serializers.CharField(source="municipality_id", allow_null=True)
     age_at_contact = serializers.IntegerField(allow_null=True)
     withdrawn_reason = serializers.CharField()

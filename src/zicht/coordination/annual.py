@@ -1,6 +1,6 @@
 """The coordination centre's annual figures, in the tables the national rapporteur's
-reports use: registered possible victims by form of exploitation, age group, sex and
-referring source, registrations per year, and the minors separately.
+reports use: registered possible victims by form of exploitation, age group, sex,
+nationality category and referring source, registrations per year, and the minors separately.
 
 A registered possible victim is a file screened "possible victim" (registration date: the
 screening date), merged duplicates left out, so a person counts once however many
@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy
 from zicht.audit import services as audit
 from zicht.coordination import permissions
 from zicht.coordination.constants import ScreeningDecision
-from zicht.coordination.htcds import CRIMINAL_SUBFORMS
+from zicht.coordination.htcds import CRIMINAL_SUBFORMS, nationality_of
 from zicht.coordination.models import CoordinationFile
 from zicht.core import ages
 from zicht.insight.suppression import Published, suppress
 from zicht.intake import selectors as intake_selectors
+from zicht.intake.constants import NationalityCategory
 
 __all__ = ["AnnualTable", "annual_report", "registration_years"]
 
@@ -88,6 +89,7 @@ def _facts(file: CoordinationFile) -> dict:
         # Victim and suspect at once: any referred signal records the young person as a
         # suspect, arrested or prosecuted for the acts seen.
         "also_suspect": any(f["justice_status"] != "none" for f in facts),
+        "nationality": nationality_of(f["nationality_category"] for f in facts),
     }
 
 
@@ -116,6 +118,14 @@ def annual_report(*, membership, year: int) -> list[AnnualTable]:
     by_age = {label: by_age[label] for label in age_order if by_age[label]}
     by_sex = Counter(str(SEX_LABELS.get(f["sex"], SEX_LABELS[""])) for f in facts)
     by_source = Counter(f["source"] for f in facts)
+    nationalities = Counter(f["nationality"] for f in facts)
+    # Dutch, other EU, outside the EU, unknown last.
+    nationality_order = [*NationalityCategory.values[1:], NationalityCategory.UNKNOWN]
+    by_nationality = {
+        str(NationalityCategory(n).label): nationalities[n]
+        for n in nationality_order
+        if nationalities[n]
+    }
     by_band = Counter(
         str(_("Minors (under 18)")) if f["minor"] else str(_("Young adults (18 and older)"))
         for f in facts
@@ -152,6 +162,7 @@ def annual_report(*, membership, year: int) -> list[AnnualTable]:
         AnnualTable("age", _("By age group"), _("Age group"), suppress(by_age)),
         AnnualTable("band", _("Minors and young adults"), _("Group"), suppress(dict(by_band))),
         AnnualTable("sex", _("By sex"), _("Sex"), suppress(dict(sorted(by_sex.items())))),
+        AnnualTable("nationality", _("By nationality"), _("Nationality"), suppress(by_nationality)),
         AnnualTable(
             "source",
             _("By referring source"),

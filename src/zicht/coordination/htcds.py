@@ -30,11 +30,13 @@ from zicht.coordination.constants import (
     CareType,
     Consent,
     FileStatus,
+    MeasureStatus,
     ScreeningDecision,
 )
 from zicht.coordination.models import CoordinationFile
 from zicht.core import ages
 from zicht.intake import selectors as intake_selectors
+from zicht.intake.constants import NationalityCategory
 
 __all__ = [
     "CRIMINAL_SUBFORMS",
@@ -44,6 +46,7 @@ __all__ = [
     "Export",
     "export_rows",
     "field_list",
+    "nationality_of",
     "write_csv",
     "write_xlsx",
 ]
@@ -83,9 +86,15 @@ SUPPORT_PLAN_TYPE = {
     CareType.AMBULANT: "Health",
 }
 
+# prs_Citizenship takes ISO 3166 country codes: only "Dutch" names a country. The other
+# categories (other EU, outside the EU) are no country and go in an extension column.
+CITIZENSHIP = {NationalityCategory.DUTCH: "NL"}
+MEASURES_TAKEN = (MeasureStatus.ACCEPTED, MeasureStatus.IN_PLACE, MeasureStatus.ENDED)
+
 IDENTITY_COLUMNS = ("prs_FirstName", "prs_SecondName", "prs_Birthdate")
 STANDARD_COLUMNS = (
     "prs_Gender",
+    "prs_Citizenship",
     "vic_TraffickingStatus",
     "vic_TraffickingStatusDecisionMakingOrg",
     "vic_TypeOfExploitation",
@@ -107,6 +116,8 @@ EXTENSION_COLUMNS = (
     "x_zicht_AgeGroup",
     "x_zicht_Minor",
     "x_zicht_JusticeStatus",
+    "x_zicht_NationalityCategory",
+    "x_zicht_Measures",
 )
 
 
@@ -114,6 +125,14 @@ def field_list() -> dict[str, dict]:
     """The standard's fields by name (``field`` column of the CSV)."""
     with FIELD_LIST.open(encoding="utf-8", newline="") as handle:
         return {row["field"]: row for row in csv.DictReader(handle)}
+
+
+def nationality_of(categories) -> str:
+    """The nationality category of a registered person: the first known one among the
+    referred signals (in referral order), "unknown" when none recorded one."""
+    return next(
+        (n for n in categories if n != NationalityCategory.UNKNOWN), NationalityCategory.UNKNOWN
+    )
 
 
 @dataclass(frozen=True)
@@ -147,8 +166,13 @@ def _row(file: CoordinationFile, *, with_identity: bool) -> dict[str, str]:
     care = sorted(file.care_referrals.all(), key=lambda c: c.requested_at)
     justice = sorted({s.justice_status for s in signals if s.justice_status != "none"})
     first = referrals[0] if referrals else None
+    nationality = nationality_of(s.nationality_category for s in signals)
+    # Protection measures have no field in HTCDS 2.0 (its support plan types are kinds of
+    # care), so the kinds taken go in an extension column, one per kind.
+    measures = sorted({m.kind for m in file.measures.all() if m.status in MEASURES_TAKEN})
     row = {
         "prs_Gender": GENDER.get(identity.sex if identity else "", "NonSpecifiedUnknown"),
+        "prs_Citizenship": CITIZENSHIP.get(nationality, ""),
         "vic_TraffickingStatus": "PossibleVictimOfTrafficking",
         # The coordination centre (not police, court or an NGO in the standard's sense).
         "vic_TraffickingStatusDecisionMakingOrg": "Other",
@@ -172,6 +196,8 @@ def _row(file: CoordinationFile, *, with_identity: bool) -> dict[str, str]:
         "x_zicht_AgeGroup": ages.age_group(file.age_at_referral),
         "x_zicht_Minor": "TRUE" if ages.is_minor(file.age_at_referral) else "FALSE",
         "x_zicht_JusticeStatus": MULTISELECT_SEPARATOR.join(justice),
+        "x_zicht_NationalityCategory": nationality,
+        "x_zicht_Measures": MULTISELECT_SEPARATOR.join(measures),
     }
     if with_identity:
         row["prs_FirstName"] = identity.given_names if identity else ""
@@ -195,7 +221,7 @@ def export_rows(*, year: int, with_identity: bool = False, membership=None) -> E
             merged_into__isnull=True,
             screened_on__year=year,
         )
-        .prefetch_related("referrals__organisation", "care_referrals__provider")
+        .prefetch_related("referrals__organisation", "care_referrals__provider", "measures")
         .order_by("screened_on", "reference")
     )
     columns = [

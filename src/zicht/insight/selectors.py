@@ -12,6 +12,7 @@ from zicht.accounts.constants import OrganisationType, Role
 from zicht.core import ages
 from zicht.insight.persons import clusters
 from zicht.intake import selectors as intake_selectors
+from zicht.intake.constants import JusticeStatus
 from zicht.linkage import selectors as linkage_selectors
 
 # Source types of the estimate: every organisation type is a list of the model, in the
@@ -202,6 +203,26 @@ def persons_by(data: Dataset, key: str) -> dict[str, int]:
         for category in found:
             seen[category].add(person)
     return _ordered({k: len(v) for k, v in seen.items()}, key)
+
+
+def suspected_persons(data: Dataset) -> set:
+    """Young people also known as suspects (the victim-offender overlap): at least one of
+    their signals in view records that they are (also) a suspect, arrested or prosecuted.
+    A fact about the person, so it holds for every source that saw them."""
+    return {
+        data.person_of[s["id"]] for s in data.signals if s["justice_status"] != JusticeStatus.NONE
+    }
+
+
+def suspects_by_source(data: Dataset) -> tuple[dict, dict]:
+    """(young people per kind of source, of whom also known as suspects per kind of source);
+    a young person seen by two kinds of source counts in both rows."""
+    suspected = suspected_persons(data)
+    seen: dict = defaultdict(set)
+    for s in data.signals:
+        seen[s["organisation__type"]].add(data.person_of[s["id"]])
+    persons = _ordered({k: len(v) for k, v in seen.items()}, "source")
+    return persons, {k: len(seen[k] & suspected) for k in persons}
 
 
 def person_sources(data: Dataset) -> dict:

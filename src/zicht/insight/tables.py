@@ -397,6 +397,73 @@ def care_table(*, membership, date_from=None, date_to=None) -> CoordinationTable
     )
 
 
+def suspects_table(data: selectors.Dataset) -> CoordinationTable:
+    """The victim-offender overlap: distinct young people per kind of source and how many of
+    them are also known as suspects (arrested, prosecuted), with the share.
+
+    Three columns are suppressed together over the same rows (young people, suspects, and
+    the others, which are published by difference): a row hidden in one is hidden in all,
+    and the totals (distinct young people overall, not the sum of the rows) likewise."""
+    from dataclasses import replace
+
+    from zicht.insight.suppression import SECONDARY
+
+    persons, suspects = selectors.suspects_by_source(data)
+    n_persons, n_suspects = len(data.persons()), len(selectors.suspected_persons(data))
+    labels = {k: source_label(k) for k in persons}
+    columns = {
+        "persons": ({labels[k]: v for k, v in persons.items()}, n_persons),
+        "suspects": ({labels[k]: v for k, v in suspects.items()}, n_suspects),
+        "others": ({labels[k]: persons[k] - suspects[k] for k in persons}, n_persons - n_suspects),
+    }
+    hide: set = set()
+    while True:
+        published = {
+            name: suppress(counts, total=total, hide=hide)
+            for name, (counts, total) in columns.items()
+        }
+        hidden = {
+            label
+            for p in published.values()
+            for label, value in p.cells.items()
+            if not isinstance(value, int)
+        }
+        if hidden <= hide:
+            break
+        hide |= hidden
+    if any(not isinstance(p.total, int) for p in published.values()):
+        published = {
+            name: replace(p, total=p.total if p.total == 0 else SECONDARY)
+            for name, p in published.items()
+        }
+    who, also = published["persons"], published["suspects"]
+    rows = [
+        [label, who.cells[label], also.cells[label], _share(also.cells[label], who.cells[label])]
+        for label in labels.values()
+    ]
+    total = (
+        [str(_("All young people")), who.total, also.total, _share(also.total, who.total)]
+        if rows
+        else None
+    )
+    return CoordinationTable(
+        "suspects",
+        str(_("Young people also known as suspects")),
+        str(_("Young people also known as suspects per kind of source")),
+        [str(h) for h in (_("Source"), _("Young people"), _("Also known as suspects"), _("Share"))],
+        rows,
+        total,
+        str(
+            _(
+                "The victim-offender overlap: young people with at least one signal in view "
+                "recording that they are (also) a suspect, arrested or prosecuted for the acts "
+                "seen. One young person seen by two kinds of source counts in both rows; the "
+                "last row counts each young person once."
+            )
+        ),
+    )
+
+
 def coordination_table(kind: str, *, membership, date_from=None, date_to=None):
     """One table of the coordination centre's management indicators (analysts only)."""
     period = {"date_from": date_from, "date_to": date_to}

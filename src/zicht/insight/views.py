@@ -27,6 +27,7 @@ from zicht.insight.tables import (
     coordination_tables,
     overlap_combinations,
     source_label,
+    suspects_table,
     tables_for,
 )
 
@@ -288,6 +289,7 @@ def dashboard(request):
             "comparison": comparison,
             "coordination": coordination,
             "lessons": lessons,
+            "suspects": suspects_table(data),
             "municipality_filtered": bool(filters.get("municipality")),
             "query": query,
         },
@@ -446,7 +448,7 @@ def export_name(kind: str, form) -> str:
 
 @login_required
 def export(request, kind, fmt):
-    if kind not in (*TABLE_KINDS, *COORDINATION_KINDS, *ESTIMATE_KINDS) or fmt not in (
+    if kind not in (*TABLE_KINDS, *COORDINATION_KINDS, *ESTIMATE_KINDS, "suspects") or fmt not in (
         "csv",
         "xlsx",
     ):
@@ -465,6 +467,8 @@ def export(request, kind, fmt):
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         ).export_rows()
+    elif kind == "suspects":
+        rows = suspects_table(selectors.dataset(scope=scope, **filters)).export_rows()
     elif kind in ESTIMATE_KINDS:
         cached = _estimate(scope, filters)
         if cached is None:

@@ -43,6 +43,16 @@ class JusticeStatus(models.TextChoices):
     PROSECUTED = "prosecuted", _("Prosecuted")
 
 
+class NationalityCategory(models.TextChoices):
+    """A coarse category of nationality, as the national registration of possible victims
+    reports it: no country, so it identifies nobody."""
+
+    UNKNOWN = "unknown", _("Unknown")
+    DUTCH = "dutch", _("Dutch")
+    EU = "eu", _("Other EU country")
+    NON_EU = "non_eu", _("Outside the EU")
+
+
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
     MALE = "M", _("Male")

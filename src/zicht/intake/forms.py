@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from zicht.accounts import selectors as account_selectors
 from zicht.core import ages
 from zicht.intake.catalogue import item_codes
-from zicht.intake.constants import ContactSetting, ExploitationForm, JusticeStatus, Sex
+from zicht.intake.constants import (
+    ContactSetting,
+    ExploitationForm,
+    JusticeStatus,
+    NationalityCategory,
+    Sex,
+)
 from zicht.linkage import normalise
 from zicht.linkage.encoding import EncodingError, normalise_bsn
 
@@ -79,6 +85,13 @@ class SignalForm(forms.Form):
         help_text=_("Facts: what you saw and heard, when and where. No opinions."),
     )
 
+    nationality_category = forms.ChoiceField(
+        label=_("Nationality"),
+        choices=NationalityCategory.choices,
+        initial=NationalityCategory.UNKNOWN,
+        required=False,
+        help_text=_("Only the category, no country: for the register of possible victims."),
+    )
     justice_status = forms.ChoiceField(
         label=_("Is the young person (also) a suspect, arrested or prosecuted for these acts?"),
         choices=JusticeStatus.choices,
@@ -214,6 +227,9 @@ class SignalForm(forms.Form):
             )
         return phone
 
+    def clean_nationality_category(self):
+        return self.cleaned_data["nationality_category"] or NationalityCategory.UNKNOWN
+
     def clean_justice_status(self):
         return self.cleaned_data["justice_status"] or JusticeStatus.NONE
 
@@ -291,6 +307,7 @@ class SignalForm(forms.Form):
                 "justice_status",
                 "justice_offences",
                 "neighbourhood_code",
+                "nationality_category",
             )
         }
         return data, identity

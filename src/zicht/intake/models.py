@@ -12,7 +12,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zicht.core.crypto import EncryptedTextField
-from zicht.intake.constants import ContactSetting, JusticeStatus, SignalStatus
+from zicht.intake.constants import (
+    ContactSetting,
+    JusticeStatus,
+    NationalityCategory,
+    SignalStatus,
+)
 
 
 class IndicatorCatalogue(models.Model):
@@ -60,6 +65,13 @@ class Signal(models.Model):
         default=JusticeStatus.NONE,
     )
     justice_offences = EncryptedTextField(_("for which acts"), blank=True, default="")
+    # Coarse (Dutch / other EU / outside the EU), for the register of possible victims.
+    nationality_category = models.CharField(
+        _("nationality"),
+        max_length=8,
+        choices=NationalityCategory.choices,
+        default=NationalityCategory.UNKNOWN,
+    )
     # Coarse, non-identifying facts kept for statistics after the identity is purged.
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, null=True, blank=True

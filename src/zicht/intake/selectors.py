@@ -261,14 +261,20 @@ def signals_for_statistics(*, organisation_id: int | None = None):
         "indicator_codes",
         "status",
         "neighbourhood_code",
+        "justice_status",
     )
 
 
 def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
-    """Forms and sex of the given signals, for the coordination centre's annual figures
-    (aggregates only). Sex is part of the encrypted identity: only the sex is decrypted
-    and returned, and the caller audit-logs the computation."""
-    rows = Signal.objects.filter(pk__in=list(signal_ids)).select_related("identity")
+    """Forms, sex, justice status and nationality category of the given signals, in the
+    order given, for the coordination centre's annual figures (aggregates only). Sex is
+    part of the encrypted identity: only the sex is decrypted and returned, and the caller
+    audit-logs the computation."""
+    order = {pk: i for i, pk in enumerate(signal_ids)}
+    rows = sorted(
+        Signal.objects.filter(pk__in=list(signal_ids)).select_related("identity"),
+        key=lambda s: order.get(s.pk, len(order)),
+    )
     facts = []
     for signal in rows:
         identity = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
@@ -277,6 +283,7 @@ def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
                 "forms": list(signal.forms),
                 "sex": identity.sex if identity else "",
                 "justice_status": signal.justice_status,
+                "nationality_category": signal.nationality_category,
             }
         )
     return facts
@@ -303,6 +310,7 @@ class ReferredSignal:
     justice_status: str = "none"
     justice_status_label: str = ""
     justice_offences: str = ""
+    nationality_category: str = "unknown"
     forms_codes: tuple = ()
     given_names: str = ""
     surname: str = ""
@@ -368,6 +376,7 @@ def referred_signal_view(*, signal_id) -> ReferredSignal | None:
         justice_status=signal.justice_status,
         justice_status_label=str(signal.get_justice_status_display()),
         justice_offences=signal.justice_offences,
+        nationality_category=signal.nationality_category,
         forms_codes=tuple(signal.forms),
         municipality_name=signal.municipality.name if signal.municipality else "",
         **values,

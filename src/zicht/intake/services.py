@@ -16,7 +16,7 @@ from zicht.accounts.constants import Role
 from zicht.audit import services as audit
 from zicht.core import ages
 from zicht.intake import search
-from zicht.intake.constants import JusticeStatus, SignalStatus
+from zicht.intake.constants import JusticeStatus, NationalityCategory, SignalStatus
 from zicht.intake.forms import SignalForm
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
 from zicht.intake.selectors import current_catalogue
@@ -43,6 +43,7 @@ SIGNAL_FIELDS = (
     "justice_status",
     "justice_offences",
     "neighbourhood_code",
+    "nationality_category",
 )
 IDENTITY_FIELDS = (
     "given_names",
@@ -253,6 +254,7 @@ def _signal_record(
         justice_status=data.get("justice_status") or JusticeStatus.NONE,
         justice_offences=(data.get("justice_offences") or "").strip(),
         neighbourhood_code=data.get("neighbourhood_code") or "",
+        nationality_category=data.get("nationality_category") or NationalityCategory.UNKNOWN,
         municipality=municipality,
         age_at_contact=age_at_contact,
         expires_on=expiry_date(
@@ -322,6 +324,8 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
                 new = (new or "").strip()
             if name == "justice_status":
                 new = new or JusticeStatus.NONE
+            if name == "nationality_category":
+                new = new or NationalityCategory.UNKNOWN
             if getattr(signal, name) != new:
                 setattr(signal, name, new)
                 changed.append(name)

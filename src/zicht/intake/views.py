@@ -299,6 +299,7 @@ def _initial_from(signal):
         "justice_status": signal.justice_status,
         "justice_offences": signal.justice_offences,
         "neighbourhood_code": signal.neighbourhood_code,
+        "nationality_category": signal.nationality_category,
     }
 
 

@@ -20,6 +20,7 @@ from zicht.accounts import selectors as account_selectors
 from zicht.coordination import selectors as coordination_selectors
 from zicht.insight.persons import clusters
 from zicht.intake import selectors as intake_selectors
+from zicht.intake.constants import JusticeStatus
 from zicht.linkage import selectors as linkage_selectors
 from zicht.monitor import permissions
 from zicht.monitor.constants import PARTICIPANTS_2022, NeighbourhoodKind
@@ -215,6 +216,8 @@ class Indicators:
     by_source: dict[str, dict[str, int]]  # source type -> part -> n
     persons: dict[str, int]
     persons_total: int
+    suspects: dict[str, int]  # young people also known as suspects, per part
+    suspects_total: int
     referrals: dict[str, int]
     victims: dict[str, int]
     victims_total: int
@@ -247,6 +250,10 @@ def indicators(
     for r in rows:
         by_source[r["organisation__type"]][part[r["id"]]] += 1
         persons[part[r["id"]]].add(person_of[r["id"]])
+    # The victim-offender overlap is a fact about the young person: one signal in the
+    # period marked suspect, arrested or prosecuted makes them "also known as a suspect"
+    # in every column where they are counted.
+    suspected = {person_of[r["id"]] for r in rows if r["justice_status"] != JusticeStatus.NONE}
 
     referrals: Counter = Counter()
     for signal_id, _kind in facts.referrals:
@@ -282,6 +289,8 @@ def indicators(
         by_source={t: {p: c[p] for p in PARTS} for t, c in sorted(by_source.items())},
         persons={p: len(persons[p]) for p in PARTS},
         persons_total=len(set(person_of.values())),
+        suspects={p: len(persons[p] & suspected) for p in PARTS},
+        suspects_total=len(suspected),
         referrals={p: referrals[p] for p in PARTS},
         victims={p: victims[p] for p in PARTS},
         victims_total=victims_total,

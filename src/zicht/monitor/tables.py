@@ -134,6 +134,37 @@ def _median(s) -> str:
     return f"{s.median:.1f}".replace(".", ",") if s.decided >= K and s.median is not None else "—"
 
 
+def _hide_small_complement(row: Row, persons: dict, suspects: dict) -> None:
+    """Young people also known as suspects are published next to all young people, so
+    their difference (those not known as suspects) is published too: where it is 1-9, the
+    suspect count is hidden (``x``)."""
+    for c in COLUMNS:
+        if 0 < persons[c] - suspects[c] < K and isinstance(row.values.get(c), int):
+            row.values[c] = SECONDARY
+
+
+def overlap_share(suspects: Row, persons: Row) -> Row:
+    """The victim-offender overlap as a share: young people also known as suspects out of
+    the distinct young people, per column. Shown only where both counts are published as
+    numbers of 10 or more (the suspect count is already hidden where those not known as
+    suspects number 1-9): a share over a hidden count would give the count back."""
+    values = {}
+    for c in COLUMNS:
+        n, d = suspects.values.get(c), persons.values.get(c)
+        ok = isinstance(n, int) and isinstance(d, int) and n >= K and d >= K
+        values[c] = f"{n / d:.0%}" if ok else "—"
+    return Row(
+        str(_("Share also known as suspects")),
+        values,
+        str(
+            _(
+                "Young people also known as suspects divided by distinct young people; "
+                "shown where both are published and 10 or more."
+            )
+        ),
+    )
+
+
 def indicators_section(ind: Indicators) -> Section:
     grid = suppress_grid(ind.by_source or {"": {}})
     signals = Row(
@@ -142,20 +173,41 @@ def indicators_section(ind: Indicators) -> Section:
         str(_("Signals with a date of contact in the period (withdrawn ones not counted).")),
     )
     decided = {p: ind.screening[p].decided for p in PARTS}
+    persons = _row(
+        str(_("Distinct young people")),
+        ind.persons,
+        ind.persons_total,
+        str(
+            _(
+                "Young people behind those signals, counted once through the person "
+                "index; one young person can be counted in two columns."
+            )
+        ),
+        additive=False,
+    )
+    suspects = _row(
+        str(_("Young people also known as suspects")),
+        ind.suspects,
+        ind.suspects_total,
+        str(
+            _(
+                "Of those young people, the ones with at least one signal in the period "
+                "recording that they are (also) a suspect, arrested or prosecuted for the "
+                "acts seen: the victim-offender overlap."
+            )
+        ),
+        additive=False,
+    )
+    _hide_small_complement(
+        suspects,
+        ind.persons | {TOTAL: ind.persons_total},
+        ind.suspects | {TOTAL: ind.suspects_total},
+    )
     rows = [
         signals,
-        _row(
-            str(_("Distinct young people")),
-            ind.persons,
-            ind.persons_total,
-            str(
-                _(
-                    "Young people behind those signals, counted once through the person "
-                    "index; one young person can be counted in two columns."
-                )
-            ),
-            additive=False,
-        ),
+        persons,
+        suspects,
+        overlap_share(suspects, persons),
         _row(
             str(_("Referrals")),
             ind.referrals,
@@ -221,12 +273,6 @@ def indicators_section(ind: Indicators) -> Section:
         "indicators",
         str(_("Figures of the period")),
         rows,
-        str(
-            _(
-                "The victim-offender overlap (young people also known as suspects) is not "
-                "shown yet: signals do not record it."
-            )
-        ),
     )
 
 
