@@ -13,6 +13,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 class CsvImportCommand(BaseCommand):
+    """A subclass names its demo file and defines ``run_import(text) -> dict`` (the service
+    call) and ``summary(result) -> str`` (the line printed on success)."""
+
     demo_file: Path
     what: str  # "list" or "table", as the operator calls the demo file
 
@@ -36,9 +39,3 @@ class CsvImportCommand(BaseCommand):
             except services.ImportError_ as exc:
                 raise CommandError(f"Nothing was imported.\n{exc}") from None
             self.stdout.write(self.summary(result))
-
-    def run_import(self, text: str) -> dict:
-        raise NotImplementedError
-
-    def summary(self, result: dict) -> str:
-        raise NotImplementedError
