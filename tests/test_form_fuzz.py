@@ -40,8 +40,6 @@ BAD_VALUES = {
 ALLOWED = {200, 302, 400, 403, 404, 405, 409}
 # Not compared: refusals are audit-logged, which is a write we want.
 NOT_COMPARED = {"audit"}
-# Known failures that may be excused here (none: a form that 500s is fixed, not excused).
-XFAIL: dict[tuple[str, str], str] = {}
 
 
 # --- reading the forms of a page ----------------------------------------------------------
@@ -366,10 +364,7 @@ def _views() -> list[str]:
 def _cases():
     for view in _views():
         for label in BAD_VALUES:
-            marks = []
-            if (view, label) in XFAIL:
-                marks.append(pytest.mark.xfail(strict=True, reason=XFAIL[(view, label)]))
-            yield pytest.param(view, label, id=f"{view}-{label}", marks=marks)
+            yield pytest.param(view, label, id=f"{view}-{label}")
 
 
 def _url_cases(world, view: str, bad: str | None):
