@@ -136,6 +136,24 @@ def test_the_referral_form_and_the_file_show_that_the_young_person_is_also_a_sus
     assert "Vervolgd: Geld doorsluizen" in page.content.decode()
 
 
+def test_the_file_shows_the_nationality_category(professional, coordinator, login):
+    client = login(professional)
+    client.post(reverse("intake:signal_create"), signal_post(nationality_category="non_eu"))
+    signal = Signal.objects.get()
+    client.post(
+        reverse("coordination:referral_create", args=[signal.pk]),
+        {
+            "reason": "Zorgen.",
+            "urgency": "normal",
+            "consent_young_person": "given",
+            "consent_parents": "not_asked",
+        },
+    )
+    file = Referral.objects.get().file
+    page = login(coordinator).get(reverse("coordination:file_detail", args=[file.pk]))
+    assert '<dd data-testid="nationality">Buiten de EU</dd>' in page.content.decode()
+
+
 def test_the_assessment_asks_and_records_whether_the_prosecutor_was_told(
     screened_file, coordinator, login
 ):

@@ -27,3 +27,10 @@ def test_a_country_is_refused_and_nothing_is_written(professional, login, post_d
     assert response.status_code == 200
     assert response.context["form"].errors["nationality_category"]
     assert not Signal.objects.exists()
+
+
+def test_the_signal_page_shows_the_category(professional, login, post_data):
+    client = login(professional)
+    response = client.post(reverse("intake:signal_create"), post_data(nationality_category="eu"))
+    page = client.get(response["Location"]).content.decode()
+    assert '<dd data-testid="nationality">Ander EU-land</dd>' in page

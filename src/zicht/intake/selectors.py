@@ -311,6 +311,7 @@ class ReferredSignal:
     justice_status_label: str = ""
     justice_offences: str = ""
     nationality_category: str = "unknown"
+    nationality_label: str = ""
     forms_codes: tuple = ()
     given_names: str = ""
     surname: str = ""
@@ -377,6 +378,7 @@ def referred_signal_view(*, signal_id) -> ReferredSignal | None:
         justice_status_label=str(signal.get_justice_status_display()),
         justice_offences=signal.justice_offences,
         nationality_category=signal.nationality_category,
+        nationality_label=str(signal.get_nationality_category_display()),
         forms_codes=tuple(signal.forms),
         municipality_name=signal.municipality.name if signal.municipality else "",
         **values,
