@@ -432,3 +432,10 @@ def test_operators_set_the_age_bounds_through_the_environment(tmp_path):
         message
         == "Zicht is for young people aged 10 to 24: this young person is 25, older than 24."
     )
+
+
+@pytest.mark.django_db
+def test_the_front_page_links_to_the_public_figures(client):
+    page = client.get("/").content.decode()
+    assert 'href="/cijfers/"' in page
+    assert "Jaarcijfers over mogelijke slachtoffers" in page
