@@ -430,7 +430,7 @@ ROWS: list[Row] = [
     # --- help: the conversation a coordination file was opened from, for the coordinator
     # the file is assigned to only (tests/coordination/test_help_handover.py reads it);
     # this file was not opened from a conversation and is not assigned: nobody reads it.
-    Row("help:coordinator_conversation", expect(403), target="file"),
+    Row("help:coordinator_conversation", expect(403, coordinator=DENIED), target="file"),
     # --- insight: aggregates for analysts, own organisation for its administrators ------
     Row("insight:dashboard", only("analyst", "org_admin")),
     # How the hidden number is estimated: no figures, public like the lessons (issue 14).
@@ -1005,3 +1005,53 @@ def test_two_factor_changes_without_a_recent_password(view, column, expected, wo
         assert location.query == urlencode({"next": url})
     else:
         _check(response, expected)
+
+
+# --- the matrix against the policy (issue 19) ------------------------------------------------
+# zicht/access/policy.py states who may do what; the rows above are what real requests
+# answer. Here the two must agree for every row and role: a role the policy admits is never
+# refused outright (403) - though someone else's object may be (DENIED) -, and a role it
+# does not admit is always refused (a GET of a POST-only page may answer 405 first).
+
+
+def _agrees(row: Row, column: str, world) -> str | None:
+    from zicht.access.policy import Audience, action_for_view, allows
+
+    rule = action_for_view(row.view)
+    if rule is None:
+        return "no action in the policy"
+    got = row.expected[column]
+    if column == "anonymous":
+        public = rule.audience is Audience.PUBLIC
+        if public and got == LOGIN:
+            return "public in the policy, but asks anonymous visitors to log in"
+        post_only_get = row.method == "get" and got == 405
+        if (
+            not public
+            and rule.audience is not Audience.API_KEY
+            and got != LOGIN
+            and not post_only_get
+        ):
+            return f"not public in the policy, but anonymous visitors get {got}"
+        return None
+    if column == "unverified":
+        return None  # enrolment first, whatever the action (the accounts middleware)
+    if rule.audience is Audience.API_KEY:
+        # Unknown API paths are not found for anyone.
+        return None if got in (401, 404) else f"API-key action answered {got} to a web session"
+    admitted = allows(rule.code, world.members[column])
+    if admitted and got == 403:
+        return "admitted by the policy, refused by the view"
+    if not admitted and got not in (403, DENIED) and not (row.method == "get" and got == 405):
+        return f"refused by the policy, but the view answers {got}"
+    return None
+
+
+def test_the_matrix_agrees_with_the_policy(world, db):
+    disagreements = [
+        f"{row.id} as {column}: {problem}"
+        for row in ROWS
+        for column in COLUMNS
+        if (problem := _agrees(row, column, world))
+    ]
+    assert not disagreements, "\n".join(disagreements)

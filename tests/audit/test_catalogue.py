@@ -23,6 +23,7 @@ NOT_ACTIONS_KEYWORDS = {"purpose", "object_type"}
 # The access policy's action codes ("insight.view") are not audit events; its refusal
 # events are checked against the catalogue by tests/access/test_policy.py.
 POLICY = SRC / "access" / "policy.py"
+POLICY_CALLS = {"allows", "admitted_as", "require", "record_refusal", "action"}
 
 
 def recorded_codes() -> dict[str, str]:
@@ -46,6 +47,8 @@ def recorded_codes() -> dict[str, str]:
                 skip.add(id(node.value))
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in POLICY_CALLS:
+                    skip.update(id(a) for a in node.args)
                 if name == "audit_event" and node.args and isinstance(node.args[0], ast.Constant):
                     codes.setdefault(f"coordination.{node.args[0].value}", str(path))
         for node in ast.walk(tree):
