@@ -1,14 +1,11 @@
-"""Who may do what with organisations and members. Plain functions, checked on the object."""
+"""Who may do what with organisations and members: the role from the access policy
+(``organisation.members``), the object rule - *that* organisation - checked here."""
 
-from zicht.accounts.constants import Role
+from zicht.access.policy import allows
 
 
 def can_manage_members(membership, organisation) -> bool:
     """Only an active organisation administrator of *that* organisation."""
     return (
-        membership is not None
-        and membership.is_active
-        and membership.role == Role.ORG_ADMIN
-        and membership.organisation_id == organisation.pk
-        and membership.organisation.is_active
+        allows("organisation.members", membership) and membership.organisation_id == organisation.pk
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import permissions
 
+from zicht.access.policy import allows
 from zicht.api import scopes
 from zicht.api.exceptions import InsufficientScope
 from zicht.api.models import OrganisationAPIKey
@@ -39,4 +40,4 @@ class HasRequiredScope(permissions.BasePermission):
 
 def can_manage_keys(membership) -> bool:
     """Only an active administrator of an active organisation manages its keys."""
-    return membership is not None and membership.is_org_admin and membership.organisation.is_active
+    return allows("api_key.manage", membership)

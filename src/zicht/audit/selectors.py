@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
+from zicht.access.policy import allows
 from zicht.audit import catalogue
 from zicht.audit.models import HASH_KEYED, HASH_LEGACY, AuditEvent, ChainHead
 from zicht.audit.services import GENESIS_HASH, canonical_timestamp, event_hash, head_anchor_mac
@@ -32,7 +33,7 @@ def _scope(*, user, membership, filters):
         if filters.get("organisation"):
             qs = qs.filter(organisation_id=filters["organisation"])
         return qs
-    if membership is not None and membership.is_org_admin:
+    if allows("audit.browse", membership):
         organisation_id = membership.organisation_id
         member_ids = (
             get_user_model()

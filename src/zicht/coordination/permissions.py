@@ -1,40 +1,34 @@
-"""Who may do what in coordination. Plain functions, checked on the object."""
+"""Who may do what in coordination: the roles come from the access policy
+(``zicht.access.policy``), the object rules are checked here on the object."""
 
-from zicht.accounts.constants import OrganisationType, Role
+from zicht.access.policy import PROVIDER_TYPES, allows
 
-PROVIDER_TYPES = (OrganisationType.SHELTER, OrganisationType.YOUTH_CARE)
-PROVIDER_ROLES = (Role.PROFESSIONAL, Role.ORG_ADMIN)
+__all__ = [
+    "PROVIDER_TYPES",
+    "can_act_on_care_referral",
+    "can_refer",
+    "is_coordinator",
+    "is_provider",
+]
 
 
 def is_coordinator(membership) -> bool:
-    """An active coordinator of an active coordination centre."""
-    return (
-        membership is not None
-        and membership.is_active
-        and membership.role == Role.COORDINATOR
-        and membership.organisation.type == OrganisationType.COORDINATION_CENTRE
-        and membership.organisation.is_active
-    )
+    """An active coordinator of an active coordination centre (``file.coordinate``)."""
+    return allows("file.coordinate", membership)
 
 
 def can_refer(membership, signal) -> bool:
     """Only the author of a signal, as a professional of its organisation."""
     return (
-        membership is not None
-        and membership.is_active
-        and membership.role == Role.PROFESSIONAL
+        allows("referral.make", membership)
         and signal.organisation_id == membership.organisation_id
         and signal.author_id == membership.user_id
     )
 
 
 def is_provider(membership) -> bool:
-    return (
-        membership is not None
-        and membership.is_active
-        and membership.role in PROVIDER_ROLES
-        and membership.organisation.type in PROVIDER_TYPES
-    )
+    """A professional or administrator of a shelter or youth care (``care_referral.act``)."""
+    return allows("care_referral.act", membership)
 
 
 def can_act_on_care_referral(membership, care_referral) -> bool:

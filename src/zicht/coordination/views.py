@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zicht.accounts.constants import Role
+from zicht.access.policy import allows
 from zicht.accounts.selectors import organisation_list
 from zicht.audit import services as audit
 from zicht.coordination import forms, permissions, selectors, services, workflow
@@ -63,7 +63,7 @@ def _apply_errors(form, exc: ValidationError):
 @login_required
 def referral_create(request, signal_id):
     membership = request.membership
-    if membership is None or membership.role != Role.PROFESSIONAL:
+    if not allows("referral.make", membership):
         return _denied(request, _("Only professionals refer signals."))
     try:
         signal = intake_selectors.signal_get(membership=membership, signal_id=signal_id)
@@ -120,7 +120,7 @@ def referral_create(request, signal_id):
 @login_required
 def my_referrals(request):
     membership = request.membership
-    if membership is None or membership.role != Role.PROFESSIONAL:
+    if not allows("referral.make", membership):
         return _denied(request, _("Only professionals refer signals."))
     page = Paginator(selectors.referrals_of(membership=membership), PER_PAGE).get_page(
         request.GET.get("page")

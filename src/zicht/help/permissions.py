@@ -1,19 +1,14 @@
 """Who may do what with anonymous conversations. Plain functions on the membership."""
 
-from zicht.accounts.constants import OrganisationType, Role, roles_for
+from zicht.access.policy import allows
+from zicht.accounts.constants import OrganisationType
 
 
 def is_counsellor(membership) -> bool:
     """Only an active counsellor membership of an active organisation of a type that may
     have counsellors (``accounts.constants.roles_for``) reads conversations - so a
     counsellor role set by mistake in, say, a police organisation opens nothing."""
-    return (
-        membership is not None
-        and membership.is_active
-        and membership.role == Role.COUNSELLOR
-        and membership.organisation.is_active
-        and Role.COUNSELLOR in roles_for(membership.organisation.type)
-    )
+    return allows("conversation.counsel", membership)
 
 
 def is_professional(membership) -> bool:
@@ -21,12 +16,7 @@ def is_professional(membership) -> bool:
 
     Such a professional reads the conversations a counsellor of the same organisation
     handed over as a signal (and only those): the selectors check the organisation."""
-    return (
-        membership is not None
-        and membership.is_active
-        and membership.role == Role.PROFESSIONAL
-        and membership.organisation.is_active
-    )
+    return allows("handover.take_up", membership)
 
 
 def is_centre_counsellor(membership) -> bool:

@@ -4,7 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zicht.accounts.constants import Role
+from zicht.access import guards as access
 from zicht.audit import services as audit
 from zicht.core import ages
 from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
@@ -35,15 +35,8 @@ SEARCH_SESSION_KEY = "intake.search"
 
 
 def _professional(request):
-    membership = request.membership
-    if membership is None or membership.role != Role.PROFESSIONAL:
-        audit.record(
-            action="intake.access_denied",
-            actor=request.user,
-            organisation=getattr(membership, "organisation", None),
-        )
-        raise PermissionDenied
-    return membership
+    """Signals are recorded and read by professionals (``signal.record`` in the policy)."""
+    return access.require(request, "signal.record")
 
 
 def _own_signal(request, membership, signal_id):

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from zicht.accounts.constants import OrganisationType
+from zicht.access.policy import allows
 from zicht.audit import services as audit
 from zicht.help import ratelimit
 from zicht.lessons import selectors, services, tasks
@@ -84,10 +84,7 @@ def class_start(request):
 def _school_membership(request):
     """The active membership if it is one of a school organisation, else None."""
     membership = getattr(request, "membership", None)
-    organisation = getattr(membership, "organisation", None)
-    if organisation is not None and organisation.type == OrganisationType.SCHOOL:
-        return membership
-    return None
+    return membership if allows("lessons.class_school", membership) else None
 
 
 def _start_as_teacher(request, session) -> None:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from zicht.accounts.constants import Role
+from zicht.access import guards as access
 from zicht.audit import services as audit
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors, services
@@ -20,15 +20,8 @@ PAGE_SIZE = 25
 
 
 def _professional(request):
-    membership = request.membership
-    if membership is None or membership.role != Role.PROFESSIONAL:
-        audit.record(
-            action="linkage.access_denied",
-            actor=request.user,
-            organisation=getattr(membership, "organisation", None),
-        )
-        raise PermissionDenied
-    return membership
+    """Matches are reviewed by professionals (``match.review`` in the policy)."""
+    return access.require(request, "match.review")
 
 
 @login_required

@@ -3,21 +3,22 @@ national analysts all of them; nobody else, and nobody ever a person."""
 
 from __future__ import annotations
 
-from zicht.accounts.constants import OrganisationType, Role
+from zicht.access.policy import admitted_as, allows
+from zicht.accounts.constants import Role
 
 
 def own_municipality(membership) -> str | None:
-    """The CBS code of the municipality this member administers, or None."""
-    if membership is None or not membership.is_active or membership.role != Role.ORG_ADMIN:
+    """The CBS code of the municipality this member administers (``monitor.configure``:
+    an administrator of a municipality), or None."""
+    if not allows("monitor.configure", membership):
         return None
-    organisation = membership.organisation
-    if organisation.type != OrganisationType.MUNICIPALITY:
-        return None
-    return organisation.municipality_id
+    return membership.organisation.municipality_id
 
 
 def is_analyst(membership) -> bool:
-    return membership is not None and membership.is_active and membership.role == Role.ANALYST
+    """Admitted to the monitor as an analyst: every municipality (``monitor.view``)."""
+    who = admitted_as("monitor.view", membership)
+    return who is not None and who.role == Role.ANALYST
 
 
 def may_view(membership, municipality: str) -> bool:
