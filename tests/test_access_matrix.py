@@ -119,7 +119,7 @@ ROWS: list[Row] = [
     Row("healthz", expect(200, anonymous=200, unverified=200)),
     Row("set_language", expect(302, anonymous=302, unverified=302)),
     Row("neutral", EVERYONE),
-    Row("core:home", EVERYONE),
+    Row("portal:home", EVERYONE),
     # --- login and two-factor (our audit-logged versions of the library's views) -----
     Row("login", EVERYONE),
     # Enrolled members are sent on; enrolment is the one page an unenrolled member sees.
@@ -961,7 +961,7 @@ NO_STORE_CASES = [
     ("audit:list", None, "org_admin"),
     ("audit:export", None, "org_admin"),
     ("accounts:member_list", None, "org_admin"),
-    ("core:home", None, "professional"),
+    ("portal:home", None, "professional"),
 ]
 
 

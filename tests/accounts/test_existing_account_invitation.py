@@ -79,7 +79,7 @@ def test_the_invited_user_accepts_after_logging_in(admin, existing):
     client = Client()
     post_auth(client, existing.user.username)
     post_token(client, code(existing.user.totpdevice_set.get()))
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert "Gemeente Zuid nodigt je uit als Professional" in home
     page = client.get(reverse("accounts:invitation_list"))
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
@@ -202,7 +202,7 @@ def test_a_user_with_several_memberships_keeps_working_for_the_chosen_one(admin,
 def test_a_deactivated_member_with_an_open_invitation_stays_logged_in_to_answer(admin, login):
     former = MembershipFactory()
     client = login(former)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     services.member_invite(
         by=admin, email=former.user.email, first_name="", last_name="", role=Role.PROFESSIONAL
     )

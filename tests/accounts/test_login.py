@@ -43,7 +43,7 @@ def test_login_with_password_and_totp(member):
     device = member.user.totpdevice_set.get()
     response = post_token(client, code(device))
     assert response.status_code == 302
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     assert AuditEvent.objects.filter(action="auth.login", actor_id=member.user_id).exists()
 
 
@@ -120,7 +120,7 @@ def test_user_without_device_must_enrol(db):
     membership = MembershipFactory()
     client = Client()
     post_auth(client, membership.user.username)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response["Location"] == reverse("two_factor:setup")
     # Everything else is closed too until enrolment.
@@ -147,7 +147,7 @@ def test_enrolment_with_qr_secret(db):
     )
     assert response.status_code == 302
     assert membership.user.totpdevice_set.filter(confirmed=True).exists()
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 @pytest.mark.django_db

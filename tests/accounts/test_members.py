@@ -157,7 +157,7 @@ def test_user_in_two_organisations_chooses_active_one(make_member, login, client
     first = make_member(role=Role.PROFESSIONAL)
     second = MembershipFactory(user=first.user, role=Role.ANALYST)
     login(first)
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert reverse("accounts:organisation_select") in home
     client.post(reverse("accounts:organisation_select"), {"membership": second.pk})
     assert client.session["membership_id"] == second.pk
@@ -189,7 +189,7 @@ def test_switching_to_a_membership_that_is_no_number_answers_400(make_member, lo
 def test_deactivated_member_is_logged_out_mid_session(admin, login, client):
     colleague = MembershipFactory(organisation=admin.organisation)
     login(colleague)
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
     Membership.objects.filter(pk=colleague.pk).update(is_active=False)
     response = client.get(reverse("accounts:organisation_select"))
     assert response.status_code == 302

@@ -138,7 +138,7 @@ def test_a_backup_code_logs_in_once(member):
 
     browser, response = log_in_with(first.upper())  # as printed or typed, any case
     assert response.status_code == 302
-    assert browser.get(reverse("core:home")).context["user"].is_verified()
+    assert browser.get(reverse("portal:home")).context["user"].is_verified()
     _, reused = log_in_with(first)
     assert reused.status_code == 200  # the form again: a used code is gone
     assert "_auth_user_id" not in reused.wsgi_request.session

@@ -10,7 +10,7 @@ ALL_ROLES = list(Role.values)
 
 # view name -> roles that get 200; all other roles get 403.
 VIEW_ACCESS = {
-    "core:home": ALL_ROLES,
+    "portal:home": ALL_ROLES,
     "accounts:organisation_select": ALL_ROLES,
     "two_factor:profile": ALL_ROLES,
     "accounts:member_list": [Role.ORG_ADMIN],
@@ -38,7 +38,7 @@ def test_view_access_per_role(view_name, role, make_member, login):
 @pytest.mark.parametrize("view_name", sorted(VIEW_ACCESS))
 def test_anonymous_is_sent_to_login(view_name, client):
     response = client.get(reverse(view_name))
-    if view_name == "core:home":
+    if view_name == "portal:home":
         assert response.status_code == 200
         assert b"Zicht" in response.content
     else:
@@ -49,7 +49,7 @@ def test_anonymous_is_sent_to_login(view_name, client):
 @pytest.mark.django_db
 def test_home_lists_role_specific_actions(make_member, login):
     admin = make_member(role=Role.ORG_ADMIN)
-    response = login(admin).get(reverse("core:home"))
+    response = login(admin).get(reverse("portal:home"))
     assert reverse("accounts:member_list") in response.content.decode()
     assert reverse("audit:list") in response.content.decode()
 
@@ -57,7 +57,7 @@ def test_home_lists_role_specific_actions(make_member, login):
 @pytest.mark.django_db
 def test_professional_home_does_not_offer_member_management(make_member, login):
     member = make_member(role=Role.PROFESSIONAL)
-    response = login(member).get(reverse("core:home"))
+    response = login(member).get(reverse("portal:home"))
     assert reverse("accounts:member_list") not in response.content.decode()
 
 

@@ -57,7 +57,7 @@ def test_admin_creates_a_key_shown_once_and_stored_hashed(admin_and_professional
 
 def test_home_links_to_the_key_pages(admin_and_professional, login):
     admin, _ = admin_and_professional
-    assert reverse("api:key_list") in login(admin).get(reverse("core:home")).content.decode()
+    assert reverse("api:key_list") in login(admin).get(reverse("portal:home")).content.decode()
 
 
 def test_revoked_key_stops_working(admin_and_professional, login, make_key):

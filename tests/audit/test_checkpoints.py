@@ -11,7 +11,7 @@ from tests.audit.conftest import tamper
 from zicht.audit import services
 from zicht.audit.checkpoints import checkpoint_line, read_checkpoints
 from zicht.audit.selectors import verify_chain
-from zicht.core.schedule import DAILY_TASKS
+from zicht.portal.schedule import DAILY_TASKS
 
 
 def run(capsys, command, *args):

@@ -8,8 +8,8 @@ from django.utils import translation
 
 from zicht.accounts.constants import OrganisationType, Role
 from zicht.coordination import services
-from zicht.core.attention import items_for
 from zicht.help import services as help_services
+from zicht.portal.attention import items_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_coordinator_sees_waiting_overdue_and_unassigned_files_most_urgent_first
         "2 files wait for screening.",
         "2 open files have no coordinator assigned.",
     ]
-    html = login(coordinator).get(reverse("core:home")).content.decode()
+    html = login(coordinator).get(reverse("portal:home")).content.decode()
     assert "1 dossier is over de screeningstermijn." in html
     assert reverse("coordination:inbox") in html
 
@@ -53,7 +53,7 @@ def test_counsellor_sees_conversations_waiting_and_not_their_text(make_member, l
     counsellor = make_member(role=Role.COUNSELLOR)
     help_services.conversation_start(message="Ik moet pakketjes wegbrengen.", language="nl")
     assert texts(counsellor) == ["1 conversation waits for an answer."]
-    html = login(counsellor).get(reverse("core:home")).content.decode()
+    html = login(counsellor).get(reverse("portal:home")).content.decode()
     assert "1 gesprek wacht op antwoord." in html
     assert "pakketjes" not in html
 
@@ -69,7 +69,7 @@ def test_professionals_see_possible_matches_of_their_own_organisation_only(
     assert texts(police) == ["1 possible match waits for a decision."]
     assert texts(care) == ["1 possible match waits for a decision."]
     assert texts(bystander) == []
-    html = login(bystander).get(reverse("core:home")).content.decode()
+    html = login(bystander).get(reverse("portal:home")).content.decode()
     assert "Er wacht nu niets op je." in html
 
 
@@ -94,7 +94,7 @@ def test_professionals_see_help_conversations_handed_over_to_their_organisation(
     )
     assert texts(colleague) == ["1 help conversation was handed over for a signal."]
     assert texts(elsewhere) == []
-    html = login(colleague).get(reverse("core:home")).content.decode()
+    html = login(colleague).get(reverse("portal:home")).content.decode()
     assert "1 hulpgesprek is aan je organisatie overgedragen voor een signaal." in html
     assert reverse("help:handover_list") in html
 

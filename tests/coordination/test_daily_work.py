@@ -12,7 +12,7 @@ from zicht.coordination import services
 from zicht.coordination.assessment import proposal_reasons
 from zicht.coordination.constants import FileStatus, MeasureKind, MeasureStatus, Question
 from zicht.coordination.models import CoordinationFile
-from zicht.core.attention import items_for
+from zicht.portal.attention import items_for
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +245,7 @@ def test_care_providers_and_coordinators_reach_their_inbox_from_the_navigation(
     html = login(coordinator).get(reverse("coordination:inbox")).content.decode()
     nav = html[html.index('class="main-nav"') : html.index("</nav>")]
     assert f'href="{inbox}"' in nav and care not in nav
-    html = login(professional).get(reverse("core:home")).content.decode()
+    html = login(professional).get(reverse("portal:home")).content.decode()
     nav = html[html.index('class="main-nav"') : html.index("</nav>")]
     assert care not in nav and inbox not in nav
 

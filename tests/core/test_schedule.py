@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from zicht.core.schedule import DAILY_TASKS
+from zicht.portal.schedule import DAILY_TASKS
 
 
 @pytest.mark.django_db

@@ -136,12 +136,12 @@ def test_the_estimate_is_reused_for_a_day(make_signals, area, rotterdam_admin, l
 def test_home_page_leads_the_municipal_administrator_to_the_monitor(
     rotterdam_admin, make_member, login
 ):
-    home = login(rotterdam_admin).get(reverse("core:home")).content.decode()
+    home = login(rotterdam_admin).get(reverse("portal:home")).content.decode()
     assert reverse("monitor:overview") in home and "Monitor Preventie met Gezag" in home
     police_admin = make_member(role=Role.ORG_ADMIN)
     assert (
         reverse("monitor:overview")
-        not in login(police_admin).get(reverse("core:home")).content.decode()
+        not in login(police_admin).get(reverse("portal:home")).content.decode()
     )
 
 

@@ -197,7 +197,7 @@ def logout_view(request):
         )
     logout(request)
     messages.info(request, _("You have been logged out."))
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 @login_required
@@ -219,7 +219,7 @@ def organisation_select(request):
             messages.success(
                 request, _("You now work for %(name)s.") % {"name": membership.organisation.name}
             )
-            return redirect("core:home")
+            return redirect("portal:home")
     return render(
         request, "accounts/organisation_select.html", {"memberships": memberships}, status=status
     )
@@ -424,7 +424,7 @@ def invitation_join(request, invitation_id):
         _("You now work for %(name)s as %(role)s.")
         % {"name": invitation.organisation.name, "role": membership.get_role_display()},
     )
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 @login_required

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "zicht.core",
+    "zicht.portal",
     "zicht.audit",
     "zicht.accounts",
     "zicht.help",
@@ -267,8 +268,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "two_factor:login"
-LOGIN_REDIRECT_URL = "core:home"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 # ZICHT_SESSION_IDLE_MINUTES: a session ends after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("ZICHT_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
@@ -280,11 +281,11 @@ CSRF_COOKIE_HTTPONLY = True
 # The CSRF cookie ends with the browser like the session cookie (Django's default keeps
 # it a year): on the anonymous help pages no cookie may outlive the visit (docs/help.md).
 CSRF_COOKIE_AGE = None
-CSRF_FAILURE_VIEW = "zicht.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "zicht.portal.views.csrf_failure"
 
 # The largest request body (without file uploads) Django reads: Django's own default,
 # stated here because it is a limit users can hit. A larger body answers 413: a plain
-# page for the web forms (zicht.core.views.bad_request), problem+json for the partner
+# page for the web forms (zicht.portal.views.bad_request), problem+json for the partner
 # API (zicht.api.exceptions).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

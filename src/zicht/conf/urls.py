@@ -13,8 +13,8 @@ from zicht.accounts.views import (
     ZichtLoginView,
     ZichtSetupView,
 )
-from zicht.core import views as core_views
 from zicht.help import views as help_views
+from zicht.portal import views as portal_views
 
 # The Django admin accepts only users verified with a second factor, and its login
 # page redirects to the two-factor login.
@@ -23,12 +23,12 @@ admin.site.site_header = "Zicht"
 admin.site.site_title = "Zicht"
 
 # A body over DATA_UPLOAD_MAX_MEMORY_SIZE: 413 instead of Django's 400.
-handler400 = "zicht.core.views.bad_request"
+handler400 = "zicht.portal.views.bad_request"
 # A page that does not exist sets no cookie for visitors who are not logged in.
-handler404 = "zicht.core.views.page_not_found"
+handler404 = "zicht.portal.views.page_not_found"
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", portal_views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("zicht.api.urls")),
     # Quick exit from the help pages lands here: a neutral recipe page whose address
@@ -47,7 +47,7 @@ urlpatterns += i18n_patterns(
     ),
     path("account/two_factor/disable/", ZichtDisableView.as_view(), name="two_factor_disable"),
     path("", include(tf_urls)),
-    path("", include("zicht.core.urls")),
+    path("", include("zicht.portal.urls")),
     path("accounts/", include("zicht.accounts.urls")),
     path("audit/", include("zicht.audit.urls")),
     path("hulp/", include("zicht.help.urls")),

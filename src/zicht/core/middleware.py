@@ -33,7 +33,7 @@ NO_STORE_NAMESPACES = frozenset(
         "admin",
     }
 )
-NO_STORE_URL_NAMES = frozenset({"core:home"})
+NO_STORE_URL_NAMES = frozenset({"portal:home"})
 NO_STORE_URL_NAME_PREFIXES = ("login", "two_factor")
 
 

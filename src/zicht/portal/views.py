@@ -13,17 +13,17 @@ from django.views.decorators.cache import never_cache
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
-from zicht.core import attention
+from zicht.portal import attention
 
 
 def home(request):
     """Anonymous visitors see what Zicht is; members see what they can do next."""
     if not request.user.is_authenticated:
-        return render(request, "core/front.html")
+        return render(request, "portal/front.html")
     tasks = account_selectors.home_actions_for(user=request.user, membership=request.membership)
     return render(
         request,
-        "core/home.html",
+        "portal/home.html",
         {
             "actions": tasks,
             "attention": attention.items_for(membership=request.membership),
@@ -54,7 +54,7 @@ def csrf_failure(request, reason=""):
         actor=request.user if request.user.is_authenticated else None,
         details={"path_name": getattr(request.resolver_match, "view_name", "")},
     )
-    return render(request, "core/csrf_failure.html", status=403)
+    return render(request, "portal/csrf_failure.html", status=403)
 
 
 def bad_request(request, exception=None):

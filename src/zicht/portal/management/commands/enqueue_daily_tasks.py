@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from zicht.core.schedule import DAILY_TASKS
+from zicht.portal.schedule import DAILY_TASKS
 
 
 class Command(BaseCommand):

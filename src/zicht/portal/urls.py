@@ -1,6 +1,6 @@
 from django.urls import path
 
-from zicht.core import views
+from zicht.portal import views
 
-app_name = "core"
+app_name = "portal"
 urlpatterns = [path("", views.home, name="home")]
