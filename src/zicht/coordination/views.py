@@ -18,7 +18,7 @@ from zicht.accounts.selectors import organisation_list
 from zicht.audit import services as audit
 from zicht.coordination import forms, permissions, selectors, services, workflow
 from zicht.coordination.assessment import proposal_reasons
-from zicht.coordination.constants import ADULT_AGE, FileStatus, MeasureStatus, Question
+from zicht.coordination.constants import ADULT_AGE, CareStatus, FileStatus, MeasureStatus, Question
 from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH
 from zicht.coordination.models import FollowUpTask, Measure
 from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
@@ -147,7 +147,7 @@ def my_referrals(request):
             "referrals": [(r, selectors.referrer_status(r), young.get(r.signal_id)) for r in page],
             "is_provider": permissions.is_provider(membership),
             "care_open": selectors.care_inbox(membership=membership)
-            .filter(status__in=("requested", "accepted"))
+            .filter(status__in=(CareStatus.REQUESTED, CareStatus.ACCEPTED))
             .count(),
         },
     )
