@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from zicht.access.policy import allows
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import Role
 from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
@@ -24,7 +25,7 @@ __all__ = [
 
 
 def _require_org_admin(membership) -> None:
-    if membership is None or not membership.is_org_admin:
+    if not allows("api_key.manage", membership):
         raise PermissionDenied
 
 

@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from rest_framework.utils.encoders import JSONEncoder
 
+from zicht.access.policy import allows
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import Role
 from zicht.api import scopes as api_scopes
@@ -33,7 +34,7 @@ __all__ = [
 
 
 def _require_org_admin(membership) -> None:
-    if membership is None or not membership.is_org_admin or not membership.organisation.is_active:
+    if not allows("api_key.manage", membership):
         raise PermissionDenied
 
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zicht.accounts.constants import Role
+from zicht.access.policy import allows
 from zicht.audit import services as audit
 from zicht.core import ages
 from zicht.intake import search
@@ -143,7 +143,7 @@ def _new_reference() -> str:
 
 
 def _require_professional(membership) -> None:
-    if membership is None or not membership.is_active or membership.role != Role.PROFESSIONAL:
+    if not allows("signal.record", membership):
         raise PermissionDenied(_("Only professionals record signals."))
 
 
