@@ -112,6 +112,7 @@ class Reason(enum.StrEnum):
     NOT_CONVERGED = "not_converged"
     UNBOUNDED = "unbounded"
     NO_ESTIMATE = "no_estimate"
+    STRATA_DECLINED = "strata_declined"
 
 
 REASON_TEXT: dict[Reason, str] = {
@@ -127,6 +128,8 @@ REASON_TEXT: dict[Reason, str] = {
     Reason.UNBOUNDED: "the interval has no finite upper limit: the data cannot rule out a very "
     "large hidden population",
     Reason.NO_ESTIMATE: "none of the methods gave an estimate for these data",
+    Reason.STRATA_DECLINED: "at least one stratum has no reliable estimate, so neither has "
+    "the total (a sum without those strata would look complete and be too low)",
 }
 
 
