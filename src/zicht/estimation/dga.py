@@ -55,7 +55,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaln
 
 from .bayes import BayesianEstimate, grid_quantiles
 from .data import CaptureHistories, as_histories
@@ -163,6 +162,8 @@ def decomposable_graphs(k: int) -> tuple[DecomposableGraph, ...]:
 def _set_terms(h: CaptureHistories, n0: np.ndarray, delta: float) -> np.ndarray:
     """``T[A, i] = sum_a lgamma(y_{A,a} + alpha_A) - lgamma(alpha_A)`` for every subset A
     of lists (row = bit mask) at ``N0 = n0[i]`` (dga's ``MakeCompMatrix``)."""
+    from scipy.special import gammaln  # imported when dga runs, not with the package
+
     k = h.k
     z = h.patterns
     counts = h.counts
@@ -288,6 +289,8 @@ def dga(
             f"these data have {k}",
             settings,
         )
+    from scipy.special import gammaln  # imported when dga runs, not with the package
+
     graphs = decomposable_graphs(k)
     n0 = np.arange(0, int(n_max_factor * n) + 1, int(step), dtype=np.float64)
     total = n + n0

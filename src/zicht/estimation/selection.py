@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import pdtr, pdtrc
 
+from ._special import pdtr, pdtrc
 from .design import full_design, model_layout, pair_list
 from .existence import ModelCheck, check_model, lp_slack
 from .fit import ModelFit, fit_model
