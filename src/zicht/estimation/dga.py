@@ -313,14 +313,14 @@ def dga(
     rng = np.random.default_rng(seed)
     samples = rng.choice(grid, size=int(draws), p=probs / probs.sum())
     tail = max(1, grid.size // 100)
-    top = np.argsort(-graph_probs)[:5]
+    top_graphs = np.argsort(-graph_probs)[:5]
     diagnostics: dict[str, Any] = {
         "graphs": len(graphs),
         "mode": float(grid[int(np.argmax(probs))]),
         "mass_at_n_max": float(probs[-tail:].sum()),
         "top_graphs": [
             {"graph": graphs[i].label(h.list_names), "probability": float(graph_probs[i])}
-            for i in top
+            for i in top_graphs
         ],
     }
     warnings = list(h.warnings)

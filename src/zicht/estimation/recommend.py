@@ -191,7 +191,7 @@ class RecommendedResult(BaseResult):
     def summary_text(self) -> str:
         pct = round(100 * self.ci_level)
         lines = [f"Recommended estimate ({self.observed:,} observed)", "=" * 60]
-        if self.declined:
+        if self.estimate is None or self.ci is None:
             lines.append(f"No reliable estimate ({self.reason}): {self.reason_text}")
         else:
             lo, hi = self.ci
@@ -254,7 +254,7 @@ def component_results(
     """Run the methods of :data:`COMPONENTS` on ``h`` (a method that declines is marked)."""
     from .api import NoEstimateError, estimate
     from .lcmcr import lcmcr
-    from .sensitivity import averaged, model_set
+    from .sensitivity import AveragedResult, averaged, model_set
 
     out: list[Component] = []
     try:
@@ -263,19 +263,19 @@ def component_results(
     except NoEstimateError as exc:
         out.append(Component("stepwise", None, None, False, str(exc)))
     a = averaged(model_set(h), "aic", level)
-    if a.declined:
-        out.append(Component("average-aic", None, None, False, a.reason))
+    if not isinstance(a, AveragedResult):
+        out.append(Component("average-aic", None, None, False, str(a.reason)))
     else:
         top = a.models[0]
         out.append(
             Component("average-aic", a.estimate, a.ci, True, f"top: {top[0]} (w {top[1]:.2f})")
         )
     b = lcmcr(h, seed=seed, progress=progress, **LCMCR_SETTINGS)
-    diag = {k: b.diagnostics[k] for k in ("rhat", "ess") if k in b.diagnostics}
+    diag: dict[str, Any] = {k: b.diagnostics[k] for k in ("rhat", "ess") if k in b.diagnostics}
     if b.estimate is None:
         out.append(Component("lcmcr", None, None, False, str(b.reason), diag))
     else:
-        ci = b.conf_int(1.0 - level)
+        ci = b.conf_int(level=level)
         rhat = diag.get("rhat", math.nan)
         if not rhat <= RHAT_MAX:
             note = f"not converged: R-hat {rhat:.2f} > {RHAT_MAX:g}"
@@ -331,8 +331,11 @@ def combine(
     spread = _spread(used, excludes)
     if spread > factor:
         return _declined(observed, Reason.METHODS_DISAGREE, components, warns, level, spread)
-    lo = min(c.ci[0] for c in used)
-    hi = max(c.ci[1] for c in used)
+    intervals = [c.ci for c in used if c.ci is not None]
+    if len(intervals) < len(used):  # a used component always has an interval
+        return _declined(observed, Reason.NO_ESTIMATE, components, warns, level, spread)
+    lo = min(ci[0] for ci in intervals)
+    hi = max(ci[1] for ci in intervals)
     if not math.isfinite(hi):
         return _declined(observed, Reason.UNBOUNDED, components, warns, level, spread)
     return RecommendedResult(

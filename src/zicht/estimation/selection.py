@@ -241,7 +241,7 @@ def _existence_all(k: int, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     exists = np.zeros(nmodels, dtype=bool)
     x_full = full_design(k)
 
-    def layout(mask: int) -> np.ndarray:
+    def layout(mask: int) -> tuple[np.ndarray, np.ndarray]:
         pairs = tuple(p for p in range(npairs) if mask >> p & 1)
         cells, cols, _, _ = model_layout(k, counts, pairs)
         return cells, x_full[np.ix_(cells, cols)]

@@ -183,18 +183,19 @@ def recommended_strata(
     observed = int(sum(r.observed for r in results.values()))
     warnings = [f"{k}: {w}" for k, r in results.items() for w in r.warnings]
     declined = {k: str(r.reason) for k, r in results.items() if r.declined}
-    common = {"observed": observed, "ci_level": level, "declined_strata": declined}
     if declined:
         named = ", ".join(f"{k} ({why})" for k, why in declined.items())
         text = f"{REASON_TEXT[Reason.STRATA_DECLINED]}; no estimate for: {named}"
         return RecommendedStrataResult(
-            results, None, None, warnings=tuple(warnings), reason="strata_declined",
-            reason_text=text, **common,
+            results, None, None, observed, level, tuple(warnings), declined,
+            reason=Reason.STRATA_DECLINED.value, reason_text=text,
         )  # fmt: skip
     total = float(sum(r.estimate for r in results.values() if r.estimate is not None))
     lo = float(sum(r.ci[0] for r in results.values() if r.ci is not None))
     hi = float(sum(r.ci[1] for r in results.values() if r.ci is not None))
-    return RecommendedStrataResult(results, total, (lo, hi), warnings=tuple(warnings), **common)
+    return RecommendedStrataResult(
+        results, total, (lo, hi), observed, level, tuple(warnings), declined
+    )
 
 
 def _with_bootstrap_interval(
