@@ -3,6 +3,8 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zicht.estimation import (
     CaptureHistories,
@@ -166,3 +168,17 @@ def test_recommended_takes_no_bootstrap_interval(tmp_path, capsys):
     assert exc.value.code == 2 and "--method stepwise" in capsys.readouterr().err
     with pytest.raises(ValueError, match="envelope"):
         estimate_strata({"a": _stratum(1)}, "recommended", ci="bootstrap")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.integers(0, 40), min_size=7, max_size=7), min_size=1, max_size=3))
+def test_recommended_strata_decline_is_never_an_exception(tables):
+    """Any strata, however small or odd: a total at least the observed, or a named decline."""
+    strata = {f"s{i}": CaptureHistories(("A", "B", "C"), np.array(t)) for i, t in enumerate(tables)}
+    res = recommended_strata(strata, seed=1)
+    if res.declined:
+        assert res.estimate is None and res.reason == Reason.STRATA_DECLINED
+        assert set(res.declined_strata) == {k for k, r in res.strata.items() if r.declined}
+        assert all(k in res.reason_text for k in res.declined_strata)
+    else:
+        assert res.observed <= res.ci[0] <= res.estimate <= res.ci[1]
