@@ -38,9 +38,11 @@ from zicht.estimation import NoEstimateError, dga, estimate  # noqa: E402
 from zicht.estimation.recommend import (  # noqa: E402
     DISAGREE_FACTOR,
     LCMCR_SETTINGS,
+    SPREAD_EXCLUDES,
     Component,
     combine,
     component_results,
+    recommended,
 )
 from zicht.estimation.simulate import Population, simulate_histories  # noqa: E402
 
@@ -93,7 +95,22 @@ SCENARIOS: dict[str, tuple[str, Population]] = {
         ),
     ),
 }
-EXTRA = ("mth-darroch", "mh-poisson", "dga")
+# Two lists: the recommended estimate declines (``two_lists``); these scenarios measure whether
+# Chapman's estimate could stand in for it (the "chapman" rows).
+TWO_LIST_SCENARIOS: dict[str, tuple[str, Population]] = {
+    "independent-2": ("independent", Population(1000, (0.3, 0.25))),
+    "independent-2-small": ("independent", Population(300, (0.35, 0.3))),
+    "two-class-2": ("two-class", Population(1000, (0.3, 0.25), ("two-class", 0.2, 5.0))),
+    "lognormal-2": ("continuous", Population(1000, (0.3, 0.3), ("lognormal", 0.6))),
+    "referral-2": ("positive", Population(1000, (0.25, 0.2), (), ((0, 1, 2.0),))),
+    "avoidance-2": ("negative", Population(1000, (0.3, 0.3), (), ((0, 1, 0.5),))),
+    "combined-2": (
+        "combined",
+        Population(1500, (0.25, 0.2), ("two-class", 0.2, 4.0), ((0, 1, 2.0),)),
+    ),
+}
+ALL_SCENARIOS = {**SCENARIOS, **TWO_LIST_SCENARIOS}
+EXTRA = ("mth-darroch", "mh-poisson", "mth-gamma", "dga")
 FACTORS = (1.5, 2.0, 2.5, 3.0, 4.0, 6.0, math.inf)
 
 
@@ -115,9 +132,22 @@ def _comp(d: dict) -> Component:
 def replicate(name: str, pop: Population, seed: int) -> dict:
     h = simulate_histories(pop, seed)
     t0 = time.perf_counter()
-    comps = component_results(h, seed=seed)
+    if h.k == 2:  # the rule declines; its result carries Chapman's estimate, unused
+        comps = list(recommended(h, seed=seed).components)
+    else:
+        comps = list(component_results(h, seed=seed))
     t_rec = time.perf_counter() - t0
     extra = []
+    if h.k == 2:
+        return {
+            "scenario": name,
+            "seed": seed,
+            "truth": pop.n,
+            "observed": h.observed,
+            "components": [_comp_dict(c) for c in comps],
+            "extra": [],
+            "seconds_recommended": t_rec,
+        }
     for m in EXTRA:
         if m == "dga":
             if h.k > 4:
@@ -179,7 +209,10 @@ VARIANTS = {
     "stepwise+average-aic": ("stepwise", "average-aic"),
     "average-aic": ("average-aic",),
     "stepwise+average-aic+lcmcr, unconverged": ("stepwise", "average-aic", "lcmcr*"),
+    "stepwise+average-aic+lcmcr, envelope with mth-gamma": ("stepwise", "average-aic", "lcmcr"),
 }
+# variants whose envelope also takes in this method's interval (not its estimate)
+WIDENED = {"stepwise+average-aic+lcmcr, envelope with mth-gamma": "mth-gamma"}
 
 
 def _variant(comps: list[dict], members: tuple[str, ...]) -> list[Component]:
@@ -194,12 +227,25 @@ def _variant(comps: list[dict], members: tuple[str, ...]) -> list[Component]:
     return out
 
 
-def rule_outcomes(rows: list[dict], factor: float, variant: str = "stepwise+average-aic+lcmcr"):
+def rule_outcomes(
+    rows: list[dict],
+    factor: float,
+    variant: str = "stepwise+average-aic+lcmcr",
+    excludes: tuple[str, ...] = SPREAD_EXCLUDES,
+):
     out = []
     for r in rows:
+        if r["scenario"] in TWO_LIST_SCENARIOS:  # the library declines with two lists
+            out.append((None, None, r["truth"]))
+            continue
         comps = _variant(r["components"], VARIANTS[variant])
-        res = combine(r["observed"], comps, factor=factor)
-        out.append((res.estimate, res.ci, r["truth"]))
+        res = combine(r["observed"], comps, factor=factor, excludes=excludes)
+        ci = res.ci
+        if ci is not None and variant in WIDENED:  # another method's interval joins the envelope
+            other = [c["ci"] for c in r["extra"] if c["method"] == WIDENED[variant] and c["ci"]]
+            if other:
+                ci = (min(ci[0], other[0][0]), max(ci[1], other[0][1]))
+        out.append((res.estimate, ci, r["truth"]))
     return out
 
 
@@ -216,10 +262,74 @@ HEADER = [
 ]
 
 
+GAMMA = "stepwise+average-aic+lcmcr, envelope with mth-gamma"
+
+
+def _by_scenario(train: list[dict], hold: list[dict], label: str, variant: str | None = None):
+    lines = [f"**{label}, factor {DISAGREE_FACTOR:g}, by scenario**: training / holdout seeds", ""]
+    lines += [
+        "| scenario | kind | covered or declined | declines | median width / N |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for name, (kind, _) in SCENARIOS.items():
+        parts = []
+        for rows in (train, hold):
+            sub = [r for r in rows if r["scenario"] == name]
+            args = (sub, DISAGREE_FACTOR) + ((variant,) if variant else ())
+            parts.append(_summary(rule_outcomes(*args)) if sub else None)
+        if not any(parts):
+            continue
+        cells = [
+            " / ".join("-" if p is None else fmt(p) for p in parts)
+            for fmt in (
+                lambda p: f"{100 * p['covered_or_declined']:.0f}%",
+                lambda p: f"{100 * p['declines']:.0f}%",
+                lambda p: f"{p['median_width']:.2f}",
+            )
+        ]
+        lines.append(f"| {name} | {kind} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def _two_list_report(rows: list[dict]) -> list[str]:
+    lines = [
+        "**Two lists** (the recommended estimate declines with `two_lists`; Chapman's estimate "
+        "is shown beside the decline, unused), all seeds",
+        "",
+        "| scenario | kind | Chapman covers | Chapman median width / N | Chapman median / N "
+        "| recommended declines |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name, (kind, _) in TWO_LIST_SCENARIOS.items():
+        sub = [r for r in rows if r["scenario"] == name]
+        if not sub:
+            continue
+        s = _summary(method_outcomes(sub, "chapman"))
+        ratios = sorted(
+            c["estimate"] / r["truth"]
+            for r in sub
+            for c in r["components"]
+            if c["method"] == "chapman" and c["estimate"] is not None
+        )
+        dec = _summary(rule_outcomes(sub, DISAGREE_FACTOR))["declines"]
+        lines.append(
+            f"| {name} | {kind} | {100 * s['coverage']:.0f}% | {s['median_width']:.2f} | "
+            f"{ratios[len(ratios) // 2]:.2f} | {100 * dec:.0f}% |"
+        )
+    s = _summary(method_outcomes(rows, "chapman"))
+    lines += [f"| all two-list runs ({s['runs']}) | | {100 * s['coverage']:.0f}% | "
+              f"{s['median_width']:.2f} | | 100% |", ""]  # fmt: skip
+    return lines
+
+
 def report(data: dict) -> str:
-    train = [r for r in data["rows"] if r["seed"] in data["train"]]
-    hold = [r for r in data["rows"] if r["seed"] in data["holdout"]]
-    lines = [f"Settings: LCMCR {data['lcmcr']}; {len(SCENARIOS)} scenarios.", ""]
+    main_rows = [r for r in data["rows"] if r["scenario"] in SCENARIOS]
+    two_rows = [r for r in data["rows"] if r["scenario"] in TWO_LIST_SCENARIOS]
+    train = [r for r in main_rows if r["seed"] in data["train"]]
+    hold = [r for r in main_rows if r["seed"] in data["holdout"]]
+    lines = [f"Settings: LCMCR {data['lcmcr']}; {len(SCENARIOS)} scenarios of 3-6 lists, "
+             f"{len(TWO_LIST_SCENARIOS)} of two lists.", ""]  # fmt: skip
     methods = ["stepwise", "average-aic", "lcmcr", *EXTRA]
     for label, rows in (("Training seeds", train), ("Holdout seeds", hold)):
         if not rows:
@@ -234,6 +344,10 @@ def report(data: dict) -> str:
             lines.append(
                 f"| recommended, factor {f:g} | {_fmt(_summary(rule_outcomes(rows, f)))} |"
             )
+        lines.append(
+            f"| rule before (spread over all components, factor 2.5) | "
+            f"{_fmt(_summary(rule_outcomes(rows, 2.5, excludes=())))} |"
+        )
         lines.append("")
         if rows is train:
             lines += ["Candidate rules on the training seeds (envelope of the components):", ""]
@@ -245,20 +359,13 @@ def report(data: dict) -> str:
                 for f in (2.0, 2.5, 3.0, 4.0):
                     lines.append(f"| {v} | {f:g} | {_fmt(_summary(rule_outcomes(rows, f, v)))} |")
             lines.append("")
-    lines += ["**Recommended (library factor) by scenario, all seeds**", ""]
-    lines += [
-        "| scenario | kind | " + HEADER[0][2:].split("| ", 1)[1],
-        "|---|---|---:|---:|---:|---:|",
-    ]
-    for name, (kind, _) in SCENARIOS.items():
-        rows = [r for r in data["rows"] if r["scenario"] == name]
-        if rows:
-            lines.append(
-                f"| {name} | {kind} | {_fmt(_summary(rule_outcomes(rows, DISAGREE_FACTOR)))} |"
-            )
-    secs = sorted(r["seconds_recommended"] for r in data["rows"])
+    lines += _by_scenario(train, hold, "Recommended (library rule)")
+    lines += _by_scenario(train, hold, GAMMA, GAMMA)
+    if two_rows:
+        lines += _two_list_report(two_rows)
+    secs = sorted(r["seconds_recommended"] for r in main_rows)
     if secs:
-        lines += ["", f"Recommended components per run: median {secs[len(secs) // 2]:.2f} s, "
+        lines += [f"Recommended components per run (3-6 lists): median {secs[len(secs) // 2]:.2f} s, "
                   f"max {secs[-1]:.2f} s (wall clock)."]  # fmt: skip
     if "seconds" in data:
         load = ", ".join(f"{x:.1f}" for x in data["load"])
@@ -272,7 +379,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--train", type=int, nargs="*", default=[1, 2, 3, 4, 5])
     parser.add_argument("--holdout", type=int, nargs="*", default=[101, 102, 103, 104, 105])
-    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS))
+    parser.add_argument("--scenarios", nargs="+", default=list(ALL_SCENARIOS))
     parser.add_argument("--out", help="write the per-run results (JSON) here")
     parser.add_argument("--markdown", help="write the tables here")
     parser.add_argument("--report", help="only print the tables of a saved JSON")
@@ -284,7 +391,7 @@ def main(argv=None) -> int:
     rows = []
     t0 = time.perf_counter()
     for name in args.scenarios:
-        _, pop = SCENARIOS[name]
+        _, pop = ALL_SCENARIOS[name]
         for seed in [*args.train, *args.holdout]:
             rows.append(replicate(name, pop, seed))
             r = rows[-1]

@@ -91,7 +91,7 @@ def test_lcmcr_is_reproducible_and_reports_diagnostics():
     assert 1 <= a.diagnostics["max_occupied_classes"] <= 10
     d = json.loads(json.dumps(a.to_dict()))
     assert "samples" not in d and d["method"] == "lcmcr" and d["settings"]["seed"] == 7
-    lo, hi = a.conf_int(0.5)
+    lo, hi = a.conf_int(level=0.5)
     assert a.ci[0] <= lo <= hi <= a.ci[1]
     assert "latent-class" in a.summary()
 

@@ -158,6 +158,8 @@ def test_strata(tmp_path, capsys):
         p,
         "--strata",
         "year",
+        "--method",
+        "stepwise",
         "--nboot",
         "20",
         "--seed",

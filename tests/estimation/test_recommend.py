@@ -42,12 +42,10 @@ def test_ukdat5_is_the_median_and_envelope_of_the_components():
             assert any(c.method in w for w in r.warnings)
 
 
-@pytest.mark.parametrize("name", ["NewOrl.csv", "Ned_5.csv"])
-def test_declines_where_the_methods_disagree(name):
-    """NewOrl (8 lists, 185 people: stepwise 1,184, AIC average 3,097, LCMCR about 720) and
-    Ned_5 (stepwise 121,522, AIC average 46,297): the estimates differ by more than the factor,
-    so there is no reliable number - a result, not an exception."""
-    r = recommended(CaptureHistories.from_csv(DATA / name))
+def test_declines_where_the_methods_disagree():
+    """NewOrl (8 lists, 185 people: AIC average 3,097, LCMCR about 720): the estimates differ
+    by more than the factor, so there is no reliable number - a result, not an exception."""
+    r = recommended(CaptureHistories.from_csv(DATA / "NewOrl.csv"))
     assert r.declined and r.reason == Reason.METHODS_DISAGREE == "methods_disagree"
     assert r.estimate is None and r.ci is None
     assert r.spread > DISAGREE_FACTOR
@@ -55,6 +53,38 @@ def test_declines_where_the_methods_disagree(name):
     d = json.loads(json.dumps(r.to_dict()))
     assert d["estimate"] is None and d["ci"] is None and d["reason"] == "methods_disagree"
     assert len(d["components"]) == 3
+
+
+def test_the_spread_leaves_out_stepwise_but_its_interval_counts():
+    """Heterogeneity pulls stepwise far below the others: that alone is no reason to decline,
+    but the envelope still reaches down to its interval."""
+    step = Component("stepwise", 180.0, (170.0, 195.0), True)
+    aic = Component("average-aic", 480.0, (230.0, 1800.0), True)
+    lc = Component("lcmcr", 230.0, (185.0, 340.0), True)
+    r = combine(156, [step, aic, lc])
+    assert not r.declined and r.spread == pytest.approx(480 / 230)
+    assert r.ci == (170.0, 1800.0) and r.estimate == 230.0
+    # the factor still applies to the methods that count: AIC average against LCMCR
+    far = Component("average-aic", 1000.0, (350.0, 3800.0), True)
+    assert combine(156, [step, far, lc]).reason == Reason.METHODS_DISAGREE
+    # with LCMCR left out only one method counts, so the spread is over all used ones
+    unconv = Component("lcmcr", 230.0, (185.0, 340.0), False, "not converged")
+    r = combine(156, [step, aic, unconv])
+    assert r.spread == pytest.approx(480 / 180) and not r.declined
+    assert combine(156, [step, far, unconv]).reason == Reason.METHODS_DISAGREE
+
+
+def test_two_lists_decline_but_show_chapman_unused():
+    """Two lists: no recommended number, but Chapman's estimate is shown beside the decline,
+    marked as not used, with the warning that independence cannot be checked."""
+    r = recommended(CaptureHistories(("A", "B"), np.array([40, 30, 10])))
+    assert r.reason == Reason.TWO_LISTS and r.estimate is None and r.ci is None
+    (c,) = r.components
+    assert c.method == "chapman" and not c.used
+    assert c.estimate == pytest.approx(41 * 51 / 11 - 1)  # (n1+1)(n2+1)/(m+1) - 1
+    assert any("independence" in w for w in r.warnings)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["reason"] == "two_lists" and d["components"][0]["used"] is False
 
 
 def test_simulated_two_class_population_has_mean_catchability_one():

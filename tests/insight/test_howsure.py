@@ -103,7 +103,7 @@ def test_a_declined_estimate_still_shows_the_methods_side_by_side(make_member, l
     hidden = response.context["hidden"]
     assert "<rect" not in hidden["forest"]
     assert hidden["forest"].count("<circle") == 4
-    assert "factor 2,5" in response.content.decode()
+    assert "factor 3 " in response.content.decode()
 
 
 def test_the_background_estimate_stores_every_method_of_the_issue():
@@ -223,7 +223,7 @@ def test_the_number_per_half_year_with_declines_in_words(make_member, login):
     # seven young people seen: suppressed as everywhere on the page, and no number
     assert "&lt;10" in rows[1] and ">7<" not in rows[1]
     assert "Te weinig personen" in rows[1]
-    assert "factor 2,5" in rows[2] and "300" in rows[2]
+    assert "factor 3 " in rows[2] and "300" in rows[2]
     # the intervals drawn: one dot for the one half-year with a number
     assert response.context["hidden"]["periods_chart"].count("<circle") == 1
     english_table = english.content.decode().split('data-testid="periods-table"')[1]

@@ -39,7 +39,7 @@ from .recommend import REASON_TEXT, Reason, RecommendedResult, recommended
 from .results import BaseResult, DeclinedResult, EstimateResult, Summary
 from .selection import DEFAULT_THRESHOLDS, AllModels
 from .sensitivity import REGISTRY, AveragedResult, Sensitivity, register, sensitivity
-from .strata import StrataResult, estimate_strata
+from .strata import RecommendedStrataResult, StrataResult, estimate_strata, recommended_strata
 from .twolist import TwoListEstimate, chapman, lincoln_petersen
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "NoEstimateError",
     "Reason",
     "RecommendedResult",
+    "RecommendedStrataResult",
     "Sensitivity",
     "StrataResult",
     "Summary",
@@ -79,6 +80,7 @@ __all__ = [
     "parse_terms",
     "read_strata_csv",
     "recommended",
+    "recommended_strata",
     "register",
     "sensitivity",
 ]

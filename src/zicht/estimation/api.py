@@ -83,6 +83,7 @@ def parse_terms(
     index = pair_index(len(names))
     out: list[int] = []
     for term in terms:
+        parts: list[int | str]
         if isinstance(term, str):
             parts = [p.strip() for p in term.split(":")]
         else:

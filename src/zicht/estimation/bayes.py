@@ -180,12 +180,12 @@ class BayesianEstimate(BaseResult):
             object.__setattr__(self, name, arr)
 
     @property
-    def observed(self) -> int:
+    def observed(self) -> int:  # type: ignore[override]  # BaseResult's attribute, read-only
         """Cases observed on at least one list (:class:`BaseResult`'s name for ``n_obs``)."""
         return self.n_obs
 
     @property
-    def ci_level(self) -> float:
+    def ci_level(self) -> float:  # type: ignore[override]  # always the 95% quantiles
         """Level of :attr:`ci` (the 2.5% and 97.5% quantiles)."""
         return 0.95
 
@@ -194,14 +194,22 @@ class BayesianEstimate(BaseResult):
         """Posterior median of N minus the observed cases."""
         return None if self.estimate is None else self.estimate - self.n_obs
 
-    def conf_int(self, alpha: float = 0.05) -> tuple[float, float] | None:
-        """Equal-tailed ``1 - alpha`` credible interval of N from the posterior.
+    def conf_int(
+        self, method: str | None = None, level: float | None = None
+    ) -> tuple[float, float] | None:
+        """Equal-tailed credible interval of N at ``level`` (default 0.95) from the posterior,
+        with the signature of :meth:`BaseResult.conf_int` (``method``: only the posterior
+        quantiles). None when there is no estimate.
 
         For dga the quantiles come from the exact posterior on its grid of N (``grid`` and
         ``grid_probs``); for LCMCR from the draws (type-7 quantiles, R's default).
         """
-        if not 0 < alpha < 1:
-            raise ValueError(f"alpha must be between 0 and 1, got {alpha}")
+        if method not in (None, self.ci_method):
+            raise ValueError(f"a Bayesian estimate has only {self.ci_method}, not {method!r}")
+        level = self.ci_level if level is None else level
+        if not 0 < level < 1:
+            raise ValueError(f"level must be between 0 and 1, got {level}")
+        alpha = 1.0 - level
         if self.estimate is None:
             return None
         if self.grid is not None and self.grid_probs is not None:

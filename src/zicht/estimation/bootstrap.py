@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtr, ndtri
 
 __all__ = ["BootstrapInfo", "bca_limits", "bootstrap_replicates", "jackknife"]
 
@@ -130,6 +129,8 @@ def bca_limits(
     The share of replicates below the estimate is kept within ``[1/(2B), 1 - 1/(2B)]`` so that
     the bias correction stays finite.
     """
+    from scipy.special import ndtr, ndtri  # not on the quick path: see _special
+
     reps = replicates[np.isfinite(replicates)]
     if reps.size == 0:
         raise ValueError("no bootstrap replicate gave an estimate")

@@ -9,6 +9,7 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
+from typing import NoReturn
 
 from .api import METHODS, NoEstimateError, estimate
 from .data import CaptureHistories, DataError, read_strata_csv
@@ -16,7 +17,7 @@ from .heterogeneity import HETEROGENEITY_METHODS
 from .recommend import DISAGREE_FACTOR, recommended
 from .results import DeclinedResult
 from .sensitivity import REGISTRY, sensitivity
-from .strata import estimate_strata
+from .strata import estimate_strata, recommended_strata
 
 DESCRIPTION = """\
 Multiple systems estimation: estimate how many people are on none of the lists.
@@ -39,7 +40,7 @@ examples:
 
 
 class _ArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit status 2
+    def error(self, message: str) -> NoReturn:  # one line, exit status 2
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(2)
 
@@ -138,13 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="recommended (default): the median of the stepwise, AIC-averaged and LCMCR "
         "estimates with the envelope of their intervals, or no estimate with the reason "
-        f"(methods disagreeing by more than a factor {DISAGREE_FACTOR:g}, too few people, "
-        "no overlap, ...; exit status 1); or one method: stepwise selection of two-list terms "
-        "(Chan, Silverman & Vincent 2019; the default with --strata), main effects only, a "
-        "fixed model given by --terms, the best of all models by AIC (at most 6 lists; also "
-        "prints every method side by side, as --sensitivity), a heterogeneity model (mh-*/mth-*: catchability "
-        "shared across lists, Darroch et al. 1993, Rcapture's Mh/Mth; --terms may add "
-        "two-list terms), a two-list estimator (exactly 2 lists), or a Bayesian method: "
+        f"(AIC average and LCMCR disagreeing by more than a factor {DISAGREE_FACTOR:g}, two "
+        "lists, too few people, no overlap, ...; exit status 1); or one method: stepwise "
+        "selection of two-list terms (Chan, Silverman & Vincent 2019; the default with --ci "
+        "profile/bootstrap), main effects only, a fixed model given by --terms, the best of "
+        "all models by AIC (at most 6 lists; also prints every method side by side, as "
+        "--sensitivity), a heterogeneity model (mh-*/mth-*: catchability shared across lists, "
+        "Darroch et al. 1993, Rcapture's Mh/Mth; --terms may add two-list terms), a two-list "
+        "estimator (exactly 2 lists), or a Bayesian method: "
         "lcmcr (latent classes, Manrique-Vallier 2016) or dga (averaging over decomposable "
         "graphs of 3-5 lists, Madigan & York 1997)",
     )
@@ -176,8 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--ci",
         choices=["quick", "profile", "bootstrap"],
         default="quick",
-        help="95%% interval: quick (normal on the log of the hidden count; default), profile "
-        "likelihood, or BCa bootstrap repeating the model selection in every replicate",
+        help="95%% interval of one method: quick (normal on the log of the hidden count; "
+        "default), profile likelihood, or BCa bootstrap repeating the model selection in every "
+        "replicate (with --strata, every stratum's own interval too). Without --method, "
+        "profile and bootstrap give the stepwise estimate",
     )
     p.add_argument(
         "--level", type=_probability, default=0.95, help="interval coverage (default 0.95)"
@@ -199,7 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--strata",
         metavar="COLUMN",
         default=None,
-        help="estimate each stratum given by this column, and the total with a bootstrap interval",
+        help="estimate each stratum given by this column, and the total: with the recommended "
+        "estimate the sum of the strata (and of their interval limits), declining when a "
+        "stratum declines; with one method the sum with a bootstrap interval",
     )
     p.add_argument(
         "--sensitivity",
@@ -263,8 +269,26 @@ class _Progress:
         sys.stderr.flush()
 
 
+def _run_recommended_strata(args: argparse.Namespace) -> int:
+    """The recommended estimate per stratum; a declined total exits with status 1."""
+    strata = read_strata_csv(args.file, args.strata)
+    res = recommended_strata(
+        strata,
+        seed=0 if args.seed is None else args.seed,
+        level=args.level,
+        progress=_Progress("lcmcr sweeps", not args.quiet),
+    )
+    if args.json:
+        print(json.dumps(res.to_dict(), indent=2))
+    else:
+        print(res.summary_text())
+    return 1 if res.declined else 0
+
+
 def _run_recommended(args: argparse.Namespace) -> int:
     """The recommended estimate; a decline prints the reason and exits with status 1."""
+    if args.strata:
+        return _run_recommended_strata(args)
     hist = CaptureHistories.from_csv(args.file)
     result = recommended(
         hist,
@@ -384,12 +408,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "sensitivity":
         return _guarded(_run_sensitivity, args)
+    if args.method is None and args.ci != "quick":
+        # the recommended interval is an envelope of methods: a bootstrap or profile interval
+        # belongs to one model, the stepwise one; said on stderr, not silently
+        args.method = "stepwise"
+        if not args.quiet:
+            sys.stderr.write(f"note: --ci {args.ci} gives the stepwise estimate\n")
     if args.method is None:
-        args.method = "stepwise" if args.strata else "recommended"
+        args.method = "recommended"
     if args.method == "all":
         args.sensitivity = True  # the best model, and how far every method disagrees
-    if args.method == "recommended" and (args.strata or args.ci != "quick"):
-        parser.error("the recommended estimate takes neither --strata nor --ci; give --method")
+    if args.method == "recommended" and args.ci != "quick":
+        parser.error(
+            "the recommended estimate's interval is the envelope of its methods; for --ci "
+            f"{args.ci} give a method, e.g. --method stepwise"
+        )
+    if args.method == "recommended" and args.strata and args.sensitivity:
+        parser.error("--sensitivity is not available per stratum; leave out --strata")
     if args.terms and args.method != "fixed" and args.method not in HETEROGENEITY_METHODS:
         parser.error("--terms needs --method fixed or a heterogeneity model (mh-*, mth-*)")
     if args.theta is not None and args.method not in HETEROGENEITY_METHODS:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import math
 import warnings as _warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -371,6 +372,102 @@ class CaptureHistories:
         )
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """Where the lists, the count and the stratum are in a CSV's header."""
+
+    lists: tuple[str, ...]
+    list_index: tuple[int, ...]
+    count_index: int | None
+    stratum_index: int | None
+    width: int
+
+
+# The rows of one stratum: 0/1 values per list, the counts and where each row came from.
+_Group = tuple[list[list[str]], list[str | int], list[str]]
+
+
+def _not_utf8(path: Path) -> DataError:
+    return DataError(f"{path}: not UTF-8 text; save the file as UTF-8 CSV")
+
+
+def _read_header(reader: Iterator[list[str]], path: Path) -> list[str]:
+    """Step 1: the header line, stripped, or a DataError saying why there is none."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(f"{path}: the file is empty") from None
+    except csv.Error as exc:
+        raise DataError(f"{path}, line 1: {exc}") from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    return [h.strip() for h in header]
+
+
+def _locate_columns(
+    header: list[str],
+    path: Path,
+    lists: Sequence[str] | None,
+    count: str | None,
+    stratum: str | None,
+) -> _Columns:
+    """Step 2: the list, count and stratum columns (every other column is a list)."""
+    if stratum is not None and stratum not in header:
+        raise DataError(f"{path}: stratum column {stratum!r} not found in the header")
+    if lists is None:
+        lists = [h for h in header if h not in (count, stratum)]
+    missing = [c for c in lists if c not in header]
+    if missing:
+        raise DataError(f"{path}: columns not found in the header: {missing}")
+    has_count = count is not None and count in header
+    return _Columns(
+        lists=tuple(lists),
+        list_index=tuple(header.index(c) for c in lists),
+        count_index=header.index(count) if has_count and count is not None else None,
+        stratum_index=header.index(stratum) if stratum is not None else None,
+        width=len(header),
+    )
+
+
+def _group_rows(reader: Any, path: Path, cols: _Columns) -> dict[str, _Group]:
+    """Step 3: the data rows by stratum ("" without one), skipping blank lines; values are
+    kept as text so that step 4 can name the line of a bad one."""
+    groups: dict[str, _Group] = {}
+    try:
+        for row in reader:
+            if not row or all(not v.strip() for v in row):
+                continue
+            where = f"{path}, line {reader.line_num}"
+            if len(row) != cols.width:
+                raise DataError(f"{where}: expected {cols.width} fields, got {len(row)}")
+            key = row[cols.stratum_index].strip() if cols.stratum_index is not None else ""
+            rows, counts, lines = groups.setdefault(key, ([], [], []))
+            rows.append([row[i] for i in cols.list_index])
+            counts.append(row[cols.count_index] if cols.count_index is not None else 1)
+            lines.append(where)
+    except csv.Error as exc:
+        raise DataError(f"{path}, line {reader.line_num}: {exc}") from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path) from None
+    if not groups:
+        raise DataError(f"{path}: no data rows")
+    return groups
+
+
+def _build_histories(
+    group: _Group, lists: Sequence[str], where: str, *, validate: bool, drop: bool
+) -> CaptureHistories:
+    """Step 4: parse and check one group's values (errors name the file, stratum and line)."""
+    rows, counts, lines = group
+    h = CaptureHistories.from_patterns(rows, counts, lists, line_numbers=lines, validate=False)
+    if not validate:
+        return h
+    try:
+        return h.validate(drop_uninformative=drop)
+    except DataError as exc:
+        raise DataError(f"{where}: {exc}") from None
+
+
 def _read_csv(
     path: Path,
     *,
@@ -379,68 +476,24 @@ def _read_csv(
     stratum: str | None,
     validate: bool,
 ) -> CaptureHistories | dict[str, CaptureHistories]:
+    """Read a CSV in four steps: header, columns, rows by stratum, histories per stratum."""
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}") from None
     with handle:
         reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise DataError(f"{path}: the file is empty") from None
-        except csv.Error as exc:
-            raise DataError(f"{path}, line 1: {exc}") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{path}: not UTF-8 text; save the file as UTF-8 CSV") from None
-        header = [h.strip() for h in header]
-        if stratum is not None and stratum not in header:
-            raise DataError(f"{path}: stratum column {stratum!r} not found in the header")
-        has_count = count is not None and count in header
-        if lists is None:
-            lists = [h for h in header if h not in (count, stratum)]
-        missing = [c for c in lists if c not in header]
-        if missing:
-            raise DataError(f"{path}: columns not found in the header: {missing}")
-        idx = [header.index(c) for c in lists]
-        cidx = header.index(count) if has_count else None
-        sidx = header.index(stratum) if stratum is not None else None
-        groups: dict[str, tuple[list, list, list]] = {}
-        try:
-            for row in reader:
-                line = reader.line_num
-                if not row or all(not v.strip() for v in row):
-                    continue
-                if len(row) != len(header):
-                    raise DataError(
-                        f"{path}, line {line}: expected {len(header)} fields, got {len(row)}"
-                    )
-                key = row[sidx].strip() if sidx is not None else ""
-                rows, counts, lines = groups.setdefault(key, ([], [], []))
-                rows.append([row[i] for i in idx])
-                counts.append(row[cidx] if cidx is not None else 1)
-                lines.append(f"{path}, line {line}")
-        except csv.Error as exc:
-            raise DataError(f"{path}, line {reader.line_num}: {exc}") from None
-        except UnicodeDecodeError:
-            raise DataError(f"{path}: not UTF-8 text; save the file as UTF-8 CSV") from None
-    if not groups:
-        raise DataError(f"{path}: no data rows")
-
-    def build(key: str, drop: bool) -> CaptureHistories:
-        rows, counts, lines = groups[key]
-        h = CaptureHistories.from_patterns(rows, counts, lists, line_numbers=lines, validate=False)
-        if not validate:
-            return h
-        try:
-            return h.validate(drop_uninformative=drop)
-        except DataError as exc:
-            where = f"{path}" + (f", stratum {key!r}" if stratum is not None else "")
-            raise DataError(f"{where}: {exc}") from None
-
+        header = _read_header(reader, path)
+        cols = _locate_columns(header, path, lists, count, stratum)
+        groups = _group_rows(reader, path, cols)
     if stratum is None:
-        return build("", False)
-    return {key: build(key, True) for key in sorted(groups)}
+        return _build_histories(groups[""], cols.lists, str(path), validate=validate, drop=False)
+    return {
+        key: _build_histories(
+            groups[key], cols.lists, f"{path}, stratum {key!r}", validate=validate, drop=True
+        )
+        for key in sorted(groups)
+    }
 
 
 def read_strata_csv(

@@ -72,11 +72,6 @@ def pair_index(k: int) -> dict[tuple[int, int], int]:
     return {p: n for n, p in enumerate(pair_list(k))}
 
 
-def model_columns(k: int, pairs: tuple[int, ...]) -> np.ndarray:
-    """Columns of :func:`full_design` for the main-effects model plus the given pair indices."""
-    return np.concatenate([np.arange(k + 1), k + 1 + np.asarray(sorted(pairs), dtype=np.int64)])
-
-
 def model_layout(
     k: int, counts: np.ndarray, pairs: tuple[int, ...]
 ) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], tuple[int, ...]]:

@@ -55,7 +55,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from scipy.special import gammaln
 
 from .bayes import BayesianEstimate, grid_quantiles
 from .data import CaptureHistories, as_histories
@@ -163,6 +162,8 @@ def decomposable_graphs(k: int) -> tuple[DecomposableGraph, ...]:
 def _set_terms(h: CaptureHistories, n0: np.ndarray, delta: float) -> np.ndarray:
     """``T[A, i] = sum_a lgamma(y_{A,a} + alpha_A) - lgamma(alpha_A)`` for every subset A
     of lists (row = bit mask) at ``N0 = n0[i]`` (dga's ``MakeCompMatrix``)."""
+    from scipy.special import gammaln  # imported when dga runs, not with the package
+
     k = h.k
     z = h.patterns
     counts = h.counts
@@ -288,6 +289,8 @@ def dga(
             f"these data have {k}",
             settings,
         )
+    from scipy.special import gammaln  # imported when dga runs, not with the package
+
     graphs = decomposable_graphs(k)
     n0 = np.arange(0, int(n_max_factor * n) + 1, int(step), dtype=np.float64)
     total = n + n0
@@ -310,14 +313,14 @@ def dga(
     rng = np.random.default_rng(seed)
     samples = rng.choice(grid, size=int(draws), p=probs / probs.sum())
     tail = max(1, grid.size // 100)
-    top = np.argsort(-graph_probs)[:5]
+    top_graphs = np.argsort(-graph_probs)[:5]
     diagnostics: dict[str, Any] = {
         "graphs": len(graphs),
         "mode": float(grid[int(np.argmax(probs))]),
         "mass_at_n_max": float(probs[-tail:].sum()),
         "top_graphs": [
             {"graph": graphs[i].label(h.list_names), "probability": float(graph_probs[i])}
-            for i in top
+            for i in top_graphs
         ],
     }
     warnings = list(h.warnings)

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.special import gammaln
 
 from . import _newton
+from ._special import log_factorial_sum
 
 __all__ = [
     "PoissonFit",
@@ -71,7 +71,7 @@ class PoissonFit:
 def poisson_loglik(y: np.ndarray, mu: np.ndarray) -> float:
     """:math:`\\sum_c y_c \\log \\mu_c - \\mu_c - \\log y_c!` (with 0 log 0 = 0)."""
     pos = y > 0
-    return float(np.sum(y[pos] * np.log(mu[pos])) - mu.sum() - gammaln(y + 1.0).sum())
+    return float(np.sum(y[pos] * np.log(mu[pos])) - mu.sum() - log_factorial_sum(y))
 
 
 def poisson_deviance(y: np.ndarray, mu: np.ndarray) -> float:

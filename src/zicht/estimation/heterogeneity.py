@@ -86,15 +86,16 @@ def heterogeneity_column(c: np.ndarray, form: str, theta: float | None = None) -
     c = np.asarray(c, dtype=np.float64)
     if form == "darroch":
         return c**2 / 2.0
-    theta = DEFAULT_THETA[form] if theta is None else float(theta)
+    given = DEFAULT_THETA.get(form) if theta is None else theta
+    t = math.nan if given is None else float(given)  # an unknown form is refused below
     if form == "poisson":
-        if not theta > 1:
-            raise ValueError(f"the Poisson form needs theta > 1, got {theta}")
-        return theta**c - 1.0
+        if not t > 1:
+            raise ValueError(f"the Poisson form needs theta > 1, got {t}")
+        return t**c - 1.0
     if form == "gamma":
-        if not theta > 0:
-            raise ValueError(f"the gamma form needs theta > 0, got {theta}")
-        return -np.log1p(c / theta)
+        if not t > 0:
+            raise ValueError(f"the gamma form needs theta > 0, got {t}")
+        return -np.log1p(c / t)
     raise ValueError(f"unknown heterogeneity form {form!r}; choose poisson, darroch or gamma")
 
 

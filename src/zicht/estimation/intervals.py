@@ -29,8 +29,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.special import chdtri, gammaln, ndtri
 
+from ._special import ndtri
 from .design import full_design, model_layout
 from .fit import fit_poisson
 
@@ -77,6 +77,7 @@ def profile_interval_design(
         Coverage.
     """
     from scipy.optimize import brentq, minimize_scalar  # ~0.1 s import, only when used
+    from scipy.special import chdtri, gammaln
 
     y_obs = np.asarray(y_obs, dtype=np.float64)
     n = y_obs.sum()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -65,7 +65,7 @@ class BaseResult:
     ci_method: str
     method: str
     observed: int
-    warnings: tuple[str, ...]
+    warnings: Sequence[str]
     reason: str | None = None
 
     @property
@@ -120,7 +120,7 @@ class BaseResult:
 
     def summary_text(self) -> str:
         """A short plain-text account."""
-        if self.declined:
+        if self.estimate is None or self.ci is None:
             return f"{self.method}: no estimate ({self.reason})"
         lo, hi = self.ci
         return (

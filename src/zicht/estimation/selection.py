@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import pdtr, pdtrc
 
+from ._special import pdtr, pdtrc
 from .design import full_design, model_layout, pair_list
 from .existence import ModelCheck, check_model, lp_slack
 from .fit import ModelFit, fit_model
@@ -241,7 +241,7 @@ def _existence_all(k: int, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     exists = np.zeros(nmodels, dtype=bool)
     x_full = full_design(k)
 
-    def layout(mask: int) -> np.ndarray:
+    def layout(mask: int) -> tuple[np.ndarray, np.ndarray]:
         pairs = tuple(p for p in range(npairs) if mask >> p & 1)
         cells, cols, _, _ = model_layout(k, counts, pairs)
         return cells, x_full[np.ix_(cells, cols)]

@@ -227,7 +227,9 @@ class AveragedResult(BaseResult):
         return out
 
 
-def averaged(ms: ModelSet, criterion: str, level: float, top: int = 5) -> BaseResult:
+def averaged(
+    ms: ModelSet, criterion: str, level: float, top: int = 5
+) -> AveragedResult | DeclinedResult:
     """Model averaging over ``ms`` with Akaike or Schwarz weights."""
     method = f"average-{criterion}"
     if not ms.names:
@@ -318,7 +320,10 @@ class MethodRow:
 
     @property
     def ci(self) -> tuple[float, float] | None:
-        return None if self.status != "ok" else tuple(float(x) for x in self.result.ci)
+        if self.status != "ok":
+            return None
+        lo, hi = self.result.ci
+        return (float(lo), float(hi))
 
     def to_dict(self) -> dict[str, Any]:
         ok = self.status == "ok"
@@ -328,7 +333,7 @@ class MethodRow:
             "label": self.label,
             "status": self.status,
             "estimate": _num(self.estimate) if ok else None,
-            "ci": [_num(c) for c in self.ci] if ok else None,
+            "ci": [_num(c) for c in self.ci] if ok and self.ci is not None else None,
             "ci_method": getattr(self.result, "ci_method", None) if ok else None,
             "warnings": warnings,
             "note": self.note,
@@ -385,7 +390,9 @@ class Sensitivity:
     @property
     def spread(self) -> tuple[float, float] | None:
         """Smallest and largest estimate over the methods that gave one."""
-        values = [r.estimate for r in self.methods if r.status == "ok"]
+        values = [
+            e for e in (r.estimate for r in self.methods if r.status == "ok") if e is not None
+        ]
         return (min(values), max(values)) if values else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -420,7 +427,7 @@ class Sensitivity:
             "-" * (width + 50),
         ]
         for r in self.methods:
-            if r.status == "ok":
+            if r.status == "ok" and r.estimate is not None and r.ci is not None:
                 lo, hi = r.ci
                 lines.append(
                     f"{r.label:<{width}}  {_fmt(r.estimate):>10}  "
@@ -440,7 +447,8 @@ class Sensitivity:
 
 
 def _call_entry(entry: MethodEntry, ctx: RunContext) -> MethodRow:
-    if entry.module is not None:
+    run: Runner
+    if entry.module is not None and entry.attr is not None:
         try:
             module = importlib.import_module(entry.module)
         except ModuleNotFoundError as exc:
@@ -452,8 +460,10 @@ def _call_entry(entry: MethodEntry, ctx: RunContext) -> MethodRow:
         kwargs = {"seed": ctx.seed} if "seed" in params else {}
         kwargs.update({k: v for k, v in ctx.options.get(entry.name, {}).items()})
         run = lambda c: func(c.histories, **kwargs)  # noqa: E731
-    else:
+    elif entry.run is not None:
         run = entry.run
+    else:
+        raise ValueError(f"method {entry.name!r} has neither a runner nor a module")
     from .api import NoEstimateError
 
     try:

@@ -5,6 +5,14 @@ stratum estimates. Its interval is a BCa bootstrap interval: every replicate res
 cases of each stratum independently (multinomially, as in :mod:`.bootstrap`), repeats the
 estimation in each stratum and adds the results; the acceleration comes from the jackknife
 over all cases (removing one case from a stratum changes only that stratum's estimate).
+With ``ci="bootstrap"`` each stratum's own interval is the BCa interval of its replicates.
+
+The recommended estimate (``method="recommended"``, :func:`recommended_strata`) is computed
+in each stratum by its own rule. Its interval is an envelope of methods, not a sampling
+distribution, so the total is not bootstrapped: the total is the sum of the stratum
+estimates and its interval the sum of the lower and of the upper limits (if every stratum's
+interval covers its truth, the sum covers the total; it is conservative). When a stratum
+declines, the total declines too (``strata_declined``) and names the stratum and its reason.
 """
 
 from __future__ import annotations
@@ -25,9 +33,10 @@ from .bootstrap import (
     jackknife,
 )
 from .data import CaptureHistories
-from .results import BaseResult, EstimateResult
+from .recommend import REASON_TEXT, Reason, RecommendedResult, recommended
+from .results import BaseResult, EstimateResult, _fmt, _num
 
-__all__ = ["StrataResult", "estimate_strata"]
+__all__ = ["RecommendedStrataResult", "StrataResult", "estimate_strata", "recommended_strata"]
 
 Progress = Callable[[int, int], None]
 
@@ -89,6 +98,106 @@ class StrataResult(BaseResult):
         return self.summary_text()
 
 
+@dataclass(frozen=True)
+class RecommendedStrataResult(BaseResult):
+    """The recommended estimate in each stratum, and the total or why it declines.
+
+    ``declined_strata`` maps each stratum without an estimate to its reason code.
+    """
+
+    strata: Mapping[str, RecommendedResult]
+    estimate: float | None
+    ci: tuple[float, float] | None
+    observed: int
+    ci_level: float
+    warnings: tuple[str, ...]
+    declined_strata: Mapping[str, str]
+    reason: str | None = None
+    reason_text: str | None = None
+    ci_method: str = "sum of envelopes"
+    method: str = "recommended"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The total (``reason``/``reason_text`` when it declines) and every stratum's dict."""
+        out = self._base_dict()
+        out["hidden"] = None if self.estimate is None else _num(self.estimate - self.observed)
+        if self.reason is not None:
+            out["reason_text"] = self.reason_text
+        out["declined_strata"] = dict(self.declined_strata)
+        out["strata"] = {k: v.to_dict() for k, v in self.strata.items()}
+        return out
+
+    def summary_text(self) -> str:
+        """A table of the strata and the total; a declined stratum shows its reason."""
+        width = max([len("Total"), *(len(k) for k in self.strata)])
+        head = f"{'Stratum':<{width}}  {'observed':>9}  {'estimate':>10}  {'interval':>23}  note"
+        lines = ["Recommended estimate by stratum", head, "-" * len(head)]
+        for key, r in self.strata.items():
+            lines.append(_stratum_line(key, width, r.observed, r.estimate, r.ci, r.reason))
+        lines.append("-" * len(head))
+        note = "sum of the strata's estimates and of their interval limits"
+        lines.append(
+            _stratum_line("Total", width, self.observed, self.estimate, self.ci, self.reason, note)
+        )
+        if self.reason is not None:
+            lines.append(f"No reliable total ({self.reason}): {self.reason_text}")
+        lines += [f"  * {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary_text()
+
+
+def _stratum_line(
+    key: str,
+    width: int,
+    observed: int,
+    est: float | None,
+    ci: tuple[float, float] | None,
+    reason: str | None,
+    note: str = "",
+) -> str:
+    if est is None or ci is None:
+        return f"{key:<{width}}  {observed:>9,}  {'-':>10}  {'':>23}  no estimate: {reason}"
+    interval = f"{_fmt(ci[0]):>10} - {_fmt(ci[1]):>10}"
+    return f"{key:<{width}}  {observed:>9,}  {_fmt(est):>10}  {interval}  {note}".rstrip()
+
+
+def recommended_strata(
+    strata: Mapping[str, CaptureHistories],
+    *,
+    seed: int | None = 0,
+    level: float = 0.95,
+    progress: Progress | None = None,
+) -> RecommendedStrataResult:
+    """The recommended estimate in every stratum and their total (see the module docstring).
+
+    Declining is a result: a stratum without an estimate is named in ``declined_strata``
+    with its reason, and the total then declines with ``strata_declined``.
+    """
+    if not strata:
+        raise ValueError("no strata")
+    results: dict[str, RecommendedResult] = {}
+    for key, hist in strata.items():
+        results[key] = recommended(hist, seed=seed, level=level, progress=progress)
+    observed = int(sum(r.observed for r in results.values()))
+    warnings = [f"{k}: {w}" for k, r in results.items() for w in r.warnings]
+    declined = {k: str(r.reason) for k, r in results.items() if r.declined}
+    if declined:
+        named = ", ".join(f"{k} ({why})" for k, why in declined.items())
+        text = f"{REASON_TEXT[Reason.STRATA_DECLINED]}; no estimate for: {named}"
+        return RecommendedStrataResult(
+            results, None, None, observed, level, tuple(warnings), declined,
+            reason=Reason.STRATA_DECLINED.value, reason_text=text,
+        )  # fmt: skip
+    total = float(sum(r.estimate for r in results.values() if r.estimate is not None))
+    lo = float(sum(r.ci[0] for r in results.values() if r.ci is not None))
+    hi = float(sum(r.ci[1] for r in results.values() if r.ci is not None))
+    return RecommendedStrataResult(
+        results, total, (lo, hi), observed, level, tuple(warnings), declined
+    )
+
+
 def _with_bootstrap_interval(
     result: EstimateResult,
     reps: np.ndarray,
@@ -124,7 +233,7 @@ def estimate_strata(
     seed: int | None = None,
     progress: Progress | None = None,
     **kwargs: Any,
-) -> StrataResult:
+) -> StrataResult | RecommendedStrataResult:
     """Estimate each stratum and the total.
 
     Parameters
@@ -135,7 +244,8 @@ def estimate_strata(
     method, ci, level, kwargs
         Passed to :func:`zicht.estimation.estimate` for each stratum (``ci`` is the interval of
         each stratum). With ``ci="bootstrap"`` each stratum's BCa interval is computed from
-        the same replicates as the total's.
+        the same replicates as the total's. ``method="recommended"`` runs
+        :func:`recommended_strata` instead (no ``ci`` other than quick, no model options).
     nboot, seed
         Bootstrap replicates and seed for the interval of the total.
 
@@ -146,6 +256,14 @@ def estimate_strata(
     """
     if not strata:
         raise ValueError("no strata")
+    if method == "recommended":
+        if ci != "quick" or kwargs:
+            raise ValueError(
+                "the recommended estimate's interval is the envelope of its methods, so it "
+                "takes no --ci or model options; give a method (e.g. stepwise) for those"
+            )
+        return recommended_strata(strata, seed=0 if seed is None else seed, level=level,
+                                  progress=progress)  # fmt: skip
     results: dict[str, EstimateResult] = {}
     # with ci="bootstrap" each stratum's interval comes from the same replicates as the
     # total's (below), not from a second bootstrap and never silently from the quick one

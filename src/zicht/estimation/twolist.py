@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy.special import ndtri
+from ._special import ndtri
 
 __all__ = ["TwoListEstimate", "chapman", "lincoln_petersen"]
 

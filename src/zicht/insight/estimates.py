@@ -69,7 +69,7 @@ def _reasons() -> dict:
             "cannot be checked, so no number is given."
         ),
         "methods_disagree": lambda _detail: _(
-            "The estimation methods disagree by more than a factor of 2.5, so the data do "
+            "The estimation methods disagree by more than a factor of 3, so the data do "
             "not support one number."
         ),
         "not_converged": lambda _detail: _(
