@@ -228,6 +228,9 @@ EVENTS: dict[str, EventKind] = {
             "admin.object_added": _("%(actor)s added %(object)s in the system administration"),
             "admin.object_changed": _("%(actor)s changed %(object)s in the system administration"),
             "admin.object_deleted": _("%(actor)s deleted %(object)s in the system administration"),
+            "security.field_key_rotated": _(
+                "The encrypted fields were re-encrypted under the current key"
+            ),
         },
     ),
     **_kinds(

@@ -18,7 +18,14 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import models
 
-__all__ = ["encrypt_text", "decrypt_text", "EncryptedTextField", "DecryptionError"]
+__all__ = [
+    "encrypt_text",
+    "decrypt_text",
+    "rotate_token",
+    "under_primary_key",
+    "EncryptedTextField",
+    "DecryptionError",
+]
 
 
 class DecryptionError(Exception):
@@ -47,6 +54,28 @@ def decrypt_text(token: str) -> str:
         return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
         raise DecryptionError("stored value cannot be decrypted with the configured keys") from exc
+
+
+def _keys() -> list[str]:
+    return [k.strip() for k in settings.FIELD_ENCRYPTION_KEY.split(",") if k.strip()]
+
+
+def rotate_token(token: str) -> str:
+    """The same plaintext encrypted under the first (current) key; for re-encrypting stored
+    ciphertext after a new key was put in front (``manage.py reencrypt_fields``)."""
+    try:
+        return _fernet(settings.FIELD_ENCRYPTION_KEY).rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as exc:
+        raise DecryptionError("stored value cannot be decrypted with the configured keys") from exc
+
+
+def under_primary_key(token: str) -> bool:
+    """Whether the first key alone reads ``token`` (so older keys are no longer needed)."""
+    try:
+        _derive(_keys()[0]).decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True
 
 
 class EncryptedTextField(models.TextField):
