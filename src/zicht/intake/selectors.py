@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from zicht.core import ages
 from zicht.intake import search
 from zicht.intake.constants import SignalStatus
 from zicht.intake.models import IndicatorCatalogue, Signal, SignalSearchToken
@@ -114,10 +115,6 @@ class SignalRow:
     municipality: str
 
 
-def _age(on: dt.date, dob: dt.date) -> int:
-    return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
-
-
 def signal_rows(*, membership, signal_ids, today: dt.date | None = None) -> list[SignalRow]:
     """The given signals of the organisation, in the given order, with name, age and
     municipality of the young person.
@@ -152,10 +149,13 @@ def _rows(signals, signal_ids, today: dt.date | None) -> list[SignalRow]:
         if identity is not None:
             name = f"{identity.given_names} {identity.surname}".strip()
             if identity.date_of_birth:
-                age, estimated = _age(today, dt.date.fromisoformat(identity.date_of_birth)), False
+                age, estimated = (
+                    ages.age_on(today, dt.date.fromisoformat(identity.date_of_birth)),
+                    False,
+                )
             elif identity.age_estimate:
                 # Estimated at contact: add the years since.
-                age = int(identity.age_estimate) + _age(today, signal.contact_date)
+                age = int(identity.age_estimate) + ages.age_on(today, signal.contact_date)
                 estimated = True
         rows.append(
             SignalRow(

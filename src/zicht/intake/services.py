@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from zicht.access.policy import allows
 from zicht.audit import services as audit
 from zicht.core import ages
+from zicht.core.references import new_reference
 from zicht.intake import search
 from zicht.intake.constants import JusticeStatus, NationalityCategory, SignalStatus
 from zicht.intake.forms import SignalForm
@@ -129,17 +129,12 @@ def _check_age(age_at_contact: int | None, field: str = "date_of_birth") -> None
 
 
 def _age(on: dt.date, dob: dt.date | None, estimate: int | None) -> int | None:
-    if dob is not None:
-        return ages.age_on(on, dob)
-    return estimate
+    """The age on ``on``: from the date of birth when known, else the estimate."""
+    return ages.age_on(on, dob) if dob is not None else estimate
 
 
 def _new_reference() -> str:
-    year = timezone.now().year
-    while True:
-        ref = f"ZS-{year}-{secrets.randbelow(10**6):06d}"
-        if not Signal.objects.filter(reference=ref).exists():
-            return ref
+    return new_reference("ZS", taken=lambda ref: Signal.objects.filter(reference=ref).exists())
 
 
 def _require_professional(membership) -> None:

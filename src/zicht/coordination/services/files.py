@@ -8,8 +8,6 @@ again with a new deadline. Both paths must reset the same fields, so they share
 
 from __future__ import annotations
 
-import secrets
-
 from django.conf import settings
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from zicht.coordination import workflow
 from zicht.coordination.constants import SCREENING_WORKING_DAYS_DEFAULT, Urgency
 from zicht.coordination.models import CoordinationFile
 from zicht.coordination.workdays import add_working_days
+from zicht.core.references import new_reference
 
 URGENCY_ORDER = [Urgency.NORMAL, Urgency.URGENT, Urgency.ACUTE]
 
@@ -27,11 +26,9 @@ def screening_working_days() -> int:
 
 
 def _new_reference() -> str:
-    year = timezone.now().year
-    while True:
-        ref = f"ZC-{year}-{secrets.randbelow(10**6):06d}"
-        if not CoordinationFile.objects.filter(reference=ref).exists():
-            return ref
+    return new_reference(
+        "ZC", taken=lambda ref: CoordinationFile.objects.filter(reference=ref).exists()
+    )
 
 
 def file_open(*, urgency: str, municipality=None, age=None) -> CoordinationFile:
