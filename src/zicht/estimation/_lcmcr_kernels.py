@@ -357,6 +357,23 @@ def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup)
     order = np.empty(k_cls, dtype=np.int64)
     for _ in range(warmup):
         _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out, order)
+    _sort_classes_by_weight(lam, log_nu, nu, count_mk, count0k)
+
+
+@njit(cache=True, error_model="numpy")
+def _sort_classes_by_weight(lam, log_nu, nu, count_mk, count0k):
+    """Relabel the classes by decreasing weight (LCMCR's ``permute_latent_classes_by_nu``).
+
+    Done once, after the warm-up: the stick-breaking prior favours large weights in the
+    first classes, so the burn-in starts from a state that agrees with it. Ties keep their
+    order (a stable sort, as LCMCR's ``std::sort`` on 1 - nu gives for distinct weights).
+    """
+    perm = np.argsort(-nu, kind="mergesort")
+    lam[:, :] = lam[:, perm].copy()
+    log_nu[:] = log_nu[perm].copy()
+    nu[:] = nu[perm].copy()
+    count_mk[:, :] = count_mk[:, perm].copy()
+    count0k[:] = count0k[perm].copy()
 
 
 @njit(cache=True, error_model="numpy")

@@ -32,7 +32,8 @@ unobserved cell. One sweep draws, in this order:
 6. ``alpha ~ Gamma(a_alpha + K - 1, rate = b_alpha - log pi_K)``.
 
 The chain starts as LCMCR's does (lambda at each list's share of the observed cases, fixed
-class weights, alpha = 0.3/K, 500 warm-up sweeps without step 6), then runs ``burnin``
+class weights, alpha = 0.3/K, 500 warm-up sweeps without step 6, then the classes relabelled
+by decreasing weight), then runs ``burnin``
 sweeps and keeps ``N = n + n0`` after every ``thinning``-th of ``samples * thinning`` sweeps.
 The sampler works per observed capture pattern (step 1 is one multinomial per pattern), which
 is what makes it fast; see :mod:`zicht.estimation._lcmcr_kernels`.
