@@ -346,3 +346,37 @@ def test_beta_generator_has_the_beta_distribution(a, b):
     kern.seed_rng(13)
     x = _draws(kern._beta, (a, b), 50_000)
     assert stats.kstest(x, stats.beta(a, b).cdf).pvalue > 1e-4
+
+
+@pytest.mark.parametrize("n", [3, 12, 13, 400])
+def test_multinomial_generator_has_the_multinomial_distribution(n):
+    """Person by person (n <= 12) and by conditional binomials (above): each class count is
+    Binomial(n, p_k), and the counts always add up to n."""
+    from numba import njit
+    from scipy import stats
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    probs = np.array([0.05, 0.4, 1e-9, 0.25, 0.3])  # unnormalised order is irrelevant
+    order = np.array([1, 4, 3, 0, 2])
+
+    @njit
+    def loop(n, draws):
+        out = np.empty((draws, 5), dtype=np.int64)
+        one, tail = np.empty(5, dtype=np.int64), np.empty(5)
+        for i in range(draws):
+            kern._multinomial(n, probs * 2.0, order, tail, one)
+            out[i] = one
+        return out
+
+    kern.seed_rng(14)
+    x = loop(n, 40_000)
+    assert (x.sum(axis=1) == n).all()
+    for k in (0, 1, 3):
+        ks = np.arange(n + 1)
+        expected = stats.binom.pmf(ks, n, probs[k] / probs.sum()) * len(x)
+        observed = np.bincount(x[:, k], minlength=n + 1)
+        keep = expected > 5
+        chi2 = ((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum()
+        assert stats.chi2.sf(chi2, keep.sum() - 1) > 1e-4
+    assert x[:, 2].sum() <= 2
