@@ -51,8 +51,10 @@ def test_dga_matches_r_dga(name):
 #    chains start in a state near N = 12,000 that they leave after 10^3 to 10^5 sweeps,
 #    and HIV_Rome has an upper tail (N > 14,000) that chains enter rarely and stay in for long:
 #    the chains disagree (R-hat > 1.05). Long runs (16 chains of 500,000 sweeps, the first
-#    100,000 dropped) agree with R within the goal on both (RESULTS.md), so the xfails below
-#    are the run length, not the model: strict, so they are noticed if they start to pass.
+#    100,000 dropped) agree with R's median and upper end on both and with all three figures
+#    on HIV_Rome; UKdat_5's lower end lies 6-18% below R's (two such runs), because R's one
+#    chain spent little time near 12,000 (RESULTS.md). The xfails are strict, so they are
+#    noticed if they start to pass.
 LCMCR_RUN = {"chains": 4, "samples": 5_000, "seed": 1}
 SLOW_MIXING = {"UKdat_5", "HIV_Rome"}
 R_SETTINGS_SEEDS = range(1000, 1020)  # the first 20 of the benchmark's 40
