@@ -173,10 +173,11 @@ _CATEGORICAL_MAX = 12
 def _multinomial(n, probs, order, tail, out):
     """Multinomial(n, probs / sum(probs)) into ``out``.
 
-    One categorical draw per person when n is at most ``_CATEGORICAL_MAX``; otherwise sequential conditional
-    binomials, visiting the classes in ``order`` (largest weight first) and stopping as soon
-    as all n are placed, so classes with negligible weight cost nothing. Any visiting order
-    gives the same multinomial distribution. ``tail`` is scratch space.
+    One categorical draw per person when n is at most ``_CATEGORICAL_MAX``; otherwise
+    sequential conditional binomials, visiting the classes in ``order`` (largest weight
+    first) and stopping as soon as all n are placed, so classes with negligible weight cost
+    nothing. Any visiting order gives the same multinomial distribution. ``tail`` is scratch
+    space.
     """
     k_max = probs.shape[0]
     s = 0.0
@@ -371,8 +372,8 @@ def _sort_classes_by_weight(lam, log_nu, nu, count_mk, count0k):
     """Relabel the classes by decreasing weight (LCMCR's ``permute_latent_classes_by_nu``).
 
     Done once, after the warm-up: the stick-breaking prior favours large weights in the
-    first classes, so the burn-in starts from a state that agrees with it. Ties keep their
-    order (a stable sort, as LCMCR's ``std::sort`` on 1 - nu gives for distinct weights).
+    first classes, so the burn-in starts from a state that agrees with it. Equal weights
+    keep their order.
     """
     perm = np.argsort(-nu, kind="mergesort")
     lam[:, :] = lam[:, perm].copy()
