@@ -84,7 +84,7 @@ def _lcmcr_run(name):
             n,
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="4 x 5,000 draws are too few here (R-hat > 1.05); long runs agree with R",
+                reason="4 x 5,000 draws mix too little here (R-hat > 1.05); see the comment above",
             ),
         )
         if n in SLOW_MIXING
