@@ -17,6 +17,8 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	@# compile the LCMCR sampler into numba's disk cache now, not on the first estimate
+	$(BIN)/python -c "from zicht.estimation.lcmcr import warm_up; warm_up()"
 	touch $@
 
 install: $(BIN)/.installed

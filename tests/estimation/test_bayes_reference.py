@@ -38,18 +38,37 @@ def test_dga_matches_r_dga(name):
     assert res.diagnostics["mode"] == ref["mode"]
 
 
-# LCMCR is a Markov chain, so R's figures carry Monte Carlo error of their own (R ran one
-# chain of 1,000 draws). We run four chains of LCMCR's settings with 5,000 draws each
-# (burn-in 10,000, thinning 10), which estimates the posterior more precisely. On Kosovo and
-# Western the chains converge (split R-hat about 1.01) and agree with R within the goal.
-# On UKdat_5 and HIV_Rome the posterior has a second, slowly visited mode (UKdat_5: about
-# 12,000 beside 21,000, as dga's posterior has; HIV_Rome: a tail of classes that lists
-# rarely catch): the chains disagree (R-hat 1.1-1.8) and their quantiles move by 10-60%
-# between seeds, so R's single chain is no firmer a reference than ours. Those comparisons
-# are expected failures (strict: they are noticed if they start to pass), and a separate
-# test checks that the diagnostics warn about them. Figures: benchmarks/RESULTS.md.
+# LCMCR is a Markov chain, so R's figures carry Monte Carlo error of their own: R ran one
+# chain (burn-in 10,000, 1,000 draws thinned by 10). Two checks follow.
+#
+# 1. R's procedure, repeated: 20 single chains of ours with R's exact settings. If the samplers
+#    agree, R's three figures are typical outcomes of those runs. Measured (benchmarks/
+#    lcmcr_mixing.py): R's figures rank between 18% and 92% among our runs on all four data
+#    sets, but a single run meets issue 12's goal against R in only 6 (UKdat_5) to 36
+#    (Western) of 40 seeds: R's figures are themselves one draw of that spread.
+# 2. Four chains of 5,000 draws (burn-in 10,000), compared with R within the goal. On Kosovo
+#    and Western the chains converge (split R-hat about 1.01) and agree. On UKdat_5 the
+#    chains start in a state near N = 12,000 that they leave after 10^3 to 10^5 sweeps,
+#    and HIV_Rome has an upper tail (N > 14,000) that chains enter rarely and stay in for long:
+#    the chains disagree (R-hat > 1.05). Long runs (16 chains of 500,000 sweeps, the first
+#    100,000 dropped) agree with R's median and upper end on both and with all three figures
+#    on HIV_Rome; UKdat_5's lower end lies 6-18% below R's (two such runs), because R's one
+#    chain spent little time near 12,000 (RESULTS.md). The xfails are strict, so they are
+#    noticed if they start to pass.
 LCMCR_RUN = {"chains": 4, "samples": 5_000, "seed": 1}
 SLOW_MIXING = {"UKdat_5", "HIV_Rome"}
+R_SETTINGS_SEEDS = range(1000, 1020)  # the first 20 of the benchmark's 40
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_r_single_run_is_a_typical_run_of_our_sampler(name):
+    ref = REFERENCE[name]["lcmcr"]
+    h = load(name)
+    runs = [lcmcr(h, seed=s) for s in R_SETTINGS_SEEDS]  # R's settings are the defaults
+    for i, want in enumerate((ref["median"], *ref["q025_q975"])):
+        got = sorted((r.estimate, *r.ci)[i] for r in runs)
+        assert got[0] <= want <= got[-1], (i, want, got[0], got[-1])
 
 
 @functools.cache
@@ -64,7 +83,8 @@ def _lcmcr_run(name):
         pytest.param(
             n,
             marks=pytest.mark.xfail(
-                strict=True, reason="slowly mixing bimodal posterior; R-hat > 1.05"
+                strict=True,
+                reason="4 x 5,000 draws mix too little here (R-hat > 1.05); see the comment above",
             ),
         )
         if n in SLOW_MIXING

@@ -91,6 +91,8 @@ def _beta(a, b):
     nobody in a class, and of a class with nobody in it.
     """
     if a == 1.0:
+        if b == 1.0:
+            return _uniform_pos()  # Beta(1, 1): the lambdas of an empty class
         return -math.expm1(math.log(_uniform_pos()) / b)
     if b == 1.0:
         return math.exp(math.log(_uniform_pos()) / a)
@@ -162,14 +164,20 @@ def _binomial(n, p):
     return n - x if flip else x
 
 
+#: Up to this many people a multinomial is drawn person by person (one uniform each), above
+#: it by conditional binomials (a binomial costs about as much as six to eight uniforms).
+_CATEGORICAL_MAX = 12
+
+
 @njit(cache=True, error_model="numpy")
 def _multinomial(n, probs, order, tail, out):
     """Multinomial(n, probs / sum(probs)) into ``out``.
 
-    One categorical draw per person when n is small; otherwise sequential conditional
-    binomials, visiting the classes in ``order`` (largest weight first) and stopping as soon
-    as all n are placed, so classes with negligible weight cost nothing. Any visiting order
-    gives the same multinomial distribution. ``tail`` is scratch space.
+    One categorical draw per person when n is at most ``_CATEGORICAL_MAX``; otherwise
+    sequential conditional binomials, visiting the classes in ``order`` (largest weight
+    first) and stopping as soon as all n are placed, so classes with negligible weight cost
+    nothing. Any visiting order gives the same multinomial distribution. ``tail`` is scratch
+    space.
     """
     k_max = probs.shape[0]
     s = 0.0
@@ -180,20 +188,19 @@ def _multinomial(n, probs, order, tail, out):
         out[k] = 0
     if n <= 0:
         return
-    if n <= 4:
+    if n <= _CATEGORICAL_MAX:
+        # class order[i] owns [tail[i + 1], tail[i]) of [0, tail[0]): one uniform per person
+        last = order[k_max - 1]
         for _ in range(n):
             u = np.random.random() * tail[0]
-            acc = 0.0
             placed = False
-            for i in range(k_max):
-                k = order[i]
-                acc += probs[k]
-                if u < acc:
-                    out[k] += 1
+            for i in range(k_max - 1):
+                if u >= tail[i + 1]:
+                    out[order[i]] += 1
                     placed = True
                     break
             if not placed:
-                out[order[k_max - 1]] += 1
+                out[last] += 1
         return
     left = n
     for i in range(k_max - 1):
@@ -357,6 +364,23 @@ def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup)
     order = np.empty(k_cls, dtype=np.int64)
     for _ in range(warmup):
         _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out, order)
+    _sort_classes_by_weight(lam, log_nu, nu, count_mk, count0k)
+
+
+@njit(cache=True, error_model="numpy")
+def _sort_classes_by_weight(lam, log_nu, nu, count_mk, count0k):
+    """Relabel the classes by decreasing weight (LCMCR's ``permute_latent_classes_by_nu``).
+
+    Done once, after the warm-up: the stick-breaking prior favours large weights in the
+    first classes, so the burn-in starts from a state that agrees with it. Equal weights
+    keep their order.
+    """
+    perm = np.argsort(-nu, kind="mergesort")
+    lam[:, :] = lam[:, perm].copy()
+    log_nu[:] = log_nu[perm].copy()
+    nu[:] = nu[perm].copy()
+    count_mk[:, :] = count_mk[:, perm].copy()
+    count0k[:] = count0k[perm].copy()
 
 
 @njit(cache=True, error_model="numpy")
