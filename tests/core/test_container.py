@@ -57,6 +57,10 @@ def test_compose_runs_postgres_web_worker_and_scheduler_after_the_migrations():
     assert services["migrate"]["command"] == ["migrate"]
     assert services["migrate"]["restart"] == "no"
     assert "/app/deploy/healthcheck.py" in services["web"]["healthcheck"]["test"]
+    # The image's health check asks the web server: the other processes switch it off
+    # rather than being reported unhealthy forever.
+    for name in ("migrate", "worker", "scheduler"):
+        assert services[name]["healthcheck"] == {"disable": True}
     # Published on the loopback address only: a TLS proxy goes in front.
     assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
 
