@@ -122,3 +122,30 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     if database["ENGINE"].endswith("sqlite3"):
         path = tmp_path_factory.mktemp("database") / "test.sqlite3"
         database.setdefault("TEST", {})["NAME"] = str(path)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis server for this test session (tests/redis_server.py): its URL."""
+    from tests.redis_server import running_redis
+
+    with running_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_store(request, settings):
+    """Each rate-limit store in turn: the database table (default), then a real Redis
+    server as ``ZICHT_CACHE_URL=redis://…`` configures it."""
+    if request.param == "redis":
+        from django.core.cache import caches
+
+        url = request.getfixturevalue("redis_url")
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        }
+        caches["default"].clear()
+        yield request.param
+        caches["default"].clear()
+        return
+    yield request.param

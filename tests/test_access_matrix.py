@@ -117,6 +117,7 @@ PROFESSIONALS = ("professional", "provider")
 ROWS: list[Row] = [
     # --- platform ---------------------------------------------------------------------
     Row("healthz", expect(200, anonymous=200, unverified=200)),
+    Row("readyz", expect(200, anonymous=200, unverified=200)),
     Row("set_language", expect(302, anonymous=302, unverified=302)),
     Row("neutral", EVERYONE),
     Row("portal:home", EVERYONE),

@@ -3,7 +3,9 @@
 Two gunicorn servers (two worker processes each, so four processes) are started on two
 loopback ports with the repository's gunicorn.conf.py, against one freshly migrated
 database: a SQLite file, or a new PostgreSQL database beside the one in DATABASE_URL.
-Requests alternate between the servers, as behind a load balancer.
+Requests alternate between the servers, as behind a load balancer. The test runs twice:
+with the default database cache, and with ``ZICHT_CACHE_URL`` naming a real Redis server
+(tests/redis_server.py), so the rate limits are counted in Redis.
 """
 
 import json
@@ -65,8 +67,14 @@ def database_url(tmp_path):
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(params=["database-cache", "redis-cache"])
+def cache_url(request):
+    """No ZICHT_CACHE_URL (the database cache), then a real Redis server's URL."""
+    return request.getfixturevalue("redis_url") if request.param == "redis-cache" else ""
+
+
 @pytest.fixture
-def servers(tmp_path, database_url):
+def servers(tmp_path, database_url, cache_url):
     env = {
         k: v
         for k, v in os.environ.items()
@@ -79,6 +87,7 @@ def servers(tmp_path, database_url):
         ZICHT_API_RATE_LIMIT=f"{RATE}/minute",
         ZICHT_WEB_WORKERS="2",
         DJANGO_DEBUG="0",
+        ZICHT_CACHE_URL=cache_url,
     )
     manage = [sys.executable, "manage.py"]
     run = {"cwd": REPO, "env": env, "capture_output": True, "text": True, "check": False}
@@ -124,7 +133,7 @@ def servers(tmp_path, database_url):
             log.close()
 
 
-def test_two_servers_share_rate_limits_idempotency_and_sessions(servers):
+def test_two_servers_share_rate_limits_idempotency_and_sessions(servers, cache_url):
     (a, b), accounts, logs = servers
 
     # A rate limit of RATE per minute admits at most RATE requests across both servers.
@@ -134,6 +143,10 @@ def test_two_servers_share_rate_limits_idempotency_and_sessions(servers):
         for i in range(2 * RATE)
     ]
     assert statuses == [200] * RATE + [429] * RATE
+    if cache_url:  # counted in Redis, not in the database table
+        import redis
+
+        assert redis.Redis.from_url(cache_url).keys("*zicht-rate:api:*")
 
     # An idempotency key replayed on the other server returns the first answer, creates nothing.
     writer = {"Authorization": f"Api-Key {accounts['writer']}"}

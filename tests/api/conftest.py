@@ -16,7 +16,8 @@ IDENTITY_STRINGS = ("Mohamed", "Amrani", "2010-04-03", "111222333")
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle_cache(db):
-    # The rate limits live in the shared cache: the database cache table by default.
+    # Nothing of the API lives in the cache now (rate limits: core.RateCounter, rolled back
+    # with each test); cleared so a test never sees what an earlier one cached.
     cache.clear()
     yield
     cache.clear()

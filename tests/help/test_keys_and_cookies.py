@@ -7,8 +7,8 @@ from http.cookies import Morsel
 
 import pytest
 
-from zicht.help import ratelimit
-from zicht.help.models import RateCounter
+from zicht.core import ratelimit
+from zicht.core.models import RateCounter
 
 pytestmark = pytest.mark.django_db
 

@@ -256,7 +256,7 @@ def test_a_guessing_browser_is_refused_while_a_pupil_with_the_code_joins(teacher
     assert PUPIL_COOKIE not in refused.cookies
     # Only a random id in a signed cookie identifies the browser; no address is kept.
     assert JOIN_COOKIE in guesser.cookies
-    from zicht.help.models import RateCounter
+    from zicht.core.models import RateCounter
 
     assert not RateCounter.objects.filter(key__contains="127.0.0.1").exists()
     # A pupil in another browser joins with the right code.

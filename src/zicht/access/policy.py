@@ -281,7 +281,16 @@ def _each(action: str, prefix: str, names: str) -> dict[str, str]:
 #: not listed: the admin is staff only, the library's views are replaced by ours.
 VIEWS: dict[str, str] = {
     **dict.fromkeys(
-        ["healthz", "set_language", "neutral", "portal:home", "login", "api:schema", "api:docs"],
+        [
+            "healthz",
+            "readyz",
+            "set_language",
+            "neutral",
+            "portal:home",
+            "login",
+            "api:schema",
+            "api:docs",
+        ],
         "site.public",
     ),
     "insight:explanation": "site.public",

@@ -19,6 +19,7 @@ UNVERIFIED_ALLOWED = (
     "accounts:reauthenticate",
     "set_language",
     "healthz",
+    "readyz",
     "javascript-catalog",
 )
 

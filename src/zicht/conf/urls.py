@@ -29,6 +29,7 @@ handler404 = "zicht.portal.views.page_not_found"
 
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
+    path("readyz", portal_views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("zicht.api.urls")),
     # Quick exit from the help pages lands here: a neutral recipe page whose address

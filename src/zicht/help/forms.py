@@ -6,7 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from zicht.help import conf, pow, ratelimit, selfcheck
+from zicht.core import ratelimit
+from zicht.help import conf, pow, selfcheck
 from zicht.help.constants import CloseReason, HandoverKind
 from zicht.help.services import MAX_MESSAGE_LENGTH, SIGNAL_REFERENCE_PATTERN
 

@@ -217,25 +217,3 @@ class ReplyTemplate(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class RateCounter(models.Model):
-    """A fixed-window counter for rate limits, keyed by a hash, never by an IP address.
-
-    Keys are e.g. ``login:<HMAC of case code>``, ``msg:<conversation id>``,
-    ``start`` and ``pow:<HMAC of challenge>`` (a solved challenge may be used once);
-    see ``ratelimit.hashed``.
-    """
-
-    key = models.CharField(max_length=100)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="help_rate_key_window")
-        ]
-        indexes = [models.Index(fields=["window_start"])]
-
-    def __str__(self):
-        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

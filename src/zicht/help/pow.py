@@ -34,7 +34,8 @@ from datetime import datetime, timedelta
 from django.core import signing
 from django.utils import timezone
 
-from zicht.help import conf, ratelimit
+from zicht.core import ratelimit
+from zicht.help import conf
 
 __all__ = [
     "start_bits",

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
-from zicht.help import codes, conf, pow, ratelimit
+from zicht.core import ratelimit
+from zicht.help import codes, conf, pow
 from zicht.help.constants import (
     CloseReason,
     ConversationStatus,
@@ -239,21 +240,27 @@ def conversation_resume(*, code: str, passphrase: str, proof_bits: int = 0) -> C
     code = codes.normalise_case_code(code)
     key = ratelimit.hashed("login", code)
     minutes = conf.login_pause_minutes()
-    if ratelimit.count("resume-work", minutes=1) >= conf.resume_checks_per_minute():
+    now = timezone.now()
+    # Units are taken before the work and given back when it does not count, so tries
+    # that arrive together each see their own number (zicht.core.ratelimit).
+    if not ratelimit.take("resume-work", limit=conf.resume_checks_per_minute(), minutes=1, now=now):
         raise RateLimited
-    required = resume_proof_bits(ratelimit.count(key, minutes=minutes))
+    failures = ratelimit.hit(key, minutes=minutes, now=now) - 1
+    required = resume_proof_bits(failures)
     if proof_bits < required:
+        ratelimit.undo(key, minutes=minutes, now=now)
+        ratelimit.undo("resume-work", minutes=1, now=now)
         raise ProofNeeded(required)
     conversation = Conversation.objects.filter(code=code).first()
     phrase = codes.normalise_passphrase(passphrase)
     started = time.perf_counter()
     if conversation is None:
         _wait_as_long_as_a_check(started)
-    else:
-        ratelimit.hit("resume-work", minutes=1)
-        if _timed(check_password, phrase, conversation.passphrase_hash):
-            return conversation
-    if ratelimit.hit(key, minutes=minutes) == conf.login_attempts():
+        ratelimit.undo("resume-work", minutes=1, now=now)  # no slow check ran
+    elif _timed(check_password, phrase, conversation.passphrase_hash):
+        ratelimit.undo(key, minutes=minutes, now=now)
+        return conversation
+    if failures + 1 == conf.login_attempts():
         with transaction.atomic():
             audit.record(
                 action="help.resume_proof_required",
@@ -273,19 +280,22 @@ def _locked(conversation: Conversation) -> Conversation:
 
 def visitor_message_send(*, conversation: Conversation, body: str) -> Message:
     body = _clean_body(body)
-    if ratelimit.count(f"msg:{conversation.pk}", minutes=60) >= conf.messages_per_hour():
+    key, now = f"msg:{conversation.pk}", timezone.now()
+    if not ratelimit.take(key, limit=conf.messages_per_hour(), minutes=60, now=now):
         raise RateLimited
-    with transaction.atomic():
-        locked = _locked(conversation)
-        ratelimit.hit(f"msg:{conversation.pk}", minutes=60)
-        return _post(
-            locked,
-            now=timezone.now(),
-            author=MessageAuthor.VISITOR,
-            body=body,
-            awaiting_reply=True,
-            action="help.visitor_message",
-        )
+    try:
+        with transaction.atomic():
+            return _post(
+                _locked(conversation),
+                now=now,
+                author=MessageAuthor.VISITOR,
+                body=body,
+                awaiting_reply=True,
+                action="help.visitor_message",
+            )
+    except BaseException:
+        ratelimit.undo(key, minutes=60, now=now)  # a message not sent does not count
+        raise
 
 
 def visitor_consent_answer(*, conversation: Conversation, agree: bool) -> Message:

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.access.policy import allows
 from zicht.audit import services as audit
-from zicht.help import ratelimit
+from zicht.core import ratelimit
 from zicht.lessons import selectors, services, tasks
 from zicht.lessons.forms import AdvanceForm, AnswerForm, JoinForm, TeacherStartForm
 from zicht.lessons.views import public, step_context
@@ -250,21 +250,34 @@ def _join_browser(request) -> str:
         return secrets.token_urlsafe(16)
 
 
-def _join_refusal(browser_key: str) -> str | None:
-    """Why this join attempt is refused before its code is even looked at, or None."""
-    if ratelimit.count(browser_key, minutes=JOIN_WINDOW_MINUTES) >= JOIN_FAILURES_PER_BROWSER:
+def _join_take(browser_key: str, now) -> str | None:
+    """Take this attempt's unit of both join limits before the code is looked at: None
+    when both had one left, else why the attempt is refused (and nothing is taken).
+
+    Taking first, rather than counting and adding later, keeps the limits exact when
+    attempts arrive together (``zicht.core.ratelimit``)."""
+    if not ratelimit.take(
+        browser_key, limit=JOIN_FAILURES_PER_BROWSER, minutes=JOIN_WINDOW_MINUTES, now=now
+    ):
         return _("Too many wrong codes from this device. Wait ten minutes and try again.")
-    if ratelimit.count("lessons-join:all", minutes=1) >= JOIN_FAILURES_PER_MINUTE:
+    if not ratelimit.take("lessons-join:all", limit=JOIN_FAILURES_PER_MINUTE, minutes=1, now=now):
+        ratelimit.undo(browser_key, minutes=JOIN_WINDOW_MINUTES, now=now)
         return _("Too many wrong codes were tried just now. Wait a minute and try again.")
     return None
+
+
+def _join_give_back(browser_key: str, now) -> None:
+    """An attempt that was not a wrong code counts nothing."""
+    ratelimit.undo(browser_key, minutes=JOIN_WINDOW_MINUTES, now=now)
+    ratelimit.undo("lessons-join:all", minutes=1, now=now)
 
 
 @never_cache
 def class_join(request):
     """Pupils join with the code alone, so codes must not be guessable by trying.
 
-    Wrong codes are counted in the database without any IP address (``zicht.help.
-    ratelimit``): per browser, keyed by an HMAC of a random id in a signed cookie
+    Wrong codes are counted in the shared rate-limit store without any IP address
+    (``zicht.core.ratelimit``): per browser, keyed by an HMAC of a random id in a signed cookie
     (``JOIN_COOKIE``, ten minutes), and for all browsers together per minute. A browser
     that typed ``JOIN_FAILURES_PER_BROWSER`` wrong codes waits out the window (a pupil
     with a typo has four more tries); a script that throws its cookie away meets the
@@ -282,19 +295,21 @@ def class_join(request):
         status = 400
         browser = _join_browser(request)
         browser_key = ratelimit.hashed("lessons-join", browser)
-        refusal = _join_refusal(browser_key)
+        now = timezone.now()
+        refusal = _join_take(browser_key, now)
         if refusal:
             form.is_valid()
             form.add_error(None, refusal)
             status = 429
-        elif form.is_valid():
+        elif not form.is_valid():
+            _join_give_back(browser_key, now)
+        else:
             try:
                 session = services.class_session_join(code=form.cleaned_data["code"])
             except ValidationError as exc:
-                form.add_error("code", exc.messages[0])
-                ratelimit.hit(browser_key, minutes=JOIN_WINDOW_MINUTES)
-                ratelimit.hit("lessons-join:all", minutes=1)
+                form.add_error("code", exc.messages[0])  # a wrong code keeps its units
             else:
+                _join_give_back(browser_key, now)
                 response = redirect("lessons:class_play")
                 _set_pupil_state(response, {"c": session.pk, "a": []}, session)
                 return response

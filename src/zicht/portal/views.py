@@ -1,5 +1,5 @@
-"""Front page, per-role home page, health check, the CSRF failure page and the 400 and
-404 handlers."""
+"""Front page, per-role home page, health and readiness checks, the CSRF failure page and
+the 400 and 404 handlers."""
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
+from zicht.core import readiness
 from zicht.portal import attention
 
 
@@ -44,6 +45,17 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """200 when this process can serve requests (database, migrations, shared cache), 503
+    when it cannot; the body says which check failed and whether the task queue keeps
+    up (``zicht.core.readiness``). Public like /healthz: it names nothing secret."""
+    ready, found = readiness.readiness()
+    return JsonResponse(
+        {"status": "ok" if ready else "error", **found}, status=200 if ready else 503
+    )
 
 
 def csrf_failure(request, reason=""):

@@ -1,0 +1,158 @@
+"""Fixed-window rate limits that every process shares, counted atomically, keyed without
+IP addresses.
+
+The keys name what is limited: a case code or a proof-of-work challenge (through a keyed
+hash, see ``hashed``), a conversation, an API key's prefix, or a whole form. Windows are
+whole multiples of their length from the Unix epoch, so counting needs one number per key
+and window.
+
+Where the numbers live: the table ``core.RateCounter`` by default; the Redis server of
+``ZICHT_CACHE_URL`` when the default cache is Redis (``settings.CACHES``). Never in
+process memory: with several gunicorn workers each would count on its own.
+
+Why ``hit`` is atomic, so that a limit of N admits exactly N even when requests arrive at
+the same moment on different servers:
+
+* database: one transaction runs ``UPDATE … SET count = count + 1`` and then reads that
+  row. PostgreSQL keeps the row locked by the update until commit, so the value read is
+  this hit's own; a missing row is inserted, and the process that loses the race on the
+  unique constraint updates the winner's row instead. SQLite (``transaction_mode``
+  IMMEDIATE in the settings) runs one writing transaction at a time.
+* Redis: ``SET … NX EX`` creates the window's key, ``INCR`` adds one and returns the new
+  value in one server-side step.
+
+Reading with ``count`` and writing with ``hit`` afterwards is *not* atomic: a burst can
+pass the check together. A limit that must hold takes its unit first with ``take`` (which
+gives it back when the limit is reached) and, where only failures should count, gives it
+back with ``undo`` after a success.
+
+Old database rows are removed by ``purge_older_than`` (the help app's daily purge); Redis
+keys expire a minute after their window ends.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from zicht.core.models import RateCounter
+
+__all__ = ["hashed", "hit", "take", "undo", "count", "seconds_left", "purge_older_than"]
+
+# Backends whose ``incr`` is one atomic server command (Redis INCRBY). Django's database
+# cache is not among them: its ``incr`` is a read followed by a write.
+_ATOMIC_CACHE_BACKENDS = ("django.core.cache.backends.redis.RedisCache",)
+
+
+def hashed(prefix: str, value: str) -> str:
+    """The key for ``value`` (a case code, a challenge): an HMAC-SHA256 keyed with the
+    server's ``SECRET_KEY`` (Django's ``salted_hmac``, salted per prefix).
+
+    A plain SHA-256 of a case code could be reversed offline by trying all 31**8 codes;
+    without the key, a copy of the rate-limit table says nothing about which codes exist
+    or were tried. Rotating ``SECRET_KEY`` only resets the counters.
+    """
+    digest = salted_hmac(f"zicht.help.ratelimit.{prefix}", value, algorithm="sha256")
+    return f"{prefix}:{digest.hexdigest()[:40]}"
+
+
+def _length(minutes: int, seconds: int) -> int:
+    length = minutes * 60 + seconds
+    if length < 1:
+        raise ValueError("a rate-limit window lasts at least one second")
+    return length
+
+
+def _window_start(now: datetime, length: int) -> datetime:
+    epoch_seconds = int(now.timestamp())
+    return datetime.fromtimestamp(epoch_seconds - epoch_seconds % length, tz=UTC)
+
+
+def _in_redis() -> bool:
+    return settings.CACHES["default"]["BACKEND"] in _ATOMIC_CACHE_BACKENDS
+
+
+def _cache_key(key: str, start: datetime) -> str:
+    return f"zicht-rate:{key}:{int(start.timestamp())}"
+
+
+def hit(key: str, *, minutes: int = 0, seconds: int = 0, now: datetime | None = None) -> int:
+    """Add one to the key's current window and return the count including this hit; no
+    two simultaneous hits get the same number."""
+    length = _length(minutes, seconds)
+    start = _window_start(now or timezone.now(), length)
+    if _in_redis():
+        cache, name = caches["default"], _cache_key(key, start)
+        # The key outlives its window by a minute, so it cannot expire between the two calls.
+        cache.add(name, 0, timeout=length + 60)
+        return cache.incr(name)
+    rows = RateCounter.objects.filter(key=key, window_start=start)
+    with transaction.atomic():
+        if not rows.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    RateCounter.objects.create(key=key, window_start=start, count=1)
+                return 1
+            except IntegrityError:  # another process created the row first
+                rows.update(count=F("count") + 1)
+        return rows.values_list("count", flat=True).get()
+
+
+def undo(key: str, *, minutes: int = 0, seconds: int = 0, now: datetime | None = None) -> None:
+    """Give back one unit taken by ``hit`` in the same window (never below zero)."""
+    length = _length(minutes, seconds)
+    start = _window_start(now or timezone.now(), length)
+    if _in_redis():
+        try:
+            if caches["default"].decr(_cache_key(key, start)) < 0:
+                caches["default"].incr(_cache_key(key, start))
+        except ValueError:  # the window's key has expired: nothing left to give back
+            pass
+        return
+    RateCounter.objects.filter(key=key, window_start=start).update(
+        count=Greatest(F("count") - 1, 0)
+    )
+
+
+def take(
+    key: str, *, limit: int, minutes: int = 0, seconds: int = 0, now: datetime | None = None
+) -> bool:
+    """Take one of the ``limit`` units of the key's current window: True if one was left.
+    A refused call takes nothing, so it does not lengthen anyone's wait."""
+    now = now or timezone.now()
+    if hit(key, minutes=minutes, seconds=seconds, now=now) <= limit:
+        return True
+    undo(key, minutes=minutes, seconds=seconds, now=now)
+    return False
+
+
+def count(key: str, *, minutes: int = 0, seconds: int = 0, now: datetime | None = None) -> int:
+    """The key's count in the current window (a reading; see the module's note on bursts)."""
+    length = _length(minutes, seconds)
+    start = _window_start(now or timezone.now(), length)
+    if _in_redis():
+        return int(caches["default"].get(_cache_key(key, start), 0))
+    found = RateCounter.objects.filter(key=key, window_start=start).values_list("count", flat=True)
+    return found.first() or 0
+
+
+def seconds_left(*, minutes: int = 0, seconds: int = 0, now: datetime | None = None) -> int:
+    """Whole seconds until the current window ends (at least 1): a Retry-After value."""
+    length = _length(minutes, seconds)
+    now = now or timezone.now()
+    end = _window_start(now, length) + timedelta(seconds=length)
+    return max(1, int((end - now).total_seconds() + 0.999))
+
+
+def purge_older_than(*, days: int, now: datetime | None = None) -> int:
+    """Delete database counters of windows that began more than ``days`` days ago."""
+    now = now or timezone.now()
+    deleted, _ = RateCounter.objects.filter(window_start__lt=now - timedelta(days=days)).delete()
+    return deleted
