@@ -350,12 +350,12 @@ def main(argv=None) -> int:
         by_ym[(years[i], p.date_of_birth.month)].append(i)
     ks = _keys(key)
 
-    def part_block(tag: str, i: int, word: str) -> str:
+    def part_block(tag: str, i: int, word: str, other: str) -> str:
         m = people[i].date_of_birth.month
-        return ks.token(ks.block, f"{tag}m|{years[i]}|{nz.phonetic(word)}|{m:02d}")
+        return ks.token(ks.block, f"{tag}m|{years[i]}|{nz.phonetic(word)}|{other[0]}|{m:02d}")
 
-    gm = align(by_ym, pub_g, [part_block("g", i, truth_g[i]) for i in range(n)])
-    sm = align(by_ym, pub_s, [part_block("s", i, truth_s[i]) for i in range(n)])
+    gm = align(by_ym, pub_g, [part_block("g", i, truth_g[i], truth_s[i]) for i in range(n)])
+    sm = align(by_ym, pub_s, [part_block("s", i, truth_s[i], truth_g[i]) for i in range(n)])
     row("zicht-pprl-2", "1d. alignment of name + month block tokens per year and month", gm, sm)
     # Pattern mining per anchor, with the *true* salt groups given to the attacker.
     for a_idx, tag in enumerate(ANCHORS):

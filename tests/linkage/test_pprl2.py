@@ -74,6 +74,8 @@ def test_tokens_follow_the_spec_text():
     assert e.date_near_tokens[0] == tok(date_key, "dn|2008-03-07")
     assert tok(date_key, "dn|2008-03-17") in e.date_near_tokens  # day + 10
     assert e.bsn_token == tok(bsn_key, "bsn|111222333", 32)
+    # Surname + month block, with the given name's first letter.
+    assert tok(_subkey("block-token"), "sm|2008|amrn|m|03") in e.block_tokens
     # The surname filter under the first-given-name anchor, bit by bit.
     bits = 0
     for g in ("_a", "am", "mr", "ra", "an", "ni", "i_"):

@@ -371,11 +371,15 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
     blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
     blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
     blocks |= name_blocks(y)
-    # One name and one date part: a typo in the other name *and* in the other date
-    # part still shares a block.
-    for tag, word in (("g", fg), ("s", sn_core)):
+    # One name and one date part, with the other name's first letter: a typo in the
+    # other name *and* in the other date part still shares a block. Without the first
+    # letter these blocks group a cohort by surname per month, which a frequency
+    # attack exploits (benchmarks/attack.py, 1d).
+    for tag, word, other in (("g", fg, sn_core), ("s", sn_core, fg)):
         for part, value in (("m", dob.month), ("d", dob.day)):
-            blocks.add(ks.token(ks.block, f"{tag}{part}|{y}|{nz.phonetic(word)}|{value:02d}"))
+            blocks.add(
+                ks.token(ks.block, f"{tag}{part}|{y}|{nz.phonetic(word)}|{other[0]}|{value:02d}")
+            )
     g_filters, s_filters, n_toks = names(y)
     other_toks = [ks.token(ks.name, f"{y}|o|{sn_core}|{t}") for t in g_tokens]
     others = (other_toks[0], *sorted(set(other_toks[1:]) - {other_toks[0]}))
