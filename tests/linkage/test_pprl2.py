@@ -51,16 +51,51 @@ def test_test_vectors():
         assert Encoding2.from_json(case["encoding"]) == got
 
 
+def _subkey(purpose: str) -> bytes:
+    return hkdf_sha256(bytes(range(32)), f"zicht-pprl-2/{purpose}".encode(), salt=b"zicht-pprl-2")
+
+
 def test_tokens_follow_the_spec_text():
-    """Recompute two tokens from docs/linkage.md alone: HKDF-SHA256 sub-keys with salt
-    'zicht-pprl-2' and info 'zicht-pprl-2/<purpose>', then HMAC-SHA256, first hex digits."""
-    master = bytes(range(32))
-    name_key = hkdf_sha256(master, b"zicht-pprl-2/name-token", salt=b"zicht-pprl-2")
-    bsn_key = hkdf_sha256(master, b"zicht-pprl-2/bsn-token", salt=b"zicht-pprl-2")
+    """Recompute tokens and a filter from docs/linkage.md alone: HKDF-SHA256 sub-keys
+    with salt 'zicht-pprl-2' and info 'zicht-pprl-2/<purpose>', then HMAC-SHA256."""
+    name_key, bsn_key = _subkey("name-token"), _subkey("bsn-token")
+    date_key, field_key = _subkey("date-token"), _subkey("field-bigram")
     e = enc("Mohamed Ali", "El Amrani", dt.date(2008, 3, 7), bsn="111222333")
-    assert e.name_tokens[0] == hmac.digest(name_key, b"g|2008|mohammed", "sha256").hex()[:16]
-    assert e.name_tokens[3] == hmac.digest(name_key, b"s|2008|amrani", "sha256").hex()[:16]
-    assert e.bsn_token == hmac.digest(bsn_key, b"bsn|111222333", "sha256").hex()[:32]
+
+    def tok(key, msg, n=16):
+        return hmac.digest(key, msg.encode(), "sha256").hex()[:n]
+
+    # Given name under the surname anchor: phonetic code; surname under the month/day
+    # anchor: sorted letters. Month 3 and day 7 sorted: "0307".
+    assert e.name_tokens[0] == tok(name_key, "2008|n|amrani|p|mt")
+    assert e.name_tokens[11] == tok(name_key, "2008|d|0307|a|aaimnr")
+    assert e.other_given_tokens[0] == tok(name_key, "2008|o|amrani|mohammed")
+    assert e.other_given_tokens[1:] == (tok(name_key, "2008|o|amrani|ali"),)
+    assert e.date_near_tokens[0] == tok(date_key, "dn|2008-03-07")
+    assert tok(date_key, "dn|2008-03-17") in e.date_near_tokens  # day + 10
+    assert e.bsn_token == tok(bsn_key, "bsn|111222333", 32)
+    # Surname + month block, with the given name's first letter.
+    assert tok(_subkey("block-token"), "sm|2008|amrn|m|03") in e.block_tokens
+    # The surname filter under the first-given-name anchor, bit by bit.
+    bits = 0
+    for g in ("_a", "am", "mr", "ra", "an", "ni", "i_"):
+        d = hmac.digest(field_key, f"2008|n|mohammed|{g}".encode(), "sha256")
+        for i in range(4):
+            bits |= 1 << (255 - int.from_bytes(d[4 * i : 4 * i + 4], "big") % 256)
+    assert e.surname[0] == bits.to_bytes(32, "big")
+
+
+def test_no_name_field_is_encoded_alone():
+    """The defence against frequency attacks: two children with the same given name but
+    another surname and birthday share no given-name filter or token (so an index
+    holder cannot count how often a given name occurs); the same holds for surnames."""
+    a = enc("Emma", "de Jong", dt.date(2010, 1, 2))
+    b = enc("Emma", "Bakker", dt.date(2010, 5, 6))
+    c = enc("Sophie", "de Jong", dt.date(2010, 7, 8))
+    for x, y in ((a, b), (a, c)):
+        assert not set(x.given + x.surname) & set(y.given + y.surname)
+        assert not set(x.name_tokens) & set(y.name_tokens)
+        assert not set(x.other_given_tokens) & set(y.other_given_tokens)
 
 
 def test_no_plaintext_and_no_pprl1_token_in_an_encoding():
@@ -121,8 +156,11 @@ def test_date_evidence_levels():
     base = enc(*names, dt.date(2009, 3, 14))
     cases = {
         dt.date(2009, 3, 14): ("equal", "match"),
-        dt.date(2009, 3, 15): ("one_part_differs", "possible"),
+        dt.date(2009, 3, 15): ("one_part_typo", "match"),
+        dt.date(2009, 3, 24): ("one_part_typo", "match"),
+        dt.date(2009, 3, 27): ("one_part_differs", "possible"),
         dt.date(2009, 4, 13): ("digits_transposed", "possible"),
+        dt.date(2009, 4, 15): ("two_parts_typo", "possible"),
         dt.date(2009, 7, 25): ("two_parts_differ", None),
     }
     for dob, (level, decision) in cases.items():
@@ -203,3 +241,24 @@ def test_spec_versions_do_not_mix_and_pprl1_stays_readable():
 def test_pprl2_requires_a_date_of_birth():
     with pytest.raises(EncodingError, match="date_of_birth"):
         encode2(Identity("Jan", "Bos", None, birth_year_estimate=2010), KEY)
+
+
+def test_a_typo_in_the_given_name_and_in_the_month_is_still_compared():
+    """No surname anchor is shared with a date typo, yet the given-name filter under
+    the surname anchor agrees, which certifies the surname; the name + day block brings
+    the pair to a comparison. The name typo keeps it a ``possible``."""
+    a = [("a", enc("Maya", "Khalil", dt.date(2011, 4, 16)))]
+    b = [("b", enc("Maqa", "Khalil", dt.date(2011, 5, 16)))]
+    (got,) = link2([a, b])
+    assert got.evidence.surname == "equal"
+    assert got.evidence.date_of_birth == "one_part_typo"
+    assert got.decision == "possible"
+
+
+def test_a_year_typo_is_never_an_automatic_match():
+    """Same names, same day and month, the year one off: a person decides."""
+    a = [("a", enc("Romy", "de Vries", dt.date(2014, 8, 7)))]
+    b = [("b", enc("Romy", "de Vries", dt.date(2015, 8, 7)))]
+    (got,) = link2([a, b])
+    assert got.evidence.date_of_birth == "one_part_typo"
+    assert abs(got.evidence.year_offset) == 1 and got.decision == "possible"

@@ -6,18 +6,24 @@ surname, same birth date, different given names) then score like a typo of one p
 and a birth date with a wrong day *and* month is never compared. zicht-pprl-2 keeps
 the fields apart so each can be judged on its own, with a floor per field:
 
-* a keyed Bloom filter per name field (first given name, surname core), salted with
-  the birth year as in pprl-1, sharing one sub-key so a swapped registration compares
-  given-against-surname;
-* keyed tokens of all given names (canonicalised, nicknames included), of the date
-  parts (year; month and day in one token space, so a day/month swap is visible) and
+* keyed Bloom filters per name field, each *anchored*: keyed with the birth year and
+  one other element of the record -- the other name field, its phonetic code, or the
+  sorted month/day of birth. No name field is ever encoded on its own, so a stolen
+  file cannot be grouped by given name or by surname within a birth year: that
+  grouping is what frequency and pattern-mining attacks on Bloom filters rest on
+  (measured in benchmarks/attack.py). One key for both fields, so a swapped
+  registration compares given-against-surname;
+* keyed tokens (phonetic code, sorted letters) under the same anchors, of the other
+  given names (anchored on the surname), of the date parts (year; month and day in one
+  token space, so a day/month swap is visible), of the dates one typical typo away, and
   of the BSN;
-* blocking on keyed name tokens (phonetic first given name + surname, per birth year)
-  as well as on date parts, so a record whose day and month are both wrong is still
-  compared when the names agree;
+* blocking on keyed name tokens (phonetic first given name + surname, per birth year),
+  on one name with one date part, and on date parts, so a record whose day and month
+  are both wrong, or whose given name and month both are, is still compared;
 * :func:`compare` returns an :class:`Evidence` of levels per field (no score, no
   identity), and :func:`decide` turns evidence into ``match`` / ``possible`` / ``None``
-  with a floor on every field.
+  with a floor on every field. A high similarity under an anchor certifies the anchor:
+  the given-name filters under the surname anchor agree only if the surnames are equal.
 
 Normative description: docs/linkage.md, section "zicht-pprl-2". Test vectors:
 tests/linkage/data/test_vectors_pprl2.json. Nothing in an encoding is plaintext.
@@ -108,33 +114,53 @@ def canonical_given(token: str) -> str:
 
 # --- encoding -------------------------------------------------------------------------
 
+#: The anchors a name field is encoded under, in this order: the other name field's
+#: canonical word, its phonetic code, and the sorted month/day of birth.
+ANCHORS = ("n", "p", "d")
+#: Name tokens per field: for each anchor, the phonetic code and the sorted letters.
+TOKENS_PER_FIELD = 2 * len(ANCHORS)
+
 
 @dataclass(frozen=True, slots=True)
 class Probe2:
     """The name fields under a neighbouring birth year's salt (query side only)."""
 
     year_offset: int
-    given: bytes
-    surname: bytes
+    given: tuple[bytes, ...]
+    surname: tuple[bytes, ...]
     name_tokens: tuple[str, ...]
     block_tokens: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Encoding2:
-    """zicht-pprl-2 encoding of one identity: keyed filters and tokens only."""
+    """zicht-pprl-2 encoding of one identity: keyed filters and tokens only.
+
+    Every name filter and name token is *anchored*: keyed with the birth year and one
+    other element of the record (the other name field, its phonetic code, or the
+    month/day of birth). Two records' filters are comparable only when year and anchor
+    agree, so an index holder cannot group a cohort by one name field -- the groups it
+    can form are those of a name *together with* another element (see the threat model
+    in docs/linkage.md, section 15)."""
 
     spec_version: str
     key_id: str
-    given: bytes
-    surname: bytes
-    #: Field tokens, always six: first given name, first given name's phonetic code and
-    #: sorted letters, surname core, its phonetic code and sorted letters.
+    #: First given name under the anchors of :data:`ANCHORS` (surname, its phonetic
+    #: code, month/day).
+    given: tuple[bytes, ...]
+    #: Surname core under the anchors (first given name, its phonetic code, month/day).
+    surname: tuple[bytes, ...]
+    #: Twelve tokens: for the given name, then the surname, per anchor the phonetic
+    #: code and the sorted letters.
     name_tokens: tuple[str, ...]
-    #: Keyed tokens of the other given names (call names are often the second name).
+    #: Keyed tokens of all given names anchored on the surname, the first given name's
+    #: first (call names are often the second name).
     other_given_tokens: tuple[str, ...]
     #: (year, month, day, sorted month/day digits); month and day share one space.
     date_tokens: tuple[str, str, str, str]
+    #: The full date's token, then the tokens of the dates one typical typo away (day
+    #: +-1, +-2, +-10; month +-1; the digits of day or month transposed), sorted.
+    date_near_tokens: tuple[str, ...]
     bsn_token: str
     block_tokens: tuple[str, ...]
     probes: tuple[Probe2, ...] = field(default=())
@@ -144,18 +170,19 @@ class Encoding2:
         return {
             "spec_version": self.spec_version,
             "key_id": self.key_id,
-            "given": b64(self.given),
-            "surname": b64(self.surname),
+            "given": [b64(f) for f in self.given],
+            "surname": [b64(f) for f in self.surname],
             "name_tokens": list(self.name_tokens),
             "other_given_tokens": list(self.other_given_tokens),
             "date_tokens": list(self.date_tokens),
+            "date_near_tokens": list(self.date_near_tokens),
             "bsn_token": self.bsn_token,
             "block_tokens": list(self.block_tokens),
             "probes": [
                 {
                     "year_offset": p.year_offset,
-                    "given": b64(p.given),
-                    "surname": b64(p.surname),
+                    "given": [b64(f) for f in p.given],
+                    "surname": [b64(f) for f in p.surname],
                     "name_tokens": list(p.name_tokens),
                     "block_tokens": list(p.block_tokens),
                 }
@@ -165,35 +192,50 @@ class Encoding2:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Encoding2:
-        def filt(text: str) -> bytes:
-            raw = base64.b64decode(text, validate=True)
-            if len(raw) != FIELD_BYTES:
-                raise ValueError("filter length")
-            return raw
+        def filters(items: Any) -> tuple[bytes, ...]:
+            out = []
+            for text in items:
+                raw = base64.b64decode(text, validate=True)
+                if len(raw) != FIELD_BYTES:
+                    raise ValueError("filter length")
+                out.append(raw)
+            if len(out) != len(ANCHORS):
+                raise ValueError("filter count")
+            return tuple(out)
+
+        def names(items: Any) -> tuple[str, ...]:
+            out = tuple(str(x) for x in items)
+            if len(out) != 2 * TOKENS_PER_FIELD:
+                raise ValueError("token count")
+            return out
 
         try:
             if data["spec_version"] != SPEC_VERSION_2:
                 raise EncodingError("spec_version: unsupported version", "spec_version")
             dates = tuple(str(x) for x in data["date_tokens"])
-            names = tuple(str(x) for x in data["name_tokens"])
-            if len(dates) != 4 or len(names) != 6:
+            others = tuple(str(x) for x in data["other_given_tokens"])
+            near = tuple(str(x) for x in data["date_near_tokens"])
+            if not near:
+                raise ValueError("token counts")
+            if len(dates) != 4 or not others:
                 raise ValueError("token counts")
             return cls(
                 spec_version=SPEC_VERSION_2,
                 key_id=str(data["key_id"]),
-                given=filt(data["given"]),
-                surname=filt(data["surname"]),
-                name_tokens=names,
-                other_given_tokens=tuple(str(x) for x in data["other_given_tokens"]),
+                given=filters(data["given"]),
+                surname=filters(data["surname"]),
+                name_tokens=names(data["name_tokens"]),
+                other_given_tokens=others,
                 date_tokens=dates,  # type: ignore[arg-type]
+                date_near_tokens=near,
                 bsn_token=str(data.get("bsn_token", "")),
                 block_tokens=tuple(str(x) for x in data["block_tokens"]),
                 probes=tuple(
                     Probe2(
                         int(p["year_offset"]),
-                        filt(p["given"]),
-                        filt(p["surname"]),
-                        tuple(str(x) for x in p["name_tokens"]),
+                        filters(p["given"]),
+                        filters(p["surname"]),
+                        names(p["name_tokens"]),
                         tuple(str(x) for x in p["block_tokens"]),
                     )
                     for p in data.get("probes", ())
@@ -217,25 +259,20 @@ class _Keys:
         self.date = key.subkey(PURPOSE_DATE, SPEC_VERSION_2)
         self.block = key.subkey(PURPOSE_BLOCK, SPEC_VERSION_2)
         self.bsn = key.subkey(PURPOSE_BSN, SPEC_VERSION_2)
-        self._masks: dict[tuple[int, str], int] = {}
 
     def token(self, key: bytes, message: str, n_hex: int = TOKEN_HEX) -> str:
         return hmac.digest(key, message.encode(), "sha256").hex()[:n_hex]
 
-    def field_filter(self, year: int, word: str) -> bytes:
-        """Bits p = uint32_be(HMAC(K_field, "Y|bigram|i")[0:4]) mod 256, i < 4, for every
-        padded bigram of ``word``; bit p is byte p // 8, bit 7 - p % 8."""
+    def field_filter(self, salt: str, word: str) -> bytes:
+        """For every padded bigram ``g`` of ``word``, d = HMAC(K_field, "salt|g"); bits
+        p_i = uint32_be(d[4i:4i+4]) mod 256, i < 4; bit p is byte p // 8, bit 7 - p % 8.
+        ``salt`` is "Y|anchor|value": the filter is comparable only under the same one."""
         value = 0
         for g in set(nz.bigrams(word)):
-            m = self._masks.get((year, g))
-            if m is None:
-                m = 0
-                for i in range(FIELD_HASHES):
-                    d = hmac.digest(self.field, f"{year}|{g}|{i}".encode(), "sha256")
-                    m |= 1 << (FIELD_BITS - 1 - int.from_bytes(d[:4], "big") % FIELD_BITS)
-                if len(self._masks) < 200_000:
-                    self._masks[(year, g)] = m
-            value |= m
+            d = hmac.digest(self.field, f"{salt}|{g}".encode(), "sha256")
+            for i in range(FIELD_HASHES):
+                p = int.from_bytes(d[4 * i : 4 * i + 4], "big") % FIELD_BITS
+                value |= 1 << (FIELD_BITS - 1 - p)
         return value.to_bytes(FIELD_BYTES, "big")
 
 
@@ -249,6 +286,28 @@ def _keys(key: PseudonymKey) -> _Keys:
             _KEYS.clear()
         k = _KEYS[key.key_id] = _Keys(key)
     return k
+
+
+def _valid_date(y: int, m: int, d: int) -> _dt.date | None:
+    try:
+        return _dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def near_dates(dob: _dt.date) -> set[_dt.date]:
+    """The dates one typical typo away from ``dob`` in the same year: the day +-1, +-2
+    or +-10 (a neighbouring key, a wrong tens digit), the month +-1, or the two digits
+    of the day or of the month transposed. A day/month swap has its own level."""
+    y, m, d = dob.year, dob.month, dob.day
+    cand = [(y, m, d + k) for k in (-10, -2, -1, 1, 2, 10)]
+    cand += [(y, m - 1, d), (y, m + 1, d), (y, m, int(f"{d:02d}"[::-1]))]
+    cand.append((y, int(f"{m:02d}"[::-1]), d))
+    return {x for c in cand if (x := _valid_date(*c)) is not None} - {dob}
+
+
+def _anchors(other: str, md: str) -> tuple[tuple[str, str], ...]:
+    return (("n", other), ("p", nz.phonetic(other)), ("d", md))
 
 
 def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = None) -> Encoding2:
@@ -284,18 +343,23 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
     sw_sn = nz.surname_core(given)
     sw_fg = [canonical_given(t) for t in nz.given_tokens(surname)]
     y, lo, hi = dob.year, *sorted((dob.month, dob.day))
+    md = f"{lo:02d}{hi:02d}"
 
-    def names(year: int) -> tuple[bytes, bytes, tuple[str, ...], tuple[str, ...]]:
-        field_tokens = tuple(
-            ks.token(ks.name, f"{tag}|{year}|{value}")
-            for tag, word in (("g", fg), ("s", sn_core))
-            for tag2, value in (("", word), ("p", nz.phonetic(word)), ("a", "".join(sorted(word))))
-            for tag in (tag + tag2,)
-        )
-        others = tuple(
-            sorted({ks.token(ks.name, f"g|{year}|{t}") for t in g_tokens[1:]} - {field_tokens[0]})
-        )
-        return ks.field_filter(year, fg), ks.field_filter(year, sn_core), field_tokens, others
+    def field_encoding(year: int, word: str, other: str) -> tuple[list[bytes], list[str]]:
+        """One name field under its three anchors: filters and tokens. No field tag in
+        the messages, so a swapped registration compares given name against surname."""
+        filters, tokens = [], []
+        for tag, value in _anchors(other, md):
+            salt = f"{year}|{tag}|{value}"
+            filters.append(ks.field_filter(salt, word))
+            tokens.append(ks.token(ks.name, f"{salt}|p|{nz.phonetic(word)}"))
+            tokens.append(ks.token(ks.name, f"{salt}|a|{''.join(sorted(word))}"))
+        return filters, tokens
+
+    def names(year: int) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[str, ...]]:
+        gf, gt = field_encoding(year, fg, sn_core)
+        sf, st = field_encoding(year, sn_core, fg)
+        return tuple(gf), tuple(sf), tuple(gt + st)
 
     def name_blocks(year: int) -> set[str]:
         out = {ks.token(ks.block, f"n|{year}|{nz.phonetic(fg)}|{nz.phonetic(sn_core)}")}
@@ -307,20 +371,35 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
     blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
     blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
     blocks |= name_blocks(y)
-    g_filter, s_filter, n_toks, other_toks = names(y)
+    # One name and one date part, with the other name's first letter: a typo in the
+    # other name *and* in the other date part still shares a block. Without the first
+    # letter these blocks group a cohort by surname per month, which a frequency
+    # attack exploits (benchmarks/attack.py, 1d).
+    for tag, word, other in (("g", fg, sn_core), ("s", sn_core, fg)):
+        for part, value in (("m", dob.month), ("d", dob.day)):
+            blocks.add(
+                ks.token(ks.block, f"{tag}{part}|{y}|{nz.phonetic(word)}|{other[0]}|{value:02d}")
+            )
+    g_filters, s_filters, n_toks = names(y)
+    other_toks = [ks.token(ks.name, f"{y}|o|{sn_core}|{t}") for t in g_tokens]
+    others = (other_toks[0], *sorted(set(other_toks[1:]) - {other_toks[0]}))
     probes = []
     for off in (-1, 1):
-        pg, ps, pt, _ = names(y + off)
+        pg, ps, pt = names(y + off)
         p_blocks = {ks.token(ks.block, f"ymd|{y + off:04d}|{lo:02d}|{hi:02d}")}
         p_blocks |= name_blocks(y + off)
         probes.append(Probe2(off, pg, ps, pt, tuple(sorted(p_blocks))))
     return Encoding2(
         spec_version=SPEC_VERSION_2,
         key_id=ks.key_id,
-        given=g_filter,
-        surname=s_filter,
+        given=g_filters,
+        surname=s_filters,
         name_tokens=n_toks,
-        other_given_tokens=other_toks,
+        other_given_tokens=others,
+        date_near_tokens=(
+            ks.token(ks.date, f"dn|{dob.isoformat()}"),
+            *sorted({ks.token(ks.date, f"dn|{d.isoformat()}") for d in near_dates(dob)}),
+        ),
         date_tokens=(
             ks.token(ks.date, f"y|{y:04d}"),
             ks.token(ks.date, f"md|{dob.month:02d}"),
@@ -340,8 +419,10 @@ NAME_LEVELS = ("equal", "high", "medium", "other_given_name", "low")
 DATE_LEVELS = (
     "equal",
     "day_month_swapped",
+    "one_part_typo",
     "one_part_differs",
     "digits_transposed",
+    "two_parts_typo",
     "two_parts_differ",
 )
 BSN_LEVELS = ("equal", "differs", "not_compared")
@@ -349,14 +430,22 @@ BSN_LEVELS = ("equal", "differs", "not_compared")
 #: typo in a name of 4-8 letters scores 0.75-0.93; different names mostly below 0.5.
 HIGH_DICE = 0.75
 MEDIUM_DICE = 0.5
+#: Dice of a field's filters under an anchor at or above which the anchor is taken to
+#: agree. Filters under different anchors share bits only by chance (Dice about 0.1; a
+#: Dice of 0.5 between them has a probability below 1e-4), so this is evidence that the
+#: *other* field (the anchor) is the same.
+ANCHOR_DICE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Which elements of two records agreed, as levels only (no score, no identity).
 
-    ``date_of_birth``: ``equal``; ``day_month_swapped``; ``one_part_differs`` (year,
-    month or day); ``two_parts_differ``. ``year_offset`` is 0, or ±1 when the pair was
+    ``date_of_birth``: ``equal``; ``day_month_swapped``; ``one_part_typo`` (one part
+    one typical typo away: day +-1, +-2, +-10, month +-1, transposed digits, or the year
+    +-1 with day and month equal); ``one_part_differs`` (year, month or day);
+    ``digits_transposed``; ``two_parts_typo`` (day and month each one typo away);
+    ``two_parts_differ``. ``year_offset`` is 0, or ±1 when the pair was
     compared across neighbouring birth years (then the year is one of the parts that
     differ). ``fields_swapped``: the names agree only when one record's given name is
     read as the other's surname."""
@@ -379,11 +468,28 @@ class Evidence:
         }
 
 
+_BITS: dict[bytes, tuple[int, int]] = {}
+
+
+def _bits(f: bytes) -> tuple[int, int]:
+    """A filter as an int and its weight, cached: a record is compared many times."""
+    v = _BITS.get(f)
+    if v is None:
+        if len(_BITS) > 1_000_000:
+            _BITS.clear()
+        x = int.from_bytes(f, "big")
+        v = _BITS[f] = (x, x.bit_count())
+    return v
+
+
 def _dice(a: bytes, b: bytes) -> float:
-    x = int.from_bytes(a, "big")
-    y = int.from_bytes(b, "big")
-    denom = x.bit_count() + y.bit_count()
-    return 2.0 * (x & y).bit_count() / denom if denom else 0.0
+    x, cx = _bits(a)
+    y, cy = _bits(b)
+    return 2.0 * (x & y).bit_count() / (cx + cy) if cx + cy else 0.0
+
+
+def _dices(fa: Sequence[bytes], fb: Sequence[bytes]) -> list[float]:
+    return [_dice(x, y) for x, y in zip(fa, fb, strict=True)]
 
 
 def _level(score: float) -> str:
@@ -396,17 +502,34 @@ def _level(score: float) -> str:
     return "low"
 
 
-def _name_level(dice: float, a: Sequence[str], b: Sequence[str]) -> str:
-    """Level of one name field from its filter Dice and its (word, phonetic, sorted
-    letters) tokens: equal word -> ``equal``; a canonical variant (nickname,
-    transliteration) also gives an equal word token; the same letters in another order
-    (a transposition), or a ``medium`` name with the same phonetic code -> ``high``."""
-    if a[0] == b[0]:
+def _field_level(
+    dices: Sequence[float],
+    ta: Sequence[str],
+    tb: Sequence[str],
+    other_dices: Sequence[float],
+) -> str:
+    """Level of one name field from its anchored filters and tokens.
+
+    ``dices``: the field's filter Dice under each anchor. Under an anchor the two
+    records do not share, the filters are unrelated (Dice near 0.1), so the best Dice
+    is the field's similarity whenever any anchor is shared. ``ta``/``tb``: the field's
+    (phonetic code, sorted letters) tokens per anchor; ``other_dices``: the *other*
+    field's filter Dice under each anchor -- a high one there certifies this field's
+    anchor: under ``n`` that this field's canonical word is equal, under ``p`` that its
+    phonetic code is.
+
+    Equal word (a canonical variant -- nickname, transliteration -- is the same word)
+    -> ``equal``; the same letters in another order (a transposition), or a ``medium``
+    name with the same phonetic code -> ``high``."""
+    best = max(dices)
+    if best >= 0.999 or other_dices[0] >= ANCHOR_DICE:
         return "equal"
-    level = _level(min(dice, 0.998))
+    phon = other_dices[1] >= ANCHOR_DICE or any(ta[k] == tb[k] for k in range(0, len(ta), 2))
+    letters = any(ta[k] == tb[k] for k in range(1, len(ta), 2))
+    level = _level(min(best, 0.998))
     # The phonetic code drops vowels, so different names share it (Omer/Emir,
     # Marit/Myrthe: twins): it lifts only a name that is already ``medium``.
-    if level == "low" and a[2] == b[2] or level == "medium" and (a[1] == b[1] or a[2] == b[2]):
+    if level == "low" and letters or level == "medium" and (phon or letters):
         return "high"
     return level
 
@@ -420,17 +543,21 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
         ag, asn, atok, aother = a.given, a.surname, a.name_tokens, a.other_given_tokens
     else:
         ag, asn, atok, aother = probe.given, probe.surname, probe.name_tokens, ()
-    g_straight, s_straight = _dice(ag, b.given), _dice(asn, b.surname)
-    g_swapped, s_swapped = _dice(ag, b.surname), _dice(asn, b.given)
-    swapped = g_swapped + s_swapped > g_straight + s_straight + 0.2
+    n = TOKENS_PER_FIELD
+    ag_t, as_t, bg_t, bs_t = atok[:n], atok[n:], b.name_tokens[:n], b.name_tokens[n:]
+    g_straight, s_straight = _dices(ag, b.given), _dices(asn, b.surname)
+    g_swapped, s_swapped = _dices(ag, b.surname), _dices(asn, b.given)
+    swapped = max(g_swapped) + max(s_swapped) > max(g_straight) + max(s_straight) + 0.2
     if swapped:
-        given_level, surname_level = _level(g_swapped), _level(s_swapped)
+        given_level = _field_level(g_swapped, ag_t, bs_t, s_swapped)
+        surname_level = _field_level(s_swapped, as_t, bg_t, g_swapped)
     else:
-        bt = b.name_tokens
-        given_level = _name_level(g_straight, atok[0:3], bt[0:3])
-        surname_level = _name_level(s_straight, atok[3:6], bt[3:6])
+        given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
+        surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
         if given_level in ("medium", "low") and (
-            atok[0] in b.other_given_tokens or bt[0] in aother
+            aother[:1]
+            and aother[0] in b.other_given_tokens[1:]
+            or b.other_given_tokens[0] in aother[1:]
         ):
             given_level = "other_given_name"
     ya, ma, da, ga = a.date_tokens
@@ -441,10 +568,19 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
         dob = "equal"
     elif year_same and ma == db and da == mb:
         dob = "day_month_swapped"
+    elif year_same and (
+        a.date_near_tokens[0] in b.date_near_tokens[1:]
+        or b.date_near_tokens[0] in a.date_near_tokens[1:]
+    ):
+        dob = "one_part_typo"
+    elif probe is not None and md_parts == 2:
+        dob = "one_part_typo"  # the year one off, day and month equal
     elif year_same + md_parts == 2 or (not year_same and ma == db and da == mb):
         dob = "one_part_differs"
     elif year_same and ga == gb:
         dob = "digits_transposed"
+    elif year_same and set(a.date_near_tokens[1:]) & set(b.date_near_tokens[1:]):
+        dob = "two_parts_typo"  # both one typo away from one date: two typos apart
     else:
         dob = "two_parts_differ"
     if a.bsn_token and b.bsn_token:
@@ -464,7 +600,7 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
 _GOOD = ("equal", "high")
 _FAIR = ("equal", "high", "medium", "other_given_name")
 _DATE_CLOSE = ("equal", "day_month_swapped")
-_DATE_NEAR = ("one_part_differs", "digits_transposed")
+_DATE_NEAR = ("one_part_typo", "one_part_differs", "digits_transposed")
 
 
 def decide(ev: Evidence) -> str | None:
@@ -474,13 +610,16 @@ def decide(ev: Evidence) -> str | None:
       names are ``low`` (then ``possible``: perhaps a mis-keyed BSN).
     * ``match``: given name *and* surname ``high`` or better (a nickname or
       transliteration in the table is ``equal``), or the given name ``equal`` and the
-      surname ``medium``; the date equal or day/month swapped, the same birth year.
-      Twins and siblings fail the given-name floor.
+      surname ``medium``, with the date equal or day/month swapped; or both names
+      ``high`` or better and the date one typical typo away (``one_part_typo``: a day
+      +-1, +-2 or +-10, a month +-1, transposed digits, a birth year +-1 with day and
+      month equal). Twins and siblings fail the given-name floor.
     * ``possible``: both names ``medium`` or better (or the given name is another of
       the other record's given names) and the date at most one part or a digit
-      transposition away (same names and a date typo -- or two children with common
-      names: a person decides). With two different BSNs only names ``high`` or better
-      and a close date (a mis-recorded BSN) are ``possible``.
+      transposition away; or both names ``high`` or better and the date two typical
+      typos away (``two_parts_typo``: day and month each one typo off -- or two
+      children with the same common name: a person decides). With two different BSNs only names ``high`` or
+      better and a close date (a mis-recorded BSN) are ``possible``.
     * Otherwise no link: two date parts different *and* weak names is no evidence.
     """
     if ev.bsn == "equal":
@@ -490,18 +629,17 @@ def decide(ev: Evidence) -> str | None:
     # a surname only ``medium`` (a double or married-in name, a bad typo) is accepted
     # when the given name is ``equal``.
     names_match = names_good or (ev.given_name == "equal" and ev.surname == "medium")
-    if (
-        ev.bsn != "differs"
-        and names_match
-        and ev.date_of_birth in _DATE_CLOSE
-        and ev.year_offset == 0
-    ):
-        return "match"
     if ev.bsn == "differs":
         # Two different valid BSNs: the same person only if one was mis-recorded.
         return "possible" if names_good and ev.date_of_birth in _DATE_CLOSE else None
+    if names_match and ev.date_of_birth in _DATE_CLOSE and ev.year_offset == 0:
+        return "match"
+    if names_good and ev.date_of_birth == "one_part_typo" and ev.year_offset == 0:
+        return "match"
     names_fair = ev.given_name in _FAIR and ev.surname in _FAIR
     if names_fair and (ev.date_of_birth in _DATE_CLOSE or ev.date_of_birth in _DATE_NEAR):
+        return "possible"
+    if names_good and ev.date_of_birth == "two_parts_typo":
         return "possible"
     return None
 
