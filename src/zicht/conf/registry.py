@@ -571,6 +571,17 @@ VARIABLES: tuple[Variable, ...] = (
         choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
         case="upper",
     ),
+    _v(
+        "ZICHT_LOG_FORMAT",
+        "choice",
+        "Logging",
+        "`plain`: one text line per record; `json`: one JSON object per line (time, level, "
+        "logger, message, traceback) for a log shipper, never a record's extra fields "
+        '(docs/operations.md, "Log format").',
+        default="plain",
+        choices=("plain", "json"),
+        case="lower",
+    ),
     # Development
     _v(
         "ZICHT_CHROMIUM",

@@ -352,15 +352,26 @@ ZICHT_API_RATE_LIMIT = registry.value("ZICHT_API_RATE_LIMIT")
 ZICHT_API_IDEMPOTENCY_HOURS = registry.value("ZICHT_API_IDEMPOTENCY_HOURS")
 
 # Logs never carry identity plaintext; the audit logger writes to the log stream and to the
-# database.
+# database. ZICHT_LOG_FORMAT=json writes one JSON object a line (zicht.core.logformat).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "zicht.core.logformat.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": registry.value("ZICHT_LOG_FORMAT"),
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "zicht": {"level": registry.value("ZICHT_LOG_LEVEL"), "propagate": True},
         "axes": {"level": "WARNING"},
+        # Django's records reach the console once, through the handler above (Django's own
+        # console handler would print them a second time, in plain text, while DEBUG is on).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
