@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -199,7 +200,7 @@ class HomeAction:
 
 # What each role can do next, in order. Entries whose URL does not exist (yet) are
 # left out, so the home page never shows a dead link.
-ROLE_ACTIONS: dict[str, list[tuple[str, str, str]]] = {
+ROLE_ACTIONS: dict[str, list[tuple[str, str | Promise, str | Promise]]] = {
     Role.PROFESSIONAL: [
         (
             "intake:signal_create",

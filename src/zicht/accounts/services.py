@@ -139,7 +139,7 @@ def invitation_url(*, user, site_url: str = "") -> str:
 
 def member_invite(
     *, by: Membership, request=None, email: str, first_name: str, last_name: str, role: str
-) -> Membership:
+) -> Membership | Invitation:
     """Invite a colleague into the administrator's organisation.
 
     A new account gets an unusable password, its membership and an e-mail with a
@@ -164,7 +164,7 @@ def member_invite(
         )
 
 
-def _member_invite(*, by, request, email, first_name, last_name, role) -> Membership:
+def _member_invite(*, by, request, email, first_name, last_name, role) -> Membership | Invitation:
     organisation = by.organisation
     user = User.objects.filter(email__iexact=email).first()
     created = user is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -77,7 +78,7 @@ def api_key_create(
     if expiry_date is not None and expiry_date > timezone.now() + MAX_KEY_VALIDITY:
         raise ValidationError({"expiry_date": _("A key is valid for at most two years.")})
     with transaction.atomic():
-        key, raw = OrganisationAPIKey.objects.create_key(
+        created = OrganisationAPIKey.objects.create_key(
             name=name.strip()[:50],
             organisation=by.organisation,
             contact=contact,
@@ -85,6 +86,9 @@ def api_key_create(
             created_by=by.user,
             expiry_date=expiry_date,
         )
+        # The manager of OrganisationAPIKey creates OrganisationAPIKey rows; the library's
+        # stubs only know its base class.
+        key, raw = cast("tuple[OrganisationAPIKey, str]", created)
         audit.record(
             action="api.key_created",
             actor=by.user,

@@ -91,7 +91,7 @@ def markdown_table() -> str:
             "|---|---|---|---|---|",
         ]
         for variable in members:
-            production = variable.production
+            production: str = variable.production
             if variable.secret:
                 production = f"{production}, secret" if production else "secret"
             lines.append(

@@ -132,9 +132,9 @@ def neighbourhoods_import(*, text: str) -> dict:
             ]
         )
         for code in existing:
-            kind, name, municipality = parsed[code]
+            new_kind, new_name, new_municipality = parsed[code]
             Neighbourhood.objects.filter(code=code).update(
-                kind=kind, name=name, municipality_id=municipality
+                kind=new_kind, name=new_name, municipality_id=new_municipality
             )
         result = {
             "created": len(parsed) - len(existing),
@@ -229,11 +229,10 @@ def area_save(*, membership, name: str, codes: list[str], area: Area | None = No
     with transaction.atomic():
         if area is not None and area.municipality_id != municipality:
             raise PermissionDenied
-        if (
-            Area.objects.filter(municipality_id=municipality, name=name)
-            .exclude(pk=getattr(area, "pk", None))
-            .exists()
-        ):
+        same_name = Area.objects.filter(municipality_id=municipality, name=name)
+        if area is not None:
+            same_name = same_name.exclude(pk=area.pk)
+        if same_name.exists():
             raise ValidationError(_("Your municipality already has an area with this name."))
         if area is None:
             area = Area.objects.create(municipality_id=municipality, name=name, codes=codes)
