@@ -23,7 +23,7 @@ from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import JusticeStatus
 from zicht.linkage import selectors as linkage_selectors
 from zicht.monitor import permissions
-from zicht.monitor.constants import PARTICIPANTS_2022, NeighbourhoodKind
+from zicht.monitor.constants import PARTICIPANTS_2022
 from zicht.monitor.models import Area, Neighbourhood, Population, Target
 
 AREA, ELSEWHERE, UNKNOWN = "area", "elsewhere", "unknown"
@@ -80,17 +80,6 @@ def areas_of(*, membership, municipality: str) -> list[Area]:
     if not permissions.may_view(membership, municipality):
         raise PermissionDenied
     return list(Area.objects.filter(municipality_id=municipality))
-
-
-def area_get(*, membership, municipality: str, area_id) -> Area | None:
-    return next(
-        (
-            a
-            for a in areas_of(membership=membership, municipality=municipality)
-            if str(a.pk) == str(area_id)
-        ),
-        None,
-    )
 
 
 def neighbourhoods_of(municipality: str) -> list[Neighbourhood]:
@@ -302,18 +291,6 @@ def indicators(
         area_rows=[r for r in rows if part[r["id"]] == AREA],
         person_of=person_of,
     )
-
-
-def buurten_of_area(area: Area) -> list[Neighbourhood]:
-    """The buurten an area covers: the ones named and every buurt of a named wijk."""
-    wijken = [c for c in area.codes if c.startswith("WK")]
-    return [
-        n
-        for n in Neighbourhood.objects.filter(
-            municipality_id=area.municipality_id, kind=NeighbourhoodKind.BUURT
-        )
-        if n.code in area.codes or n.wijk_code in wijken
-    ]
 
 
 @dataclass
