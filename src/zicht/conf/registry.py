@@ -402,8 +402,8 @@ VARIABLES: tuple[Variable, ...] = (
         "ZICHT_SCREENING_REMINDER_WORKING_DAYS",
         "int",
         "Coordination",
-        "Working days before the screening deadline that the assigned coordinator is "
-        "reminded (0: on the day itself).",
+        "Working days before the screening deadline that the coordinators get a reminder "
+        "(0: on the deadline itself).",
         default=REMINDER_WORKING_DAYS_DEFAULT,
         minimum=0,
     ),
