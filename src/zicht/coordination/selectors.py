@@ -439,7 +439,7 @@ def likely_measure_owners(*, membership, file: CoordinationFile) -> list:
     prosecutor, then the municipality organisations of the file's municipality."""
     _coordinator(membership)
     organisations = account_selectors.organisation_list()
-    rank = {t: i for i, t in enumerate(LIKELY_OWNER_TYPES)}
+    rank: dict[str, int] = {t: i for i, t in enumerate(LIKELY_OWNER_TYPES)}
     likely = sorted(
         organisations.filter(type__in=LIKELY_OWNER_TYPES),
         key=lambda o: (rank[o.type], o.name),
