@@ -1,7 +1,7 @@
 # Zicht: two commands set up a fresh Debian machine with Python 3.11.
 #   make demo  - virtual environment, install, SQLite, demo data, serve on 127.0.0.1:$(PORT)
 #                with the background worker (mail, tasks) beside the web server
-#   make test  - lint, import contracts and the whole test suite (unit, integration, browser)
+#   make test  - lint, import contracts, mypy and the whole test suite (unit, integration, browser)
 # DATABASE_URL=postgres://... make test  runs the suite on PostgreSQL.
 
 PYTHON ?= python3
@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test install lint chromium serve messages clean
+.PHONY: demo test install lint typecheck chromium serve messages clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,11 @@ lint: install
 	$(BIN)/hadolint Dockerfile
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec compose.yaml
 
-test: install chromium lint
+# mypy checks the files listed in pyproject.toml's [tool.mypy] (with django-stubs).
+typecheck: install
+	$(BIN)/mypy
+
+test: install chromium lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check_lessons
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)

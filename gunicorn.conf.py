@@ -1,33 +1,25 @@
 """gunicorn settings for Zicht: ``gunicorn zicht.conf.wsgi`` from the repository root.
 
 gunicorn reads this file from the working directory (or ``-c gunicorn.conf.py``).
-Environment variables (README, "Configuration"):
-
-- ``ZICHT_BIND``: address to listen on (default ``127.0.0.1:8000``; a TLS proxy in front).
-- ``ZICHT_WEB_WORKERS``: worker processes (default ``2 * CPUs + 1``, at most 8).
-- ``ZICHT_WEB_TIMEOUT``: seconds before a silent worker is restarted (default 60).
+Its environment variables (``ZICHT_BIND``, ``ZICHT_WEB_WORKERS``, ``ZICHT_WEB_TIMEOUT``)
+are declared in ``zicht.conf.registry`` ("Web server"; README, "Configuration"). A value
+the registry refuses stops gunicorn with the registry's one line.
 
 The access log leaves out query strings, the referrer and the user agent: a query
 string or a referring URL can carry search terms or tokens, which do not belong in logs.
 """
 
 import multiprocessing
-import os
 
-
-def _whole_number(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise SystemExit(f"{name} must be a whole number of at least 1, not {raw!r}.")
-    return int(raw)
-
+from zicht.conf import registry
 
 wsgi_app = "zicht.conf.wsgi:application"
-bind = [os.environ.get("ZICHT_BIND", "").strip() or "127.0.0.1:8000"]
-workers = _whole_number("ZICHT_WEB_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))
-timeout = _whole_number("ZICHT_WEB_TIMEOUT", 60)
+try:
+    bind = [registry.value("ZICHT_BIND")]
+    workers = registry.value("ZICHT_WEB_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 8))
+    timeout = registry.value("ZICHT_WEB_TIMEOUT")
+except registry.ConfigurationError as exc:
+    raise SystemExit(str(exc)) from None
 graceful_timeout = 30
 # Restart workers now and then so a slow leak cannot grow without bound.
 max_requests = 2000

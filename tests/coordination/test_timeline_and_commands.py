@@ -72,3 +72,57 @@ def test_reminder_command_queues_the_task(referred_file):
     out = StringIO()
     call_command("coordination_reminders", stdout=out)
     assert "Reminder task queued" in out.getvalue()
+
+
+def _literal_events() -> set[str]:
+    """Every ``event="..."`` string literal in the coordination app's code."""
+    import ast
+    import pathlib
+
+    import zicht.coordination
+
+    found = set()
+    for path in pathlib.Path(zicht.coordination.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.keyword)
+                and node.arg == "event"
+                and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)
+            ):
+                found.add(node.value.value)
+    return found
+
+
+def test_every_recorded_step_has_words_in_both_languages():
+    """A step recorded under a code without a TimelineEvent and its phrase would show the
+    bare code on the file page: the literal codes and the ones the services build from the
+    measure actions, care statuses and closing decisions all have words."""
+    from zicht.coordination import workflow
+    from zicht.coordination.constants import CareStatus, ClosureDecision
+    from zicht.coordination.timeline import PHRASES, TimelineEvent
+
+    built = {f"measure_{t.action}" for t in workflow.MEASURE}
+    built |= {f"care_{status}" for status in CareStatus}
+    built |= {f"{kind}_{d}" for kind in ("measure", "task") for d in ClosureDecision}
+    literal = _literal_events()
+    assert {"file_opened", "screened", "anonymised"} <= literal  # the scan finds the calls
+    assert (literal | built) - set(TimelineEvent) == set()
+    assert {event for event, _variant in PHRASES} == set(TimelineEvent)
+
+    class Sample(dict):
+        def __missing__(self, key):
+            return 2 if key == "n" else "X"
+
+    for parts in PHRASES.values():
+        for part in parts:
+            with translation.override("nl"):
+                dutch = str(part % Sample())
+            with translation.override("en"):
+                english = str(part % Sample())
+            assert dutch != english, english  # a Dutch translation exists
+
+
+def test_an_unknown_code_is_shown_as_it_is():
+    entry = TimelineEntry(event="measure_unheard_of", details={"measure": "shelter"})
+    assert describe(entry) == "measure_unheard_of"

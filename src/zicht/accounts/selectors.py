@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zicht.accounts.constants import OrganisationType, Role
-from zicht.accounts.models import Invitation, Membership, Municipality, Organisation
+from zicht.accounts.models import Invitation, Membership, Municipality, Organisation, User
 from zicht.accounts.permissions import can_manage_members
 
 __all__ = [
@@ -42,7 +45,7 @@ __all__ = [
 ]
 
 
-def memberships_for(*, user):
+def memberships_for(*, user: User) -> QuerySet[Membership]:
     """The user's active memberships in active organisations."""
     if not user.is_authenticated:
         return Membership.objects.none()
@@ -53,7 +56,7 @@ def memberships_for(*, user):
     )
 
 
-def membership_for_session(*, user, membership_id) -> Membership | None:
+def membership_for_session(*, user: User, membership_id: Any) -> Membership | None:
     """One of the user's active memberships by its id, or None - also for an id that is no
     whole number (a tampered form or session), which must not reach the database as a
     lookup error."""
@@ -66,7 +69,9 @@ def membership_for_session(*, user, membership_id) -> Membership | None:
     return memberships_for(user=user).filter(pk=membership_id).first()
 
 
-def members_of(*, membership, organisation, include_inactive: bool = True):
+def members_of(
+    *, membership: Membership | None, organisation: Organisation, include_inactive: bool = True
+) -> QuerySet[Membership]:
     """Members of an organisation, for its administrators only."""
     if not can_manage_members(membership, organisation):
         raise PermissionDenied
@@ -76,7 +81,7 @@ def members_of(*, membership, organisation, include_inactive: bool = True):
     return qs.order_by("-is_active", "user__last_name", "user__username")
 
 
-def member_get(*, membership, member_id) -> Membership:
+def member_get(*, membership: Membership | None, member_id: Any) -> Membership:
     """One membership of the administrator's own organisation; 404 for any other."""
     if membership is None or not membership.is_org_admin:
         raise PermissionDenied
@@ -88,18 +93,18 @@ def member_get(*, membership, member_id) -> Membership:
         raise Http404 from None
 
 
-def user_has_two_factor(*, user) -> bool:
+def user_has_two_factor(*, user: User) -> bool:
     """Whether the user has enrolled a confirmed authenticator (a TOTP device)."""
     return user_has_device(user, confirmed=True)
 
 
-def with_two_factor(memberships):
+def with_two_factor(memberships: QuerySet[Membership]) -> QuerySet[Membership]:
     """Only the memberships whose user has enrolled a confirmed authenticator."""
     enrolled = TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
     return memberships.filter(Exists(enrolled))
 
 
-def invitations_for(*, user):
+def invitations_for(*, user: User) -> QuerySet[Invitation]:
     """The open invitations addressed to ``user`` (into active organisations), newest first."""
     if not user.is_authenticated:
         return Invitation.objects.none()
@@ -108,7 +113,7 @@ def invitations_for(*, user):
     ).select_related("organisation", "invited_by")
 
 
-def invitation_for(*, user, invitation_id) -> Invitation:
+def invitation_for(*, user: User, invitation_id: Any) -> Invitation:
     """One invitation addressed to ``user``, whatever its status; 404 for anyone else's."""
     try:
         return Invitation.objects.select_related("organisation").get(pk=invitation_id, user=user)
@@ -116,7 +121,9 @@ def invitation_for(*, user, invitation_id) -> Invitation:
         raise Http404 from None
 
 
-def invitations_of(*, membership, organisation):
+def invitations_of(
+    *, membership: Membership | None, organisation: Organisation
+) -> QuerySet[Invitation]:
     """Invitations of existing accounts into the organisation that were not accepted (open
     or declined), for its administrators only; an accepted one is a membership."""
     if not can_manage_members(membership, organisation):
@@ -129,7 +136,7 @@ def invitations_of(*, membership, organisation):
     )
 
 
-def invitation_of_organisation(*, membership, invitation_id) -> Invitation:
+def invitation_of_organisation(*, membership: Membership | None, invitation_id: Any) -> Invitation:
     """One invitation of the administrator's own organisation; 404 for any other."""
     if membership is None or not membership.is_org_admin:
         raise PermissionDenied
@@ -141,11 +148,11 @@ def invitation_of_organisation(*, membership, invitation_id) -> Invitation:
         raise Http404 from None
 
 
-def municipality_list():
+def municipality_list() -> QuerySet[Municipality]:
     return Municipality.objects.filter(is_active=True).order_by("name")
 
 
-def organisation_list(*, type=None):
+def organisation_list(*, type: str | None = None) -> QuerySet[Organisation]:
     qs = Organisation.objects.filter(is_active=True).select_related("municipality")
     if type:
         qs = qs.filter(type=type)
@@ -168,7 +175,9 @@ def municipality_get(*, code: str) -> Municipality:
     return Municipality.objects.get(code=code)
 
 
-def active_members(*, organisation_id: int, roles=None):
+def active_members(
+    *, organisation_id: int, roles: Iterable[str] | None = None
+) -> QuerySet[Membership]:
     """Active memberships of one organisation (whether or not the organisation itself is
     active), optionally only those with one of ``roles``, with user and organisation.
 
@@ -180,7 +189,7 @@ def active_members(*, organisation_id: int, roles=None):
     return qs.select_related("user", "organisation")
 
 
-def coordinators():
+def coordinators() -> QuerySet[Membership]:
     """Active coordinators of the active coordination centres, with user and organisation."""
     return Membership.objects.filter(
         role=Role.COORDINATOR,
@@ -199,7 +208,7 @@ class HomeAction:
 
 # What each role can do next, in order. Entries whose URL does not exist (yet) are
 # left out, so the home page never shows a dead link.
-ROLE_ACTIONS: dict[str, list[tuple[str, str, str]]] = {
+ROLE_ACTIONS: dict[str, list[tuple[str, str | Promise, str | Promise]]] = {
     Role.PROFESSIONAL: [
         (
             "intake:signal_create",
@@ -260,7 +269,7 @@ ROLE_ACTIONS: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 
-ROLE_INTRO = {
+ROLE_INTRO: dict[str, Promise] = {
     Role.PROFESSIONAL: _(
         "As a professional you record signals of possible criminal exploitation, see when "
         "another organisation is involved with the same young person, and refer to the "
@@ -280,7 +289,7 @@ ROLE_INTRO = {
 }
 
 
-def home_actions_for(*, user, membership) -> list[HomeAction]:
+def home_actions_for(*, user: User, membership: Membership | None) -> list[HomeAction]:
     actions: list[HomeAction] = []
     if membership is not None:
         for url_name, title, description in ROLE_ACTIONS.get(membership.role, []):
@@ -323,15 +332,15 @@ def home_actions_for(*, user, membership) -> list[HomeAction]:
     return actions
 
 
-def role_intro_for(*, membership) -> str:
+def role_intro_for(*, membership: Membership | None) -> str:
     return str(ROLE_INTRO.get(membership.role, "")) if membership is not None else ""
 
 
-def _display_name(user) -> str:
+def _display_name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def user_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+def user_names(object_ids: Iterable[str], organisation_id: int | None) -> dict[str, str]:
     """Display names of staff accounts, for the audit log of ``organisation_id`` (only
     its members; everyone for the system administrator's ``None``). Staff names are not
     the identity of the young people and may be shown to their administrators."""
@@ -342,7 +351,7 @@ def user_names(object_ids, organisation_id: int | None) -> dict[str, str]:
     return {str(m.user_id): _display_name(m.user) for m in qs}
 
 
-def member_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+def member_names(object_ids: Iterable[str], organisation_id: int | None) -> dict[str, str]:
     """Display names of memberships, for the audit log of ``organisation_id``."""
     ids = [int(i) for i in object_ids if str(i).isdigit()]
     qs = Membership.objects.filter(pk__in=ids).select_related("user")
@@ -351,7 +360,7 @@ def member_names(object_ids, organisation_id: int | None) -> dict[str, str]:
     return {str(m.pk): _display_name(m.user) for m in qs}
 
 
-def invitation_names(object_ids, organisation_id: int | None) -> dict[str, str]:
+def invitation_names(object_ids: Iterable[str], organisation_id: int | None) -> dict[str, str]:
     """Display names of invited accounts, for the audit log of ``organisation_id``."""
     ids = [int(i) for i in object_ids if str(i).isdigit()]
     qs = Invitation.objects.filter(pk__in=ids).select_related("user")

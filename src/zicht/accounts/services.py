@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
@@ -13,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from zicht.accounts.constants import Role, roles_for
-from zicht.accounts.models import Invitation, Membership, Organisation, User
+from zicht.accounts.models import Invitation, Membership, Municipality, Organisation, User
 from zicht.accounts.permissions import can_manage_members
 from zicht.accounts.reauth import mark_reauthenticated
 from zicht.accounts.security import hash_backup_code
@@ -43,7 +46,14 @@ BACKUP_CODE_COUNT = 10
 
 
 @transaction.atomic
-def organisation_create(*, actor=None, name: str, type: str, municipality, contact_email=""):
+def organisation_create(
+    *,
+    actor: User | None = None,
+    name: str,
+    type: str,
+    municipality: Municipality,
+    contact_email: str = "",
+) -> Organisation:
     organisation = Organisation.objects.create(
         name=name, type=type, municipality=municipality, contact_email=contact_email
     )
@@ -59,7 +69,9 @@ def organisation_create(*, actor=None, name: str, type: str, municipality, conta
 
 
 @transaction.atomic
-def membership_create(*, actor=None, user, organisation, role: str) -> Membership:
+def membership_create(
+    *, actor: User | None = None, user: User, organisation: Organisation, role: str
+) -> Membership:
     membership = Membership.objects.create(
         user=user, organisation=organisation, role=role, invited_by=actor
     )
@@ -76,7 +88,12 @@ def membership_create(*, actor=None, user, organisation, role: str) -> Membershi
 
 @transaction.atomic
 def administrator_create(
-    *, organisation, email: str, first_name: str, last_name: str, password: str | None = None
+    *,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str | None = None,
 ) -> Membership:
     """An administrator of ``organisation`` created by an operator (``create_user``): a new
     account with ``password`` (checked by the password validators) or, without one, an
@@ -128,7 +145,7 @@ def _require_admin(by: Membership, organisation: Organisation, action: str) -> N
         raise PermissionDenied(_("Only an administrator of this organisation may do this."))
 
 
-def invitation_url(*, user, site_url: str = "") -> str:
+def invitation_url(*, user: User, site_url: str = "") -> str:
     """The one-time link to choose a password: absolute under ``site_url`` (the site's root
     as the inviting request saw it, ending in "/"), else a path."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -138,8 +155,14 @@ def invitation_url(*, user, site_url: str = "") -> str:
 
 
 def member_invite(
-    *, by: Membership, request=None, email: str, first_name: str, last_name: str, role: str
-) -> Membership:
+    *,
+    by: Membership,
+    request: HttpRequest | None = None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+) -> Membership | Invitation:
     """Invite a colleague into the administrator's organisation.
 
     A new account gets an unusable password, its membership and an e-mail with a
@@ -164,7 +187,15 @@ def member_invite(
         )
 
 
-def _member_invite(*, by, request, email, first_name, last_name, role) -> Membership:
+def _member_invite(
+    *,
+    by: Membership,
+    request: HttpRequest | None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+) -> Membership | Invitation:
     organisation = by.organisation
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
@@ -178,6 +209,7 @@ def _member_invite(*, by, request, email, first_name, last_name, role) -> Member
     elif Membership.objects.filter(user=user, organisation=organisation).exists():
         raise ValidationError(_("This person is already a member of your organisation."))
     else:
+        assert user is not None  # found above: an existing account
         return _existing_account_invite(by=by, request=request, user=user, role=role)
     membership = Membership.objects.create(
         user=user, organisation=organisation, role=role, invited_by=by.user
@@ -194,7 +226,9 @@ def _member_invite(*, by, request, email, first_name, last_name, role) -> Member
     return membership
 
 
-def _existing_account_invite(*, by, request, user, role) -> Invitation:
+def _existing_account_invite(
+    *, by: Membership, request: HttpRequest | None, user: User, role: str
+) -> Invitation:
     organisation = by.organisation
     if Invitation.objects.filter(
         user=user, organisation=organisation, status=Invitation.Status.PENDING
@@ -215,7 +249,7 @@ def _existing_account_invite(*, by, request, user, role) -> Invitation:
     return invitation
 
 
-def _require_addressee(*, user, invitation) -> None:
+def _require_addressee(*, user: User, invitation: Invitation) -> None:
     """Only the invited account answers an invitation; anyone else is refused and logged
     (outside the answer's transaction, so the record survives the refusal)."""
     if invitation.user_id != user.pk:
@@ -229,7 +263,7 @@ def _require_addressee(*, user, invitation) -> None:
         raise PermissionDenied
 
 
-def _own_pending_invitation(*, user, invitation) -> Invitation:
+def _own_pending_invitation(*, user: User, invitation: Invitation) -> Invitation:
     """The invitation, locked, if it is addressed to ``user`` and still open."""
     locked = (
         Invitation.objects.select_for_update()
@@ -241,7 +275,7 @@ def _own_pending_invitation(*, user, invitation) -> Invitation:
     return locked
 
 
-def invitation_accept(*, user, invitation: Invitation) -> Membership:
+def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     """The invited user joins the organisation with the role of the invitation."""
     _require_addressee(user=user, invitation=invitation)
     with transaction.atomic():
@@ -272,7 +306,7 @@ def invitation_accept(*, user, invitation: Invitation) -> Membership:
         return membership
 
 
-def invitation_decline(*, user, invitation: Invitation) -> Invitation:
+def invitation_decline(*, user: User, invitation: Invitation) -> Invitation:
     """The invited user says no; the administrator sees the invitation as declined."""
     _require_addressee(user=user, invitation=invitation)
     with transaction.atomic():
@@ -290,10 +324,10 @@ def invitation_decline(*, user, invitation: Invitation) -> Invitation:
         return invitation
 
 
-def _queue_new_account_mail(*, membership, request) -> None:
+def _queue_new_account_mail(*, membership: Membership, request: HttpRequest | None) -> None:
     from zicht.accounts import tasks
 
-    mail = {
+    mail: dict[str, Any] = {
         "membership_id": membership.pk,
         "email": membership.user.email,
         "new_account": True,
@@ -303,10 +337,10 @@ def _queue_new_account_mail(*, membership, request) -> None:
     transaction.on_commit(lambda: tasks.send_invitation.enqueue(**mail), robust=True)
 
 
-def _queue_existing_account_mail(*, invitation, request) -> None:
+def _queue_existing_account_mail(*, invitation: Invitation, request: HttpRequest | None) -> None:
     from zicht.accounts import tasks
 
-    mail = {
+    mail: dict[str, Any] = {
         "invitation_id": invitation.pk,
         "site_url": request.build_absolute_uri(get_script_prefix()) if request else "",
         "language": translation.get_language(),
@@ -324,7 +358,9 @@ def _locked_invited_member(by: Membership, membership: Membership) -> Membership
     return locked
 
 
-def member_invitation_resend(*, by: Membership, membership: Membership, request=None) -> None:
+def member_invitation_resend(
+    *, by: Membership, membership: Membership, request: HttpRequest | None = None
+) -> None:
     """Send the invitation of a new account again (a new one-time link), for an invitee
     who lost the e-mail; only while they have not chosen a password."""
     with transaction.atomic():
@@ -366,7 +402,9 @@ def _locked_pending_invitation(by: Membership, invitation: Invitation) -> Invita
     return locked
 
 
-def invitation_resend(*, by: Membership, invitation: Invitation, request=None) -> None:
+def invitation_resend(
+    *, by: Membership, invitation: Invitation, request: HttpRequest | None = None
+) -> None:
     """Send an open invitation of an existing account again."""
     with transaction.atomic():
         invitation = _locked_pending_invitation(by, invitation)
@@ -398,7 +436,7 @@ def invitation_withdraw(*, by: Membership, invitation: Invitation) -> None:
         locked.delete()
 
 
-def _require_role_allowed(role: str, organisation) -> None:
+def _require_role_allowed(role: str, organisation: Organisation) -> None:
     if role not in Role.values:
         raise ValidationError(_("Unknown role."))
     if role not in roles_for(organisation.type):
@@ -417,7 +455,7 @@ def membership_change_role(*, by: Membership, membership: Membership, role: str)
         return _membership_change_role(by=by, membership=membership, role=role)
 
 
-def _membership_change_role(*, by, membership, role) -> Membership:
+def _membership_change_role(*, by: Membership, membership: Membership, role: str) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     old = membership.role
     membership.role = role
@@ -442,7 +480,7 @@ def membership_set_active(*, by: Membership, membership: Membership, active: boo
         return _membership_set_active(by=by, membership=membership, active=active)
 
 
-def _membership_set_active(*, by, membership, active) -> Membership:
+def _membership_set_active(*, by: Membership, membership: Membership, active: bool) -> Membership:
     membership.is_active = active
     membership.save(update_fields=["is_active"])
     audit.record(
@@ -455,7 +493,7 @@ def _membership_set_active(*, by, membership, active) -> Membership:
     return membership
 
 
-def membership_select(*, request, membership: Membership) -> None:
+def membership_select(*, request: HttpRequest, membership: Membership) -> None:
     """Make one of the user's memberships the active organisation of this session."""
     if membership.user_id != request.user.pk or not membership.is_active:
         raise PermissionDenied
@@ -469,7 +507,14 @@ def membership_select(*, request, membership: Membership) -> None:
     )
 
 
-def access_denied_record(*, user, membership, action: str, object_type: str, object_id) -> None:
+def access_denied_record(
+    *,
+    user: Any,
+    membership: Membership | None,
+    action: str,
+    object_type: str,
+    object_id: Any,
+) -> None:
     """Record a refused access. Runs in its own transaction so it survives the refusal."""
     with transaction.atomic():
         audit.record(
@@ -481,7 +526,7 @@ def access_denied_record(*, user, membership, action: str, object_type: str, obj
         )
 
 
-def user_reauthenticate(*, request, password: str) -> bool:
+def user_reauthenticate(*, request: HttpRequest, password: str) -> bool:
     """Check the logged-in user's password again (through django-axes, so wrong passwords
     count towards the lockout like at login); on success remember the moment in the
     session (``zicht.accounts.reauth``). Both outcomes are audit-logged."""
@@ -500,7 +545,7 @@ def user_reauthenticate(*, request, password: str) -> bool:
 
 
 @transaction.atomic
-def backup_codes_generate(*, user) -> list[str]:
+def backup_codes_generate(*, user: User) -> list[str]:
     """Replace the user's backup codes with new ones and return them, the only time they
     exist in plain text: only their keyed hashes are stored (``zicht.accounts.security``)."""
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken

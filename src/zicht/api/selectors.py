@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,6 +15,9 @@ from zicht.access.policy import allows
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import Role
 from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
 
 __all__ = [
     "api_key_list",
@@ -24,12 +29,12 @@ __all__ = [
 ]
 
 
-def _require_org_admin(membership) -> None:
+def _require_org_admin(membership: Membership | None) -> None:
     if not allows("api_key.manage", membership):
         raise PermissionDenied
 
 
-def api_key_list(*, membership):
+def api_key_list(*, membership: Membership) -> QuerySet[OrganisationAPIKey]:
     """The keys of the administrator's own organisation, newest first."""
     _require_org_admin(membership)
     return (
@@ -39,7 +44,7 @@ def api_key_list(*, membership):
     )
 
 
-def api_key_get(*, membership, prefix: str) -> OrganisationAPIKey:
+def api_key_get(*, membership: Membership, prefix: str) -> OrganisationAPIKey:
     """One key of the administrator's own organisation, by its public prefix; 404 otherwise."""
     _require_org_admin(membership)
     key = api_key_list(membership=membership).filter(prefix=prefix).first()
@@ -73,7 +78,7 @@ def api_key_authenticate(*, raw_key: str) -> OrganisationAPIKey | None:
     return key
 
 
-def api_key_contact_choices(*, membership):
+def api_key_contact_choices(*, membership: Membership) -> QuerySet[Membership]:
     """Active professionals of the administrator's organisation who have enrolled
     two-factor: possible key contacts (``services.api_key_create`` checks the same)."""
     members = account_selectors.members_of(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,9 @@ from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
 from zicht.api.selectors import idempotency_window
 from zicht.audit import services as audit
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
+
 #: The longest a key may be valid (two years and a leap day; the form is exact to the day).
 MAX_KEY_VALIDITY = dt.timedelta(days=2 * 365 + 2)
 
@@ -33,16 +37,16 @@ __all__ = [
 ]
 
 
-def _require_org_admin(membership) -> None:
+def _require_org_admin(membership: Membership | None) -> None:
     if not allows("api_key.manage", membership):
         raise PermissionDenied
 
 
 def api_key_create(
     *,
-    by,
+    by: Membership,
     name: str,
-    contact,
+    contact: Membership,
     scopes: list[str],
     expiry_date: dt.datetime | None = None,
 ) -> tuple[OrganisationAPIKey, str]:
@@ -78,7 +82,7 @@ def api_key_create(
     if expiry_date is not None and expiry_date > timezone.now() + MAX_KEY_VALIDITY:
         raise ValidationError({"expiry_date": _("A key is valid for at most two years.")})
     with transaction.atomic():
-        key, raw = OrganisationAPIKey.objects.create_key(
+        created = OrganisationAPIKey.objects.create_key(
             name=name.strip()[:50],
             organisation=by.organisation,
             contact=contact,
@@ -86,6 +90,9 @@ def api_key_create(
             created_by=by.user,
             expiry_date=expiry_date,
         )
+        # The manager of OrganisationAPIKey creates OrganisationAPIKey rows; the library's
+        # stubs only know its base class.
+        key, raw = cast("tuple[OrganisationAPIKey, str]", created)
         audit.record(
             action="api.key_created",
             actor=by.user,
@@ -97,7 +104,7 @@ def api_key_create(
     return key, raw
 
 
-def api_key_revoke(*, by, api_key: OrganisationAPIKey) -> OrganisationAPIKey:
+def api_key_revoke(*, by: Membership, api_key: OrganisationAPIKey) -> OrganisationAPIKey:
     """Revoke a key at once; this cannot be undone."""
     _require_org_admin(by)
     if api_key.organisation_id != by.organisation_id:
@@ -121,7 +128,7 @@ def api_key_revoke(*, by, api_key: OrganisationAPIKey) -> OrganisationAPIKey:
     return api_key
 
 
-def request_fingerprint(*, method: str, path: str, data) -> str:
+def request_fingerprint(*, method: str, path: str, data: Any) -> str:
     """A keyed hash of the request, so a stored fingerprint reveals nothing of the body."""
     canonical = json.dumps(
         {"method": method, "path": path, "data": data},
@@ -138,7 +145,7 @@ def idempotency_store(
     key: str,
     fingerprint: str,
     status_code: int,
-    body,
+    body: Any,
     location: str = "",
 ) -> IdempotencyRecord:
     """Store the response to a first request. Must run in the request's transaction, so

@@ -1,28 +1,23 @@
 """DRF and drf-spectacular settings, imported by zicht.conf.settings.
 
-Environment variables read here:
-
-* ``ZICHT_API_RATE_LIMIT``: requests per API key, DRF rate syntax (default ``120/minute``).
-  ``settings.ZICHT_API_RATE_LIMIT``, when defined, takes precedence.
-* ``ZICHT_API_PAGE_SIZE``: default page size of list endpoints (default 25, at most 100
-  with ``?page_size=``).
-
-``settings.ZICHT_API_IDEMPOTENCY_HOURS`` (default 24) is how long a response to a POST
-with an ``Idempotency-Key`` is kept for retries.
+The partner API's variables (``ZICHT_API_RATE_LIMIT``, ``ZICHT_API_PAGE_SIZE``,
+``ZICHT_API_IDEMPOTENCY_HOURS``) are declared, with their defaults and bounds, in
+``zicht.conf.registry`` ("Partner API"). ``settings.ZICHT_API_RATE_LIMIT`` is read again on
+every request (``zicht.api.throttling``), so a test can change it.
 """
 
-import os
+from zicht.conf import registry
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["zicht.api.authentication.OrganisationAPIKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["zicht.api.throttling.APIKeyRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": os.environ.get("ZICHT_API_RATE_LIMIT", "120/minute")},
+    "DEFAULT_THROTTLE_RATES": {"api_key": registry.value("ZICHT_API_RATE_LIMIT")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["zicht.api.parsers.DepthLimitedJSONParser"],
     "DEFAULT_METADATA_CLASS": None,  # OPTIONS answers 405 instead of describing the view
     "DEFAULT_PAGINATION_CLASS": "zicht.api.pagination.Pagination",
-    "PAGE_SIZE": int(os.environ.get("ZICHT_API_PAGE_SIZE", "25")),
+    "PAGE_SIZE": registry.value("ZICHT_API_PAGE_SIZE"),
     "EXCEPTION_HANDLER": "zicht.api.exceptions.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

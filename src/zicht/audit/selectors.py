@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from zicht.access.policy import allows
 from zicht.audit import catalogue
@@ -18,16 +18,31 @@ from zicht.audit.models import HASH_KEYED, HASH_LEGACY, AuditEvent, ChainHead
 from zicht.audit.services import GENESIS_HASH, canonical_timestamp, event_hash, head_anchor_mac
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser
+
     from zicht.audit.checkpoints import Checkpoint
 
 __all__ = ["audit_event_list", "audit_rows", "AuditRow", "verify_chain", "ChainProblem"]
+
+
+class Reader(Protocol):
+    """What the audit log needs of the reader's membership (accounts' ``Membership``; audit
+    does not import the accounts app's models)."""
+
+    organisation_id: int
+
+    @property
+    def is_org_admin(self) -> bool: ...
+
 
 # Events recorded before anyone chose an organisation (logins, two-step verification)
 # carry no organisation; an organisation's administrators see them for its members.
 _PERSONAL_GROUPS = (catalogue.EventGroup.LOGIN,)
 
 
-def _scope(*, user, membership, filters):
+def _scope(
+    *, user: AbstractUser, membership: Reader | None, filters: dict[str, Any]
+) -> QuerySet[AuditEvent]:
     if user.is_superuser:
         qs = AuditEvent.objects.all()
         if filters.get("organisation"):
@@ -48,7 +63,9 @@ def _scope(*, user, membership, filters):
     raise PermissionDenied
 
 
-def audit_event_list(*, user, membership, filters: dict | None = None):
+def audit_event_list(
+    *, user: AbstractUser, membership: Reader | None, filters: dict[str, Any] | None = None
+) -> QuerySet[AuditEvent]:
     """Events a user may browse: all for system administrators; for organisation
     administrators their own organisation's, plus the login and two-step verification
     events of its members (recorded before an organisation was chosen, so without one);
@@ -79,13 +96,20 @@ class AuditRow:
     kind: str
 
 
-def audit_rows(events, *, user, membership) -> list[AuditRow]:
+def audit_rows(
+    events: Iterable[AuditEvent], *, user: AbstractUser, membership: Reader | None
+) -> list[AuditRow]:
     """Events as a reader sees them: the actor by display name and one sentence in the
     active language, naming the object by its reference. Names and references are looked
     up for the reader's organisation only (everything for a system administrator), and
     ``details`` never reach the reader except the few values the catalogue puts in words."""
     events = list(events)
-    organisation_id = None if user.is_superuser else membership.organisation_id
+    if user.is_superuser:
+        organisation_id = None
+    elif membership is not None:
+        organisation_id = membership.organisation_id
+    else:
+        raise PermissionDenied
     references = catalogue.references_for(events, organisation_id=organisation_id)
     names = catalogue.names_for(
         [e.actor_id for e in events if e.actor_id], organisation_id=organisation_id
@@ -166,7 +190,13 @@ def verify_chain(
     return checked, None
 
 
-def _check_event(event, seq, prev_hash, keyed_from, checkpoints) -> ChainProblem | None:
+def _check_event(
+    event: AuditEvent,
+    seq: int,
+    prev_hash: str,
+    keyed_from: int,
+    checkpoints: dict[int, Checkpoint],
+) -> ChainProblem | None:
     if event.seq != seq:
         return ChainProblem(seq, "missing event")
     if event.prev_hash != prev_hash:

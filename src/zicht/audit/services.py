@@ -83,18 +83,18 @@ def head_anchor_mac(keyed_from_seq: int) -> str:
     return keys.mac(keys.HEAD, f"keyed_from_seq={int(keyed_from_seq)}".encode("ascii"))
 
 
-def canonical_timestamp(value) -> str:
+def canonical_timestamp(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def record(
     *,
     action: str,
-    actor=None,
-    organisation=None,
+    actor: Any = None,
+    organisation: Any = None,
     object_type: str = "",
     object_id: Any = "",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event to the chain, inside the current transaction."""
     details = json.loads(json.dumps(details or {}, default=str))

@@ -19,13 +19,22 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from zicht.conf import registry
+
 
 def read_secret(name: str, *, var_dir: Path, production: bool, nbytes: int = 32) -> str:
-    """Return the secret ``name`` as text (hex when generated)."""
-    value = os.environ.get(name)
+    """Return the secret ``name`` as text (hex when generated), checked against its
+    declaration in ``zicht.conf.registry`` (the error never shows the value)."""
+    return registry.check_secret(
+        name, _find_secret(name, var_dir=var_dir, production=production, nbytes=nbytes)
+    )
+
+
+def _find_secret(name: str, *, var_dir: Path, production: bool, nbytes: int) -> str:
+    value = registry.raw(name)
     if value:
-        return value.strip()
-    file_name = os.environ.get(f"{name}_FILE")
+        return value
+    file_name = registry.raw(f"{name}_FILE")
     if file_name:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()

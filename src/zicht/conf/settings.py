@@ -1,13 +1,14 @@
 """Zicht settings: one module, driven by environment variables.
 
-Every variable is documented where it is read and in the README's configuration
-table. There is deliberately no setting that switches a permission check off.
+Every variable is declared once, with its type, default, bounds and help text, in
+``zicht.conf.registry``; this module reads them through ``registry.value`` only. The
+README's and ``docs/operations.md``'s configuration tables are generated from that
+registry (``manage.py config_table --write``). There is deliberately no setting that
+switches a permission check off.
 """
 
 from __future__ import annotations
 
-import math
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from zicht.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
+from zicht.conf import registry
 from zicht.conf.debug import hosts_are_loopback
 from zicht.conf.secrets import private_directory, private_file, read_secret
 from zicht.core import ages as _ages
@@ -24,92 +26,41 @@ from zicht.core import ages as _ages
 BASE_DIR = Path(__file__).resolve().parent.parent  # src/zicht
 REPO_DIR = BASE_DIR.parent.parent
 
+# The start-up check: a variable with a value Zicht cannot use stops the process here, with
+# one line per problem naming the variable (never a secret's value).
+registry.check_environment()
 
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int | None = None, *, minimum: int = 0) -> int:
-    """A whole-number setting from the environment (``default`` when unset), refused with
-    a clear message when it is not a whole number or below ``minimum``."""
-    raw = os.environ.get(name, "").strip()
-    if not raw and default is not None:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}.") from None
-    if value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}.")
-    return value
-
-
-def env_float(name: str, default: float, *, above: float = 0.0) -> float:
-    """A decimal setting from the environment (``default`` when unset), refused with a
-    clear message when it is not a finite number greater than ``above``."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
-    if not math.isfinite(value) or value <= above:
-        raise ImproperlyConfigured(f"{name} must be a number above {above}, not {raw!r}.")
-    return value
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-# ZICHT_ENV: "development" (default) or "production". Production turns on secure
-# cookies, HSTS and SSL redirect, turns DEBUG off and refuses to generate secrets.
-ZICHT_ENV = os.environ.get("ZICHT_ENV", "development").strip().lower()
+ZICHT_ENV = registry.value("ZICHT_ENV")
 PRODUCTION = ZICHT_ENV == "production"
 
-# ZICHT_VAR_DIR: where the SQLite database, generated demo secrets and uploads live.
 # Made private to the account that runs Zicht: the directory 0700, its files 0600.
-VAR_DIR = Path(os.environ.get("ZICHT_VAR_DIR", REPO_DIR / "var")).resolve()
+VAR_DIR = Path(registry.value("ZICHT_VAR_DIR", REPO_DIR / "var")).resolve()
 private_directory(VAR_DIR)
 
-# DJANGO_ALLOWED_HOSTS: comma-separated host names.
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
-# DJANGO_CSRF_TRUSTED_ORIGINS: comma-separated origins behind a proxy, e.g. https://zicht.example.
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+ALLOWED_HOSTS = registry.value("DJANGO_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS = registry.value("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-# DJANGO_DEBUG: show debug pages. Never in production; in development on by default only
-# while every allowed host is a loopback name, and refused for any other host
-# (zicht.conf.debug; manage.py also refuses runserver on a non-loopback address with it).
-DEBUG = not PRODUCTION and env_bool("DJANGO_DEBUG", hosts_are_loopback(ALLOWED_HOSTS))
+# Debug pages: never in production; in development on by default only while every allowed
+# host is a loopback name, and refused for any other host (zicht.conf.debug; manage.py also
+# refuses runserver on a non-loopback address with it).
+DEBUG = not PRODUCTION and registry.value("DJANGO_DEBUG", hosts_are_loopback(ALLOWED_HOSTS))
 if DEBUG and not hosts_are_loopback(ALLOWED_HOSTS):
     raise ImproperlyConfigured(
         "DJANGO_DEBUG is on while DJANGO_ALLOWED_HOSTS names a non-loopback host: debug pages "
         "show personal data. Set DJANGO_DEBUG=0."
     )
 
-# DJANGO_SECRET_KEY / DJANGO_SECRET_KEY_FILE: Django's signing key.
 SECRET_KEY = read_secret("DJANGO_SECRET_KEY", var_dir=VAR_DIR, production=PRODUCTION, nbytes=48)
-# ZICHT_PSEUDONYM_KEY / _FILE: master key of the person index (hex, >= 32 bytes).
 PSEUDONYM_KEY = read_secret("ZICHT_PSEUDONYM_KEY", var_dir=VAR_DIR, production=PRODUCTION)
-# ZICHT_FIELD_ENCRYPTION_KEY / _FILE: key for identity fields encrypted at rest.
 FIELD_ENCRYPTION_KEY = read_secret(
     "ZICHT_FIELD_ENCRYPTION_KEY", var_dir=VAR_DIR, production=PRODUCTION
 )
-# ZICHT_AUDIT_KEY / _FILE: HMAC key of the audit hash chain and its checkpoints (at least
-# 32 characters). Keep it outside the database and its backups: whoever holds it can re-hash
-# the audit log. Changing it makes every keyed event and checkpoint fail verification.
+# Whoever holds the audit key can re-hash the audit log: keep it outside the database and
+# its backups. Changing it makes every keyed event and checkpoint fail verification.
 AUDIT_KEY = read_secret("ZICHT_AUDIT_KEY", var_dir=VAR_DIR, production=PRODUCTION)
-if len(AUDIT_KEY) < 32:
-    raise ImproperlyConfigured("ZICHT_AUDIT_KEY must be at least 32 characters long.")
-# ZICHT_AUDIT_CHECKPOINT_FILE: the file `audit_checkpoint` appends signed checkpoints of the
-# audit chain to (default: audit-checkpoints.log in ZICHT_VAR_DIR). Ship it off the database
-# host (log shipping, a write-once bucket); `verify_audit_chain --checkpoints` checks it.
+# `verify_audit_chain --checkpoints` checks the file `audit_checkpoint` appends to.
 AUDIT_CHECKPOINT_FILE = Path(
-    os.environ.get("ZICHT_AUDIT_CHECKPOINT_FILE") or VAR_DIR / "audit-checkpoints.log"
+    registry.value("ZICHT_AUDIT_CHECKPOINT_FILE", VAR_DIR / "audit-checkpoints.log")
 )
 
 INSTALLED_APPS = [
@@ -190,11 +141,10 @@ TEMPLATES = [
     },
 ]
 
-# DATABASE_URL: e.g. postgres://user:pass@host:5432/zicht. Default: SQLite in ZICHT_VAR_DIR.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'zicht.sqlite3'}",
-        conn_max_age=env_int("ZICHT_DB_CONN_MAX_AGE", 0),
+        registry.value("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zicht.sqlite3'}"),
+        conn_max_age=registry.value("ZICHT_DB_CONN_MAX_AGE"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -210,44 +160,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# ZICHT_ALLOW_SQLITE_IN_PRODUCTION: production refuses SQLite (one writer, one machine, no
-# pg_dump) unless this is set to 1 for a deliberately small single-machine installation.
+# Production refuses SQLite (one writer, one machine, no pg_dump) unless asked for a
+# deliberately small single-machine installation.
 if (
     PRODUCTION
     and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    and not env_bool("ZICHT_ALLOW_SQLITE_IN_PRODUCTION", False)
+    and not registry.value("ZICHT_ALLOW_SQLITE_IN_PRODUCTION")
 ):
     raise ImproperlyConfigured(
         "ZICHT_ENV=production refuses a SQLite database: set DATABASE_URL to PostgreSQL "
         "(or ZICHT_ALLOW_SQLITE_IN_PRODUCTION=1 for a single-machine installation)."
     )
 
-# ZICHT_CACHE_URL: the cache every process shares (API rate limits). Default: Django's
-# database cache in the table ``zicht_cache`` (created by core's migration, so a fresh
-# ``migrate`` is enough). ``redis://host:6379/0`` (or ``rediss://``) uses Django's built-in
-# Redis backend instead. Never a per-process memory cache: with several workers each would
-# count on its own and a key would get its limit once per process.
+# The cache every process shares (API rate limits): Django's database cache in the table
+# ``zicht_cache`` (created by core's migration, so a fresh ``migrate`` is enough), or
+# Django's built-in Redis backend for a redis:// address (the registry refuses any other).
+# Never a per-process memory cache: with several workers each would count on its own and a
+# key would get its limit once per process.
 CACHE_TABLE = "zicht_cache"
-_cache_url = os.environ.get("ZICHT_CACHE_URL", "").strip()
-if not _cache_url:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": CACHE_TABLE,
-        }
-    }
-elif _cache_url.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _cache_url,
-        }
-    }
-else:
-    raise ImproperlyConfigured(
-        "ZICHT_CACHE_URL must be empty (the database cache) or a redis://, rediss:// or "
-        "unix:// address."
+_cache_url = registry.value("ZICHT_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
     )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -271,8 +209,7 @@ LOGIN_URL = "two_factor:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# ZICHT_SESSION_IDLE_MINUTES: a session ends after this many minutes without a request.
-SESSION_COOKIE_AGE = env_int("ZICHT_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_COOKIE_AGE = registry.value("ZICHT_SESSION_IDLE_MINUTES") * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -295,15 +232,10 @@ OTP_TOTP_ISSUER = "Zicht"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
-# ZICHT_REAUTH_MINUTES: removing the authenticator, enrolling a new one and generating
-# backup codes need the password within this many minutes (default 5; logging in counts).
-ZICHT_REAUTH_MINUTES = env_int("ZICHT_REAUTH_MINUTES", 5, minimum=1)
 
 # Lockout after repeated failed logins (django-axes).
-# ZICHT_LOGIN_FAILURE_LIMIT: failed attempts before lockout (default 5).
-# ZICHT_LOGIN_COOLOFF_MINUTES: lockout duration (default 15).
-AXES_FAILURE_LIMIT = env_int("ZICHT_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZICHT_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_FAILURE_LIMIT = registry.value("ZICHT_LOGIN_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=registry.value("ZICHT_LOGIN_COOLOFF_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -362,7 +294,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("ZICHT_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = registry.value("ZICHT_SSL_REDIRECT")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -370,85 +302,77 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-# Mail. ZICHT_EMAIL_BACKEND: "console" (development default) or "smtp" (production
-# default). EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS
-# and DEFAULT_FROM_EMAIL configure SMTP.
+# Mail: printed to the console in development, SMTP in production (registry, "Mail").
 EMAIL_BACKEND = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
-}[os.environ.get("ZICHT_EMAIL_BACKEND", "smtp" if PRODUCTION else "console")]
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+}[registry.value("ZICHT_EMAIL_BACKEND", "smtp" if PRODUCTION else "console")]
+EMAIL_HOST = registry.value("EMAIL_HOST")
+EMAIL_PORT = registry.value("EMAIL_PORT")
+EMAIL_HOST_USER = registry.value("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = registry.value("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = registry.value("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Zicht <noreply@zicht.localhost>")
+DEFAULT_FROM_EMAIL = registry.value("DEFAULT_FROM_EMAIL")
 
 # Background work through Django's tasks API (django-tasks backport, database backend).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# ZICHT_AGE_MIN, ZICHT_AGE_MAX: the ages Zicht records, indexes, refers and counts
-# (default 8 to 27 inclusive, the preventive approach; zicht.core.ages). An age outside is
-# refused with an error naming the bound.
-ZICHT_AGE_MIN = env_int("ZICHT_AGE_MIN", 8)
-ZICHT_AGE_MAX = env_int("ZICHT_AGE_MAX", 27)
+# The ages Zicht records, indexes, refers and counts (zicht.core.ages); a pair that cannot
+# be used stops start-up with an error naming the bound.
+ZICHT_AGE_MIN = registry.value("ZICHT_AGE_MIN")
+ZICHT_AGE_MAX = registry.value("ZICHT_AGE_MAX")
 if _age_problem := _ages.validate_bounds(ZICHT_AGE_MIN, ZICHT_AGE_MAX):
     raise ImproperlyConfigured(_age_problem)
 
-# ZICHT_SIGNAL_RETENTION_MONTHS: a minor's signal leaves the person index and its identity
-# is purged this many months after recording (default 24), and at the latest at the young
-# person's 23rd birthday. ZICHT_YOUNG_ADULT_RETENTION_MONTHS: the same for a young adult
-# (18 or older at contact; default 24), at the latest at the birthday after ZICHT_AGE_MAX.
-ZICHT_SIGNAL_RETENTION_MONTHS = env_int("ZICHT_SIGNAL_RETENTION_MONTHS", 24, minimum=1)
-ZICHT_YOUNG_ADULT_RETENTION_MONTHS = env_int("ZICHT_YOUNG_ADULT_RETENTION_MONTHS", 24, minimum=1)
+# The settings the apps read at call time (``settings.ZICHT_...``), each from the registry
+# with its declared default: retention, coordination deadlines, the help pages' limits,
+# the partner API, statistics. One module-level name per variable, so tests can override
+# each one with pytest-django's ``settings`` fixture.
+ZICHT_REAUTH_MINUTES = registry.value("ZICHT_REAUTH_MINUTES")
+ZICHT_SIGNAL_RETENTION_MONTHS = registry.value("ZICHT_SIGNAL_RETENTION_MONTHS")
+ZICHT_YOUNG_ADULT_RETENTION_MONTHS = registry.value("ZICHT_YOUNG_ADULT_RETENTION_MONTHS")
+ZICHT_STATISTICS_LINK = registry.value("ZICHT_STATISTICS_LINK")
+ZICHT_PUBLIC_RELEASE_EPSILON = registry.value("ZICHT_PUBLIC_RELEASE_EPSILON")
+ZICHT_SCREENING_WORKING_DAYS = registry.value("ZICHT_SCREENING_WORKING_DAYS")
+ZICHT_SCREENING_REMINDER_WORKING_DAYS = registry.value("ZICHT_SCREENING_REMINDER_WORKING_DAYS")
+ZICHT_COORDINATION_RETENTION_YEARS = registry.value("ZICHT_COORDINATION_RETENTION_YEARS")
+ZICHT_HELP_EXIT_URL = registry.value("ZICHT_HELP_EXIT_URL")
+ZICHT_HELP_RETENTION_DAYS = registry.value("ZICHT_HELP_RETENTION_DAYS")
+ZICHT_HELP_WARNING_DAYS = registry.value("ZICHT_HELP_WARNING_DAYS")
+ZICHT_HELP_POW_BITS = registry.value("ZICHT_HELP_POW_BITS")
+ZICHT_HELP_POW_MAX_BITS = registry.value("ZICHT_HELP_POW_MAX_BITS")
+ZICHT_HELP_MIN_FORM_SECONDS = registry.value("ZICHT_HELP_MIN_FORM_SECONDS")
+ZICHT_HELP_STARTS_PER_HOUR = registry.value("ZICHT_HELP_STARTS_PER_HOUR")
+ZICHT_HELP_NOJS_STARTS_PER_HOUR = registry.value("ZICHT_HELP_NOJS_STARTS_PER_HOUR")
+ZICHT_HELP_MESSAGES_PER_HOUR = registry.value("ZICHT_HELP_MESSAGES_PER_HOUR")
+ZICHT_HELP_LOGIN_ATTEMPTS = registry.value("ZICHT_HELP_LOGIN_ATTEMPTS")
+ZICHT_HELP_LOGIN_PAUSE_MINUTES = registry.value("ZICHT_HELP_LOGIN_PAUSE_MINUTES")
+ZICHT_HELP_RESUME_CHECKS_PER_MINUTE = registry.value("ZICHT_HELP_RESUME_CHECKS_PER_MINUTE")
+ZICHT_API_RATE_LIMIT = registry.value("ZICHT_API_RATE_LIMIT")
+ZICHT_API_IDEMPOTENCY_HOURS = registry.value("ZICHT_API_IDEMPOTENCY_HOURS")
 
-# ZICHT_STATISTICS_LINK: which unconfirmed matches the insight statistics treat as one
-# person: "strong" (default; exact tokens or a fuzzy score at/above the calibrated match
-# threshold) or "possible" (every possible match that was not rejected).
-ZICHT_STATISTICS_LINK = os.environ.get("ZICHT_STATISTICS_LINK", "strong")
-
-# ZICHT_PUBLIC_RELEASE_EPSILON: the privacy budget (epsilon) of the public statistics
-# release of one year (default 1.0), split equally over its four tables. One release per
-# year: a second release of a year would spend the budget again (docs/insight.md).
-ZICHT_PUBLIC_RELEASE_EPSILON = env_float("ZICHT_PUBLIC_RELEASE_EPSILON", 1.0)
-
-# ZICHT_HELP_EXIT_URL: where the quick exit of the help pages goes (default: the neutral
-# recipe page at /pannenkoeken/, served locally so no request leaves the site). Other
-# ZICHT_HELP_* settings: docs/help.md.
-ZICHT_HELP_EXIT_URL = os.environ.get("ZICHT_HELP_EXIT_URL", "/pannenkoeken/")
-
-# Whole-number settings of the coordination and help apps, read from the environment when
-# set; their defaults live beside the code that uses them (docs/coordination.md,
-# docs/help.md) so there is one default for each.
-_ENV_INT_SETTINGS = {
-    "ZICHT_SCREENING_WORKING_DAYS": 1,
-    "ZICHT_SCREENING_REMINDER_WORKING_DAYS": 0,
-    "ZICHT_COORDINATION_RETENTION_YEARS": 1,
-    "ZICHT_HELP_RETENTION_DAYS": 1,
-    "ZICHT_HELP_WARNING_DAYS": 0,
-    "ZICHT_HELP_POW_BITS": 8,
-    "ZICHT_HELP_MIN_FORM_SECONDS": 0,
-    "ZICHT_HELP_STARTS_PER_HOUR": 1,
-    "ZICHT_HELP_NOJS_STARTS_PER_HOUR": 0,
-    "ZICHT_HELP_MESSAGES_PER_HOUR": 1,
-    "ZICHT_HELP_LOGIN_ATTEMPTS": 1,
-    "ZICHT_HELP_LOGIN_PAUSE_MINUTES": 1,
-}
-for _name, _minimum in _ENV_INT_SETTINGS.items():
-    if os.environ.get(_name, "").strip():
-        globals()[_name] = env_int(_name, minimum=_minimum)
-
-# ZICHT_LOG_LEVEL: log level of the zicht loggers (default INFO). Logs never carry
-# identity plaintext; the audit logger writes to the log stream and to the database.
+# Logs never carry identity plaintext; the audit logger writes to the log stream and to the
+# database. ZICHT_LOG_FORMAT=json writes one JSON object a line (zicht.core.logformat).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "zicht.core.logformat.JsonLineFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": registry.value("ZICHT_LOG_FORMAT"),
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
-        "zicht": {"level": os.environ.get("ZICHT_LOG_LEVEL", "INFO"), "propagate": True},
+        "zicht": {"level": registry.value("ZICHT_LOG_LEVEL"), "propagate": True},
         "axes": {"level": "WARNING"},
+        # Django's records reach the console once, through the handler above (Django's own
+        # console handler would print them a second time, in plain text, while DEBUG is on).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }

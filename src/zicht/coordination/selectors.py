@@ -107,12 +107,13 @@ def referrer_status(referral: Referral) -> str:
     if referral.kind == ReferralKind.ANONYMOUS:
         return _("Anonymous notification counted (no file)")
     file = referral.file
+    assert file is not None, "only an anonymous notification has no file"
     if file.anonymised_at:
         return _("Closed")
     if file.status == FileStatus.CLOSED:
         return _("Closed: %(outcome)s") % {"outcome": file.get_closure_outcome_display()}
     care = sorted(file.care_referrals.all(), key=lambda c: c.requested_at)
-    if care and file.status in (FileStatus.ASSESSMENT, FileStatus.SUPPORT):
+    if care and FileStatus(file.status) in (FileStatus.ASSESSMENT, FileStatus.SUPPORT):
         latest = care[-1]
         return {
             CareStatus.REQUESTED: _("Care requested"),
@@ -120,24 +121,24 @@ def referrer_status(referral: Referral) -> str:
             CareStatus.REFUSED: _("Care refused; the coordinator looks for another provider"),
             CareStatus.PLACED: _("Placed in care"),
             CareStatus.ENDED: _("Care ended"),
-        }[latest.status]
+        }[CareStatus(latest.status)]
     return {
         FileStatus.SCREENING: _("Received: awaiting screening"),
         FileStatus.MORE_INFORMATION: _("More information needed: the coordinator contacts you"),
         FileStatus.ASSESSMENT: _("Screened: possible victim"),
         FileStatus.SUPPORT: _("Protection and care being arranged"),
         FileStatus.NOT_VICTIM: _("Screened: not a victim"),
-    }[file.status]
+    }[FileStatus(file.status)]
 
 
 def referrer_timeline(*, membership, referral: Referral):
     """Status steps of the referral's file since the referral, for its referring professional."""
     if referral.referred_by_id != membership.user_id or referral.file_id is None:
         return []
+    file = referral.file
+    assert file is not None  # file_id is set
     return list(
-        referral.file.timeline.filter(for_referrer=True, at__gte=referral.created_at).order_by(
-            "at", "id"
-        )
+        file.timeline.filter(for_referrer=True, at__gte=referral.created_at).order_by("at", "id")
     )
 
 
@@ -438,7 +439,7 @@ def likely_measure_owners(*, membership, file: CoordinationFile) -> list:
     prosecutor, then the municipality organisations of the file's municipality."""
     _coordinator(membership)
     organisations = account_selectors.organisation_list()
-    rank = {t: i for i, t in enumerate(LIKELY_OWNER_TYPES)}
+    rank: dict[str, int] = {t: i for i, t in enumerate(LIKELY_OWNER_TYPES)}
     likely = sorted(
         organisations.filter(type__in=LIKELY_OWNER_TYPES),
         key=lambda o: (rank[o.type], o.name),

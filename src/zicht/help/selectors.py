@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,9 @@ from zicht.help import conf
 from zicht.help.constants import Audience, ConversationStatus, HandoverKind
 from zicht.help.models import Conversation, HelpPage, ReplyTemplate, ServiceContact
 from zicht.help.permissions import is_centre_counsellor, is_counsellor, is_professional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
 
 __all__ = [
     "waiting_count",
@@ -40,7 +44,7 @@ def _language(language: str) -> str:
     return language if language in ("nl", "en") else "nl"
 
 
-def help_pages_for(*, language: str):
+def help_pages_for(*, language: str) -> QuerySet[HelpPage]:
     return HelpPage.objects.filter(language=_language(language), is_published=True)
 
 
@@ -51,7 +55,7 @@ def help_page_get(*, slug: str, language: str) -> HelpPage:
     return page
 
 
-def contacts_for(*, audience: str | None = None):
+def contacts_for(*, audience: str | None = None) -> QuerySet[ServiceContact]:
     qs = ServiceContact.objects.filter(is_active=True)
     if audience == Audience.YOUNG_PEOPLE:
         qs = qs.filter(Q(for_young_people=True) | Q(is_emergency=True))
@@ -62,7 +66,7 @@ def contacts_for(*, audience: str | None = None):
     return qs
 
 
-def _counselled_by(membership):
+def _counselled_by(membership: Membership) -> QuerySet[Conversation]:
     """The conversations the counsellor's service answers (``permissions.can_counsel``):
     for the coordination centre those nobody passed on, for every organisation those
     passed to it."""
@@ -72,7 +76,7 @@ def _counselled_by(membership):
     return Conversation.objects.filter(own)
 
 
-def inbox_for(*, membership, show: str = "open"):
+def inbox_for(*, membership: Membership | None, show: str = "open") -> QuerySet[Conversation]:
     """Conversations for a counsellor's service: unanswered first (longest waiting on top)."""
     if not is_counsellor(membership):
         raise PermissionDenied
@@ -84,7 +88,7 @@ def inbox_for(*, membership, show: str = "open"):
     )
 
 
-def waiting_count(*, membership) -> int:
+def waiting_count(*, membership: Membership | None) -> int:
     """Open conversations waiting for a counsellor's answer (0 for non-counsellors)."""
     if not is_counsellor(membership):
         return 0
@@ -95,7 +99,7 @@ def waiting_count(*, membership) -> int:
     )
 
 
-def conversation_for_counsellor(*, membership, pk: int) -> Conversation:
+def conversation_for_counsellor(*, membership: Membership | None, pk: int) -> Conversation:
     """One conversation the counsellor's service answers; ``Http404`` for any other,
     whether it exists or not."""
     if not is_counsellor(membership):
@@ -114,7 +118,9 @@ COUNSELLING_TYPES = [
 ]
 
 
-def counsellor_services_for(*, membership, conversation: Conversation) -> list[tuple[str, str]]:
+def counsellor_services_for(
+    *, membership: Membership | None, conversation: Conversation
+) -> list[tuple[str, str]]:
     """Where the counsellor may pass the conversation on to, as form choices: the
     coordination centre (``CENTRE``) when it is elsewhere now, and every active
     organisation that counsels and has an active counsellor, except the current one."""
@@ -137,7 +143,7 @@ def counsellor_services_for(*, membership, conversation: Conversation) -> list[t
     return choices
 
 
-def _signal_handovers(membership):
+def _signal_handovers(membership: Membership) -> QuerySet[Conversation]:
     return Conversation.objects.filter(
         handover_kind=HandoverKind.SIGNAL,
         handed_over_to_id=membership.organisation_id,
@@ -145,7 +151,9 @@ def _signal_handovers(membership):
     )
 
 
-def handovers_for(*, membership, show: str = "waiting"):
+def handovers_for(
+    *, membership: Membership | None, show: str = "waiting"
+) -> QuerySet[Conversation]:
     """Signal hand-overs to the professional's active organisation, newest first.
 
     ``show="waiting"``: not yet taken up; ``show="taken_up"``: taken up, for the record.
@@ -159,7 +167,7 @@ def handovers_for(*, membership, show: str = "waiting"):
     return qs.filter(taken_up_at__isnull=True).order_by("-handed_over_at", "-pk")
 
 
-def handovers_waiting_count(*, membership) -> int:
+def handovers_waiting_count(*, membership: Membership | None) -> int:
     """Signal hand-overs waiting to be taken up by the membership's organisation (0 for
     anyone who is not an active professional)."""
     if not is_professional(membership):
@@ -167,7 +175,7 @@ def handovers_waiting_count(*, membership) -> int:
     return _signal_handovers(membership).filter(taken_up_at__isnull=True).count()
 
 
-def handover_for_professional(*, membership, pk: int) -> Conversation:
+def handover_for_professional(*, membership: Membership | None, pk: int) -> Conversation:
     """One conversation handed over as a signal to the professional's organisation.
 
     ``PermissionDenied`` for anyone who is not a professional, ``Http404`` for every
@@ -186,7 +194,7 @@ def handover_for_professional(*, membership, pk: int) -> Conversation:
     return conversation
 
 
-def signal_recipients_exist(*, membership) -> bool:
+def signal_recipients_exist(*, membership: Membership | None) -> bool:
     """Whether the counsellor's organisation has an active professional who can take up a
     signal hand-over (shown to the counsellor before they choose)."""
     if not is_counsellor(membership):
@@ -196,14 +204,14 @@ def signal_recipients_exist(*, membership) -> bool:
     ).exists()
 
 
-def conversation_for_visitor(*, conversation_id) -> Conversation | None:
+def conversation_for_visitor(*, conversation_id: int | str | None) -> Conversation | None:
     """The conversation whose id the visitor's session holds after a correct passphrase."""
     if not conversation_id:
         return None
     return Conversation.objects.filter(pk=conversation_id).first()
 
 
-def reply_templates_for(*, membership, language: str):
+def reply_templates_for(*, membership: Membership | None, language: str) -> QuerySet[ReplyTemplate]:
     if not is_counsellor(membership):
         raise PermissionDenied
     return ReplyTemplate.objects.filter(is_active=True, language=_language(language))
@@ -218,7 +226,9 @@ def deletion_warning_due(conversation: Conversation, *, now: datetime | None = N
     return now >= deletion_date(conversation) - timedelta(days=conf.warning_days())
 
 
-def referral_conversation_for_coordinator(*, membership, file_id) -> Conversation:
+def referral_conversation_for_coordinator(
+    *, membership: Membership | None, file_id: int | str
+) -> Conversation:
     """The consented help conversation a coordination file was opened from, read-only,
     for the coordinator the file is assigned to (``coordination.selectors.
     handover_conversation_code`` decides; ``PermissionDenied`` for anyone else)."""

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -31,6 +33,11 @@ from zicht.help.constants import (
 )
 from zicht.help.models import Conversation, Message
 from zicht.help.permissions import can_counsel, is_professional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
+
+_T = TypeVar("_T")
 
 __all__ = [
     "MAX_MESSAGE_LENGTH",
@@ -113,8 +120,8 @@ def _post(
     awaiting_reply: bool | None,
     kind: str = MessageKind.TEXT,
     body: str = "",
-    membership=None,
-    details: dict | None = None,
+    membership: Membership | None = None,
+    details: dict[str, Any] | None = None,
 ) -> Message:
     """Add one message to a locked conversation, update its activity and record the audit
     event - the three steps every write to a conversation takes, kept together so none is
@@ -195,7 +202,7 @@ def conversation_start(
 _slow_hash = {"seconds": 0.25}
 
 
-def _timed(function, *args):
+def _timed(function: Callable[..., _T], *args: Any) -> _T:
     started = time.perf_counter()
     result = function(*args)
     elapsed = time.perf_counter() - started
@@ -333,13 +340,13 @@ def visitor_conversation_delete(*, conversation: Conversation) -> None:
         )
 
 
-def _require_counsellor(membership, conversation: Conversation) -> None:
+def _require_counsellor(membership: Membership | None, conversation: Conversation) -> None:
     """A counsellor of the service that answers this conversation (checked on the row)."""
     if not can_counsel(membership, conversation):
         raise PermissionDenied
 
 
-def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Message:
+def counsellor_reply(*, membership: Membership, conversation: Conversation, body: str) -> Message:
     body = _clean_body(body)
     with transaction.atomic():
         locked = _locked(conversation)
@@ -355,7 +362,7 @@ def counsellor_reply(*, membership, conversation: Conversation, body: str) -> Me
         )
 
 
-def counsellor_consent_request(*, membership, conversation: Conversation) -> Message:
+def counsellor_consent_request(*, membership: Membership, conversation: Conversation) -> Message:
     """Ask the person, inside the conversation, whether their story may be passed on."""
     with transaction.atomic():
         locked = _locked(conversation)
@@ -377,7 +384,9 @@ def counsellor_consent_request(*, membership, conversation: Conversation) -> Mes
         )
 
 
-def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -> Message:
+def counsellor_hand_over(
+    *, membership: Membership, conversation: Conversation, kind: str
+) -> Message:
     """Mark the conversation for hand-over, only with the person's recorded consent.
 
     This records the decision and the consent in the conversation and the audit log.
@@ -425,7 +434,7 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
         )
 
 
-def counsellor_route(*, membership, conversation: Conversation, to: str) -> Message:
+def counsellor_route(*, membership: Membership, conversation: Conversation, to: str) -> Message:
     """Pass the conversation to another counsellor service, whose counsellors then read
     and answer it instead (``to``: an organisation's id from
     ``selectors.counsellor_services_for``, or ``selectors.CENTRE``).
@@ -458,7 +467,7 @@ def counsellor_route(*, membership, conversation: Conversation, to: str) -> Mess
         )
 
 
-def counsellor_close(*, membership, conversation: Conversation, reason: str) -> None:
+def counsellor_close(*, membership: Membership, conversation: Conversation, reason: str) -> None:
     if reason not in (CloseReason.FINISHED, CloseReason.ABUSIVE):
         raise ValidationError(_("Choose a reason."))
     with transaction.atomic():
@@ -510,7 +519,7 @@ def _clean_signal_reference(reference: str) -> str:
 
 
 def professional_take_up(
-    *, membership, conversation: Conversation, signal_reference: str = ""
+    *, membership: Membership | None, conversation: Conversation, signal_reference: str = ""
 ) -> Conversation:
     """A professional of the organisation a signal hand-over went to takes it up.
 

@@ -83,7 +83,7 @@ def signal_input_check(*, data: dict) -> SignalInput:
     form.is_valid()
     signal_data, identity = form.split()
     return SignalInput(
-        errors={name: list(messages) for name, messages in form.errors.items()},
+        errors={name: [str(m) for m in messages] for name, messages in form.errors.items()},
         data=signal_data,
         identity=identity,
     )

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 from zicht.intake.catalogue import load_catalogue_file
 from zicht.lessons.constants import LANGUAGES, MIN_ANSWERS_SHOWN, Audience
 from zicht.lessons.content import Lesson, lesson_from_data, shipped_lessons
 from zicht.lessons.validation import INDICATOR_CATALOGUE_VERSION
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.lessons.models import ClassSession, LessonVideo
 
 __all__ = [
     "lessons_published",
@@ -24,7 +31,7 @@ __all__ = [
 ]
 
 
-def _staff_lessons(**filters) -> list[Lesson]:
+def _staff_lessons(**filters: Any) -> list[Lesson]:
     """Lessons staff made in the admin (validated when saved)."""
     from zicht.lessons.models import StaffLesson
 
@@ -58,7 +65,7 @@ def lesson_preview_get(*, pk: int) -> Lesson:
     return lesson_from_data(row.data)
 
 
-def lessons_by_audience() -> list[tuple[str, str, list[Lesson]]]:
+def lessons_by_audience() -> list[tuple[str, str | Promise, list[Lesson]]]:
     """(audience, its label, its lessons) for every audience with lessons."""
     return [
         (value, label, found)
@@ -67,7 +74,7 @@ def lessons_by_audience() -> list[tuple[str, str, list[Lesson]]]:
     ]
 
 
-def indicators_for(codes) -> list[dict]:
+def indicators_for(codes: Iterable[str]) -> list[dict[str, str]]:
     """Label and explanation, in the active language, of indicators from the indicator list."""
     lang = (get_language() or "nl")[:2]
     lang = lang if lang in LANGUAGES else "nl"
@@ -87,13 +94,13 @@ def indicators_for(codes) -> list[dict]:
     ]
 
 
-def class_session_get(*, pk: int):
+def class_session_get(*, pk: int) -> ClassSession | None:
     from zicht.lessons.models import ClassSession
 
     return ClassSession.objects.filter(pk=pk, expires_at__gt=timezone.now()).first()
 
 
-def class_counts(*, class_session, lesson: Lesson) -> dict:
+def class_counts(*, class_session: ClassSession, lesson: Lesson) -> dict[str, Any]:
     """The class's answers to its current step, or only how many answered below
     ``MIN_ANSWERS_SHOWN`` (so that no pupil's answer can be told from the count)."""
     step = lesson.steps.get(class_session.current_step)
@@ -113,7 +120,7 @@ def class_counts(*, class_session, lesson: Lesson) -> dict:
     return {"has_choices": True, "total": total, "shown": shown, "rows": rows}
 
 
-def lesson_use_by_month(*, lesson_slug: str | None = None):
+def lesson_use_by_month(*, lesson_slug: str | None = None) -> dict[str, list[Any]]:
     """Anonymous aggregates for the lessons' evaluation: classes and devices per month,
     and per step and choice how often it was chosen."""
     from zicht.lessons.models import LessonChoiceMonth, LessonMonth
@@ -131,7 +138,7 @@ def lesson_use_by_month(*, lesson_slug: str | None = None):
     }
 
 
-def video_get(*, key: str):
+def video_get(*, key: str) -> LessonVideo | None:
     """An uploaded lesson video (with its captions), or None."""
     from zicht.lessons.models import LessonVideo
 

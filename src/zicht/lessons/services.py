@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -90,7 +91,9 @@ def class_session_join(*, code: str) -> ClassSession:
     return session
 
 
-def class_answer_record(*, class_session: ClassSession, lesson: Lesson, step: str, choice: str):
+def class_answer_record(
+    *, class_session: ClassSession, lesson: Lesson, step: str, choice: str
+) -> None:
     """Count one answer to the class's current step. The caller makes sure a device answers
     a step once (its signed cookie lists the steps it answered)."""
     with transaction.atomic():
@@ -125,12 +128,13 @@ def _month(when: dt.datetime) -> dt.date:
     return local.date().replace(day=1)
 
 
-def _add(model, lookup: dict, **increments) -> None:
-    updated = model.objects.filter(**lookup).update(
+def _add(model: type[Model], lookup: dict[str, Any], **increments: int) -> None:
+    manager = model._default_manager
+    updated = manager.filter(**lookup).update(
         **{name: F(name) + value for name, value in increments.items()}
     )
     if not updated:
-        model.objects.create(**lookup, **increments)
+        manager.create(**lookup, **increments)
 
 
 def class_session_close(*, class_session: ClassSession) -> dict:

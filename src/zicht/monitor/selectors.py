@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 
@@ -23,10 +25,25 @@ from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import JusticeStatus
 from zicht.linkage import selectors as linkage_selectors
 from zicht.monitor import permissions
-from zicht.monitor.constants import PARTICIPANTS_2022, NeighbourhoodKind
+from zicht.monitor.constants import PARTICIPANTS_2022
 from zicht.monitor.models import Area, Neighbourhood, Population, Target
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
+
 AREA, ELSEWHERE, UNKNOWN = "area", "elsewhere", "unknown"
+
+
+class DateRange(Protocol):
+    """A period with first and last day (:class:`Period`, or any span of days)."""
+
+    @property
+    def date_from(self) -> dt.date: ...
+
+    @property
+    def date_to(self) -> dt.date: ...
+
+
 PARTS = (AREA, ELSEWHERE, UNKNOWN)
 
 
@@ -55,7 +72,7 @@ class Period:
 # --- access -----------------------------------------------------------------------------
 
 
-def municipality_for(*, membership, requested: str | None = None) -> str:
+def municipality_for(*, membership: Membership | None, requested: str | None = None) -> str:
     """The municipality this member sees: an administrator of a municipality their own
     (whatever was asked), an analyst the one asked for (Rotterdam when none was asked)."""
     own = permissions.own_municipality(membership)
@@ -76,21 +93,10 @@ def municipality_name(code: str) -> str:
     return next((m.name for m in account_selectors.municipality_list() if m.code == code), code)
 
 
-def areas_of(*, membership, municipality: str) -> list[Area]:
+def areas_of(*, membership: Membership | None, municipality: str) -> list[Area]:
     if not permissions.may_view(membership, municipality):
         raise PermissionDenied
     return list(Area.objects.filter(municipality_id=municipality))
-
-
-def area_get(*, membership, municipality: str, area_id) -> Area | None:
-    return next(
-        (
-            a
-            for a in areas_of(membership=membership, municipality=municipality)
-            if str(a.pk) == str(area_id)
-        ),
-        None,
-    )
 
 
 def neighbourhoods_of(municipality: str) -> list[Neighbourhood]:
@@ -98,7 +104,7 @@ def neighbourhoods_of(municipality: str) -> list[Neighbourhood]:
     return list(Neighbourhood.objects.filter(municipality_id=municipality))
 
 
-def targets_of(*, membership, municipality: str) -> list[Target]:
+def targets_of(*, membership: Membership | None, municipality: str) -> list[Target]:
     if not permissions.may_view(membership, municipality):
         raise PermissionDenied
     return list(Target.objects.filter(municipality_id=municipality))
@@ -126,7 +132,7 @@ def participants() -> list[str]:
 # --- placing signals --------------------------------------------------------------------
 
 
-def area_codes(areas) -> set[str]:
+def area_codes(areas: Area | Iterable[Area] | None) -> set[str]:
     """The codes of one area or of several together (the municipality's whole programme
     area)."""
     if areas is None:
@@ -144,7 +150,7 @@ def part_of(neighbourhood_code: str, codes: set[str]) -> str:
     return AREA if neighbourhood_code in codes or wijk in codes else ELSEWHERE
 
 
-def signals_in(municipality: str | None, period) -> list[dict]:
+def signals_in(municipality: str | None, period: DateRange) -> list[dict[str, Any]]:
     """Counted signals (withdrawn ones were unjustified) of young people living in the
     municipality (every municipality when None), with contact in the period (anything with
     ``date_from`` and ``date_to``)."""
@@ -231,7 +237,7 @@ class Indicators:
 
 
 def indicators(
-    *, municipality: str, codes: set[str], period, facts: Facts | None = None
+    *, municipality: str, codes: set[str], period: DateRange, facts: Facts | None = None
 ) -> Indicators:
     """Every indicator of one municipality, its area (``codes``, see area_codes()) and one
     period. ``facts`` (facts_for(), covering the period) saves the database round trips
@@ -304,18 +310,6 @@ def indicators(
     )
 
 
-def buurten_of_area(area: Area) -> list[Neighbourhood]:
-    """The buurten an area covers: the ones named and every buurt of a named wijk."""
-    wijken = [c for c in area.codes if c.startswith("WK")]
-    return [
-        n
-        for n in Neighbourhood.objects.filter(
-            municipality_id=area.municipality_id, kind=NeighbourhoodKind.BUURT
-        )
-        if n.code in area.codes or n.wijk_code in wijken
-    ]
-
-
 @dataclass
 class ProgrammeRow:
     code: str
@@ -325,7 +319,7 @@ class ProgrammeRow:
     population: int | None
 
 
-def programme_counts(*, membership, period: Period) -> list[ProgrammeRow]:
+def programme_counts(*, membership: Membership | None, period: Period) -> list[ProgrammeRow]:
     """Signals and distinct young people per participating municipality in the period,
     with its population aged 8-27. Analysts, and administrators of a municipality (who
     compare their own with the others: aggregates only, suppressed on publication)."""

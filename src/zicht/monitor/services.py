@@ -12,6 +12,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +30,9 @@ from zicht.monitor.constants import (
     TargetKind,
 )
 from zicht.monitor.models import Area, EstimateCache, Neighbourhood, Population, Target
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
 
 __all__ = [
     "ImportError_",
@@ -51,7 +55,7 @@ class ImportError_(Exception):  # noqa: N801 - not the builtin ImportError
 
     problems: list[str]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "\n".join(self.problems)
 
 
@@ -132,9 +136,9 @@ def neighbourhoods_import(*, text: str) -> dict:
             ]
         )
         for code in existing:
-            kind, name, municipality = parsed[code]
+            new_kind, new_name, new_municipality = parsed[code]
             Neighbourhood.objects.filter(code=code).update(
-                kind=kind, name=name, municipality_id=municipality
+                kind=new_kind, name=new_name, municipality_id=new_municipality
             )
         result = {
             "created": len(parsed) - len(existing),
@@ -197,7 +201,7 @@ def population_import(*, text: str) -> dict:
     return {"rows": len(parsed)}
 
 
-def _municipal_admin(membership) -> str:
+def _municipal_admin(membership: Membership) -> str:
     """The municipality this member may decide for (administrators of a municipality)."""
     code = permissions.own_municipality(membership)
     if code is None:
@@ -205,7 +209,9 @@ def _municipal_admin(membership) -> str:
     return code
 
 
-def area_save(*, membership, name: str, codes: list[str], area: Area | None = None) -> Area:
+def area_save(
+    *, membership: Membership, name: str, codes: list[str], area: Area | None = None
+) -> Area:
     """Create or change an area of the member's own municipality. Every code must be a
     known wijk or buurt of that municipality."""
     municipality = _municipal_admin(membership)
@@ -229,11 +235,10 @@ def area_save(*, membership, name: str, codes: list[str], area: Area | None = No
     with transaction.atomic():
         if area is not None and area.municipality_id != municipality:
             raise PermissionDenied
-        if (
-            Area.objects.filter(municipality_id=municipality, name=name)
-            .exclude(pk=getattr(area, "pk", None))
-            .exists()
-        ):
+        same_name = Area.objects.filter(municipality_id=municipality, name=name)
+        if area is not None:
+            same_name = same_name.exclude(pk=area.pk)
+        if same_name.exists():
             raise ValidationError(_("Your municipality already has an area with this name."))
         if area is None:
             area = Area.objects.create(municipality_id=municipality, name=name, codes=codes)
@@ -251,7 +256,7 @@ def area_save(*, membership, name: str, codes: list[str], area: Area | None = No
     return area
 
 
-def area_delete(*, membership, area: Area) -> None:
+def area_delete(*, membership: Membership, area: Area) -> None:
     municipality = _municipal_admin(membership)
     if area.municipality_id != municipality:
         raise PermissionDenied
@@ -267,7 +272,13 @@ def area_delete(*, membership, area: Area) -> None:
 
 
 def target_save(
-    *, membership, indicator: str, kind: str, year: int, value: Decimal, baseline_year=None
+    *,
+    membership: Membership,
+    indicator: str,
+    kind: str,
+    year: int,
+    value: Decimal,
+    baseline_year: int | None = None,
 ) -> Target:
     """Set (or replace) the target of one indicator in one year for the member's
     municipality. A change target needs an earlier base year; a share lies in 0-100."""
@@ -297,7 +308,7 @@ def target_save(
     return target
 
 
-def target_delete(*, membership, target: Target) -> None:
+def target_delete(*, membership: Membership, target: Target) -> None:
     municipality = _municipal_admin(membership)
     if target.municipality_id != municipality:
         raise PermissionDenied

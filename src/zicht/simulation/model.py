@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import bisect
+import datetime
 import itertools
 import math
 import random
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -82,7 +82,7 @@ class Person:
     person_id: str
     given_names: str
     surname: str
-    date_of_birth: date
+    date_of_birth: datetime.date
     sex: str
     bsn: str
     municipality: str  #: CBS code
@@ -112,10 +112,10 @@ class Signal:
     organisation: str
     municipality: str  #: CBS code
     municipality_name: str
-    date: date
+    date: datetime.date  # (the field's name hides the type inside the class body)
     given_names: str
     surname: str
-    date_of_birth: date
+    date_of_birth: datetime.date
     sex: str
     bsn: str  #: "" when missing
     forms: tuple[str, ...]
@@ -294,241 +294,376 @@ def simulate(scenario: Scenario | str = "default", seed: int = 0) -> SimulationR
 
     ``scenario`` is a :class:`Scenario` or the name of one in ``SCENARIOS``. The result is
     fully determined by the scenario and ``seed`` (same inputs -> identical output).
+
+    Four steps, each with its own random stream: draw the hidden population
+    (:func:`_draw_population`), decide which source types detect whom (:func:`_capture`),
+    write each detection's signals with a registered, noisy identity
+    (:class:`_SignalWriter`) and number signals and people (:func:`_assemble`).
     """
     sc = get_scenario(scenario) if isinstance(scenario, str) else scenario
     if not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     seed = int(seed)
-    streams = np.random.SeedSequence(seed).spawn(5)
-    pop_rng = np.random.default_rng(streams[0])
-    cap_rng = np.random.default_rng(streams[2])
-    # scalar draws in loops use Python's (faster) Mersenne Twister, seeded from the streams
-    name_rng = random.Random(int(streams[1].generate_state(1, np.uint64)[0]))
-    sig_rng = random.Random(int(streams[3].generate_state(1, np.uint64)[0]))
-    noise_rng = random.Random(int(streams[4].generate_state(1, np.uint64)[0]))
-    n = sc.population
-    S = len(SOURCE_TYPES)
+    rngs = _Streams.from_seed(seed)
+    pop = _draw_population(sc, rngs)
+    capture = _capture(sc, pop, rngs.capture)
+    writer = _SignalWriter(sc, pop, rngs)
+    for i in np.flatnonzero(capture.any(axis=1)).tolist():
+        writer.person(i, capture[i].tolist())
+    return _assemble(sc, seed, pop, capture, writer)
 
-    # ---- the hidden population ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Streams:
+    """Independent random streams, one per step, so a change in one step does not shift
+    the draws of another. Scalar draws in loops use Python's (faster) Mersenne Twister,
+    seeded from the NumPy streams."""
+
+    population: np.random.Generator
+    names: random.Random
+    capture: np.random.Generator
+    signals: random.Random
+    noise: random.Random
+
+    @classmethod
+    def from_seed(cls, seed: int) -> _Streams:
+        streams = np.random.SeedSequence(seed).spawn(5)
+
+        def scalar(stream: np.random.SeedSequence) -> random.Random:
+            return random.Random(int(stream.generate_state(1, np.uint64)[0]))
+
+        return cls(
+            population=np.random.default_rng(streams[0]),
+            names=scalar(streams[1]),
+            capture=np.random.default_rng(streams[2]),
+            signals=scalar(streams[3]),
+            noise=scalar(streams[4]),
+        )
+
+
+@dataclass
+class _Population:
+    """The hidden population, one row per person (NumPy arrays and parallel lists)."""
+
+    munis: list[Any]
+    muni_idx: np.ndarray
+    ages: np.ndarray
+    sexes: list[str]
+    dobs: list[date]
+    forms: np.ndarray  # n x len(FORMS), bool
+    vulnerabilities: np.ndarray  # n x len(VULNERABILITIES), bool
+    visibility: np.ndarray
+    bsns: list[str]
+    origins: list[str]
+    names: list[tuple[str, str]]
+
+    @property
+    def n(self) -> int:
+        return len(self.sexes)
+
+    def forms_of(self, i: int) -> tuple[str, ...]:
+        return tuple(f for f, has in zip(FORMS, self.forms[i].tolist(), strict=True) if has)
+
+    def vulnerabilities_of(self, i: int) -> tuple[str, ...]:
+        row = self.vulnerabilities[i].tolist()
+        return tuple(v for v, has in zip(VULNERABILITIES, row, strict=True) if has)
+
+
+def _draw_population(sc: Scenario, rngs: _Streams) -> _Population:
+    """Where they live, age, sex, date of birth, forms of exploitation, vulnerabilities,
+    visibility, BSN and name of every member of the hidden population."""
+    rng, n = rngs.population, sc.population
     munis = [MUNICIPALITIES[c] for c in sc.municipalities]
     w = np.array([m.inhabitants for m in munis], dtype=float)
-    muni_idx = pop_rng.choice(len(munis), size=n, p=w / w.sum())
+    muni_idx = rng.choice(len(munis), size=n, p=w / w.sum())
     age_w = np.array(AGE_WEIGHTS) / sum(AGE_WEIGHTS)
-    ages = np.array(AGES)[pop_rng.choice(len(AGES), size=n, p=age_w)]
-    sexes = np.array(SEXES)[pop_rng.choice(len(SEXES), size=n, p=SEX_WEIGHTS)]
-    # date of birth: uniform among the dates that give exactly this age at the start
+    ages = np.array(AGES)[rng.choice(len(AGES), size=n, p=age_w)]
+    sexes = np.array(SEXES)[rng.choice(len(SEXES), size=n, p=SEX_WEIGHTS)].tolist()
+    dobs = _dates_of_birth(sc.start, ages, rng.random(n))
+    forms = _draw_forms(ages, rng)
+    vulnerabilities = _draw_vulnerabilities(ages, rng)
+    visibility = rng.standard_normal(n)
+    bsns = generate_bsns(n, rng)
+    origins, names = _draw_names(munis, muni_idx, sexes, rngs.names)
+    return _Population(
+        munis, muni_idx, ages, sexes, dobs, forms, vulnerabilities, visibility, bsns,
+        origins, names,
+    )  # fmt: skip
+
+
+def _dates_of_birth(start: date, ages: np.ndarray, offsets: np.ndarray) -> list[date]:
+    """Uniform among the dates that give exactly this age at the start."""
     dobs: list[date] = []
-    offsets = pop_rng.random(n)
     for a, u in zip(ages.tolist(), offsets.tolist(), strict=True):
-        upper = _years_before(sc.start, a)
-        lower = _years_before(sc.start, a + 1) + timedelta(days=1)
+        upper = _years_before(start, a)
+        lower = _years_before(start, a + 1) + timedelta(days=1)
         dobs.append(lower + timedelta(days=int(u * ((upper - lower).days + 1))))
+    return dobs
 
-    # forms of exploitation: 1-3, weights depending on age
+
+def _draw_forms(ages: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """1-3 forms of exploitation per person, weights depending on age: money mules and
+    fraud are older, drug transport and county lines younger."""
+    n = len(ages)
     fw = np.tile(np.array([FORM_WEIGHTS[f] for f in FORMS]), (n, 1))
-    older = (ages >= 16)[:, None]
     for f in ("money_mule", "fraud", "counterfeit_cashier"):
-        j = FORMS.index(f)
-        fw[:, j] *= np.where(older[:, 0], 2.0, 0.3)
+        fw[:, FORMS.index(f)] *= np.where(ages >= 16, 2.0, 0.3)
     for f in ("county_lines", "drug_transport"):
-        j = FORMS.index(f)
-        fw[:, j] *= np.where(ages <= 17, 1.5, 0.8)
+        fw[:, FORMS.index(f)] *= np.where(ages <= 17, 1.5, 0.8)
     fw[:, FORMS.index("violence_on_command")] *= np.where(ages >= 16, 1.3, 0.7)
-    n_forms = pop_rng.choice(3, size=n, p=N_FORMS_WEIGHTS) + 1
-    form_sets = _top_k(fw, n_forms, pop_rng)
+    n_forms = rng.choice(3, size=n, p=N_FORMS_WEIGHTS) + 1
     form_mat = np.zeros((n, len(FORMS)), dtype=bool)
-    for i, js in enumerate(form_sets):
+    for i, js in enumerate(_top_k(fw, n_forms, rng)):
         form_mat[i, js] = True
+    return form_mat
 
-    # vulnerabilities: independent, addiction and debts more common with age
-    prev = np.tile(np.array([VULNERABILITY_PREVALENCE[v] for v in VULNERABILITIES]), (n, 1))
+
+def _draw_vulnerabilities(ages: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Independent vulnerabilities; addiction and debts more common with age."""
+    prev = np.tile(np.array([VULNERABILITY_PREVALENCE[v] for v in VULNERABILITIES]), (len(ages), 1))
     age_factor = np.clip(0.4 + 0.1 * (ages - 10), 0.4, 1.7)
     for v in ("addiction", "debts"):
         prev[:, VULNERABILITIES.index(v)] *= age_factor
     prev[:, VULNERABILITIES.index("care")] *= np.where(ages < 18, 1.0, 0.8)
-    vul_mat = pop_rng.random((n, len(VULNERABILITIES))) < np.clip(prev, 0, 0.95)
+    return rng.random((len(ages), len(VULNERABILITIES))) < np.clip(prev, 0, 0.95)
 
-    visibility = pop_rng.standard_normal(n)
-    bsns = generate_bsns(n, pop_rng)
 
-    # names: origin mix per municipality (independent of everything else)
+def _draw_names(
+    munis: list[Any], muni_idx: np.ndarray, sexes: list[str], rng: random.Random
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """A name origin from the municipality's mix, then a name from that origin's lists
+    (independent of everything else)."""
     mixes = {m.code: ORIGIN_MIX.get(m.code, DEFAULT_ORIGIN_MIX) for m in munis}
     origins: list[str] = []
     names: list[tuple[str, str]] = []
-    sex_list = sexes.tolist()
     for i, mi in enumerate(muni_idx.tolist()):
-        origin = name_rng.choices(ORIGINS, mixes[munis[mi].code])[0]
+        origin = rng.choices(ORIGINS, mixes[munis[mi].code])[0]
         origins.append(origin)
-        names.append(_draw_name(origin, sex_list[i], name_rng))
+        names.append(_draw_name(origin, sexes[i], rng))
+    return origins, names
 
-    # ---- detection (capture) by source type ---------------------------------------------
-    agez = (ages - 16) / 4.0
-    adult = (ages >= 18).astype(float)
-    capture = np.zeros((n, S), dtype=bool)
+
+def _capture(sc: Scenario, pop: _Population, rng: np.random.Generator) -> np.ndarray:
+    """Which source types detect whom (n x S, bool): a logistic model per source type,
+    with earlier source types' detection as a covariate (list dependence)."""
+    capture = np.zeros((pop.n, len(SOURCE_TYPES)), dtype=bool)
     for s_idx, s in enumerate(SOURCE_TYPES):
         base = sc.base.get(s, 0.0)
-        if base <= 0.0:
-            continue
-        eta = np.full(n, float(_logit(base)))
-        eta += sc.age_slope.get(s, 0.0) * agez + sc.adult_shift.get(s, 0.0) * adult
-        for f, eff in sc.form_effects.get(s, {}).items():
-            eta += eff * form_mat[:, FORMS.index(f)]
-        for v, eff in sc.vulnerability_effects.get(s, {}).items():
-            eta += eff * vul_mat[:, VULNERABILITIES.index(v)]
-        eta += sc.visibility.get(s, 0.0) * visibility
-        for t_idx, t in enumerate(SOURCE_TYPES[:s_idx]):
-            g = sc.dependence.get((t, s), 0.0)
-            if g:
-                eta += g * capture[:, t_idx]
-        capture[:, s_idx] = cap_rng.random(n) < _expit(eta)
+        if base > 0.0:
+            eta = _capture_logit(sc, s_idx, pop, capture)
+            capture[:, s_idx] = rng.random(pop.n) < _expit(eta)
+    return capture
 
-    # ---- signals --------------------------------------------------------------------------
-    period_days = (sc.end - sc.start).days
-    ind_groups = [c.split(".")[0] for c in INDICATORS]
-    ind_index = {c: j for j, c in enumerate(INDICATORS)}
-    affinity = {s: [GROUP_AFFINITY[s][g] for g in ind_groups] for s in SOURCE_TYPES}
-    raw: list[tuple[int, date, float, dict[str, Any], tuple[str, ...]]] = []
-    registrations: dict[tuple[int, str], tuple[Identity, tuple[str, ...]]] = {}
-    usual_org: dict[tuple[int, str, str], int] = {}
-    muni_codes = [m.code for m in munis]
-    n_signals = [0] * n
-    capture_rows = capture.tolist()
-    form_rows = form_mat.tolist()
-    vul_rows = vul_mat.tolist()
-    age_list = ages.tolist()
 
-    for i in np.flatnonzero(capture.any(axis=1)).tolist():
-        person_forms = tuple(f for f, has in zip(FORMS, form_rows[i], strict=True) if has)
-        person_vuls = {v for v, has in zip(VULNERABILITIES, vul_rows[i], strict=True) if has}
-        home = munis[muni_idx[i]]
-        age = age_list[i]
-        true_id = Identity(names[i][0], names[i][1], dobs[i], sex_list[i], bsns[i])
-        centre = sig_rng.randint(0, period_days)
-        # indicator weights common to all sources for this person
-        person_w = [1.0] * len(INDICATORS)
-        for f in person_forms:
-            for code in FORM_INDICATORS[f]:
-                person_w[ind_index[code]] *= 4.0
-        for v in VULNERABILITIES:
-            person_w[ind_index[f"vulnerability.{v}"]] *= 6.0 if v in person_vuls else 0.1
-        if age >= 19:
-            for j, g in enumerate(ind_groups):
-                if g == "school":
-                    person_w[j] *= 0.2
-        elsewhere = min(1.0, sc.elsewhere * (3.0 if "county_lines" in person_forms else 1.0))
-        for s_idx, s in enumerate(SOURCE_TYPES):
-            if not capture_rows[i][s_idx]:
+def _capture_logit(sc: Scenario, s_idx: int, pop: _Population, capture: np.ndarray) -> np.ndarray:
+    """The linear predictor of detection by source type ``s_idx`` for every person."""
+    s = SOURCE_TYPES[s_idx]
+    agez = (pop.ages - 16) / 4.0
+    adult = (pop.ages >= 18).astype(float)
+    eta = np.full(pop.n, float(_logit(sc.base[s])))
+    eta += sc.age_slope.get(s, 0.0) * agez + sc.adult_shift.get(s, 0.0) * adult
+    for f, eff in sc.form_effects.get(s, {}).items():
+        eta += eff * pop.forms[:, FORMS.index(f)]
+    for v, eff in sc.vulnerability_effects.get(s, {}).items():
+        eta += eff * pop.vulnerabilities[:, VULNERABILITIES.index(v)]
+    eta += sc.visibility.get(s, 0.0) * pop.visibility
+    for t_idx, t in enumerate(SOURCE_TYPES[:s_idx]):
+        g = sc.dependence.get((t, s), 0.0)
+        if g:
+            eta += g * capture[:, t_idx]
+    return eta
+
+
+_IND_GROUPS = [c.split(".")[0] for c in INDICATORS]
+_IND_INDEX = {c: j for j, c in enumerate(INDICATORS)}
+_AFFINITY = {s: [GROUP_AFFINITY[s][g] for g in _IND_GROUPS] for s in SOURCE_TYPES}
+
+# One signal before numbering: person index, date, tie-break, fields, noise kinds.
+_RawSignal = tuple[int, date, float, dict[str, Any], tuple[str, ...]]
+
+
+class _SignalWriter:
+    """Writes the signals of detected people: for each detection, one signal plus a
+    Poisson number of extra ones, each with a place, an organisation, a date around the
+    person's centre of activity, reported forms and indicators, immediate danger and the
+    identity as that organisation registered it (reused, or newly registered with noise).
+
+    The draws happen in a fixed order per signal, so the result depends only on the
+    scenario and the seed."""
+
+    def __init__(self, sc: Scenario, pop: _Population, rngs: _Streams) -> None:
+        self.sc = sc
+        self.pop = pop
+        self.rng = rngs.signals
+        self.noise_rng = rngs.noise
+        self.period_days = (sc.end - sc.start).days
+        self.muni_codes = [m.code for m in pop.munis]
+        self.raw: list[_RawSignal] = []
+        self.n_signals = [0] * pop.n
+        self.registrations: dict[tuple[int, str], tuple[Identity, tuple[str, ...]]] = {}
+        self.usual_org: dict[tuple[int, str, str], int] = {}
+
+    def person(self, i: int, captured: list[bool]) -> None:
+        """All signals about person ``i``, detected by the source types in ``captured``."""
+        pop, sc = self.pop, self.sc
+        forms = pop.forms_of(i)
+        true_id = Identity(pop.names[i][0], pop.names[i][1], pop.dobs[i], pop.sexes[i], pop.bsns[i])
+        centre = self.rng.randint(0, self.period_days)
+        weights = _indicator_weights(forms, set(pop.vulnerabilities_of(i)), int(pop.ages[i]))
+        elsewhere = min(1.0, sc.elsewhere * (3.0 if "county_lines" in forms else 1.0))
+        for s, detected in zip(SOURCE_TYPES, captured, strict=True):
+            if not detected:
                 continue
-            k = 1 + _poisson(sc.extra_signals.get(s, 0.0), sig_rng)
-            n_signals[i] += k
+            k = 1 + _poisson(sc.extra_signals.get(s, 0.0), self.rng)
+            self.n_signals[i] += k
             cum_w = list(
-                itertools.accumulate(a * b for a, b in zip(person_w, affinity[s], strict=True))
+                itertools.accumulate(a * b for a, b in zip(weights, _AFFINITY[s], strict=True))
             )
             for _ in range(k):
-                # municipality and organisation
-                m = home
-                if len(munis) > 1 and sig_rng.random() < elsewhere:
-                    m = MUNICIPALITIES[sig_rng.choice([c for c in muni_codes if c != home.code])]
-                orgs = organisations(s, m, age)
-                key = (i, s, m.code)
-                if key not in usual_org:
-                    usual_org[key] = sig_rng.randrange(len(orgs))
-                if sig_rng.random() < USUAL_ORGANISATION:
-                    org = orgs[usual_org[key]]
-                else:
-                    org = sig_rng.choice(orgs)
-                # date around the person's centre of activity, reflected into the period
-                if period_days == 0:
-                    offset = 0
-                else:
-                    x = abs(centre + sig_rng.gauss(0.0, ACTIVITY_SD_DAYS)) % (2 * period_days)
-                    offset = round(2 * period_days - x if x > period_days else x)
-                day = sc.start + timedelta(days=offset)
-                # content
-                kept = tuple(f for f in person_forms if sig_rng.random() < FORM_REPORTED)
-                if not kept:
-                    kept = (sig_rng.choice(person_forms),)
-                n_ind = 2 + sum(sig_rng.random() < 0.35 for _ in range(4))
-                indicators = tuple(INDICATORS[j] for j in _weighted_sample(cum_w, n_ind, sig_rng))
-                p_danger = sc.immediate_danger
-                if "violence_on_command" in person_forms:
-                    p_danger *= 3.0
-                if s == "police":
-                    p_danger *= 1.5
-                if (
-                    "behaviour.self_harm_injuries" in indicators
-                    or "behaviour.weapons_paraphernalia" in indicators
-                ):
-                    p_danger *= 2.0
-                danger = sig_rng.random() < min(p_danger, 0.6)
-                # identity as registered by this organisation
-                reg_key = (i, org)
-                previous = registrations.get(reg_key)
-                if previous is not None and noise_rng.random() < sc.noise.record_reuse:
-                    ident, kinds = previous
-                else:
-                    ident, kinds = register(
-                        true_id, sc.noise, sc.noise.bsn_missing.get(s, 0.0), noise_rng
-                    )
-                    registrations.setdefault(reg_key, (ident, kinds))
-                fields = {
-                    "source_type": s,
-                    "organisation": org,
-                    "municipality": m.code,
-                    "municipality_name": m.name,
-                    "date": day,
-                    "given_names": ident.given_names,
-                    "surname": ident.surname,
-                    "date_of_birth": ident.date_of_birth,
-                    "sex": ident.sex,
-                    "bsn": ident.bsn,
-                    "forms": kept,
-                    "indicators": indicators,
-                    "immediate_danger": danger,
-                }
-                raw.append((i, day, sig_rng.random(), fields, kinds))
+                self._signal(i, s, forms, true_id, centre, elsewhere, cum_w)
 
-    # signal ids in date order (ties in random order) so ids reveal nothing about persons
-    raw.sort(key=lambda r: (r[1], r[2]))
+    def _signal(
+        self,
+        i: int,
+        s: str,
+        forms: tuple[str, ...],
+        true_id: Identity,
+        centre: int,
+        elsewhere: float,
+        cum_w: list[float],
+    ) -> None:
+        m, org = self._place(i, s, elsewhere)
+        day = self._day(centre)
+        kept, indicators = self._content(forms, cum_w)
+        danger = self._immediate_danger(s, forms, indicators)
+        ident, kinds = self._identity(i, s, org, true_id)
+        fields = {
+            "source_type": s,
+            "organisation": org,
+            "municipality": m.code,
+            "municipality_name": m.name,
+            "date": day,
+            "given_names": ident.given_names,
+            "surname": ident.surname,
+            "date_of_birth": ident.date_of_birth,
+            "sex": ident.sex,
+            "bsn": ident.bsn,
+            "forms": kept,
+            "indicators": indicators,
+            "immediate_danger": danger,
+        }
+        self.raw.append((i, day, self.rng.random(), fields, kinds))
+
+    def _place(self, i: int, s: str, elsewhere: float) -> tuple[Any, str]:
+        """The municipality (home, or elsewhere) and the organisation: mostly the person's
+        usual one of that source type there."""
+        rng = self.rng
+        home = self.pop.munis[self.pop.muni_idx[i]]
+        m = home
+        if len(self.pop.munis) > 1 and rng.random() < elsewhere:
+            m = MUNICIPALITIES[rng.choice([c for c in self.muni_codes if c != home.code])]
+        orgs = organisations(s, m, int(self.pop.ages[i]))
+        key = (i, s, m.code)
+        if key not in self.usual_org:
+            self.usual_org[key] = rng.randrange(len(orgs))
+        org = orgs[self.usual_org[key]] if rng.random() < USUAL_ORGANISATION else rng.choice(orgs)
+        return m, org
+
+    def _day(self, centre: int) -> date:
+        """A date around the person's centre of activity, reflected into the period."""
+        if self.period_days == 0:
+            return self.sc.start
+        x = abs(centre + self.rng.gauss(0.0, ACTIVITY_SD_DAYS)) % (2 * self.period_days)
+        offset = round(2 * self.period_days - x if x > self.period_days else x)
+        return self.sc.start + timedelta(days=offset)
+
+    def _content(
+        self, forms: tuple[str, ...], cum_w: list[float]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The forms this signal reports (at least one) and 2-6 indicators."""
+        rng = self.rng
+        kept = tuple(f for f in forms if rng.random() < FORM_REPORTED)
+        if not kept:
+            kept = (rng.choice(forms),)
+        n_ind = 2 + sum(rng.random() < 0.35 for _ in range(4))
+        return kept, tuple(INDICATORS[j] for j in _weighted_sample(cum_w, n_ind, rng))
+
+    def _immediate_danger(
+        self, s: str, forms: tuple[str, ...], indicators: tuple[str, ...]
+    ) -> bool:
+        p = self.sc.immediate_danger
+        if "violence_on_command" in forms:
+            p *= 3.0
+        if s == "police":
+            p *= 1.5
+        if {"behaviour.self_harm_injuries", "behaviour.weapons_paraphernalia"} & set(indicators):
+            p *= 2.0
+        return self.rng.random() < min(p, 0.6)
+
+    def _identity(
+        self, i: int, s: str, org: str, true_id: Identity
+    ) -> tuple[Identity, tuple[str, ...]]:
+        """The identity as ``org`` registered it: its earlier registration of this person
+        (reused with probability ``record_reuse``) or a new one with noise."""
+        noise = self.sc.noise
+        previous = self.registrations.get((i, org))
+        if previous is not None and self.noise_rng.random() < noise.record_reuse:
+            return previous
+        registered = register(true_id, noise, noise.bsn_missing.get(s, 0.0), self.noise_rng)
+        self.registrations.setdefault((i, org), registered)
+        return registered
+
+
+def _indicator_weights(forms: tuple[str, ...], vulnerabilities: set[str], age: int) -> list[float]:
+    """Indicator weights common to all sources for one person: the indicators of the
+    person's forms and vulnerabilities are likelier, school indicators rarer from 19."""
+    weights = [1.0] * len(INDICATORS)
+    for f in forms:
+        for code in FORM_INDICATORS[f]:
+            weights[_IND_INDEX[code]] *= 4.0
+    for v in VULNERABILITIES:
+        weights[_IND_INDEX[f"vulnerability.{v}"]] *= 6.0 if v in vulnerabilities else 0.1
+    if age >= 19:
+        for j, g in enumerate(_IND_GROUPS):
+            if g == "school":
+                weights[j] *= 0.2
+    return weights
+
+
+def _assemble(
+    sc: Scenario, seed: int, pop: _Population, capture: np.ndarray, writer: _SignalWriter
+) -> SimulationResult:
+    """Signal ids in date order (ties in random order), so ids reveal nothing about
+    persons; person ids in population order."""
+    raw = sorted(writer.raw, key=lambda r: (r[1], r[2]))
     width = max(6, len(str(len(raw))))
+    pid_width = max(6, len(str(pop.n)))
     signals: list[Signal] = []
     truth: dict[str, str] = {}
     noise: dict[str, tuple[str, ...]] = {}
-    pid_width = max(6, len(str(n)))
     for k, (i, _day, _u, fields, kinds) in enumerate(raw, start=1):
         sid = f"S{k:0{width}d}"
         signals.append(Signal(signal_id=sid, **fields))
         truth[sid] = f"P{i + 1:0{pid_width}d}"
         noise[sid] = kinds
-
-    people: list[Person] = []
-    for i in range(n):
-        people.append(
-            Person(
-                person_id=f"P{i + 1:0{pid_width}d}",
-                given_names=names[i][0],
-                surname=names[i][1],
-                date_of_birth=dobs[i],
-                sex=sex_list[i],
-                bsn=bsns[i],
-                municipality=munis[muni_idx[i]].code,
-                age=age_list[i],
-                name_origin=origins[i],
-                forms=tuple(f for f, has in zip(FORMS, form_rows[i], strict=True) if has),
-                vulnerabilities=tuple(
-                    v for v, has in zip(VULNERABILITIES, vul_rows[i], strict=True) if has
-                ),
-                visibility=round(float(visibility[i]), 6),
-                detected_by=tuple(
-                    s for s, c in zip(SOURCE_TYPES, capture_rows[i], strict=True) if c
-                ),
-                n_signals=n_signals[i],
-            )
+    capture_rows = capture.tolist()
+    people = [
+        Person(
+            person_id=f"P{i + 1:0{pid_width}d}",
+            given_names=pop.names[i][0],
+            surname=pop.names[i][1],
+            date_of_birth=pop.dobs[i],
+            sex=pop.sexes[i],
+            bsn=pop.bsns[i],
+            municipality=pop.munis[pop.muni_idx[i]].code,
+            age=int(pop.ages[i]),
+            name_origin=pop.origins[i],
+            forms=pop.forms_of(i),
+            vulnerabilities=pop.vulnerabilities_of(i),
+            visibility=round(float(pop.visibility[i]), 6),
+            detected_by=tuple(s for s, c in zip(SOURCE_TYPES, capture_rows[i], strict=True) if c),
+            n_signals=writer.n_signals[i],
         )
+        for i in range(pop.n)
+    ]
     return SimulationResult(sc, seed, people, signals, truth, noise)
-
-
-def source_counts(result: SimulationResult) -> dict[str, int]:
-    """Number of signals per source type."""
-    c = Counter(s.source_type for s in result.signals)
-    return {s: c.get(s, 0) for s in SOURCE_TYPES}

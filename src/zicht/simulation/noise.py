@@ -50,40 +50,57 @@ for _r, _row in enumerate(_ROWS):
 
 
 def typo(text: str, rng: random.Random) -> str:
-    """One typing error: a neighbouring key, a dropped, doubled or transposed letter."""
+    """One typing error: a neighbouring key, a dropped, doubled or transposed letter.
+
+    Up to ten tries pick a letter and an operation; a try whose operation cannot apply
+    there (no neighbouring key, a one-letter word, nothing to transpose with) is skipped.
+    """
     letters = [i for i, c in enumerate(text) if c.isalpha()]
     if len(letters) < 2:
         return text
     for _ in range(10):
         i = rng.choice(letters)
         op = rng.randrange(4)
-        c = text[i]
-        if op == 0:
-            near = _NEIGHBOURS.get(c.lower())
-            if not near:
-                continue
-            n = rng.choice(near)
-            out = text[:i] + (n.upper() if c.isupper() else n) + text[i + 1 :]
-        elif op == 1:
-            alone = (i == 0 or not text[i - 1].isalpha()) and (
-                i + 1 == len(text) or not text[i + 1].isalpha()
-            )
-            if len(letters) < 3 or alone:  # never delete a one-letter word
-                continue
-            out = text[:i] + text[i + 1 :]
-        elif op == 2:
-            out = text[:i] + c.lower() + text[i:] if c.isupper() else text[:i] + c + text[i:]
-        else:
-            j = i + 1
-            if j >= len(text) or not text[j].isalpha() or text[j] == c:
-                continue
-            a, b = text[j], c
-            if i == 0 and c.isupper():
-                a, b = a.upper(), b.lower()
-            out = text[:i] + a + b + text[j + 1 :]
-        if out != text and out.strip():
+        out = _TYPO_OPERATIONS[op](text, i, letters, rng)
+        if out is not None and out != text and out.strip():
             return out
     return text
+
+
+def _neighbouring_key(text: str, i: int, letters: list[int], rng: random.Random) -> str | None:
+    c = text[i]
+    near = _NEIGHBOURS.get(c.lower())
+    if not near:
+        return None
+    n = rng.choice(near)
+    return text[:i] + (n.upper() if c.isupper() else n) + text[i + 1 :]
+
+
+def _dropped_letter(text: str, i: int, letters: list[int], rng: random.Random) -> str | None:
+    alone = (i == 0 or not text[i - 1].isalpha()) and (
+        i + 1 == len(text) or not text[i + 1].isalpha()
+    )
+    if len(letters) < 3 or alone:  # never delete a one-letter word
+        return None
+    return text[:i] + text[i + 1 :]
+
+
+def _doubled_letter(text: str, i: int, letters: list[int], rng: random.Random) -> str | None:
+    c = text[i]
+    return text[:i] + c.lower() + text[i:] if c.isupper() else text[:i] + c + text[i:]
+
+
+def _transposed_letters(text: str, i: int, letters: list[int], rng: random.Random) -> str | None:
+    c, j = text[i], i + 1
+    if j >= len(text) or not text[j].isalpha() or text[j] == c:
+        return None
+    a, b = text[j], c
+    if i == 0 and c.isupper():
+        a, b = a.upper(), b.lower()
+    return text[:i] + a + b + text[j + 1 :]
+
+
+_TYPO_OPERATIONS = (_neighbouring_key, _dropped_letter, _doubled_letter, _transposed_letters)
 
 
 def _variant_of(given_names: str, surname: str, rng: random.Random) -> tuple[str, str]:
@@ -108,12 +125,6 @@ def _variant_of(given_names: str, surname: str, rng: random.Random) -> tuple[str
     return " ".join(tokens), surname
 
 
-def has_variant(identity: Identity) -> bool:
-    return bool(spelling_variants(identity.surname)) or any(
-        spelling_variants(t) for t in identity.given_names.split(" ")
-    )
-
-
 def _shift_year(d: date, years: int) -> date:
     try:
         return d.replace(year=d.year + years)
@@ -127,55 +138,82 @@ def register(
     """One noisy registration of ``true``, and the noise kinds applied (in NOISE_KINDS order).
 
     Every kind is drawn independently with its rate, among the registrations where it can
-    occur; a drawn kind that turns out to have no effect is not reported.
+    occur; a drawn kind that turns out to have no effect is not reported. Names change
+    first (structure, then spelling, then swaps), then the date of birth, sex and BSN.
     """
-    u = [rng.random() for _ in NOISE_KINDS]
+    u = dict(zip(NOISE_KINDS, (rng.random() for _ in NOISE_KINDS), strict=True))
     applied: list[str] = []
-    given, surname = true.given_names, true.surname
-    dob, sex, bsn = true.date_of_birth, true.sex, true.bsn
-
-    # Order: structural changes first, then spelling, then swaps.
-    if " " in given and u[4] < params.first_given_only:
-        given = given.split(" ")[0]
-        applied.append("first_given_only")
-    particle, rest = split_particles(surname)
-    if particle and u[3] < params.drop_particle:
-        surname = rest
-        applied.append("drop_particle")
-    if u[1] < params.variant:
-        g2, s2 = _variant_of(given, surname, rng)
-        if (g2, s2) != (given, surname):
-            given, surname = g2, s2
-            applied.append("variant")
-    if u[0] < params.typo:
-        if rng.random() < 0.6:
-            s2 = typo(surname, rng)
-            if s2 != surname:
-                surname = s2
-                applied.append("typo")
-        else:
-            g2 = typo(given, rng)
-            if g2 != given:
-                given = g2
-                applied.append("typo")
-    if u[2] < params.swap_names:
-        given, surname = surname, given
-        applied.append("swap_names")
-    if dob.day <= 12 and dob.day != dob.month and u[5] < params.dob_swap:
-        dob = date(dob.year, dob.day, dob.month)
-        applied.append("dob_swap")
-    if u[6] < params.dob_error:
-        if rng.random() < 0.5:
-            dob = dob + timedelta(days=rng.choice((-1, 1)))
-        else:
-            dob = _shift_year(dob, rng.choice((-1, 1)))
-        applied.append("dob_error")
-    if sex != "X" and u[7] < params.sex_unknown:
+    given, surname = _noisy_names(true, params, u, rng, applied)
+    dob = _noisy_date_of_birth(true.date_of_birth, params, u, rng, applied)
+    sex, bsn = true.sex, true.bsn
+    if sex != "X" and u["sex_unknown"] < params.sex_unknown:
         sex = "X"
         applied.append("sex_unknown")
-    if bsn and u[8] < bsn_missing:
+    if bsn and u["bsn_missing"] < bsn_missing:
         bsn = ""
         applied.append("bsn_missing")
     order = {k: i for i, k in enumerate(NOISE_KINDS)}
     applied.sort(key=order.__getitem__)
     return Identity(given, surname, dob, sex, bsn), tuple(applied)
+
+
+def _noisy_names(
+    true: Identity,
+    params: NoiseParams,
+    u: dict[str, float],
+    rng: random.Random,
+    applied: list[str],
+) -> tuple[str, str]:
+    """Given names and surname after first-given-only, a dropped particle, a spelling
+    variant, a typo and a swap, each drawn with its rate (``u``: the uniform draw per kind)."""
+    given, surname = true.given_names, true.surname
+    if " " in given and u["first_given_only"] < params.first_given_only:
+        given = given.split(" ")[0]
+        applied.append("first_given_only")
+    particle, rest = split_particles(surname)
+    if particle and u["drop_particle"] < params.drop_particle:
+        surname = rest
+        applied.append("drop_particle")
+    if u["variant"] < params.variant:
+        g2, s2 = _variant_of(given, surname, rng)
+        if (g2, s2) != (given, surname):
+            given, surname = g2, s2
+            applied.append("variant")
+    if u["typo"] < params.typo:
+        given, surname = _typo_in_names(given, surname, rng, applied)
+    if u["swap_names"] < params.swap_names:
+        given, surname = surname, given
+        applied.append("swap_names")
+    return given, surname
+
+
+def _typo_in_names(
+    given: str, surname: str, rng: random.Random, applied: list[str]
+) -> tuple[str, str]:
+    """A typo in the surname (60 %) or the given names."""
+    if rng.random() < 0.6:
+        changed = typo(surname, rng)
+        if changed != surname:
+            applied.append("typo")
+        return given, changed
+    changed = typo(given, rng)
+    if changed != given:
+        applied.append("typo")
+    return changed, surname
+
+
+def _noisy_date_of_birth(
+    dob: date, params: NoiseParams, u: dict[str, float], rng: random.Random, applied: list[str]
+) -> date:
+    """Day and month swapped (only when that gives another valid date), or off by a day
+    or a year."""
+    if dob.day <= 12 and dob.day != dob.month and u["dob_swap"] < params.dob_swap:
+        dob = date(dob.year, dob.day, dob.month)
+        applied.append("dob_swap")
+    if u["dob_error"] < params.dob_error:
+        if rng.random() < 0.5:
+            dob = dob + timedelta(days=rng.choice((-1, 1)))
+        else:
+            dob = _shift_year(dob, rng.choice((-1, 1)))
+        applied.append("dob_error")
+    return dob

@@ -70,7 +70,6 @@ def person_row(p: Person) -> dict[str, Any]:
 def summary(result: SimulationResult) -> dict[str, Any]:
     """The content of truth.json."""
     hist = capture_histories(result)
-    assert isinstance(hist, dict)
     by_source = Counter(s.source_type for s in result.signals)
     persons_by_source = Counter(t for p in result.people for t in p.detected_by)
     noise_counts = Counter(k for kinds in result.noise.values() for k in kinds)
@@ -139,7 +138,6 @@ def write(result: SimulationResult, out_dir: str | Path) -> dict[str, Path]:
         ((sid, ";".join(kinds)) for sid, kinds in result.noise.items()),
     )
     hist = capture_histories(result)
-    assert isinstance(hist, dict)
     _write_csv(
         paths["capture_histories.csv"],
         [*SOURCE_TYPES, "count"],

@@ -140,7 +140,22 @@ class Scenario:
     elsewhere: float = 0.04
 
     def __post_init__(self) -> None:
-        # friendly coercions: ISO strings or datetimes for dates, a list of municipalities
+        """Coerce friendly inputs, then check every parameter; the first problem found is
+        raised as a ``ValueError`` naming the parameter."""
+        self._coerce()
+        self._check_size_and_period()
+        self._check_municipalities()
+        self._check_source_parameters()
+        self._check_effects()
+        self._check_dependence()
+        for name in ("immediate_danger", "elsewhere"):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise ValueError(f"{name} must be in [0, 1], got {v}")
+        self.noise.validate()
+
+    def _coerce(self) -> None:
+        """ISO strings or datetimes for dates, any sequence of municipalities."""
         for name in ("start", "end"):
             v = getattr(self, name)
             if isinstance(v, str):
@@ -153,6 +168,8 @@ class Scenario:
         if isinstance(self.municipalities, str):
             raise ValueError("municipalities must be a sequence of CBS codes, not a string")
         object.__setattr__(self, "municipalities", tuple(self.municipalities))
+
+    def _check_size_and_period(self) -> None:
         if not isinstance(self.population, int) or isinstance(self.population, bool):
             raise ValueError("population must be an integer")
         if self.population < 0:
@@ -161,6 +178,8 @@ class Scenario:
             raise ValueError("start and end must be dates")
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
+
+    def _check_municipalities(self) -> None:
         if not self.municipalities:
             raise ValueError("at least one municipality is needed")
         for code in self.municipalities:
@@ -168,6 +187,10 @@ class Scenario:
                 raise ValueError(f"unknown municipality code {code!r}")
         if len(set(self.municipalities)) != len(self.municipalities):
             raise ValueError("municipalities must be unique")
+
+    def _check_source_parameters(self) -> None:
+        """The per-source-type dicts name known source types; probabilities and means are
+        in range."""
         for fname in ("base", "age_slope", "adult_shift", "visibility", "extra_signals"):
             unknown = set(getattr(self, fname)) - set(SOURCE_TYPES)
             if unknown:
@@ -178,6 +201,9 @@ class Scenario:
         for s, mu in self.extra_signals.items():
             if mu < 0:
                 raise ValueError(f"extra_signals[{s}] must be >= 0, got {mu}")
+
+    def _check_effects(self) -> None:
+        """Form and vulnerability effects name known source types and codes."""
         for fname, codes in (("form_effects", FORMS), ("vulnerability_effects", VULNERABILITIES)):
             for s, effects in getattr(self, fname).items():
                 if s not in SOURCE_TYPES:
@@ -185,6 +211,10 @@ class Scenario:
                 unknown = set(effects) - set(codes)
                 if unknown:
                     raise ValueError(f"{fname}[{s}] has unknown codes: {sorted(unknown)}")
+
+    def _check_dependence(self) -> None:
+        """Each dependence pair goes from an earlier to a later source type (the capture
+        model detects in the order of SOURCE_TYPES)."""
         order = {s: i for i, s in enumerate(SOURCE_TYPES)}
         for pair in self.dependence:
             a, b = pair
@@ -195,11 +225,6 @@ class Scenario:
                     f"dependence {pair}: the first source must come earlier in "
                     f"SOURCE_TYPES {SOURCE_TYPES}"
                 )
-        for name in ("immediate_danger", "elsewhere"):
-            v = getattr(self, name)
-            if not 0.0 <= v <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {v}")
-        self.noise.validate()
 
     def __hash__(self) -> int:  # dict fields: hash the JSON form
         return hash(json.dumps(self.to_dict(), sort_keys=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from .catalogue import SOURCE_TYPES
 
@@ -19,6 +19,21 @@ Pattern = tuple[int, ...]
 def capture_pattern(person: Person) -> Pattern:
     """The person's 0/1 capture pattern over :data:`SOURCE_TYPES` (1 = at least one signal)."""
     return tuple(int(s in person.detected_by) for s in SOURCE_TYPES)
+
+
+@overload
+def capture_histories(
+    result: SimulationResult, *, include_unobserved: bool = False, by: None = None
+) -> dict[Pattern, int]: ...
+
+
+@overload
+def capture_histories(
+    result: SimulationResult,
+    *,
+    include_unobserved: bool = False,
+    by: str | Callable[[Person], object],
+) -> dict[object, dict[Pattern, int]]: ...
 
 
 def capture_histories(
@@ -64,7 +79,6 @@ def capture_histories_frame(
     import pandas as pd
 
     hist = capture_histories(result, include_unobserved=include_unobserved)
-    assert isinstance(hist, dict)
     rows = [(*pattern, count) for pattern, count in hist.items()]
     return pd.DataFrame(rows, columns=[*SOURCE_TYPES, "count"])
 

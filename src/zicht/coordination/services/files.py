@@ -68,7 +68,7 @@ def reopen(file: CoordinationFile) -> list[str]:
 
 def raise_urgency(file: CoordinationFile, urgency: str) -> list[str]:
     """Raise the file's urgency to ``urgency`` if that is higher; the changed fields."""
-    if URGENCY_ORDER.index(urgency) > URGENCY_ORDER.index(file.urgency):
+    if URGENCY_ORDER.index(Urgency(urgency)) > URGENCY_ORDER.index(Urgency(file.urgency)):
         file.urgency = urgency
         return ["urgency"]
     return []

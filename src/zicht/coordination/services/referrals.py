@@ -126,6 +126,7 @@ def _file_for(*, signal_id, urgency: str, signal) -> tuple[CoordinationFile, boo
             urgency=urgency, municipality=signal.municipality, age=signal.age_at_contact
         )
         return file, False
+    assert existing.file is not None  # the query above asks for a file
     file = lock_file(existing.file, None)
     fields = raise_urgency(file, urgency)
     if file.status == FileStatus.CLOSED:
@@ -138,6 +139,7 @@ def _file_for(*, signal_id, urgency: str, signal) -> tuple[CoordinationFile, boo
 def _referral_received(referral: Referral, *, membership, new: bool, **details) -> None:
     """Timeline, audit and notification of a referral that opened (``new``) or joined a file."""
     file = referral.file
+    assert file is not None, "a referral that opens or joins a file has one"
     if new:
         step(
             file,

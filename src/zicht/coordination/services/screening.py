@@ -67,11 +67,12 @@ def file_screen(*, membership, file, decision: str, reasons: str, expected_versi
     if not reasons:
         raise ValidationError({"reasons": _("Give the reasons for the decision.")})
     check_lengths(reasons=(reasons, LONG_TEXT_MAX_LENGTH))
-    action = {
+    actions: dict[str, str] = {
         ScreeningDecision.POSSIBLE_VICTIM: "decide_possible_victim",
         ScreeningDecision.NOT_VICTIM: "decide_not_victim",
         ScreeningDecision.MORE_INFORMATION: "decide_more_information",
-    }.get(decision)
+    }
+    action = actions.get(decision)
     if action is None:
         raise ValidationError({"decision": _("Choose a decision.")})
     with transaction.atomic():
