@@ -48,7 +48,7 @@ def _scope(
         if filters.get("organisation"):
             qs = qs.filter(organisation_id=filters["organisation"])
         return qs
-    if allows("audit.browse", membership):
+    if membership is not None and allows("audit.browse", membership):
         organisation_id = membership.organisation_id
         member_ids = (
             get_user_model()
