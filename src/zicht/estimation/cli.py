@@ -408,6 +408,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "sensitivity":
         return _guarded(_run_sensitivity, args)
+    _default_method(args)
+    _refuse_conflicting_options(parser, args)
+    return _guarded(_run, args)
+
+
+def _default_method(args: argparse.Namespace) -> None:
+    """Fill in ``--method`` when it was left out, and what ``--method all`` implies."""
     if args.method is None and args.ci != "quick":
         # the recommended interval is an envelope of methods: a bootstrap or profile interval
         # belongs to one model, the stepwise one; said on stderr, not silently
@@ -418,6 +425,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.method = "recommended"
     if args.method == "all":
         args.sensitivity = True  # the best model, and how far every method disagrees
+
+
+def _refuse_conflicting_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Stop with a usage error (status 2) when options do not fit the method."""
     if args.method == "recommended" and args.ci != "quick":
         parser.error(
             "the recommended estimate's interval is the envelope of its methods; for --ci "
@@ -433,7 +444,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--method fixed needs --terms, e.g. --terms A:B,C:D")
     if args.method in BAYES_METHODS and (args.strata or args.sensitivity):
         parser.error(f"--method {args.method} takes neither --strata nor --sensitivity")
-    return _guarded(_run, args)
 
 
 def _guarded(run, args: argparse.Namespace) -> int:
