@@ -32,8 +32,6 @@ NOT_YET_SPLIT = frozenset(
         "zicht.coordination.htcds:_row",
         "zicht.coordination.timeline:describe",
         "zicht.coordination.views:_file_context",
-        "zicht.lessons.validation:_check_shape",
-        "zicht.lessons.validation:_check_step",
         "zicht.monitor.selectors:indicators",
         "zicht.monitor.tables:suppress_grid",
         # zicht.linkage: record linkage and the PPRL encoders.
