@@ -33,7 +33,6 @@ NOT_YET_SPLIT = frozenset(
         "zicht.coordination.timeline:describe",
         "zicht.coordination.views:_file_context",
         "zicht.monitor.selectors:indicators",
-        "zicht.monitor.tables:suppress_grid",
         # zicht.linkage: record linkage and the PPRL encoders.
         "zicht.linkage.cli:cmd_encode",
         "zicht.linkage.cli:cmd_link",
