@@ -32,7 +32,6 @@ NOT_YET_SPLIT = frozenset(
         "zicht.coordination.htcds:_row",
         "zicht.coordination.timeline:describe",
         "zicht.coordination.views:_file_context",
-        "zicht.monitor.selectors:indicators",
         # zicht.linkage: record linkage and the PPRL encoders.
         "zicht.linkage.cli:cmd_encode",
         "zicht.linkage.cli:cmd_link",
