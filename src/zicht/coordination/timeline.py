@@ -32,9 +32,27 @@ def _date(value) -> str:
 
 
 def describe(entry, *, for_referrer: bool = False) -> str:
-    """One sentence for a timeline entry. The referrer version names no provider."""
+    """One sentence for a timeline entry. The referrer version names no provider.
+
+    An event without a sentence (none should exist) is shown by its code.
+    """
     d = entry.details or {}
     e = entry.event
+    if e.startswith("measure_"):
+        return _measure_sentence(e, d)
+    if e.startswith("care_"):
+        return _care_sentence(e, d, for_referrer=for_referrer)
+    sentence = (
+        _progress_sentence(e, d, for_referrer=for_referrer)
+        or _task_sentence(e, d)
+        or _closing_sentence(e, d)
+    )
+    return sentence or e
+
+
+def _progress_sentence(e: str, d: dict, *, for_referrer: bool) -> str | None:
+    """From the referral to the start of support: opened, referred, assigned, screened,
+    assessed."""
     if e == "file_opened":
         return _("File opened; screening deadline %(deadline)s.") % {
             "deadline": _date(d.get("deadline"))
@@ -64,39 +82,50 @@ def describe(entry, *, for_referrer: bool = False) -> str:
         ) % {"n": n}
     if e == "support_started":
         return _("Protection and care are being arranged.")
-    if e.startswith("measure_"):
-        verbs = {
-            "measure_accept": _("Measure accepted: %(measure)s (owner: %(owner)s)."),
-            "measure_added": _("Measure added: %(measure)s (owner: %(owner)s)."),
-            "measure_reject": _("Measure rejected: %(measure)s."),
-            "measure_start": _("Measure in place: %(measure)s."),
-            "measure_end": _("Measure ended: %(measure)s."),
-            "measure_carry_over": _("At closing, carried over to follow-up: %(measure)s."),
-            "measure_drop": _("At closing, dropped: %(measure)s."),
-        }
-        return verbs.get(e, e) % {
-            "measure": _label(MeasureKind, d.get("measure")),
-            "owner": d.get("owner", ""),
-        }
-    if e.startswith("care_"):
-        care_type = _label(CareType, d.get("care_type"))
-        if for_referrer:
-            texts = {
-                "care_requested": _("Care requested (%(type)s)."),
-                "care_accepted": _("Care accepted by the provider (%(type)s)."),
-                "care_refused": _("Care refused by the provider (%(type)s)."),
-                "care_placed": _("Placed in care (%(type)s)."),
-                "care_ended": _("Care ended (%(type)s)."),
-            }
-            return texts.get(e, e) % {"type": care_type}
+    return None
+
+
+def _measure_sentence(e: str, d: dict) -> str:
+    """A protection measure added, decided on, started, ended or settled at closing."""
+    verbs = {
+        "measure_accept": _("Measure accepted: %(measure)s (owner: %(owner)s)."),
+        "measure_added": _("Measure added: %(measure)s (owner: %(owner)s)."),
+        "measure_reject": _("Measure rejected: %(measure)s."),
+        "measure_start": _("Measure in place: %(measure)s."),
+        "measure_end": _("Measure ended: %(measure)s."),
+        "measure_carry_over": _("At closing, carried over to follow-up: %(measure)s."),
+        "measure_drop": _("At closing, dropped: %(measure)s."),
+    }
+    return verbs.get(e, e) % {
+        "measure": _label(MeasureKind, d.get("measure")),
+        "owner": d.get("owner", ""),
+    }
+
+
+def _care_sentence(e: str, d: dict, *, for_referrer: bool) -> str:
+    """A care referral and the provider's answer; the referrer's version names no provider."""
+    care_type = _label(CareType, d.get("care_type"))
+    if for_referrer:
         texts = {
-            "care_requested": _("Care requested from %(provider)s (%(type)s)."),
-            "care_accepted": _("%(provider)s accepted the care referral (%(type)s)."),
-            "care_refused": _("%(provider)s refused the care referral (%(type)s)."),
-            "care_placed": _("%(provider)s placed the young person (%(type)s)."),
-            "care_ended": _("%(provider)s ended the care (%(type)s)."),
+            "care_requested": _("Care requested (%(type)s)."),
+            "care_accepted": _("Care accepted by the provider (%(type)s)."),
+            "care_refused": _("Care refused by the provider (%(type)s)."),
+            "care_placed": _("Placed in care (%(type)s)."),
+            "care_ended": _("Care ended (%(type)s)."),
         }
-        return texts.get(e, e) % {"provider": d.get("provider", ""), "type": care_type}
+        return texts.get(e, e) % {"type": care_type}
+    texts = {
+        "care_requested": _("Care requested from %(provider)s (%(type)s)."),
+        "care_accepted": _("%(provider)s accepted the care referral (%(type)s)."),
+        "care_refused": _("%(provider)s refused the care referral (%(type)s)."),
+        "care_placed": _("%(provider)s placed the young person (%(type)s)."),
+        "care_ended": _("%(provider)s ended the care (%(type)s)."),
+    }
+    return texts.get(e, e) % {"provider": d.get("provider", ""), "type": care_type}
+
+
+def _task_sentence(e: str, d: dict) -> str | None:
+    """A task added, done, or settled at closing."""
     if e == "task_created":
         return _("Task added, due %(due)s.") % {"due": _date(d.get("due"))}
     if e == "task_done":
@@ -105,6 +134,11 @@ def describe(entry, *, for_referrer: bool = False) -> str:
         return _("At closing, an open task was carried over to follow-up.")
     if e == "task_drop":
         return _("At closing, an open task was dropped.")
+    return None
+
+
+def _closing_sentence(e: str, d: dict) -> str | None:
+    """Closing, reopening, reminders, merging and anonymising."""
     if e == "closed":
         return _("File closed: %(outcome)s.") % {
             "outcome": _label(ClosureOutcome, d.get("outcome"))
@@ -125,4 +159,4 @@ def describe(entry, *, for_referrer: bool = False) -> str:
         return _("Merged into file %(file)s: the same person.") % {"file": d.get("file", "")}
     if e == "anonymised":
         return _("File anonymised after the retention period.")
-    return e
+    return None
