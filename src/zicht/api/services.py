@@ -20,6 +20,7 @@ from zicht.api import scopes as api_scopes
 from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
 from zicht.api.selectors import idempotency_window
 from zicht.audit import services as audit
+from zicht.intake import services as intake_services
 
 #: The longest a key may be valid (two years and a leap day; the form is exact to the day).
 MAX_KEY_VALIDITY = dt.timedelta(days=2 * 365 + 2)
@@ -169,8 +170,6 @@ def idempotency_purge(*, now: dt.datetime | None = None) -> int:
 def api_data_purge() -> dict:
     """Daily: stored responses past the window; encoded signals past their retention
     (``zicht.intake.services.purge_expired`` does not see signals without an identity)."""
-    from zicht.intake import services as intake_services
-
     return {
         "idempotency_records": idempotency_purge(),
         "encoded_signals": intake_services.purge_expired_encoded(),
