@@ -272,7 +272,7 @@ def write_csv(export: Export, path: Path) -> None:
 
 
 def write_xlsx(export: Export, path: Path) -> None:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy, only for a spreadsheet download
 
     book = Workbook()
     sheet = book.active
