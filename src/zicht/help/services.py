@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
-from zicht.help import codes, conf, pow, ratelimit
+from zicht.coordination import services as coordination
+from zicht.help import codes, conf, pow, ratelimit, selectors
 from zicht.help.constants import (
     CloseReason,
     ConversationStatus,
@@ -398,8 +399,6 @@ def counsellor_hand_over(*, membership, conversation: Conversation, kind: str) -
             update_fields=["handover_kind", "handed_over_at", "handed_over_by", "handed_over_to"]
         )
         if kind == HandoverKind.REFERRAL:
-            from zicht.coordination import services as coordination
-
             coordination.referral_from_conversation(
                 membership=membership, conversation_code=locked.code
             )
@@ -423,8 +422,6 @@ def counsellor_route(*, membership, conversation: Conversation, to: str) -> Mess
     Counsellor services share the same task and duty of confidentiality, so this needs no
     consent, but it is never hidden: the person reads in their conversation who answers
     them now, and the audit event names the organisation (never the text or code)."""
-    from zicht.help import selectors
-
     with transaction.atomic():
         locked = _locked(conversation)
         _require_counsellor(membership, locked)
