@@ -9,6 +9,13 @@ from django.utils.translation import get_language
 from zicht.intake.catalogue import load_catalogue_file
 from zicht.lessons.constants import LANGUAGES, MIN_ANSWERS_SHOWN, Audience
 from zicht.lessons.content import Lesson, lesson_from_data, shipped_lessons
+from zicht.lessons.models import (
+    ClassSession,
+    LessonChoiceMonth,
+    LessonMonth,
+    LessonVideo,
+    StaffLesson,
+)
 from zicht.lessons.validation import INDICATOR_CATALOGUE_VERSION
 
 __all__ = [
@@ -26,8 +33,6 @@ __all__ = [
 
 def _staff_lessons(**filters) -> list[Lesson]:
     """Lessons staff made in the admin (validated when saved)."""
-    from zicht.lessons.models import StaffLesson
-
     return [lesson_from_data(row.data) for row in StaffLesson.objects.filter(**filters)]
 
 
@@ -50,8 +55,6 @@ def lesson_get(*, slug: str) -> Lesson:
 
 def lesson_preview_get(*, pk: int) -> Lesson:
     """A staff lesson, published or not, for the preview."""
-    from zicht.lessons.models import StaffLesson
-
     row = StaffLesson.objects.filter(pk=pk).first()
     if row is None:
         raise Http404("No such lesson.")
@@ -88,8 +91,6 @@ def indicators_for(codes) -> list[dict]:
 
 
 def class_session_get(*, pk: int):
-    from zicht.lessons.models import ClassSession
-
     return ClassSession.objects.filter(pk=pk, expires_at__gt=timezone.now()).first()
 
 
@@ -116,8 +117,6 @@ def class_counts(*, class_session, lesson: Lesson) -> dict:
 def lesson_use_by_month(*, lesson_slug: str | None = None):
     """Anonymous aggregates for the lessons' evaluation: classes and devices per month,
     and per step and choice how often it was chosen."""
-    from zicht.lessons.models import LessonChoiceMonth, LessonMonth
-
     months = LessonMonth.objects.order_by("lesson_slug", "month")
     choices = LessonChoiceMonth.objects.order_by("lesson_slug", "month", "step", "choice")
     if lesson_slug:
@@ -133,6 +132,4 @@ def lesson_use_by_month(*, lesson_slug: str | None = None):
 
 def video_get(*, key: str):
     """An uploaded lesson video (with its captions), or None."""
-    from zicht.lessons.models import LessonVideo
-
     return LessonVideo.objects.filter(key=key).first() if key else None

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db import DatabaseError
+
 from zicht.intake.catalogue import item_codes, load_catalogue_file
 from zicht.lessons import readability
 from zicht.lessons.constants import (
@@ -27,6 +29,8 @@ from zicht.lessons.constants import (
     READABILITY_MINIMUM_EN,
     Audience,
 )
+from zicht.lessons.content import lesson_from_data
+from zicht.lessons.models import LessonVideo
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -262,10 +266,6 @@ def _check_videos(data: dict, errors: list[str]) -> None:
     }
     if not wanted:
         return
-    from django.db import DatabaseError
-
-    from zicht.lessons.models import LessonVideo
-
     try:
         present = set(LessonVideo.objects.filter(key__in=wanted).values_list("key", flat=True))
     except DatabaseError:
@@ -280,8 +280,6 @@ def _check_readability(
 ) -> tuple[readability.Readability, readability.Readability]:
     """Flesch-Douma of the Dutch texts and Flesch Reading Ease of the English ones, each
     against its bound for the lesson's audience; for pupils also the longest sentence."""
-    from zicht.lessons.content import lesson_from_data
-
     lesson = lesson_from_data(data)
     audience = data["audience"]
     result = readability.measure(lesson.texts("nl"))
