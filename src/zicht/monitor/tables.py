@@ -18,6 +18,7 @@ from zicht.accounts.constants import OrganisationType
 from zicht.insight.estimates import reason_text
 from zicht.insight.suppression import PRIMARY, SECONDARY, K, suppress
 from zicht.monitor.selectors import PARTS, Indicators
+from zicht.monitor.services import estimate_cached
 
 TOTAL = "total"
 COLUMNS = (*PARTS, TOTAL)
@@ -332,8 +333,6 @@ def estimate(result: dict, label: str) -> Estimate:
 def estimates(ind: Indicators, *, municipality: str, codes: set[str], period) -> list[Estimate]:
     """The hidden number in the area and in the whole municipality (insight's estimate,
     declined where it declines), cached for a day by monitor.services.estimate_cached()."""
-    from zicht.monitor.services import estimate_cached
-
     dates = (str(period.date_from), str(period.date_to))
     area = estimate_cached(
         key_parts=("area", municipality, tuple(sorted(codes)), *dates),
