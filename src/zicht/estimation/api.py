@@ -28,10 +28,13 @@ from .bootstrap import (
 )
 from .data import CaptureHistories, as_histories
 from .design import pair_index, pair_list
+from .dga import dga
 from .existence import check_model
 from .fit import ModelFit, fit_model
 from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity, heterogeneity_design
 from .intervals import profile_interval, profile_interval_design, quick_interval
+from .lcmcr import lcmcr
+from .recommend import recommended
 from .results import EstimateResult
 from .selection import (
     MAX_LISTS_ALL_MODELS,
@@ -526,15 +529,9 @@ def _other_method(h: CaptureHistories, method: str, kwargs: dict[str, Any]) -> A
     if unknown:
         raise ValueError(f"method {method!r} does not take {', '.join(unknown)}")
     if method == "recommended":
-        from .recommend import recommended
-
         return recommended(h, **kwargs)
     if method == "lcmcr":
-        from .lcmcr import lcmcr
-
         return lcmcr(h, **kwargs)
-    from .dga import dga
-
     return dga(h, **kwargs)
 
 

@@ -13,7 +13,9 @@ from typing import NoReturn
 
 from .api import METHODS, NoEstimateError, estimate
 from .data import CaptureHistories, DataError, read_strata_csv
+from .dga import dga
 from .heterogeneity import HETEROGENEITY_METHODS
+from .lcmcr import lcmcr
 from .recommend import DISAGREE_FACTOR, recommended
 from .results import DeclinedResult
 from .sensitivity import REGISTRY, sensitivity
@@ -95,8 +97,6 @@ def _run_bayes(args: argparse.Namespace) -> int:
     """``--method lcmcr`` / ``dga``: posterior median and 95% credible interval of N."""
     hist = CaptureHistories.from_csv(args.file)
     if args.method == "lcmcr":
-        from .lcmcr import lcmcr
-
         result = lcmcr(
             hist,
             burnin=args.burnin,
@@ -107,8 +107,6 @@ def _run_bayes(args: argparse.Namespace) -> int:
             progress=_Progress("lcmcr sweeps", not args.quiet),
         )
     else:
-        from .dga import dga
-
         result = dga(hist, seed=args.seed)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
