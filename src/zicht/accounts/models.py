@@ -4,10 +4,11 @@ Business rules live in ``services.py``; these models only describe the data.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zicht.accounts.constants import OrganisationType, Role
+from zicht.accounts.constants import OrganisationType, Role, roles_for
 
 
 class Municipality(models.Model):
@@ -81,10 +82,6 @@ class Membership(models.Model):
 
     def clean(self):
         """The Django admin validates the role against the organisation's type too."""
-        from django.core.exceptions import ValidationError
-
-        from zicht.accounts.constants import roles_for
-
         if self.organisation_id and self.role not in roles_for(self.organisation.type):
             raise ValidationError(
                 {

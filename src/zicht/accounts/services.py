@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
 from zicht.accounts.constants import Role, roles_for
 from zicht.accounts.models import Invitation, Membership, Municipality, Organisation, User
@@ -99,8 +101,6 @@ def administrator_create(
     account with ``password`` (checked by the password validators) or, without one, an
     unusable password to be chosen through ``invitation_url``. Enrols no second factor:
     the first login asks for it."""
-    from django.contrib.auth.password_validation import validate_password
-
     email = email.strip().lower()
     if (
         User.objects.filter(email__iexact=email).exists()
@@ -325,7 +325,7 @@ def invitation_decline(*, user: User, invitation: Invitation) -> Invitation:
 
 
 def _queue_new_account_mail(*, membership: Membership, request: HttpRequest | None) -> None:
-    from zicht.accounts import tasks
+    from zicht.accounts import tasks  # noqa: PLC0415 - tasks imports these services (cycle)
 
     mail: dict[str, Any] = {
         "membership_id": membership.pk,
@@ -338,7 +338,7 @@ def _queue_new_account_mail(*, membership: Membership, request: HttpRequest | No
 
 
 def _queue_existing_account_mail(*, invitation: Invitation, request: HttpRequest | None) -> None:
-    from zicht.accounts import tasks
+    from zicht.accounts import tasks  # noqa: PLC0415 - tasks imports these services (cycle)
 
     mail: dict[str, Any] = {
         "invitation_id": invitation.pk,
@@ -548,8 +548,6 @@ def user_reauthenticate(*, request: HttpRequest, password: str) -> bool:
 def backup_codes_generate(*, user: User) -> list[str]:
     """Replace the user's backup codes with new ones and return them, the only time they
     exist in plain text: only their keyed hashes are stored (``zicht.accounts.security``)."""
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-
     device = StaticDevice.objects.filter(user=user).first()
     if device is None:
         device = StaticDevice.objects.create(user=user, name="backup", confirmed=True)

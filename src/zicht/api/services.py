@@ -21,6 +21,7 @@ from zicht.api import scopes as api_scopes
 from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
 from zicht.api.selectors import idempotency_window
 from zicht.audit import services as audit
+from zicht.intake import services as intake_services
 
 if TYPE_CHECKING:  # pragma: no cover
     from zicht.accounts.types import Membership
@@ -176,8 +177,6 @@ def idempotency_purge(*, now: dt.datetime | None = None) -> int:
 def api_data_purge() -> dict:
     """Daily: stored responses past the window; encoded signals past their retention
     (``zicht.intake.services.purge_expired`` does not see signals without an identity)."""
-    from zicht.intake import services as intake_services
-
     return {
         "idempotency_records": idempotency_purge(),
         "encoded_signals": intake_services.purge_expired_encoded(),

@@ -105,7 +105,20 @@ def annual_report(*, membership, year: int) -> list[AnnualTable]:
         .order_by("pk")
     )
     facts = [_facts(f) for f in files]
-    persons = len(facts)
+    audit.record(
+        action="coordination.annual_report_viewed",
+        actor=membership.user,
+        organisation=membership.organisation,
+        object_type="annual_report",
+        object_id=year,
+        details={"year": year, "files": len(facts)},
+    )
+    return _tables(facts)
+
+
+def _forms(facts: list[dict]) -> tuple[Counter, Counter]:
+    """Registered persons per sub-form, all and minors only (a person with two forms
+    counts under both)."""
     by_form: Counter = Counter()
     minors_by_form: Counter = Counter()
     for f in facts:
@@ -113,44 +126,57 @@ def annual_report(*, membership, year: int) -> list[AnnualTable]:
             by_form[str(SUBFORM_LABELS[form])] += 1
             if f["minor"]:
                 minors_by_form[str(SUBFORM_LABELS[form])] += 1
+    return by_form, minors_by_form
+
+
+def _by_age(facts: list[dict]) -> dict[str, int]:
+    """Persons per age group, youngest first, unknown ("?") last, empty groups left out."""
     age_order = [label for _lo, _hi, label in ages.AGE_GROUPS] + ["?"]
     by_age = Counter(f["age_group"] for f in facts)
-    by_age = {label: by_age[label] for label in age_order if by_age[label]}
-    by_sex = Counter(str(SEX_LABELS.get(f["sex"], SEX_LABELS[""])) for f in facts)
-    by_source = Counter(f["source"] for f in facts)
+    return {label: by_age[label] for label in age_order if by_age[label]}
+
+
+def _by_nationality(facts: list[dict]) -> dict[str, int]:
+    """Persons per nationality category: Dutch, other EU, outside the EU, unknown last."""
     nationalities = Counter(f["nationality"] for f in facts)
-    # Dutch, other EU, outside the EU, unknown last.
     nationality_order = [*NationalityCategory.values[1:], NationalityCategory.UNKNOWN]
-    by_nationality = {
+    return {
         str(NationalityCategory(n).label): nationalities[n]
         for n in nationality_order
         if nationalities[n]
     }
-    by_band = Counter(
-        str(_("Minors (under 18)")) if f["minor"] else str(_("Young adults (18 and older)"))
-        for f in facts
-    )
+
+
+def _registrations_per_year() -> dict[str, int]:
+    """Registrations in every year so far, oldest first (the trend next to the year)."""
     per_year = (
         _registered()
         .exclude(screened_on=None)
         .annotate(year=ExtractYear("screened_on"))
         .values_list("year", flat=True)
     )
-    by_year = dict(sorted(Counter(str(y) for y in per_year).items()))
+    return dict(sorted(Counter(str(y) for y in per_year).items()))
+
+
+def _tables(facts: list[dict]) -> list[AnnualTable]:
+    """The year's tables from the facts of its registered persons, each suppressed."""
+    persons = len(facts)
     minors = sum(1 for f in facts if f["minor"])
+    by_form, minors_by_form = _forms(facts)
+    by_age = _by_age(facts)
+    by_sex = Counter(str(SEX_LABELS.get(f["sex"], SEX_LABELS[""])) for f in facts)
+    by_source = Counter(f["source"] for f in facts)
+    by_nationality = _by_nationality(facts)
+    by_band = Counter(
+        str(_("Minors (under 18)")) if f["minor"] else str(_("Young adults (18 and older)"))
+        for f in facts
+    )
+    by_year = _registrations_per_year()
     overlap = Counter(
         str(_("Also suspect, arrested or prosecuted"))
         if f["also_suspect"]
         else str(_("Not known as a suspect"))
         for f in facts
-    )
-    audit.record(
-        action="coordination.annual_report_viewed",
-        actor=membership.user,
-        organisation=membership.organisation,
-        object_type="annual_report",
-        object_id=year,
-        details={"year": year, "files": persons},
     )
     return [
         AnnualTable(

@@ -77,7 +77,7 @@ def _csv(tables, year: int) -> HttpResponse:
 
 
 def _xlsx(tables, year: int) -> HttpResponse:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy, only for a spreadsheet download
 
     book = Workbook()
     sheet = book.active

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 
+from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import OrganisationType, Role
 from zicht.coordination import selectors, services
 from zicht.coordination.constants import (
@@ -41,6 +42,7 @@ from zicht.coordination.models import (
 from zicht.coordination.services.files import screening_working_days
 from zicht.coordination.workdays import add_working_days
 from zicht.core.tasks import mail_discarded
+from zicht.intake import selectors as intake_selectors
 
 #: Working days from opening to screening, in turn: most within the deadline
 #: (``screening_working_days``, 5 by default), some after it.
@@ -130,9 +132,6 @@ def demo_referrals_ensure(*, every: int = 12, limit: int = 90) -> int:
         raise ImproperlyConfigured("Demo data is never loaded in production.")
     if Referral.objects.exists():
         return 0
-    from zicht.accounts import selectors as account_selectors
-    from zicht.intake import selectors as intake_selectors
-
     signals = list(intake_selectors.signals_active())[::every][:limit]
     made = 0
     with mail_discarded():
@@ -174,8 +173,6 @@ def demo_files_progress() -> int:
     the inbox. Returns the number of files moved on."""
     if settings.PRODUCTION:
         raise ImproperlyConfigured("Demo data is never loaded in production.")
-    from zicht.accounts import selectors as account_selectors
-
     coordinator = account_selectors.coordinators().order_by("pk").first()
     # Every shelter and youth-care organisation with a professional takes care referrals
     # in turn, so the care figures compare providers.

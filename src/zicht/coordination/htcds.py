@@ -150,26 +150,11 @@ def _date(value) -> str:
 
 
 def _row(file: CoordinationFile, *, with_identity: bool) -> dict[str, str]:
+    """One registered possible victim as HTCDS columns (identity columns only on request)."""
     referrals = sorted(file.referrals.all(), key=lambda r: r.created_at)
-    signals = [
-        view
-        for view in (
-            intake_selectors.referred_signal_view(signal_id=r.signal_id)
-            for r in referrals
-            if r.signal_id
-        )
-        if view is not None
-    ]
+    signals = _referred_signals(referrals)
     identity = next((s for s in signals if s.has_identity), None)
-    form_codes = sorted({code for s in signals for code in s.forms_codes})
-    subforms = sorted({CRIMINAL_SUBFORMS.get(code, "Other") for code in form_codes})
-    care = sorted(file.care_referrals.all(), key=lambda c: c.requested_at)
-    justice = sorted({s.justice_status for s in signals if s.justice_status != "none"})
-    first = referrals[0] if referrals else None
     nationality = nationality_of(s.nationality_category for s in signals)
-    # Protection measures have no field in HTCDS 2.0 (its support plan types are kinds of
-    # care), so the kinds taken go in an extension column, one per kind.
-    measures = sorted({m.kind for m in file.measures.all() if m.status in MEASURES_TAKEN})
     row = {
         "prs_Gender": GENDER.get(identity.sex if identity else "", "NonSpecifiedUnknown"),
         "prs_Citizenship": CITIZENSHIP.get(nationality, ""),
@@ -178,6 +163,33 @@ def _row(file: CoordinationFile, *, with_identity: bool) -> dict[str, str]:
         "vic_TraffickingStatusDecisionMakingOrg": "Other",
         # Criminal exploitation has no value in HTCDS 2.0 yet (see the module docstring).
         "vic_TypeOfExploitation": "Other",
+        **_case_columns(file, referrals),
+        **_extension_columns(file, signals, nationality),
+    }
+    if with_identity:
+        row["prs_FirstName"] = identity.given_names if identity else ""
+        row["prs_SecondName"] = identity.surname if identity else ""
+        row["prs_Birthdate"] = identity.date_of_birth if identity else ""
+    return row
+
+
+def _referred_signals(referrals) -> list:
+    """The signals behind the referrals, in referral order; an anonymised file has none."""
+    views = (
+        intake_selectors.referred_signal_view(signal_id=r.signal_id)
+        for r in referrals
+        if r.signal_id
+    )
+    return [view for view in views if view is not None]
+
+
+def _case_columns(file: CoordinationFile, referrals: list) -> dict[str, str]:
+    """The case: its status, the first incoming referral, the first care referral out,
+    the support plan and consent."""
+    first = referrals[0] if referrals else None
+    care = sorted(file.care_referrals.all(), key=lambda c: c.requested_at)
+    consent = any(r.consent_young_person == Consent.GIVEN for r in referrals)
+    return {
         "cas_Status": CASE_STATUS.get(file.status, "Closed"),
         "cas_ReferringOrganisation": first.organisation.name if first else "",
         "cas_IncomingReferralDate": _date(first.created_at if first else None),
@@ -186,9 +198,19 @@ def _row(file: CoordinationFile, *, with_identity: bool) -> dict[str, str]:
         "cas_OutgoingReferralDate": _date(care[0].requested_at if care else None),
         "cas_ReasonForOutgoingReferral": "AdditionalServicesRequired" if care else "",
         "spl_Type": SUPPORT_PLAN_TYPE.get(care[0].care_type, "") if care else "",
-        "con_Consent": "TRUE"
-        if any(r.consent_young_person == Consent.GIVEN for r in referrals)
-        else "FALSE",
+        "con_Consent": "TRUE" if consent else "FALSE",
+    }
+
+
+def _extension_columns(file: CoordinationFile, signals: list, nationality: str) -> dict[str, str]:
+    """Zicht's own columns (``x_zicht_``): what HTCDS 2.0 has no field for."""
+    form_codes = sorted({code for s in signals for code in s.forms_codes})
+    subforms = sorted({CRIMINAL_SUBFORMS.get(code, "Other") for code in form_codes})
+    justice = sorted({s.justice_status for s in signals if s.justice_status != "none"})
+    # Protection measures have no field in HTCDS 2.0 (its support plan types are kinds of
+    # care), so the kinds taken go in an extension column, one per kind.
+    measures = sorted({m.kind for m in file.measures.all() if m.status in MEASURES_TAKEN})
+    return {
         "x_zicht_CaseReference": file.reference,
         "x_zicht_RegistrationDate": _date(file.screened_on),
         "x_zicht_TypeOfExploitationProposed": PROPOSED_EXPLOITATION_VALUE,
@@ -199,11 +221,6 @@ def _row(file: CoordinationFile, *, with_identity: bool) -> dict[str, str]:
         "x_zicht_NationalityCategory": nationality,
         "x_zicht_Measures": MULTISELECT_SEPARATOR.join(measures),
     }
-    if with_identity:
-        row["prs_FirstName"] = identity.given_names if identity else ""
-        row["prs_SecondName"] = identity.surname if identity else ""
-        row["prs_Birthdate"] = identity.date_of_birth if identity else ""
-    return row
 
 
 def export_rows(*, year: int, with_identity: bool = False, membership=None) -> Export:
@@ -255,7 +272,7 @@ def write_csv(export: Export, path: Path) -> None:
 
 
 def write_xlsx(export: Export, path: Path) -> None:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy, only for a spreadsheet download
 
     book = Workbook()
     sheet = book.active

@@ -22,6 +22,7 @@ from zicht.coordination.constants import (
     CareStatus,
     MeasureStatus,
     ReferralKind,
+    ScreeningDecision,
 )
 from zicht.coordination.models import CareReferral, CoordinationFile, Measure, Referral
 from zicht.coordination.workdays import working_days_between
@@ -169,8 +170,6 @@ def referral_counts(*, membership, by: str = "organisation_type", date_from=None
 def possible_victims(*, membership, by: str = "organisation_type", date_from=None, date_to=None):
     """{group: n}: files screened as "possible victim" (registered possible victims),
     merged duplicates not counted twice."""
-    from zicht.coordination.constants import ScreeningDecision
-
     _allowed(membership)
     counts: dict[str, int] = defaultdict(int)
     files = _files(date_from, date_to).filter(

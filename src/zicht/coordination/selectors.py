@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import OrganisationType
+from zicht.accounts.selectors import organisation_list
 from zicht.coordination import permissions
 from zicht.coordination.constants import (
     AWAITING_SCREENING,
@@ -31,6 +32,7 @@ from zicht.coordination.constants import (
     FileStatus,
     MeasureStatus,
     ReferralKind,
+    ScreeningDecision,
     Urgency,
 )
 from zicht.coordination.models import CareReferral, CoordinationFile, Measure, Referral
@@ -505,8 +507,6 @@ def anonymous_notification_count(*, membership, since: dt.date | None = None) ->
 
 
 def providers():
-    from zicht.accounts.selectors import organisation_list
-
     return organisation_list().filter(type__in=permissions.PROVIDER_TYPES)
 
 
@@ -544,8 +544,6 @@ def referrals_for_statistics() -> list[tuple]:
 def possible_victims_for_statistics() -> dict:
     """{file id: [signal ids]} of the files screened as "possible victim" (registered
     possible victims), merged duplicates left out; for aggregate counts only."""
-    from zicht.coordination.constants import ScreeningDecision
-
     files: dict = {}
     rows = Referral.objects.filter(
         file__screening_decision=ScreeningDecision.POSSIBLE_VICTIM,
@@ -575,8 +573,6 @@ def files_for_statistics(*, signal_ids) -> list[dict]:
     aggregate counts only (the municipal monitor): which of those signals each holds, the
     screening dates, and how many measures were taken and care referrals placed. Never the
     file's reference, people or content."""
-    from zicht.coordination.constants import CareStatus, MeasureStatus
-
     signal_ids = set(signal_ids)
     by_file: dict = {}
     for file_id, signal_id in Referral.objects.filter(

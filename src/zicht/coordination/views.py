@@ -259,17 +259,8 @@ def inbox_search(request):
 
 
 def _file_context(request, membership, file, **bound):
-    v = {"version": file.version}
-    orgs = organisation_list()
-    likely = selectors.likely_measure_owners(membership=membership, file=file)
-    assessment = getattr(file, "assessment", None) if hasattr(file, "assessment") else None
-    assess_initial = dict(v)
-    if assessment is not None:
-        # The saved note and answers are shown back, so saving again keeps them.
-        assess_initial.update(assessment.answers)
-        assess_initial["note"] = assessment.note
-    elif file.age_at_referral is not None and file.age_at_referral < ADULT_AGE:
-        assess_initial[Question.MINOR.value] = True
+    """Everything the file page shows, with the forms bound to a refused input in
+    ``bound`` (by form key) and fresh ones otherwise. Opening the page is audit-logged."""
     sources = selectors.file_sources(membership=membership, file=file)
     audit.record(
         action="coordination.file_viewed",
@@ -279,31 +270,18 @@ def _file_context(request, membership, file, **bound):
         object_id=file.pk,
         details={"identities_shown": sum(1 for s in sources if s.identity_shown)},
     )
-    measures = list(file.measures.select_related("owner"))
-    labels = dict(Question.choices)
-    reasons = {
-        kind: [labels[code] for code in codes]
-        for kind, codes in proposal_reasons(assessment.answers if assessment else {}).items()
+    assessment = getattr(file, "assessment", None) if hasattr(file, "assessment") else None
+    open_statuses = (FileStatus.SCREENING, FileStatus.MORE_INFORMATION)
+    # The organisations a measure can be given to, the likely ones first (two forms use it).
+    owners = {
+        "organisations": organisation_list(),
+        "likely_owners": selectors.likely_measure_owners(membership=membership, file=file),
     }
-    context = {
+    return {
         "file": file,
         "sources": sources,
         "assessment": assessment,
-        "measures": [
-            (
-                m,
-                reasons.get(m.kind, []) if m.proposed_by_assessment else [],
-                bound.get(f"measure_{m.pk}")
-                or forms.MeasureDecisionForm(
-                    initial={**v, "owner": m.owner_id},
-                    organisations=orgs,
-                    likely_owners=likely,
-                    auto_id=f"measure{m.pk}_%s",
-                ),
-                workflow.allowed_actions(workflow.MEASURE, m.status),
-            )
-            for m in measures
-        ],
+        "measures": _measure_rows(file, assessment, owners, bound),
         "care_referrals": file.care_referrals.select_related("provider"),
         "tasks": file.tasks.select_related("assigned_to"),
         "timeline": file.timeline.select_related("actor", "organisation"),
@@ -311,29 +289,68 @@ def _file_context(request, membership, file, **bound):
         "duplicates": selectors.duplicate_files(membership=membership, file=file)
         if file.status not in (FileStatus.CLOSED, FileStatus.MERGED)
         else [],
-        "awaiting_screening": file.status in (FileStatus.SCREENING, FileStatus.MORE_INFORMATION),
+        "awaiting_screening": file.status in open_statuses,
         "can_measure": file.status in (FileStatus.ASSESSMENT, FileStatus.SUPPORT),
-        "overdue": file.status in (FileStatus.SCREENING, FileStatus.MORE_INFORMATION)
-        and file.screening_deadline < timezone.localdate(),
+        "overdue": file.status in open_statuses and file.screening_deadline < timezone.localdate(),
+        **_file_forms(membership, file, assessment, owners, bound),
+        "MeasureStatus": MeasureStatus,
+        "handover_code": selectors.handover_code(membership=membership, file=file),
+        "reads_handover": file.assigned_to_id == membership.user_id,
+    }
+
+
+def _measure_rows(file, assessment, owners, bound) -> list[tuple]:
+    """Per measure: the measure, why the assessment proposed it, its decision form and
+    the actions its status allows."""
+    labels = dict(Question.choices)
+    reasons = {
+        kind: [labels[code] for code in codes]
+        for kind, codes in proposal_reasons(assessment.answers if assessment else {}).items()
+    }
+    return [
+        (
+            m,
+            reasons.get(m.kind, []) if m.proposed_by_assessment else [],
+            bound.get(f"measure_{m.pk}")
+            or forms.MeasureDecisionForm(
+                initial={"version": file.version, "owner": m.owner_id},
+                auto_id=f"measure{m.pk}_%s",
+                **owners,
+            ),
+            workflow.allowed_actions(workflow.MEASURE, m.status),
+        )
+        for m in file.measures.select_related("owner")
+    ]
+
+
+def _assessment_initial(file, assessment) -> dict:
+    """The assessment form's start: the saved answers and note, so saving again keeps
+    them; for a new assessment of a minor, the question "minor" already ticked."""
+    initial = {"version": file.version}
+    if assessment is not None:
+        initial.update(assessment.answers)
+        initial["note"] = assessment.note
+    elif file.age_at_referral is not None and file.age_at_referral < ADULT_AGE:
+        initial[Question.MINOR.value] = True
+    return initial
+
+
+def _file_forms(membership, file, assessment, owners, bound) -> dict:
+    """The page's forms by context name; each carries the file version it was shown at."""
+    v = {"version": file.version}
+    assigned = next(
+        (str(m.pk) for m in selectors.coordinators() if m.user_id == file.assigned_to_id), ""
+    )
+    can_close = "close" in workflow.allowed_actions(workflow.FILE, file.status)
+    return {
         "assign_form": bound.get("assign")
         or forms.AssignForm(
-            initial={
-                **v,
-                "coordinator": next(
-                    (
-                        str(m.pk)
-                        for m in selectors.coordinators()
-                        if m.user_id == file.assigned_to_id
-                    ),
-                    "",
-                ),
-            },
-            coordinators=selectors.coordinators(),
+            initial={**v, "coordinator": assigned}, coordinators=selectors.coordinators()
         ),
         "screening_form": bound.get("screen") or forms.ScreeningForm(initial=v),
-        "assessment_form": bound.get("assess") or forms.AssessmentForm(initial=assess_initial),
-        "measure_add_form": bound.get("measure_add")
-        or forms.MeasureAddForm(initial=v, organisations=orgs, likely_owners=likely),
+        "assessment_form": bound.get("assess")
+        or forms.AssessmentForm(initial=_assessment_initial(file, assessment)),
+        "measure_add_form": bound.get("measure_add") or forms.MeasureAddForm(initial=v, **owners),
         "care_form": bound.get("care")
         or forms.CareReferralForm(initial=v, providers=selectors.providers()),
         "task_form": bound.get("task") or forms.TaskForm(),
@@ -341,15 +358,11 @@ def _file_context(request, membership, file, **bound):
         or forms.CloseForm(
             initial=v,
             open_items=selectors.file_open_work(membership=membership, file=file)
-            if "close" in workflow.allowed_actions(workflow.FILE, file.status)
+            if can_close
             else (),
         ),
         "reopen_form": bound.get("reopen") or forms.ReopenForm(initial=v),
-        "MeasureStatus": MeasureStatus,
-        "handover_code": selectors.handover_code(membership=membership, file=file),
-        "reads_handover": file.assigned_to_id == membership.user_id,
     }
-    return context
 
 
 @login_required

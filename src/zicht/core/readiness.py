@@ -55,7 +55,10 @@ def _cache() -> bool:
 
 
 def _tasks() -> str:
-    from django_tasks_db.models import DBTaskResult, get_date_max
+    from django_tasks_db.models import (  # noqa: PLC0415 - models need the app registry
+        DBTaskResult,
+        get_date_max,
+    )
 
     due_before = timezone.now() - timedelta(minutes=QUEUE_LATE_MINUTES)
     # A task without a start time carries the largest date as run_after: its wait counts

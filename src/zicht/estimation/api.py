@@ -28,10 +28,13 @@ from .bootstrap import (
 )
 from .data import CaptureHistories, as_histories
 from .design import pair_index, pair_list
+from .dga import dga
 from .existence import check_model
 from .fit import ModelFit, fit_model
 from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity, heterogeneity_design
 from .intervals import profile_interval, profile_interval_design, quick_interval
+from .lcmcr import lcmcr
+from .recommend import recommended
 from .results import EstimateResult
 from .selection import (
     MAX_LISTS_ALL_MODELS,
@@ -64,6 +67,8 @@ METHODS = (
 CI_METHODS = ("quick", "profile", "bootstrap")
 
 Progress = Callable[[int, int], None]
+# Fits the selected log-linear model to a table of counts: the fit and the selection steps.
+Selector = Callable[[np.ndarray], tuple[ModelFit, tuple[StepRecord, ...]]]
 
 
 class NoEstimateError(ValueError):
@@ -123,7 +128,7 @@ def fit_all_models(data: Any, progress: Progress | None = None) -> AllModels:
 
 def _selector(
     k: int, method: str, pairs: tuple[int, ...], pthresh: float, criterion: str
-) -> Callable[[np.ndarray], tuple[ModelFit, tuple[StepRecord, ...]]]:
+) -> Selector:
     if method == "stepwise":
         return lambda counts: stepwise(k, counts, pthresh)
     if method == "main":
@@ -347,62 +352,28 @@ def _estimate(
         raise ValueError(f"level must be between 0 and 1, got {level}")
     if method in ("lincoln-petersen", "chapman"):
         return _two_list(h, method, level)
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if ci not in CI_METHODS:
-        raise ValueError(f"unknown interval {ci!r}; choose one of {', '.join(CI_METHODS)}")
-    if criterion not in ("aic", "bic"):
-        raise ValueError(f"criterion must be 'aic' or 'bic', got {criterion!r}")
-    if method == "all" and h.k > MAX_LISTS_ALL_MODELS:
-        raise ValueError(
-            f"method 'all' is limited to {MAX_LISTS_ALL_MODELS} lists; these data have {h.k}"
-        )
-    with_terms = method == "fixed" or method in HETEROGENEITY_METHODS
-    pairs = parse_terms(terms, h.list_names) if with_terms else ()
-    if not with_terms and terms:
-        raise ValueError("terms are only used with method='fixed' and the heterogeneity models")
-    if theta is not None and method not in HETEROGENEITY_METHODS:
-        raise ValueError("theta is only used with the heterogeneity models")
+    pairs = _checked_terms(h, method, terms=terms, ci=ci, criterion=criterion, theta=theta)
     if method in HETEROGENEITY_METHODS:
         return _heterogeneity(h, method, pairs, theta, ci, level, nboot, seed, progress)
-    names = _term_names(h.k, h.list_names)
-    counts = h.counts
-    warnings = list(h.warnings)
-    extra: dict[str, Any] = {}
     select = _selector(h.k, method, pairs, pthresh, criterion)
-    if method == "all":
-        am = all_models(h.k, counts, progress=progress)
-        row = am.best(criterion)
-        fit = fit_model(h.k, counts, am.pairs_of(row))
-        steps: tuple[StepRecord, ...] = ()
-        extra["models_checked"] = int(len(am.masks))
-        extra["models_admissible"] = int(am.ok.sum())
-        extra["ranking"] = am.table(h.list_names, criterion, top=10).to_dict(orient="records")
-        extra["criterion"] = criterion
-    else:
-        fit, steps = select(counts)
-    status = check_model(h.k, counts, fit.pairs)
-    if not status.ok:
-        model = ", ".join(names[p] for p in fit.pairs) or "main effects"
-        raise NoEstimateError(f"no estimate for the model ({model}): {status.reason()}")
+    fit, steps, extra = _fit_chosen_model(h, method, select, criterion, progress)
+    warnings = list(h.warnings)
     if not fit.fit.converged:
         warnings.append("the Newton iterations did not fully converge")
-    hidden = fit.hidden
-    boot_info = None
-    if ci == "quick":
-        interval = quick_interval(h.observed, math.log(hidden), fit.se_log_hidden, level)
-    elif ci == "profile":
-        interval = profile_interval(h.k, counts, fit.pairs, level)
-    else:
-
-        def est_of(c: np.ndarray) -> float:
-            return select(c)[0].estimate
-
-        interval, boot_info = _bootstrap_interval(
-            counts, est_of, fit.estimate, level, nboot, seed, progress, warnings
-        )
+    interval, boot_info = _loglinear_interval(
+        h,
+        fit,
+        select,
+        ci=ci,
+        level=level,
+        nboot=nboot,
+        seed=seed,
+        progress=progress,
+        warnings=warnings,
+    )
     if math.isinf(interval[1]):
         warnings.append("the upper confidence limit is unbounded")
+    names = _term_names(h.k, h.list_names)
     if fit.empty_pairs:
         warnings.append(
             "lists with no cases in common in the model: "
@@ -414,7 +385,7 @@ def _estimate(
     return EstimateResult(
         estimate=fit.estimate,
         observed=h.observed,
-        hidden=hidden,
+        hidden=fit.hidden,
         ci=interval,
         ci_level=level,
         ci_method=ci,
@@ -435,6 +406,101 @@ def _estimate(
         steps=tuple((names[s.pair], s.pvalue) for s in steps),
         bootstrap=boot_info,
         extra=extra,
+    )
+
+
+def _checked_terms(
+    h: CaptureHistories,
+    method: str,
+    *,
+    terms: str | Sequence[Any] | None,
+    ci: str,
+    criterion: str,
+    theta: float | None,
+) -> tuple[int, ...]:
+    """Refuse options that do not fit together; return the parsed ``terms`` (pairs).
+
+    Everything is checked before any model is fitted, so a wrong option costs nothing.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if ci not in CI_METHODS:
+        raise ValueError(f"unknown interval {ci!r}; choose one of {', '.join(CI_METHODS)}")
+    if criterion not in ("aic", "bic"):
+        raise ValueError(f"criterion must be 'aic' or 'bic', got {criterion!r}")
+    if method == "all" and h.k > MAX_LISTS_ALL_MODELS:
+        raise ValueError(
+            f"method 'all' is limited to {MAX_LISTS_ALL_MODELS} lists; these data have {h.k}"
+        )
+    with_terms = method == "fixed" or method in HETEROGENEITY_METHODS
+    pairs = parse_terms(terms, h.list_names) if with_terms else ()
+    if not with_terms and terms:
+        raise ValueError("terms are only used with method='fixed' and the heterogeneity models")
+    if theta is not None and method not in HETEROGENEITY_METHODS:
+        raise ValueError("theta is only used with the heterogeneity models")
+    return pairs
+
+
+def _fit_chosen_model(
+    h: CaptureHistories,
+    method: str,
+    select: Selector,
+    criterion: str,
+    progress: Progress | None,
+) -> tuple[ModelFit, tuple[StepRecord, ...], dict[str, Any]]:
+    """Fit the log-linear model the method chooses: ``(fit, selection steps, extra)``.
+
+    ``method="all"`` fits every model and keeps the best by ``criterion`` (its ranking goes
+    into ``extra``); the other methods select with ``select``. A model without a finite,
+    identifiable estimate raises :class:`NoEstimateError`.
+    """
+    extra: dict[str, Any] = {}
+    steps: tuple[StepRecord, ...] = ()
+    if method == "all":
+        am = all_models(h.k, h.counts, progress=progress)
+        row = am.best(criterion)
+        fit = fit_model(h.k, h.counts, am.pairs_of(row))
+        extra["models_checked"] = int(len(am.masks))
+        extra["models_admissible"] = int(am.ok.sum())
+        extra["ranking"] = am.table(h.list_names, criterion, top=10).to_dict(orient="records")
+        extra["criterion"] = criterion
+    else:
+        fit, steps = select(h.counts)
+    status = check_model(h.k, h.counts, fit.pairs)
+    if not status.ok:
+        names = _term_names(h.k, h.list_names)
+        model = ", ".join(names[p] for p in fit.pairs) or "main effects"
+        raise NoEstimateError(f"no estimate for the model ({model}): {status.reason()}")
+    return fit, steps, extra
+
+
+def _loglinear_interval(
+    h: CaptureHistories,
+    fit: ModelFit,
+    select: Selector,
+    *,
+    ci: str,
+    level: float,
+    nboot: int,
+    seed: int | None,
+    progress: Progress | None,
+    warnings: list[str],
+) -> tuple[tuple[float, float], BootstrapInfo | None]:
+    """The interval of the fitted model, and the bootstrap details when ``ci="bootstrap"``.
+
+    The bootstrap repeats the whole selection on every resample (``select``), so the
+    interval carries the uncertainty of choosing the model too.
+    """
+    if ci == "quick":
+        return quick_interval(h.observed, math.log(fit.hidden), fit.se_log_hidden, level), None
+    if ci == "profile":
+        return profile_interval(h.k, h.counts, fit.pairs, level), None
+
+    def est_of(c: np.ndarray) -> float:
+        return select(c)[0].estimate
+
+    return _bootstrap_interval(
+        h.counts, est_of, fit.estimate, level, nboot, seed, progress, warnings
     )
 
 
@@ -463,15 +529,9 @@ def _other_method(h: CaptureHistories, method: str, kwargs: dict[str, Any]) -> A
     if unknown:
         raise ValueError(f"method {method!r} does not take {', '.join(unknown)}")
     if method == "recommended":
-        from .recommend import recommended
-
         return recommended(h, **kwargs)
     if method == "lcmcr":
-        from .lcmcr import lcmcr
-
         return lcmcr(h, **kwargs)
-    from .dga import dga
-
     return dga(h, **kwargs)
 
 

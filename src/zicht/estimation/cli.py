@@ -13,7 +13,9 @@ from typing import NoReturn
 
 from .api import METHODS, NoEstimateError, estimate
 from .data import CaptureHistories, DataError, read_strata_csv
+from .dga import dga
 from .heterogeneity import HETEROGENEITY_METHODS
+from .lcmcr import lcmcr
 from .recommend import DISAGREE_FACTOR, recommended
 from .results import DeclinedResult
 from .sensitivity import REGISTRY, sensitivity
@@ -95,8 +97,6 @@ def _run_bayes(args: argparse.Namespace) -> int:
     """``--method lcmcr`` / ``dga``: posterior median and 95% credible interval of N."""
     hist = CaptureHistories.from_csv(args.file)
     if args.method == "lcmcr":
-        from .lcmcr import lcmcr
-
         result = lcmcr(
             hist,
             burnin=args.burnin,
@@ -107,8 +107,6 @@ def _run_bayes(args: argparse.Namespace) -> int:
             progress=_Progress("lcmcr sweeps", not args.quiet),
         )
     else:
-        from .dga import dga
-
         result = dga(hist, seed=args.seed)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
@@ -408,6 +406,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "sensitivity":
         return _guarded(_run_sensitivity, args)
+    _default_method(args)
+    _refuse_conflicting_options(parser, args)
+    return _guarded(_run, args)
+
+
+def _default_method(args: argparse.Namespace) -> None:
+    """Fill in ``--method`` when it was left out, and what ``--method all`` implies."""
     if args.method is None and args.ci != "quick":
         # the recommended interval is an envelope of methods: a bootstrap or profile interval
         # belongs to one model, the stepwise one; said on stderr, not silently
@@ -418,6 +423,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.method = "recommended"
     if args.method == "all":
         args.sensitivity = True  # the best model, and how far every method disagrees
+
+
+def _refuse_conflicting_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Stop with a usage error (status 2) when options do not fit the method."""
     if args.method == "recommended" and args.ci != "quick":
         parser.error(
             "the recommended estimate's interval is the envelope of its methods; for --ci "
@@ -433,7 +442,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--method fixed needs --terms, e.g. --terms A:B,C:D")
     if args.method in BAYES_METHODS and (args.strata or args.sensitivity):
         parser.error(f"--method {args.method} takes neither --strata nor --sensitivity")
-    return _guarded(_run, args)
 
 
 def _guarded(run, args: argparse.Namespace) -> int:

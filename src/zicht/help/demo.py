@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ImproperlyConfigured
 
+from zicht.accounts import selectors as account_selectors
+from zicht.accounts.constants import OrganisationType, Role
 from zicht.help import codes, services
 from zicht.help.constants import HandoverKind
 from zicht.help.models import Conversation
@@ -94,9 +96,6 @@ def demo_conversations_ensure() -> list[tuple[str, str]]:
         raise ImproperlyConfigured("Demo data is never loaded in production.")
     if Conversation.objects.exists():
         return []
-    from zicht.accounts import selectors as account_selectors
-    from zicht.accounts.constants import OrganisationType, Role
-
     centre = account_selectors.organisation_list(type=OrganisationType.COORDINATION_CENTRE).first()
     counsellor = (
         account_selectors.active_members(organisation_id=centre.pk, roles=[Role.COUNSELLOR])

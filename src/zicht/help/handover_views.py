@@ -13,7 +13,7 @@ here copies message text anywhere: the professional records the signal themselve
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
@@ -123,8 +123,6 @@ def handover_take_up(request, pk):
 def coordinator_conversation(request, file_id):
     """The conversation a coordination file was opened from, for its coordinator to screen:
     read-only, and every read audit-logged."""
-    from django.core.exceptions import PermissionDenied
-
     try:
         conversation = selectors.referral_conversation_for_coordinator(
             membership=request.membership, file_id=file_id

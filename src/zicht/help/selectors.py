@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import ROLES_BY_ORGANISATION_TYPE, OrganisationType, Role
+from zicht.coordination import selectors as coordination_selectors
 from zicht.help import conf
 from zicht.help.constants import Audience, ConversationStatus, HandoverKind
 from zicht.help.models import Conversation, HelpPage, ReplyTemplate, ServiceContact
@@ -232,8 +233,6 @@ def referral_conversation_for_coordinator(
     """The consented help conversation a coordination file was opened from, read-only,
     for the coordinator the file is assigned to (``coordination.selectors.
     handover_conversation_code`` decides; ``PermissionDenied`` for anyone else)."""
-    from zicht.coordination import selectors as coordination_selectors
-
     code = coordination_selectors.handover_conversation_code(membership=membership, file_id=file_id)
     conversation = Conversation.objects.filter(
         code=code, handover_kind=HandoverKind.REFERRAL, consent_given_at__isnull=False

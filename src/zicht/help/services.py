@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
+from zicht.coordination import services as coordination
 from zicht.core import ratelimit
-from zicht.help import codes, conf, pow
+from zicht.help import codes, conf, pow, selectors
 from zicht.help.constants import (
     CloseReason,
     ConversationStatus,
@@ -417,8 +418,6 @@ def counsellor_hand_over(
             update_fields=["handover_kind", "handed_over_at", "handed_over_by", "handed_over_to"]
         )
         if kind == HandoverKind.REFERRAL:
-            from zicht.coordination import services as coordination
-
             coordination.referral_from_conversation(
                 membership=membership, conversation_code=locked.code
             )
@@ -442,8 +441,6 @@ def counsellor_route(*, membership: Membership, conversation: Conversation, to: 
     Counsellor services share the same task and duty of confidentiality, so this needs no
     consent, but it is never hidden: the person reads in their conversation who answers
     them now, and the audit event names the organisation (never the text or code)."""
-    from zicht.help import selectors
-
     with transaction.atomic():
         locked = _locked(conversation)
         _require_counsellor(membership, locked)

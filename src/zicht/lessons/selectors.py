@@ -13,6 +13,13 @@ from django.utils.translation import get_language
 from zicht.intake.catalogue import load_catalogue_file
 from zicht.lessons.constants import LANGUAGES, MIN_ANSWERS_SHOWN, Audience
 from zicht.lessons.content import Lesson, lesson_from_data, shipped_lessons
+from zicht.lessons.models import (
+    ClassSession,
+    LessonChoiceMonth,
+    LessonMonth,
+    LessonVideo,
+    StaffLesson,
+)
 from zicht.lessons.validation import INDICATOR_CATALOGUE_VERSION
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,8 +40,6 @@ __all__ = [
 
 def _staff_lessons(**filters: Any) -> list[Lesson]:
     """Lessons staff made in the admin (validated when saved)."""
-    from zicht.lessons.models import StaffLesson
-
     return [lesson_from_data(row.data) for row in StaffLesson.objects.filter(**filters)]
 
 
@@ -57,8 +62,6 @@ def lesson_get(*, slug: str) -> Lesson:
 
 def lesson_preview_get(*, pk: int) -> Lesson:
     """A staff lesson, published or not, for the preview."""
-    from zicht.lessons.models import StaffLesson
-
     row = StaffLesson.objects.filter(pk=pk).first()
     if row is None:
         raise Http404("No such lesson.")
@@ -95,8 +98,6 @@ def indicators_for(codes: Iterable[str]) -> list[dict[str, str]]:
 
 
 def class_session_get(*, pk: int) -> ClassSession | None:
-    from zicht.lessons.models import ClassSession
-
     return ClassSession.objects.filter(pk=pk, expires_at__gt=timezone.now()).first()
 
 
@@ -123,8 +124,6 @@ def class_counts(*, class_session: ClassSession, lesson: Lesson) -> dict[str, An
 def lesson_use_by_month(*, lesson_slug: str | None = None) -> dict[str, list[Any]]:
     """Anonymous aggregates for the lessons' evaluation: classes and devices per month,
     and per step and choice how often it was chosen."""
-    from zicht.lessons.models import LessonChoiceMonth, LessonMonth
-
     months = LessonMonth.objects.order_by("lesson_slug", "month")
     choices = LessonChoiceMonth.objects.order_by("lesson_slug", "month", "step", "choice")
     if lesson_slug:
@@ -140,6 +139,4 @@ def lesson_use_by_month(*, lesson_slug: str | None = None) -> dict[str, list[Any
 
 def video_get(*, key: str) -> LessonVideo | None:
     """An uploaded lesson video (with its captions), or None."""
-    from zicht.lessons.models import LessonVideo
-
     return LessonVideo.objects.filter(key=key).first() if key else None

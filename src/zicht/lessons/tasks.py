@@ -15,6 +15,7 @@ from django.utils import translation
 from django_tasks import task
 
 from zicht.core.tasks import deliver
+from zicht.lessons import selectors, services
 
 TEACHER_LINK_SALT = "zicht.lessons.teacher-link"
 TEACHER_LINK_HOURS = 2
@@ -32,8 +33,6 @@ def teacher_token_lesson(token: str) -> str:
 
 @task()
 def send_teacher_link(*, email: str, lesson_slug: str, language: str, base_url: str) -> int:
-    from zicht.lessons import selectors
-
     lesson = selectors.lesson_get(slug=lesson_slug)
     with translation.override(language):
         path = reverse(
@@ -52,6 +51,4 @@ def send_teacher_link(*, email: str, lesson_slug: str, language: str, base_url: 
 @task()
 def close_expired_class_sessions_task() -> int:
     """Close classes past their closing time: only monthly counts remain. Schedule daily."""
-    from zicht.lessons import services
-
     return services.class_sessions_close_expired()

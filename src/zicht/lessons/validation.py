@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db import DatabaseError
+
 from zicht.intake.catalogue import item_codes, load_catalogue_file
 from zicht.lessons import readability
 from zicht.lessons.constants import (
@@ -27,6 +29,8 @@ from zicht.lessons.constants import (
     READABILITY_MINIMUM_EN,
     Audience,
 )
+from zicht.lessons.content import lesson_from_data
+from zicht.lessons.models import LessonVideo
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -67,6 +71,16 @@ def _texts(value, where: str, errors: list[str], *, required: bool = True) -> No
 
 
 def _check_shape(data: dict, errors: list[str]) -> None:
+    """The lesson's own fields: header, characters, steps present, teacher's guide."""
+    _check_header(data, errors)
+    _check_characters(data.get("characters"), errors)
+    if not isinstance(data.get("steps"), dict) or not data["steps"]:
+        errors.append("steps: the lesson has no steps.")
+    _check_guide(data.get("guide"), errors)
+
+
+def _check_header(data: dict, errors: list[str]) -> None:
+    """Format, address (slug), version, audience, title, summary and pictograms."""
     if data.get("format") != FORMAT_VERSION:
         errors.append(f"format: must be {FORMAT_VERSION}.")
     slug = data.get("slug")
@@ -83,10 +97,13 @@ def _check_shape(data: dict, errors: list[str]) -> None:
     for name in data.get("pictograms", []):
         if name not in PICTOGRAMS:
             errors.append(f"pictograms: unknown pictogram {name!r}.")
-    characters = data.get("characters")
+
+
+def _check_characters(characters, errors: list[str]) -> None:
+    """At least one character; each drawn avatar, never a photo of a real person."""
     if not isinstance(characters, dict) or not characters:
         errors.append("characters: name at least one character.")
-        characters = {}
+        return
     for key, character in characters.items():
         where = f"character {key!r}"
         if key == NARRATOR or not _KEY.match(key):
@@ -100,22 +117,24 @@ def _check_shape(data: dict, errors: list[str]) -> None:
             errors.append(f"{where}: colour must be one of {list(AVATAR_COLOURS)}.")
         if "photo" in character or "image" in character:
             errors.append(f"{where}: no photos; the avatar is drawn from the initials of the name.")
-    if not isinstance(data.get("steps"), dict) or not data["steps"]:
-        errors.append("steps: the lesson has no steps.")
-    guide = data.get("guide")
+
+
+def _check_guide(guide, errors: list[str]) -> None:
+    """The teacher's guide: aims and at least one discussion question."""
     if not isinstance(guide, dict):
         errors.append("guide: the teacher's guide needs 'aims' and 'questions'.")
-    else:
-        _texts(guide.get("aims"), "guide aims", errors)
-        questions = guide.get("questions")
-        if not isinstance(questions, list) or not questions:
-            errors.append("guide questions: give at least one discussion question.")
-        else:
-            for i, question in enumerate(questions, start=1):
-                _texts(question, f"guide question {i}", errors)
+        return
+    _texts(guide.get("aims"), "guide aims", errors)
+    questions = guide.get("questions")
+    if not isinstance(questions, list) or not questions:
+        errors.append("guide questions: give at least one discussion question.")
+        return
+    for i, question in enumerate(questions, start=1):
+        _texts(question, f"guide question {i}", errors)
 
 
 def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: list[str]):
+    """One step: its name, messages, the one way on, choices, ending and indicators."""
     where = f"step {key!r}"
     if not _KEY.match(key):
         errors.append(f"{where}: use lowercase letters, digits, '-' and '_' in step names.")
@@ -124,7 +143,17 @@ def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: l
     if not isinstance(step, dict):
         errors.append(f"{where}: must be an object.")
         return
-    characters = data.get("characters") or {}
+    _check_messages(where, step, data.get("characters") or {}, errors)
+    _check_way_on(where, step, errors)
+    _check_choices(where, step, errors)
+    _check_ending(where, step.get("ending"), errors)
+    for code in step.get("indicators", []):
+        if code not in indicator_codes:
+            errors.append(f"{where}: {code!r} is not in the indicator list.")
+
+
+def _check_messages(where: str, step: dict, characters: dict, errors: list[str]) -> None:
+    """Every message is spoken by the narrator or a character, in both languages."""
     for i, message in enumerate(step.get("messages", []), start=1):
         mwhere = f"{where} message {i}"
         speaker = message.get("from")
@@ -133,6 +162,10 @@ def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: l
         _texts(message.get("text"), mwhere, errors)
         if message.get("pictogram") and message["pictogram"] not in PICTOGRAMS:
             errors.append(f"{mwhere}: unknown pictogram {message['pictogram']!r}.")
+
+
+def _check_way_on(where: str, step: dict, errors: list[str]) -> None:
+    """Exactly one way on (next, choices or ending), and something to show."""
     ways_on = [name for name in ("next", "choices", "ending") if step.get(name)]
     if not ways_on:
         errors.append(f"{where}: dead end - give it a 'next' step, 'choices' or an 'ending'.")
@@ -146,6 +179,10 @@ def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: l
         _texts(step["pause"], f"{where} pause", errors)
         if step.get("choices"):
             errors.append(f"{where}: a pause for the class cannot also offer choices.")
+
+
+def _check_choices(where: str, step: dict, errors: list[str]) -> None:
+    """At least two choices, each with its own id, a text and a next step."""
     choices = step.get("choices") or []
     if step.get("choices") is not None and len(choices) < 2:
         errors.append(f"{where}: a choice needs at least two options.")
@@ -161,16 +198,17 @@ def _check_step(key: str, step, data: dict, indicator_codes: set[str], errors: l
         _texts(choice.get("text"), cwhere, errors)
         if not choice.get("next"):
             errors.append(f"{cwhere}: leads nowhere - give it a 'next' step.")
-    ending = step.get("ending")
-    if ending is not None:
-        if not isinstance(ending, dict):
-            errors.append(f"{where} ending: must be an object.")
-        else:
-            for name in ("pattern", "explanation", "not_your_fault"):
-                _texts(ending.get(name), f"{where} ending {name}", errors)
-    for code in step.get("indicators", []):
-        if code not in indicator_codes:
-            errors.append(f"{where}: {code!r} is not in the indicator list.")
+
+
+def _check_ending(where: str, ending, errors: list[str]) -> None:
+    """An ending names the pattern, explains it and says it is not the pupil's fault."""
+    if ending is None:
+        return
+    if not isinstance(ending, dict):
+        errors.append(f"{where} ending: must be an object.")
+        return
+    for name in ("pattern", "explanation", "not_your_fault"):
+        _texts(ending.get(name), f"{where} ending {name}", errors)
 
 
 def _targets(step) -> list[tuple[str, str]]:
@@ -228,10 +266,6 @@ def _check_videos(data: dict, errors: list[str]) -> None:
     }
     if not wanted:
         return
-    from django.db import DatabaseError
-
-    from zicht.lessons.models import LessonVideo
-
     try:
         present = set(LessonVideo.objects.filter(key__in=wanted).values_list("key", flat=True))
     except DatabaseError:
@@ -246,8 +280,6 @@ def _check_readability(
 ) -> tuple[readability.Readability, readability.Readability]:
     """Flesch-Douma of the Dutch texts and Flesch Reading Ease of the English ones, each
     against its bound for the lesson's audience; for pupils also the longest sentence."""
-    from zicht.lessons.content import lesson_from_data
-
     lesson = lesson_from_data(data)
     audience = data["audience"]
     result = readability.measure(lesson.texts("nl"))

@@ -66,7 +66,7 @@ def to_csv(rows: list[list]) -> bytes:
 
 
 def to_xlsx(rows: list[list], title: str) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy, only for a spreadsheet download
 
     workbook = Workbook()
     sheet = workbook.active

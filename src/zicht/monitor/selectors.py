@@ -251,45 +251,15 @@ def indicators(
     person_of = clusters(list(part), facts.pairs)
 
     signals: Counter = Counter(part.values())
-    by_source: dict = defaultdict(Counter)
-    persons: dict = defaultdict(set)
-    for r in rows:
-        by_source[r["organisation__type"]][part[r["id"]]] += 1
-        persons[part[r["id"]]].add(person_of[r["id"]])
+    by_source, persons = _sources_and_persons(rows, part, person_of)
     # The victim-offender overlap is a fact about the young person: one signal in the
     # period marked suspect, arrested or prosecuted makes them "also known as a suspect"
     # in every column where they are counted.
     suspected = {person_of[r["id"]] for r in rows if r["justice_status"] != JusticeStatus.NONE}
-
-    referrals: Counter = Counter()
-    for signal_id, _kind in facts.referrals:
-        if signal_id in part:
-            referrals[part[signal_id]] += 1
-
-    victims: Counter = Counter()
-    victims_total = 0
-    screening = {p: Screening() for p in (*PARTS, "total")}
-    measures: Counter = Counter()
-    care: Counter = Counter()
-    files_total: Counter = Counter()
-    for f in facts.files:
-        parts = {part[s] for s in f["signal_ids"] if s in part}
-        if not parts:
-            continue
-        files_total["total"] += 1
-        if f["screening_decision"] == "possible_victim":
-            victims_total += 1
-        for p in (*parts, "total"):
-            if p != "total":
-                files_total[p] += 1
-                victims[p] += f["screening_decision"] == "possible_victim"
-            measures[p] += f["n_measures"]
-            care[p] += f["n_placed"]
-            if f["screened_on"] is not None:
-                s = screening[p]
-                s.decided += 1
-                s.within += f["screened_on"] <= f["screening_deadline"]
-                s.days.append(f["working_days"])
+    referrals: Counter = Counter(
+        part[signal_id] for signal_id, _kind in facts.referrals if signal_id in part
+    )
+    files = _file_counts(facts.files, part)
     return Indicators(
         signals={p: signals[p] for p in PARTS},
         by_source={t: {p: c[p] for p in PARTS} for t, c in sorted(by_source.items())},
@@ -298,16 +268,69 @@ def indicators(
         suspects={p: len(persons[p] & suspected) for p in PARTS},
         suspects_total=len(suspected),
         referrals={p: referrals[p] for p in PARTS},
-        victims={p: victims[p] for p in PARTS},
-        victims_total=victims_total,
-        screening=screening,
-        measures={p: measures[p] for p in (*PARTS, "total")},
-        care_placed={p: care[p] for p in (*PARTS, "total")},
-        files_total=dict(files_total),
+        victims={p: files.victims[p] for p in PARTS},
+        victims_total=files.victims_total,
+        screening=files.screening,
+        measures={p: files.measures[p] for p in (*PARTS, "total")},
+        care_placed={p: files.care[p] for p in (*PARTS, "total")},
+        files_total=dict(files.files_total),
         rows=rows,
         area_rows=[r for r in rows if part[r["id"]] == AREA],
         person_of=person_of,
     )
+
+
+def _sources_and_persons(rows: list[dict], part: dict, person_of: dict) -> tuple[dict, dict]:
+    """Signals per kind of source and part, and the distinct young people per part."""
+    by_source: dict = defaultdict(Counter)
+    persons: dict = defaultdict(set)
+    for r in rows:
+        by_source[r["organisation__type"]][part[r["id"]]] += 1
+        persons[part[r["id"]]].add(person_of[r["id"]])
+    return by_source, persons
+
+
+@dataclass
+class _FileCounts:
+    """What the coordination files of the period add up to, per part and in total."""
+
+    victims: Counter = field(default_factory=Counter)
+    victims_total: int = 0
+    screening: dict[str, Screening] = field(
+        default_factory=lambda: {p: Screening() for p in (*PARTS, "total")}
+    )
+    measures: Counter = field(default_factory=Counter)
+    care: Counter = field(default_factory=Counter)
+    files_total: Counter = field(default_factory=Counter)
+
+
+def _file_counts(files: list[dict], part: dict) -> _FileCounts:
+    """Count the files that hold a signal of the period, in every part their signals lie
+    in and once in the total (a file with signals in two parts counts in both)."""
+    counts = _FileCounts()
+    for f in files:
+        parts = {part[s] for s in f["signal_ids"] if s in part}
+        if not parts:
+            continue
+        counts.files_total["total"] += 1
+        if f["screening_decision"] == "possible_victim":
+            counts.victims_total += 1
+        for p in (*parts, "total"):
+            if p != "total":
+                counts.files_total[p] += 1
+                counts.victims[p] += f["screening_decision"] == "possible_victim"
+            counts.measures[p] += f["n_measures"]
+            counts.care[p] += f["n_placed"]
+            if f["screened_on"] is not None:
+                _add_screening(counts.screening[p], f)
+    return counts
+
+
+def _add_screening(s: Screening, f: dict) -> None:
+    """One screened file: decided, within the deadline or not, and in how many days."""
+    s.decided += 1
+    s.within += f["screened_on"] <= f["screening_deadline"]
+    s.days.append(f["working_days"])
 
 
 @dataclass

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
+from zicht.insight.estimates import hidden_number
+from zicht.insight.selectors import Dataset
 from zicht.monitor import permissions
 from zicht.monitor.constants import (
     BUURT_RE,
@@ -330,9 +332,6 @@ def estimate_cached(*, key_parts: tuple, rows: list[dict], person_of: dict) -> d
     """The insight app's hidden number over ``rows`` (HiddenNumber.to_dict()), reused while
     younger than ESTIMATE_MAX_AGE. ``key_parts`` name the municipality, area codes and
     period the rows were selected by; new signals show up in the estimate within a day."""
-    from zicht.insight.estimates import hidden_number
-    from zicht.insight.selectors import Dataset
-
     key = hashlib.sha256(repr(key_parts).encode()).hexdigest()
     now = timezone.now()
     entry = EstimateCache.objects.filter(key=key, computed_at__gte=now - ESTIMATE_MAX_AGE).first()

@@ -18,6 +18,7 @@ from zicht.accounts.constants import OrganisationType
 from zicht.insight.estimates import reason_text
 from zicht.insight.suppression import PRIMARY, SECONDARY, K, suppress
 from zicht.monitor.selectors import PARTS, Indicators
+from zicht.monitor.services import estimate_cached
 
 TOTAL = "total"
 COLUMNS = (*PARTS, TOTAL)
@@ -62,33 +63,58 @@ def suppress_grid(grid: dict[str, dict[str, int]]) -> dict[str, dict]:
     total) passes insight's one-way rule, repeated until nothing more must be hidden.
     Returns ``{row or "total": {part or "total": published}}``."""
     rows = list(grid)
+    m = _with_totals(grid)
+    hide: set[tuple[str, str]] = set()
+    while True:
+        rows_changed = _hide_in_rows(m, hide)
+        columns_changed = _hide_in_columns(m, rows, hide)
+        if not (rows_changed or columns_changed):
+            break
+    return {r: {c: _publish(m[r][c], (r, c) in hide) for c in COLUMNS} for r in m}
+
+
+def _with_totals(grid: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The grid with a total per row and a total row (the column totals)."""
+    rows = list(grid)
     m = {r: {**{p: grid[r].get(p, 0) for p in PARTS}} for r in rows}
     for r in rows:
         m[r][TOTAL] = sum(m[r][p] for p in PARTS)
     m[TOTAL] = {c: sum(m[r][c] for r in rows) for c in COLUMNS}
-    hide: set[tuple[str, str]] = set()
-    changed = True
-    while changed:
-        changed = False
-        for r in m:
-            hidden = {p for p in PARTS if (r, p) in hide}
-            pub = suppress({p: m[r][p] for p in PARTS}, hide=hidden)
-            new = {(r, p) for p, v in pub.cells.items() if v == SECONDARY}
-            if pub.total == SECONDARY:
-                new.add((r, TOTAL))
-            if not new <= hide:
-                hide |= new
-                changed = True
-        for c in COLUMNS:
-            hidden = {r for r in rows if (r, c) in hide}
-            pub = suppress({r: m[r][c] for r in rows}, hide=hidden)
-            new = {(r, c) for r, v in pub.cells.items() if v == SECONDARY}
-            if pub.total == SECONDARY:
-                new.add((TOTAL, c))
-            if not new <= hide:
-                hide |= new
-                changed = True
-    return {r: {c: _publish(m[r][c], (r, c) in hide) for c in COLUMNS} for r in m}
+    return m
+
+
+def _hide_in_rows(m: dict[str, dict[str, int]], hide: set[tuple[str, str]]) -> bool:
+    """Apply the one-way rule to every row (the total row too), given what is already
+    hidden; add what must be hidden now to ``hide``. True when something was added."""
+    changed = False
+    for r in m:
+        hidden = {p for p in PARTS if (r, p) in hide}
+        pub = suppress({p: m[r][p] for p in PARTS}, hide=hidden)
+        new = {(r, p) for p, v in pub.cells.items() if v == SECONDARY}
+        if pub.total == SECONDARY:
+            new.add((r, TOTAL))
+        if not new <= hide:
+            hide |= new
+            changed = True
+    return changed
+
+
+def _hide_in_columns(
+    m: dict[str, dict[str, int]], rows: list[str], hide: set[tuple[str, str]]
+) -> bool:
+    """Apply the one-way rule to every column over the rows, with the total row as its
+    total; add what must be hidden now to ``hide``. True when something was added."""
+    changed = False
+    for c in COLUMNS:
+        hidden = {r for r in rows if (r, c) in hide}
+        pub = suppress({r: m[r][c] for r in rows}, hide=hidden)
+        new = {(r, c) for r, v in pub.cells.items() if v == SECONDARY}
+        if pub.total == SECONDARY:
+            new.add((TOTAL, c))
+        if not new <= hide:
+            hide |= new
+            changed = True
+    return changed
 
 
 def _row(label: str, counts: dict, total: int, definition: str, *, additive: bool) -> Row:
@@ -307,8 +333,6 @@ def estimate(result: dict, label: str) -> Estimate:
 def estimates(ind: Indicators, *, municipality: str, codes: set[str], period) -> list[Estimate]:
     """The hidden number in the area and in the whole municipality (insight's estimate,
     declined where it declines), cached for a day by monitor.services.estimate_cached()."""
-    from zicht.monitor.services import estimate_cached
-
     dates = (str(period.date_from), str(period.date_to))
     area = estimate_cached(
         key_parts=("area", municipality, tuple(sorted(codes)), *dates),

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zicht.accounts.constants import Role
 from zicht.coordination import permissions
 from zicht.coordination.constants import (
     ADULT_AGE,
@@ -175,8 +176,6 @@ def referral_from_conversation(
     through the conversation (its case code), where the person can choose to say more.
     Runs inside the caller's transaction.
     """
-    from zicht.accounts.constants import Role
-
     if membership is None or not membership.is_active or membership.role != Role.COUNSELLOR:
         audit_event("handover_denied", membership=membership, object_type="help.conversation")
         raise PermissionDenied

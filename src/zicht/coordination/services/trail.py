@@ -42,7 +42,7 @@ def audit_event(
 
 def notify(event: str, file: CoordinationFile, *, to: str) -> None:
     """Queue an e-mail after commit. ``to``: "referrers", "coordinators" or "providers:<id>"."""
-    from zicht.coordination import tasks
+    from zicht.coordination import tasks  # noqa: PLC0415 - tasks imports the services (cycle)
 
     transaction.on_commit(
         lambda: tasks.send_notification.enqueue(event=event, file_id=file.pk, to=to), robust=True

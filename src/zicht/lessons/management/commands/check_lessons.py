@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from zicht.lessons.content import lesson_files, read_file
+from zicht.lessons.models import StaffLesson
 from zicht.lessons.validation import validate
 
 
@@ -72,8 +73,6 @@ class Command(BaseCommand):
     def _check_staff_lessons(self, slugs: dict[str, str]) -> tuple[int, int]:
         """Lessons staff saved in the admin (checked when saved; checked again here since
         the validator or the indicator list may have changed since)."""
-        from zicht.lessons.models import StaffLesson
-
         try:
             rows = list(StaffLesson.objects.all())
         except DatabaseError:
