@@ -68,6 +68,9 @@ def test_only_the_registry_reads_the_environment():
                 readers.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
     # The browser tests' conftest reads ZICHT_CHROMIUM (declared) before Django is set up.
     readers = [r for r in readers if "ZICHT_CHROMIUM" not in r and "ASYNC_UNSAFE" not in r]
+    # Handing the whole environment on to a child process (pg_dump, with the libpq
+    # variables added) reads no setting.
+    readers = [r for r in readers if not r.endswith("env = dict(os.environ)")]
     assert readers == [], "read the variable through zicht.conf.registry.value:\n" + "\n".join(
         readers
     )
