@@ -197,12 +197,16 @@ def normalise_bsn(bsn: str) -> str:
 
 _BSN_SEPARATORS = str.maketrans("", "", " .-\t")
 _BSN_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+#: The weighted sum of nine '0' characters (code 48).
+_BSN_ZERO = 48 * sum(_BSN_WEIGHTS)
 
 
 def valid_bsn(digits: str) -> bool:
     """Dutch eleven-test: sum(d_i * (9 - i), i=0..7) - d_8 ≡ 0 (mod 11), not all zero."""
     if len(digits) != 9 or not digits.isdigit() or int(digits) == 0:
         return False
+    if digits.isascii():  # weights applied to the character codes: '0' is 48
+        return (sum(map(operator.mul, digits.encode(), _BSN_WEIGHTS)) - _BSN_ZERO) % 11 == 0
     return sum(map(operator.mul, map(int, digits), _BSN_WEIGHTS)) % 11 == 0
 
 
@@ -216,8 +220,8 @@ class _DateParts(NamedTuple):
     year: int
     #: "YYYY-LL-HH" (day and month sorted), or "" without a full date.
     canonical: str
-    #: The swap-invariant day/month element of the filter, if any.
-    grams: frozenset[str]
+    #: :meth:`_Encoder.name_bits` of the swap-invariant day/month element (0 if none).
+    date_bits: tuple[int, int, int]
     block_tokens: tuple[str, ...]
     #: (year offset, block tokens) of the -1 and +1 year probes.
     probe_tokens: tuple[tuple[int, tuple[str, ...]], ...]
@@ -296,7 +300,7 @@ class _Encoder:
         for p in range(BASE_BLOOM_BITS):
             self.empty |= 1 << (top - dest[BASE_BLOOM_BITS + p])
         self._gram_bits: dict[int, dict[str, int]] = {}
-        self._name_bits: dict[int, dict[frozenset[str], int]] = {}
+        self._name_bits: dict[int, dict[frozenset[str], tuple[int, int, int]]] = {}
         self._blocks: dict[tuple[int, int], str] = {}
         self._day_blocks: dict[tuple[int, int, int], str] = {}
         self._dates: dict[_dt.date, _DateParts] = {}
@@ -336,34 +340,39 @@ class _Encoder:
             union |= bits if bits is not None else self.gram_bits(year, g)
         return union
 
-    def name_bits(self, year: int, grams: frozenset[str]) -> int:
-        """:meth:`grams_bits` of one name's bigrams, cached per year."""
+    def bloom(self, year: int, grams: Iterable[str]) -> bytes:
+        """The published (balanced, permuted) filter of a set of bigrams."""
+        return (self.grams_bits(year, grams) ^ self.empty).to_bytes(BLOOM_BYTES, "big")
+
+    #: The years of a record's three filters: its birth year, then the probes' years.
+    YEAR_OFFSETS = (0, -1, 1)
+
+    def name_bits(self, year: int, grams: frozenset[str]) -> tuple[int, int, int]:
+        """:meth:`grams_bits` of one name's bigrams for ``year`` + YEAR_OFFSETS,
+        cached per (birth year, name)."""
         per_year = self._name_bits.get(year)
         if per_year is None:
             per_year = self._name_bits[year] = {}
         bits = per_year.get(grams)
         if bits is None:
-            bits = self.grams_bits(year, grams)
+            b0, b1, b2 = (self.grams_bits(year + off, grams) for off in self.YEAR_OFFSETS)
+            bits = (b0, b1, b2)
             if len(per_year) < self.MAX_NAMES_PER_YEAR:
                 per_year[grams] = bits
         return bits
 
-    def bloom(self, year: int, grams: Iterable[str]) -> bytes:
-        """The published (balanced, permuted) filter of a set of bigrams."""
-        return (self.grams_bits(year, grams) ^ self.empty).to_bytes(BLOOM_BYTES, "big")
-
-    def name_blooms(self, years: Iterable[int], names: tuple[frozenset[str], ...]) -> list[bytes]:
-        """:meth:`bloom` of the union of several names' bigram sets, for each year."""
-        out = []
+    def record_blooms(
+        self, year: int, given: frozenset[str], surname: frozenset[str], date_bits: tuple
+    ) -> list[bytes]:
+        """The filters (for ``year`` + YEAR_OFFSETS) of a given name, a surname and the
+        precomputed bits of the date element (see :meth:`name_bits`)."""
+        per_year = self._name_bits.get(year) or {}
+        g = per_year.get(given) or self.name_bits(year, given)
+        s = per_year.get(surname) or self.name_bits(year, surname)
         empty = self.empty
-        for year in years:
-            per_year = self._name_bits.get(year) or {}
-            union = 0
-            for grams in names:
-                bits = per_year.get(grams)
-                union |= bits if bits is not None else self.name_bits(year, grams)
-            out.append((union ^ empty).to_bytes(BLOOM_BYTES, "big"))
-        return out
+        return [
+            ((g[i] | s[i] | date_bits[i]) ^ empty).to_bytes(BLOOM_BYTES, "big") for i in (0, 1, 2)
+        ]
 
     # -- tokens ------------------------------------------------------------------------
     def exact(self, message: str) -> str:
@@ -407,7 +416,9 @@ class _Encoder:
             parts = _DateParts(
                 year=year,
                 canonical=f"{year:04d}-{lo:02d}-{hi:02d}",
-                grams=frozenset({f"#dm|{lo:02d}|{hi:02d}"} if DATE_HASHES else ()),
+                date_bits=self.name_bits(
+                    year, frozenset({f"#dm|{lo:02d}|{hi:02d}"} if DATE_HASHES else ())
+                ),
                 block_tokens=tuple(sorted(blocks)),
                 probe_tokens=tuple((off, (self.day_block(year + off, lo, hi),)) for off in (-1, 1)),
             )
@@ -427,7 +438,7 @@ class _Encoder:
             parts = self._estimates[year] = _DateParts(
                 year=year,
                 canonical="",
-                grams=frozenset(),
+                date_bits=(0, 0, 0),
                 block_tokens=months_of(year),
                 probe_tokens=tuple((off, months_of(year + off)) for off in (-1, 1)),
             )
@@ -550,13 +561,19 @@ def _checked_fields(identity: Identity) -> tuple[_NameField, _NameField, str]:
     return sn, gn, bsn
 
 
+_START_YEAR = _dt.date.today().year
+
+
 def _birth(enc: _Encoder, identity: Identity, today: _dt.date | None) -> _DateParts:
     """The date-dependent parts, from the date of birth or else the estimated year."""
     dob = identity.date_of_birth
     if dob is not None:
         if not isinstance(dob, _dt.date) or isinstance(dob, _dt.datetime):
             raise EncodingError("date_of_birth: must be a date", "date_of_birth")
-        if dob.year < MIN_BIRTH_YEAR or dob > (today or _dt.date.today()):
+        if dob.year < MIN_BIRTH_YEAR or (
+            # A year before the one this process started in is in the past.
+            (today is not None or dob.year >= _START_YEAR) and dob > (today or _dt.date.today())
+        ):
             raise EncodingError("date_of_birth: out of range", "date_of_birth")
         return enc.date_parts(dob)
     est = identity.birth_year_estimate
@@ -591,9 +608,7 @@ def encode(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = No
     exact.sort()
     year = birth.year
     (_, minus), (_, plus) = birth.probe_tokens
-    main, below, above = enc.name_blooms(
-        (year, year - 1, year + 1), (gn.grams, sn.grams, birth.grams)
-    )
+    main, below, above = enc.record_blooms(year, gn.grams, sn.grams, birth.date_bits)
     return Encoding(
         spec_version=SPEC_VERSION,
         key_id=enc.key_id,
