@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -204,7 +203,16 @@ def link_sources(
             gc.enable()
 
 
-def _link_sources(sources, match_t, poss_t, year_tolerance, threads, progress, stats):
+class _Records(NamedTuple):
+    """All records of all sources in one list, in input order."""
+
+    ids: list[str]
+    encodings: list[Encoding]
+    source: np.ndarray  # source index of each record
+    cross: bool  # several sources: only pairs across sources count
+
+
+def _gather(sources: Sequence[Sequence[tuple[str, Encoding]]]) -> _Records:
     ids: list[str] = []
     encs: list[Encoding] = []
     src: list[int] = []
@@ -213,54 +221,50 @@ def _link_sources(sources, match_t, poss_t, year_tolerance, threads, progress, s
             ids.append(str(rid))
             encs.append(enc)
             src.append(s_idx)
-    n = len(encs)
-    if n < 2:
-        return []
-    key_ids = {e.key_id for e in encs}
-    if len(key_ids) > 1:
+    if len({e.key_id for e in encs}) > 1:
         raise EncodingError("key_id: encodings were made with different keys", "key_id")
-    cross = len(sources) > 1
-    source = np.asarray(src, np.int32)
+    return _Records(ids, encs, np.asarray(src, np.int32), len(sources) > 1)
 
-    # Block codes.
+
+class _Blocks(NamedTuple):
+    """Inputs of :func:`link_arrays`: filters and integer block codes."""
+
+    main: np.ndarray
+    main_blocks: list[list[int]]
+    n_blocks: int
+    probe: np.ndarray | None
+    probe_blocks: list[list[int]] | None
+    probe_owner: np.ndarray | None
+
+
+def _blocks(encs: Sequence[Encoding], year_tolerance: bool) -> _Blocks:
+    """Number the block tokens; with ``year_tolerance`` keep each record's ±1-year
+    probes whose tokens some record is indexed under (others cannot produce pairs)."""
     code_of: dict[str, int] = {}
     main_blocks = [[code_of.setdefault(t, len(code_of)) for t in e.block_tokens] for e in encs]
     main = fuzzy.blooms_to_matrix(e.bloom for e in encs)
-    probe = probe_blocks = probe_owner = None
-    if year_tolerance:
-        p_blooms: list[bytes] = []
-        probe_blocks = []
-        owners: list[int] = []
-        for i, e in enumerate(encs):
-            for p in e.probes:
-                # Probe tokens that no record is indexed under cannot produce pairs.
-                codes = [code_of[t] for t in p.block_tokens if t in code_of]
-                if codes:
-                    p_blooms.append(p.bloom)
-                    probe_blocks.append(codes)
-                    owners.append(i)
-        probe = (
-            fuzzy.blooms_to_matrix(p_blooms)
-            if p_blooms
-            else np.zeros((0, main.shape[1]), np.uint64)
-        )
-        probe_owner = np.asarray(owners, np.int64)
-    if progress is not None:
-        progress("blocking", n, n)
-    fp = link_arrays(
-        main, main_blocks, len(code_of),
-        probe=probe, probe_blocks=probe_blocks, probe_owner=probe_owner,
-        source=source if cross else None,
-        threshold=poss_t, threads=threads, progress=progress,
-    )  # fmt: skip
+    if not year_tolerance:
+        return _Blocks(main, main_blocks, len(code_of), None, None, None)
+    p_blooms: list[bytes] = []
+    probe_blocks: list[list[int]] = []
+    owners: list[int] = []
+    for i, e in enumerate(encs):
+        for p in e.probes:
+            codes = [code_of[t] for t in p.block_tokens if t in code_of]
+            if codes:
+                p_blooms.append(p.bloom)
+                probe_blocks.append(codes)
+                owners.append(i)
+    probe = (
+        fuzzy.blooms_to_matrix(p_blooms) if p_blooms else np.zeros((0, main.shape[1]), np.uint64)
+    )
+    return _Blocks(
+        main, main_blocks, len(code_of), probe, probe_blocks, np.asarray(owners, np.int64)
+    )
 
-    # (score, exact, via_probe)
-    best: dict[tuple[int, int], tuple[float, bool, bool]] = {}
-    for a, b, s, vp in zip(
-        fp.a.tolist(), fp.b.tolist(), fp.score.tolist(), fp.via_probe.tolist(), strict=True
-    ):
-        best[(a, b)] = (s, False, vp)
-    # Exact tokens: remember the first holder of each token; collect the rest.
+
+def _exact_groups(encs: Sequence[Encoding]) -> list[list[int]]:
+    """Records sharing an exact token, one list per token held more than once."""
     first_holder: dict[str, int] = {}
     groups: dict[str, list[int]] = {}
     for i, e in enumerate(encs):
@@ -268,20 +272,36 @@ def _link_sources(sources, match_t, poss_t, year_tolerance, threads, progress, s
             j = first_holder.setdefault(t, i)
             if j != i:
                 groups.setdefault(t, [j]).append(i)
-    del first_holder
-    if stats is not None:
-        stats["comparisons"] = fp.comparisons
-        stats["exact_groups"] = len(groups)
-    for members in groups.values():
+    return list(groups.values())
+
+
+#: Per candidate pair (a < b): (best Dice score, exact-token agreement, found only
+#: through a ±1-year probe).
+_Scores = dict[tuple[int, int], tuple[float, bool, bool]]
+
+
+def _add_exact(best: _Scores, groups: list[list[int]], recs: _Records) -> None:
+    """Every pair inside an exact-token group is an exact match (score 1.0)."""
+    src = recs.source.tolist()
+    for members in groups:
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 a, b = members[x], members[y]
-                if a == b or (cross and src[a] == src[b]):
+                if a == b or (recs.cross and src[a] == src[b]):
                     continue
                 best[(min(a, b), max(a, b))] = (1.0, True, False)
 
+
+def _decide(best: _Scores, recs: _Records, match_t: float, poss_t: float) -> list[LinkedPair]:
+    """Decisions, best first. Different valid BSNs (different people unless a BSN was
+    mis-recorded) and a pair found only across neighbouring birth years (weaker
+    evidence) are lowered from ``match`` to ``possible``: left to human review."""
     bsn_code: dict[str, int] = {}
-    bsn = [bsn_code.setdefault(e.bsn_token, len(bsn_code)) if e.bsn_token else -1 for e in encs]
+    bsn = [
+        bsn_code.setdefault(e.bsn_token, len(bsn_code)) if e.bsn_token else -1
+        for e in recs.encodings
+    ]
+    src, ids = recs.source.tolist(), recs.ids
     out: list[LinkedPair] = []
     for (a, b), (s, exact, via_probe) in best.items():
         if exact or s >= match_t:
@@ -290,17 +310,44 @@ def _link_sources(sources, match_t, poss_t, year_tolerance, threads, progress, s
             decision = "possible"
         else:
             continue
-        # Different valid BSNs: different people unless a BSN was mis-recorded; a pair
-        # found only across neighbouring birth years is weaker evidence. Both are left
-        # to human review.
         bsn_conflict = bsn[a] >= 0 and bsn[b] >= 0 and bsn[a] != bsn[b]
         if decision == "match" and (bsn_conflict or via_probe):
             decision = "possible"
-        if cross and src[a] > src[b]:
+        if recs.cross and src[a] > src[b]:
             a, b = b, a
         out.append(LinkedPair(ids[a], ids[b], round(float(s), 6), decision))
     out.sort(key=lambda p: (p.decision != "match", -p.score, p.id_a, p.id_b))
     return out
+
+
+def _link_sources(sources, match_t, poss_t, year_tolerance, threads, progress, stats):
+    """Gather, block, score (numba), add exact-token pairs, decide."""
+    recs = _gather(sources)
+    n = len(recs.encodings)
+    if n < 2:
+        return []
+    blocks = _blocks(recs.encodings, year_tolerance)
+    if progress is not None:
+        progress("blocking", n, n)
+    fp = link_arrays(
+        blocks.main, blocks.main_blocks, blocks.n_blocks,
+        probe=blocks.probe, probe_blocks=blocks.probe_blocks, probe_owner=blocks.probe_owner,
+        source=recs.source if recs.cross else None,
+        threshold=poss_t, threads=threads, progress=progress,
+    )  # fmt: skip
+    del blocks
+    best: _Scores = {
+        (a, b): (s, False, vp)
+        for a, b, s, vp in zip(
+            fp.a.tolist(), fp.b.tolist(), fp.score.tolist(), fp.via_probe.tolist(), strict=True
+        )
+    }
+    groups = _exact_groups(recs.encodings)
+    if stats is not None:
+        stats["comparisons"] = fp.comparisons
+        stats["exact_groups"] = len(groups)
+    _add_exact(best, groups, recs)
+    return _decide(best, recs, match_t, poss_t)
 
 
 def link(
@@ -317,8 +364,3 @@ def link(
     if records_b is not None:
         sources.append(list(records_b))
     return link_sources(sources, **kwargs)
-
-
-def expected_comparisons(block_sizes: Iterable[int]) -> int:
-    """Pairs compared in blocks of the given sizes (without probes)."""
-    return sum(math.comb(k, 2) for k in block_sizes)
