@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -72,34 +71,58 @@ def _store(*, signal_id, organisation_id: int, encoding: Encoding, expires_on) -
 
 def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict:
     """Entries that agree exactly or score >= the possible threshold (own organisation
-    included: those become statistics-only links, never shown or notified)."""
-    others = IndexEntry.objects.filter(key_id=entry.key_id).exclude(signal_id=entry.signal_id)
+    included: those become statistics-only links, never shown or notified).
+
+    Fuzzy candidates are scored for the own birth year first, then for the -1 and +1
+    year probes; an entry keeps the first query that reaches the threshold."""
     found: dict = {}
     exact_ids = (
-        others.filter(exact_tokens__token__in=encoding.exact_tokens)
-        .values_list("signal_id", "organisation_id")
+        ExactToken.objects.filter(token__in=encoding.exact_tokens, entry__key_id=entry.key_id)
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list("entry__signal_id", "entry__organisation_id")
         .distinct()
     )
     for signal_id, organisation_id in exact_ids:
         found[signal_id] = Candidate(signal_id, organisation_id, True, True)
-    for bloom, blocks in encoding.all_queries():
-        rows = list(
-            others.filter(block_tokens__token__in=blocks)
-            .exclude(signal_id__in=list(found))
-            .values_list("signal_id", "organisation_id", "bloom")
-            .distinct()
-        )
+    queries = encoding.all_queries()
+    members, entries = _block_members(entry=entry, tokens={t for _, ts in queries for t in ts})
+    for bloom, blocks in queries:
+        rows = [
+            entries[pk]
+            for pk in sorted({pk for t in blocks for pk in members.get(t, ())})
+            if pk in entries and entries[pk][0] not in found
+        ]
         if not rows:
             continue
-        matrix = fuzzy.blooms_to_matrix([bytes(r[2]) for r in rows])
-        scores = fuzzy.dice_many(bloom, matrix)
-        for (signal_id, organisation_id, _bloom), score in zip(
-            rows, np.asarray(scores), strict=True
-        ):
+        scores = fuzzy.dice_many(bloom, fuzzy.blooms_to_matrix([r[2] for r in rows]))
+        for (signal_id, organisation_id, _bloom), score in zip(rows, scores.tolist(), strict=True):
             if score >= fuzzy.POSSIBLE_THRESHOLD and signal_id not in found:
-                strong = bool(score >= fuzzy.MATCH_THRESHOLD)
+                strong = score >= fuzzy.MATCH_THRESHOLD
                 found[signal_id] = Candidate(signal_id, organisation_id, False, strong)
     return found
+
+
+def _block_members(*, entry: IndexEntry, tokens: set[str]) -> tuple[dict, dict]:
+    """Who is indexed under any of ``tokens``: token -> entry ids, and entry id ->
+    (signal id, organisation id, filter) for the other signals under the same key.
+
+    One query for all three birth years, starting from the token index (as the exact
+    tokens above): joining from the entries instead let PostgreSQL scan every entry of
+    the key (a sequential scan that grows with the index) before it looked at a token."""
+    members: dict[str, list[int]] = {}
+    entries: dict[int, tuple] = {}
+    rows = (
+        BlockToken.objects.filter(token__in=tokens, entry__key_id=entry.key_id)
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list(
+            "token", "entry_id", "entry__signal_id", "entry__organisation_id", "entry__bloom"
+        )
+    )
+    for token, pk, signal_id, organisation_id, bloom in rows:
+        members.setdefault(token, []).append(pk)
+        if pk not in entries:
+            entries[pk] = (signal_id, organisation_id, bytes(bloom))
+    return members, entries
 
 
 def signal_index(
