@@ -27,12 +27,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from zicht.linkage import fuzzy  # noqa: E402
-from zicht.linkage.bulk import link_sources  # noqa: E402
-from zicht.linkage.encoding import Encoding, Probe, encode  # noqa: E402
-from zicht.linkage.keys import PseudonymKey  # noqa: E402
-from zicht.linkage.normalise import first_given, surname_core  # noqa: E402
-from zicht.linkage.spec import BLOOM_BITS, BLOOM_BYTES, SPEC_VERSION  # noqa: E402
 from zicht.linkage.synthetic import (  # noqa: E402
     baseline_scores,
     canonical_pair,
@@ -43,6 +37,12 @@ from zicht.linkage.synthetic import (  # noqa: E402
     sweep,
     true_pairs,
 )
+from zicht.pprl import fuzzy  # noqa: E402
+from zicht.pprl.bulk import link_sources  # noqa: E402
+from zicht.pprl.encoding import Encoding, Probe, encode  # noqa: E402
+from zicht.pprl.keys import PseudonymKey  # noqa: E402
+from zicht.pprl.normalise import first_given, surname_core  # noqa: E402
+from zicht.pprl.spec import BLOOM_BITS, BLOOM_BYTES, SPEC_VERSION  # noqa: E402
 
 KEY = PseudonymKey.from_bytes(bytes(range(32)))
 GRID = [round(x, 2) for x in np.arange(0.70, 1.0001, 0.01)]
@@ -225,7 +225,7 @@ def synthetic_index_data(n, rng):
     exactly 256 of 512 bits set) with the real keyed block tokens of random birth dates
     in 2003-2014 (day <= 12 adds the swapped month, as the encoder does). Real
     encodings are not needed to time a popcount scan; the block sizes are realistic."""
-    from zicht.linkage.encoding import _encoder
+    from zicht.pprl.encoding import _encoder
 
     words = BLOOM_BITS // 128
     base = rng.integers(0, 2**63, size=(n, words), dtype=np.int64).view(np.uint64)

@@ -29,9 +29,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from zicht.linkage.encoding import encode  # noqa: E402
-from zicht.linkage.keys import PseudonymKey  # noqa: E402
 from zicht.linkage.synthetic import make_population  # noqa: E402
+from zicht.pprl.encoding import encode  # noqa: E402
+from zicht.pprl.keys import PseudonymKey  # noqa: E402
 
 KEY = PseudonymKey.from_bytes(bytes(range(32)))
 CHUNK = 25_000
@@ -56,8 +56,8 @@ def cached_encodings(path: str):
     """Encodings from a ``benchmarks/linkage.py --cache-dir`` bulk file (same key)."""
     import pickle
 
-    from zicht.linkage.encoding import Encoding, Probe
-    from zicht.linkage.spec import SPEC_VERSION
+    from zicht.pprl.encoding import Encoding, Probe
+    from zicht.pprl.spec import SPEC_VERSION
 
     with open(path, "rb") as fh:
         parts = pickle.load(fh)
@@ -110,8 +110,8 @@ def fill(encs, start_id: int) -> None:
 def baseline_candidates(*, entry, encoding) -> dict:
     """``_candidates`` before this benchmark was written (commit eca647a): joins from
     the entries of the key, one query per birth year, DISTINCT over the filters."""
-    from zicht.linkage import fuzzy
     from zicht.linkage.models import IndexEntry
+    from zicht.pprl import fuzzy
 
     others = IndexEntry.objects.filter(key_id=entry.key_id).exclude(signal_id=entry.signal_id)
     found = {}

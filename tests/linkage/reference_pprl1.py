@@ -1,7 +1,7 @@
 """A deliberately plain zicht-pprl-1 encoder: the specification (docs/linkage.md)
 transcribed step by step, without caches or lookup tables.
 
-It is the oracle for the fast encoder in zicht.linkage.encoding: both must produce
+It is the oracle for the fast encoder in zicht.pprl.encoding: both must produce
 byte-identical encodings for every identity (tests/linkage/test_encoding_speed.py).
 Slow on purpose - never import it from runtime code.
 """
@@ -12,8 +12,8 @@ import datetime as dt
 import functools
 import hmac
 
-from zicht.linkage import normalise as nz
-from zicht.linkage.encoding import (
+from zicht.pprl import normalise as nz
+from zicht.pprl.encoding import (
     Encoding,
     EncodingError,
     Identity,
@@ -21,14 +21,14 @@ from zicht.linkage.encoding import (
     keyed_permutation,
     normalise_bsn,
 )
-from zicht.linkage.keys import (
+from zicht.pprl.keys import (
     PURPOSE_BLOCK,
     PURPOSE_BLOOM,
     PURPOSE_EXACT,
     PURPOSE_PERMUTATION,
     PseudonymKey,
 )
-from zicht.linkage.spec import (
+from zicht.pprl.spec import (
     BASE_BLOOM_BITS,
     BLOCK_TOKEN_HEX,
     BLOOM_BITS,

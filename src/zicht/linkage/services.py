@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from zicht.audit import services as audit
 from zicht.core.tasks import send_email_on_commit
 from zicht.intake import selectors as intake_selectors
-from zicht.linkage import fuzzy
 from zicht.linkage.constants import UNDO_WINDOW_HOURS, MatchKind, MatchStatus
-from zicht.linkage.encoding import Encoding, Identity, encode
-from zicht.linkage.evidence import Evidence, evidence_for
-from zicht.linkage.keys import PseudonymKey, parse_key_bytes
 from zicht.linkage.models import BlockToken, ExactToken, IndexEntry, Match, Notification
+from zicht.pprl import fuzzy
+from zicht.pprl.encoding import Encoding, Identity, encode
+from zicht.pprl.evidence import Evidence, evidence_for
+from zicht.pprl.keys import PseudonymKey, parse_key_bytes
 
 __all__ = [
     "current_key",
@@ -131,7 +131,7 @@ def signal_index(
     """(Re-)index one signal and record matches with other organisations' signals.
 
     Must run inside the caller's transaction (the signal's create or edit). Raises
-    ``zicht.linkage.encoding.EncodingError`` for an identity that cannot be encoded.
+    ``zicht.pprl.encoding.EncodingError`` for an identity that cannot be encoded.
     """
     encoding = encode(identity, current_key())
     entry = _store(
@@ -201,7 +201,7 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Mat
 
 def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id) -> Evidence:
     """Which elements of the fresh ``encoding`` agree with the other signal's entry
-    (levels only; see zicht.linkage.evidence)."""
+    (levels only; see zicht.pprl.evidence)."""
     other = IndexEntry.objects.filter(signal_id=other_signal_id, key_id=entry.key_id).first()
     if other is None:
         return Evidence()
@@ -371,7 +371,7 @@ def encoding_check(*, encoding: Encoding) -> None:
     """
     import re
 
-    from zicht.linkage.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
+    from zicht.pprl.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
 
     exact_re = re.compile(rf"^[0-9a-f]{{{EXACT_TOKEN_HEX}}}$")
     block_re = re.compile(rf"^[0-9a-f]{{{BLOCK_TOKEN_HEX}}}$")

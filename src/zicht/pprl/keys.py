@@ -25,7 +25,7 @@ import re
 import secrets
 from pathlib import Path
 
-from zicht.linkage.spec import SPEC_VERSION
+from zicht.pprl.spec import SPEC_VERSION
 
 MIN_KEY_BYTES = 32
 

@@ -18,9 +18,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from zicht.linkage import _popcount as kern
-from zicht.linkage import fuzzy
-from zicht.linkage.encoding import Encoding, EncodingError
+from zicht.pprl import _popcount as kern
+from zicht.pprl import fuzzy
+from zicht.pprl.encoding import Encoding, EncodingError
 
 __all__ = ["LinkedPair", "link", "link_arrays", "link_sources"]
 

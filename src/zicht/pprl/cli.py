@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m zicht.linkage {keygen,encode,link} ...``.
+"""Command-line interface: ``python -m zicht.pprl {keygen,encode,link} ...``.
 
 Exit codes: 0 success; 1 some input rows could not be encoded/read (the good rows are
 still written); 2 usage error, missing columns, unreadable key or input file, an input
@@ -18,10 +18,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from zicht.linkage.encoding import Encoding, EncodingError, Identity, encode
-from zicht.linkage.keys import PseudonymKey, PseudonymKeyError
-from zicht.linkage.pprl2 import SPEC_VERSION_2, Encoding2, encode2
-from zicht.linkage.spec import SPEC_VERSION
+from zicht.pprl.encoding import Encoding, EncodingError, Identity, encode
+from zicht.pprl.keys import PseudonymKey, PseudonymKeyError
+from zicht.pprl.pprl2 import SPEC_VERSION_2, Encoding2, encode2
+from zicht.pprl.spec import SPEC_VERSION
 
 SPECS = (SPEC_VERSION, SPEC_VERSION_2)
 #: Evidence columns of a zicht-pprl-2 ``link`` output (levels only, no score).
@@ -234,8 +234,8 @@ def _read_jsonl_file(path: str) -> tuple[list[tuple[str, Encoding | Encoding2]],
 
 
 def cmd_link(args: argparse.Namespace) -> int:
-    from zicht.linkage import fuzzy
-    from zicht.linkage.bulk import link_sources
+    from zicht.pprl import fuzzy
+    from zicht.pprl.bulk import link_sources
 
     match_t = fuzzy.MATCH_THRESHOLD if args.match_threshold is None else args.match_threshold
     poss_t = (
@@ -297,7 +297,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def _link_pprl2(args: argparse.Namespace, sources, failed: int) -> int:
     """Link zicht-pprl-2 files: no score, the evidence levels of every pair instead."""
-    from zicht.linkage.pprl2 import link2
+    from zicht.pprl.pprl2 import link2
 
     t0 = time.monotonic()
     try:
@@ -329,7 +329,7 @@ def _link_pprl2(args: argparse.Namespace, sources, failed: int) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m zicht.linkage",
+        prog="python -m zicht.pprl",
         description=f"Privacy-preserving record linkage ({SPEC_VERSION}). See docs/linkage.md.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="{keygen,encode,link}")

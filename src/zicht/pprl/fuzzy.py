@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from zicht.linkage import _popcount as kern
-from zicht.linkage.spec import BLOOM_BYTES
+from zicht.pprl import _popcount as kern
+from zicht.pprl.spec import BLOOM_BYTES
 
 __all__ = [
     "MATCH_THRESHOLD",

@@ -20,15 +20,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from zicht.linkage import normalise as nz
-from zicht.linkage.keys import (
+from zicht.pprl import normalise as nz
+from zicht.pprl.keys import (
     PURPOSE_BLOCK,
     PURPOSE_BLOOM,
     PURPOSE_EXACT,
     PURPOSE_PERMUTATION,
     PseudonymKey,
 )
-from zicht.linkage.spec import (
+from zicht.pprl.spec import (
     BASE_BLOOM_BITS,
     BLOCK_TOKEN_HEX,
     BLOOM_BITS,
