@@ -434,6 +434,13 @@ def main():
         help="keep the generated bulk encodings here and reuse them (the key is fixed)",
     )
     ap.add_argument(
+        "--organisations",
+        type=int,
+        nargs="+",
+        default=[1, 10],
+        help="bulk: link as one file (1: deduplicate) and/or split over N organisations",
+    )
+    ap.add_argument(
         "--only",
         choices=["encoding", "quality", "lookup", "bulk"],
         action="append",
@@ -463,8 +470,8 @@ def main():
         if args.skip_1m_bulk:
             sizes = sizes[:1]
         for s in sizes:
-            bench_bulk(s, 2, args.cache_dir)
-            bench_bulk(s, 2, args.cache_dir, organisations=10)
+            for orgs in args.organisations:
+                bench_bulk(s, 2, args.cache_dir, organisations=orgs)
     print(f"\nload average at end: {os.getloadavg()[0]:.2f}")
 
 

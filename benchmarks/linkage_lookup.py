@@ -68,14 +68,15 @@ def cached_encodings(path: str):
     ]
 
 
-def setup_django(database_url: str) -> None:
+def setup_django(database_url: str, keep: bool = False) -> None:
     import psycopg
 
     name = database_url.rsplit("/", 1)[1]
     admin = database_url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if not keep:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "zicht.conf.settings"
     import django
@@ -154,6 +155,8 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--database-url", default="postgres://zicht:zicht@127.0.0.1:5432/zicht_lookup_bench")  # fmt: skip
     ap.add_argument("--from-cache", help="bulk encodings written by benchmarks/linkage.py")
+    ap.add_argument("--keep-database", action="store_true",
+                    help="time against the index a previous run left (one size: its size)")  # fmt: skip
     args = ap.parse_args()
     t = time.perf_counter()
     if args.from_cache:
@@ -162,7 +165,7 @@ def main() -> None:
         encs = encodings(max(args.sizes) + args.queries)
     print(f"encoded {len(encs):,} records in {time.perf_counter() - t:.0f}s", flush=True)
     queries, encs = encs[-args.queries :], encs[: -args.queries]
-    setup_django(args.database_url)
+    setup_django(args.database_url, keep=args.keep_database)
     from zicht.linkage import services
 
     print("| index entries | lookup | p50 ms | p95 ms | candidates per lookup | load average |")
@@ -170,7 +173,8 @@ def main() -> None:
     done = 0
     for size in sorted(args.sizes):
         t = time.perf_counter()
-        fill(encs[done:size], done + 1)
+        if not args.keep_database:
+            fill(encs[done:size], done + 1)
         print(f"(filled to {size:,} entries in {time.perf_counter() - t:.0f}s)", file=sys.stderr)
         done = size
         found = {}

@@ -84,45 +84,47 @@ def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict:
     )
     for signal_id, organisation_id in exact_ids:
         found[signal_id] = Candidate(signal_id, organisation_id, True, True)
-    queries = encoding.all_queries()
-    members, entries = _block_members(entry=entry, tokens={t for _, ts in queries for t in ts})
-    for bloom, blocks in queries:
-        rows = [
-            entries[pk]
-            for pk in sorted({pk for t in blocks for pk in members.get(t, ())})
-            if pk in entries and entries[pk][0] not in found
-        ]
-        if not rows:
-            continue
-        scores = fuzzy.dice_many(bloom, fuzzy.blooms_to_matrix([r[2] for r in rows]))
-        for (signal_id, organisation_id, _bloom), score in zip(rows, scores.tolist(), strict=True):
-            if score >= fuzzy.POSSIBLE_THRESHOLD and signal_id not in found:
-                strong = score >= fuzzy.MATCH_THRESHOLD
-                found[signal_id] = Candidate(signal_id, organisation_id, False, strong)
+    strong_of = _fuzzy_hits(entry=entry, queries=encoding.all_queries())
+    hits = IndexEntry.objects.filter(pk__in=list(strong_of)).values_list(
+        "pk", "signal_id", "organisation_id"
+    )
+    for pk, signal_id, organisation_id in sorted(hits):
+        if signal_id not in found:
+            found[signal_id] = Candidate(signal_id, organisation_id, False, strong_of[pk])
     return found
 
 
-def _block_members(*, entry: IndexEntry, tokens: set[str]) -> tuple[dict, dict]:
-    """Who is indexed under any of ``tokens``: token -> entry ids, and entry id ->
-    (signal id, organisation id, filter) for the other signals under the same key.
+def _fuzzy_hits(*, entry: IndexEntry, queries) -> dict[int, bool]:
+    """Entry id -> strong (>= MATCH_THRESHOLD) for every other entry under the same key
+    that shares a block with one of ``queries`` (own birth year, then the -1 and +1
+    year probes) and reaches POSSIBLE_THRESHOLD; the first query that reaches it counts.
 
-    One query for all three birth years, starting from the token index (as the exact
-    tokens above): joining from the entries instead let PostgreSQL scan every entry of
-    the key (a sequential scan that grows with the index) before it looked at a token."""
-    members: dict[str, list[int]] = {}
-    entries: dict[int, tuple] = {}
+    One query for all three years, starting from the token index: joining from the
+    entries instead let PostgreSQL scan every entry of the key (a sequential scan that
+    grows with the index) before it looked at a token. Only filters and ids travel;
+    signal and organisation are read afterwards for the few entries that score."""
     rows = (
-        BlockToken.objects.filter(token__in=tokens, entry__key_id=entry.key_id)
-        .exclude(entry__signal_id=entry.signal_id)
-        .values_list(
-            "token", "entry_id", "entry__signal_id", "entry__organisation_id", "entry__bloom"
+        BlockToken.objects.filter(
+            token__in={t for _, tokens in queries for t in tokens}, entry__key_id=entry.key_id
         )
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list("token", "entry_id", "entry__bloom")
     )
-    for token, pk, signal_id, organisation_id, bloom in rows:
+    members: dict[str, list[int]] = {}
+    blooms: dict[int, object] = {}
+    for token, pk, bloom in rows:
         members.setdefault(token, []).append(pk)
-        if pk not in entries:
-            entries[pk] = (signal_id, organisation_id, bytes(bloom))
-    return members, entries
+        blooms[pk] = bloom
+    strong_of: dict[int, bool] = {}
+    for bloom, tokens in queries:
+        pks = sorted({pk for t in tokens for pk in members.get(t, ())} - strong_of.keys())
+        if not pks:
+            continue
+        scores = fuzzy.dice_many(bloom, fuzzy.blooms_to_matrix([blooms[pk] for pk in pks]))
+        for pk, score in zip(pks, scores.tolist(), strict=True):
+            if score >= fuzzy.POSSIBLE_THRESHOLD:
+                strong_of[pk] = score >= fuzzy.MATCH_THRESHOLD
+    return strong_of
 
 
 def signal_index(
