@@ -47,10 +47,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import heldout_identities as hi  # noqa: E402
 
-from zicht.linkage import normalise as nz  # noqa: E402
-from zicht.linkage.encoding import Identity, encode  # noqa: E402
-from zicht.linkage.keys import PseudonymKey  # noqa: E402
-from zicht.linkage.pprl2 import ANCHORS, _keys, canonical_given, encode2  # noqa: E402
+from zicht.pprl import normalise as nz  # noqa: E402
+from zicht.pprl.encoding import Identity, encode  # noqa: E402
+from zicht.pprl.keys import PseudonymKey  # noqa: E402
+from zicht.pprl.pprl2 import ANCHORS, _keys, canonical_given, encode2  # noqa: E402
 
 Guess = tuple[str | None, str | None]  # (given, surname), None = no guess
 #: Bigrams rarer than this share of the filters are not mined (their support would be

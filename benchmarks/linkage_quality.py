@@ -36,11 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from heldout_identities import Record, pair, population, true_pairs  # noqa: E402
 from rapidfuzz.distance import JaroWinkler  # noqa: E402
 
-from zicht.linkage import normalise as nz  # noqa: E402
-from zicht.linkage.bulk import link_sources  # noqa: E402
-from zicht.linkage.encoding import EncodingError, Identity, encode  # noqa: E402
-from zicht.linkage.keys import PseudonymKey  # noqa: E402
-from zicht.linkage.pprl2 import encode2, link2  # noqa: E402
+from zicht.pprl import normalise as nz  # noqa: E402
+from zicht.pprl.bulk import link_sources  # noqa: E402
+from zicht.pprl.encoding import EncodingError, Identity, encode  # noqa: E402
+from zicht.pprl.keys import PseudonymKey  # noqa: E402
+from zicht.pprl.pprl2 import encode2, link2  # noqa: E402
 
 Decisions = dict[tuple[str, str], str]
 Linker = Callable[[list[Record], PseudonymKey], Decisions]

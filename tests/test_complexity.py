@@ -27,17 +27,13 @@ WORST_ALLOWED = "C"
 
 NOT_YET_SPLIT = frozenset(
     {
-        # zicht.linkage: record linkage and the PPRL encoders.
-        "zicht.linkage.cli:cmd_encode",
-        "zicht.linkage.cli:cmd_link",
-        "zicht.linkage.pprl2:compare",
-        "zicht.linkage.pprl2:decide",
-        "zicht.linkage.pprl2:encode2",
+        # zicht.pprl and zicht.linkage: record linkage and the PPRL encoders.
+        "zicht.pprl._popcount:block_pairs",
+        "zicht.pprl.pprl2:compare",
+        "zicht.pprl.pprl2:decide",
+        "zicht.pprl.pprl2:encode2",
         "zicht.linkage.synthetic:noisy_copy",
         "zicht.linkage.synthetic:pprl_scores",
-        "zicht.linkage._popcount:block_pairs",
-        "zicht.linkage.bulk:_link_sources",
-        "zicht.linkage.encoding:encode",
         # zicht.estimation: the LCMCR sampler and the numba kernels.
         "zicht.estimation._lcmcr_kernels:_update",
         "zicht.estimation._kernels:fit_many",

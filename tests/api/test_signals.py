@@ -8,9 +8,9 @@ from django.utils import timezone
 from tests.api.conftest import IDENTITY_STRINGS, api_signal
 from zicht.audit.models import AuditEvent
 from zicht.intake.models import Signal, SignalIdentity
-from zicht.linkage.encoding import Identity, encode
 from zicht.linkage.models import IndexEntry, Match
 from zicht.linkage.services import current_key
+from zicht.pprl.encoding import Identity, encode
 
 pytestmark = pytest.mark.django_db
 

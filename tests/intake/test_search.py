@@ -247,7 +247,7 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def _plain(word: str) -> bool:
-    from zicht.linkage import normalise
+    from zicht.pprl import normalise
 
     return word not in normalise.TRANSLITERATIONS and word not in normalise.PARTICLES
 

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import attack  # noqa: E402
 
 from zicht.linkage.keys import PseudonymKey  # noqa: E402
-from zicht.linkage.pprl2 import _keys  # noqa: E402
+from zicht.pprl.pprl2 import _keys  # noqa: E402
 
 
 def _recovered(groups, filters, names, pub):

@@ -5,10 +5,6 @@ import random
 import numpy as np
 import pytest
 
-from zicht.linkage import fuzzy
-from zicht.linkage.bulk import link, link_arrays, link_sources
-from zicht.linkage.encoding import EncodingError, Identity, encode
-from zicht.linkage.keys import PseudonymKey
 from zicht.linkage.synthetic import (
     baseline_scores,
     canonical_pair,
@@ -18,6 +14,10 @@ from zicht.linkage.synthetic import (
     sweep,
     true_pairs,
 )
+from zicht.pprl import fuzzy
+from zicht.pprl.bulk import link, link_arrays, link_sources
+from zicht.pprl.encoding import EncodingError, Identity, encode
+from zicht.pprl.keys import PseudonymKey
 
 KEY = PseudonymKey.from_bytes(bytes(range(32)))
 

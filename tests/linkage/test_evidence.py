@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 
-from zicht.linkage.encoding import Identity, encode
-from zicht.linkage.evidence import Evidence, evidence_for, name_level
-from zicht.linkage.fuzzy import MATCH_THRESHOLD, POSSIBLE_THRESHOLD
-from zicht.linkage.keys import PseudonymKey
+from zicht.pprl.encoding import Identity, encode
+from zicht.pprl.evidence import Evidence, evidence_for, name_level
+from zicht.pprl.fuzzy import MATCH_THRESHOLD, POSSIBLE_THRESHOLD
+from zicht.pprl.keys import PseudonymKey
 
 KEY = PseudonymKey.from_bytes(bytes(range(32)))
 

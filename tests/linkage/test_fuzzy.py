@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zicht.linkage import fuzzy
-from zicht.linkage.fuzzy import FuzzyIndex, blooms_to_matrix, decide, dice, dice_many
-from zicht.linkage.spec import BLOOM_BYTES
+from zicht.pprl import fuzzy
+from zicht.pprl.fuzzy import FuzzyIndex, blooms_to_matrix, decide, dice, dice_many
+from zicht.pprl.spec import BLOOM_BYTES
 
 
 def rand_bloom(rng: random.Random) -> bytes:

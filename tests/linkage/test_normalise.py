@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zicht.linkage.normalise import (
+from zicht.pprl.normalise import (
     bigrams,
     first_given,
     fold,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from zicht.linkage.encoding import Encoding, EncodingError, Identity, encode
-from zicht.linkage.keys import PseudonymKey, hkdf_sha256
-from zicht.linkage.pprl2 import (
+from zicht.pprl.encoding import Encoding, EncodingError, Identity, encode
+from zicht.pprl.keys import PseudonymKey, hkdf_sha256
+from zicht.pprl.pprl2 import (
     BSN_LEVELS,
     DATE_LEVELS,
     NAME_LEVELS,

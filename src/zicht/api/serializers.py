@@ -26,7 +26,7 @@ from zicht.intake.constants import (
     SignalStatus,
 )
 from zicht.linkage.constants import MatchStatus
-from zicht.linkage.encoding import Encoding, EncodingError
+from zicht.pprl.encoding import Encoding, EncodingError
 
 IDENTITY_FIELDS = (
     "given_names",

@@ -25,7 +25,7 @@ from zicht.core import ages
 from zicht.core.tasks import mail_discarded
 from zicht.intake import services
 from zicht.intake.models import Signal
-from zicht.linkage.encoding import EncodingError
+from zicht.pprl.encoding import EncodingError
 
 DEMO_MONTHS = 18
 DEMO_DAYS = DEMO_MONTHS * 365 // 12  # 547

@@ -19,8 +19,8 @@ from zicht.intake.constants import (
     NationalityCategory,
     Sex,
 )
-from zicht.linkage import normalise
-from zicht.linkage.encoding import EncodingError, normalise_bsn
+from zicht.pprl import normalise
+from zicht.pprl.encoding import EncodingError, normalise_bsn
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 PHONE_MIN_DIGITS = 6

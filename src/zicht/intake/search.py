@@ -9,7 +9,7 @@ code, the date of birth and the BSN. A query is tokenised the same way and looke
 through the ``(organisation, token)`` index; results are ranked by how well the tokens
 agree. Plaintext is decrypted only for the page of results being shown.
 
-Names are normalised exactly as the person index does it (``zicht.linkage.normalise``:
+Names are normalised exactly as the person index does it (``zicht.pprl.normalise``:
 case, diacritics, particles such as "van der", transliterations such as Mohamed/Mohammed),
 so what matches in the index can also be found in the list.
 
@@ -30,8 +30,8 @@ from functools import lru_cache
 
 from django.conf import settings
 
-from zicht.linkage import normalise as nz
-from zicht.linkage.keys import hkdf_sha256
+from zicht.pprl import normalise as nz
+from zicht.pprl.keys import hkdf_sha256
 
 __all__ = [
     "SEARCH_SPEC",

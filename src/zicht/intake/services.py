@@ -21,7 +21,7 @@ from zicht.intake.forms import SignalForm
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
 from zicht.intake.selectors import current_catalogue
 from zicht.linkage import services as linkage
-from zicht.linkage.encoding import EncodingError, Identity
+from zicht.pprl.encoding import EncodingError, Identity
 
 __all__ = [
     "signal_create",
@@ -473,7 +473,7 @@ def signal_create_encoded(
 ) -> tuple[Signal, list]:
     """Record a signal whose identity was encoded on the organisation's own premises.
 
-    ``encoding`` is a ``zicht.linkage.encoding.Encoding`` (zicht-pprl-1, current key).
+    ``encoding`` is a ``zicht.pprl.encoding.Encoding`` (zicht-pprl-1, current key).
     No identity row is written: Zicht never sees the plaintext. ``age_at_contact`` and
     ``municipality`` (a Municipality) are the coarse facts kept for statistics. The
     signal expires after the retention period, as a signal with only an estimated age

@@ -1,7 +1,7 @@
-"""``python -m zicht.linkage``: see zicht.linkage.cli."""
+"""``python -m zicht.linkage``: the older name of ``python -m zicht.pprl`` (zicht.pprl.cli)."""
 
 import sys
 
-from zicht.linkage.cli import main
+from zicht.pprl.cli import main
 
 sys.exit(main())

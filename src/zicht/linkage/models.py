@@ -64,7 +64,7 @@ class Match(models.Model):
     # score itself is never stored; this flag lets statistics link people automatically
     # while professionals still confirm every fuzzy match they are shown.
     strong = models.BooleanField(default=False)
-    # Which elements agreed, as levels only (zicht.linkage.evidence): never a score or a
+    # Which elements agreed, as levels only (zicht.pprl.evidence): never a score or a
     # value, so that showing them reveals nothing of the other organisation's file.
     evidence_name = models.CharField(
         _("name similarity"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,12 +21,12 @@ from django.utils.translation import gettext as _
 from zicht.audit import services as audit
 from zicht.core.tasks import send_email_on_commit
 from zicht.intake import selectors as intake_selectors
-from zicht.linkage import fuzzy
 from zicht.linkage.constants import UNDO_WINDOW_HOURS, MatchKind, MatchStatus
-from zicht.linkage.encoding import Encoding, Identity, encode
-from zicht.linkage.evidence import Evidence, evidence_for
-from zicht.linkage.keys import PseudonymKey, parse_key_bytes
 from zicht.linkage.models import BlockToken, ExactToken, IndexEntry, Match, Notification
+from zicht.pprl import fuzzy
+from zicht.pprl.encoding import Encoding, Identity, encode
+from zicht.pprl.evidence import Evidence, evidence_for
+from zicht.pprl.keys import PseudonymKey, parse_key_bytes
 
 __all__ = [
     "current_key",
@@ -72,34 +71,60 @@ def _store(*, signal_id, organisation_id: int, encoding: Encoding, expires_on) -
 
 def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict:
     """Entries that agree exactly or score >= the possible threshold (own organisation
-    included: those become statistics-only links, never shown or notified)."""
-    others = IndexEntry.objects.filter(key_id=entry.key_id).exclude(signal_id=entry.signal_id)
+    included: those become statistics-only links, never shown or notified).
+
+    Fuzzy candidates are scored for the own birth year first, then for the -1 and +1
+    year probes; an entry keeps the first query that reaches the threshold."""
     found: dict = {}
     exact_ids = (
-        others.filter(exact_tokens__token__in=encoding.exact_tokens)
-        .values_list("signal_id", "organisation_id")
+        ExactToken.objects.filter(token__in=encoding.exact_tokens, entry__key_id=entry.key_id)
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list("entry__signal_id", "entry__organisation_id")
         .distinct()
     )
     for signal_id, organisation_id in exact_ids:
         found[signal_id] = Candidate(signal_id, organisation_id, True, True)
-    for bloom, blocks in encoding.all_queries():
-        rows = list(
-            others.filter(block_tokens__token__in=blocks)
-            .exclude(signal_id__in=list(found))
-            .values_list("signal_id", "organisation_id", "bloom")
-            .distinct()
-        )
-        if not rows:
-            continue
-        matrix = fuzzy.blooms_to_matrix([bytes(r[2]) for r in rows])
-        scores = fuzzy.dice_many(bloom, matrix)
-        for (signal_id, organisation_id, _bloom), score in zip(
-            rows, np.asarray(scores), strict=True
-        ):
-            if score >= fuzzy.POSSIBLE_THRESHOLD and signal_id not in found:
-                strong = bool(score >= fuzzy.MATCH_THRESHOLD)
-                found[signal_id] = Candidate(signal_id, organisation_id, False, strong)
+    strong_of = _fuzzy_hits(entry=entry, queries=encoding.all_queries())
+    hits = IndexEntry.objects.filter(pk__in=list(strong_of)).values_list(
+        "pk", "signal_id", "organisation_id"
+    )
+    for pk, signal_id, organisation_id in sorted(hits):
+        if signal_id not in found:
+            found[signal_id] = Candidate(signal_id, organisation_id, False, strong_of[pk])
     return found
+
+
+def _fuzzy_hits(*, entry: IndexEntry, queries) -> dict[int, bool]:
+    """Entry id -> strong (>= MATCH_THRESHOLD) for every other entry under the same key
+    that shares a block with one of ``queries`` (own birth year, then the -1 and +1
+    year probes) and reaches POSSIBLE_THRESHOLD; the first query that reaches it counts.
+
+    One query for all three years, starting from the token index: joining from the
+    entries instead let PostgreSQL scan every entry of the key (a sequential scan that
+    grows with the index) before it looked at a token. Only filters and ids travel;
+    signal and organisation are read afterwards for the few entries that score."""
+    rows = (
+        BlockToken.objects.filter(
+            token__in={t for _, tokens in queries for t in tokens}, entry__key_id=entry.key_id
+        )
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list("token", "entry_id", "entry__bloom")
+    )
+    members: dict[str, list[int]] = {}
+    blooms: dict[int, object] = {}
+    for token, pk, bloom in rows:
+        members.setdefault(token, []).append(pk)
+        blooms[pk] = bloom
+    strong_of: dict[int, bool] = {}
+    for bloom, tokens in queries:
+        pks = sorted({pk for t in tokens for pk in members.get(t, ())} - strong_of.keys())
+        if not pks:
+            continue
+        scores = fuzzy.dice_many(bloom, fuzzy.blooms_to_matrix([blooms[pk] for pk in pks]))
+        for pk, score in zip(pks, scores.tolist(), strict=True):
+            if score >= fuzzy.POSSIBLE_THRESHOLD:
+                strong_of[pk] = score >= fuzzy.MATCH_THRESHOLD
+    return strong_of
 
 
 def signal_index(
@@ -108,7 +133,7 @@ def signal_index(
     """(Re-)index one signal and record matches with other organisations' signals.
 
     Must run inside the caller's transaction (the signal's create or edit). Raises
-    ``zicht.linkage.encoding.EncodingError`` for an identity that cannot be encoded.
+    ``zicht.pprl.encoding.EncodingError`` for an identity that cannot be encoded.
     """
     encoding = encode(identity, current_key())
     entry = _store(
@@ -178,7 +203,7 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Mat
 
 def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id) -> Evidence:
     """Which elements of the fresh ``encoding`` agree with the other signal's entry
-    (levels only; see zicht.linkage.evidence)."""
+    (levels only; see zicht.pprl.evidence)."""
     other = IndexEntry.objects.filter(signal_id=other_signal_id, key_id=entry.key_id).first()
     if other is None:
         return Evidence()
@@ -348,7 +373,7 @@ def encoding_check(*, encoding: Encoding) -> None:
     """
     import re
 
-    from zicht.linkage.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
+    from zicht.pprl.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
 
     exact_re = re.compile(rf"^[0-9a-f]{{{EXACT_TOKEN_HEX}}}$")
     block_re = re.compile(rf"^[0-9a-f]{{{BLOCK_TOKEN_HEX}}}$")

@@ -15,8 +15,8 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from zicht.linkage.encoding import Identity
-from zicht.linkage.normalise import _VARIANT_GROUPS
+from zicht.pprl.encoding import Identity
+from zicht.pprl.normalise import _VARIANT_GROUPS
 
 MOROCCAN_GIVEN_M = (
     "Mohammed Mohamed Youssef Mustafa Ahmed Said Rachid Karim Bilal Soufiane Ayoub Hamza "
@@ -338,7 +338,7 @@ def precision_recall_f1(
 
 
 def encode_records(records: Iterable[SyntheticRecord], key) -> list[tuple[str, object]]:
-    from zicht.linkage.encoding import encode
+    from zicht.pprl.encoding import encode
 
     return [(r.record_id, encode(r.identity, key)) for r in records]
 
@@ -351,8 +351,8 @@ def pprl_scores(
     Returns (scores, exact_pairs, comparisons)."""
     import numpy as np
 
-    from zicht.linkage import fuzzy
-    from zicht.linkage.bulk import link_arrays
+    from zicht.pprl import fuzzy
+    from zicht.pprl.bulk import link_arrays
 
     ids = [rid for rid, _ in encoded]
     encs = [e for _, e in encoded]
@@ -420,7 +420,7 @@ def baseline_scores(
     from rapidfuzz import process
     from rapidfuzz.distance import JaroWinkler
 
-    from zicht.linkage.normalise import fold
+    from zicht.pprl.normalise import fold
 
     names = [fold(f"{r.identity.given_names} {r.identity.surname}") for r in records]
     swapped = [fold(f"{r.identity.surname} {r.identity.given_names}") for r in records]

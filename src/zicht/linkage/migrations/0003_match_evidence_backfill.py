@@ -10,7 +10,7 @@ from django.db import migrations
 
 
 def backfill(apps, schema_editor):
-    from zicht.linkage.evidence import evidence_for
+    from zicht.pprl.evidence import evidence_for
 
     Match = apps.get_model("linkage", "Match")
     IndexEntry = apps.get_model("linkage", "IndexEntry")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from zicht.linkage.fuzzy import MATCH_THRESHOLD, POSSIBLE_THRESHOLD, dice
+from zicht.pprl.fuzzy import MATCH_THRESHOLD, POSSIBLE_THRESHOLD, dice
 
 __all__ = ["Evidence", "NOT_COMPARED", "evidence_for", "name_level"]
 

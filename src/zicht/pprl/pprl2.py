@@ -38,10 +38,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from zicht.linkage import normalise as nz
-from zicht.linkage.encoding import EncodingError, Identity, _check_text, normalise_bsn
-from zicht.linkage.keys import PseudonymKey
-from zicht.linkage.spec import MIN_BIRTH_YEAR
+from zicht.pprl import normalise as nz
+from zicht.pprl.encoding import EncodingError, Identity, _check_text, normalise_bsn
+from zicht.pprl.keys import PseudonymKey
+from zicht.pprl.spec import MIN_BIRTH_YEAR
 
 __all__ = [
     "SPEC_VERSION_2",

@@ -1,4 +1,4 @@
-"""Command-line interface: ``python -m zicht.linkage {keygen,encode,link} ...``.
+"""Command-line interface: ``python -m zicht.pprl {keygen,encode,link} ...``.
 
 Exit codes: 0 success; 1 some input rows could not be encoded/read (the good rows are
 still written); 2 usage error, missing columns, unreadable key or input file, an input
@@ -18,10 +18,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from zicht.linkage.encoding import Encoding, EncodingError, Identity, encode
-from zicht.linkage.keys import PseudonymKey, PseudonymKeyError
-from zicht.linkage.pprl2 import SPEC_VERSION_2, Encoding2, encode2
-from zicht.linkage.spec import SPEC_VERSION
+from zicht.pprl.encoding import Encoding, EncodingError, Identity, encode
+from zicht.pprl.keys import PseudonymKey, PseudonymKeyError
+from zicht.pprl.pprl2 import SPEC_VERSION_2, Encoding2, encode2
+from zicht.pprl.spec import SPEC_VERSION
 
 SPECS = (SPEC_VERSION, SPEC_VERSION_2)
 #: Evidence columns of a zicht-pprl-2 ``link`` output (levels only, no score).
@@ -115,75 +115,97 @@ def _load_key(path: str) -> PseudonymKey:
         raise CliError(f"error: key file {path}: {exc}") from None
 
 
+def _csv_reader(fh, path) -> csv.DictReader:
+    """A reader over ``fh`` whose header has every required column, or CliError."""
+    reader = csv.DictReader(fh)
+    try:
+        header = reader.fieldnames or []
+    except UnicodeDecodeError:
+        raise _not_utf8(path, CSV_HINT) from None
+    except csv.Error as exc:
+        raise CliError(f"error: {path}: the header is not valid CSV ({exc})") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise CliError(f"error: {path}: missing required column(s): {', '.join(missing)}")
+    return reader
+
+
+def _rows(reader: csv.DictReader, path):
+    """(line number, row) per readable row; a row that is not valid CSV is reported and
+    yielded as (line number, None). Text that is not UTF-8 stops everything: it is
+    decoded in blocks, so the rows of a block are lost."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            raise _not_utf8(path, CSV_HINT) from None
+        except csv.Error:
+            yield reader.line_num, None
+            continue
+        yield reader.line_num, row
+
+
+def _row_identity(row: dict, seen_ids: set[str]) -> tuple[str, Identity]:
+    """The row's id and identity, or EncodingError naming the problem (never a value)."""
+    rid = (row.get("id") or "").strip()
+    if not rid:
+        raise EncodingError("id: empty", "id")
+    if rid in seen_ids:
+        raise EncodingError("id: duplicate id", "id")
+    if None in row:
+        raise EncodingError("row: more fields than the header", "row")
+    return rid, Identity(
+        given_names=row.get("given_names") or "",
+        surname=row.get("surname") or "",
+        date_of_birth=_parse_date(row.get("date_of_birth") or ""),
+        sex=row.get("sex") or "",
+        bsn=row.get("bsn") or "",
+        municipality=row.get("municipality") or "",
+        birth_year_estimate=_parse_year(row.get("birth_year_estimate")),
+    )
+
+
+def _encode_rows(reader, args, key, out, progress) -> tuple[int, int]:
+    """Encode every row into ``out`` (JSON lines); returns (written, failed)."""
+    encoder = encode2 if args.spec == SPEC_VERSION_2 else encode
+    seen_ids: set[str] = set()
+    written = failed = 0
+    for line, row in _rows(reader, args.input):
+        try:
+            if row is None:
+                raise EncodingError("row is not valid CSV", "row")
+            rid, ident = _row_identity(row, seen_ids)
+            enc = encoder(ident, key)
+        except EncodingError as exc:
+            failed += 1
+            _err(f"line {line}: {exc.reason}")
+            continue
+        seen_ids.add(rid)
+        out.write(json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":")) + "\n")
+        written += 1
+        if written % 10000 == 0:
+            progress("encoding", written, written)
+    return written, failed
+
+
 def cmd_encode(args: argparse.Namespace) -> int:
     key = _load_key(args.key_file)
     try:
         fh = open(args.input, encoding="utf-8-sig", newline="")
     except OSError as exc:
         raise CliError(f"error: cannot read {args.input}: {exc.strerror}") from None
-    progress = _Progress(not args.quiet)
-    failed = 0
-    written = 0
     with fh:
-        reader = csv.DictReader(fh)
-        try:
-            header = reader.fieldnames or []
-        except UnicodeDecodeError:
-            raise _not_utf8(args.input, CSV_HINT) from None
-        except csv.Error as exc:
-            raise CliError(f"error: {args.input}: the header is not valid CSV ({exc})") from None
-        missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        if missing:
-            raise CliError(f"error: {args.input}: missing required column(s): {', '.join(missing)}")
+        reader = _csv_reader(fh, args.input)
         out_path = args.out
         try:
             out = sys.stdout if out_path == "-" else open(out_path, "w", encoding="utf-8")
         except OSError as exc:
             raise CliError(f"error: cannot write {out_path}: {exc.strerror}") from None
-        seen_ids: set[str] = set()
         complete = False
         try:
-            while True:
-                try:
-                    row = next(reader)
-                except StopIteration:
-                    break
-                except UnicodeDecodeError:
-                    # Text is decoded in blocks, so the rows of a block are lost: stop.
-                    raise _not_utf8(args.input, CSV_HINT) from None
-                except csv.Error:
-                    failed += 1
-                    _err(f"line {reader.line_num}: row is not valid CSV")
-                    continue
-                line = reader.line_num
-                try:
-                    rid = (row.get("id") or "").strip()
-                    if not rid:
-                        raise EncodingError("id: empty", "id")
-                    if rid in seen_ids:
-                        raise EncodingError("id: duplicate id", "id")
-                    if None in row:
-                        raise EncodingError("row: more fields than the header", "row")
-                    ident = Identity(
-                        given_names=row.get("given_names") or "",
-                        surname=row.get("surname") or "",
-                        date_of_birth=_parse_date(row.get("date_of_birth") or ""),
-                        sex=row.get("sex") or "",
-                        bsn=row.get("bsn") or "",
-                        municipality=row.get("municipality") or "",
-                        birth_year_estimate=_parse_year(row.get("birth_year_estimate")),
-                    )
-                    enc = encode2(ident, key) if args.spec == SPEC_VERSION_2 else encode(ident, key)
-                except EncodingError as exc:
-                    failed += 1
-                    _err(f"line {line}: {exc.reason}")
-                    continue
-                seen_ids.add(rid)
-                obj = {"id": rid, **enc.to_json()}
-                out.write(json.dumps(obj, separators=(",", ":")) + "\n")
-                written += 1
-                if written % 10000 == 0:
-                    progress("encoding", written, written)
+            written, failed = _encode_rows(reader, args, key, out, _Progress(not args.quiet))
             complete = True
         finally:
             if out is not sys.stdout:
@@ -233,9 +255,8 @@ def _read_jsonl_file(path: str) -> tuple[list[tuple[str, Encoding | Encoding2]],
         raise _os_error("read", path, exc) from None
 
 
-def cmd_link(args: argparse.Namespace) -> int:
-    from zicht.linkage import fuzzy
-    from zicht.linkage.bulk import link_sources
+def _thresholds(args: argparse.Namespace) -> tuple[float, float]:
+    from zicht.pprl import fuzzy
 
     match_t = fuzzy.MATCH_THRESHOLD if args.match_threshold is None else args.match_threshold
     poss_t = (
@@ -243,7 +264,12 @@ def cmd_link(args: argparse.Namespace) -> int:
     )
     if not (0.0 <= poss_t <= match_t <= 1.0):
         raise CliError("error: need 0 <= possible threshold <= match threshold <= 1")
-    progress = _Progress(not args.quiet)
+    return match_t, poss_t
+
+
+def _read_sources(args: argparse.Namespace, progress) -> tuple[list, int]:
+    """Every input file's records (and the count of bad lines); all files must share
+    the key and the spec version."""
     sources = []
     failed = 0
     for path in args.inputs:
@@ -251,16 +277,38 @@ def cmd_link(args: argparse.Namespace) -> int:
         failed += bad
         sources.append(recs)
         progress("reading", len(sources), len(args.inputs))
-    key_ids = {e.key_id for recs in sources for _, e in recs}
-    if len(key_ids) > 1:
+    if len({e.key_id for recs in sources for _, e in recs}) > 1:
         raise CliError("error: the input files were encoded with different keys (key_id differs)")
-    specs = {e.spec_version for recs in sources for _, e in recs}
-    if len(specs) > 1:
+    if len({e.spec_version for recs in sources for _, e in recs}) > 1:
         raise CliError(
             "error: the input files use different spec versions; re-encode them all with "
             f"--spec {SPEC_VERSION_2}"
         )
-    if specs == {SPEC_VERSION_2}:
+    return sources, failed
+
+
+def _write_pairs(path: str, pairs) -> None:
+    try:
+        out = sys.stdout if path == "-" else open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise CliError(f"error: cannot write {path}: {exc.strerror}") from None
+    try:
+        w = csv.writer(out)
+        w.writerow(["id_a", "id_b", "score", "decision"])
+        for p in pairs:
+            w.writerow([p.id_a, p.id_b, f"{p.score:.4f}", p.decision])
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    from zicht.pprl.bulk import link_sources
+
+    match_t, poss_t = _thresholds(args)
+    progress = _Progress(not args.quiet)
+    sources, failed = _read_sources(args, progress)
+    if {e.spec_version for recs in sources for _, e in recs} == {SPEC_VERSION_2}:
         return _link_pprl2(args, sources, failed)
     t0 = time.monotonic()
     try:
@@ -273,18 +321,7 @@ def cmd_link(args: argparse.Namespace) -> int:
         )
     except EncodingError as exc:
         raise CliError(f"error: {exc.reason}") from None
-    try:
-        out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="")
-    except OSError as exc:
-        raise CliError(f"error: cannot write {args.out}: {exc.strerror}") from None
-    try:
-        w = csv.writer(out)
-        w.writerow(["id_a", "id_b", "score", "decision"])
-        for p in pairs:
-            w.writerow([p.id_a, p.id_b, f"{p.score:.4f}", p.decision])
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    _write_pairs(args.out, pairs)
     if not args.quiet:
         n = sum(len(s) for s in sources)
         n_match = sum(1 for p in pairs if p.decision == "match")
@@ -297,7 +334,7 @@ def cmd_link(args: argparse.Namespace) -> int:
 
 def _link_pprl2(args: argparse.Namespace, sources, failed: int) -> int:
     """Link zicht-pprl-2 files: no score, the evidence levels of every pair instead."""
-    from zicht.linkage.pprl2 import link2
+    from zicht.pprl.pprl2 import link2
 
     t0 = time.monotonic()
     try:
@@ -329,7 +366,7 @@ def _link_pprl2(args: argparse.Namespace, sources, failed: int) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m zicht.linkage",
+        prog="python -m zicht.pprl",
         description=f"Privacy-preserving record linkage ({SPEC_VERSION}). See docs/linkage.md.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="{keygen,encode,link}")

@@ -1,0 +1,7 @@
+"""``python -m zicht.pprl``: see zicht.pprl.cli."""
+
+import sys
+
+from zicht.pprl.cli import main
+
+sys.exit(main())
