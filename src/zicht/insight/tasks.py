@@ -1,5 +1,6 @@
 """Background recomputation of the cached estimates (run nightly by the worker)."""
 
+from django.core.cache import cache
 from django_tasks import task
 
 from zicht.insight.models import EstimateCache
@@ -40,4 +41,20 @@ def refresh_estimate_task(key: str) -> bool:
     if parsed is None or EstimateCache.objects.filter(key=key).exists():
         return False
     estimate_refresh(**parsed)
+    return True
+
+
+@task()
+def refresh_snapshot_task(organisation_id: int | None) -> bool:
+    """Count the signals of one scope again after its data changed (queued by the
+    dashboard, which meanwhile shows the previous count). Returns whether anything was
+    rebuilt: a snapshot already current is left alone."""
+    from zicht.insight import snapshot
+
+    kept = cache.get(snapshot.cache_key(organisation_id))
+    if isinstance(kept, snapshot.Snapshot) and kept.version == snapshot.data_version(
+        organisation_id
+    ):
+        return False
+    snapshot.rebuild(organisation_id)
     return True

@@ -292,6 +292,8 @@ def dashboard(request):
             "suspects": suspects_table(data),
             "municipality_filtered": bool(filters.get("municipality")),
             "query": query,
+            "counted_stale": data.base.stale,
+            "counted_at": data.base.built_at,
         },
     )
 
