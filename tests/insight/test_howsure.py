@@ -154,7 +154,7 @@ def test_the_explanation_page_is_public_in_dutch_and_english(client):
     assert "<h1>Zo schatten we het verborgen aantal</h1>" in html
     assert "Waarom er soms geen getal staat" in html
     assert "De groep blijft in de periode gelijk." in html  # closed population
-    assert "Een gemiste koppeling maakt het verborgen aantal te groot." in html  # linkage
+    assert "Dan wordt het verborgen aantal te groot." in html  # linkage
     en = client.get("/en/inzicht/uitleg/")
     assert en.status_code == 200
     english = en.content.decode()
@@ -388,3 +388,19 @@ def test_a_filtered_selection_has_no_half_year_export(make_member, login):
         reverse("insight:export", args=["periods", "csv"]), {"date_from": "2025-01-01"}
     )
     assert response.status_code == 404
+
+
+def test_a_model_the_library_cannot_fit_is_a_decline_not_a_crash():
+    """A singular matrix in one municipality's half-year (met at 30,000 signals) must not
+    stop the background refresh: that number is declined with its reason."""
+    import numpy as np
+
+    from tests.insight.test_estimate import _simulated_signals
+
+    signals, person_of = _simulated_signals(population=800, seed=3)
+    broken = mock.Mock(side_effect=np.linalg.LinAlgError("Singular matrix"))
+    with mock.patch("zicht.insight.estimates.recommended", broken):
+        number = hidden_number(Dataset(signals, person_of), detail=False)
+    assert broken.called
+    assert not number.reliable and number.reason_code == "no_estimate"
+    assert number.estimate is None and "Singular matrix" in number.reason

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from zicht.estimation import CaptureHistories, DataError, NoEstimateError, estimate, sensitivity
@@ -115,7 +116,13 @@ def hidden_number(data: Dataset, *, detail: bool = True) -> HiddenNumber:
     # of stepwise, model averaging and a latent-class model, with the envelope of their
     # intervals, or a reasoned decline when they disagree. Seeded, so a refresh of the
     # same data gives the same number.
-    chosen = recommended(histories, seed=0)
+    try:
+        chosen = recommended(histories, seed=0)
+    except (np.linalg.LinAlgError, ArithmeticError, ValueError) as exc:
+        # A model the library could not fit on these data (a singular information
+        # matrix on a small municipality's half-year, seen at 30,000 signals): a reasoned
+        # decline, not a crash of the whole background refresh.
+        return _unreliable(observed, "no_estimate", str(exc))
     components = [c.to_dict() for c in chosen.components]
     if not detail:
         if chosen.reason is not None:
