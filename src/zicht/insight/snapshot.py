@@ -3,7 +3,7 @@
 Reading every signal through the ORM (a UUID and two JSON lists converted per row) and
 clustering the matches into persons took about 6 seconds of CPU per dashboard visit at
 100,000 signals (benchmarks/RESULTS.md, "Insight dashboard"). The result only changes
-when a signal or a match does, so it is built once and kept in the cache under a
+when a signal or a match does, so it is built once and kept (model ``CountSnapshot``) under a
 *data version*: a cheap fingerprint of the signals (how many, the newest change) and the
 matches (``linkage.selectors.confirmed_pairs_version``). A visit whose version matches
 reuses it; a changed version rebuilds it in the background and meanwhile shows the
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -196,17 +196,40 @@ def build(organisation_id: int | None) -> Snapshot:
     return Snapshot(version, timezone.now(), rows, persons, uuid.uuid4().hex)
 
 
+def _stored(organisation_id: int | None):
+    from zicht.insight.models import CountSnapshot
+
+    return CountSnapshot.objects.filter(key=cache_key(organisation_id))
+
+
+def kept(organisation_id: int | None) -> Snapshot | None:
+    """The stored snapshot of the scope, unpickled, or None."""
+    payload = _stored(organisation_id).values_list("payload", flat=True).first()
+    if payload is None:
+        return None
+    found = pickle.loads(bytes(payload))  # noqa: S301 - written by rebuild() only
+    return found if isinstance(found, Snapshot) else None
+
+
+def stored_head(organisation_id: int | None) -> tuple[str, str] | None:
+    """(version, token) of the stored snapshot, read without its rows."""
+    return _stored(organisation_id).values_list("version", "token").first()
+
+
 def rebuild(organisation_id: int | None) -> Snapshot:
+    from zicht.insight.models import CountSnapshot
+
     snapshot = build(organisation_id)
-    cache.set(cache_key(organisation_id), snapshot, timeout=None)
-    # A small entry beside the large one: which snapshot is kept, read on every visit to
-    # know whether the one this process holds unpacked is still it (see loaded()).
-    cache.set(_head_key(organisation_id), (snapshot.version, snapshot.token), timeout=None)
+    CountSnapshot.objects.update_or_create(
+        key=cache_key(organisation_id),
+        defaults={
+            "version": repr(snapshot.version),
+            "token": snapshot.token,
+            "built_at": snapshot.built_at,
+            "payload": pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL),
+        },
+    )
     return snapshot
-
-
-def _head_key(organisation_id: int | None) -> str:
-    return cache_key(organisation_id) + ":head"
 
 
 def current(organisation_id: int | None, version: tuple | None = None) -> tuple[Snapshot, bool]:
@@ -215,18 +238,20 @@ def current(organisation_id: int | None, version: tuple | None = None) -> tuple[
     backend the rebuild is done by then and returned instead). Built in the request only
     when there is none at all."""
     version = version or data_version(organisation_id)
-    kept = cache.get(cache_key(organisation_id))
-    if isinstance(kept, Snapshot) and kept.version == version:
-        return kept, False
-    if not isinstance(kept, Snapshot) or kept.version[0] != FORMAT:
+    found = kept(organisation_id)
+    if found is not None and found.version == version:
+        return found, False
+    if found is None or found.version[0] != FORMAT:
         return rebuild(organisation_id), False
     from zicht.insight.tasks import refresh_snapshot_task
 
     refresh_snapshot_task.enqueue(organisation_id)
-    fresh = cache.get(cache_key(organisation_id))
-    if isinstance(fresh, Snapshot) and fresh.version == version:
-        return fresh, False
-    return kept, True
+    head = stored_head(organisation_id)
+    if head is not None and head[0] == repr(version):
+        fresh = kept(organisation_id)
+        if fresh is not None:
+            return fresh, False
+    return found, True
 
 
 # The last snapshot each process unpacked, per scope: (snapshot, rows, person_of). A
@@ -237,14 +262,11 @@ _LOADED: dict = {}
 
 def loaded(organisation_id: int | None) -> tuple[Snapshot, bool, list[dict], dict]:
     """(snapshot, stale, rows, person_of) of :func:`current`, unpacked once per process
-    and snapshot. Checked against the cache's head entry, not only the data version, so a
-    process never serves rows of a snapshot the cache no longer holds."""
+    and snapshot. Checked against the stored snapshot's version and token, not only the
+    data version, so a process never serves rows of a snapshot no longer stored."""
     version = data_version(organisation_id)
     mine = _LOADED.get(organisation_id)
-    if mine is not None and cache.get(_head_key(organisation_id)) == (
-        version,
-        mine[0].token,
-    ):
+    if mine is not None and stored_head(organisation_id) == (repr(version), mine[0].token):
         return mine[0], False, mine[1], mine[2]
     snapshot, stale = current(organisation_id, version)
     if mine is None or mine[0].token != snapshot.token:

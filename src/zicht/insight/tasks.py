@@ -1,6 +1,5 @@
 """Background recomputation of the cached estimates (run nightly by the worker)."""
 
-from django.core.cache import cache
 from django_tasks import task
 
 from zicht.insight.models import EstimateCache
@@ -51,10 +50,8 @@ def refresh_snapshot_task(organisation_id: int | None) -> bool:
     rebuilt: a snapshot already current is left alone."""
     from zicht.insight import snapshot
 
-    kept = cache.get(snapshot.cache_key(organisation_id))
-    if isinstance(kept, snapshot.Snapshot) and kept.version == snapshot.data_version(
-        organisation_id
-    ):
+    head = snapshot.stored_head(organisation_id)
+    if head is not None and head[0] == repr(snapshot.data_version(organisation_id)):
         return False
     snapshot.rebuild(organisation_id)
     return True
