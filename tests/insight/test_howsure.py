@@ -154,7 +154,7 @@ def test_the_explanation_page_is_public_in_dutch_and_english(client):
     assert "<h1>Zo schatten we het verborgen aantal</h1>" in html
     assert "Waarom er soms geen getal staat" in html
     assert "De groep blijft in de periode gelijk." in html  # closed population
-    assert "Een gemiste koppeling maakt het verborgen aantal te groot." in html  # linkage
+    assert "Dan wordt het verborgen aantal te groot." in html  # linkage
     en = client.get("/en/inzicht/uitleg/")
     assert en.status_code == 200
     english = en.content.decode()
@@ -281,3 +281,127 @@ def test_only_the_unfiltered_national_estimate_holds_the_half_years():
     assert "periods" in estimate_refresh(scope=NATIONAL).result
     filtered = estimate_refresh(scope=NATIONAL, date_from=dt.date(2025, 1, 1))
     assert "periods" not in filtered.result
+
+
+def test_the_background_refresh_estimates_each_municipality_per_half_year():
+    import datetime as dt
+
+    from tests.insight.test_estimate import _simulated_signals
+    from zicht.insight.estimates import municipal_period_numbers
+
+    signals, person_of = _simulated_signals(population=3000, seed=5)
+    for s in signals:  # one large municipality, spread over two half-years
+        first_half = int(str(person_of[s["id"]])) % 2
+        s["contact_date"] = dt.date(2025, 3, 1) if first_half else dt.date(2025, 9, 1)
+        s["municipality_id"], s["municipality__name"] = "GM0599", "Rotterdam"
+    for i in range(30):  # and a small one, seen early in 2026: fewer than 50 young people
+        signals.append(
+            {
+                "id": f"small-{i}",
+                "organisation__type": "police" if i % 2 else "youth_care",
+                "contact_date": dt.date(2026, 2, 1),
+                "municipality_id": "GM0014",
+                "municipality__name": "Groningen",
+            }
+        )
+        person_of[f"small-{i}"] = f"small-{i}"
+    small, large = municipal_period_numbers(Dataset(signals, person_of))
+    assert (small["name"], small["observed"], small["reliable"]) == ("Groningen", 30, False)
+    assert small["reason_code"] == "too_few" and small["periods"] == []
+    assert large["name"] == "Rotterdam" and large["reliable"]
+    # the same half-years as the national series, the last one declined for Rotterdam
+    assert [p["period"] for p in large["periods"]] == ["2025-H1", "2025-H2", "2026-H1"]
+    h1, h2, late = large["periods"]
+    assert h1["reliable"] and h2["reliable"] and h1["ci"][0] <= h1["estimate"] <= h1["ci"][1]
+    assert late["observed"] == 0 and not late["reliable"] and late["reason_code"] == "too_few"
+
+
+def _stored_municipal_periods():
+    _stored_periods()
+    entry = EstimateCache.objects.get()
+    periods = entry.result["periods"]
+    entry.result["municipal_periods"] = [
+        {
+            "municipality": "GM0599",
+            "name": "Rotterdam",
+            "observed": 640,
+            "reliable": True,
+            "reason_code": "",
+            "periods": [periods[0], {**periods[1], "observed": 4}, periods[2]],
+        },
+        {
+            "municipality": "GM0014",
+            "name": "Groningen",
+            "observed": 6,
+            "reliable": False,
+            "reason_code": "too_few",
+            "periods": [],
+        },
+    ]
+    entry.save()
+
+
+def test_the_number_per_municipality_and_half_year_is_suppressed_and_declined(make_member, login):
+    _stored_municipal_periods()
+    client = login(make_member(role=Role.ANALYST))
+    first, second, boom = _no_estimation()
+    with first, second:
+        html = client.get(reverse("insight:dashboard")).content.decode()
+    assert boom.call_count == 0
+    table = html.split('data-testid="municipal-periods-table"')[1].split("</table>")[0]
+    assert '<tr class="group"><th scope="rowgroup" colspan="4">Rotterdam</th></tr>' in table
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1])
+    assert len(rows) == 3 and "eerste helft 2025" in rows[0]
+    assert "1.510" in rows[0] and "1.300–<wbr>1.821" in rows[0]
+    assert "&lt;10" in rows[1] and ">4<" not in rows[1] and "Te weinig personen" in rows[1]
+    declined = html.split('data-testid="municipal-declined"')[1].split("</p>")[0]
+    assert "Groningen" in declined and "Groningen" not in table
+
+
+def test_the_half_year_tables_export_with_their_period_in_the_file_name(make_member, login):
+    _stored_municipal_periods()
+    client = login(make_member(role=Role.ANALYST))
+    first, second, _boom = _no_estimation()
+    with first, second:
+        national = client.get(reverse("insight:export", args=["periods", "csv"]))
+        municipal = client.get(reverse("insight:export", args=["municipal_periods", "csv"]))
+        excel = client.get(reverse("insight:export", args=["municipal_periods", "xlsx"]))
+    assert 'filename="zicht-periods-2025-H1-2026-H1.csv"' in national["Content-Disposition"]
+    lines = national.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Halfjaar;") and len(lines) == 4
+    assert lines[1].split(";")[3:7] == ["412", "1510", "1300", "1821"]
+    assert lines[2].split(";")[3] == "<10" and "Te weinig personen" in lines[2]
+    assert (
+        'filename="zicht-municipal_periods-2025-H1-2026-H1.csv"'
+        in (municipal["Content-Disposition"])
+    )
+    body = municipal.content.decode("utf-8-sig").splitlines()
+    assert body[0].startswith("Gemeente;Halfjaar;")
+    assert body[2].startswith("Rotterdam;") and body[2].split(";")[4] == "<10"
+    assert body[-1].startswith("Groningen;") and body[-1].split(";")[4] == "<10"
+    assert excel.status_code == 200 and excel.content[:2] == b"PK"
+
+
+def test_a_filtered_selection_has_no_half_year_export(make_member, login):
+    _stored_municipal_periods()
+    client = login(make_member(role=Role.ANALYST))
+    response = client.get(
+        reverse("insight:export", args=["periods", "csv"]), {"date_from": "2025-01-01"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_model_the_library_cannot_fit_is_a_decline_not_a_crash():
+    """A singular matrix in one municipality's half-year (met at 30,000 signals) must not
+    stop the background refresh: that number is declined with its reason."""
+    import numpy as np
+
+    from tests.insight.test_estimate import _simulated_signals
+
+    signals, person_of = _simulated_signals(population=800, seed=3)
+    broken = mock.Mock(side_effect=np.linalg.LinAlgError("Singular matrix"))
+    with mock.patch("zicht.insight.estimates.recommended", broken):
+        number = hidden_number(Dataset(signals, person_of), detail=False)
+    assert broken.called
+    assert not number.reliable and number.reason_code == "no_estimate"
+    assert number.estimate is None and "Singular matrix" in number.reason

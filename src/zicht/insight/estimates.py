@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from zicht.estimation import CaptureHistories, DataError, NoEstimateError, estimate, sensitivity
@@ -115,7 +116,13 @@ def hidden_number(data: Dataset, *, detail: bool = True) -> HiddenNumber:
     # of stepwise, model averaging and a latent-class model, with the envelope of their
     # intervals, or a reasoned decline when they disagree. Seeded, so a refresh of the
     # same data gives the same number.
-    chosen = recommended(histories, seed=0)
+    try:
+        chosen = recommended(histories, seed=0)
+    except (np.linalg.LinAlgError, ArithmeticError, ValueError) as exc:
+        # A model the library could not fit on these data (a singular information
+        # matrix on a small municipality's half-year, seen at 30,000 signals): a reasoned
+        # decline, not a crash of the whole background refresh.
+        return _unreliable(observed, "no_estimate", str(exc))
     components = [c.to_dict() for c in chosen.components]
     if not detail:
         if chosen.reason is not None:
@@ -222,16 +229,18 @@ def half_years(first: dt.date, last: dt.date) -> list[tuple[str, dt.date, dt.dat
     return periods
 
 
-def period_numbers(data: Dataset) -> list[dict]:
+def period_numbers(data: Dataset, *, span: tuple[dt.date, dt.date] | None = None) -> list[dict]:
     """The hidden number per half-year by contact date, each the recommended estimate of
     the signals of that half-year alone (declined, with its reason code, where the data
     of a half-year cannot carry a number). Computed in the background refresh of the
-    national estimate: a few model fits, too slow for a request."""
+    national estimate: a few model fits, too slow for a request. ``span`` (first and last
+    contact date) sets the half-years, so several municipalities share the same ones."""
     dates = [s["contact_date"] for s in data.signals if s.get("contact_date")]
     if not dates:
         return []
+    first, last = span or (min(dates), max(dates))
     rows = []
-    for label, start, end in half_years(min(dates), max(dates)):
+    for label, start, end in half_years(first, last):
         part = Dataset(
             [
                 s
@@ -254,4 +263,34 @@ def period_numbers(data: Dataset) -> list[dict]:
                 "ci": list(number.ci) if number.ci else None,
             }
         )
+    return rows
+
+
+def municipal_period_numbers(data: Dataset) -> list[dict]:
+    """The hidden number per municipality (where the young person lives) and half-year,
+    over the same half-years as the national series. A municipality with fewer than
+    MIN_PERSONS young people over the whole period gets no series at all (reason
+    "too_few", no model fitted); within a series every half-year that cannot carry a
+    number is declined with its reason, as nationally. Signals without a municipality
+    are left out. Background only, like period_numbers()."""
+    dates = [s["contact_date"] for s in data.signals if s.get("contact_date")]
+    if not dates:
+        return []
+    span = (min(dates), max(dates))
+    by_municipality: dict = {}
+    for s in data.signals:
+        if s.get("municipality_id"):
+            key = (s["municipality_id"], s.get("municipality__name") or s["municipality_id"])
+            by_municipality.setdefault(key, []).append(s)
+    rows = []
+    for (code, name), signals in sorted(by_municipality.items(), key=lambda kv: kv[0][1]):
+        part = Dataset(signals, data.person_of, data.base)
+        observed = len(part.persons())
+        row = {"municipality": code, "name": name, "observed": observed}
+        if observed < MIN_PERSONS:
+            rows.append({**row, "reliable": False, "reason_code": "too_few", "periods": []})
+        else:
+            periods = period_numbers(part, span=span)
+            reliable = any(p["reliable"] for p in periods)
+            rows.append({**row, "reliable": reliable, "reason_code": "", "periods": periods})
     return rows

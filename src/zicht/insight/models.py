@@ -36,3 +36,21 @@ class PublicRelease(models.Model):
 
     def __str__(self):
         return f"public release {self.year}"
+
+
+class CountSnapshot(models.Model):
+    """The counted signals of one scope with their persons (``zicht.insight.snapshot``),
+    kept under the data version they were counted at. A table of its own rather than the
+    cache: the database cache culls entries once it holds more than its maximum (rate
+    limits share it), and losing the snapshot would make the next visit count 100,000
+    signals in the request. ``payload`` is the pickled snapshot, written and read only by
+    that module; ``version`` and ``token`` are read on every visit without it."""
+
+    key = models.CharField(max_length=40, unique=True)
+    version = models.TextField()
+    token = models.CharField(max_length=32)
+    built_at = models.DateTimeField()
+    payload = models.BinaryField()
+
+    def __str__(self):
+        return f"count snapshot {self.key}"

@@ -14,7 +14,7 @@ from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
 from zicht.insight import public
-from zicht.insight.estimates import hidden_number, period_numbers
+from zicht.insight.estimates import hidden_number, municipal_period_numbers, period_numbers
 from zicht.insight.models import EstimateCache, PublicRelease
 from zicht.insight.selectors import Scope, dataset, public_release_records
 from zicht.intake.constants import ExploitationForm
@@ -82,6 +82,8 @@ def estimate_refresh(
     if scope.national and not (date_from or date_to or municipality):
         # The national page also shows the number per half-year (issue 14).
         result["periods"] = period_numbers(data)
+        # And per municipality where the data support it (issue 14).
+        result["municipal_periods"] = municipal_period_numbers(data)
     entry, _ = EstimateCache.objects.update_or_create(
         key=cache_key(scope, date_from, date_to, municipality),
         defaults={"result": result, "computed_at": timezone.now()},

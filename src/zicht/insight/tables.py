@@ -398,6 +398,10 @@ def care_table(*, membership, date_from=None, date_to=None) -> CoordinationTable
 
 
 def suspects_table(data: selectors.Dataset) -> CoordinationTable:
+    return _kept(data, "suspects", lambda: _suspects_table(data))
+
+
+def _suspects_table(data: selectors.Dataset) -> CoordinationTable:
     """The victim-offender overlap: distinct young people per kind of source and how many of
     them are also known as suspects (arrested, prosecuted), with the share.
 
@@ -509,7 +513,7 @@ def table(data: selectors.Dataset, kind: str) -> Table:
 
     distinct = None
     if kind in MULTI_COUNT:
-        counted = sum(1 for s in data.signals if selectors.categories(s, kind))
+        counted = sum(1 for found in data.column(kind) if found)
         # Published like a cell of the table "signals with / without a category", so the
         # signals without one (the difference with the total) stay protected too.
         distinct = suppress({"with": counted, "without": len(data.signals) - counted}).cells["with"]
@@ -544,10 +548,39 @@ def overlap_combinations(data: selectors.Dataset, overlap_table: Table):
     return sets, rows
 
 
+# Tables already computed in this process, by the dataset's key (snapshot token, period,
+# municipality) and the language: the same selection of the same data gives the same
+# tables, so a later visit reuses them. Bounded; emptied when full.
+_KEPT: dict = {}
+KEPT_MAX = 64
+
+
+def _kept(data: selectors.Dataset, name: str, build):
+    if data.key is None:
+        return build()
+    from django.utils import translation
+
+    # The referrals and files are read on every visit (a few rows; not in the snapshot):
+    # a new referral or file changes the key, so its counts are never stale.
+    key = (name, translation.get_language(), *data.key, data.coordination_key())
+    if key not in _KEPT:
+        if len(_KEPT) >= KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[key] = build()
+    return _KEPT[key]
+
+
 def tables_for(data: selectors.Dataset) -> dict[str, Table]:
     """Every table of one dataset, with the grand total hidden everywhere as soon as one
     partition table has to hide it - otherwise another breakdown of the same signals would
-    publish the total and let two exports be differenced."""
+    publish the total and let two exports be differenced. Kept per dataset key; each
+    caller gets its own copies (the dashboard sets a comparison and a chart on them)."""
+    from copy import copy
+
+    return {kind: copy(t) for kind, t in _kept(data, "tables", lambda: _tables(data)).items()}
+
+
+def _tables(data: selectors.Dataset) -> dict[str, Table]:
     from dataclasses import replace
 
     from zicht.insight.suppression import SECONDARY

@@ -41,3 +41,17 @@ def refresh_estimate_task(key: str) -> bool:
         return False
     estimate_refresh(**parsed)
     return True
+
+
+@task()
+def refresh_snapshot_task(organisation_id: int | None) -> bool:
+    """Count the signals of one scope again after its data changed (queued by the
+    dashboard, which meanwhile shows the previous count). Returns whether anything was
+    rebuilt: a snapshot already current is left alone."""
+    from zicht.insight import snapshot
+
+    head = snapshot.stored_head(organisation_id)
+    if head is not None and head[0] == repr(snapshot.data_version(organisation_id)):
+        return False
+    snapshot.rebuild(organisation_id)
+    return True

@@ -34,7 +34,9 @@ from zicht.insight.tables import (
 # The UpSet chart draws at most this many combinations; the table lists them all.
 UPSET_COMBINATIONS = 20
 # Exports of the hidden number: the estimate itself and its sensitivity to the model.
-ESTIMATE_KINDS = ("estimate", "sensitivity")
+ESTIMATE_KINDS = ("estimate", "sensitivity", "periods", "municipal_periods")
+# The half-year series: national, and per municipality (issue 14).
+PERIOD_KINDS = ("periods", "municipal_periods")
 
 
 def _scope(request):
@@ -142,6 +144,7 @@ def headline(scope, filters) -> dict | None:
         ],
         **_forest(cached.result),
         **_periods(cached.result.get("periods", [])),
+        **_municipal_periods(cached.result.get("municipal_periods", [])),
     }
 
 
@@ -149,21 +152,7 @@ def _periods(periods) -> dict:
     """The hidden number per half-year as stored by the background refresh: rows for the
     table (the number seen suppressed as on the dashboard, 1-9 as <10; a decline as its
     reason in words) and the same rows drawn as intervals, one line per half-year."""
-    rows = []
-    for p in periods:
-        year, half = p["period"].split("-H")
-        label = (_("first half of %(year)s") if half == "1" else _("second half of %(year)s")) % {
-            "year": year
-        }
-        observed = p["observed"]
-        rows.append(
-            {
-                **p,
-                "label": str(label),
-                "observed_shown": observed if observed == 0 or observed >= K else PRIMARY,
-                "reason": "" if p["reliable"] else reason_text(p),
-            }
-        )
+    rows = [_period_row(p) for p in periods]
     if not rows:
         return {"periods": [], "periods_chart": ""}
     chart = ""
@@ -178,6 +167,42 @@ def _periods(periods) -> dict:
             number=number,
         )
     return {"periods": rows, "periods_chart": chart}
+
+
+def _period_label(period: str) -> str:
+    year, half = period.split("-H")
+    label = _("first half of %(year)s") if half == "1" else _("second half of %(year)s")
+    return str(label % {"year": year})
+
+
+def _shown(observed: int):
+    """A number of young people seen as published: 1-9 as <10."""
+    return observed if observed == 0 or observed >= K else PRIMARY
+
+
+def _period_row(p: dict) -> dict:
+    """One half-year of a stored series as the tables show it: the number seen suppressed,
+    a decline as its reason in words."""
+    return {
+        **p,
+        "label": _period_label(p["period"]),
+        "observed_shown": _shown(p["observed"]),
+        "reason": "" if p["reliable"] else reason_text(p),
+    }
+
+
+def _municipal_periods(municipal) -> dict:
+    """The hidden number per municipality and half-year as stored by the background
+    refresh: ``municipal_periods`` (municipalities with a series, their half-years as
+    table rows) and ``municipal_declined`` (the names of those without one: fewer than 50
+    young people over the whole period, so no model was fitted)."""
+    shown, declined = [], []
+    for m in municipal:
+        if m["periods"]:
+            shown.append({**m, "rows": [_period_row(p) for p in m["periods"]]})
+        else:
+            declined.append(m["name"])
+    return {"municipal_periods": shown, "municipal_declined": declined}
 
 
 def _forest(result) -> dict:
@@ -292,6 +317,8 @@ def dashboard(request):
             "suspects": suspects_table(data),
             "municipality_filtered": bool(filters.get("municipality")),
             "query": query,
+            "counted_stale": data.base.stale,
+            "counted_at": data.base.built_at,
         },
     )
 
@@ -428,6 +455,54 @@ def _sensitivity_rows(cached) -> list[list]:
     ]
 
 
+def _period_export_rows(cached, kind: str) -> list[list] | None:
+    """The half-year table (national or per municipality) as on the dashboard: the number
+    seen suppressed (1-9 as <10), the estimate and its interval where the data carry one,
+    the reason where they do not. None when the cached estimate holds no series (filtered
+    selections and scopes other than national do not have one)."""
+    r = cached.result
+    periods = r.get("periods") or []
+    if not periods:
+        return None
+    header = [
+        _("Half-year"),
+        _("From"),
+        _("To"),
+        _("Seen"),
+        _("Estimate"),
+        _("Lower bound of the interval (95%)"),
+        _("Upper bound of the interval (95%)"),
+        _("Reliable"),
+        _("Reason"),
+    ]
+
+    def cells(p: dict) -> list:
+        row = _period_row(p)
+        reliable = p["reliable"]
+        return [
+            row["label"],
+            p["from"],
+            p["to"],
+            row["observed_shown"],
+            _whole(p["estimate"]) if reliable else "",
+            _whole(p["ci"][0]) if reliable else "",
+            _whole(p["ci"][1]) if reliable else "",
+            _("yes") if reliable else _("no"),
+            row["reason"],
+        ]
+
+    if kind == "periods":
+        return [header, *[cells(p) for p in periods]]
+    rows = [[_("Municipality"), *header]]
+    for m in r.get("municipal_periods", []):
+        if m["periods"]:
+            rows += [[m["name"], *cells(p)] for p in m["periods"]]
+        else:
+            reason = reason_text({"reason_code": m["reason_code"]})
+            rows.append([m["name"], "", "", "", _shown(m["observed"]), "", "", "", _("no"), reason])
+    return rows
+
+
 def export_name(kind: str, form) -> str:
     """The file name of an export, carrying what it holds: the table, the period, the
     municipality and the comparison period, e.g.
@@ -473,7 +548,14 @@ def export(request, kind, fmt):
         cached = _estimate(scope, filters)
         if cached is None:
             raise Http404
-        rows = _estimate_rows(cached) if kind == "estimate" else _sensitivity_rows(cached)
+        if kind in PERIOD_KINDS:
+            rows = _period_export_rows(cached, kind)
+            if rows is None:  # no series for this selection, as on the dashboard
+                raise Http404
+        elif kind == "estimate":
+            rows = _estimate_rows(cached)
+        else:
+            rows = _sensitivity_rows(cached)
     else:
         t = tables_for(selectors.dataset(scope=scope, **filters))[kind]
         if comparison := form.comparison():
@@ -508,5 +590,10 @@ def export(request, kind, fmt):
             buffer.getvalue(),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{export_name(kind, form)}.{fmt}"'
+    name = export_name(kind, form)
+    if kind in PERIOD_KINDS:
+        # The half-years the file covers, e.g. "-2024-H1-2025-H2".
+        periods = [p["period"] for p in cached.result.get("periods", [])]
+        name += f"-{periods[0]}-{periods[-1]}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

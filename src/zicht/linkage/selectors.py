@@ -124,6 +124,31 @@ def confirmed_pairs() -> list[tuple]:
     )
 
 
+def confirmed_pairs_version() -> tuple:
+    """A cheap fingerprint of what confirmed_pairs() returns: the matches per status and
+    strength, the newest found and decided. Statistics that cluster persons once and keep
+    the result (zicht.insight.snapshot) compare it to know when to cluster again; any
+    match created, decided, ended or deleted changes it."""
+    from django.conf import settings
+    from django.db.models import Count, Max
+
+    counts = tuple(
+        sorted(
+            (status, strong, n)
+            for status, strong, n in Match.objects.order_by()
+            .values_list("status", "strong")
+            .annotate(n=Count("id"))
+        )
+    )
+    newest = Match.objects.aggregate(found=Max("created_at"), decided=Max("decided_at"))
+    return (
+        getattr(settings, "ZICHT_STATISTICS_LINK", "strong"),
+        counts,
+        str(newest["found"]),
+        str(newest["decided"]),
+    )
+
+
 def confirmed_same_person(*, signal_id) -> set:
     """Ids of every other signal confirmed (directly or through others) as the same person.
 

@@ -1,0 +1,281 @@
+"""The counted signals of a scope with their person, kept between requests.
+
+Reading every signal through the ORM (a UUID and two JSON lists converted per row) and
+clustering the matches into persons took about 6 seconds of CPU per dashboard visit at
+100,000 signals (benchmarks/RESULTS.md, "Insight dashboard"). The result only changes
+when a signal or a match does, so it is built once and kept (model ``CountSnapshot``) under a
+*data version*: a cheap fingerprint of the signals (how many, the newest change) and the
+matches (``linkage.selectors.confirmed_pairs_version``). A visit whose version matches
+reuses it; a changed version rebuilds it in the background and meanwhile shows the
+previous figures, saying when they were counted (the same way the estimate is kept).
+With no snapshot at all (a fresh installation) the request builds it itself.
+
+The rows hold the same facts as ``intake.selectors.signals_for_statistics`` (withdrawn
+signals left out), plus the categories every breakdown needs (month, age group,
+indicator groups), computed once here instead of once per breakdown. Signal ids are kept
+as 32-character hex strings and persons as small integers: both hash fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pickle
+import uuid
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from zicht.core import ages
+from zicht.insight.persons import clusters
+from zicht.intake import selectors as intake_selectors
+from zicht.linkage import selectors as linkage_selectors
+
+# Bump when the stored rows change shape: older snapshots are then rebuilt, not misread.
+FORMAT = 1
+FIELDS = (
+    "id",
+    "contact_date",
+    "municipality_id",
+    "municipality__name",
+    "organisation_id",
+    "organisation__type",
+    "age_at_contact",
+    "forms",
+    "indicator_codes",
+    "status",
+    "neighbourhood_code",
+    "justice_status",
+)
+# The category of each single-valued breakdown and the category list of each
+# multi-valued one, as selectors.categories() gives them: computed once per signal here
+# and shared between identical values (so they cost the snapshot next to nothing).
+DERIVED = ("month", "age_group", "indicator_groups", "municipality_label", "form_list")
+KEYS = (*FIELDS, *DERIVED)
+
+
+def signal_key(value) -> object:
+    """The form a signal id takes in the snapshot: a UUID as its 32 hex digits (how SQLite
+    stores it), anything else (a test's own ids) as it is."""
+    return value.hex if isinstance(value, uuid.UUID) else value
+
+
+@dataclass
+class Snapshot:
+    version: tuple
+    built_at: dt.datetime
+    rows: list[tuple]  # one tuple per counted signal, in KEYS order
+    persons: list[int]  # the person of each row
+    token: str = ""  # tells two snapshots apart, even of the same data version
+
+
+def cache_key(organisation_id: int | None) -> str:
+    return f"insight:snapshot:{'all' if organisation_id is None else organisation_id}"
+
+
+def data_version(organisation_id: int | None) -> tuple:
+    """The fingerprint of what a snapshot of this scope counts: changes whenever a signal
+    is recorded, changed or deleted, or a match is found, decided, ended or deleted."""
+    # The selector's own model, filtered as the selector filters, without its joins: the
+    # count then reads the signal table alone (0.2 s less at 100,000 signals).
+    signal_model = intake_selectors.signals_for_statistics().model
+    plain = signal_model.objects.order_by()
+    if organisation_id is not None:
+        plain = plain.filter(organisation_id=organisation_id)
+    signals = plain.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (
+        FORMAT,
+        signals["n"],
+        str(signals["last"]),
+        linkage_selectors.confirmed_pairs_version(),
+    )
+
+
+def _reader():
+    """Converters from the database's raw values (SQLite: text; PostgreSQL: Python
+    objects) to the snapshot's, memoised: dates and category lists repeat a lot."""
+    dates: dict = {}
+    lists: dict = {}
+
+    def date(value):
+        if value is None or isinstance(value, dt.date):
+            return value
+        found = dates.get(value)
+        if found is None:
+            found = dates[value] = dt.date.fromisoformat(value)
+        return found
+
+    def listed(value):
+        if value is None:
+            return None
+        text = value if isinstance(value, str) else json.dumps(value)
+        found = lists.get(text)
+        if found is None:
+            found = lists[text] = json.loads(text)
+        return found
+
+    return date, listed
+
+
+def build(organisation_id: int | None) -> Snapshot:
+    """Read the signals of the scope raw (no ORM conversion per row) and cluster them."""
+    version = data_version(organisation_id)  # before the read: a change meanwhile rebuilds
+    qs = intake_selectors.signals_for_statistics(organisation_id=organisation_id).values_list(
+        *FIELDS
+    )
+    sql, params = qs.query.sql_with_params()
+    date, listed = _reader()
+    groups: dict = {}
+    months: dict = {}
+    age_groups: dict = {}
+    form_lists: dict = {}
+    rows = []
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for raw in cursor.fetchall():
+            (
+                sid,
+                contact,
+                mun,
+                mun_name,
+                org,
+                org_type,
+                age,
+                forms,
+                codes,
+                status,
+                nbh,
+                justice,
+            ) = raw
+            if status == "withdrawn":  # turned out unjustified: not counted
+                continue
+            contact = date(contact)
+            codes = listed(codes)
+            key = tuple(codes or ())
+            found_groups = groups.get(key)
+            if found_groups is None:
+                found_groups = groups[key] = sorted({c.split(".")[0] for c in key})
+            month = months.get(contact and (contact.year, contact.month))
+            if month is None and contact is not None:
+                month = months[(contact.year, contact.month)] = (
+                    f"{contact.year:04d}-{contact.month:02d}"
+                )
+            if age not in age_groups:
+                age_groups[age] = ages.age_group(age)
+            forms = listed(forms)
+            form_list = form_lists.get(tuple(forms or ()))
+            if form_list is None:
+                form_list = form_lists[tuple(forms or ())] = list(forms or ["?"])
+            rows.append(
+                (
+                    signal_key(sid) if not isinstance(sid, str) else sid.replace("-", ""),
+                    contact,
+                    mun,
+                    mun_name,
+                    org,
+                    org_type,
+                    age,
+                    forms,
+                    codes,
+                    status,
+                    nbh,
+                    justice,
+                    month,
+                    age_groups[age],
+                    found_groups,
+                    mun_name or "?",
+                    form_list,
+                )
+            )
+    pairs = ((signal_key(a), signal_key(b)) for a, b in linkage_selectors.confirmed_pairs())
+    person_of = clusters([r[0] for r in rows], pairs)
+    number: dict = {}
+    persons = [number.setdefault(person_of[r[0]], len(number)) for r in rows]
+    return Snapshot(version, timezone.now(), rows, persons, uuid.uuid4().hex)
+
+
+def _stored(organisation_id: int | None):
+    from zicht.insight.models import CountSnapshot
+
+    return CountSnapshot.objects.filter(key=cache_key(organisation_id))
+
+
+def kept(organisation_id: int | None) -> Snapshot | None:
+    """The stored snapshot of the scope, unpickled, or None."""
+    payload = _stored(organisation_id).values_list("payload", flat=True).first()
+    if payload is None:
+        return None
+    found = pickle.loads(bytes(payload))  # noqa: S301 - written by rebuild() only
+    return found if isinstance(found, Snapshot) else None
+
+
+def stored_head(organisation_id: int | None) -> tuple[str, str] | None:
+    """(version, token) of the stored snapshot, read without its rows."""
+    return _stored(organisation_id).values_list("version", "token").first()
+
+
+def rebuild(organisation_id: int | None) -> Snapshot:
+    from zicht.insight.models import CountSnapshot
+
+    snapshot = build(organisation_id)
+    CountSnapshot.objects.update_or_create(
+        key=cache_key(organisation_id),
+        defaults={
+            "version": repr(snapshot.version),
+            "token": snapshot.token,
+            "built_at": snapshot.built_at,
+            "payload": pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL),
+        },
+    )
+    return snapshot
+
+
+def current(organisation_id: int | None, version: tuple | None = None) -> tuple[Snapshot, bool]:
+    """(snapshot, stale): the kept snapshot when its data version is today's; otherwise a
+    rebuild is queued and the previous one returned as stale (with an immediate task
+    backend the rebuild is done by then and returned instead). Built in the request only
+    when there is none at all."""
+    version = version or data_version(organisation_id)
+    found = kept(organisation_id)
+    if found is not None and found.version == version:
+        return found, False
+    if found is None or found.version[0] != FORMAT:
+        return rebuild(organisation_id), False
+    from zicht.insight.tasks import refresh_snapshot_task
+
+    refresh_snapshot_task.enqueue(organisation_id)
+    head = stored_head(organisation_id)
+    if head is not None and head[0] == repr(version):
+        fresh = kept(organisation_id)
+        if fresh is not None:
+            return fresh, False
+    return found, True
+
+
+# The last snapshot each process unpacked, per scope: (snapshot, rows, person_of). A
+# visit whose data version and kept snapshot are still these skips loading (unpickling)
+# and unpacking 100,000 rows. One entry per scope, replaced when the data change.
+_LOADED: dict = {}
+
+
+def loaded(organisation_id: int | None) -> tuple[Snapshot, bool, list[dict], dict]:
+    """(snapshot, stale, rows, person_of) of :func:`current`, unpacked once per process
+    and snapshot. Checked against the stored snapshot's version and token, not only the
+    data version, so a process never serves rows of a snapshot no longer stored."""
+    version = data_version(organisation_id)
+    mine = _LOADED.get(organisation_id)
+    if mine is not None and stored_head(organisation_id) == (repr(version), mine[0].token):
+        return mine[0], False, mine[1], mine[2]
+    snapshot, stale = current(organisation_id, version)
+    if mine is None or mine[0].token != snapshot.token:
+        mine = _LOADED[organisation_id] = (snapshot, *rows_and_persons(snapshot))
+    return snapshot, stale, mine[1], mine[2]
+
+
+def rows_and_persons(snapshot: Snapshot) -> tuple[list[dict], dict]:
+    """The snapshot as the rows and person map ``selectors.Base`` holds."""
+    rows = [dict(zip(KEYS, r, strict=True)) for r in snapshot.rows]
+    person_of = {r[0]: p for r, p in zip(snapshot.rows, snapshot.persons, strict=True)}
+    return rows, person_of
