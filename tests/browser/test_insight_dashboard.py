@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_signal_match import log_in
 from tests.factories import MembershipFactory, OrganisationFactory, TOTPDeviceFactory
-from zicht.accounts.constants import Role
+from zicht.accounts.constants import OrganisationType, Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,7 +16,8 @@ def test_dashboard_in_both_languages(browser, live_server, axe_check):
 
     demo_signals_ensure(population=150, seed=5)
     analyst = MembershipFactory(
-        role=Role.ANALYST, organisation=OrganisationFactory(name="Ministerie Test")
+        role=Role.ANALYST,
+        organisation=OrganisationFactory(name="Ministerie Test", type=OrganisationType.OTHER),
     )
     TOTPDeviceFactory(user=analyst.user)
     context = browser.new_context(base_url=live_server.url)
@@ -54,7 +55,9 @@ def test_every_table_fits_its_box_on_a_laptop_and_a_phone(browser, live_server):
     from zicht.intake.demo import demo_signals_ensure
 
     demo_signals_ensure(population=150, seed=5)
-    analyst = MembershipFactory(role=Role.ANALYST, organisation=OrganisationFactory(name="Min"))
+    analyst = MembershipFactory(
+        role=Role.ANALYST, organisation=OrganisationFactory(name="Min", type=OrganisationType.OTHER)
+    )
     TOTPDeviceFactory(user=analyst.user)
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()

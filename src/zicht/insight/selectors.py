@@ -10,6 +10,7 @@ from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied
 
+from zicht.access.policy import admitted_as
 from zicht.accounts.constants import OrganisationType, Role
 from zicht.core import ages
 from zicht.insight.persons import clusters
@@ -60,16 +61,18 @@ class Scope:
 
 
 def scope_for(*, user, membership) -> Scope:
-    if membership is None:
+    """What the member counts over (``insight.view`` in the access policy): everything for
+    an analyst, the own municipality for a municipality's administrator, the own
+    organisation's signals for any other administrator."""
+    who = admitted_as("insight.view", membership)
+    if who is None:
         raise PermissionDenied
-    if membership.role == Role.ANALYST:
+    if who.role == Role.ANALYST:
         return Scope(None, "national")
-    if membership.role == Role.ORG_ADMIN:
-        org = membership.organisation
-        if org.type == OrganisationType.MUNICIPALITY:
-            return Scope(None, org.municipality.name, municipality=org.municipality_id)
-        return Scope(org.pk, org.name)
-    raise PermissionDenied
+    org = membership.organisation
+    if org.type == OrganisationType.MUNICIPALITY:
+        return Scope(None, org.municipality.name, municipality=org.municipality_id)
+    return Scope(org.pk, org.name)
 
 
 @dataclass(frozen=True)

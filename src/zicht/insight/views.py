@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zicht.access import guards as access
 from zicht.audit import services as audit
 from zicht.insight import charts, selectors, services
 from zicht.insight import lessons as lesson_tables
@@ -40,14 +41,11 @@ PERIOD_KINDS = ("periods", "municipal_periods")
 
 
 def _scope(request):
+    """The member's scope; a member the policy's ``insight.view`` refuses is audited."""
     try:
         return selectors.scope_for(user=request.user, membership=request.membership)
     except PermissionDenied:
-        audit.record(
-            action="insight.access_denied",
-            actor=request.user,
-            organisation=getattr(request.membership, "organisation", None),
-        )
+        access.record_refusal(request, "insight.view")
         raise
 
 
@@ -330,15 +328,7 @@ def lessons(request):
     National like the coordination centre's figures: classes are not tied to an
     organisation, so only analysts (national scope) see it; an organisation's admin is
     refused and the refusal audited."""
-    scope = _scope(request)
-    if not scope.national:
-        audit.record(
-            action="insight.access_denied",
-            actor=request.user,
-            organisation=getattr(request.membership, "organisation", None),
-            details={"view": "insight:lessons"},
-        )
-        raise PermissionDenied
+    access.require(request, "insight.lessons")
     audit.record(
         action="insight.lessons_viewed",
         actor=request.user,
