@@ -1,7 +1,8 @@
 """Idempotency under concurrency (issue 18): N API signal POSTs, each sent twice.
 
 Every request gets its own ``Idempotency-Key``; both copies of every request are shuffled
-into one random order and sent by ``--concurrency`` threads at once against gunicorn
+into a random order (within windows of ``--concurrency`` keys, so the two copies of a key
+are in flight together) and sent by ``--concurrency`` threads at once against gunicorn
 (``--servers`` servers of ``--workers`` workers each, one database), so the two copies
 of a key often run at the same moment on different processes. Afterwards the database is
 counted:
@@ -64,8 +65,15 @@ def send_all(
             raw_keys[index % len(raw_keys)],
             serverkit.signal_body(rng, contact),
         )
-    sends = [key for key in requests_by_key for _copy in range(2)]
-    rng.shuffle(sends)
+    # Both copies of each key within one window of ``concurrency`` keys, shuffled inside
+    # it: the two copies of a key are in flight at the same time (and a run cut short
+    # by ``max_seconds`` still sent almost every key twice).
+    keys = list(requests_by_key)
+    sends = []
+    for start in range(0, len(keys), concurrency):
+        window = [key for key in keys[start : start + concurrency] for _copy in range(2)]
+        rng.shuffle(window)
+        sends.extend(window)
     answers: dict[str, list] = {key: [] for key in requests_by_key}
     lock = threading.Lock()
     local = threading.local()

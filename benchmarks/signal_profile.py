@@ -49,6 +49,44 @@ PARTS = [
 ]
 
 
+# Steps of a request, inclusive (a step's time includes its queries and what it calls).
+STEPS = [
+    ("the whole view (create)", "zicht/api/views.py", "create"),
+    (
+        "  checking the request (serializer, the form's rules)",
+        "rest_framework/serializers.py",
+        "is_valid",
+    ),
+    ("  signal_create", "zicht/intake/services.py", "signal_create"),
+    ("    signal row, revision, audit event", "zicht/intake/services.py", "_signal_record"),
+    ("    identity (encrypted) and search tokens", "zicht/intake/services.py", "_write_identity"),
+    ("    index: encoding and matching", "zicht/intake/services.py", "_index"),
+    ("      encoding", "zicht/linkage/encoding.py", "encode"),
+    ("      candidates (queries)", "zicht/linkage/services.py", "_candidates"),
+    ("  the API's audit event", "zicht/api/views.py", "_audit"),
+    ("  reading the signal back for the answer", "zicht/intake/selectors.py", "signal_get"),
+    ("  serialising the answer (decryption)", "rest_framework/serializers.py", "data"),
+    ("appending to the audit chain (all events)", "zicht/audit/services.py", "_append"),
+]
+
+
+def steps(profile: cProfile.Profile, count: int) -> list[tuple[str, float]]:
+    stats = pstats.Stats(profile).stats
+    out = []
+    for label, path, func in STEPS:
+        # The outermost of same-named functions (Serializer.data calls BaseSerializer.data).
+        total = max(
+            (
+                ct
+                for (filename, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.items()
+                if path in filename and name == func
+            ),
+            default=0.0,
+        )
+        out.append((label, 1000 * total / count))
+    return out
+
+
 def part_of(filename: str) -> str | None:
     for name, patterns in PARTS:
         if any(p in filename for p in patterns):
@@ -168,6 +206,9 @@ def main(argv=None) -> int:
     print("\n| part | share of profiled time | ms per request |\n|---|---:|---:|")
     for name, seconds in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"| {name} | {100 * seconds / total:.1f}% | {1000 * seconds / args.count:.1f} |")
+    print("\n| step (inclusive) | ms per request |\n|---|---:|")
+    for label, ms in steps(profile, args.count):
+        print(f"| {label} | {ms:.1f} |")
     print(json.dumps({"held_ms_median": 1000 * held[len(held) // 2] if held else None}))
     return 0
 
