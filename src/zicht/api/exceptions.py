@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -62,6 +63,17 @@ class IdempotencyKeyReused(exceptions.APIException):
         "Use a new key for a new request."
     )
     default_code = "idempotency_key_reused"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database is down, restarting or the connection broke: the request's
+    transaction was rolled back, so the client may simply send it again (with the same
+    Idempotency-Key)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The database cannot be reached; nothing was saved. Try again.")
+    default_code = "database_unavailable"
+    wait = 30  # DRF's exception handler sends it as Retry-After
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -136,6 +148,8 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, OperationalError | InterfaceError):
+        exc = DatabaseUnavailable()
     elif isinstance(exc, RequestDataTooBig):
         # Django raises it when DRF reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
         exc = PayloadTooLarge()

@@ -14,7 +14,7 @@ import functools
 import json
 import re
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -53,7 +53,9 @@ def idempotent(handler):
     def wrapper(self, request, *args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None:
-            with transaction.atomic():  # the change and its audit events together
+            # The change and its audit events in one transaction; the events are appended
+            # to the chain at its end, so the chain's head is locked only for the commit.
+            with audit.deferred():
                 return handler(self, request, *args, **kwargs)
         if not KEY_RE.match(key):
             raise ValidationError(
@@ -66,7 +68,10 @@ def idempotent(handler):
         if stored is not None:
             return _replay(self, request, stored, fingerprint)
         try:
-            with transaction.atomic():
+            # The audit events are appended last, after the stored response: a concurrent
+            # request with the same key then never holds the chain's head while it waits
+            # for this one's key (which would deadlock).
+            with audit.deferred():
                 response = handler(self, request, *args, **kwargs)
                 if 200 <= response.status_code < 300:
                     services.idempotency_store(

@@ -13,6 +13,14 @@ verifying with the old rule, but only below the chain head's ``keyed_from_seq``,
 is itself signed with the key (``head_anchor_mac``); nobody without the key can move
 that boundary to pass off rewritten events as old ones. ``checkpoint_write()`` anchors
 the head outside the database (docs/adr/0002-audit-hash-chain.md).
+
+Appending locks the chain's single head row until the transaction commits, so two
+transactions that record events append one after the other. A service that does much
+work after its first event (signal creation: encryption, encoding, matching) wraps its
+transaction in ``deferred()``: its events are then collected and appended together at
+the end of the block, so the head is locked only for the append and the commit, not
+for the whole request (issue 18: the lock held from the first event to the commit made
+every signal creation on PostgreSQL wait for the one before it).
 """
 
 from __future__ import annotations
@@ -21,17 +29,23 @@ import datetime
 import hashlib
 import json
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zicht.audit import keys
 from zicht.audit.models import HASH_KEYED, HASH_LEGACY, AuditEvent, ChainHead
 
-__all__ = ["record", "event_hash", "head_anchor_mac"]
+__all__ = ["record", "deferred", "event_hash", "head_anchor_mac"]
 
 logger = logging.getLogger("zicht.audit")
+
+# Events recorded inside ``deferred()`` in this thread, waiting to be appended.
+_deferred = threading.local()
 
 GENESIS_HASH = "0" * 64
 
@@ -96,55 +110,110 @@ def record(
     object_id: Any = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the current transaction."""
-    details = json.loads(json.dumps(details or {}, default=str))
-    actor_id = getattr(actor, "pk", None)
-    actor_label = getattr(actor, "username", "") if actor else ""
-    organisation_id = getattr(organisation, "pk", organisation)
+    """Append one event to the chain, inside the current transaction.
+
+    Inside ``deferred()`` the event is appended at the end of that block instead (the
+    returned event gets its ``seq`` and ``hash`` then)."""
+    event = AuditEvent(
+        actor_id=getattr(actor, "pk", None),
+        actor_label=getattr(actor, "username", "") if actor else "",
+        organisation_id=getattr(organisation, "pk", organisation),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        details=json.loads(json.dumps(details or {}, default=str)),
+        hash_version=HASH_KEYED,
+    )
+    pending = getattr(_deferred, "events", None)
+    if pending is not None:
+        # Kept only if the savepoint it was recorded in is not rolled back: Django drops
+        # the on-commit callbacks of a rolled-back savepoint, and so drops the marker.
+        marker = _Marker()
+        transaction.on_commit(marker)
+        pending.append((event, marker))
+        return event
     with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"keyed_from_seq": 1, "keyed_from_mac": head_anchor_mac(1)}
-        )
-        seq = head.last_seq + 1
-        now = timezone.now()
-        ts = canonical_timestamp(now)
-        digest = event_hash(
+        _append([event])
+    return event
+
+
+class _Marker:
+    """An on-commit callback that does nothing; its presence says the savepoint of a
+    deferred event was not rolled back."""
+
+    def __call__(self) -> None:
+        return None
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """One transaction whose audit events are appended to the chain at its end.
+
+    Use it instead of ``transaction.atomic()`` around a write that records events early
+    and then works on: the chain's head row is locked only for the append at the end and
+    the commit. The events still exist exactly when the change does (they are written
+    in the same transaction) and keep the order they were recorded in; their timestamp
+    is the moment of the append. Nested, the innermost block joins the outermost one.
+    An exception discards the events with the transaction.
+    """
+    if getattr(_deferred, "events", None) is not None:
+        with transaction.atomic():
+            yield
+        return
+    with transaction.atomic():
+        _deferred.events = []
+        try:
+            yield
+            live = {id(callback) for _sids, callback, _robust in connection.run_on_commit}
+            events = [event for event, marker in _deferred.events if id(marker) in live]
+        finally:
+            _deferred.events = None
+        if events:
+            _append(events)
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Give ``events`` the next sequence numbers and hashes under the locked head and
+    write them (inside the caller's transaction)."""
+    head, _ = ChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"keyed_from_seq": 1, "keyed_from_mac": head_anchor_mac(1)}
+    )
+    now = timezone.now()
+    ts = canonical_timestamp(now)
+    seq, prev_hash = head.last_seq, head.last_hash
+    for event in events:
+        seq += 1
+        event.seq = seq
+        event.timestamp = now
+        event.prev_hash = prev_hash
+        event.hash = event_hash(
             seq=seq,
             timestamp=ts,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            organisation_id=organisation_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            details=details,
-            prev_hash=head.last_hash,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            organisation_id=event.organisation_id,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            details=event.details,
+            prev_hash=prev_hash,
             hash_version=HASH_KEYED,
         )
-        event = AuditEvent.objects.create(
-            seq=seq,
-            timestamp=now,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            organisation_id=organisation_id,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            details=details,
-            prev_hash=head.last_hash,
-            hash=digest,
-            hash_version=HASH_KEYED,
+        prev_hash = event.hash
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events)
+    head.last_seq = seq
+    head.last_hash = prev_hash
+    head.save(update_fields=["last_seq", "last_hash"])
+    for event in events:
+        logger.info(
+            "audit seq=%s action=%s actor=%s organisation=%s object=%s:%s",
+            event.seq,
+            event.action,
+            event.actor_id,
+            event.organisation_id,
+            event.object_type,
+            event.object_id,
         )
-        head.last_seq = seq
-        head.last_hash = digest
-        head.save(update_fields=["last_seq", "last_hash"])
-    logger.info(
-        "audit seq=%s action=%s actor=%s organisation=%s object=%s:%s",
-        seq,
-        action,
-        actor_id,
-        organisation_id,
-        object_type,
-        object_id,
-    )
-    return event

@@ -157,7 +157,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a writer waits in that queue: as long as gunicorn lets a request run
+        # (ZICHT_WEB_TIMEOUT, 60), so 32 queued writers wait instead of failing.
+        "timeout": 60,
     }
 
 # Production refuses SQLite (one writer, one machine, no pg_dump) unless asked for a

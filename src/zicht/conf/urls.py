@@ -26,6 +26,8 @@ admin.site.site_title = "Zicht"
 handler400 = "zicht.portal.views.bad_request"
 # A page that does not exist sets no cookie for visitors who are not logged in.
 handler404 = "zicht.portal.views.page_not_found"
+# The database unreachable: 503 with a page that says nothing was saved (issue 18).
+handler500 = "zicht.portal.views.server_error"
 
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),

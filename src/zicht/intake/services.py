@@ -281,7 +281,9 @@ def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, li
     _check_birth_before_contact(identity, data["contact_date"])
     age_at_contact = _age(data["contact_date"], dob, identity.get("age_estimate"))
     _check_age(age_at_contact, "date_of_birth" if dob else "age_estimate")
-    with transaction.atomic():
+    # The audit events are appended at the end: the chain's head row is then locked only
+    # for the commit, not while the identity is encrypted, encoded and matched.
+    with audit.deferred():
         signal = _signal_record(
             membership=membership,
             data=data,
@@ -300,7 +302,7 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
     _require_professional(membership)
     if signal.organisation_id != membership.organisation_id:
         raise PermissionDenied
-    with transaction.atomic():
+    with audit.deferred():  # the chain's head row locked only at the end (signal_create)
         signal = (
             Signal.objects.select_for_update(of=("self",))
             .select_related("identity")
@@ -482,7 +484,7 @@ def signal_create_encoded(
     """
     _require_professional(membership)
     _check_age(age_at_contact, "age_at_contact")
-    with transaction.atomic():
+    with audit.deferred():  # the chain's head row locked only at the end (signal_create)
         signal = _signal_record(
             membership=membership,
             data=data,

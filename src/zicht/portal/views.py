@@ -1,8 +1,10 @@
 """Front page, per-role home page, health and readiness checks, the CSRF failure page and
-the 400 and 404 handlers."""
+the 400, 404 and 500 handlers."""
+
+import sys
 
 from django.core.exceptions import RequestDataTooBig
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
@@ -103,3 +105,32 @@ def page_not_found(request, exception=None):
     ]
     context = {"csrf_token": _NoCsrfToken(""), "language_links": others}
     return HttpResponseNotFound(render_to_string("404.html", context, request))
+
+
+def server_error(request):
+    """Django's 500 handler (``handler500``). When the database cannot be reached (it is
+    down or restarting, the connection broke, a lock wait gave up) the answer is 503 with
+    a page that says so and that nothing was saved (the request's transaction was rolled
+    back), and ``Retry-After``; the API gets the same as a JSON problem. The page is
+    rendered without the request: the session and user need the database. Any other
+    error gets Django's plain 500 page."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError) and not (
+        isinstance(error, DatabaseError) and "database is locked" in str(error)
+    ):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {
+                "type": "about:blank",
+                "title": "Service Unavailable",
+                "status": 503,
+                "detail": "The database cannot be reached; nothing was saved. Try again.",
+            },
+            status=503,
+            content_type="application/problem+json",
+        )
+    else:
+        response = HttpResponse(get_template("503.html").render(), status=503)
+    response["Retry-After"] = "30"
+    return response
