@@ -60,7 +60,7 @@ def test_a_write_that_fails_halfway_leaves_nothing_behind(make_member, login):
 
 
 def test_any_other_error_keeps_the_plain_500_page(rf):
-    from zicht.core.views import server_error
+    from zicht.portal.views import server_error
 
     try:
         raise ValueError("a bug")

@@ -164,7 +164,8 @@ def deferred() -> Iterator[None]:
         _deferred.events = []
         try:
             yield
-            live = {id(callback) for _sids, callback, _robust in connection.run_on_commit}
+            # Entries are (savepoint ids, callback, robust); the stubs know two of them.
+            live = {id(entry[1]) for entry in connection.run_on_commit}
             events = [event for event, marker in _deferred.events if id(marker) in live]
         finally:
             _deferred.events = None
