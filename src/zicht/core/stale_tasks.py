@@ -7,8 +7,10 @@ ever and no worker picks it up again, so a match e-mail is never sent. The backe
 no heartbeat, only the ids of the workers that claimed a task (``worker_ids``) and when the
 last one did (``started_at``). A worker on another machine may be running a task right now,
 so the only safe sign that a worker is gone is time: a task claimed longer ago than
-``ZICHT_TASK_STALE_MINUTES`` (default 60, longer than any of our tasks takes, the estimate
-refresh included; ``manage.py requeue_stale_tasks`` reads it) is taken to be abandoned. :func:`requeue_stale` then, per task:
+``ZICHT_TASK_STALE_MINUTES`` (default 60; it must exceed the longest run of any task on
+the installation's data, or a slow task still running is started a second time;
+``manage.py requeue_stale_tasks`` reads it) is taken to be abandoned. :func:`requeue_stale`
+then, per task:
 
 - puts it back in the queue (READY) when its kind is in :data:`RERUN_SAFE`, which says why
   running it again is safe;
