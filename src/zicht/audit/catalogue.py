@@ -231,6 +231,9 @@ EVENTS: dict[str, EventKind] = {
             "security.field_key_rotated": _(
                 "The encrypted fields were re-encrypted under the current key"
             ),
+            "system.stale_tasks_requeued": _(
+                "Background tasks left running by a stopped worker were queued again or failed"
+            ),
         },
     ),
     **_kinds(

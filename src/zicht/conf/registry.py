@@ -292,6 +292,16 @@ VARIABLES: tuple[Variable, ...] = (
         minimum=1,
     ),
     _v(
+        "ZICHT_TASK_STALE_MINUTES",
+        "int",
+        "Web server",
+        "A background task still running after this many minutes is taken to be abandoned by "
+        "a worker that died: `manage.py requeue_stale_tasks` (run as each worker starts) "
+        "queues it again or fails it. Longer than the longest task.",
+        default=60,
+        minimum=1,
+    ),
+    _v(
         "ZICHT_SSL_REDIRECT",
         "bool",
         "Web server",
