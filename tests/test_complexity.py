@@ -35,7 +35,6 @@ NOT_YET_SPLIT = frozenset(
         "zicht.linkage.synthetic:noisy_copy",
         "zicht.linkage.synthetic:pprl_scores",
         # zicht.insight: the dashboard, reworked for speed at the same time.
-        "zicht.insight.views:export",
         # zicht.estimation: the LCMCR sampler and the numba kernels.
         "zicht.estimation._lcmcr_kernels:_update",
         "zicht.estimation._kernels:fit_many",
