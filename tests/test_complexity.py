@@ -38,7 +38,6 @@ NOT_YET_SPLIT = frozenset(
         # zicht.estimation: the LCMCR sampler and the numba kernels.
         "zicht.estimation._lcmcr_kernels:_update",
         "zicht.estimation._kernels:fit_many",
-        "zicht.estimation.selection:_existence_all",
     }
 )
 
