@@ -32,7 +32,6 @@ NOT_YET_SPLIT = frozenset(
         "zicht.pprl.pprl2:compare",
         "zicht.pprl.pprl2:decide",
         "zicht.pprl.pprl2:encode2",
-        "zicht.linkage.synthetic:noisy_copy",
         "zicht.linkage.synthetic:pprl_scores",
         # zicht.insight: the dashboard, reworked for speed at the same time.
         # zicht.estimation: the LCMCR sampler and the numba kernels.
