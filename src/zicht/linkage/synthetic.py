@@ -14,6 +14,7 @@ import datetime as _dt
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from zicht.pprl.encoding import Identity
 from zicht.pprl.normalise import _VARIANT_GROUPS
@@ -387,14 +388,40 @@ def encode_records(records: Iterable[SyntheticRecord], key) -> list[tuple[str, o
     return [(r.record_id, encode(r.identity, key)) for r in records]
 
 
+def _probe_arrays(encs: list, code_of: dict[str, int]):
+    """The year-tolerance probes of every record that share a block with some record:
+    (bloom matrix, block codes per probe, index of the record each probe belongs to)."""
+    import numpy as np
+
+    from zicht.pprl import fuzzy
+
+    rows = [
+        (i, p.bloom, [code_of[t] for t in p.block_tokens if t in code_of])
+        for i, e in enumerate(encs)
+        for p in e.probes
+    ]
+    rows = [r for r in rows if r[2]]
+    probe = fuzzy.blooms_to_matrix(b for _, b, _ in rows)
+    return probe, [c for _, _, c in rows], np.asarray([i for i, _, _ in rows], np.int64)
+
+
+def _exact_pairs(encoded: list[tuple[str, object]]) -> set[tuple[str, str]]:
+    """Every pair of records that share an exact token (such as the BSN)."""
+    by_token: dict[str, list[str]] = {}
+    for rid, e in encoded:
+        for t in e.exact_tokens:
+            by_token.setdefault(t, []).append(rid)
+    return {
+        canonical_pair(a, b) for members in by_token.values() for a, b in combinations(members, 2)
+    }
+
+
 def pprl_scores(
     encoded: list[tuple[str, object]], floor: float = 0.70, year_tolerance: bool = True
 ) -> tuple[dict[tuple[str, str], float], set[tuple[str, str]], int]:
     """Blocked Dice scores >= floor and the exact-token pairs of encoded records.
 
     Returns (scores, exact_pairs, comparisons)."""
-    import numpy as np
-
     from zicht.pprl import fuzzy
     from zicht.pprl.bulk import link_arrays
 
@@ -405,15 +432,7 @@ def pprl_scores(
     main = fuzzy.blooms_to_matrix(e.bloom for e in encs)
     probe = probe_blocks = owner = None
     if year_tolerance:
-        rows = [
-            (i, p.bloom, [code_of[t] for t in p.block_tokens if t in code_of])
-            for i, e in enumerate(encs)
-            for p in e.probes
-        ]
-        rows = [r for r in rows if r[2]]
-        probe = fuzzy.blooms_to_matrix(b for _, b, _ in rows)
-        probe_blocks = [c for _, _, c in rows]
-        owner = np.asarray([i for i, _, _ in rows], np.int64)
+        probe, probe_blocks, owner = _probe_arrays(encs, code_of)
     fp = link_arrays(
         main,
         main_blocks,
@@ -427,16 +446,7 @@ def pprl_scores(
         canonical_pair(ids[a], ids[b]): s
         for a, b, s in zip(fp.a.tolist(), fp.b.tolist(), fp.score.tolist(), strict=True)
     }
-    by_token: dict[str, list[str]] = {}
-    for rid, e in encoded:
-        for t in e.exact_tokens:
-            by_token.setdefault(t, []).append(rid)
-    exact: set[tuple[str, str]] = set()
-    for members in by_token.values():
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                exact.add(canonical_pair(members[i], members[j]))
-    return scores, exact, fp.comparisons
+    return scores, _exact_pairs(encoded), fp.comparisons
 
 
 def plaintext_blocks(ident: Identity, year_offset: int = 0) -> list[tuple[int, int]]:
