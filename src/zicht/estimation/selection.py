@@ -228,8 +228,57 @@ def _popcount(x: int) -> int:
     return bin(x).count("1")
 
 
+def _full_rank(a: np.ndarray) -> bool:
+    """Whether the design ``a`` identifies every parameter: no more columns than rows and
+    no column a combination of the others."""
+    return a.shape[0] >= a.shape[1] and np.linalg.matrix_rank(a) == a.shape[1]
+
+
+def _subsets_by_size(bits: Sequence[int]) -> list[int]:
+    """Every subset of the pair bits ``bits`` as a mask, smallest subsets first: a model
+    is then checked after all of its submodels."""
+    masks = [0]
+    for p in bits:
+        masks += [m | (1 << p) for m in masks]
+    masks.sort(key=_popcount)
+    return masks
+
+
+def _subsets_of(mask: int) -> list[int]:
+    """Every subset of ``mask`` (0 first, then counting down from ``mask`` itself)."""
+    subsets = [0]
+    e = mask
+    while e:
+        subsets.append(e)
+        e = (e - 1) & mask
+    return subsets
+
+
+def _identify_group(ident, g: int, sub_masks: list[int], top_rank_ok: bool, layout) -> None:
+    """Identifiability of the models ``g | s``: when the largest one is identifiable so is
+    every submodel; otherwise each is checked."""
+    for s in sub_masks:
+        ident[g | s] = top_rank_ok or _full_rank(layout(g | s)[1])
+
+
+def _exist_group(exists, g, sub_masks, over_bits, support, layout) -> None:
+    """Existence of the MLE for the models ``g | s`` when the largest one has none. A
+    model whose submodel (one overlapping pair fewer) has no MLE has none either, so only
+    the others are solved as a linear programme."""
+    for s in sub_masks:
+        m = g | s
+        if any(s >> p & 1 and not exists[m & ~(1 << p)] for p in over_bits):
+            continue  # a submodel fails, so this one fails too
+        cells_m, a_m = layout(m)
+        exists[m] = lp_slack(a_m, support[cells_m]) > 1e-9
+
+
 def _existence_all(k: int, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Identifiability and existence for every model, using the monotonicity in each group."""
+    """Identifiability and existence for every model, using the monotonicity in each group.
+
+    A group is one set ``g`` of pairs whose two lists share nobody, together with every
+    subset of the pairs that do overlap; the largest model of the group is checked first,
+    and where it passes every model of the group passes."""
     npairs = k * (k - 1) // 2
     nmodels = 1 << npairs
     support = counts > 0
@@ -246,42 +295,14 @@ def _existence_all(k: int, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         cells, cols, _, _ = model_layout(k, counts, pairs)
         return cells, x_full[np.ix_(cells, cols)]
 
-    # enumerate subsets of the overlapping pairs in order of size
-    sub_masks = [0]
-    for p in over_bits:
-        sub_masks += [m | (1 << p) for m in sub_masks]
-    sub_masks.sort(key=_popcount)
-    e = empty_mask
-    groups = [0]
-    while True:  # all subsets of empty_mask
-        groups.append(e) if e else None
-        if e == 0:
-            break
-        e = (e - 1) & empty_mask
-    for g in groups:
-        top = g | over_mask
-        cells, a = layout(top)
-        top_rank_ok = a.shape[0] >= a.shape[1] and np.linalg.matrix_rank(a) == a.shape[1]
-        top_exists = lp_slack(a, support[cells]) > 1e-9
-        if top_rank_ok:
-            for s in sub_masks:
-                ident[g | s] = True
+    sub_masks = _subsets_by_size(over_bits)
+    for g in _subsets_of(empty_mask):
+        cells, a = layout(g | over_mask)
+        _identify_group(ident, g, sub_masks, _full_rank(a), layout)
+        if lp_slack(a, support[cells]) > 1e-9:
+            exists[[g | s for s in sub_masks]] = True
         else:
-            for s in sub_masks:
-                _, a_s = layout(g | s)
-                ident[g | s] = (
-                    a_s.shape[0] >= a_s.shape[1] and np.linalg.matrix_rank(a_s) == a_s.shape[1]
-                )
-        if top_exists:
-            for s in sub_masks:
-                exists[g | s] = True
-            continue
-        for s in sub_masks:
-            m = g | s
-            if any(s >> p & 1 and not exists[m & ~(1 << p)] for p in over_bits):
-                continue  # a submodel fails, so this one fails too
-            cells_m, a_m = layout(m)
-            exists[m] = lp_slack(a_m, support[cells_m]) > 1e-9
+            _exist_group(exists, g, sub_masks, over_bits, support, layout)
     return ident, exists
 
 

@@ -223,32 +223,63 @@ def dataset(
     return Dataset(rows, person_of, within, key=key)
 
 
+# The field a snapshot row (zicht.insight.snapshot.DERIVED) already carries for a
+# breakdown, and whether it holds one category (wrapped in a list) or a list of them.
+_CARRIED = {
+    "month": ("month", False),
+    "age": ("age_group", False),
+    "indicator_group": ("indicator_groups", True),
+    "municipality": ("municipality_label", False),
+    "form": ("form_list", True),
+}
+
+
+def _month_of(s: dict) -> list[str]:
+    return [f"{s['contact_date'].year:04d}-{s['contact_date'].month:02d}"]
+
+
+def _municipality_of(s: dict) -> list[str]:
+    return [s["municipality__name"] or "?"]
+
+
+def _source_of(s: dict) -> list[str]:
+    return [s["organisation__type"]]
+
+
+def _forms_of(s: dict) -> list[str]:
+    return list(s["forms"] or ["?"])
+
+
+def _age_of(s: dict) -> list[str]:
+    return [age_group(s["age_at_contact"])]
+
+
+def _indicator_groups_of(s: dict) -> list[str]:
+    return sorted({c.split(".")[0] for c in s["indicator_codes"] or []})
+
+
+# How a hand-made row (one not from the snapshot) gets its categories per breakdown.
+_COMPUTE = {
+    "month": _month_of,
+    "municipality": _municipality_of,
+    "source": _source_of,
+    "form": _forms_of,
+    "age": _age_of,
+    "indicator_group": _indicator_groups_of,
+}
+
+
 def categories(s: dict, key: str) -> list[str]:
     """The categories of one signal row in a breakdown. Rows from the snapshot carry them
     already (shared lists: not to be changed); hand-made rows get them computed."""
-    if key == "month" and "month" in s:
-        return [s["month"]]
-    if key == "age" and "age_group" in s:
-        return [s["age_group"]]
-    if key == "indicator_group" and "indicator_groups" in s:
-        return s["indicator_groups"]
-    if key == "municipality" and "municipality_label" in s:
-        return [s["municipality_label"]]
-    if key == "form" and "form_list" in s:
-        return s["form_list"]
-    if key == "month":
-        return [f"{s['contact_date'].year:04d}-{s['contact_date'].month:02d}"]
-    if key == "municipality":
-        return [s["municipality__name"] or "?"]
-    if key == "source":
-        return [s["organisation__type"]]
-    if key == "form":
-        return list(s["forms"] or ["?"])
-    if key == "age":
-        return [age_group(s["age_at_contact"])]
-    if key == "indicator_group":
-        return sorted({c.split(".")[0] for c in s["indicator_codes"] or []})
-    raise ValueError(key)
+    carried = _CARRIED.get(key)
+    if carried is not None and carried[0] in s:
+        field, is_list = carried
+        return s[field] if is_list else [s[field]]
+    compute = _COMPUTE.get(key)
+    if compute is None:
+        raise ValueError(key)
+    return compute(s)
 
 
 # The breakdowns with one category per signal, and the row field each breakdown reads

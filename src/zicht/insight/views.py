@@ -511,79 +511,96 @@ def export_name(kind: str, form) -> str:
     return "-".join(str(p) for p in parts)
 
 
+def _estimate_export_rows(kind, cached):
+    """The rows of an estimate table, or 404 where the dashboard shows no such table."""
+    if kind not in PERIOD_KINDS:
+        return _estimate_rows(cached) if kind == "estimate" else _sensitivity_rows(cached)
+    rows = _period_export_rows(cached, kind)
+    if rows is None:  # no series for this selection, as on the dashboard
+        raise Http404
+    return rows
+
+
+def _export_rows(request, kind, scope, form):
+    """(rows of the table ``kind``, the cached estimate it came from or None). The same
+    rules as the dashboard: coordination tables for analysts (national) only, the estimate
+    only where the dashboard shows one."""
+    filters = form.filters()
+    if kind in COORDINATION_KINDS:
+        if not scope.national:
+            raise Http404
+        table = coordination_table(
+            kind,
+            membership=request.membership,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
+        return table.export_rows(), None
+    if kind == "suspects":
+        return suspects_table(selectors.dataset(scope=scope, **filters)).export_rows(), None
+    if kind in ESTIMATE_KINDS:
+        cached = _estimate(scope, filters)
+        if cached is None:
+            raise Http404
+        return _estimate_export_rows(kind, cached), cached
+    t = tables_for(selectors.dataset(scope=scope, **filters))[kind]
+    if comparison := form.comparison():
+        t.compare = tables_for(selectors.dataset(scope=scope, **comparison))[kind]
+    return [t.headers(), *t.body_rows(), t.total_row()], None
+
+
+def _csv_response(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=csv_delimiter()).writerows(
+        [[spreadsheet_value(v) for v in row] for row in rows]
+    )
+    # With a byte-order mark, Excel (also Dutch Excel) reads the accents right.
+    return HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+
+
+def _xlsx_response(rows, kind):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = kind[:31]
+    for row in rows:
+        sheet.append([v if isinstance(v, int | float) else str(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _export_filename(kind, form, cached):
+    name = export_name(kind, form)
+    if kind in PERIOD_KINDS:
+        # The half-years the file covers, e.g. "-2024-H1-2025-H2".
+        periods = [p["period"] for p in cached.result.get("periods", [])]
+        name += f"-{periods[0]}-{periods[-1]}"
+    return name
+
+
 @login_required
 def export(request, kind, fmt):
+    """One dashboard table as a CSV or Excel file, audit-logged once the table is known
+    to exist for this user."""
     if kind not in (*TABLE_KINDS, *COORDINATION_KINDS, *ESTIMATE_KINDS, "suspects") or fmt not in (
         "csv",
         "xlsx",
     ):
         raise Http404
-    scope = _scope(request)
     form = InsightFilterForm(request.GET or None)
-    filters = form.filters()
-    # The same rules as the dashboard: coordination tables for analysts (national) only,
-    # the estimate only where the dashboard shows one.
-    if kind in COORDINATION_KINDS:
-        if not scope.national:
-            raise Http404
-        rows = coordination_table(
-            kind,
-            membership=request.membership,
-            date_from=filters.get("date_from"),
-            date_to=filters.get("date_to"),
-        ).export_rows()
-    elif kind == "suspects":
-        rows = suspects_table(selectors.dataset(scope=scope, **filters)).export_rows()
-    elif kind in ESTIMATE_KINDS:
-        cached = _estimate(scope, filters)
-        if cached is None:
-            raise Http404
-        if kind in PERIOD_KINDS:
-            rows = _period_export_rows(cached, kind)
-            if rows is None:  # no series for this selection, as on the dashboard
-                raise Http404
-        elif kind == "estimate":
-            rows = _estimate_rows(cached)
-        else:
-            rows = _sensitivity_rows(cached)
-    else:
-        t = tables_for(selectors.dataset(scope=scope, **filters))[kind]
-        if comparison := form.comparison():
-            t.compare = tables_for(selectors.dataset(scope=scope, **comparison))[kind]
-        rows = [t.headers(), *t.body_rows(), t.total_row()]
+    rows, cached = _export_rows(request, kind, _scope(request), form)
     audit.record(
         action="insight.exported",
         actor=request.user,
         organisation=request.membership.organisation,
         details={"table": kind, "format": fmt},
     )
-    if fmt == "csv":
-        buffer = io.StringIO()
-        csv.writer(buffer, delimiter=csv_delimiter()).writerows(
-            [[spreadsheet_value(v) for v in row] for row in rows]
-        )
-        # With a byte-order mark, Excel (also Dutch Excel) reads the accents right.
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = kind[:31]
-        for row in rows:
-            sheet.append([v if isinstance(v, int | float) else str(v) for v in row])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    name = export_name(kind, form)
-    if kind in PERIOD_KINDS:
-        # The half-years the file covers, e.g. "-2024-H1-2025-H2".
-        periods = [p["period"] for p in cached.result.get("periods", [])]
-        name += f"-{periods[0]}-{periods[-1]}"
+    response = _csv_response(rows) if fmt == "csv" else _xlsx_response(rows, kind)
+    name = _export_filename(kind, form, cached)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response

@@ -14,6 +14,7 @@ import datetime as _dt
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from zicht.pprl.encoding import Identity
 from zicht.pprl.normalise import _VARIANT_GROUPS
@@ -219,51 +220,74 @@ def _drop_particle(rng: random.Random, surname: str) -> str:
     return surname
 
 
-def noisy_copy(
-    rng: random.Random,
-    ident: Identity,
-    year_error_rate: float = 0.03,
-    day_error_rate: float = 0.03,
-) -> Identity:
-    """A second registration of the same person with 1-3 realistic errors."""
-    given, surname = ident.given_names, ident.surname
-    dob, bsn = ident.date_of_birth, ident.bsn
-    if bsn and rng.random() < 0.6:
-        bsn = ""  # missing BSN in the other registration
-    n_ops = rng.choices([1, 2, 3], weights=[0.5, 0.35, 0.15])[0]
-    ops = rng.sample(
-        ["typo", "swap", "respell", "dm", "particle", "accents", "middle", "typo2", "upper"],
-        n_ops,
-    )
-    swap = False
-    for op in ops:
-        if op in ("typo", "typo2"):
-            if rng.random() < 0.5:
-                given = _typo(rng, given)
-            else:
-                surname = _typo(rng, surname)
-        elif op == "swap":
-            swap = True  # applied after the other errors
-        elif op == "respell":
-            if rng.random() < 0.5:
-                given = _respell(rng, given)
-            else:
-                surname = _respell(rng, surname)
-        elif op == "dm" and dob is not None and dob.day <= 12 and dob.day != dob.month:
-            dob = _dt.date(dob.year, dob.day, dob.month)
-        elif op == "particle":
-            surname = _drop_particle(rng, surname)
-        elif op == "accents":
-            given, surname = _strip_accents(given), _strip_accents(surname)
-        elif op == "middle":
-            parts = given.split()
-            given = (
-                parts[0] if len(parts) > 1 else given + " " + rng.choice(["Maria", "Ali", "Jan"])
-            )
-        elif op == "upper":
-            surname = surname.upper()
-    if swap:
-        given, surname = surname, given
+@dataclass
+class _Draft:
+    """The name and birth date of a copy while errors are being made in it."""
+
+    given: str
+    surname: str
+    dob: _dt.date | None
+    swap: bool = False  # swap given name and surname once the other errors are made
+
+
+def _either_name(change):
+    """An error that hits the given name or the surname, one chance in two."""
+
+    def apply(rng: random.Random, d: _Draft) -> None:
+        if rng.random() < 0.5:
+            d.given = change(rng, d.given)
+        else:
+            d.surname = change(rng, d.surname)
+
+    return apply
+
+
+def _mark_swap(rng: random.Random, d: _Draft) -> None:
+    d.swap = True
+
+
+def _swap_day_month(rng: random.Random, d: _Draft) -> None:
+    """Day and month read the other way round, where that is still a date (and a change)."""
+    if d.dob is not None and d.dob.day <= 12 and d.dob.day != d.dob.month:
+        d.dob = _dt.date(d.dob.year, d.dob.day, d.dob.month)
+
+
+def _particle(rng: random.Random, d: _Draft) -> None:
+    d.surname = _drop_particle(rng, d.surname)
+
+
+def _accents(rng: random.Random, d: _Draft) -> None:
+    d.given, d.surname = _strip_accents(d.given), _strip_accents(d.surname)
+
+
+def _middle_name(rng: random.Random, d: _Draft) -> None:
+    """A middle name dropped, or one added where there was none."""
+    parts = d.given.split()
+    d.given = parts[0] if len(parts) > 1 else d.given + " " + rng.choice(["Maria", "Ali", "Jan"])
+
+
+def _upper(rng: random.Random, d: _Draft) -> None:
+    d.surname = d.surname.upper()
+
+
+# The kinds of error a copy can get (drawn in this order), and how each is made.
+_ERRORS = {
+    "typo": _either_name(_typo),
+    "swap": _mark_swap,
+    "respell": _either_name(_respell),
+    "dm": _swap_day_month,
+    "particle": _particle,
+    "accents": _accents,
+    "middle": _middle_name,
+    "typo2": _either_name(_typo),
+    "upper": _upper,
+}
+
+
+def _date_errors(
+    rng: random.Random, dob: _dt.date | None, day_error_rate: float, year_error_rate: float
+) -> _dt.date | None:
+    """Rarely a wrong birth day (kept within 1-28) or a birth year off by one."""
     if dob is not None and rng.random() < day_error_rate:
         day = dob.day + rng.choice((-10, -1, 1, 10))
         if 1 <= day <= 28:
@@ -273,6 +297,27 @@ def noisy_copy(
             dob = dob.replace(year=dob.year + rng.choice((-1, 1)))
         except ValueError:  # 29 February
             dob = dob.replace(year=dob.year + 1, day=28)
+    return dob
+
+
+def noisy_copy(
+    rng: random.Random,
+    ident: Identity,
+    year_error_rate: float = 0.03,
+    day_error_rate: float = 0.03,
+) -> Identity:
+    """A second registration of the same person with 1-3 realistic errors."""
+    bsn = ident.bsn
+    if bsn and rng.random() < 0.6:
+        bsn = ""  # missing BSN in the other registration
+    n_ops = rng.choices([1, 2, 3], weights=[0.5, 0.35, 0.15])[0]
+    draft = _Draft(ident.given_names, ident.surname, ident.date_of_birth)
+    for op in rng.sample(list(_ERRORS), n_ops):
+        _ERRORS[op](rng, draft)
+    given, surname = draft.given, draft.surname
+    if draft.swap:
+        given, surname = surname, given
+    dob = _date_errors(rng, draft.dob, day_error_rate, year_error_rate)
     return Identity(given, surname, dob, ident.sex, bsn, ident.municipality)
 
 
@@ -343,14 +388,40 @@ def encode_records(records: Iterable[SyntheticRecord], key) -> list[tuple[str, o
     return [(r.record_id, encode(r.identity, key)) for r in records]
 
 
+def _probe_arrays(encs: list, code_of: dict[str, int]):
+    """The year-tolerance probes of every record that share a block with some record:
+    (bloom matrix, block codes per probe, index of the record each probe belongs to)."""
+    import numpy as np
+
+    from zicht.pprl import fuzzy
+
+    rows = [
+        (i, p.bloom, [code_of[t] for t in p.block_tokens if t in code_of])
+        for i, e in enumerate(encs)
+        for p in e.probes
+    ]
+    rows = [r for r in rows if r[2]]
+    probe = fuzzy.blooms_to_matrix(b for _, b, _ in rows)
+    return probe, [c for _, _, c in rows], np.asarray([i for i, _, _ in rows], np.int64)
+
+
+def _exact_pairs(encoded: list[tuple[str, object]]) -> set[tuple[str, str]]:
+    """Every pair of records that share an exact token (such as the BSN)."""
+    by_token: dict[str, list[str]] = {}
+    for rid, e in encoded:
+        for t in e.exact_tokens:
+            by_token.setdefault(t, []).append(rid)
+    return {
+        canonical_pair(a, b) for members in by_token.values() for a, b in combinations(members, 2)
+    }
+
+
 def pprl_scores(
     encoded: list[tuple[str, object]], floor: float = 0.70, year_tolerance: bool = True
 ) -> tuple[dict[tuple[str, str], float], set[tuple[str, str]], int]:
     """Blocked Dice scores >= floor and the exact-token pairs of encoded records.
 
     Returns (scores, exact_pairs, comparisons)."""
-    import numpy as np
-
     from zicht.pprl import fuzzy
     from zicht.pprl.bulk import link_arrays
 
@@ -361,15 +432,7 @@ def pprl_scores(
     main = fuzzy.blooms_to_matrix(e.bloom for e in encs)
     probe = probe_blocks = owner = None
     if year_tolerance:
-        rows = [
-            (i, p.bloom, [code_of[t] for t in p.block_tokens if t in code_of])
-            for i, e in enumerate(encs)
-            for p in e.probes
-        ]
-        rows = [r for r in rows if r[2]]
-        probe = fuzzy.blooms_to_matrix(b for _, b, _ in rows)
-        probe_blocks = [c for _, _, c in rows]
-        owner = np.asarray([i for i, _, _ in rows], np.int64)
+        probe, probe_blocks, owner = _probe_arrays(encs, code_of)
     fp = link_arrays(
         main,
         main_blocks,
@@ -383,16 +446,7 @@ def pprl_scores(
         canonical_pair(ids[a], ids[b]): s
         for a, b, s in zip(fp.a.tolist(), fp.b.tolist(), fp.score.tolist(), strict=True)
     }
-    by_token: dict[str, list[str]] = {}
-    for rid, e in encoded:
-        for t in e.exact_tokens:
-            by_token.setdefault(t, []).append(rid)
-    exact: set[tuple[str, str]] = set()
-    for members in by_token.values():
-        for i in range(len(members)):
-            for j in range(i + 1, len(members)):
-                exact.add(canonical_pair(members[i], members[j]))
-    return scores, exact, fp.comparisons
+    return scores, _exact_pairs(encoded), fp.comparisons
 
 
 def plaintext_blocks(ident: Identity, year_offset: int = 0) -> list[tuple[int, int]]:
