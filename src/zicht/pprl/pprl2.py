@@ -226,7 +226,7 @@ class Encoding2:
                 surname=filters(data["surname"]),
                 name_tokens=names(data["name_tokens"]),
                 other_given_tokens=others,
-                date_tokens=dates,  # type: ignore[arg-type]
+                date_tokens=dates,
                 date_near_tokens=near,
                 bsn_token=str(data.get("bsn_token", "")),
                 block_tokens=tuple(str(x) for x in data["block_tokens"]),
