@@ -539,6 +539,21 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
     ``a``'s probes), ``a``'s names are taken under the neighbouring year's salt."""
     if a.key_id != b.key_id:
         raise EncodingError("key_id: encodings were made with different keys", "key_id")
+    given_level, surname_level, swapped = _name_levels(a, b, probe)
+    return Evidence(
+        given_name=given_level,
+        surname=surname_level,
+        date_of_birth=_date_level(a, b, probe),
+        bsn=_bsn_level(a, b),
+        fields_swapped=swapped,
+        year_offset=probe.year_offset if probe else 0,
+    )
+
+
+def _name_levels(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> tuple[str, str, bool]:
+    """(given-name level, surname level, fields swapped): each field against the same
+    field, or -- when that fits clearly better -- against the other record's other
+    field (a registration with given name and surname swapped)."""
     if probe is None:
         ag, asn, atok, aother = a.given, a.surname, a.name_tokens, a.other_given_tokens
     else:
@@ -551,50 +566,52 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
     if swapped:
         given_level = _field_level(g_swapped, ag_t, bs_t, s_swapped)
         surname_level = _field_level(s_swapped, as_t, bg_t, g_swapped)
-    else:
-        given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
-        surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
-        if given_level in ("medium", "low") and (
-            aother[:1]
-            and aother[0] in b.other_given_tokens[1:]
-            or b.other_given_tokens[0] in aother[1:]
-        ):
-            given_level = "other_given_name"
+        return given_level, surname_level, swapped
+    given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
+    surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
+    if given_level in ("medium", "low") and _is_other_given_name(aother, b.other_given_tokens):
+        given_level = "other_given_name"
+    return given_level, surname_level, swapped
+
+
+def _is_other_given_name(aother: Sequence[str], bother: Sequence[str]) -> bool:
+    """Whether one record's first given name is another of the other record's given
+    names (a call name that is the second name)."""
+    return bool(aother[:1] and aother[0] in bother[1:] or bother[0] in aother[1:])
+
+
+def _date_level(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> str:
+    """The :data:`DATE_LEVELS` level of the two dates of birth, closest first. Through a
+    probe the years differ by one, so the year is never the same."""
     ya, ma, da, ga = a.date_tokens
     yb, mb, db, gb = b.date_tokens
     year_same = ya == yb and probe is None
     md_parts = (ma == mb) + (da == db)
     if year_same and md_parts == 2:
-        dob = "equal"
-    elif year_same and ma == db and da == mb:
-        dob = "day_month_swapped"
-    elif year_same and (
+        return "equal"
+    if year_same and ma == db and da == mb:
+        return "day_month_swapped"
+    if year_same and (
         a.date_near_tokens[0] in b.date_near_tokens[1:]
         or b.date_near_tokens[0] in a.date_near_tokens[1:]
     ):
-        dob = "one_part_typo"
-    elif probe is not None and md_parts == 2:
-        dob = "one_part_typo"  # the year one off, day and month equal
-    elif year_same + md_parts == 2 or (not year_same and ma == db and da == mb):
-        dob = "one_part_differs"
-    elif year_same and ga == gb:
-        dob = "digits_transposed"
-    elif year_same and set(a.date_near_tokens[1:]) & set(b.date_near_tokens[1:]):
-        dob = "two_parts_typo"  # both one typo away from one date: two typos apart
-    else:
-        dob = "two_parts_differ"
+        return "one_part_typo"
+    if probe is not None and md_parts == 2:
+        return "one_part_typo"  # the year one off, day and month equal
+    if year_same + md_parts == 2 or (not year_same and ma == db and da == mb):
+        return "one_part_differs"
+    if year_same and ga == gb:
+        return "digits_transposed"
+    if year_same and set(a.date_near_tokens[1:]) & set(b.date_near_tokens[1:]):
+        return "two_parts_typo"  # both one typo away from one date: two typos apart
+    return "two_parts_differ"
+
+
+def _bsn_level(a: Encoding2, b: Encoding2) -> str:
+    """The :data:`BSN_LEVELS` level: compared only when both records have a BSN."""
     if a.bsn_token and b.bsn_token:
-        bsn = "equal" if a.bsn_token == b.bsn_token else "differs"
-    else:
-        bsn = "not_compared"
-    return Evidence(
-        given_name=given_level,
-        surname=surname_level,
-        date_of_birth=dob,
-        bsn=bsn,
-        fields_swapped=swapped,
-        year_offset=probe.year_offset if probe else 0,
-    )
+        return "equal" if a.bsn_token == b.bsn_token else "differs"
+    return "not_compared"
 
 
 _GOOD = ("equal", "high")
@@ -625,23 +642,35 @@ def decide(ev: Evidence) -> str | None:
     if ev.bsn == "equal":
         return "possible" if ev.given_name == "low" and ev.surname == "low" else "match"
     names_good = ev.given_name in _GOOD and ev.surname in _GOOD
+    if ev.bsn == "differs":
+        # Two different valid BSNs: the same person only if one was mis-recorded.
+        return "possible" if names_good and ev.date_of_birth in _DATE_CLOSE else None
+    if _is_match(ev, names_good):
+        return "match"
+    if _is_possible(ev, names_good):
+        return "possible"
+    return None
+
+
+def _is_match(ev: Evidence, names_good: bool) -> bool:
+    """The ``match`` rule of :func:`decide` for a pair without two BSNs to compare."""
+    if ev.year_offset != 0:
+        return False
     # The given name is the field that tells twins apart: it must be at least ``high``;
     # a surname only ``medium`` (a double or married-in name, a bad typo) is accepted
     # when the given name is ``equal``.
     names_match = names_good or (ev.given_name == "equal" and ev.surname == "medium")
-    if ev.bsn == "differs":
-        # Two different valid BSNs: the same person only if one was mis-recorded.
-        return "possible" if names_good and ev.date_of_birth in _DATE_CLOSE else None
-    if names_match and ev.date_of_birth in _DATE_CLOSE and ev.year_offset == 0:
-        return "match"
-    if names_good and ev.date_of_birth == "one_part_typo" and ev.year_offset == 0:
-        return "match"
+    if names_match and ev.date_of_birth in _DATE_CLOSE:
+        return True
+    return names_good and ev.date_of_birth == "one_part_typo"
+
+
+def _is_possible(ev: Evidence, names_good: bool) -> bool:
+    """The ``possible`` rule of :func:`decide` for a pair without two BSNs to compare."""
     names_fair = ev.given_name in _FAIR and ev.surname in _FAIR
     if names_fair and (ev.date_of_birth in _DATE_CLOSE or ev.date_of_birth in _DATE_NEAR):
-        return "possible"
-    if names_good and ev.date_of_birth == "two_parts_typo":
-        return "possible"
-    return None
+        return True
+    return names_good and ev.date_of_birth == "two_parts_typo"
 
 
 # --- linkage --------------------------------------------------------------------------
