@@ -29,7 +29,6 @@ NOT_YET_SPLIT = frozenset(
     {
         # zicht.pprl and zicht.linkage: record linkage and the PPRL encoders.
         "zicht.pprl._popcount:block_pairs",
-        "zicht.pprl.pprl2:encode2",
         "zicht.linkage.synthetic:noisy_copy",
         "zicht.linkage.synthetic:pprl_scores",
         # zicht.insight: the dashboard, reworked for speed at the same time.

@@ -316,79 +316,23 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
     Validation is that of zicht-pprl-1; in addition a full date of birth is required
     (an age estimate alone gives no date evidence to weigh)."""
     ks = _keys(key)
-    given = _check_text(identity.given_names, "given_names")
-    surname = _check_text(identity.surname, "surname")
-    sex = _check_text(identity.sex, "sex").strip().upper()
-    if sex not in ("M", "F", "V", "X", ""):
-        raise EncodingError("sex: must be M, F, X or empty", "sex")
-    bsn_raw = _check_text(identity.bsn, "bsn").strip()
-    bsn = normalise_bsn(bsn_raw) if bsn_raw else ""
-    sn_core = nz.surname_core(surname)
-    g_tokens = [canonical_given(t) for t in nz.fold(given).replace("-", "").split()]
-    g_tokens = [t for t in g_tokens if t not in nz.PARTICLES] or g_tokens
-    if not sn_core:
-        raise EncodingError("surname: empty after normalisation", "surname")
-    if not g_tokens:
-        raise EncodingError("given_names: empty after normalisation", "given_names")
-    dob = identity.date_of_birth
-    today = today or _dt.date.today()
-    if dob is None:
-        raise EncodingError("date_of_birth: required by zicht-pprl-2", "date_of_birth")
-    if not isinstance(dob, _dt.date) or isinstance(dob, _dt.datetime):
-        raise EncodingError("date_of_birth: must be a date", "date_of_birth")
-    if dob.year < MIN_BIRTH_YEAR or dob > today:
-        raise EncodingError("date_of_birth: out of range", "date_of_birth")
-    fg = g_tokens[0]
-    # The swapped reading (given-names field holds the surname) for blocking only.
-    sw_sn = nz.surname_core(given)
-    sw_fg = [canonical_given(t) for t in nz.given_tokens(surname)]
+    fields = _checked_names(identity)
+    dob = _checked_date_of_birth(identity.date_of_birth, today or _dt.date.today())
     y, lo, hi = dob.year, *sorted((dob.month, dob.day))
-    md = f"{lo:02d}{hi:02d}"
-
-    def field_encoding(year: int, word: str, other: str) -> tuple[list[bytes], list[str]]:
-        """One name field under its three anchors: filters and tokens. No field tag in
-        the messages, so a swapped registration compares given name against surname."""
-        filters, tokens = [], []
-        for tag, value in _anchors(other, md):
-            salt = f"{year}|{tag}|{value}"
-            filters.append(ks.field_filter(salt, word))
-            tokens.append(ks.token(ks.name, f"{salt}|p|{nz.phonetic(word)}"))
-            tokens.append(ks.token(ks.name, f"{salt}|a|{''.join(sorted(word))}"))
-        return filters, tokens
-
-    def names(year: int) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[str, ...]]:
-        gf, gt = field_encoding(year, fg, sn_core)
-        sf, st = field_encoding(year, sn_core, fg)
-        return tuple(gf), tuple(sf), tuple(gt + st)
-
-    def name_blocks(year: int) -> set[str]:
-        out = {ks.token(ks.block, f"n|{year}|{nz.phonetic(fg)}|{nz.phonetic(sn_core)}")}
-        if sw_sn and sw_fg:
-            out.add(ks.token(ks.block, f"n|{year}|{nz.phonetic(sw_fg[0])}|{nz.phonetic(sw_sn)}"))
-        return out
-
-    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
-    blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
-    blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
-    blocks |= name_blocks(y)
-    # One name and one date part, with the other name's first letter: a typo in the
-    # other name *and* in the other date part still shares a block. Without the first
-    # letter these blocks group a cohort by surname per month, which a frequency
-    # attack exploits (benchmarks/attack.py, 1d).
-    for tag, word, other in (("g", fg, sn_core), ("s", sn_core, fg)):
-        for part, value in (("m", dob.month), ("d", dob.day)):
-            blocks.add(
-                ks.token(ks.block, f"{tag}{part}|{y}|{nz.phonetic(word)}|{other[0]}|{value:02d}")
-            )
-    g_filters, s_filters, n_toks = names(y)
-    other_toks = [ks.token(ks.name, f"{y}|o|{sn_core}|{t}") for t in g_tokens]
+    names = _NameEncoder(
+        ks=ks,
+        first_given=fields.given_tokens[0],
+        surname=fields.surname_core,
+        md=f"{lo:02d}{hi:02d}",
+        # The swapped reading (given-names field holds the surname) for blocking only.
+        swapped_surname=nz.surname_core(fields.given),
+        swapped_given=tuple(canonical_given(t) for t in nz.given_tokens(fields.surname)),
+    )
+    g_filters, s_filters, n_toks = names.fields(y)
+    other_toks = [
+        ks.token(ks.name, f"{y}|o|{fields.surname_core}|{t}") for t in fields.given_tokens
+    ]
     others = (other_toks[0], *sorted(set(other_toks[1:]) - {other_toks[0]}))
-    probes = []
-    for off in (-1, 1):
-        pg, ps, pt = names(y + off)
-        p_blocks = {ks.token(ks.block, f"ymd|{y + off:04d}|{lo:02d}|{hi:02d}")}
-        p_blocks |= name_blocks(y + off)
-        probes.append(Probe2(off, pg, ps, pt, tuple(sorted(p_blocks))))
     return Encoding2(
         spec_version=SPEC_VERSION_2,
         key_id=ks.key_id,
@@ -406,10 +350,131 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
             ks.token(ks.date, f"md|{dob.day:02d}"),
             ks.token(ks.date, f"dg|{y:04d}|{''.join(sorted(f'{dob.month:02d}{dob.day:02d}'))}"),
         ),
-        bsn_token=ks.token(ks.bsn, f"bsn|{bsn}", BSN_TOKEN_HEX) if bsn else "",
-        block_tokens=tuple(sorted(blocks)),
-        probes=tuple(probes),
+        bsn_token=ks.token(ks.bsn, f"bsn|{fields.bsn}", BSN_TOKEN_HEX) if fields.bsn else "",
+        block_tokens=tuple(sorted(_blocks(names, dob))),
+        probes=tuple(_probe(names, dob, off) for off in (-1, 1)),
     )
+
+
+class _Names(NamedTuple):
+    """The checked name and BSN fields of one identity."""
+
+    given: str
+    surname: str
+    surname_core: str
+    #: Canonical given-name tokens, particles dropped unless nothing else is left.
+    given_tokens: list[str]
+    bsn: str
+
+
+def _checked_names(identity: Identity) -> _Names:
+    """The name, sex and BSN fields checked as zicht-pprl-1 checks them, in its order."""
+    given = _check_text(identity.given_names, "given_names")
+    surname = _check_text(identity.surname, "surname")
+    sex = _check_text(identity.sex, "sex").strip().upper()
+    if sex not in ("M", "F", "V", "X", ""):
+        raise EncodingError("sex: must be M, F, X or empty", "sex")
+    bsn_raw = _check_text(identity.bsn, "bsn").strip()
+    bsn = normalise_bsn(bsn_raw) if bsn_raw else ""
+    sn_core = nz.surname_core(surname)
+    g_tokens = [canonical_given(t) for t in nz.fold(given).replace("-", "").split()]
+    g_tokens = [t for t in g_tokens if t not in nz.PARTICLES] or g_tokens
+    if not sn_core:
+        raise EncodingError("surname: empty after normalisation", "surname")
+    if not g_tokens:
+        raise EncodingError("given_names: empty after normalisation", "given_names")
+    return _Names(given, surname, sn_core, g_tokens, bsn)
+
+
+def _checked_date_of_birth(dob: object, today: _dt.date) -> _dt.date:
+    """A full date of birth, from MIN_BIRTH_YEAR up to ``today``."""
+    if dob is None:
+        raise EncodingError("date_of_birth: required by zicht-pprl-2", "date_of_birth")
+    if not isinstance(dob, _dt.date) or isinstance(dob, _dt.datetime):
+        raise EncodingError("date_of_birth: must be a date", "date_of_birth")
+    if dob.year < MIN_BIRTH_YEAR or dob > today:
+        raise EncodingError("date_of_birth: out of range", "date_of_birth")
+    return dob
+
+
+@dataclass(frozen=True, slots=True)
+class _NameEncoder:
+    """One record's name fields under the key, for a given birth year (its own year and,
+    for the probes, the neighbouring ones)."""
+
+    ks: _Keys
+    first_given: str
+    surname: str
+    #: The sorted month/day of birth, the third anchor.
+    md: str
+    swapped_surname: str
+    swapped_given: tuple[str, ...]
+
+    def field(self, year: int, word: str, other: str) -> tuple[list[bytes], list[str]]:
+        """One name field under its three anchors: filters and tokens. No field tag in
+        the messages, so a swapped registration compares given name against surname."""
+        ks = self.ks
+        filters, tokens = [], []
+        for tag, value in _anchors(other, self.md):
+            salt = f"{year}|{tag}|{value}"
+            filters.append(ks.field_filter(salt, word))
+            tokens.append(ks.token(ks.name, f"{salt}|p|{nz.phonetic(word)}"))
+            tokens.append(ks.token(ks.name, f"{salt}|a|{''.join(sorted(word))}"))
+        return filters, tokens
+
+    def fields(self, year: int) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[str, ...]]:
+        """(given-name filters, surname filters, the name tokens of both) for ``year``."""
+        gf, gt = self.field(year, self.first_given, self.surname)
+        sf, st = self.field(year, self.surname, self.first_given)
+        return tuple(gf), tuple(sf), tuple(gt + st)
+
+    def blocks(self, year: int) -> set[str]:
+        """The name block tokens for ``year``: as registered and as if swapped."""
+        ks = self.ks
+        out = {
+            ks.token(
+                ks.block, f"n|{year}|{nz.phonetic(self.first_given)}|{nz.phonetic(self.surname)}"
+            )
+        }
+        if self.swapped_surname and self.swapped_given:
+            out.add(
+                ks.token(
+                    ks.block,
+                    f"n|{year}|{nz.phonetic(self.swapped_given[0])}|{nz.phonetic(self.swapped_surname)}",
+                )
+            )
+        return out
+
+
+def _blocks(names: _NameEncoder, dob: _dt.date) -> set[str]:
+    """The block tokens of a record: date parts, names, and one name with a date part."""
+    ks = names.ks
+    y, lo, hi = dob.year, *sorted((dob.month, dob.day))
+    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
+    blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
+    blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
+    blocks |= names.blocks(y)
+    # One name and one date part, with the other name's first letter: a typo in the
+    # other name *and* in the other date part still shares a block. Without the first
+    # letter these blocks group a cohort by surname per month, which a frequency
+    # attack exploits (benchmarks/attack.py, 1d).
+    fg, sn_core = names.first_given, names.surname
+    for tag, word, other in (("g", fg, sn_core), ("s", sn_core, fg)):
+        for part, value in (("m", dob.month), ("d", dob.day)):
+            blocks.add(
+                ks.token(ks.block, f"{tag}{part}|{y}|{nz.phonetic(word)}|{other[0]}|{value:02d}")
+            )
+    return blocks
+
+
+def _probe(names: _NameEncoder, dob: _dt.date, off: int) -> Probe2:
+    """The name fields and blocks under the birth year ``off`` years away."""
+    ks = names.ks
+    y, lo, hi = dob.year + off, *sorted((dob.month, dob.day))
+    pg, ps, pt = names.fields(y)
+    p_blocks = {ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}")}
+    p_blocks |= names.blocks(y)
+    return Probe2(off, pg, ps, pt, tuple(sorted(p_blocks)))
 
 
 # --- comparison and evidence -----------------------------------------------------------
