@@ -28,7 +28,6 @@ WORST_ALLOWED = "C"
 NOT_YET_SPLIT = frozenset(
     {
         # zicht.pprl and zicht.linkage: record linkage and the PPRL encoders.
-        "zicht.pprl._popcount:block_pairs",
         "zicht.linkage.synthetic:noisy_copy",
         "zicht.linkage.synthetic:pprl_scores",
         # zicht.insight: the dashboard, reworked for speed at the same time.
