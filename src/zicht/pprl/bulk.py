@@ -90,7 +90,11 @@ def link_arrays(
     if probe_owner is None:
         probe_owner = np.arange(probe.shape[0], dtype=np.int64)
     probe_owner = np.ascontiguousarray(probe_owner, dtype=np.int64)
-    if probe_owner.shape[0] != probe.shape[0] or len(probe_blocks) != probe.shape[0]:
+    if (
+        probe_blocks is None
+        or probe_owner.shape[0] != probe.shape[0]
+        or len(probe_blocks) != probe.shape[0]
+    ):
         raise ValueError("probe, probe_blocks and probe_owner must have the same length")
     cross_only = source is not None
     src = np.zeros(n, np.int32) if source is None else np.asarray(source, np.int32)
@@ -116,7 +120,7 @@ def link_arrays(
         (bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1) if bounds[i] < bounds[i + 1]
     ]
 
-    def run(chunk: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def run(chunk: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         b0, b1 = chunk
         parts_a, parts_b, parts_s, parts_p = [], [], [], []
         cap = 4096

@@ -46,7 +46,7 @@ PARTICLES = frozenset(
 
 #: Transliteration / spelling variants mapped to one canonical spelling. Applied to
 #: whole given-name tokens and whole surname tokens after folding.
-_VARIANT_GROUPS: dict[str, tuple[str, ...]] = {
+_VARIANT_GROUPS: dict[str, list[str]] = {
     "mohammed": (
         "mohamed muhammad muhammed mohammad mohamad mohamet mohammet muhamed muhamad "
         "mouhamed mohamadou mohamud mohammod mohd"

@@ -226,7 +226,7 @@ class Encoding2:
                 surname=filters(data["surname"]),
                 name_tokens=names(data["name_tokens"]),
                 other_given_tokens=others,
-                date_tokens=dates,  # type: ignore[arg-type]
+                date_tokens=dates,
                 date_near_tokens=near,
                 bsn_token=str(data.get("bsn_token", "")),
                 block_tokens=tuple(str(x) for x in data["block_tokens"]),
@@ -316,79 +316,23 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
     Validation is that of zicht-pprl-1; in addition a full date of birth is required
     (an age estimate alone gives no date evidence to weigh)."""
     ks = _keys(key)
-    given = _check_text(identity.given_names, "given_names")
-    surname = _check_text(identity.surname, "surname")
-    sex = _check_text(identity.sex, "sex").strip().upper()
-    if sex not in ("M", "F", "V", "X", ""):
-        raise EncodingError("sex: must be M, F, X or empty", "sex")
-    bsn_raw = _check_text(identity.bsn, "bsn").strip()
-    bsn = normalise_bsn(bsn_raw) if bsn_raw else ""
-    sn_core = nz.surname_core(surname)
-    g_tokens = [canonical_given(t) for t in nz.fold(given).replace("-", "").split()]
-    g_tokens = [t for t in g_tokens if t not in nz.PARTICLES] or g_tokens
-    if not sn_core:
-        raise EncodingError("surname: empty after normalisation", "surname")
-    if not g_tokens:
-        raise EncodingError("given_names: empty after normalisation", "given_names")
-    dob = identity.date_of_birth
-    today = today or _dt.date.today()
-    if dob is None:
-        raise EncodingError("date_of_birth: required by zicht-pprl-2", "date_of_birth")
-    if not isinstance(dob, _dt.date) or isinstance(dob, _dt.datetime):
-        raise EncodingError("date_of_birth: must be a date", "date_of_birth")
-    if dob.year < MIN_BIRTH_YEAR or dob > today:
-        raise EncodingError("date_of_birth: out of range", "date_of_birth")
-    fg = g_tokens[0]
-    # The swapped reading (given-names field holds the surname) for blocking only.
-    sw_sn = nz.surname_core(given)
-    sw_fg = [canonical_given(t) for t in nz.given_tokens(surname)]
+    fields = _checked_names(identity)
+    dob = _checked_date_of_birth(identity.date_of_birth, today or _dt.date.today())
     y, lo, hi = dob.year, *sorted((dob.month, dob.day))
-    md = f"{lo:02d}{hi:02d}"
-
-    def field_encoding(year: int, word: str, other: str) -> tuple[list[bytes], list[str]]:
-        """One name field under its three anchors: filters and tokens. No field tag in
-        the messages, so a swapped registration compares given name against surname."""
-        filters, tokens = [], []
-        for tag, value in _anchors(other, md):
-            salt = f"{year}|{tag}|{value}"
-            filters.append(ks.field_filter(salt, word))
-            tokens.append(ks.token(ks.name, f"{salt}|p|{nz.phonetic(word)}"))
-            tokens.append(ks.token(ks.name, f"{salt}|a|{''.join(sorted(word))}"))
-        return filters, tokens
-
-    def names(year: int) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[str, ...]]:
-        gf, gt = field_encoding(year, fg, sn_core)
-        sf, st = field_encoding(year, sn_core, fg)
-        return tuple(gf), tuple(sf), tuple(gt + st)
-
-    def name_blocks(year: int) -> set[str]:
-        out = {ks.token(ks.block, f"n|{year}|{nz.phonetic(fg)}|{nz.phonetic(sn_core)}")}
-        if sw_sn and sw_fg:
-            out.add(ks.token(ks.block, f"n|{year}|{nz.phonetic(sw_fg[0])}|{nz.phonetic(sw_sn)}"))
-        return out
-
-    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
-    blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
-    blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
-    blocks |= name_blocks(y)
-    # One name and one date part, with the other name's first letter: a typo in the
-    # other name *and* in the other date part still shares a block. Without the first
-    # letter these blocks group a cohort by surname per month, which a frequency
-    # attack exploits (benchmarks/attack.py, 1d).
-    for tag, word, other in (("g", fg, sn_core), ("s", sn_core, fg)):
-        for part, value in (("m", dob.month), ("d", dob.day)):
-            blocks.add(
-                ks.token(ks.block, f"{tag}{part}|{y}|{nz.phonetic(word)}|{other[0]}|{value:02d}")
-            )
-    g_filters, s_filters, n_toks = names(y)
-    other_toks = [ks.token(ks.name, f"{y}|o|{sn_core}|{t}") for t in g_tokens]
+    names = _NameEncoder(
+        ks=ks,
+        first_given=fields.given_tokens[0],
+        surname=fields.surname_core,
+        md=f"{lo:02d}{hi:02d}",
+        # The swapped reading (given-names field holds the surname) for blocking only.
+        swapped_surname=nz.surname_core(fields.given),
+        swapped_given=tuple(canonical_given(t) for t in nz.given_tokens(fields.surname)),
+    )
+    g_filters, s_filters, n_toks = names.fields(y)
+    other_toks = [
+        ks.token(ks.name, f"{y}|o|{fields.surname_core}|{t}") for t in fields.given_tokens
+    ]
     others = (other_toks[0], *sorted(set(other_toks[1:]) - {other_toks[0]}))
-    probes = []
-    for off in (-1, 1):
-        pg, ps, pt = names(y + off)
-        p_blocks = {ks.token(ks.block, f"ymd|{y + off:04d}|{lo:02d}|{hi:02d}")}
-        p_blocks |= name_blocks(y + off)
-        probes.append(Probe2(off, pg, ps, pt, tuple(sorted(p_blocks))))
     return Encoding2(
         spec_version=SPEC_VERSION_2,
         key_id=ks.key_id,
@@ -406,10 +350,131 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
             ks.token(ks.date, f"md|{dob.day:02d}"),
             ks.token(ks.date, f"dg|{y:04d}|{''.join(sorted(f'{dob.month:02d}{dob.day:02d}'))}"),
         ),
-        bsn_token=ks.token(ks.bsn, f"bsn|{bsn}", BSN_TOKEN_HEX) if bsn else "",
-        block_tokens=tuple(sorted(blocks)),
-        probes=tuple(probes),
+        bsn_token=ks.token(ks.bsn, f"bsn|{fields.bsn}", BSN_TOKEN_HEX) if fields.bsn else "",
+        block_tokens=tuple(sorted(_blocks(names, dob))),
+        probes=tuple(_probe(names, dob, off) for off in (-1, 1)),
     )
+
+
+class _Names(NamedTuple):
+    """The checked name and BSN fields of one identity."""
+
+    given: str
+    surname: str
+    surname_core: str
+    #: Canonical given-name tokens, particles dropped unless nothing else is left.
+    given_tokens: list[str]
+    bsn: str
+
+
+def _checked_names(identity: Identity) -> _Names:
+    """The name, sex and BSN fields checked as zicht-pprl-1 checks them, in its order."""
+    given = _check_text(identity.given_names, "given_names")
+    surname = _check_text(identity.surname, "surname")
+    sex = _check_text(identity.sex, "sex").strip().upper()
+    if sex not in ("M", "F", "V", "X", ""):
+        raise EncodingError("sex: must be M, F, X or empty", "sex")
+    bsn_raw = _check_text(identity.bsn, "bsn").strip()
+    bsn = normalise_bsn(bsn_raw) if bsn_raw else ""
+    sn_core = nz.surname_core(surname)
+    g_tokens = [canonical_given(t) for t in nz.fold(given).replace("-", "").split()]
+    g_tokens = [t for t in g_tokens if t not in nz.PARTICLES] or g_tokens
+    if not sn_core:
+        raise EncodingError("surname: empty after normalisation", "surname")
+    if not g_tokens:
+        raise EncodingError("given_names: empty after normalisation", "given_names")
+    return _Names(given, surname, sn_core, g_tokens, bsn)
+
+
+def _checked_date_of_birth(dob: object, today: _dt.date) -> _dt.date:
+    """A full date of birth, from MIN_BIRTH_YEAR up to ``today``."""
+    if dob is None:
+        raise EncodingError("date_of_birth: required by zicht-pprl-2", "date_of_birth")
+    if not isinstance(dob, _dt.date) or isinstance(dob, _dt.datetime):
+        raise EncodingError("date_of_birth: must be a date", "date_of_birth")
+    if dob.year < MIN_BIRTH_YEAR or dob > today:
+        raise EncodingError("date_of_birth: out of range", "date_of_birth")
+    return dob
+
+
+@dataclass(frozen=True, slots=True)
+class _NameEncoder:
+    """One record's name fields under the key, for a given birth year (its own year and,
+    for the probes, the neighbouring ones)."""
+
+    ks: _Keys
+    first_given: str
+    surname: str
+    #: The sorted month/day of birth, the third anchor.
+    md: str
+    swapped_surname: str
+    swapped_given: tuple[str, ...]
+
+    def field(self, year: int, word: str, other: str) -> tuple[list[bytes], list[str]]:
+        """One name field under its three anchors: filters and tokens. No field tag in
+        the messages, so a swapped registration compares given name against surname."""
+        ks = self.ks
+        filters, tokens = [], []
+        for tag, value in _anchors(other, self.md):
+            salt = f"{year}|{tag}|{value}"
+            filters.append(ks.field_filter(salt, word))
+            tokens.append(ks.token(ks.name, f"{salt}|p|{nz.phonetic(word)}"))
+            tokens.append(ks.token(ks.name, f"{salt}|a|{''.join(sorted(word))}"))
+        return filters, tokens
+
+    def fields(self, year: int) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[str, ...]]:
+        """(given-name filters, surname filters, the name tokens of both) for ``year``."""
+        gf, gt = self.field(year, self.first_given, self.surname)
+        sf, st = self.field(year, self.surname, self.first_given)
+        return tuple(gf), tuple(sf), tuple(gt + st)
+
+    def blocks(self, year: int) -> set[str]:
+        """The name block tokens for ``year``: as registered and as if swapped."""
+        ks = self.ks
+        out = {
+            ks.token(
+                ks.block, f"n|{year}|{nz.phonetic(self.first_given)}|{nz.phonetic(self.surname)}"
+            )
+        }
+        if self.swapped_surname and self.swapped_given:
+            out.add(
+                ks.token(
+                    ks.block,
+                    f"n|{year}|{nz.phonetic(self.swapped_given[0])}|{nz.phonetic(self.swapped_surname)}",
+                )
+            )
+        return out
+
+
+def _blocks(names: _NameEncoder, dob: _dt.date) -> set[str]:
+    """The block tokens of a record: date parts, names, and one name with a date part."""
+    ks = names.ks
+    y, lo, hi = dob.year, *sorted((dob.month, dob.day))
+    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
+    blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
+    blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
+    blocks |= names.blocks(y)
+    # One name and one date part, with the other name's first letter: a typo in the
+    # other name *and* in the other date part still shares a block. Without the first
+    # letter these blocks group a cohort by surname per month, which a frequency
+    # attack exploits (benchmarks/attack.py, 1d).
+    fg, sn_core = names.first_given, names.surname
+    for tag, word, other in (("g", fg, sn_core), ("s", sn_core, fg)):
+        for part, value in (("m", dob.month), ("d", dob.day)):
+            blocks.add(
+                ks.token(ks.block, f"{tag}{part}|{y}|{nz.phonetic(word)}|{other[0]}|{value:02d}")
+            )
+    return blocks
+
+
+def _probe(names: _NameEncoder, dob: _dt.date, off: int) -> Probe2:
+    """The name fields and blocks under the birth year ``off`` years away."""
+    ks = names.ks
+    y, lo, hi = dob.year + off, *sorted((dob.month, dob.day))
+    pg, ps, pt = names.fields(y)
+    p_blocks = {ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}")}
+    p_blocks |= names.blocks(y)
+    return Probe2(off, pg, ps, pt, tuple(sorted(p_blocks)))
 
 
 # --- comparison and evidence -----------------------------------------------------------
@@ -539,6 +604,21 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
     ``a``'s probes), ``a``'s names are taken under the neighbouring year's salt."""
     if a.key_id != b.key_id:
         raise EncodingError("key_id: encodings were made with different keys", "key_id")
+    given_level, surname_level, swapped = _name_levels(a, b, probe)
+    return Evidence(
+        given_name=given_level,
+        surname=surname_level,
+        date_of_birth=_date_level(a, b, probe),
+        bsn=_bsn_level(a, b),
+        fields_swapped=swapped,
+        year_offset=probe.year_offset if probe else 0,
+    )
+
+
+def _name_levels(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> tuple[str, str, bool]:
+    """(given-name level, surname level, fields swapped): each field against the same
+    field, or -- when that fits clearly better -- against the other record's other
+    field (a registration with given name and surname swapped)."""
     if probe is None:
         ag, asn, atok, aother = a.given, a.surname, a.name_tokens, a.other_given_tokens
     else:
@@ -551,50 +631,52 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
     if swapped:
         given_level = _field_level(g_swapped, ag_t, bs_t, s_swapped)
         surname_level = _field_level(s_swapped, as_t, bg_t, g_swapped)
-    else:
-        given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
-        surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
-        if given_level in ("medium", "low") and (
-            aother[:1]
-            and aother[0] in b.other_given_tokens[1:]
-            or b.other_given_tokens[0] in aother[1:]
-        ):
-            given_level = "other_given_name"
+        return given_level, surname_level, swapped
+    given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
+    surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
+    if given_level in ("medium", "low") and _is_other_given_name(aother, b.other_given_tokens):
+        given_level = "other_given_name"
+    return given_level, surname_level, swapped
+
+
+def _is_other_given_name(aother: Sequence[str], bother: Sequence[str]) -> bool:
+    """Whether one record's first given name is another of the other record's given
+    names (a call name that is the second name)."""
+    return bool(aother[:1] and aother[0] in bother[1:] or bother[0] in aother[1:])
+
+
+def _date_level(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> str:
+    """The :data:`DATE_LEVELS` level of the two dates of birth, closest first. Through a
+    probe the years differ by one, so the year is never the same."""
     ya, ma, da, ga = a.date_tokens
     yb, mb, db, gb = b.date_tokens
     year_same = ya == yb and probe is None
     md_parts = (ma == mb) + (da == db)
     if year_same and md_parts == 2:
-        dob = "equal"
-    elif year_same and ma == db and da == mb:
-        dob = "day_month_swapped"
-    elif year_same and (
+        return "equal"
+    if year_same and ma == db and da == mb:
+        return "day_month_swapped"
+    if year_same and (
         a.date_near_tokens[0] in b.date_near_tokens[1:]
         or b.date_near_tokens[0] in a.date_near_tokens[1:]
     ):
-        dob = "one_part_typo"
-    elif probe is not None and md_parts == 2:
-        dob = "one_part_typo"  # the year one off, day and month equal
-    elif year_same + md_parts == 2 or (not year_same and ma == db and da == mb):
-        dob = "one_part_differs"
-    elif year_same and ga == gb:
-        dob = "digits_transposed"
-    elif year_same and set(a.date_near_tokens[1:]) & set(b.date_near_tokens[1:]):
-        dob = "two_parts_typo"  # both one typo away from one date: two typos apart
-    else:
-        dob = "two_parts_differ"
+        return "one_part_typo"
+    if probe is not None and md_parts == 2:
+        return "one_part_typo"  # the year one off, day and month equal
+    if year_same + md_parts == 2 or (not year_same and ma == db and da == mb):
+        return "one_part_differs"
+    if year_same and ga == gb:
+        return "digits_transposed"
+    if year_same and set(a.date_near_tokens[1:]) & set(b.date_near_tokens[1:]):
+        return "two_parts_typo"  # both one typo away from one date: two typos apart
+    return "two_parts_differ"
+
+
+def _bsn_level(a: Encoding2, b: Encoding2) -> str:
+    """The :data:`BSN_LEVELS` level: compared only when both records have a BSN."""
     if a.bsn_token and b.bsn_token:
-        bsn = "equal" if a.bsn_token == b.bsn_token else "differs"
-    else:
-        bsn = "not_compared"
-    return Evidence(
-        given_name=given_level,
-        surname=surname_level,
-        date_of_birth=dob,
-        bsn=bsn,
-        fields_swapped=swapped,
-        year_offset=probe.year_offset if probe else 0,
-    )
+        return "equal" if a.bsn_token == b.bsn_token else "differs"
+    return "not_compared"
 
 
 _GOOD = ("equal", "high")
@@ -625,23 +707,35 @@ def decide(ev: Evidence) -> str | None:
     if ev.bsn == "equal":
         return "possible" if ev.given_name == "low" and ev.surname == "low" else "match"
     names_good = ev.given_name in _GOOD and ev.surname in _GOOD
+    if ev.bsn == "differs":
+        # Two different valid BSNs: the same person only if one was mis-recorded.
+        return "possible" if names_good and ev.date_of_birth in _DATE_CLOSE else None
+    if _is_match(ev, names_good):
+        return "match"
+    if _is_possible(ev, names_good):
+        return "possible"
+    return None
+
+
+def _is_match(ev: Evidence, names_good: bool) -> bool:
+    """The ``match`` rule of :func:`decide` for a pair without two BSNs to compare."""
+    if ev.year_offset != 0:
+        return False
     # The given name is the field that tells twins apart: it must be at least ``high``;
     # a surname only ``medium`` (a double or married-in name, a bad typo) is accepted
     # when the given name is ``equal``.
     names_match = names_good or (ev.given_name == "equal" and ev.surname == "medium")
-    if ev.bsn == "differs":
-        # Two different valid BSNs: the same person only if one was mis-recorded.
-        return "possible" if names_good and ev.date_of_birth in _DATE_CLOSE else None
-    if names_match and ev.date_of_birth in _DATE_CLOSE and ev.year_offset == 0:
-        return "match"
-    if names_good and ev.date_of_birth == "one_part_typo" and ev.year_offset == 0:
-        return "match"
+    if names_match and ev.date_of_birth in _DATE_CLOSE:
+        return True
+    return names_good and ev.date_of_birth == "one_part_typo"
+
+
+def _is_possible(ev: Evidence, names_good: bool) -> bool:
+    """The ``possible`` rule of :func:`decide` for a pair without two BSNs to compare."""
     names_fair = ev.given_name in _FAIR and ev.surname in _FAIR
     if names_fair and (ev.date_of_birth in _DATE_CLOSE or ev.date_of_birth in _DATE_NEAR):
-        return "possible"
-    if names_good and ev.date_of_birth == "two_parts_typo":
-        return "possible"
-    return None
+        return True
+    return names_good and ev.date_of_birth == "two_parts_typo"
 
 
 # --- linkage --------------------------------------------------------------------------
