@@ -35,20 +35,7 @@ from zicht.linkage import selectors as linkage_selectors
 
 # Bump when the stored rows change shape: older snapshots are then rebuilt, not misread.
 FORMAT = 1
-FIELDS = (
-    "id",
-    "contact_date",
-    "municipality_id",
-    "municipality__name",
-    "organisation_id",
-    "organisation__type",
-    "age_at_contact",
-    "forms",
-    "indicator_codes",
-    "status",
-    "neighbourhood_code",
-    "justice_status",
-)
+FIELDS = intake_selectors.STATISTICS_FIELDS
 # The category of each single-valued breakdown and the category list of each
 # multi-valued one, as selectors.categories() gives them: computed once per signal here
 # and shared between identical values (so they cost the snapshot next to nothing).

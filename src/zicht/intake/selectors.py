@@ -244,25 +244,30 @@ def signals_active():
     )
 
 
+#: The non-identifying facts of a signal that aggregates count (and insight's snapshot
+#: stores): never a name, a date of birth or free text.
+STATISTICS_FIELDS = (
+    "id",
+    "contact_date",
+    "municipality_id",
+    "municipality__name",
+    "organisation_id",
+    "organisation__type",
+    "age_at_contact",
+    "forms",
+    "indicator_codes",
+    "status",
+    "neighbourhood_code",
+    "justice_status",
+)
+
+
 def signals_for_statistics(*, organisation_id: int | None = None):
     """Non-identifying facts of every signal (all statuses), for aggregates only."""
     qs = Signal.objects.all()
     if organisation_id is not None:
         qs = qs.filter(organisation_id=organisation_id)
-    return qs.values(
-        "id",
-        "contact_date",
-        "municipality_id",
-        "municipality__name",
-        "organisation_id",
-        "organisation__type",
-        "age_at_contact",
-        "forms",
-        "indicator_codes",
-        "status",
-        "neighbourhood_code",
-        "justice_status",
-    )
+    return qs.values(*STATISTICS_FIELDS)
 
 
 def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
