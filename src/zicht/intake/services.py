@@ -17,8 +17,8 @@ from zicht.core import ages
 from zicht.core.references import new_reference
 from zicht.intake import search
 from zicht.intake.constants import JusticeStatus, NationalityCategory, SignalStatus
-from zicht.intake.forms import SignalForm
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
+from zicht.intake.rules import SignalRules
 from zicht.intake.selectors import current_catalogue
 from zicht.linkage import services as linkage
 from zicht.pprl.encoding import EncodingError, Identity
@@ -79,7 +79,7 @@ def signal_input_check(*, data: dict) -> SignalInput:
     ``ZICHT_AGE_MIN``-``ZICHT_AGE_MAX`` (8-27), a phone number with at least 6 digits, a contact date not in the
     future, indicator codes from the current catalogue, known forms of exploitation.
     ``data`` holds form values by field name."""
-    form = SignalForm(data=data, catalogue=current_catalogue())
+    form = SignalRules(data=data, catalogue=current_catalogue())
     form.is_valid()
     signal_data, identity = form.split()
     return SignalInput(
