@@ -28,17 +28,8 @@ from zicht.intake.constants import (
 from zicht.linkage.constants import MatchStatus
 from zicht.pprl.encoding import Encoding, EncodingError
 
-IDENTITY_FIELDS = (
-    "given_names",
-    "surname",
-    "date_of_birth",
-    "age_estimate",
-    "sex",
-    "bsn",
-    "municipality",
-    "alias",
-    "phone",
-)
+IDENTITY_FIELDS = intake_services.IDENTITY_FIELDS  # the one list, in intake's rules
+# The signal fields the partner API accepts (no neighbourhood code).
 SIGNAL_FIELDS = (
     "contact_date",
     "setting",

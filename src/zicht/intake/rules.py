@@ -29,6 +29,32 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 PHONE_MIN_DIGITS = 6
 
 
+#: What a signal records about what was seen, and who it is about (encrypted at rest).
+SIGNAL_FIELDS = (
+    "contact_date",
+    "setting",
+    "indicator_codes",
+    "forms",
+    "account",
+    "immediate_danger",
+    "justice_status",
+    "justice_offences",
+    "neighbourhood_code",
+    "nationality_category",
+)
+IDENTITY_FIELDS = (
+    "given_names",
+    "surname",
+    "date_of_birth",
+    "age_estimate",
+    "sex",
+    "bsn",
+    "municipality",
+    "alias",
+    "phone",
+)
+
+
 class DateInput(forms.DateInput):
     """An HTML date input; its value must be ISO (YYYY-MM-DD) whatever the language."""
 
@@ -280,35 +306,8 @@ class SignalRules(forms.Form):
     def split(self) -> tuple[dict, dict]:
         """(signal data, identity data) for the services."""
         d = self.cleaned_data
-        identity = {
-            k: d.get(k)
-            for k in (
-                "given_names",
-                "surname",
-                "date_of_birth",
-                "age_estimate",
-                "sex",
-                "bsn",
-                "municipality",
-                "alias",
-                "phone",
-            )
-        }
+        identity = {k: d.get(k) for k in IDENTITY_FIELDS}
         if identity["date_of_birth"]:
             identity["age_estimate"] = None
-        data = {
-            k: d.get(k)
-            for k in (
-                "contact_date",
-                "setting",
-                "indicator_codes",
-                "forms",
-                "account",
-                "immediate_danger",
-                "justice_status",
-                "justice_offences",
-                "neighbourhood_code",
-                "nationality_category",
-            )
-        }
+        data = {k: d.get(k) for k in SIGNAL_FIELDS}
         return data, identity

@@ -18,12 +18,14 @@ from zicht.core.references import new_reference
 from zicht.intake import search
 from zicht.intake.constants import JusticeStatus, NationalityCategory, SignalStatus
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
-from zicht.intake.rules import SignalRules
+from zicht.intake.rules import IDENTITY_FIELDS, SIGNAL_FIELDS, SignalRules
 from zicht.intake.selectors import current_catalogue
 from zicht.linkage import services as linkage
 from zicht.pprl.encoding import EncodingError, Identity
 
 __all__ = [
+    "IDENTITY_FIELDS",
+    "SIGNAL_FIELDS",
     "signal_create",
     "signal_update",
     "signal_withdraw",
@@ -32,30 +34,6 @@ __all__ = [
     "signal_input_check",
     "SignalInput",
 ]
-
-SIGNAL_FIELDS = (
-    "contact_date",
-    "setting",
-    "indicator_codes",
-    "forms",
-    "account",
-    "immediate_danger",
-    "justice_status",
-    "justice_offences",
-    "neighbourhood_code",
-    "nationality_category",
-)
-IDENTITY_FIELDS = (
-    "given_names",
-    "surname",
-    "date_of_birth",
-    "age_estimate",
-    "sex",
-    "bsn",
-    "municipality",
-    "alias",
-    "phone",
-)
 
 
 @dataclass(frozen=True)
