@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from zicht.accounts.constants import OrganisationType
+from zicht.core.suppression import Published, suppress
 from zicht.insight import selectors
 from zicht.insight.numbers import number, signed
-from zicht.insight.suppression import Published, suppress
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import ExploitationForm
 
@@ -239,7 +239,7 @@ def suppress_rows(columns: dict[str, dict]) -> dict[str, Published]:
     count would bound a hidden one. When one column must hide its total, all do."""
     from dataclasses import replace
 
-    from zicht.insight.suppression import SECONDARY
+    from zicht.core.suppression import SECONDARY
 
     hide: set = set()
     while True:
@@ -410,7 +410,7 @@ def _suspects_table(data: selectors.Dataset) -> CoordinationTable:
     and the totals (distinct young people overall, not the sum of the rows) likewise."""
     from dataclasses import replace
 
-    from zicht.insight.suppression import SECONDARY
+    from zicht.core.suppression import SECONDARY
 
     persons, suspects = selectors.suspects_by_source(data)
     n_persons, n_suspects = len(data.persons()), len(selectors.suspected_persons(data))
@@ -583,7 +583,7 @@ def tables_for(data: selectors.Dataset) -> dict[str, Table]:
 def _tables(data: selectors.Dataset) -> dict[str, Table]:
     from dataclasses import replace
 
-    from zicht.insight.suppression import SECONDARY
+    from zicht.core.suppression import SECONDARY
 
     tables = {kind: table(data, kind) for kind in TABLE_KINDS}
     if any(tables[k].published.total == SECONDARY for k in PARTITIONS):
