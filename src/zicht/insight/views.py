@@ -559,7 +559,7 @@ def _csv_response(rows):
 
 
 def _xlsx_response(rows, kind):
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy, only for a spreadsheet download
 
     workbook = Workbook()
     sheet = workbook.active

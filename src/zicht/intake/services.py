@@ -19,7 +19,7 @@ from zicht.intake import person_index, search
 from zicht.intake.constants import JusticeStatus, NationalityCategory, SignalStatus
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
 from zicht.intake.rules import IDENTITY_FIELDS, SIGNAL_FIELDS, SignalRules
-from zicht.intake.selectors import current_catalogue
+from zicht.intake.selectors import current_catalogue, signals_for_reindex
 from zicht.pprl.encoding import EncodingError, Identity
 
 __all__ = [
@@ -420,8 +420,6 @@ def signals_reindex(*, key_id: str, progress=None) -> tuple[int, list[str]]:
     Matches are kept: they refer to signals, not to tokens. Returns (re-indexed, references
     of the signals that could not be re-encoded); never an identity.
     """
-    from zicht.intake.selectors import signals_for_reindex
-
     done = 0
     failed: list[str] = []
     for signal in signals_for_reindex().iterator(chunk_size=500):
