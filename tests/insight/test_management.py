@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zicht.accounts.constants import OrganisationType, Role
-from zicht.insight.suppression import PRIMARY, SECONDARY
+from zicht.core.suppression import PRIMARY, SECONDARY
 from zicht.insight.tables import suppress_rows
 
 pytestmark = pytest.mark.django_db

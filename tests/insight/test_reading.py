@@ -15,10 +15,10 @@ from django.utils import translation
 from tests.insight.test_dashboard import some_signals  # noqa: F401 (fixture)
 from tests.intake.conftest import signal_post
 from zicht.accounts.constants import Role
+from zicht.core.suppression import suppress
 from zicht.insight import charts
 from zicht.insight.numbers import number, signed
 from zicht.insight.selectors import Dataset
-from zicht.insight.suppression import suppress
 from zicht.insight.tables import Table, table
 
 

@@ -23,6 +23,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from zicht.accounts.constants import Role
+
 __all__ = [
     "EVENTS",
     "EventGroup",
@@ -315,8 +317,6 @@ class _Words(dict):
 
 
 def _role_label(value) -> str:
-    from zicht.accounts.constants import Role
-
     try:
         return str(Role(value).label).lower()
     except ValueError:

@@ -5,7 +5,7 @@ nationality category and referring source, registrations per year, and the minor
 A registered possible victim is a file screened "possible victim" (registration date: the
 screening date), merged duplicates left out, so a person counts once however many
 organisations referred them or however many files were merged. Every table goes through
-the small-cell suppression of the insight dashboard (``zicht.insight.suppression``): a
+the small-cell suppression of every published figure (``zicht.core.suppression``): a
 count of 1-9 is shown as "<10", and a cell that would give it away as "x".
 """
 
@@ -25,7 +25,7 @@ from zicht.coordination.constants import ScreeningDecision
 from zicht.coordination.htcds import CRIMINAL_SUBFORMS, nationality_of
 from zicht.coordination.models import CoordinationFile
 from zicht.core import ages
-from zicht.insight.suppression import Published, suppress
+from zicht.core.suppression import Published, suppress
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import NationalityCategory
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
 from zicht.coordination import annual, permissions
-from zicht.insight.suppression import display
+from zicht.core.suppression import display
 
 
 def _year(request) -> int | None:

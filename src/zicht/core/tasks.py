@@ -77,7 +77,7 @@ def send_email_on_commit(*, purpose: str, subject: str, body: str, recipients: l
 def mail_discarded():
     """For loading demo data: run tasks at once and keep their e-mail in memory, so the
     demo neither sends nor queues mail about the signals and referrals it records."""
-    from django.test.utils import override_settings
+    from django.test.utils import override_settings  # noqa: PLC0415 - test machinery, demo only
 
     return override_settings(
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

@@ -139,7 +139,7 @@ class CaptureHistories:
 
     def to_dataframe(self, include_zero: bool = False):
         """The pattern table as a pandas DataFrame (one 0/1 column per list and ``count``)."""
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
         df = pd.DataFrame(self.patterns.astype(np.int64), columns=list(self.list_names))
         df["count"] = self.counts
@@ -332,7 +332,7 @@ class CaptureHistories:
             return _read_csv(
                 Path(records), lists=lists, count=None, stratum=stratum, validate=validate
             )
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
         df = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
         if stratum is None:
@@ -520,7 +520,7 @@ def as_histories(data: object) -> CaptureHistories:
     if isinstance(data, Mapping):
         raise DataError("pass a CaptureHistories, a DataFrame or a CSV path")
     try:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
     except ImportError:  # pragma: no cover
         pd = None
     if pd is not None and isinstance(data, pd.DataFrame):

@@ -162,7 +162,7 @@ def decomposable_graphs(k: int) -> tuple[DecomposableGraph, ...]:
 def _set_terms(h: CaptureHistories, n0: np.ndarray, delta: float) -> np.ndarray:
     """``T[A, i] = sum_a lgamma(y_{A,a} + alpha_A) - lgamma(alpha_A)`` for every subset A
     of lists (row = bit mask) at ``N0 = n0[i]`` (dga's ``MakeCompMatrix``)."""
-    from scipy.special import gammaln  # imported when dga runs, not with the package
+    from scipy.special import gammaln  # noqa: PLC0415 - scipy (~0.1 s) only when this runs
 
     k = h.k
     z = h.patterns
@@ -289,7 +289,7 @@ def dga(
             f"these data have {k}",
             settings,
         )
-    from scipy.special import gammaln  # imported when dga runs, not with the package
+    from scipy.special import gammaln  # noqa: PLC0415 - scipy (~0.1 s) only when this runs
 
     graphs = decomposable_graphs(k)
     n0 = np.arange(0, int(n_max_factor * n) + 1, int(step), dtype=np.float64)

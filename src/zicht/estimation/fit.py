@@ -20,6 +20,7 @@ import numpy as np
 
 from . import _newton
 from ._special import log_factorial_sum
+from .design import full_design, model_layout
 
 __all__ = [
     "PoissonFit",
@@ -41,7 +42,7 @@ def use_compiled_kernels() -> None:
     estimate stays with the plain-numpy iterations and never imports numba.
     """
     global _newton_poisson
-    from ._kernels import newton_poisson
+    from ._kernels import newton_poisson  # noqa: PLC0415 - numba kernels compile/load only when used
 
     _newton_poisson = newton_poisson
 
@@ -232,8 +233,6 @@ def fit_model(
         Warm start over all columns of :func:`design.full_design` (e.g. from the parent
         model's :meth:`ModelFit.full_beta`); columns not in the model are ignored.
     """
-    from .design import full_design, model_layout
-
     counts = np.asarray(counts, dtype=np.float64)
     pairs = tuple(int(p) for p in pairs)
     cells, cols, kept_pairs, empty_pairs = model_layout(k, counts, pairs)

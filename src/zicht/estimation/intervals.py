@@ -76,8 +76,8 @@ def profile_interval_design(
     level : float
         Coverage.
     """
-    from scipy.optimize import brentq, minimize_scalar  # ~0.1 s import, only when used
-    from scipy.special import chdtri, gammaln
+    from scipy.optimize import brentq, minimize_scalar  # noqa: PLC0415 - scipy (~0.1 s) only when this runs
+    from scipy.special import chdtri, gammaln  # noqa: PLC0415 - scipy (~0.1 s) only when this runs
 
     y_obs = np.asarray(y_obs, dtype=np.float64)
     n = y_obs.sum()

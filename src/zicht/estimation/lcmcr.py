@@ -130,7 +130,7 @@ def lcmcr(
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     seed = _check_int("seed", seed, 0)
 
-    from . import _lcmcr_kernels as kern  # numba compile/load only when used
+    from . import _lcmcr_kernels as kern  # noqa: PLC0415 - numba kernels compile/load only when used
 
     keep = h.counts > 0
     cells = np.ascontiguousarray(h.patterns[keep], dtype=np.int8)

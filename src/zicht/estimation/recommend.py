@@ -61,7 +61,9 @@ from typing import Any
 import numpy as np
 
 from .data import CaptureHistories, as_histories
+from .lcmcr import lcmcr
 from .results import BaseResult, _fmt, _num
+from .twolist import chapman
 
 __all__ = [
     "COMPONENTS",
@@ -252,9 +254,8 @@ def component_results(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Component, ...]:
     """Run the methods of :data:`COMPONENTS` on ``h`` (a method that declines is marked)."""
-    from .api import NoEstimateError, estimate
-    from .lcmcr import lcmcr
-    from .sensitivity import AveragedResult, averaged, model_set
+    from .api import NoEstimateError, estimate  # noqa: PLC0415 - api imports this module (cycle)
+    from .sensitivity import AveragedResult, averaged, model_set  # noqa: PLC0415 - sensitivity imports api, which imports this (cycle)
 
     out: list[Component] = []
     try:
@@ -298,8 +299,6 @@ def _spread(used: Sequence[Component], excludes: Sequence[str] = SPREAD_EXCLUDES
 
 def _two_list_component(h: CaptureHistories, level: float) -> Component:
     """Chapman's estimate, shown beside a ``two_lists`` decline but never used."""
-    from .twolist import chapman
-
     n1, n2 = h.list_totals.values()
     r = chapman(n1, n2, h.overlap(0, 1), level)
     note = "with two lists their independence cannot be checked"

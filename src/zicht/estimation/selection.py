@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._special import pdtr, pdtrc
-from .design import full_design, model_layout, pair_list
+from .design import full_design, model_layout, pair_list, term_cell_membership
 from .existence import ModelCheck, check_model, lp_slack
-from .fit import ModelFit, fit_model
+from .fit import ModelFit, fit_model, use_compiled_kernels
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -200,7 +200,7 @@ class AllModels:
 
     def table(self, list_names: Sequence[str], criterion: str = "aic", top: int | None = None):
         """A pandas DataFrame of the admissible models, best first."""
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
         names = [f"{list_names[i]}:{list_names[j]}" for i, j in pair_list(self.k)]
         rows = self.ranking(criterion)
@@ -346,13 +346,11 @@ def all_models(
     if progress is not None:
         progress(0, nmodels)
     if masks.size:
-        from scipy.special import gammaln
+        from scipy.special import gammaln  # noqa: PLC0415 - scipy (~0.1 s) only when this runs
 
-        from ._kernels import alloc_many, fit_many
-        from .fit import use_compiled_kernels
+        from ._kernels import alloc_many, fit_many  # noqa: PLC0415 - numba kernels compile/load only when used
 
         use_compiled_kernels()
-        from .design import term_cell_membership
 
         xfull = np.ascontiguousarray(full_design(k))
         pair_cells = np.ascontiguousarray(term_cell_membership(k)[k:])

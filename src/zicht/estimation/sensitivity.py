@@ -61,6 +61,7 @@ from typing import Any
 
 import numpy as np
 
+from .api import NoEstimateError, _term_names, estimate
 from .data import CaptureHistories, as_histories
 from .existence import check_model
 from .heterogeneity import HETEROGENEITY_METHODS, fit_heterogeneity, model_name
@@ -167,7 +168,6 @@ def model_set(h: CaptureHistories) -> ModelSet:
     note = ""
     if h.k <= MAX_LISTS_ALL_MODELS:
         am = all_models(h.k, h.counts)
-        from .api import _term_names
 
         terms = _term_names(h.k, h.list_names)
         for r in np.flatnonzero(am.ok):
@@ -256,8 +256,6 @@ def averaged(
 
 
 def _best_bic(ctx: RunContext) -> BaseResult:
-    from .api import estimate
-
     ms = ctx.model_set()
     if not ms.names:
         return DeclinedResult("best-bic", ms.observed, "no model in the set has an estimate")
@@ -271,15 +269,11 @@ def _best_bic(ctx: RunContext) -> BaseResult:
 
 
 def _stepwise(ctx: RunContext) -> BaseResult:
-    from .api import estimate
-
     return estimate(ctx.histories, "stepwise", level=ctx.level)
 
 
 def _heterogeneity_runner(method: str) -> Runner:
     def run(ctx: RunContext) -> BaseResult:
-        from .api import estimate
-
         return estimate(ctx.histories, method, level=ctx.level)
 
     return run
@@ -407,7 +401,7 @@ class Sensitivity:
 
     def table(self):
         """The methods as a pandas DataFrame (one row per method)."""
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
         rows = []
         for r in self.methods:
@@ -464,7 +458,6 @@ def _call_entry(entry: MethodEntry, ctx: RunContext) -> MethodRow:
         run = entry.run
     else:
         raise ValueError(f"method {entry.name!r} has neither a runner nor a module")
-    from .api import NoEstimateError
 
     try:
         result = run(ctx)
@@ -530,7 +523,6 @@ def sensitivity(
         )
     ctx = RunContext(h, level=level, seed=seed, options=dict(options or {}))
     rows = tuple(_call_entry(REGISTRY[n], ctx) for n in names)
-    from .api import _term_names
 
     terms = _term_names(h.k, h.list_names)
     trows = []

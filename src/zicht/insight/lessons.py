@@ -4,14 +4,14 @@ how their pupils chose.
 Only the anonymous monthly aggregates the lessons app keeps after a class session
 (``zicht.lessons.selectors.lesson_use_by_month``) are read; nothing about a pupil exists
 to read. Every table goes through the insight pages' small-cell suppression
-(``zicht.insight.suppression``): counts 1-9 as "<10", secondary suppression within a table.
+(``zicht.core.suppression``): counts 1-9 as "<10", secondary suppression within a table.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from zicht.insight.suppression import suppress
+from zicht.core.suppression import suppress
 from zicht.lessons import selectors as lesson_selectors
 
 

@@ -13,8 +13,12 @@ from django.core.exceptions import PermissionDenied
 
 from zicht.access.policy import admitted_as
 from zicht.accounts.constants import OrganisationType, Role
+from zicht.coordination import selectors as coordination_selectors
 from zicht.core import ages
+from zicht.insight import snapshot
+from zicht.insight.models import PublicRelease
 from zicht.insight.persons import clusters
+from zicht.insight.public import UNKNOWN, Record
 from zicht.insight.snapshot import signal_key
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import JusticeStatus
@@ -154,8 +158,6 @@ class Dataset:
     def referrals(self) -> list[tuple]:
         """(signal id, kind) of every referral made from a signal (all scopes: callers
         keep those of signals in this dataset)."""
-        from zicht.coordination import selectors as coordination_selectors
-
         if "referrals" not in self._memo:
             self._memo["referrals"] = [
                 (signal_key(sid), kind)
@@ -174,8 +176,6 @@ class Dataset:
         )
 
     def victim_files(self) -> dict:
-        from zicht.coordination import selectors as coordination_selectors
-
         if "victims" not in self._memo:
             self._memo["victims"] = {
                 file_id: [signal_key(s) for s in signal_ids]
@@ -190,8 +190,6 @@ def base(*, scope: Scope) -> Base:
     """Every counted signal of the scope with its person, as kept in the snapshot of the
     scope's data version (zicht.insight.snapshot): read and clustered once per change of
     the data, not once per visit."""
-    from zicht.insight import snapshot
-
     kept, stale, rows, person_of = snapshot.loaded(scope.organisation_id)
     return Base(rows, person_of, built_at=kept.built_at, stale=stale, token=kept.token)
 
@@ -425,8 +423,6 @@ def public_release_records(*, year: int) -> list:
     """Every counted signal of ``year`` nationally, as input of the public release: its
     person (index cluster), date, month, age group, forms and municipality. Internal to
     ``services.release_create``; nothing here leaves the server unnoised."""
-    from zicht.insight.public import UNKNOWN, Record
-
     data = dataset(
         scope=Scope(None, "national"),
         date_from=dt.date(year, 1, 1),
@@ -447,12 +443,8 @@ def public_release_records(*, year: int) -> list:
 
 def public_release_list() -> QuerySet[PublicRelease]:
     """The published releases, newest first: public, so no user is needed."""
-    from zicht.insight.models import PublicRelease
-
     return PublicRelease.objects.all()
 
 
 def public_release_get(*, year: int) -> PublicRelease | None:
-    from zicht.insight.models import PublicRelease
-
     return PublicRelease.objects.filter(year=year).first()

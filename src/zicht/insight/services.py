@@ -127,7 +127,7 @@ def estimate_queued(
     so a first visit with new filters does not wait seconds for the model fit (the page
     says the estimate is being computed). The exports still compute in the request
     (``estimate_cached``): a download must hold the estimate."""
-    from zicht.insight.tasks import refresh_estimate_task
+    from zicht.insight.tasks import refresh_estimate_task  # noqa: PLC0415 - tasks imports services (cycle)
 
     key = cache_key(scope, date_from, date_to, municipality)
     entry = EstimateCache.objects.filter(key=key).first()

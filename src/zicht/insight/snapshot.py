@@ -29,6 +29,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from zicht.core import ages
+from zicht.insight.models import CountSnapshot
 from zicht.insight.persons import clusters
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors as linkage_selectors
@@ -184,8 +185,6 @@ def build(organisation_id: int | None) -> Snapshot:
 
 
 def _stored(organisation_id: int | None):
-    from zicht.insight.models import CountSnapshot
-
     return CountSnapshot.objects.filter(key=cache_key(organisation_id))
 
 
@@ -204,8 +203,6 @@ def stored_head(organisation_id: int | None) -> tuple[str, str] | None:
 
 
 def rebuild(organisation_id: int | None) -> Snapshot:
-    from zicht.insight.models import CountSnapshot
-
     snapshot = build(organisation_id)
     CountSnapshot.objects.update_or_create(
         key=cache_key(organisation_id),
@@ -230,7 +227,7 @@ def current(organisation_id: int | None, version: tuple | None = None) -> tuple[
         return found, False
     if found is None or found.version[0] != FORMAT:
         return rebuild(organisation_id), False
-    from zicht.insight.tasks import refresh_snapshot_task
+    from zicht.insight.tasks import refresh_snapshot_task  # noqa: PLC0415 - tasks imports services, which import this (cycle)
 
     refresh_snapshot_task.enqueue(organisation_id)
     head = stored_head(organisation_id)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from copy import copy
+from dataclasses import dataclass, replace
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import OrganisationType
+from zicht.coordination.constants import CareType, MeasureKind
+from zicht.coordination.indicators import (
+    care_referral_success,
+    measures_taken,
+    screening_indicators,
+)
+from zicht.core.suppression import SECONDARY, Published, suppress
 from zicht.insight import selectors
 from zicht.insight.numbers import number, signed
-from zicht.insight.suppression import Published, suppress
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import ExploitationForm
 
@@ -173,8 +183,6 @@ def _label(kind: str, key) -> str:
 
 
 def _municipality_names() -> dict[str, str]:
-    from zicht.accounts import selectors as account_selectors
-
     return {m.code: m.name for m in account_selectors.municipality_list()}
 
 
@@ -183,8 +191,6 @@ def screening_rows(
 ) -> list[dict]:
     """Screening within the deadline per kind of source (or per municipality of the young
     person, ``by="municipality"``); shares only from 10 decisions up."""
-    from zicht.coordination.indicators import screening_indicators
-
     names = _municipality_names() if by == "municipality" else {}
     rows = []
     for ind in screening_indicators(
@@ -237,10 +243,6 @@ def suppress_rows(columns: dict[str, dict]) -> dict[str, Published]:
     """Suppress count columns over the same rows that bound each other (placed <= decided
     <= requested): a row hidden in one column is hidden in all of them, otherwise a shown
     count would bound a hidden one. When one column must hide its total, all do."""
-    from dataclasses import replace
-
-    from zicht.insight.suppression import SECONDARY
-
     hide: set = set()
     while True:
         published = {name: suppress(counts, hide=hide) for name, counts in columns.items()}
@@ -293,11 +295,6 @@ def measures_table(*, membership, date_from=None, date_to=None) -> CoordinationT
     """Measures taken (accepted, in place or ended) per kind of measure, in files opened in
     the period. A file has one measure of each kind at most and one municipality, so the
     selector's rows per municipality add up to the number of files per kind."""
-    from collections import Counter
-
-    from zicht.coordination.constants import MeasureKind
-    from zicht.coordination.indicators import measures_taken
-
     counts: Counter = Counter()
     for kinds in measures_taken(
         membership=membership, by="municipality", date_from=date_from, date_to=date_to
@@ -334,9 +331,6 @@ def measures_table(*, membership, date_from=None, date_to=None) -> CoordinationT
 def care_table(*, membership, date_from=None, date_to=None) -> CoordinationTable:
     """Care referrals per type of care: requested, decided by the provider (accepted or
     refused), placed, and the success rate (placed among decided)."""
-    from zicht.coordination.constants import CareType
-    from zicht.coordination.indicators import care_referral_success
-
     raw = care_referral_success(
         membership=membership, by="care_type", date_from=date_from, date_to=date_to
     )
@@ -408,10 +402,6 @@ def _suspects_table(data: selectors.Dataset) -> CoordinationTable:
     Three columns are suppressed together over the same rows (young people, suspects, and
     the others, which are published by difference): a row hidden in one is hidden in all,
     and the totals (distinct young people overall, not the sum of the rows) likewise."""
-    from dataclasses import replace
-
-    from zicht.insight.suppression import SECONDARY
-
     persons, suspects = selectors.suspects_by_source(data)
     n_persons, n_suspects = len(data.persons()), len(selectors.suspected_persons(data))
     labels = {k: source_label(k) for k in persons}
@@ -558,7 +548,6 @@ KEPT_MAX = 64
 def _kept(data: selectors.Dataset, name: str, build):
     if data.key is None:
         return build()
-    from django.utils import translation
 
     # The referrals and files are read on every visit (a few rows; not in the snapshot):
     # a new referral or file changes the key, so its counts are never stale.
@@ -575,16 +564,10 @@ def tables_for(data: selectors.Dataset) -> dict[str, Table]:
     partition table has to hide it - otherwise another breakdown of the same signals would
     publish the total and let two exports be differenced. Kept per dataset key; each
     caller gets its own copies (the dashboard sets a comparison and a chart on them)."""
-    from copy import copy
-
     return {kind: copy(t) for kind, t in _kept(data, "tables", lambda: _tables(data)).items()}
 
 
 def _tables(data: selectors.Dataset) -> dict[str, Table]:
-    from dataclasses import replace
-
-    from zicht.insight.suppression import SECONDARY
-
     tables = {kind: table(data, kind) for kind in TABLE_KINDS}
     if any(tables[k].published.total == SECONDARY for k in PARTITIONS):
         for kind in PARTITIONS:

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from zicht.access import guards as access
 from zicht.audit import services as audit
+from zicht.core.suppression import PRIMARY, K
 from zicht.insight import charts, selectors, services
 from zicht.insight import lessons as lesson_tables
 from zicht.insight.estimates import DGA_MAX_LISTS, reason_text
 from zicht.insight.forms import InsightFilterForm
 from zicht.insight.numbers import csv_delimiter, number, spreadsheet_value
-from zicht.insight.suppression import PRIMARY, K
 from zicht.insight.tables import (
     COORDINATION_KINDS,
     TABLE_KINDS,
@@ -559,7 +559,7 @@ def _csv_response(rows):
 
 
 def _xlsx_response(rows, kind):
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy, only for a spreadsheet download
 
     workbook = Workbook()
     sheet = workbook.active

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 import sys
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
@@ -26,6 +27,7 @@ from zicht.core.tasks import mail_discarded
 from zicht.intake import services
 from zicht.intake.models import Signal
 from zicht.pprl.encoding import EncodingError
+from zicht.simulation import get_scenario, simulate
 
 DEMO_MONTHS = 18
 DEMO_DAYS = DEMO_MONTHS * 365 // 12  # 547
@@ -75,8 +77,6 @@ def _demo_buurten() -> dict[str, list[str]]:
     """CBS buurt codes per municipality from the imported list (the monitor's reference
     data, read through the app registry as the signal form does), so that demo signals
     carry a neighbourhood and the municipal monitor has something to place."""
-    from django.apps import apps
-
     if not apps.is_installed("zicht.monitor"):
         return {}
     buurten: dict[str, list[str]] = {}
@@ -97,7 +97,6 @@ def demo_signals_ensure(
         raise ImproperlyConfigured("Demo data is never loaded in production.")
     if Signal.objects.exists():
         return 0
-    from zicht.simulation import get_scenario, simulate
 
     today = dt.date.today()
     scenario = scenario or get_scenario("default").replace(

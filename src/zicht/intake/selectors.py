@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from zicht.core import ages
 from zicht.intake import search
-from zicht.intake.constants import SignalStatus
+from zicht.intake.catalogue import labels_for, localised_groups
+from zicht.intake.constants import ExploitationForm, SignalStatus
 from zicht.intake.models import IndicatorCatalogue, Signal, SignalSearchToken
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -47,8 +48,6 @@ def current_catalogue() -> IndicatorCatalogue:
 def indicator_group_labels() -> dict[str, str]:
     """Code -> name in the active language of every indicator group, from all catalogue
     versions (the newest name wins), so old signals' groups are named too."""
-    from zicht.intake.catalogue import localised_groups
-
     labels: dict[str, str] = {}
     for catalogue in IndicatorCatalogue.objects.order_by("version"):
         labels.update({g["code"]: g["label"] for g in localised_groups(catalogue.data)})
@@ -357,9 +356,6 @@ def referred_signal_view(*, signal_id: uuid.UUID | str) -> ReferredSignal | None
     Only ``zicht.coordination`` calls this, and only for signals whose author has
     referred them with identity (its selectors check that first and audit the read).
     """
-    from zicht.intake.catalogue import labels_for
-    from zicht.intake.constants import ExploitationForm
-
     signal = (
         Signal.objects.select_related("organisation", "author", "catalogue", "municipality")
         .filter(pk=signal_id)

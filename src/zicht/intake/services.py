@@ -17,12 +17,11 @@ from zicht.access.policy import allows
 from zicht.audit import services as audit
 from zicht.core import ages
 from zicht.core.references import new_reference
-from zicht.intake import search
+from zicht.intake import person_index, search
 from zicht.intake.constants import JusticeStatus, NationalityCategory, SignalStatus
 from zicht.intake.models import Signal, SignalIdentity, SignalRevision, SignalSearchToken
 from zicht.intake.rules import IDENTITY_FIELDS, SIGNAL_FIELDS, SignalRules
-from zicht.intake.selectors import current_catalogue
-from zicht.linkage import services as linkage
+from zicht.intake.selectors import current_catalogue, signals_for_reindex
 from zicht.pprl.encoding import EncodingError, Identity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -153,7 +152,7 @@ def _identity_for_index(identity: dict, contact_date: dt.date) -> Identity:
 
 def _index(signal: Signal, identity: dict, actor: User | None) -> list:
     try:
-        return linkage.signal_index(
+        return person_index.current().signal_index(
             signal_id=signal.pk,
             organisation_id=signal.organisation_id,
             identity=_identity_for_index(identity, signal.contact_date),
@@ -368,7 +367,7 @@ def signal_withdraw(*, membership: Membership, signal: Signal, reason: str) -> S
         SignalRevision.objects.create(
             signal=signal, author=membership.user, action="withdrawn", note=reason[:200]
         )
-        linkage.signal_unindex(signal_id=signal.pk, actor=membership.user)
+        person_index.current().signal_unindex(signal_id=signal.pk, actor=membership.user)
         # A withdrawn signal can no longer be found by name, as it can no longer be matched.
         SignalSearchToken.objects.filter(signal=signal).delete()
         audit.record(
@@ -403,7 +402,7 @@ def purge_expired(*, today: dt.date | None = None, dry_run: bool = False) -> int
             if signal.status == SignalStatus.ACTIVE:
                 signal.status = SignalStatus.EXPIRED
             signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
-            linkage.signal_unindex(signal_id=signal.pk, reason="expired")
+            person_index.current().signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
                 action="intake.signal_purged",
                 organisation=signal.organisation_id,
@@ -437,12 +436,10 @@ def signals_reindex(
     Matches are kept: they refer to signals, not to tokens. Returns (re-indexed, references
     of the signals that could not be re-encoded); never an identity.
     """
-    from zicht.intake.selectors import signals_for_reindex
-
     done = 0
     failed: list[str] = []
     for signal in signals_for_reindex().iterator(chunk_size=500):
-        if linkage.signal_is_indexed(signal_id=signal.pk, key_id=key_id):
+        if person_index.current().signal_is_indexed(signal_id=signal.pk, key_id=key_id):
             continue
         try:
             with transaction.atomic():
@@ -487,7 +484,7 @@ def signal_create_encoded(
             date_of_birth=None,
             details={"identity": "encoded"},
         )
-        matches = linkage.signal_index_encoded(
+        matches = person_index.current().signal_index_encoded(
             signal_id=signal.pk,
             organisation_id=signal.organisation_id,
             encoding=encoding,
@@ -518,7 +515,7 @@ def purge_expired_encoded(*, today: dt.date | None = None, dry_run: bool = False
             if signal.status == SignalStatus.ACTIVE:
                 signal.status = SignalStatus.EXPIRED
             signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
-            linkage.signal_unindex(signal_id=signal.pk, reason="expired")
+            person_index.current().signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
                 action="intake.signal_purged",
                 organisation=signal.organisation_id,

@@ -17,15 +17,13 @@ from zicht.access import guards as access
 from zicht.audit import services as audit
 from zicht.core import ages
 from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
-from zicht.intake import selectors, services
+from zicht.intake import person_index, selectors, services
 from zicht.intake.catalogue import labels_for, localised_groups
 from zicht.intake.constants import ExploitationForm, SignalStatus
 from zicht.intake.forms import SignalFilterForm, SignalForm, SignalSearchForm, WithdrawForm
 from zicht.intake.guidance import emergency_contacts, next_steps
 from zicht.intake.models import Signal
 from zicht.intake.search import SearchQuery
-from zicht.linkage import selectors as linkage_selectors
-from zicht.linkage.constants import MatchStatus
 
 PER_PAGE = 25
 #: Session key of the active search. The query is personal data: it is kept encrypted in
@@ -176,24 +174,9 @@ def _tell_early_expiry(request, signal) -> None:
 
 
 def _tell_matches(request, matches) -> None:
-    """A match (the index is certain) and a possible match (one of the two professionals
-    decides) ask for different things, so the message after saving says which it is."""
-    if any(m.status == MatchStatus.CONFIRMED for m in matches):
-        messages.info(
-            request,
-            _(
-                "Match: another organisation has also recorded a signal about this young "
-                "person. Their contact person is under Matches."
-            ),
-        )
-    if any(m.status == MatchStatus.POSSIBLE for m in matches):
-        messages.info(
-            request,
-            _(
-                "Possible match: another organisation may have recorded a signal about this "
-                "young person. Confirm or reject it under Matches."
-            ),
-        )
+    """What the person index found when the signal was saved (its words, its statuses)."""
+    for notice in person_index.current().notices(matches):
+        messages.info(request, notice)
 
 
 def _form_context(form, catalogue):
@@ -254,7 +237,7 @@ def signal_detail(request, signal_id):
             "forms_display": forms_display,
             "steps": next_steps(signal),
             "emergency": emergency_contacts(),
-            "matches": linkage_selectors.matches_for_signal(
+            "matches": person_index.current().matches_for_signal(
                 membership=membership, signal_id=signal.pk
             ),
             "revisions": signal.revisions.select_related("author")[:50],

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Q, QuerySet, When
+from django.conf import settings
+from django.db.models import Case, Count, Max, Q, QuerySet, When
 from django.http import Http404
 
+from zicht.accounts.constants import Role
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage.constants import MatchStatus
 from zicht.linkage.models import Match, Notification
@@ -98,8 +100,6 @@ def matches_for_signal(*, membership: Membership | None, signal_id: uuid.UUID) -
 def possible_match_count(*, membership: Membership | None) -> int:
     """Possible matches of the member's organisation that still wait for a decision by
     one of its professionals (0 for other roles, who cannot open the match list)."""
-    from zicht.accounts.constants import Role
-
     if membership is None or membership.role != Role.PROFESSIONAL:
         return 0
     return match_list(membership=membership, status=MatchStatus.POSSIBLE).count()
@@ -115,11 +115,6 @@ def confirmed_pairs() -> list[tuple[uuid.UUID, uuid.UUID]]:
     and not rejected - links within one organisation included. With
     ``ZICHT_STATISTICS_LINK = "possible"`` every possible match that was not rejected counts.
     """
-    from django.conf import settings
-    from django.db.models import Q
-
-    from zicht.linkage.constants import MatchStatus
-
     automatic = Q(strong=True)
     if getattr(settings, "ZICHT_STATISTICS_LINK", "strong") == "possible":
         automatic = Q()
@@ -135,9 +130,6 @@ def confirmed_pairs_version() -> tuple:
     strength, the newest found and decided. Statistics that cluster persons once and keep
     the result (zicht.insight.snapshot) compare it to know when to cluster again; any
     match created, decided, ended or deleted changes it."""
-    from django.conf import settings
-    from django.db.models import Count, Max
-
     counts = tuple(
         sorted(
             (status, strong, n)
@@ -161,10 +153,6 @@ def confirmed_same_person(*, signal_id: uuid.UUID) -> set[uuid.UUID]:
     Follows confirmed matches transitively, so that one coordination file collects
     the referrals of all organisations that see the same young person.
     """
-    from django.db.models import Q
-
-    from zicht.linkage.constants import MatchStatus
-
     seen = {signal_id}
     frontier = {signal_id}
     while frontier:

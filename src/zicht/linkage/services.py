@@ -9,6 +9,7 @@ contact person and the dates - never a score, the other file or an identity.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from zicht.pprl import fuzzy
 from zicht.pprl.encoding import Encoding, Identity, encode
 from zicht.pprl.evidence import Evidence, evidence_for
 from zicht.pprl.keys import PseudonymKey, parse_key_bytes
+from zicht.pprl.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
 
 if TYPE_CHECKING:  # pragma: no cover
     from django.contrib.auth.models import AnonymousUser
@@ -395,10 +397,6 @@ def encoding_check(*, encoding: Encoding) -> None:
     this checks the key and the token formats, so that nothing but well-formed tokens
     reaches the index. Raises ``ValidationError`` keyed by the encoding's field names.
     """
-    import re
-
-    from zicht.pprl.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
-
     exact_re = re.compile(rf"^[0-9a-f]{{{EXACT_TOKEN_HEX}}}$")
     block_re = re.compile(rf"^[0-9a-f]{{{BLOCK_TOKEN_HEX}}}$")
 

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import random
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-from zicht.pprl.encoding import Identity
-from zicht.pprl.normalise import _VARIANT_GROUPS
+import numpy as np
+from faker.providers.person.nl_NL import Provider
+
+from zicht.pprl.encoding import Identity, encode
+from zicht.pprl.normalise import _VARIANT_GROUPS, fold
 
 MOROCCAN_GIVEN_M = (
     "Mohammed Mohamed Youssef Mustafa Ahmed Said Rachid Karim Bilal Soufiane Ayoub Hamza "
@@ -130,8 +134,6 @@ def make_bsn(number: int) -> str:
 
 class NameSource:
     def __init__(self, rng: random.Random) -> None:
-        from faker.providers.person.nl_NL import Provider
-
         self.rng = rng
         self.dutch_m = list(Provider.first_names_male)
         self.dutch_f = list(Provider.first_names_female)
@@ -202,8 +204,6 @@ def _respell(rng: random.Random, s: str) -> str:
 
 
 def _strip_accents(s: str) -> str:
-    import unicodedata
-
     s = s.replace("ı", "i").replace("İ", "I")
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
@@ -383,17 +383,13 @@ def precision_recall_f1(
 
 
 def encode_records(records: Iterable[SyntheticRecord], key) -> list[tuple[str, object]]:
-    from zicht.pprl.encoding import encode
-
     return [(r.record_id, encode(r.identity, key)) for r in records]
 
 
 def _probe_arrays(encs: list, code_of: dict[str, int]):
     """The year-tolerance probes of every record that share a block with some record:
     (bloom matrix, block codes per probe, index of the record each probe belongs to)."""
-    import numpy as np
-
-    from zicht.pprl import fuzzy
+    from zicht.pprl import fuzzy  # noqa: PLC0415 - numba kernels, only when scoring
 
     rows = [
         (i, p.bloom, [code_of[t] for t in p.block_tokens if t in code_of])
@@ -422,8 +418,8 @@ def pprl_scores(
     """Blocked Dice scores >= floor and the exact-token pairs of encoded records.
 
     Returns (scores, exact_pairs, comparisons)."""
-    from zicht.pprl import fuzzy
-    from zicht.pprl.bulk import link_arrays
+    from zicht.pprl import fuzzy  # noqa: PLC0415 - numba kernels, only when scoring
+    from zicht.pprl.bulk import link_arrays  # noqa: PLC0415 - numba kernels, only when scoring
 
     ids = [rid for rid, _ in encoded]
     encs = [e for _, e in encoded]
@@ -470,11 +466,8 @@ def baseline_scores(
     swapped ('surname given_names') order of the second record. Needs rapidfuzz (dev
     dependency). With ``same_day_month`` a pair also needs the same birth day and month
     (in either order)."""
-    import numpy as np
-    from rapidfuzz import process
-    from rapidfuzz.distance import JaroWinkler
-
-    from zicht.pprl.normalise import fold
+    from rapidfuzz import process  # noqa: PLC0415 - rapidfuzz is a dev dependency (baseline only)
+    from rapidfuzz.distance import JaroWinkler  # noqa: PLC0415 - rapidfuzz is a dev dependency (baseline only)
 
     names = [fold(f"{r.identity.given_names} {r.identity.surname}") for r in records]
     swapped = [fold(f"{r.identity.surname} {r.identity.given_names}") for r in records]

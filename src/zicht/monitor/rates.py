@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from scipy.stats import chi2
 
-from zicht.insight.suppression import PRIMARY, K
+from zicht.core.suppression import PRIMARY, K
 from zicht.monitor.constants import PER
 
 

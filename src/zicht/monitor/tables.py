@@ -1,7 +1,7 @@
 """The published monitor: every figure suppressed as on the insight pages, each with its
 definition in words, ready for the page, the printable report, CSV/XLSX and the command.
 
-Suppression (``zicht.insight.suppression``): counts 1-9 are ``<10``; secondary
+Suppression (``zicht.core.suppression``): counts 1-9 are ``<10``; secondary
 suppression (``x``) so that no hidden count follows from a published total. The table of
 signals per kind of source is two-way (kind of source × part of the municipality, with
 totals both ways), so it is suppressed in both directions until every row and every column
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from zicht.accounts.constants import OrganisationType
+from zicht.core.suppression import PRIMARY, SECONDARY, K, suppress
 from zicht.insight.estimates import reason_text
-from zicht.insight.suppression import PRIMARY, SECONDARY, K, suppress
 from zicht.monitor.selectors import PARTS, Indicators
 from zicht.monitor.services import estimate_cached
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from zicht.insight.suppression import PRIMARY, K
+from zicht.core.suppression import PRIMARY, K
 from zicht.monitor.constants import TARGET_SOURCES, Judgement, TargetIndicator, TargetKind
 from zicht.monitor.models import Target
 from zicht.monitor.selectors import AREA, Facts, Indicators, Period, Span, facts_for, indicators

@@ -8,7 +8,9 @@ import textwrap
 from collections.abc import Sequence
 from datetime import date
 
+from .model import simulate
 from .municipalities import MUNICIPALITIES, resolve_municipalities
+from .output import write
 from .scenarios import DEFAULT_SCENARIO, SCENARIOS
 
 PROG = "python -m zicht.simulation"
@@ -128,9 +130,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .model import simulate
-    from .output import write
-
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -27,6 +27,7 @@ from .municipalities import MUNICIPALITIES
 from .names import DEFAULT_ORIGIN_MIX, NAME_LISTS, ORIGIN_MIX, ORIGINS
 from .noise import Identity, register
 from .scenarios import Scenario, get_scenario
+from .truth import capture_histories
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -193,8 +194,6 @@ class SimulationResult:
 
     def capture_histories(self, **kwargs: Any) -> Any:
         """Shortcut for :func:`zicht.simulation.truth.capture_histories`."""
-        from .truth import capture_histories
-
         return capture_histories(self, **kwargs)
 
     def signals_frame(self) -> pd.DataFrame:
@@ -202,7 +201,7 @@ class SimulationResult:
         ``date_of_birth`` as datetime64, ``immediate_danger`` bool, other columns text with
         ``forms``/``indicators`` semicolon-joined). Merge with :meth:`truth_frame` on
         ``signal_id`` for the true ``person_id``."""
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
         rows = [s.as_row() for s in self.signals]
         df = pd.DataFrame(rows, columns=list(SIGNAL_COLUMNS))
@@ -212,14 +211,14 @@ class SimulationResult:
         return df
 
     def truth_frame(self) -> pd.DataFrame:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
         return pd.DataFrame(list(self.truth.items()), columns=["signal_id", "person_id"])
 
     def people_frame(self) -> pd.DataFrame:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
-        from .output import person_row
+        from .output import person_row  # noqa: PLC0415 - output imports this module (cycle)
 
         return pd.DataFrame([person_row(p) for p in self.people])
 

@@ -76,7 +76,7 @@ def capture_histories_frame(
 
     This is the pattern-table layout that ``zicht.estimation`` reads.
     """
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas only for DataFrame output
 
     hist = capture_histories(result, include_unobserved=include_unobserved)
     rows = [(*pattern, count) for pattern, count in hist.items()]

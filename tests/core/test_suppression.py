@@ -5,7 +5,7 @@ import itertools
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zicht.insight.suppression import PRIMARY, SECONDARY, suppress
+from zicht.core.suppression import PRIMARY, SECONDARY, suppress
 
 
 def consistent_values(published, cap=40):

@@ -9,7 +9,7 @@ Rule (documented in docs/insight.md):
    shown non-zero cell is suppressed too (shown as ``"x"``), repeatedly; if no cell is
    left to suppress, the total is suppressed.
 
-The property test in tests/insight proves that no suppressed value can be derived
+The property test in tests/core proves that no suppressed value can be derived
 from one published table (cells and total) by arithmetic.
 """
 
