@@ -275,6 +275,51 @@ class AuditAction(StrEnum):
         EventGroup.COORDINATION,
         _("%(actor)s referred file %(object)s to care"),
     )
+    COORDINATION_CARE_REFERRAL_ACCEPTED = (
+        "coordination.care_referral_accepted",
+        EventGroup.COORDINATION,
+        _("%(actor)s accepted care referral %(object)s"),
+    )
+    COORDINATION_CARE_REFERRAL_REFUSED = (
+        "coordination.care_referral_refused",
+        EventGroup.COORDINATION,
+        _("%(actor)s refused care referral %(object)s"),
+    )
+    COORDINATION_CARE_REFERRAL_PLACED = (
+        "coordination.care_referral_placed",
+        EventGroup.COORDINATION,
+        _("%(actor)s placed the young person of care referral %(object)s"),
+    )
+    COORDINATION_CARE_REFERRAL_ENDED = (
+        "coordination.care_referral_ended",
+        EventGroup.COORDINATION,
+        _("%(actor)s ended the care of care referral %(object)s"),
+    )
+    COORDINATION_MEASURE_ADDED = (
+        "coordination.measure_added",
+        EventGroup.COORDINATION,
+        _("%(actor)s added measure %(object)s"),
+    )
+    COORDINATION_MEASURE_ACCEPT = (
+        "coordination.measure_accept",
+        EventGroup.COORDINATION,
+        _("%(actor)s accepted measure %(object)s"),
+    )
+    COORDINATION_MEASURE_REJECT = (
+        "coordination.measure_reject",
+        EventGroup.COORDINATION,
+        _("%(actor)s rejected measure %(object)s"),
+    )
+    COORDINATION_MEASURE_START = (
+        "coordination.measure_start",
+        EventGroup.COORDINATION,
+        _("%(actor)s marked measure %(object)s as in place"),
+    )
+    COORDINATION_MEASURE_END = (
+        "coordination.measure_end",
+        EventGroup.COORDINATION,
+        _("%(actor)s ended measure %(object)s"),
+    )
     COORDINATION_FILE_CLOSED = (
         "coordination.file_closed",
         EventGroup.COORDINATION,
