@@ -6,6 +6,7 @@ from django.utils import translation
 
 from zicht.accounts.constants import Role
 from zicht.audit import services
+from zicht.audit.catalogue import AuditAction
 from zicht.audit.models import AuditEvent
 
 
@@ -30,11 +31,15 @@ def _page(client, **params):
 def test_org_admin_sees_only_own_organisation_events(make_member, login):
     admin = make_member(role=Role.ORG_ADMIN)
     other = make_member(role=Role.ORG_ADMIN)
-    services.record(action="test.mine", organisation=admin.organisation)
-    services.record(action="test.theirs", organisation=other.organisation)
+    services.record(
+        action=AuditAction.INTAKE_SIGNAL_VIEWED, object_id=4711, organisation=admin.organisation
+    )
+    services.record(
+        action=AuditAction.INTAKE_SIGNAL_VIEWED, object_id=4712, organisation=other.organisation
+    )
     content = login(admin).get(reverse("audit:list")).content.decode()
-    assert "test.mine" in content
-    assert "test.theirs" not in content
+    assert "#4711" in content
+    assert "#4712" not in content
 
 
 @pytest.mark.django_db
@@ -160,13 +165,15 @@ def test_the_export_is_audit_logged_scoped_and_spreadsheet_ready(make_member, lo
     priya = _named(make_member(organisation=admin.organisation), "Priya", "Pinas")
     other = make_member(role=Role.ORG_ADMIN)
     services.record(action="auth.login", actor=priya.user, object_type="user")
-    services.record(action="test.theirs", organisation=other.organisation)
+    services.record(
+        action=AuditAction.INTAKE_SIGNAL_VIEWED, object_id=4712, organisation=other.organisation
+    )
     client = login(admin)
     dutch = client.get(_url("audit:export", "nl"))
     assert dutch["Content-Type"].startswith("text/csv")
     body = dutch.content.decode("utf-8")
     assert body.startswith("\ufeff")
-    assert "Priya Pinas is ingelogd" in body and "test.theirs" not in body
+    assert "Priya Pinas is ingelogd" in body and "#4712" not in body
     assert body.splitlines()[0].count(";") == 4
     english = client.get(_url("audit:export"), {"kind": "login"}).content.decode("utf-8")
     assert english.splitlines()[0].count(",") == 4

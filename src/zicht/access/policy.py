@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from zicht.accounts.constants import OrganisationType as Org
 from zicht.accounts.constants import Role, roles_for
+from zicht.audit.catalogue import AuditAction
 
 
 class Audience(StrEnum):
@@ -61,7 +62,7 @@ class Action:
     who: tuple[Who, ...] = ()
     objects: str = ""  # the object rule, in words
     object_check: str = ""  # dotted path of the function that applies the object rule
-    denied_event: str = ""  # audit action recorded when a member is refused
+    denied_event: AuditAction | None = None  # recorded when a member is refused
 
 
 def _roles(*roles: str, types: tuple[str, ...] = ()) -> tuple[Who, ...]:
@@ -91,7 +92,7 @@ _ACTIONS = (
         objects="published lessons; a class by its join code (a signed pupil cookie), the "
         "teacher's class pages only in the browser that started the class",
         object_check="zicht.lessons.class_views._teacher_session",
-        denied_event="lessons.access_denied",
+        denied_event=AuditAction.LESSONS_ACCESS_DENIED,
     ),
     Action(
         "statistics.public",
@@ -111,7 +112,7 @@ _ACTIONS = (
         objects="the member's own account, two-factor devices, memberships and the "
         "invitations addressed to this account",
         object_check="zicht.accounts.services.invitation_accept",
-        denied_event="accounts.invitation_denied",
+        denied_event=AuditAction.ACCOUNTS_INVITATION_DENIED,
     ),
     # --- organisation administrators ---------------------------------------------------
     Action(
@@ -120,7 +121,7 @@ _ACTIONS = (
         _roles(Role.ORG_ADMIN),
         objects="members and invitations of the administrator's own organisation",
         object_check="zicht.accounts.permissions.can_manage_members",
-        denied_event="accounts.member_admin_denied",
+        denied_event=AuditAction.ACCOUNTS_MEMBER_ADMIN_DENIED,
     ),
     Action(
         "audit.browse",
@@ -128,7 +129,7 @@ _ACTIONS = (
         _roles(Role.ORG_ADMIN),
         objects="audit events of the administrator's own organisation",
         object_check="zicht.audit.selectors.audit_event_list",
-        denied_event="audit.browse_denied",
+        denied_event=AuditAction.AUDIT_BROWSE_DENIED,
     ),
     Action(
         "api_key.manage",
@@ -136,14 +137,14 @@ _ACTIONS = (
         _roles(Role.ORG_ADMIN),
         objects="API keys of the administrator's own organisation",
         object_check="zicht.api.selectors.api_key_get",
-        denied_event="api.key_admin_denied",
+        denied_event=AuditAction.API_KEY_ADMIN_DENIED,
     ),
     Action(
         "api.partner",
         Audience.API_KEY,
         objects="signals and matches of the key's organisation, per scope of the key",
         object_check="zicht.api.permissions.HasRequiredScope",
-        denied_event="api.scope_denied",
+        denied_event=AuditAction.API_SCOPE_DENIED,
     ),
     # --- professionals -----------------------------------------------------------------
     Action(
@@ -152,7 +153,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL),
         objects="signals of the professional's own organisation",
         object_check="zicht.intake.selectors.signal_get",
-        denied_event="intake.access_denied",
+        denied_event=AuditAction.INTAKE_ACCESS_DENIED,
     ),
     Action(
         "match.review",
@@ -160,7 +161,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL),
         objects="matches on signals of the professional's own organisation",
         object_check="zicht.linkage.selectors.match_get",
-        denied_event="linkage.access_denied",
+        denied_event=AuditAction.LINKAGE_ACCESS_DENIED,
     ),
     Action(
         "referral.make",
@@ -168,7 +169,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL),
         objects="the professional's own signals (the author refers) and their referrals",
         object_check="zicht.coordination.permissions.can_refer",
-        denied_event="coordination.access_denied",
+        denied_event=AuditAction.COORDINATION_ACCESS_DENIED,
     ),
     Action(
         "handover.take_up",
@@ -177,7 +178,7 @@ _ACTIONS = (
         objects="conversations a counsellor of the professional's own organisation handed "
         "over as a signal",
         object_check="zicht.help.selectors.handover_for_professional",
-        denied_event="help.access_denied",
+        denied_event=AuditAction.HELP_ACCESS_DENIED,
     ),
     # --- the coordination centre -------------------------------------------------------
     Action(
@@ -186,7 +187,7 @@ _ACTIONS = (
         _roles(Role.COORDINATOR, types=(Org.COORDINATION_CENTRE,)),
         objects="every coordination file (the centre is national); the register's figures",
         object_check="zicht.coordination.selectors.file_get",
-        denied_event="coordination.access_denied",
+        denied_event=AuditAction.COORDINATION_ACCESS_DENIED,
     ),
     Action(
         "file.conversation",
@@ -195,7 +196,7 @@ _ACTIONS = (
         objects="the help conversation a file was opened from, for the file's assigned "
         "coordinator only",
         object_check="zicht.help.selectors.referral_conversation_for_coordinator",
-        denied_event="help.access_denied",
+        denied_event=AuditAction.HELP_ACCESS_DENIED,
     ),
     Action(
         "care_referral.act",
@@ -203,7 +204,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL, Role.ORG_ADMIN, types=PROVIDER_TYPES),
         objects="care referrals to the provider's own organisation",
         object_check="zicht.coordination.permissions.can_act_on_care_referral",
-        denied_event="coordination.access_denied",
+        denied_event=AuditAction.COORDINATION_ACCESS_DENIED,
     ),
     Action(
         "conversation.counsel",
@@ -212,7 +213,7 @@ _ACTIONS = (
         objects="conversations answered by the counsellor's own service: the centre's "
         "unless passed on to the counsellor's organisation",
         object_check="zicht.help.permissions.can_counsel",
-        denied_event="help.access_denied",
+        denied_event=AuditAction.HELP_ACCESS_DENIED,
     ),
     # --- figures -------------------------------------------------------------------------
     Action(
@@ -222,14 +223,14 @@ _ACTIONS = (
         objects="aggregates, suppressed: national for analysts, the own organisation's "
         "signals for its administrator",
         object_check="zicht.insight.views._scope",
-        denied_event="insight.access_denied",
+        denied_event=AuditAction.INSIGHT_ACCESS_DENIED,
     ),
     Action(
         "insight.lessons",
         Audience.ROLES,
         (Who(Role.ANALYST),),
         objects="the lessons' monthly counts, national and suppressed",
-        denied_event="insight.access_denied",
+        denied_event=AuditAction.INSIGHT_ACCESS_DENIED,
     ),
     Action(
         "monitor.view",
@@ -237,7 +238,7 @@ _ACTIONS = (
         (Who(Role.ANALYST), Who(Role.ORG_ADMIN, frozenset({Org.MUNICIPALITY}))),
         objects="every municipality for analysts, the own municipality for its administrator",
         object_check="zicht.monitor.permissions.may_view",
-        denied_event="monitor.access_denied",
+        denied_event=AuditAction.MONITOR_ACCESS_DENIED,
     ),
     Action(
         "monitor.configure",
@@ -245,7 +246,7 @@ _ACTIONS = (
         (Who(Role.ORG_ADMIN, frozenset({Org.MUNICIPALITY})),),
         objects="areas and targets of the administrator's own municipality",
         object_check="zicht.monitor.permissions.own_municipality",
-        denied_event="monitor.access_denied",
+        denied_event=AuditAction.MONITOR_ACCESS_DENIED,
     ),
     # --- lessons for staff and schools -------------------------------------------------
     Action(
@@ -253,13 +254,13 @@ _ACTIONS = (
         Audience.ROLES,
         (Who(None, frozenset({Org.SCHOOL})),),
         objects="a new class session, started at once by a member of a school",
-        denied_event="lessons.access_denied",
+        denied_event=AuditAction.LESSONS_ACCESS_DENIED,
     ),
     Action(
         "lessons.preview",
         Audience.STAFF,
         objects="lessons being written in the admin",
-        denied_event="lessons.access_denied",
+        denied_event=AuditAction.LESSONS_ACCESS_DENIED,
     ),
 )
 

@@ -10,6 +10,7 @@ from zicht.api import scopes
 from zicht.api.exceptions import InsufficientScope
 from zicht.api.models import OrganisationAPIKey
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 
 
 class HasRequiredScope(permissions.BasePermission):
@@ -24,7 +25,7 @@ class HasRequiredScope(permissions.BasePermission):
         required = scopes.required_scope(basename=view.basename, action=view.action)
         if required is None or required not in (key.scopes or []):
             audit.record(
-                action="api.scope_denied",
+                action=AuditAction.API_SCOPE_DENIED,
                 actor=request.user,
                 organisation=key.organisation_id,
                 object_type="api_key",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import workflow
 from zicht.coordination.constants import AWAITING_SCREENING
 from zicht.coordination.models import CoordinationFile
@@ -64,7 +65,7 @@ def file_merge(*, membership, file, duplicate, expected_version=None) -> Coordin
         step(file, membership=membership, event="merged_in", details=details)
         step(duplicate, membership=membership, event="merged_away", details=details)
         audit_event(
-            "file_merged",
+            AuditAction.COORDINATION_FILE_MERGED,
             membership=membership,
             object_id=file.pk,
             duplicate=duplicate.pk,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination.models import CoordinationFile, TimelineEntry
 
 
@@ -27,11 +28,16 @@ def step(file, *, membership=None, actor=None, event, details=None, note="", for
 
 
 def audit_event(
-    action, *, membership=None, object_type="coordination_file", object_id="", **details
+    action: AuditAction,
+    *,
+    membership=None,
+    object_type="coordination_file",
+    object_id="",
+    **details,
 ):
-    """Record ``coordination.<action>`` in the audit log."""
+    """Record ``action`` in the audit log."""
     audit.record(
-        action=f"coordination.{action}",
+        action=action,
         actor=getattr(membership, "user", None),
         organisation=getattr(membership, "organisation", None),
         object_type=object_type,
