@@ -19,11 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from zicht.audit.models import AuditEvent
 
 __all__ = [
     "EVENTS",
@@ -772,12 +776,12 @@ def names_for(user_ids: Iterable, *, organisation_id: int | None) -> dict[str, s
     return resolver(ids, organisation_id) if resolver and ids else {}
 
 
-class _Words(dict):
-    def __missing__(self, key):
+class _Words(dict[str, str]):
+    def __missing__(self, key: str) -> str:
         return "…"
 
 
-def _role_label(value) -> str:
+def _role_label(value: Any) -> str:
     from zicht.accounts.constants import Role
 
     try:
@@ -786,7 +790,7 @@ def _role_label(value) -> str:
         return str(value or "—")
 
 
-def describe(event, *, actor_name: str = "", reference: str = "") -> str:
+def describe(event: AuditEvent, *, actor_name: str = "", reference: str = "") -> str:
     """The sentence for one event, in the active language."""
     kind = EVENTS.get(event.action)
     details = event.details if isinstance(event.details, dict) else {}
