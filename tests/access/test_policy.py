@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 from tests.test_access_matrix import _skipped, project_patterns
-from zicht.access.policy import ACTIONS, COMMANDS, VIEWS, Audience, allows
+from zicht.access.policy import ACTIONS, API_ENDPOINTS, COMMANDS, VIEWS, Audience, Scope, allows
 from zicht.audit.catalogue import AuditAction
 
 
@@ -55,6 +55,15 @@ def test_every_object_rule_names_real_code(code):
         assert rule.who, code
 
 
+def test_api_key_actions_and_only_those_name_a_scope():
+    for code, rule in ACTIONS.items():
+        if rule.audience is Audience.API_KEY:
+            assert rule.scope in set(Scope), f"{code}: say which scope the key needs"
+        else:
+            assert not rule.scope, f"{code}: only API-key actions have a scope"
+    assert {ACTIONS[code].audience for code in API_ENDPOINTS.values()} == {Audience.API_KEY}
+
+
 def test_every_command_is_a_real_command():
     from django.core.management import get_commands
 
@@ -92,7 +101,7 @@ class _Membership:
         ("lessons.class_school", _Membership("professional", "school"), True),
         ("lessons.class_school", _Membership("professional", "police"), False),
         ("lessons.preview", _Membership("org_admin", "other"), False),
-        ("api.partner", _Membership("org_admin", "other"), False),
+        ("api.signals_read", _Membership("org_admin", "other"), False),
         ("account.self", None, True),
         ("signal.record", None, False),
     ],

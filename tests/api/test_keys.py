@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.api.conftest import key_client
+from zicht.access.policy import API_ENDPOINTS, Audience, Scope, action_for_endpoint
 from zicht.accounts.constants import Role
 from zicht.api import scopes
 from zicht.api.models import OrganisationAPIKey
@@ -143,17 +144,49 @@ def test_scope_is_required_per_action(partner):
     assert AuditEvent.objects.filter(action="api.scope_denied").count() == 2
 
 
-def test_every_routed_action_declares_a_scope():
-    routed = set()
-    for prefix, viewset, basename in router.registry:
+def _endpoints() -> list[tuple[str, str, str]]:
+    """(endpoint, method, path) of every routed viewset action of the partner API."""
+    # No such objects: the scope is checked before the object is looked up. Fixed ids,
+    # so that every pytest-xdist worker collects the same tests.
+    ids = {"signal": "00000000-0000-4000-8000-000000000000", "match": "999999"}
+    found = []
+    for _prefix, viewset, basename in router.registry:
         for route in router.get_routes(viewset):
-            routed |= {
-                f"{basename}.{action}"
-                for action in route.mapping.values()
-                if hasattr(viewset, action)
-            }
-    assert routed == set(scopes.REQUIRED_SCOPES)
-    assert set(scopes.REQUIRED_SCOPES.values()) <= set(scopes.SCOPES)
+            name = "api:" + route.name.format(basename=basename)
+            kwargs = {"pk": ids[basename]} if "{lookup}" in route.url else {}
+            for method, action in route.mapping.items():
+                if hasattr(viewset, action):
+                    found.append((f"{basename}.{action}", method, reverse(name, kwargs=kwargs)))
+    return found
+
+
+def test_every_routed_action_has_a_scope_in_the_access_policy():
+    routed = {endpoint for endpoint, _method, _path in _endpoints()}
+    assert routed == set(API_ENDPOINTS), "give each endpoint an action in policy.API_ENDPOINTS"
+    for endpoint in routed:
+        rule = action_for_endpoint(*endpoint.split("."))
+        assert rule.audience is Audience.API_KEY, endpoint
+        assert rule.scope in set(Scope), endpoint
+        # HasRequiredScope records this event for every refusal.
+        assert rule.denied_event == "api.scope_denied", endpoint
+    # The key form words every scope the policy knows, and no other.
+    assert list(scopes.SCOPES) == [scope.value for scope in Scope]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "path"), _endpoints())
+def test_a_key_without_the_policy_scope_is_refused_and_audited(partner, endpoint, method, path):
+    required = action_for_endpoint(*endpoint.split(".")).scope
+    member, key, client = partner(scopes=[s for s in scopes.SCOPES if s != required])
+    response = getattr(client, method)(path, {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["type"] == "urn:zicht:problem:insufficient-scope"
+    assert required in response.json()["detail"]
+    event = AuditEvent.objects.get(action="api.scope_denied")
+    assert event.object_id == key.prefix
+    assert event.details == {"action": endpoint, "scope": required}
+    # The same request with the scope gets past the check (to the view's own answer).
+    _, _, allowed = partner(scopes=[required])
+    assert getattr(allowed, method)(path, {}, format="json").status_code != 403
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,14 @@ One :class:`Action` per thing a person can do with a kind of object ("record and
 signals", "coordinate files", ...). It names *who* may do it - a role, limited where it
 matters to kinds of organisation - and the *object rule* that narrows it to their own
 objects, with the function that checks that rule on the object (one hop to the code).
-:data:`VIEWS` gives every URL of the project its action, and :data:`COMMANDS` every
-management command that reads or changes personal data.
+:data:`VIEWS` gives every URL of the project its action, :data:`API_ENDPOINTS` every
+partner-API endpoint (viewset action) its action and with it the API-key :class:`Scope` it
+needs, and :data:`COMMANDS` every management command that reads or changes personal data.
 
 The views' gates (:func:`zicht.access.guards.require`), the apps' role predicates
-(``coordination.permissions.is_coordinator`` and its siblings) and the audit event of a
-refusal all come from here. ``tests/access/test_policy.py`` fails for a URL without an
+(``coordination.permissions.is_coordinator`` and its siblings), the partner API's scope
+check (``zicht.api.permissions.HasRequiredScope``) and the audit event of a refusal all
+come from here. ``tests/access/test_policy.py`` fails for a URL without an
 action, and ``tests/test_access_matrix.py`` checks this policy against real requests for
 every role - so the matrix tests the policy instead of being it.
 
@@ -34,6 +36,17 @@ class Audience(StrEnum):
     ROLES = "roles"  # members with one of the listed roles (``Action.who``)
     API_KEY = "api_key"  # the partner API: an API key with the endpoint's scope
     STAFF = "staff"  # the platform's own staff (Django's ``is_staff``), never a role
+
+
+class Scope(StrEnum):
+    """What an API key may be given (``OrganisationAPIKey.scopes``); every
+    :data:`Audience.API_KEY` action needs one. Their words, for the key form, are in
+    ``zicht.api.scopes``."""
+
+    SIGNALS_READ = "signals:read"
+    SIGNALS_WRITE = "signals:write"
+    MATCHES_READ = "matches:read"
+    MATCHES_WRITE = "matches:write"
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,7 @@ class Action:
     objects: str = ""  # the object rule, in words
     object_check: str = ""  # dotted path of the function that applies the object rule
     denied_event: AuditAction | None = None  # recorded when a member is refused
+    scope: str = ""  # API-key actions: the scope (a Scope) the key must hold
 
 
 def _roles(*roles: str, types: tuple[str, ...] = ()) -> tuple[Who, ...]:
@@ -139,12 +153,39 @@ _ACTIONS = (
         object_check="zicht.api.selectors.api_key_get",
         denied_event=AuditAction.API_KEY_ADMIN_DENIED,
     ),
+    # --- the partner API: a key of an organisation, acting as its contact person --------
     Action(
-        "api.partner",
+        "api.signals_read",
         Audience.API_KEY,
-        objects="signals and matches of the key's organisation, per scope of the key",
-        object_check="zicht.api.permissions.HasRequiredScope",
+        objects="signals of the key's organisation, one with its identity",
+        object_check="zicht.intake.selectors.signal_get",
         denied_event=AuditAction.API_SCOPE_DENIED,
+        scope=Scope.SIGNALS_READ,
+    ),
+    Action(
+        "api.signals_write",
+        Audience.API_KEY,
+        objects="new signals of the key's organisation; withdrawing its own signals",
+        object_check="zicht.intake.services.signal_withdraw",
+        denied_event=AuditAction.API_SCOPE_DENIED,
+        scope=Scope.SIGNALS_WRITE,
+    ),
+    Action(
+        "api.matches_read",
+        Audience.API_KEY,
+        objects="matches on signals of the key's organisation: the other organisation, its "
+        "contact person and dates",
+        object_check="zicht.linkage.selectors.match_get",
+        denied_event=AuditAction.API_SCOPE_DENIED,
+        scope=Scope.MATCHES_READ,
+    ),
+    Action(
+        "api.matches_write",
+        Audience.API_KEY,
+        objects="possible matches on signals of the key's organisation",
+        object_check="zicht.linkage.services.match_decide",
+        denied_event=AuditAction.API_SCOPE_DENIED,
+        scope=Scope.MATCHES_WRITE,
     ),
     # --- professionals -----------------------------------------------------------------
     Action(
@@ -321,12 +362,13 @@ VIEWS: dict[str, str] = {
     ),
     **_each("audit.browse", "audit", "list export"),
     **_each("api_key.manage", "api", "key_list key_create key_revoke"),
-    **_each(
-        "api.partner",
-        "api",
-        "signal-list signal-detail signal-withdraw match-list match-detail match-confirm "
-        "match-reject <^v1/>",
-    ),
+    # A partner-API URL by the action of its first method (GET where it has one); the
+    # action of every method of it, with the scope the key needs, is in API_ENDPOINTS.
+    **_each("api.signals_read", "api", "signal-list signal-detail"),
+    "api:signal-withdraw": "api.signals_write",
+    **_each("api.matches_read", "api", "match-list match-detail"),
+    **_each("api.matches_write", "api", "match-confirm match-reject"),
+    "api:<^v1/>": "site.public",  # an unknown API path: a 404 problem for anyone
     **_each(
         "signal.record",
         "intake",
@@ -358,6 +400,21 @@ VIEWS: dict[str, str] = {
     **_each("lessons.preview", "lessons", "preview preview_step"),
 }
 
+#: Every endpoint of the partner API - ``"<viewset basename>.<viewset action>"``, as
+#: Open Zaak's ``required_scopes`` per viewset action - and its action, whose ``scope``
+#: the key must hold. An endpoint missing here is refused (fail closed), and
+#: ``tests/api/test_keys.py`` fails for a routed endpoint without an entry.
+API_ENDPOINTS: dict[str, str] = {
+    "signal.list": "api.signals_read",
+    "signal.retrieve": "api.signals_read",
+    "signal.create": "api.signals_write",
+    "signal.withdraw": "api.signals_write",
+    "match.list": "api.matches_read",
+    "match.retrieve": "api.matches_read",
+    "match.confirm": "api.matches_write",
+    "match.reject": "api.matches_write",
+}
+
 #: Management commands that read or change personal data, and whose rule they apply to
 #: the account they are run for (the operator names it: ``--coordinator``, ``--admin``).
 COMMANDS: dict[str, str] = {
@@ -373,6 +430,13 @@ def action(code: str) -> Action:
 
 def action_for_view(view_name: str) -> Action | None:
     code = VIEWS.get(view_name)
+    return ACTIONS[code] if code else None
+
+
+def action_for_endpoint(basename: str, viewset_action: str | None) -> Action | None:
+    """The action of the partner-API endpoint ``viewset_action`` of the viewset
+    ``basename`` (its ``scope`` is what the key needs), or None: refuse."""
+    code = API_ENDPOINTS.get(f"{basename}.{viewset_action}")
     return ACTIONS[code] if code else None
 
 

@@ -5,6 +5,6 @@ models (import-linter); a service elsewhere still receives a ``Membership`` and 
 Import these under ``TYPE_CHECKING`` only: they are for type hints, not for queries.
 """
 
-from zicht.accounts.models import Membership, Organisation, User
+from zicht.accounts.models import Membership, Municipality, Organisation, User
 
-__all__ = ["Membership", "Organisation", "User"]
+__all__ = ["Membership", "Municipality", "Organisation", "User"]

@@ -1,12 +1,12 @@
-"""Who may use the API and the key pages. Scopes per action are data in ``scopes.py``."""
+"""Who may use the API and the key pages, as the access policy (``zicht.access.policy``)
+says: the scope of each API action is data there (``API_ENDPOINTS``)."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from rest_framework import permissions
 
-from zicht.access.policy import allows
-from zicht.api import scopes
+from zicht.access.policy import action_for_endpoint, allows
 from zicht.api.exceptions import InsufficientScope
 from zicht.api.models import OrganisationAPIKey
 from zicht.audit import services as audit
@@ -14,7 +14,10 @@ from zicht.audit.catalogue import AuditAction
 
 
 class HasRequiredScope(permissions.BasePermission):
-    """The key must hold the scope ``scopes.REQUIRED_SCOPES`` lists for this action."""
+    """The key must hold the scope the policy's action for this endpoint names
+    (``API_ENDPOINTS``); a refusal is recorded as ``api.scope_denied``, the
+    ``denied_event`` of every API-key action (tests/api/test_keys.py checks they agree).
+    An endpoint without an action in the policy is refused (fail closed)."""
 
     def has_permission(self, request, view) -> bool:
         key = request.auth
@@ -22,8 +25,9 @@ class HasRequiredScope(permissions.BasePermission):
             return False
         if view.action is None:
             return True  # a method the endpoint does not have: DRF answers 405
-        required = scopes.required_scope(basename=view.basename, action=view.action)
-        if required is None or required not in (key.scopes or []):
+        rule = action_for_endpoint(view.basename, view.action)
+        required = rule.scope if rule else None
+        if not required or required not in (key.scopes or []):
             audit.record(
                 action=AuditAction.API_SCOPE_DENIED,
                 actor=request.user,

@@ -1,15 +1,18 @@
-"""Permissions as data: the scope an API key needs for each API action.
+"""The words of the API-key scopes, for the key form and the command.
 
-Keys are ``"<viewset basename>.<action>"``. An action missing from ``REQUIRED_SCOPES``
-is refused (fail closed); a test checks that every routed action is listed.
+Which scope each API action needs is part of the access policy
+(``zicht.access.policy``: ``Scope``, the ``api.*`` actions and ``API_ENDPOINTS``); this
+module only says in words what each scope allows.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-SIGNALS_READ = "signals:read"
-SIGNALS_WRITE = "signals:write"
-MATCHES_READ = "matches:read"
-MATCHES_WRITE = "matches:write"
+from zicht.access.policy import Scope
+
+SIGNALS_READ = Scope.SIGNALS_READ.value
+SIGNALS_WRITE = Scope.SIGNALS_WRITE.value
+MATCHES_READ = Scope.MATCHES_READ.value
+MATCHES_WRITE = Scope.MATCHES_WRITE.value
 
 #: Every scope with what it allows, in the order shown on the key form.
 SCOPES = {
@@ -18,19 +21,3 @@ SCOPES = {
     MATCHES_READ: _("See matches: the other organisation, its contact person and dates"),
     MATCHES_WRITE: _("Confirm or reject possible matches"),
 }
-
-REQUIRED_SCOPES: dict[str, str] = {
-    "signal.list": SIGNALS_READ,
-    "signal.retrieve": SIGNALS_READ,
-    "signal.create": SIGNALS_WRITE,
-    "signal.withdraw": SIGNALS_WRITE,
-    "match.list": MATCHES_READ,
-    "match.retrieve": MATCHES_READ,
-    "match.confirm": MATCHES_WRITE,
-    "match.reject": MATCHES_WRITE,
-}
-
-
-def required_scope(*, basename: str, action: str | None) -> str | None:
-    """The scope needed for ``action`` of the viewset ``basename``, or None (refuse)."""
-    return REQUIRED_SCOPES.get(f"{basename}.{action}")

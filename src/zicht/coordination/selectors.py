@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -40,6 +43,24 @@ from zicht.coordination.workdays import working_days_between
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.search import SearchQuery
 from zicht.linkage import selectors as linkage_selectors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from django_stubs_ext import WithAnnotations
+
+    from zicht.accounts.types import Membership, Organisation
+    from zicht.coordination.models import FollowUpTask, TimelineEntry
+
+
+class InboxCounts(TypedDict):
+    """What ``inbox_files`` adds to each file (for the types of ``inbox_rows``)."""
+
+    sources: int
+    referring_organisation: str | None
+    referred_at: dt.datetime | None
+
+
+#: A queryset of coordination files, annotated or not (the inbox adds counts).
+_Files = TypeVar("_Files", bound="QuerySet[CoordinationFile, Any]")
 
 __all__ = [
     "file_references",
@@ -76,7 +97,7 @@ __all__ = [
 ]
 
 
-def referral_for_signal(*, membership, signal_id) -> Referral | None:
+def referral_for_signal(*, membership: Membership | None, signal_id: uuid.UUID) -> Referral | None:
     """The referral of one of the professional's own signals, if any."""
     if membership is None:
         return None
@@ -85,7 +106,7 @@ def referral_for_signal(*, membership, signal_id) -> Referral | None:
     ).first()
 
 
-def referrals_of(*, membership):
+def referrals_of(*, membership: Membership | None) -> QuerySet[Referral]:
     """The referrals this professional made, newest first."""
     if membership is None:
         return Referral.objects.none()
@@ -97,7 +118,7 @@ def referrals_of(*, membership):
     )
 
 
-def referral_get(*, membership, referral_id) -> Referral:
+def referral_get(*, membership: Membership | None, referral_id: uuid.UUID | str) -> Referral:
     try:
         return referrals_of(membership=membership).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError):
@@ -133,7 +154,7 @@ def referrer_status(referral: Referral) -> str:
     }[FileStatus(file.status)]
 
 
-def referrer_timeline(*, membership, referral: Referral):
+def referrer_timeline(*, membership: Membership, referral: Referral) -> list[TimelineEntry]:
     """Status steps of the referral's file since the referral, for its referring professional."""
     if referral.referred_by_id != membership.user_id or referral.file_id is None:
         return []
@@ -147,7 +168,7 @@ def referrer_timeline(*, membership, referral: Referral):
 # --- coordinator ---------------------------------------------------------------------------
 
 
-def _coordinator(membership) -> None:
+def _coordinator(membership: Membership | None) -> None:
     if not permissions.is_coordinator(membership):
         raise PermissionDenied
 
@@ -189,7 +210,7 @@ class InboxSearch:
         return "InboxSearch(<redacted>)"
 
 
-def _search_filter(qs, search: InboxSearch):
+def _search_filter(qs: _Files, search: InboxSearch) -> _Files:
     """Files whose number or a referred signal's number is the text, or whose young
     person (referred with identity) agrees with it as a name."""
     text = search.text.strip()
@@ -206,7 +227,9 @@ def _search_filter(qs, search: InboxSearch):
     return qs.filter(by_number | by_name).distinct()
 
 
-def inbox_files(*, membership, view: str = "open", search: InboxSearch | None = None):
+def inbox_files(
+    *, membership: Membership, view: str = "open", search: InboxSearch | None = None
+) -> QuerySet[WithAnnotations[CoordinationFile, InboxCounts]]:
     """The files of an inbox view, sorted in the database, each with its ``sources``
     count, referring organisation and referral date (of the first referral).
 
@@ -250,7 +273,9 @@ def inbox_files(*, membership, view: str = "open", search: InboxSearch | None = 
     ).order_by("awaiting_first", "urgency_rank", "screening_deadline", "created_at", "pk")
 
 
-def inbox_people(*, membership, files) -> dict:
+def inbox_people(
+    *, membership: Membership | None, files: Iterable[CoordinationFile]
+) -> dict[int, intake_selectors.SignalRow]:
     """{file id: intake ``SignalRow``} for the files of one page: the young person of
     the file's first referral with identity. Decrypts only these; the caller shows them
     to a coordinator and audit-logs the file ids."""
@@ -271,7 +296,12 @@ def inbox_people(*, membership, files) -> dict:
     return {file_id: rows[sid] for file_id, sid in first.items() if sid in rows}
 
 
-def inbox_rows(files, *, today: dt.date | None = None, people: dict | None = None):
+def inbox_rows(
+    files: Iterable[WithAnnotations[CoordinationFile, InboxCounts]],
+    *,
+    today: dt.date | None = None,
+    people: dict[int, intake_selectors.SignalRow] | None = None,
+) -> list[InboxRow]:
     """Rows of ``files`` (from ``inbox_files``, or one page of them) with their deadline
     and, when given (``inbox_people``), the young person's name and age."""
     today = today or timezone.localdate()
@@ -297,7 +327,9 @@ def inbox_rows(files, *, today: dt.date | None = None, people: dict | None = Non
     return rows
 
 
-def inbox(*, membership, view: str = "open", today: dt.date | None = None) -> list[InboxRow]:
+def inbox(
+    *, membership: Membership, view: str = "open", today: dt.date | None = None
+) -> list[InboxRow]:
     """Every row of an inbox view, in the order of ``inbox_files``; pages use those two."""
     return inbox_rows(inbox_files(membership=membership, view=view), today=today)
 
@@ -309,7 +341,9 @@ class InboxSummary:
     unassigned: int
 
 
-def inbox_summary(*, membership, today: dt.date | None = None) -> InboxSummary | None:
+def inbox_summary(
+    *, membership: Membership | None, today: dt.date | None = None
+) -> InboxSummary | None:
     """Counts for a coordinator's home page; ``None`` for anyone else."""
     if not permissions.is_coordinator(membership):
         return None
@@ -323,12 +357,12 @@ def inbox_summary(*, membership, today: dt.date | None = None) -> InboxSummary |
     )
 
 
-def care_requests_waiting(*, membership) -> int:
+def care_requests_waiting(*, membership: Membership | None) -> int:
     """Care requests addressed to the member's organisation that wait for its answer."""
     return care_inbox(membership=membership).filter(status=CareStatus.REQUESTED).count()
 
 
-def file_get(*, membership, file_id) -> CoordinationFile:
+def file_get(*, membership: Membership | None, file_id: int | str) -> CoordinationFile:
     _coordinator(membership)
     try:
         return CoordinationFile.objects.select_related("assigned_to", "municipality").get(
@@ -347,7 +381,7 @@ class Source:
     extra: dict = field(default_factory=dict)
 
 
-def file_sources(*, membership, file: CoordinationFile) -> list[Source]:
+def file_sources(*, membership: Membership | None, file: CoordinationFile) -> list[Source]:
     """The referrals of the file with their signal (and identity), then the other
     organisations known through the person index, without identity."""
     _coordinator(membership)
@@ -370,7 +404,7 @@ def file_sources(*, membership, file: CoordinationFile) -> list[Source]:
             )
         )
     others = set()
-    for signal_id in referred - {None}:
+    for signal_id in filter(None, referred):
         others |= linkage_selectors.confirmed_same_person(signal_id=signal_id)
     for signal_id in sorted(others - referred, key=str):
         contact = intake_selectors.signal_contact(signal_id=signal_id)
@@ -379,7 +413,7 @@ def file_sources(*, membership, file: CoordinationFile) -> list[Source]:
     return sources
 
 
-def open_work(file) -> tuple[list, list]:
+def open_work(file: CoordinationFile) -> tuple[list[Measure], list[FollowUpTask]]:
     """The measures still proposed and the tasks still open: what closing the file must
     decide on (``services.file_close``)."""
     measures = list(file.measures.filter(status=MeasureStatus.PROPOSED).order_by("pk"))
@@ -391,12 +425,14 @@ def open_work(file) -> tuple[list, list]:
     return measures, tasks
 
 
-def item_key(item) -> str:
+def item_key(item: Measure | FollowUpTask) -> str:
     """The name of an open item's decision at closing: ``measure_<id>`` or ``task_<id>``."""
     return f"{'measure' if isinstance(item, Measure) else 'task'}_{item.pk}"
 
 
-def file_open_work(*, membership, file) -> list[tuple[str, str]]:
+def file_open_work(
+    *, membership: Membership | None, file: CoordinationFile
+) -> list[tuple[str, str]]:
     """(key, label) of each open item of the file, for the closing form."""
     _coordinator(membership)
     measures, tasks = open_work(file)
@@ -415,11 +451,13 @@ def file_open_work(*, membership, file) -> list[tuple[str, str]]:
     return items
 
 
-def duplicate_files(*, membership, file: CoordinationFile) -> list[CoordinationFile]:
+def duplicate_files(
+    *, membership: Membership | None, file: CoordinationFile
+) -> list[CoordinationFile]:
     """Other open files holding a referral of a signal confirmed as the same person."""
     _coordinator(membership)
     same = set()
-    for signal_id in file.referrals.exclude(signal_id=None).values_list("signal_id", flat=True):
+    for signal_id in filter(None, file.referrals.values_list("signal_id", flat=True)):
         same |= linkage_selectors.confirmed_same_person(signal_id=signal_id)
     if not same:
         return []
@@ -436,7 +474,7 @@ def duplicate_files(*, membership, file: CoordinationFile) -> list[CoordinationF
 LIKELY_OWNER_TYPES = (OrganisationType.POLICE, OrganisationType.PUBLIC_PROSECUTION)
 
 
-def likely_measure_owners(*, membership, file: CoordinationFile) -> list:
+def likely_measure_owners(*, membership: Membership | None, file: CoordinationFile) -> list:
     """The organisations listed first in a measure's owner picker: police, public
     prosecutor, then the municipality organisations of the file's municipality."""
     _coordinator(membership)
@@ -455,7 +493,7 @@ def likely_measure_owners(*, membership, file: CoordinationFile) -> list:
     return likely
 
 
-def handover_code(*, membership, file: CoordinationFile) -> str:
+def handover_code(*, membership: Membership | None, file: CoordinationFile) -> str:
     """The case code of the help conversation this file was opened from ("" if none),
     as the visitor sees it (``ABCD-EFGH``)."""
     _coordinator(membership)
@@ -468,7 +506,7 @@ def handover_code(*, membership, file: CoordinationFile) -> str:
     return f"{code[:4]}-{code[4:]}" if code else ""
 
 
-def handover_conversation_code(*, membership, file_id) -> str:
+def handover_conversation_code(*, membership: Membership | None, file_id: int | str) -> str:
     """The case code of the help conversation the coordinator may read for this file.
 
     Only the coordinator the file is assigned to reads the conversation it was opened
@@ -477,7 +515,11 @@ def handover_conversation_code(*, membership, file_id) -> str:
     shows the conversation and audit-logs the read.
     """
     file = file_get(membership=membership, file_id=file_id)
-    if file.assigned_to_id != membership.user_id or file.status == FileStatus.MERGED:
+    if (
+        membership is None
+        or file.assigned_to_id != membership.user_id
+        or file.status == FileStatus.MERGED
+    ):
         raise PermissionDenied
     code = (
         file.referrals.exclude(conversation_code="")
@@ -490,12 +532,14 @@ def handover_conversation_code(*, membership, file_id) -> str:
     return code
 
 
-def coordinators():
+def coordinators() -> QuerySet[Membership]:
     """The coordinators a file can be assigned to (``zicht.accounts.selectors.coordinators``)."""
     return account_selectors.coordinators()
 
 
-def anonymous_notification_count(*, membership, since: dt.date | None = None) -> int:
+def anonymous_notification_count(
+    *, membership: Membership | None, since: dt.date | None = None
+) -> int:
     _coordinator(membership)
     qs = Referral.objects.filter(kind=ReferralKind.ANONYMOUS)
     if since:
@@ -506,13 +550,13 @@ def anonymous_notification_count(*, membership, since: dt.date | None = None) ->
 # --- providers -----------------------------------------------------------------------------
 
 
-def providers():
+def providers() -> QuerySet[Organisation]:
     return organisation_list().filter(type__in=permissions.PROVIDER_TYPES)
 
 
-def care_inbox(*, membership):
+def care_inbox(*, membership: Membership | None) -> QuerySet[CareReferral]:
     """Care referrals addressed to the member's own organisation."""
-    if not permissions.is_provider(membership):
+    if membership is None or not permissions.is_provider(membership):
         return CareReferral.objects.none()
     return (
         CareReferral.objects.filter(provider_id=membership.organisation_id)
@@ -526,7 +570,7 @@ def care_inbox(*, membership):
     )
 
 
-def care_referral_get(*, care_id) -> CareReferral:
+def care_referral_get(*, care_id: int | str) -> CareReferral:
     """Any care referral by id; the service decides whether the member may act on it."""
     try:
         return CareReferral.objects.select_related("file", "provider").get(pk=care_id)
@@ -556,7 +600,7 @@ def possible_victims_for_statistics() -> dict:
     return files
 
 
-def file_references(object_ids, organisation_id: int | None) -> dict[str, str]:
+def file_references(object_ids: Iterable[str | int], organisation_id: int | None) -> dict[str, str]:
     """File numbers (never identity) of coordination files, for naming them in the audit
     log; the events that name a file are the coordination centre's own."""
     ids = [int(i) for i in object_ids if str(i).isdigit()]
@@ -568,7 +612,7 @@ def file_references(object_ids, organisation_id: int | None) -> dict[str, str]:
     )
 
 
-def files_for_statistics(*, signal_ids) -> list[dict]:
+def files_for_statistics(*, signal_ids: Iterable[uuid.UUID]) -> list[dict]:
     """Facts of the (not merged) files that hold a referral of one of ``signal_ids``, for
     aggregate counts only (the municipal monitor): which of those signals each holds, the
     screening dates, and how many measures were taken and care referrals placed. Never the

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
@@ -19,6 +20,13 @@ from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import JusticeStatus
 from zicht.linkage import selectors as linkage_selectors
 
+if TYPE_CHECKING:  # pragma: no cover
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
+
+    from zicht.accounts.types import Membership, User
+    from zicht.insight.models import PublicRelease
+
 # Source types of the estimate: every organisation type is a list of the model, in the
 # order OrganisationType declares them. A type that saw nobody in the data is left out of
 # the capture table (capture_table()); a value outside OrganisationType (never expected)
@@ -26,7 +34,7 @@ from zicht.linkage import selectors as linkage_selectors
 SOURCE_TYPES = list(OrganisationType)
 
 
-def source_type(organisation_type) -> str:
+def source_type(organisation_type: str) -> str:
     """The list of the estimate that a signal of this organisation type belongs to."""
     return organisation_type if organisation_type in SOURCE_TYPES else OrganisationType.OTHER
 
@@ -60,12 +68,12 @@ class Scope:
         return self.organisation_id is None and self.municipality is None
 
 
-def scope_for(*, user, membership) -> Scope:
+def scope_for(*, user: User | AnonymousUser, membership: Membership | None) -> Scope:
     """What the member counts over (``insight.view`` in the access policy): everything for
     an analyst, the own municipality for a municipality's administrator, the own
     organisation's signals for any other administrator."""
     who = admitted_as("insight.view", membership)
-    if who is None:
+    if who is None or membership is None:
         raise PermissionDenied
     if who.role == Role.ANALYST:
         return Scope(None, "national")
@@ -437,14 +445,14 @@ def public_release_records(*, year: int) -> list:
     ]
 
 
-def public_release_list():
+def public_release_list() -> QuerySet[PublicRelease]:
     """The published releases, newest first: public, so no user is needed."""
     from zicht.insight.models import PublicRelease
 
     return PublicRelease.objects.all()
 
 
-def public_release_get(*, year: int):
+def public_release_get(*, year: int) -> PublicRelease | None:
     from zicht.insight.models import PublicRelease
 
     return PublicRelease.objects.filter(year=year).first()

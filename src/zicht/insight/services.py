@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,9 @@ from zicht.insight.models import EstimateCache, PublicRelease
 from zicht.insight.selectors import Scope, dataset, public_release_records
 from zicht.intake.constants import ExploitationForm
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import User
+
 __all__ = [
     "estimate_refresh",
     "estimate_cached",
@@ -32,7 +36,9 @@ __all__ = [
 _KEY_PARTS = ("org", "mun", "from", "to", "filter")
 
 
-def cache_key(scope: Scope, date_from, date_to, municipality) -> str:
+def cache_key(
+    scope: Scope, date_from: dt.date | None, date_to: dt.date | None, municipality: str | None
+) -> str:
     """The cache key of one estimate: every part of the scope (organisation *and*
     municipality) plus the filters, so two scopes never share an entry. A municipal scope
     ignores the municipality filter (dataset() does too), so it is left out of the key."""
@@ -76,7 +82,11 @@ def parse_cache_key(key: str) -> dict | None:
 
 
 def estimate_refresh(
-    *, scope: Scope, date_from=None, date_to=None, municipality=None
+    *,
+    scope: Scope,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    municipality: str | None = None,
 ) -> EstimateCache:
     data = dataset(scope=scope, date_from=date_from, date_to=date_to, municipality=municipality)
     result = hidden_number(data).to_dict()
@@ -93,7 +103,11 @@ def estimate_refresh(
 
 
 def estimate_cached(
-    *, scope: Scope, date_from=None, date_to=None, municipality=None
+    *,
+    scope: Scope,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    municipality: str | None = None,
 ) -> EstimateCache:
     entry = EstimateCache.objects.filter(
         key=cache_key(scope, date_from, date_to, municipality)
@@ -104,7 +118,11 @@ def estimate_cached(
 
 
 def estimate_queued(
-    *, scope: Scope, date_from=None, date_to=None, municipality=None
+    *,
+    scope: Scope,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    municipality: str | None = None,
 ) -> EstimateCache | None:
     """The cached estimate, or None after queueing its computation: the dashboard's way,
     so a first visit with new filters does not wait seconds for the model fit (the page
@@ -124,7 +142,7 @@ def estimate_queued(
 FIRST_RELEASE_YEAR = 2000
 
 
-def release_create(*, by, year: int) -> PublicRelease:
+def release_create(*, by: User, year: int) -> PublicRelease:
     """Publish the year's noisy tables, spending the year's whole privacy budget.
 
     Only an analyst may publish (the same people who see the national dashboard). A year

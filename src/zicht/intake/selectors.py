@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,6 +16,9 @@ from zicht.core import ages
 from zicht.intake import search
 from zicht.intake.constants import SignalStatus
 from zicht.intake.models import IndicatorCatalogue, Signal, SignalSearchToken
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
 
 __all__ = [
     "signal_list",
@@ -50,7 +55,9 @@ def indicator_group_labels() -> dict[str, str]:
     return labels
 
 
-def signal_list(*, membership, filters: dict | None = None):
+def signal_list(
+    *, membership: Membership | None, filters: dict[str, Any] | None = None
+) -> QuerySet[Signal]:
     """The active organisation's signals, newest first, filtered."""
     if membership is None:
         return Signal.objects.none()
@@ -80,7 +87,12 @@ def signal_list(*, membership, filters: dict | None = None):
     return qs.order_by("-created_at")
 
 
-def signal_search(*, membership, query: search.SearchQuery, filters: dict | None = None) -> list:
+def signal_search(
+    *,
+    membership: Membership | None,
+    query: search.SearchQuery,
+    filters: dict[str, Any] | None = None,
+) -> list[uuid.UUID]:
     """Ids of the organisation's signals whose identity agrees with ``query``, best first.
 
     Looks up keyed tokens through the ``(organisation, token)`` index: nothing is
@@ -115,7 +127,12 @@ class SignalRow:
     municipality: str
 
 
-def signal_rows(*, membership, signal_ids, today: dt.date | None = None) -> list[SignalRow]:
+def signal_rows(
+    *,
+    membership: Membership | None,
+    signal_ids: Sequence[uuid.UUID],
+    today: dt.date | None = None,
+) -> list[SignalRow]:
     """The given signals of the organisation, in the given order, with name, age and
     municipality of the young person.
 
@@ -130,10 +147,12 @@ def signal_rows(*, membership, signal_ids, today: dt.date | None = None) -> list
     )
 
 
-def _rows(signals, signal_ids, today: dt.date | None) -> list[SignalRow]:
+def _rows(
+    signals: QuerySet[Signal], signal_ids: Sequence[uuid.UUID], today: dt.date | None
+) -> list[SignalRow]:
     """Rows of the ``signals`` (a queryset) with the given ids, in the given order."""
     today = today or timezone.localdate()
-    signals = {
+    by_id = {
         s.pk: s
         for s in signals.filter(pk__in=list(signal_ids)).select_related(
             "author", "municipality", "identity"
@@ -141,7 +160,7 @@ def _rows(signals, signal_ids, today: dt.date | None) -> list[SignalRow]:
     }
     rows = []
     for signal_id in signal_ids:
-        signal = signals.get(signal_id)
+        signal = by_id.get(signal_id)
         if signal is None:
             continue
         identity = getattr(signal, "identity", None) if hasattr(signal, "identity") else None
@@ -169,7 +188,7 @@ def _rows(signals, signal_ids, today: dt.date | None) -> list[SignalRow]:
     return rows
 
 
-def signal_get(*, membership, signal_id) -> Signal:
+def signal_get(*, membership: Membership | None, signal_id: uuid.UUID | str) -> Signal:
     """One signal of the active organisation; 404 for every other signal."""
     if membership is None:
         raise Http404
@@ -210,20 +229,20 @@ def _contact(signal: Signal) -> SignalContact:
     )
 
 
-def signal_contact(*, signal_id) -> SignalContact | None:
+def signal_contact(*, signal_id: uuid.UUID | str) -> SignalContact | None:
     signal = Signal.objects.select_related("organisation", "author").filter(pk=signal_id).first()
     if signal is None:
         return None
     return _contact(signal)
 
 
-def signal_contacts(*, signal_ids) -> dict:
+def signal_contacts(*, signal_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, SignalContact]:
     """``signal_contact`` for many signals in one query: {signal id: SignalContact}."""
     signals = Signal.objects.select_related("organisation", "author").filter(pk__in=signal_ids)
     return {signal.pk: _contact(signal) for signal in signals}
 
 
-def signals_for_reindex():
+def signals_for_reindex() -> QuerySet[Signal]:
     """Active signals with their identity, for key rotation (runs as a command)."""
     return (
         Signal.objects.filter(status=SignalStatus.ACTIVE, identity__isnull=False)
@@ -232,7 +251,7 @@ def signals_for_reindex():
     )
 
 
-def signals_active():
+def signals_active() -> QuerySet[Signal]:
     """Every organisation's active signals by reference, with their author.
 
     No permission check: for demo data and commands, never hand the result to a view.
@@ -262,7 +281,9 @@ STATISTICS_FIELDS = (
 )
 
 
-def signals_for_statistics(*, organisation_id: int | None = None):
+def signals_for_statistics(
+    *, organisation_id: int | None = None
+) -> QuerySet[Signal, dict[str, Any]]:
     """Non-identifying facts of every signal (all statuses), for aggregates only."""
     qs = Signal.objects.all()
     if organisation_id is not None:
@@ -270,7 +291,7 @@ def signals_for_statistics(*, organisation_id: int | None = None):
     return qs.values(*STATISTICS_FIELDS)
 
 
-def signal_facts_for_statistics(*, signal_ids) -> list[dict]:
+def signal_facts_for_statistics(*, signal_ids: Iterable[uuid.UUID]) -> list[dict[str, Any]]:
     """Forms, sex, justice status and nationality category of the given signals, in the
     order given, for the coordination centre's annual figures (aggregates only). Sex is
     part of the encrypted identity: only the sex is decrypted and returned, and the caller
@@ -330,7 +351,7 @@ class ReferredSignal:
     has_identity: bool = False
 
 
-def referred_signal_view(*, signal_id) -> ReferredSignal | None:
+def referred_signal_view(*, signal_id: uuid.UUID | str) -> ReferredSignal | None:
     """Identity and content of one signal, for the coordination centre.
 
     Only ``zicht.coordination`` calls this, and only for signals whose author has
@@ -390,7 +411,7 @@ def referred_signal_view(*, signal_id) -> ReferredSignal | None:
     )
 
 
-def signal_references(object_ids, organisation_id: int | None) -> dict[str, str]:
+def signal_references(object_ids: Iterable[object], organisation_id: int | None) -> dict[str, str]:
     """References (never identity) of signals, for naming them in the audit log: only the
     given organisation's signals (all for the system administrator's ``None``)."""
     ids = []
@@ -405,7 +426,9 @@ def signal_references(object_ids, organisation_id: int | None) -> dict[str, str]
     return {str(pk): reference for pk, reference in qs.values_list("pk", "reference")}
 
 
-def referred_signal_rows(*, signal_ids, today: dt.date | None = None) -> list[SignalRow]:
+def referred_signal_rows(
+    *, signal_ids: Sequence[uuid.UUID], today: dt.date | None = None
+) -> list[SignalRow]:
     """Name, age and municipality of referred signals, for the coordination inbox.
 
     Like ``referred_signal_view``: only ``zicht.coordination`` calls this, with the
@@ -417,7 +440,9 @@ def referred_signal_rows(*, signal_ids, today: dt.date | None = None) -> list[Si
     return _rows(Signal.objects.all(), signal_ids, today)
 
 
-def referred_signal_search(*, query: search.SearchQuery, organisation_ids) -> set:
+def referred_signal_search(
+    *, query: search.SearchQuery, organisation_ids: Iterable[int]
+) -> set[uuid.UUID]:
     """Ids of the given organisations' signals whose identity agrees with ``query``.
 
     Search tokens are keyed per recording organisation, so the query is tokenised once
@@ -439,7 +464,7 @@ def referred_signal_search(*, query: search.SearchQuery, organisation_ids) -> se
     return found
 
 
-def signal_ids_with_reference(*, reference: str) -> list:
+def signal_ids_with_reference(*, reference: str) -> list[uuid.UUID]:
     """Ids of the signals whose reference (signal number) is ``reference``, any case."""
     reference = (reference or "").strip()
     if not reference:

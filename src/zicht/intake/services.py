@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,6 +25,10 @@ from zicht.intake.rules import IDENTITY_FIELDS, SIGNAL_FIELDS, SignalRules
 from zicht.intake.selectors import current_catalogue
 from zicht.linkage import services as linkage
 from zicht.pprl.encoding import EncodingError, Identity
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership, Municipality, User
+    from zicht.pprl.encoding import Encoding
 
 __all__ = [
     "IDENTITY_FIELDS",
@@ -116,7 +122,7 @@ def _new_reference() -> str:
     return new_reference("ZS", taken=lambda ref: Signal.objects.filter(reference=ref).exists())
 
 
-def _require_professional(membership) -> None:
+def _require_professional(membership: Membership | None) -> None:
     if not allows("signal.record", membership):
         raise PermissionDenied(_("Only professionals record signals."))
 
@@ -146,7 +152,7 @@ def _identity_for_index(identity: dict, contact_date: dt.date) -> Identity:
     )
 
 
-def _index(signal: Signal, identity: dict, actor) -> list:
+def _index(signal: Signal, identity: dict, actor: User | None) -> list:
     try:
         return linkage.signal_index(
             signal_id=signal.pk,
@@ -210,7 +216,13 @@ def _write_search_tokens(signal: Signal, values: dict) -> None:
 
 
 def _signal_record(
-    *, membership, data: dict, municipality, age_at_contact, date_of_birth, details: dict
+    *,
+    membership: Membership,
+    data: dict,
+    municipality: Municipality | None,
+    age_at_contact: int | None,
+    date_of_birth: dt.date | None,
+    details: dict,
 ) -> Signal:
     """The signal row, its "created" revision and audit event (inside the caller's
     transaction); shared by signals with an identity and signals with an encoding."""
@@ -253,7 +265,7 @@ def _signal_record(
     return signal
 
 
-def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, list]:
+def signal_create(*, membership: Membership, data: dict, identity: dict) -> tuple[Signal, list]:
     """Record a signal, index its pseudonyms and return (signal, new matches)."""
     _require_professional(membership)
     dob = identity.get("date_of_birth")
@@ -276,7 +288,9 @@ def signal_create(*, membership, data: dict, identity: dict) -> tuple[Signal, li
     return signal, matches
 
 
-def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> tuple[Signal, list]:
+def signal_update(
+    *, membership: Membership, signal: Signal, data: dict, identity: dict
+) -> tuple[Signal, list]:
     """Edit a signal; records which fields changed and re-indexes the identity."""
     _require_professional(membership)
     if signal.organisation_id != membership.organisation_id:
@@ -337,7 +351,7 @@ def signal_update(*, membership, signal: Signal, data: dict, identity: dict) -> 
     return signal, matches
 
 
-def signal_withdraw(*, membership, signal: Signal, reason: str) -> Signal:
+def signal_withdraw(*, membership: Membership, signal: Signal, reason: str) -> Signal:
     """Withdraw a signal: it leaves the person index at once."""
     _require_professional(membership)
     if signal.organisation_id != membership.organisation_id:
@@ -416,7 +430,9 @@ def _stored_identity(signal: Signal) -> dict:
     }
 
 
-def signals_reindex(*, key_id: str, progress=None) -> tuple[int, list[str]]:
+def signals_reindex(
+    *, key_id: str, progress: Callable[[int], object] | None = None
+) -> tuple[int, list[str]]:
     """Re-encode every active signal not yet indexed under ``key_id`` (key rotation).
 
     Matches are kept: they refer to signals, not to tokens. Returns (re-indexed, references
@@ -446,11 +462,11 @@ def signals_reindex(*, key_id: str, progress=None) -> tuple[int, list[str]]:
 
 def signal_create_encoded(
     *,
-    membership,
+    membership: Membership,
     data: dict,
-    encoding,
+    encoding: Encoding,
     age_at_contact: int | None = None,
-    municipality=None,
+    municipality: Municipality | None = None,
 ) -> tuple[Signal, list]:
     """Record a signal whose identity was encoded on the organisation's own premises.
 
@@ -517,7 +533,9 @@ def purge_expired_encoded(*, today: dt.date | None = None, dry_run: bool = False
 __all__ += ["signal_create_encoded", "purge_expired_encoded"]
 
 
-def search_tokens_rebuild(*, everything: bool = False, progress=None) -> int:
+def search_tokens_rebuild(
+    *, everything: bool = False, progress: Callable[[int], object] | None = None
+) -> int:
     """(Re)build the blind-index tokens of active signals with an identity.
 
     By default only signals without tokens under the current key: those recorded before

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Q, QuerySet, When
 from django.http import Http404
@@ -10,6 +13,10 @@ from django.http import Http404
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage.constants import MatchStatus
 from zicht.linkage.models import Match, Notification
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership, User
+    from zicht.intake.selectors import SignalContact
 
 __all__ = [
     "match_list",
@@ -24,11 +31,11 @@ __all__ = [
 @dataclass(frozen=True)
 class MatchView:
     match: Match
-    own: object  # SignalContact of the requesting organisation's signal
-    other: object  # SignalContact of the other organisation: name, contact, dates only
+    own: SignalContact  # of the requesting organisation's signal
+    other: SignalContact  # of the other organisation: name, contact, dates only
 
 
-def _sides(match: Match, organisation_id: int) -> tuple | None:
+def _sides(match: Match, organisation_id: int) -> tuple[uuid.UUID, uuid.UUID] | None:
     """(own signal id, other signal id), or None when the match is not for this
     organisation's eyes (another organisation's, or same-organisation statistics only)."""
     if match.status == MatchStatus.INTERNAL:
@@ -41,14 +48,13 @@ def _sides(match: Match, organisation_id: int) -> tuple | None:
     return match.signal_b_id, match.signal_a_id
 
 
-def match_views(*, membership, matches) -> list[MatchView]:
+def match_views(*, membership: Membership | None, matches: Iterable[Match]) -> list[MatchView]:
     """Views of ``matches`` (e.g. one page of ``match_list``) for the member's
     organisation, with both sides' contacts read in one query."""
     if membership is None:
         return []
     org = membership.organisation_id
-    pairs = [(m, _sides(m, org)) for m in matches]
-    pairs = [(m, sides) for m, sides in pairs if sides is not None]
+    pairs = [(m, sides) for m in matches if (sides := _sides(m, org)) is not None]
     contacts = intake_selectors.signal_contacts(
         signal_ids={signal_id for _, sides in pairs for signal_id in sides}
     )
@@ -60,7 +66,7 @@ def match_views(*, membership, matches) -> list[MatchView]:
     return views
 
 
-def match_list(*, membership, status: str | None = None) -> QuerySet[Match]:
+def match_list(*, membership: Membership | None, status: str | None = None) -> QuerySet[Match]:
     """Every match of the member's organisation with another organisation: those waiting
     for a decision first, then newest first (a queryset: paginate it, then build the
     page's views with ``match_views``)."""
@@ -76,7 +82,7 @@ def match_list(*, membership, status: str | None = None) -> QuerySet[Match]:
     return qs.order_by(waiting_first, "-created_at", "-pk")
 
 
-def match_get(*, membership, match_id: int) -> MatchView:
+def match_get(*, membership: Membership | None, match_id: int) -> MatchView:
     match = Match.objects.filter(pk=match_id).first()
     views = match_views(membership=membership, matches=[match]) if match else []
     if not views:
@@ -84,12 +90,12 @@ def match_get(*, membership, match_id: int) -> MatchView:
     return views[0]
 
 
-def matches_for_signal(*, membership, signal_id) -> list[MatchView]:
+def matches_for_signal(*, membership: Membership | None, signal_id: uuid.UUID) -> list[MatchView]:
     qs = Match.objects.filter(Q(signal_a_id=signal_id) | Q(signal_b_id=signal_id))
     return match_views(membership=membership, matches=qs.order_by("-created_at", "-pk"))
 
 
-def possible_match_count(*, membership) -> int:
+def possible_match_count(*, membership: Membership | None) -> int:
     """Possible matches of the member's organisation that still wait for a decision by
     one of its professionals (0 for other roles, who cannot open the match list)."""
     from zicht.accounts.constants import Role
@@ -99,11 +105,11 @@ def possible_match_count(*, membership) -> int:
     return match_list(membership=membership, status=MatchStatus.POSSIBLE).count()
 
 
-def unread_notifications(*, user):
+def unread_notifications(*, user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).select_related("match")
 
 
-def confirmed_pairs() -> list[tuple]:
+def confirmed_pairs() -> list[tuple[uuid.UUID, uuid.UUID]]:
     """(signal_a_id, signal_b_id) of the pairs statistics treat as one person: confirmed
     by a professional, or strong (exact, or fuzzy at/above the calibrated match threshold)
     and not rejected - links within one organisation included. With
@@ -149,7 +155,7 @@ def confirmed_pairs_version() -> tuple:
     )
 
 
-def confirmed_same_person(*, signal_id) -> set:
+def confirmed_same_person(*, signal_id: uuid.UUID) -> set[uuid.UUID]:
     """Ids of every other signal confirmed (directly or through others) as the same person.
 
     Follows confirmed matches transitively, so that one coordination file collects
@@ -165,7 +171,7 @@ def confirmed_same_person(*, signal_id) -> set:
         rows = Match.objects.filter(status=MatchStatus.CONFIRMED).filter(
             Q(signal_a_id__in=frontier) | Q(signal_b_id__in=frontier)
         )
-        found = set()
+        found: set[uuid.UUID] = set()
         for a, b in rows.values_list("signal_a_id", "signal_b_id"):
             found.update((a, b))
         frontier = found - seen

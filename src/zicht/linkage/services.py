@@ -9,7 +9,10 @@ contact person and the dates - never a score, the other file or an identity.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +32,11 @@ from zicht.pprl.encoding import Encoding, Identity, encode
 from zicht.pprl.evidence import Evidence, evidence_for
 from zicht.pprl.keys import PseudonymKey, parse_key_bytes
 
+if TYPE_CHECKING:  # pragma: no cover
+    from django.contrib.auth.models import AnonymousUser
+
+    from zicht.accounts.types import Membership, User
+
 __all__ = [
     "current_key",
     "signal_index",
@@ -45,13 +53,15 @@ def current_key() -> PseudonymKey:
 
 @dataclass(frozen=True)
 class Candidate:
-    signal_id: object
+    signal_id: uuid.UUID
     organisation_id: int
     exact: bool
     strong: bool
 
 
-def _store(*, signal_id, organisation_id: int, encoding: Encoding, expires_on) -> IndexEntry:
+def _store(
+    *, signal_id: uuid.UUID, organisation_id: int, encoding: Encoding, expires_on: dt.date
+) -> IndexEntry:
     IndexEntry.objects.filter(signal_id=signal_id, key_id=encoding.key_id).delete()
     entry = IndexEntry.objects.create(
         signal_id=signal_id,
@@ -70,13 +80,13 @@ def _store(*, signal_id, organisation_id: int, encoding: Encoding, expires_on) -
     return entry
 
 
-def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict:
+def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict[uuid.UUID, Candidate]:
     """Entries that agree exactly or score >= the possible threshold (own organisation
     included: those become statistics-only links, never shown or notified).
 
     Fuzzy candidates are scored for the own birth year first, then for the -1 and +1
     year probes; an entry keeps the first query that reaches the threshold."""
-    found: dict = {}
+    found: dict[uuid.UUID, Candidate] = {}
     exact_ids = (
         ExactToken.objects.filter(token__in=encoding.exact_tokens, entry__key_id=entry.key_id)
         .exclude(entry__signal_id=entry.signal_id)
@@ -95,7 +105,9 @@ def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict:
     return found
 
 
-def _fuzzy_hits(*, entry: IndexEntry, queries) -> dict[int, bool]:
+def _fuzzy_hits(
+    *, entry: IndexEntry, queries: Iterable[tuple[bytes, Iterable[str]]]
+) -> dict[int, bool]:
     """Entry id -> strong (>= MATCH_THRESHOLD) for every other entry under the same key
     that shares a block with one of ``queries`` (own birth year, then the -1 and +1
     year probes) and reaches POSSIBLE_THRESHOLD; the first query that reaches it counts.
@@ -112,10 +124,10 @@ def _fuzzy_hits(*, entry: IndexEntry, queries) -> dict[int, bool]:
         .values_list("token", "entry_id", "entry__bloom")
     )
     members: dict[str, list[int]] = {}
-    blooms: dict[int, object] = {}
+    blooms: dict[int, bytes] = {}
     for token, pk, bloom in rows:
         members.setdefault(token, []).append(pk)
-        blooms[pk] = bloom
+        blooms[pk] = bytes(bloom)  # a memoryview on PostgreSQL
     strong_of: dict[int, bool] = {}
     for bloom, tokens in queries:
         pks = sorted({pk for t in tokens for pk in members.get(t, ())} - strong_of.keys())
@@ -129,7 +141,12 @@ def _fuzzy_hits(*, entry: IndexEntry, queries) -> dict[int, bool]:
 
 
 def signal_index(
-    *, signal_id, organisation_id: int, identity: Identity, expires_on: dt.date, actor=None
+    *,
+    signal_id: uuid.UUID,
+    organisation_id: int,
+    identity: Identity,
+    expires_on: dt.date,
+    actor: User | None = None,
 ) -> list[Match]:
     """(Re-)index one signal and record matches with other organisations' signals.
 
@@ -146,7 +163,7 @@ def signal_index(
     return _record_matches(entry=entry, encoding=encoding, actor=actor)
 
 
-def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Match]:
+def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor: User | None) -> list[Match]:
     """Record a match for every candidate of a freshly stored entry; notify after commit."""
     signal_id, organisation_id = entry.signal_id, entry.organisation_id
     new_matches = []
@@ -202,7 +219,7 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor) -> list[Mat
     return new_matches
 
 
-def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id) -> Evidence:
+def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id: uuid.UUID) -> Evidence:
     """Which elements of the fresh ``encoding`` agree with the other signal's entry
     (levels only; see zicht.pprl.evidence)."""
     other = IndexEntry.objects.filter(signal_id=other_signal_id, key_id=entry.key_id).first()
@@ -225,7 +242,9 @@ def _set_evidence(match: Match, evidence: Evidence) -> None:
     match.evidence_bsn = evidence.bsn
 
 
-def signal_unindex(*, signal_id, actor=None, reason: str = "withdrawn") -> int:
+def signal_unindex(
+    *, signal_id: uuid.UUID, actor: User | None = None, reason: str = "withdrawn"
+) -> int:
     """Remove a signal from the index at once and end its matches."""
     deleted, _ = IndexEntry.objects.filter(signal_id=signal_id).delete()
     ended = (
@@ -235,7 +254,7 @@ def signal_unindex(*, signal_id, actor=None, reason: str = "withdrawn") -> int:
     return deleted
 
 
-def match_decide(*, membership, match: Match, confirm: bool) -> Match:
+def match_decide(*, membership: Membership, match: Match, confirm: bool) -> Match:
     """One of the two professionals confirms or rejects a possible match."""
     side = match.side_of(membership.organisation_id)
     if side is None:
@@ -261,14 +280,14 @@ def match_decide(*, membership, match: Match, confirm: bool) -> Match:
     return match
 
 
-def match_undo_deadline(match: Match):
+def match_undo_deadline(match: Match) -> dt.datetime | None:
     """Until when the decider may undo the decision (None if it was not a member's)."""
     if match.decided_at is None or match.decided_by_id is None:
         return None
     return match.decided_at + dt.timedelta(hours=UNDO_WINDOW_HOURS)
 
 
-def match_can_undo(*, user, match: Match) -> bool:
+def match_can_undo(*, user: User | AnonymousUser, match: Match) -> bool:
     """Only the member who decided, only a confirm or reject, only within the window."""
     deadline = match_undo_deadline(match)
     return (
@@ -279,7 +298,7 @@ def match_can_undo(*, user, match: Match) -> bool:
     )
 
 
-def match_undo(*, membership, match: Match) -> Match:
+def match_undo(*, membership: Membership, match: Match) -> Match:
     """The member who decided a possible match takes the decision back within 24 hours.
 
     A mistaken click must not stand (a wrongly confirmed match links two files), but after
@@ -311,7 +330,7 @@ def match_undo(*, membership, match: Match) -> Match:
     return match
 
 
-def notifications_mark_read(*, user) -> int:
+def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
@@ -340,7 +359,12 @@ def _notify(match: Match, event: str) -> None:
             )
 
 
-def _mail(match: Match, event: str, me, other) -> tuple[str, str]:
+def _mail(
+    match: Match,
+    event: str,
+    me: intake_selectors.SignalContact,
+    other: intake_selectors.SignalContact,
+) -> tuple[str, str]:
     """Subject and body of the match e-mail to ``me`` (in Dutch)."""
     with translation.override("nl"):
         context = {"match": match, "event": event, "me": me, "other": other}
@@ -354,7 +378,7 @@ def _mail(match: Match, event: str, me, other) -> tuple[str, str]:
     return subject, body
 
 
-def signal_is_indexed(*, signal_id, key_id: str) -> bool:
+def signal_is_indexed(*, signal_id: uuid.UUID, key_id: str) -> bool:
     return IndexEntry.objects.filter(signal_id=signal_id, key_id=key_id).exists()
 
 
@@ -381,7 +405,7 @@ def encoding_check(*, encoding: Encoding) -> None:
     exact_re = re.compile(rf"^[0-9a-f]{{{EXACT_TOKEN_HEX}}}$")
     block_re = re.compile(rf"^[0-9a-f]{{{BLOCK_TOKEN_HEX}}}$")
 
-    def blocks_ok(tokens) -> bool:
+    def blocks_ok(tokens: Sequence[str]) -> bool:
         return 1 <= len(tokens) <= 12 and all(block_re.match(t) for t in tokens)
 
     errors: dict[str, str] = {}
@@ -409,7 +433,12 @@ def encoding_check(*, encoding: Encoding) -> None:
 
 
 def signal_index_encoded(
-    *, signal_id, organisation_id: int, encoding: Encoding, expires_on: dt.date, actor=None
+    *,
+    signal_id: uuid.UUID,
+    organisation_id: int,
+    encoding: Encoding,
+    expires_on: dt.date,
+    actor: User | None = None,
 ) -> list[Match]:
     """``signal_index`` for an encoding computed on the organisation's own premises.
 

@@ -7,6 +7,8 @@ once) and every step raises the file's version too, since the file page shows it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,9 +23,18 @@ from zicht.coordination.services.guards import require_coordinator, require_in_c
 from zicht.coordination.services.locking import lock_care_referral, lock_file, save_file
 from zicht.coordination.services.trail import audit_event, notify, step
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership, Organisation
+
 
 def care_referral_create(
-    *, membership, file, provider, care_type: str, note: str = "", expected_version=None
+    *,
+    membership: Membership,
+    file: CoordinationFile,
+    provider: Organisation | None,
+    care_type: str,
+    note: str = "",
+    expected_version: int | str | None = None,
 ) -> CareReferral:
     require_coordinator(membership, action="care_referral_create", object_id=file.pk)
     note = (note or "").strip()
@@ -71,7 +82,12 @@ def care_referral_create(
 
 
 def care_referral_act(
-    *, membership, care_referral: CareReferral, action: str, reason: str = "", expected_version=None
+    *,
+    membership: Membership,
+    care_referral: CareReferral,
+    action: str,
+    reason: str = "",
+    expected_version: int | str | None = None,
 ) -> CareReferral:
     """A provider accepts, refuses, places or ends a care referral to their organisation."""
     if not permissions.can_act_on_care_referral(membership, care_referral):

@@ -10,6 +10,9 @@ both reset the screening in the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -26,20 +29,31 @@ from zicht.coordination.services.guards import require_coordinator
 from zicht.coordination.services.locking import lock_file, save_file
 from zicht.coordination.services.trail import audit_event, notify, step
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
+    from zicht.coordination.models import CoordinationFile, FollowUpTask
 
-def _decide(item, decision, reason: str, *, file, membership) -> None:
+
+def _decide(
+    item: Measure | FollowUpTask,
+    decision: str,
+    reason: str,
+    *,
+    file: CoordinationFile,
+    membership: Membership | None,
+) -> None:
     """Carry an open item over, or drop it (a dropped proposal is rejected)."""
     is_measure = isinstance(item, Measure)
     item.closure_decision = decision
     item.closure_reason = reason if decision == ClosureDecision.DROP else ""
     fields = ["closure_decision", "closure_reason"]
-    if is_measure and decision == ClosureDecision.DROP:
+    if isinstance(item, Measure) and decision == ClosureDecision.DROP:
         item.status = workflow.target(workflow.MEASURE, "reject", item.status)
         item.decided_at = timezone.now()
         fields += ["status", "decided_at"]
     item.save(update_fields=fields)
-    details = {"decision": decision}
-    if is_measure:
+    details: dict[str, object] = {"decision": decision}
+    if isinstance(item, Measure):
         details["measure"] = item.kind
     else:
         details["task"] = item.pk
@@ -59,7 +73,9 @@ def _decide(item, decision, reason: str, *, file, membership) -> None:
     )
 
 
-def _check_decisions(open_items, decisions: dict) -> dict:
+def _check_decisions(
+    open_items: Iterable[Measure | FollowUpTask], decisions: dict
+) -> dict[str, tuple[str, str]]:
     """Every open item decided, a reason for every drop; else nothing is written."""
     errors: dict[str, list[str]] = {}
     checked = {}
@@ -86,13 +102,13 @@ def _check_decisions(open_items, decisions: dict) -> dict:
 
 def file_close(
     *,
-    membership,
-    file,
+    membership: Membership | None,
+    file: CoordinationFile,
     outcome: str,
     note: str = "",
-    expected_version=None,
+    expected_version: int | str | None = None,
     decisions: dict | None = None,
-):
+) -> CoordinationFile:
     """Close the file; ``decisions`` maps each open item's key (``item_key``) to
     (``ClosureDecision``, reason). Refused, with nothing written, while an open item
     is undecided or dropped without a reason."""
@@ -106,8 +122,9 @@ def file_close(
         file = lock_file(file, expected_version)
         file.status = workflow.target(workflow.FILE, "close", file.status)
         measures, tasks = open_work(file)
-        checked = _check_decisions([*measures, *tasks], decisions)
-        for item in [*measures, *tasks]:
+        open_items: list[Measure | FollowUpTask] = [*measures, *tasks]
+        checked = _check_decisions(open_items, decisions)
+        for item in open_items:
             decision, reason = checked[item_key(item)]
             _decide(item, decision, reason, file=file, membership=membership)
         file.closure_outcome = outcome
@@ -132,7 +149,13 @@ def file_close(
     return file
 
 
-def file_reopen(*, membership, file, reason: str, expected_version=None):
+def file_reopen(
+    *,
+    membership: Membership | None,
+    file: CoordinationFile,
+    reason: str,
+    expected_version: int | str | None = None,
+) -> CoordinationFile:
     """Reopen a closed file: it is screened again, with a new deadline."""
     require_coordinator(membership, action="reopen", object_id=file.pk)
     reason = (reason or "").strip()

@@ -8,6 +8,8 @@ again with a new deadline. Both paths must reset the same fields, so they share
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.utils import timezone
 
@@ -16,6 +18,9 @@ from zicht.coordination.constants import SCREENING_WORKING_DAYS_DEFAULT, Urgency
 from zicht.coordination.models import CoordinationFile
 from zicht.coordination.workdays import add_working_days
 from zicht.core.references import new_reference
+
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Municipality
 
 URGENCY_ORDER = [Urgency.NORMAL, Urgency.URGENT, Urgency.ACUTE]
 
@@ -31,7 +36,9 @@ def _new_reference() -> str:
     )
 
 
-def file_open(*, urgency: str, municipality=None, age=None) -> CoordinationFile:
+def file_open(
+    *, urgency: str, municipality: Municipality | None = None, age: int | None = None
+) -> CoordinationFile:
     """A new file, awaiting screening within the configured number of working days."""
     today = timezone.localdate()
     return CoordinationFile.objects.create(

@@ -6,6 +6,9 @@ every other change it raises the file's version and adds to its timeline.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,8 +22,19 @@ from zicht.coordination.services.guards import require_coordinator, require_open
 from zicht.coordination.services.locking import lock_file, save_file
 from zicht.coordination.services.trail import audit_event, step
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership, User
+    from zicht.coordination.models import CoordinationFile
 
-def task_create(*, membership, file, title: str, due_date, assigned_to=None) -> FollowUpTask:
+
+def task_create(
+    *,
+    membership: Membership,
+    file: CoordinationFile,
+    title: str,
+    due_date: dt.date | None,
+    assigned_to: User | None = None,
+) -> FollowUpTask:
     require_coordinator(membership, action="task_create", object_id=file.pk)
     title = (title or "").strip()
     if not title:
@@ -59,7 +73,7 @@ def task_create(*, membership, file, title: str, due_date, assigned_to=None) -> 
     return task
 
 
-def task_complete(*, membership, task: FollowUpTask) -> FollowUpTask:
+def task_complete(*, membership: Membership, task: FollowUpTask) -> FollowUpTask:
     require_coordinator(membership, action="task_complete", object_id=task.file_id)
     with transaction.atomic():
         file = lock_file(task.file, None)

@@ -7,6 +7,8 @@ wrong status) the same everywhere.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
@@ -15,8 +17,14 @@ from zicht.audit.catalogue import AuditAction
 from zicht.coordination import permissions, workflow
 from zicht.coordination.constants import FileStatus
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
+    from zicht.coordination.models import CoordinationFile
 
-def require_coordinator(membership, *, action: str, object_id="") -> None:
+
+def require_coordinator(
+    membership: Membership | None, *, action: str, object_id: object = ""
+) -> None:
     """Refuse (and record the attempt) unless ``membership`` is a coordinator."""
     if not permissions.is_coordinator(membership):
         audit.record(
@@ -30,13 +38,13 @@ def require_coordinator(membership, *, action: str, object_id="") -> None:
         raise PermissionDenied(_("Only coordinators of the coordination centre can do this."))
 
 
-def require_in_care(file, message: str) -> None:
+def require_in_care(file: CoordinationFile, message: str) -> None:
     """Measures and care belong to a file in assessment or support."""
     if file.status not in (FileStatus.ASSESSMENT, FileStatus.SUPPORT):
         raise workflow.IllegalTransition(message)
 
 
-def require_open(file, message: str) -> None:
+def require_open(file: CoordinationFile, message: str) -> None:
     """A closed or merged file takes no new work."""
     if file.status in (FileStatus.CLOSED, FileStatus.MERGED):
         raise workflow.IllegalTransition(message)

@@ -9,10 +9,15 @@ raises the version, so the next check sees it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from zicht.coordination.models import CareReferral, CoordinationFile
+
+_Versioned = TypeVar("_Versioned", CoordinationFile, CareReferral)
 
 
 class StaleFileError(ValidationError):
@@ -31,7 +36,12 @@ def _care_referral_changed() -> str:
     return _("Someone else changed this care referral just now. Check its status.")
 
 
-def _lock(model, pk, expected_version, stale_message):
+def _lock(
+    model: type[_Versioned],
+    pk: int,
+    expected_version: int | str | None,
+    stale_message: Callable[[], str],
+) -> _Versioned:
     """The row ``pk`` of ``model``, locked; ``StaleFileError`` if its version moved on."""
     if expected_version is not None:
         try:
@@ -47,7 +57,7 @@ def _lock(model, pk, expected_version, stale_message):
     return locked
 
 
-def lock_file(file: CoordinationFile, expected_version: int | None) -> CoordinationFile:
+def lock_file(file: CoordinationFile, expected_version: int | str | None) -> CoordinationFile:
     """The file, locked and checked: the expected version, and not anonymised."""
     locked = _lock(CoordinationFile, file.pk, expected_version, _file_changed)
     if locked.anonymised_at is not None:
@@ -55,7 +65,9 @@ def lock_file(file: CoordinationFile, expected_version: int | None) -> Coordinat
     return locked
 
 
-def lock_care_referral(care_referral: CareReferral, expected_version) -> CareReferral:
+def lock_care_referral(
+    care_referral: CareReferral, expected_version: int | str | None
+) -> CareReferral:
     """The care referral, locked and checked against the version the provider saw."""
     return _lock(CareReferral, care_referral.pk, expected_version, _care_referral_changed)
 

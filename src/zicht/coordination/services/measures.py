@@ -8,6 +8,9 @@ and its owner alike for proposed and added measures.
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,9 +26,18 @@ from zicht.coordination.services.guards import require_coordinator, require_in_c
 from zicht.coordination.services.locking import lock_file, save_file
 from zicht.coordination.services.trail import audit_event, notify, step
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership, Organisation
+    from zicht.coordination.models import CoordinationFile
+
 
 def assessment_complete(
-    *, membership, file, answers: dict, note: str = "", expected_version=None
+    *,
+    membership: Membership,
+    file: CoordinationFile,
+    answers: dict,
+    note: str = "",
+    expected_version: int | str | None = None,
 ) -> Assessment:
     """Record the questionnaire and add the measures it proposes (status "proposed")."""
     require_coordinator(membership, action="assess", object_id=file.pk)
@@ -71,7 +83,9 @@ def assessment_complete(
     return assessment
 
 
-def _check_measure_fields(owner, start_date, end_date) -> None:
+def _check_measure_fields(
+    owner: Organisation | None, start_date: dt.date | None, end_date: dt.date | None
+) -> None:
     if owner is None:
         raise ValidationError({"owner": _("Choose the organisation that owns the measure.")})
     check_dates(start_date=start_date, end_date=end_date)
@@ -79,7 +93,9 @@ def _check_measure_fields(owner, start_date, end_date) -> None:
         raise ValidationError({"end_date": _("The end date lies before the start date.")})
 
 
-def _record_measure(measure: Measure, file, *, membership, event: str) -> None:
+def _record_measure(
+    measure: Measure, file: CoordinationFile, *, membership: Membership, event: str
+) -> None:
     """Raise the file's version; ``event`` for the measure in the timeline and audit log."""
     save_file(file)
     step(
@@ -100,14 +116,14 @@ def _record_measure(measure: Measure, file, *, membership, event: str) -> None:
 
 def measure_decide(
     *,
-    membership,
+    membership: Membership,
     measure: Measure,
     action: str,
-    owner=None,
-    start_date=None,
-    end_date=None,
+    owner: Organisation | None = None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
     note: str = "",
-    expected_version=None,
+    expected_version: int | str | None = None,
 ) -> Measure:
     """Accept, reject, start or end a measure."""
     require_coordinator(membership, action=f"measure_{action}", object_id=measure.file_id)
@@ -140,14 +156,14 @@ def measure_decide(
 
 def measure_add(
     *,
-    membership,
-    file,
+    membership: Membership,
+    file: CoordinationFile,
     kind: str,
-    owner,
-    start_date=None,
-    end_date=None,
+    owner: Organisation | None,
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
     note: str = "",
-    expected_version=None,
+    expected_version: int | str | None = None,
 ) -> Measure:
     """Add a measure the questionnaire did not propose; it is accepted at once."""
     require_coordinator(membership, action="measure_add", object_id=file.pk)

@@ -6,6 +6,8 @@ primary key), so that two coordinators merging the same pair cannot deadlock.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,14 +22,23 @@ from zicht.coordination.services.locking import lock_file, save_file
 from zicht.coordination.services.trail import audit_event, step
 from zicht.linkage import selectors as linkage_selectors
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
+
 
 def _same_person(file: CoordinationFile, other: CoordinationFile) -> bool:
     own = set(file.referrals.exclude(signal_id=None).values_list("signal_id", flat=True))
     theirs = set(other.referrals.exclude(signal_id=None).values_list("signal_id", flat=True))
-    return any(linkage_selectors.confirmed_same_person(signal_id=s) & theirs for s in own)
+    return any(linkage_selectors.confirmed_same_person(signal_id=s) & theirs for s in own if s)
 
 
-def file_merge(*, membership, file, duplicate, expected_version=None) -> CoordinationFile:
+def file_merge(
+    *,
+    membership: Membership | None,
+    file: CoordinationFile,
+    duplicate: CoordinationFile,
+    expected_version: int | str | None = None,
+) -> CoordinationFile:
     """Move the referrals of ``duplicate`` (still awaiting screening) into ``file``.
 
     Used when a match between the two files' signals is confirmed after both were

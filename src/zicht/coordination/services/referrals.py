@@ -7,6 +7,9 @@ referred without consent is only counted, as an anonymous notification.
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,11 +32,15 @@ from zicht.coordination.services.locking import lock_file, save_file
 from zicht.coordination.services.trail import audit_event, notify, step
 from zicht.linkage import selectors as linkage_selectors
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership
+    from zicht.intake.types import Signal
+
 
 def referral_create(
     *,
-    membership,
-    signal,
+    membership: Membership,
+    signal: Signal,
     reason: str,
     urgency: str,
     consent_young_person: str,
@@ -113,7 +120,9 @@ def referral_create(
     return referral
 
 
-def _file_for(*, signal_id, urgency: str, signal) -> tuple[CoordinationFile, bool]:
+def _file_for(
+    *, signal_id: uuid.UUID, urgency: str, signal: Signal
+) -> tuple[CoordinationFile, bool]:
     """The open file of the same person (confirmed matches), or a new one."""
     same_person = linkage_selectors.confirmed_same_person(signal_id=signal_id)
     existing = (
@@ -141,7 +150,9 @@ def _file_for(*, signal_id, urgency: str, signal) -> tuple[CoordinationFile, boo
     return file, True
 
 
-def _referral_received(referral: Referral, *, membership, new: bool, **details) -> None:
+def _referral_received(
+    referral: Referral, *, membership: Membership, new: bool, **details: Any
+) -> None:
     """Timeline, audit and notification of a referral that opened (``new``) or joined a file."""
     file = referral.file
     assert file is not None, "a referral that opens or joins a file has one"
@@ -171,7 +182,7 @@ def _referral_received(referral: Referral, *, membership, new: bool, **details) 
 
 
 def referral_from_conversation(
-    *, membership, conversation_code: str, urgency: str = Urgency.NORMAL
+    *, membership: Membership | None, conversation_code: str, urgency: str = Urgency.NORMAL
 ) -> Referral:
     """A counsellor hands an anonymous help conversation over to the coordination centre.
 

@@ -7,6 +7,8 @@ anonymised file still counts.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +24,7 @@ def _retention_years() -> int:
     return int(getattr(settings, "ZICHT_COORDINATION_RETENTION_YEARS", RETENTION_YEARS_DEFAULT))
 
 
-def files_anonymise(*, now=None, dry_run: bool = False) -> int:
+def files_anonymise(*, now: dt.datetime | None = None, dry_run: bool = False) -> int:
     """Anonymise files closed longer than the retention period (default 5 years).
 
     Removes every free text, the link to the signals and the names in the timeline;

@@ -8,6 +8,7 @@ reminded once a day.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,9 @@ from zicht.coordination.services.locking import lock_file, save_file
 from zicht.coordination.services.trail import audit_event, notify, step
 from zicht.coordination.workdays import add_working_days, working_days_between
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership, User
+
 
 def _reminder_working_days() -> int:
     """ZICHT_SCREENING_REMINDER_WORKING_DAYS: remind this many working days before (default 1)."""
@@ -37,7 +41,13 @@ def _reminder_working_days() -> int:
     )
 
 
-def file_assign(*, membership, file, coordinator, expected_version=None) -> CoordinationFile:
+def file_assign(
+    *,
+    membership: Membership,
+    file: CoordinationFile,
+    coordinator: User | None,
+    expected_version: int | str | None = None,
+) -> CoordinationFile:
     """Assign the file to a coordinator (``None`` to unassign)."""
     require_coordinator(membership, action="assign", object_id=file.pk)
     if coordinator is not None and not permissions.is_coordinator(coordinator):
@@ -61,7 +71,14 @@ def file_assign(*, membership, file, coordinator, expected_version=None) -> Coor
     return file
 
 
-def file_screen(*, membership, file, decision: str, reasons: str, expected_version=None):
+def file_screen(
+    *,
+    membership: Membership,
+    file: CoordinationFile,
+    decision: str,
+    reasons: str,
+    expected_version: int | str | None = None,
+) -> CoordinationFile:
     """Decide the screening: possible victim, not a victim, or more information needed."""
     require_coordinator(membership, action="screen", object_id=file.pk)
     reasons = (reasons or "").strip()

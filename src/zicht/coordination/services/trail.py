@@ -7,14 +7,28 @@ are queued with ``transaction.on_commit``: no e-mail about a change that did not
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 
 from zicht.audit import services as audit
 from zicht.audit.catalogue import AuditAction
 from zicht.coordination.models import CoordinationFile, TimelineEntry
 
+if TYPE_CHECKING:  # pragma: no cover
+    from zicht.accounts.types import Membership, User
 
-def step(file, *, membership=None, actor=None, event, details=None, note="", for_referrer=False):
+
+def step(
+    file: CoordinationFile,
+    *,
+    membership: Membership | None = None,
+    actor: User | None = None,
+    event: str,
+    details: dict[str, Any] | None = None,
+    note: str = "",
+    for_referrer: bool = False,
+) -> None:
     """Add an entry to the file's timeline (``for_referrer``: the referrers see it too)."""
     TimelineEntry.objects.create(
         file=file,
@@ -30,11 +44,11 @@ def step(file, *, membership=None, actor=None, event, details=None, note="", for
 def audit_event(
     action: AuditAction,
     *,
-    membership=None,
-    object_type="coordination_file",
-    object_id="",
-    **details,
-):
+    membership: Membership | None = None,
+    object_type: str = "coordination_file",
+    object_id: object = "",
+    **details: Any,
+) -> None:
     """Record ``action`` in the audit log."""
     audit.record(
         action=action,
