@@ -8,7 +8,7 @@ import pytest
 
 from tests.test_access_matrix import _skipped, project_patterns
 from zicht.access.policy import ACTIONS, API_ENDPOINTS, COMMANDS, VIEWS, Audience, Scope, allows
-from zicht.audit.catalogue import EVENTS
+from zicht.audit.catalogue import AuditAction
 
 
 def _resolve(dotted: str):
@@ -49,7 +49,8 @@ def test_every_object_rule_names_real_code(code):
         assert rule.denied_event, f"{code}: a refusal must be audit-logged"
         assert rule.objects, f"{code}: say which objects, in words"
     if rule.denied_event:
-        assert rule.denied_event in EVENTS, f"{rule.denied_event} needs words in the catalogue"
+        # A member of the catalogue, and so an event with words.
+        assert isinstance(rule.denied_event, AuditAction), rule.denied_event
     if rule.audience is Audience.ROLES:
         assert rule.who, code
 

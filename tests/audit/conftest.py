@@ -8,6 +8,7 @@ from django.db import connection
 
 from tests.coordination.conftest import make_signal  # noqa: F401 (a fixture, reused)
 from zicht.audit import services, triggers
+from zicht.audit.catalogue import AuditAction
 
 
 @contextmanager
@@ -30,5 +31,10 @@ def chain(db):
     from zicht.audit.models import AuditEvent
 
     for i in range(5):
-        services.record(action="test.event", object_type="thing", object_id=i, details={"n": i})
+        services.record(
+            action=AuditAction.ADMIN_OBJECT_CHANGED,
+            object_type="thing",
+            object_id=i,
+            details={"n": i},
+        )
     return list(AuditEvent.objects.order_by("seq"))

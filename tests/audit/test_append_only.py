@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 
 from tests.audit.conftest import tamper
 from zicht.audit import services
+from zicht.audit.catalogue import AuditAction
 from zicht.audit.models import HASH_KEYED, HASH_LEGACY, AuditEvent, ChainHead
 from zicht.audit.selectors import verify_chain
 
@@ -34,7 +35,7 @@ def test_database_refuses_update_and_delete_of_events(chain):
     assert AuditEvent.objects.count() == 5
     assert verify_chain() == (5, None)
     # Appending is untouched.
-    services.record(action="test.after")
+    services.record(action=AuditAction.AUTH_LOGIN)
     assert verify_chain() == (6, None)
 
 
@@ -42,10 +43,10 @@ def test_database_refuses_update_and_delete_of_events(chain):
 def test_flush_still_empties_the_database():
     # The test runner flushes between transactional tests like this one; the trigger must
     # not stand in its way, and must be back afterwards.
-    services.record(action="test.before_flush")
+    services.record(action=AuditAction.AUTH_LOGIN)
     call_command("flush", interactive=False, verbosity=0)
     assert not AuditEvent.objects.exists()
-    services.record(action="test.after_flush")
+    services.record(action=AuditAction.AUTH_LOGOUT)
     refused("DELETE FROM audit_auditevent")
     assert verify_chain() == (1, None)
 
@@ -94,7 +95,7 @@ def test_events_from_before_the_key_keep_verifying_below_the_signed_boundary(db)
     head = ChainHead.objects.get(id=1)
     assert head.keyed_from_seq == 4
 
-    services.record(action="test.keyed")
+    services.record(action=AuditAction.AUTH_LOGIN)
     assert list(AuditEvent.objects.order_by("seq").values_list("hash_version", flat=True)) == [
         HASH_LEGACY,
         HASH_LEGACY,

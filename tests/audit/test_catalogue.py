@@ -1,80 +1,162 @@
-"""Every audit event has words: an action code recorded anywhere without an entry in the
-catalogue fails here, before a reader meets a bare code on the audit log page."""
+"""Every audit event has words, and every event recorded is one of the catalogue's.
+
+``zicht.audit.catalogue.AuditAction`` is the one list of audit events: each member is
+declared with its group and its sentence. These tests fail when a sentence lacks its
+Dutch translation, when code hands an audit action over as a string instead of a member
+(mypy fails on the same call in the checked modules; these scans cover every module), and
+when ``record`` is given a code outside the catalogue."""
 
 import ast
 import pathlib
-import re
 
 import pytest
 from django.utils import translation
 
-from zicht.audit import catalogue
+from zicht.audit import catalogue, services
+from zicht.audit.catalogue import EVENTS, AuditAction
 from zicht.audit.models import AuditEvent
 
 SRC = pathlib.Path(catalogue.__file__).resolve().parents[1]
-CODE = re.compile(
-    r"^(accounts|admin|api|audit|auth|coordination|help|insight|intake|lessons|linkage|monitor|"
-    r"security)"
-    r"\.[a-z_]+$"
-)
-# Strings shaped like an action code that are something else: e-mail purposes, object
-# types and session keys.
-NOT_ACTIONS_KEYWORDS = {"purpose", "object_type"}
-# The access policy's action codes ("insight.view") are not audit events; its refusal
-# events are checked against the catalogue by tests/access/test_policy.py.
-POLICY = SRC / "access" / "policy.py"
-POLICY_CALLS = {"allows", "admitted_as", "require", "record_refusal", "action"}
+CATALOGUE = pathlib.Path(catalogue.__file__).resolve()
 
 
-def recorded_codes() -> dict[str, str]:
-    """Every action code in src/zicht: string literals shaped like ``app.event`` (except
-    e-mail purposes, object types, session keys and f-string fragments), plus the
-    ``coordination.<action>`` codes that ``trail.audit_event("<action>")`` builds."""
-    codes: dict[str, str] = {}
-    for path in SRC.rglob("*.py"):
-        if "migrations" in path.parts or path == POLICY:
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        skip = set()
+def _modules():
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" not in path.parts and path.resolve() != CATALOGUE:
+            yield path, ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _is_audit_action(annotation) -> bool:
+    """``AuditAction``, ``AuditAction | None`` or the same as a string annotation."""
+    if annotation is None:
+        return False
+    return "AuditAction" in ast.unparse(annotation)
+
+
+def action_parameters() -> dict[str, list[tuple[int | None, str]]]:
+    """Every function (and dataclass) in src/zicht that takes an audit action: its name ->
+    [(position or None for keyword-only, parameter name)]. ``record`` is one of them."""
+    found: dict[str, list[tuple[int | None, str]]] = {}
+    for _path, tree in _modules():
         for node in ast.walk(tree):
-            if isinstance(node, ast.JoinedStr):
-                skip.update(id(v) for v in node.values)
-            if isinstance(node, ast.keyword) and node.arg in NOT_ACTIONS_KEYWORDS:
-                skip.add(id(node.value))
-            if isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id.endswith("_KEY") for t in node.targets
-            ):
-                skip.add(id(node.value))
-            if isinstance(node, ast.Call):
-                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
-                if name in POLICY_CALLS:
-                    skip.update(id(a) for a in node.args)
-                if name == "audit_event" and node.args and isinstance(node.args[0], ast.Constant):
-                    codes.setdefault(f"coordination.{node.args[0].value}", str(path))
-        for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Constant)
-                and isinstance(node.value, str)
-                and CODE.match(node.value)
-                and id(node) not in skip
-            ):
-                codes.setdefault(node.value, str(path))
-    return codes
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                params = node.args.posonlyargs + node.args.args
+                for index, arg in enumerate(params):
+                    if _is_audit_action(arg.annotation):
+                        found.setdefault(node.name, []).append((index, arg.arg))
+                for arg in node.args.kwonlyargs:
+                    if _is_audit_action(arg.annotation):
+                        found.setdefault(node.name, []).append((None, arg.arg))
+            if isinstance(node, ast.ClassDef):
+                for item in node.body:
+                    if isinstance(item, ast.AnnAssign) and _is_audit_action(item.annotation):
+                        found.setdefault(node.name, []).append((None, item.target.id))
+    return found
 
 
-def test_the_collector_finds_the_known_kinds_of_call():
-    codes = recorded_codes()
-    assert "auth.login" in codes  # record(action="auth.login")
-    assert "coordination.file_closed" in codes  # trail.audit_event("file_closed")
-    assert "admin.object_changed" in codes  # a module constant
-    assert "accounts.invitation" not in codes  # an e-mail purpose
-
-
-def test_every_recorded_event_has_words():
-    missing = {
-        code: where for code, where in recorded_codes().items() if code not in catalogue.EVENTS
+def typed_fields() -> set[str]:
+    """Attributes declared as an audit action (``Action.denied_event``)."""
+    return {
+        item.target.id
+        for _path, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        for item in node.body
+        if isinstance(item, ast.AnnAssign) and _is_audit_action(item.annotation)
     }
-    assert not missing, f"audit events without words in zicht.audit.catalogue: {missing}"
+
+
+def _is_member(node, fields: set[str]) -> bool:
+    """``AuditAction.X``, either of two members, a variable (a helper's own parameter,
+    typed and checked by mypy), an attribute declared as an audit action or a stored code
+    looked up in ``EVENTS``."""
+    if isinstance(node, ast.Attribute):
+        if isinstance(node.value, ast.Name) and node.value.id == "AuditAction":
+            return True
+        return node.attr in fields
+    if isinstance(node, ast.IfExp):
+        return _is_member(node.body, fields) and _is_member(node.orelse, fields)
+    if isinstance(node, ast.Name):
+        return node.id not in {"None"}
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.value, ast.Name) and node.value.id == "EVENTS"
+    return False
+
+
+def action_arguments():
+    """(where, the argument's source) of every call that hands over an audit action."""
+    takers = action_parameters()
+    for path, tree in _modules():
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            for index, keyword in takers.get(name, []):
+                given = {k.arg: k.value for k in node.keywords if k.arg}
+                if keyword in given:
+                    value = given[keyword]
+                elif index is not None and index < len(node.args):
+                    value = node.args[index]
+                else:
+                    continue  # the default, or passed on with **kwargs
+                yield f"{path.relative_to(SRC)}:{node.lineno}", value
+
+
+def test_the_scan_finds_record_and_the_helpers_that_pass_an_action_on():
+    takers = action_parameters()
+    assert {"record", "audit_event", "access_denied_record", "Action"} <= set(takers)
+    calls = list(action_arguments())
+    assert len(calls) > 150  # every call of record and of the helpers above
+
+
+def test_every_recorded_action_is_a_member_of_the_catalogue():
+    fields = typed_fields()
+    assert fields == {"denied_event"}
+    strays = [
+        f"{where}: {ast.unparse(value)}"
+        for where, value in action_arguments()
+        if not _is_member(value, fields)
+    ]
+    assert not strays, (
+        f"audit actions must be AuditAction members (zicht.audit.catalogue), not strings: {strays}"
+    )
+
+
+def test_no_stored_code_is_written_out_as_a_string():
+    """Comparing or filtering with ``"intake.signal_viewed"`` instead of the member would
+    be a second place an event is named: only the catalogue spells out the codes."""
+    spelled = [
+        f"{path.relative_to(SRC)}:{node.lineno}: {node.value}"
+        for path, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in EVENTS
+    ]
+    assert not spelled, spelled
+
+
+@pytest.mark.django_db
+def test_record_refuses_a_code_outside_the_catalogue_and_writes_nothing():
+    with pytest.raises(ValueError, match="not an audit action"):
+        services.record(action="intake.signal_peeked")  # type: ignore[arg-type]
+    assert not AuditEvent.objects.exists()
+    services.record(action="intake.signal_viewed")  # type: ignore[arg-type]
+    assert AuditEvent.objects.get().action == "intake.signal_viewed"
+
+
+def test_the_members_keep_the_stored_codes():
+    assert AuditAction.INTAKE_SIGNAL_VIEWED == "intake.signal_viewed"
+    assert EVENTS["auth.login"] is AuditAction.AUTH_LOGIN
+    assert len(EVENTS) == len(AuditAction)
+
+
+@pytest.mark.parametrize("action", list(AuditAction), ids=str)
+def test_every_event_has_a_group_and_a_dutch_sentence(action):
+    assert action.group in catalogue.EventGroup
+    with translation.override("en"):
+        english = str(action.sentence)
+    with translation.override("nl"):
+        dutch = str(action.sentence)
+    assert dutch != english, f"{action}: no Dutch translation of {english!r}"
 
 
 @pytest.mark.parametrize("code", sorted(catalogue.EVENTS))

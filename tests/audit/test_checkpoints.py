@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from tests.audit.conftest import tamper
 from zicht.audit import services
+from zicht.audit.catalogue import AuditAction
 from zicht.audit.checkpoints import checkpoint_line, read_checkpoints
 from zicht.audit.selectors import verify_chain
 from zicht.portal.schedule import DAILY_TASKS
@@ -36,7 +37,7 @@ def test_checkpoint_appends_a_signed_line_to_the_file_and_the_log(
     caplog.set_level(logging.INFO, logger="zicht.audit")
     code, out, _ = run(capsys, "audit_checkpoint")
     assert code == 0 and "event #5" in out
-    services.record(action="test.later")
+    services.record(action=AuditAction.AUTH_LOGIN)
     assert run(capsys, "audit_checkpoint")[0] == 0
     lines = checkpoint_file.read_text().splitlines()
     assert len(lines) == 2
@@ -87,7 +88,7 @@ def test_truncation_followed_by_new_events_fails_at_the_checkpointed_seq(
     run(capsys, "audit_checkpoint")
     truncate(chain, keep=3)
     for _ in range(3):
-        services.record(action="test.replacement")
+        services.record(action=AuditAction.AUTH_LOGIN)
     code, _, err = run(capsys, "verify_audit_chain")
     assert code == 1
     assert "event #5: the hash differs from the checkpoint of" in err
@@ -105,7 +106,7 @@ def test_deleting_everything_fails_against_a_checkpoint(chain, checkpoint_file, 
 
 def test_an_altered_checkpoint_is_refused(chain, checkpoint_file, capsys):
     run(capsys, "audit_checkpoint")
-    services.record(action="test.later")
+    services.record(action=AuditAction.AUTH_LOGIN)
     run(capsys, "audit_checkpoint")
     lines = checkpoint_file.read_text().splitlines()
     forged = json.loads(lines[1])

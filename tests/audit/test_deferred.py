@@ -5,21 +5,22 @@ import pytest
 from django.db import transaction
 
 from zicht.audit import services
+from zicht.audit.catalogue import AuditAction
 from zicht.audit.models import AuditEvent, ChainHead
 from zicht.audit.selectors import verify_chain
 
 
 @pytest.mark.django_db
 def test_deferred_events_are_appended_at_the_end_in_order():
-    services.record(action="test.before")
+    services.record(action=AuditAction.AUTH_LOGIN)
     with services.deferred():
-        first = services.record(action="test.first", object_id=1)
-        services.record(action="test.second", object_id=2)
+        first = services.record(action=AuditAction.INTAKE_SIGNAL_CREATED, object_id=1)
+        services.record(action=AuditAction.LINKAGE_MATCH_FOUND, object_id=2)
         # Nothing is appended yet: the head row is not touched before the end.
         assert ChainHead.objects.get().last_seq == 1
-        assert not AuditEvent.objects.filter(action__startswith="test.f").exists()
+        assert not AuditEvent.objects.filter(action="intake.signal_created").exists()
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert actions == ["test.before", "test.first", "test.second"]
+    assert actions == ["auth.login", "intake.signal_created", "linkage.match_found"]
     assert first.seq == 2 and first.pk is not None
     assert ChainHead.objects.get().last_seq == 3
     assert verify_chain() == (3, None)
@@ -27,26 +28,26 @@ def test_deferred_events_are_appended_at_the_end_in_order():
 
 @pytest.mark.django_db
 def test_an_error_discards_the_deferred_events_with_the_change():
-    services.record(action="test.before")
+    services.record(action=AuditAction.AUTH_LOGIN)
     with pytest.raises(RuntimeError), services.deferred():
-        services.record(action="test.lost")
+        services.record(action=AuditAction.INTAKE_SIGNAL_CREATED)
         raise RuntimeError("the change fails")
-    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["test.before"]
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["auth.login"]
     assert verify_chain() == (1, None)
 
 
 @pytest.mark.django_db
 def test_events_of_a_rolled_back_savepoint_are_not_appended():
     with services.deferred():
-        services.record(action="test.kept")
+        services.record(action=AuditAction.AUTH_LOGIN)
         try:
             with transaction.atomic():
-                services.record(action="test.rolled_back")
+                services.record(action=AuditAction.AUTH_LOGIN_FAILED)
                 raise ValueError("caught below: only this savepoint is rolled back")
         except ValueError:
             pass
         with services.deferred():  # nested: joins the outer block
-            services.record(action="test.nested")
+            services.record(action=AuditAction.AUTH_LOGOUT)
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
-    assert actions == ["test.kept", "test.nested"]
+    assert actions == ["auth.login", "auth.logout"]
     assert verify_chain() == (2, None)

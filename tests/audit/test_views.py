@@ -6,6 +6,7 @@ from django.utils import translation
 
 from zicht.accounts.constants import Role
 from zicht.audit import services
+from zicht.audit.catalogue import AuditAction
 from zicht.audit.models import AuditEvent
 
 
@@ -30,18 +31,24 @@ def _page(client, **params):
 def test_org_admin_sees_only_own_organisation_events(make_member, login):
     admin = make_member(role=Role.ORG_ADMIN)
     other = make_member(role=Role.ORG_ADMIN)
-    services.record(action="test.mine", organisation=admin.organisation)
-    services.record(action="test.theirs", organisation=other.organisation)
+    services.record(
+        action=AuditAction.INTAKE_SIGNAL_VIEWED, object_id=4711, organisation=admin.organisation
+    )
+    services.record(
+        action=AuditAction.INTAKE_SIGNAL_VIEWED, object_id=4712, organisation=other.organisation
+    )
     content = login(admin).get(reverse("audit:list")).content.decode()
-    assert "test.mine" in content
-    assert "test.theirs" not in content
+    assert "#4711" in content
+    assert "#4712" not in content
 
 
 @pytest.mark.django_db
 def test_a_members_login_reads_as_a_sentence_in_both_languages(make_member, login):
     admin = make_member(role=Role.ORG_ADMIN)
     priya = _named(make_member(organisation=admin.organisation), "Priya", "Pinas")
-    services.record(action="auth.login", actor=priya.user, object_type="user", object_id=1)
+    services.record(
+        action=AuditAction.AUTH_LOGIN, actor=priya.user, object_type="user", object_id=1
+    )
     client = login(admin)
     assert "Priya Pinas logged in" in _page(client)
     dutch = client.get(_url("audit:list", "nl")).content.decode()
@@ -53,9 +60,9 @@ def test_login_events_of_other_organisations_stay_out_of_sight(make_member, logi
     admin = make_member(role=Role.ORG_ADMIN)
     _named(make_member(organisation=admin.organisation), "Priya", "Pinas")
     stranger = _named(make_member(role=Role.PROFESSIONAL), "Sam", "Vreemd")
-    services.record(action="auth.login", actor=stranger.user, object_type="user")
-    services.record(action="auth.otp_failed", actor=stranger.user, object_type="user")
-    services.record(action="auth.login_failed", object_type="user")  # nobody known
+    services.record(action=AuditAction.AUTH_LOGIN, actor=stranger.user, object_type="user")
+    services.record(action=AuditAction.AUTH_OTP_FAILED, actor=stranger.user, object_type="user")
+    services.record(action=AuditAction.AUTH_LOGIN_FAILED, object_type="user")  # nobody known
     content = _page(login(admin))
     assert "Sam Vreemd" not in content and stranger.user.username not in content
     assert "Failed login" not in content
@@ -121,9 +128,9 @@ def test_filters_by_person_kind_and_period(make_member, login):
     priya = _named(make_member(organisation=admin.organisation), "Priya", "Pinas")
     sam = _named(make_member(organisation=admin.organisation), "Sam", "Jansen")
     org = admin.organisation
-    services.record(action="auth.login", actor=priya.user, object_type="user")
-    services.record(action="auth.logout", actor=priya.user, object_type="user")
-    services.record(action="intake.signal_list_viewed", actor=sam.user, organisation=org)
+    services.record(action=AuditAction.AUTH_LOGIN, actor=priya.user, object_type="user")
+    services.record(action=AuditAction.AUTH_LOGOUT, actor=priya.user, object_type="user")
+    services.record(action=AuditAction.INTAKE_SIGNAL_LIST_VIEWED, actor=sam.user, organisation=org)
     client = login(admin)
     by_person = _page(client, actor=priya.user.pk)
     assert "Priya Pinas logged in" in by_person and "Sam Jansen" not in by_person
@@ -159,14 +166,16 @@ def test_the_export_is_audit_logged_scoped_and_spreadsheet_ready(make_member, lo
     admin = make_member(role=Role.ORG_ADMIN)
     priya = _named(make_member(organisation=admin.organisation), "Priya", "Pinas")
     other = make_member(role=Role.ORG_ADMIN)
-    services.record(action="auth.login", actor=priya.user, object_type="user")
-    services.record(action="test.theirs", organisation=other.organisation)
+    services.record(action=AuditAction.AUTH_LOGIN, actor=priya.user, object_type="user")
+    services.record(
+        action=AuditAction.INTAKE_SIGNAL_VIEWED, object_id=4712, organisation=other.organisation
+    )
     client = login(admin)
     dutch = client.get(_url("audit:export", "nl"))
     assert dutch["Content-Type"].startswith("text/csv")
     body = dutch.content.decode("utf-8")
     assert body.startswith("\ufeff")
-    assert "Priya Pinas is ingelogd" in body and "test.theirs" not in body
+    assert "Priya Pinas is ingelogd" in body and "#4712" not in body
     assert body.splitlines()[0].count(";") == 4
     english = client.get(_url("audit:export"), {"kind": "login"}).content.decode("utf-8")
     assert english.splitlines()[0].count(",") == 4
@@ -197,7 +206,7 @@ def test_a_system_administrator_reads_every_organisation(make_member, client):
     root = UserFactory(is_superuser=True, is_staff=True)
     one = _named(make_member(), "Priya", "Pinas")
     two = _named(make_member(), "Sam", "Jansen")
-    services.record(action="auth.login", actor=one.user, object_type="user")
+    services.record(action=AuditAction.AUTH_LOGIN, actor=one.user, object_type="user")
     services.record(
         action="intake.signal_list_viewed", actor=two.user, organisation=two.organisation
     )

@@ -25,6 +25,7 @@ from enum import StrEnum
 
 from zicht.accounts.constants import OrganisationType as Org
 from zicht.accounts.constants import Role, roles_for
+from zicht.audit.catalogue import AuditAction
 
 
 class Audience(StrEnum):
@@ -74,7 +75,7 @@ class Action:
     who: tuple[Who, ...] = ()
     objects: str = ""  # the object rule, in words
     object_check: str = ""  # dotted path of the function that applies the object rule
-    denied_event: str = ""  # audit action recorded when a member is refused
+    denied_event: AuditAction | None = None  # recorded when a member is refused
     scope: str = ""  # API-key actions: the scope (a Scope) the key must hold
 
 
@@ -105,7 +106,7 @@ _ACTIONS = (
         objects="published lessons; a class by its join code (a signed pupil cookie), the "
         "teacher's class pages only in the browser that started the class",
         object_check="zicht.lessons.class_views._teacher_session",
-        denied_event="lessons.access_denied",
+        denied_event=AuditAction.LESSONS_ACCESS_DENIED,
     ),
     Action(
         "statistics.public",
@@ -125,7 +126,7 @@ _ACTIONS = (
         objects="the member's own account, two-factor devices, memberships and the "
         "invitations addressed to this account",
         object_check="zicht.accounts.services.invitation_accept",
-        denied_event="accounts.invitation_denied",
+        denied_event=AuditAction.ACCOUNTS_INVITATION_DENIED,
     ),
     # --- organisation administrators ---------------------------------------------------
     Action(
@@ -134,7 +135,7 @@ _ACTIONS = (
         _roles(Role.ORG_ADMIN),
         objects="members and invitations of the administrator's own organisation",
         object_check="zicht.accounts.permissions.can_manage_members",
-        denied_event="accounts.member_admin_denied",
+        denied_event=AuditAction.ACCOUNTS_MEMBER_ADMIN_DENIED,
     ),
     Action(
         "audit.browse",
@@ -142,7 +143,7 @@ _ACTIONS = (
         _roles(Role.ORG_ADMIN),
         objects="audit events of the administrator's own organisation",
         object_check="zicht.audit.selectors.audit_event_list",
-        denied_event="audit.browse_denied",
+        denied_event=AuditAction.AUDIT_BROWSE_DENIED,
     ),
     Action(
         "api_key.manage",
@@ -150,7 +151,7 @@ _ACTIONS = (
         _roles(Role.ORG_ADMIN),
         objects="API keys of the administrator's own organisation",
         object_check="zicht.api.selectors.api_key_get",
-        denied_event="api.key_admin_denied",
+        denied_event=AuditAction.API_KEY_ADMIN_DENIED,
     ),
     # --- the partner API: a key of an organisation, acting as its contact person --------
     Action(
@@ -158,7 +159,7 @@ _ACTIONS = (
         Audience.API_KEY,
         objects="signals of the key's organisation, one with its identity",
         object_check="zicht.intake.selectors.signal_get",
-        denied_event="api.scope_denied",
+        denied_event=AuditAction.API_SCOPE_DENIED,
         scope=Scope.SIGNALS_READ,
     ),
     Action(
@@ -166,7 +167,7 @@ _ACTIONS = (
         Audience.API_KEY,
         objects="new signals of the key's organisation; withdrawing its own signals",
         object_check="zicht.intake.services.signal_withdraw",
-        denied_event="api.scope_denied",
+        denied_event=AuditAction.API_SCOPE_DENIED,
         scope=Scope.SIGNALS_WRITE,
     ),
     Action(
@@ -175,7 +176,7 @@ _ACTIONS = (
         objects="matches on signals of the key's organisation: the other organisation, its "
         "contact person and dates",
         object_check="zicht.linkage.selectors.match_get",
-        denied_event="api.scope_denied",
+        denied_event=AuditAction.API_SCOPE_DENIED,
         scope=Scope.MATCHES_READ,
     ),
     Action(
@@ -183,7 +184,7 @@ _ACTIONS = (
         Audience.API_KEY,
         objects="possible matches on signals of the key's organisation",
         object_check="zicht.linkage.services.match_decide",
-        denied_event="api.scope_denied",
+        denied_event=AuditAction.API_SCOPE_DENIED,
         scope=Scope.MATCHES_WRITE,
     ),
     # --- professionals -----------------------------------------------------------------
@@ -193,7 +194,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL),
         objects="signals of the professional's own organisation",
         object_check="zicht.intake.selectors.signal_get",
-        denied_event="intake.access_denied",
+        denied_event=AuditAction.INTAKE_ACCESS_DENIED,
     ),
     Action(
         "match.review",
@@ -201,7 +202,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL),
         objects="matches on signals of the professional's own organisation",
         object_check="zicht.linkage.selectors.match_get",
-        denied_event="linkage.access_denied",
+        denied_event=AuditAction.LINKAGE_ACCESS_DENIED,
     ),
     Action(
         "referral.make",
@@ -209,7 +210,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL),
         objects="the professional's own signals (the author refers) and their referrals",
         object_check="zicht.coordination.permissions.can_refer",
-        denied_event="coordination.access_denied",
+        denied_event=AuditAction.COORDINATION_ACCESS_DENIED,
     ),
     Action(
         "handover.take_up",
@@ -218,7 +219,7 @@ _ACTIONS = (
         objects="conversations a counsellor of the professional's own organisation handed "
         "over as a signal",
         object_check="zicht.help.selectors.handover_for_professional",
-        denied_event="help.access_denied",
+        denied_event=AuditAction.HELP_ACCESS_DENIED,
     ),
     # --- the coordination centre -------------------------------------------------------
     Action(
@@ -227,7 +228,7 @@ _ACTIONS = (
         _roles(Role.COORDINATOR, types=(Org.COORDINATION_CENTRE,)),
         objects="every coordination file (the centre is national); the register's figures",
         object_check="zicht.coordination.selectors.file_get",
-        denied_event="coordination.access_denied",
+        denied_event=AuditAction.COORDINATION_ACCESS_DENIED,
     ),
     Action(
         "file.conversation",
@@ -236,7 +237,7 @@ _ACTIONS = (
         objects="the help conversation a file was opened from, for the file's assigned "
         "coordinator only",
         object_check="zicht.help.selectors.referral_conversation_for_coordinator",
-        denied_event="help.access_denied",
+        denied_event=AuditAction.HELP_ACCESS_DENIED,
     ),
     Action(
         "care_referral.act",
@@ -244,7 +245,7 @@ _ACTIONS = (
         _roles(Role.PROFESSIONAL, Role.ORG_ADMIN, types=PROVIDER_TYPES),
         objects="care referrals to the provider's own organisation",
         object_check="zicht.coordination.permissions.can_act_on_care_referral",
-        denied_event="coordination.access_denied",
+        denied_event=AuditAction.COORDINATION_ACCESS_DENIED,
     ),
     Action(
         "conversation.counsel",
@@ -253,7 +254,7 @@ _ACTIONS = (
         objects="conversations answered by the counsellor's own service: the centre's "
         "unless passed on to the counsellor's organisation",
         object_check="zicht.help.permissions.can_counsel",
-        denied_event="help.access_denied",
+        denied_event=AuditAction.HELP_ACCESS_DENIED,
     ),
     # --- figures -------------------------------------------------------------------------
     Action(
@@ -263,14 +264,14 @@ _ACTIONS = (
         objects="aggregates, suppressed: national for analysts, the own organisation's "
         "signals for its administrator",
         object_check="zicht.insight.views._scope",
-        denied_event="insight.access_denied",
+        denied_event=AuditAction.INSIGHT_ACCESS_DENIED,
     ),
     Action(
         "insight.lessons",
         Audience.ROLES,
         (Who(Role.ANALYST),),
         objects="the lessons' monthly counts, national and suppressed",
-        denied_event="insight.access_denied",
+        denied_event=AuditAction.INSIGHT_ACCESS_DENIED,
     ),
     Action(
         "monitor.view",
@@ -278,7 +279,7 @@ _ACTIONS = (
         (Who(Role.ANALYST), Who(Role.ORG_ADMIN, frozenset({Org.MUNICIPALITY}))),
         objects="every municipality for analysts, the own municipality for its administrator",
         object_check="zicht.monitor.permissions.may_view",
-        denied_event="monitor.access_denied",
+        denied_event=AuditAction.MONITOR_ACCESS_DENIED,
     ),
     Action(
         "monitor.configure",
@@ -286,7 +287,7 @@ _ACTIONS = (
         (Who(Role.ORG_ADMIN, frozenset({Org.MUNICIPALITY})),),
         objects="areas and targets of the administrator's own municipality",
         object_check="zicht.monitor.permissions.own_municipality",
-        denied_event="monitor.access_denied",
+        denied_event=AuditAction.MONITOR_ACCESS_DENIED,
     ),
     # --- lessons for staff and schools -------------------------------------------------
     Action(
@@ -294,13 +295,13 @@ _ACTIONS = (
         Audience.ROLES,
         (Who(None, frozenset({Org.SCHOOL})),),
         objects="a new class session, started at once by a member of a school",
-        denied_event="lessons.access_denied",
+        denied_event=AuditAction.LESSONS_ACCESS_DENIED,
     ),
     Action(
         "lessons.preview",
         Audience.STAFF,
         objects="lessons being written in the admin",
-        denied_event="lessons.access_denied",
+        denied_event=AuditAction.LESSONS_ACCESS_DENIED,
     ),
 )
 

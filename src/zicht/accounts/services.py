@@ -23,6 +23,7 @@ from zicht.accounts.permissions import can_manage_members
 from zicht.accounts.reauth import mark_reauthenticated
 from zicht.accounts.security import hash_backup_code
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 
 __all__ = [
     "organisation_create",
@@ -60,7 +61,7 @@ def organisation_create(
         name=name, type=type, municipality=municipality, contact_email=contact_email
     )
     audit.record(
-        action="accounts.organisation_created",
+        action=AuditAction.ACCOUNTS_ORGANISATION_CREATED,
         actor=actor,
         organisation=organisation,
         object_type="organisation",
@@ -78,7 +79,7 @@ def membership_create(
         user=user, organisation=organisation, role=role, invited_by=actor
     )
     audit.record(
-        action="accounts.member_added",
+        action=AuditAction.ACCOUNTS_MEMBER_ADDED,
         actor=actor,
         organisation=organisation,
         object_type="membership",
@@ -119,7 +120,7 @@ def administrator_create(
         user=user, organisation=organisation, role=Role.ORG_ADMIN
     )
     audit.record(
-        action="accounts.member_added",
+        action=AuditAction.ACCOUNTS_MEMBER_ADDED,
         actor=None,
         organisation=organisation,
         object_type="membership",
@@ -133,7 +134,7 @@ def administrator_create(
     return membership
 
 
-def _require_admin(by: Membership, organisation: Organisation, action: str) -> None:
+def _require_admin(by: Membership, organisation: Organisation, action: AuditAction) -> None:
     if not can_manage_members(by, organisation):
         access_denied_record(
             user=by.user if by else None,
@@ -174,7 +175,7 @@ def member_invite(
     a mail server that fails never undoes the invitation.
     """
     organisation = by.organisation
-    _require_admin(by, organisation, "accounts.member_invite_denied")
+    _require_admin(by, organisation, AuditAction.ACCOUNTS_MEMBER_INVITE_DENIED)
     _require_role_allowed(role, organisation)
     with transaction.atomic():
         return _member_invite(
@@ -215,7 +216,7 @@ def _member_invite(
         user=user, organisation=organisation, role=role, invited_by=by.user
     )
     audit.record(
-        action="accounts.member_invited",
+        action=AuditAction.ACCOUNTS_MEMBER_INVITED,
         actor=by.user,
         organisation=organisation,
         object_type="membership",
@@ -238,7 +239,7 @@ def _existing_account_invite(
         user=user, organisation=organisation, role=role, invited_by=by.user
     )
     audit.record(
-        action="accounts.member_invited",
+        action=AuditAction.ACCOUNTS_MEMBER_INVITED,
         actor=by.user,
         organisation=organisation,
         object_type="invitation",
@@ -256,7 +257,7 @@ def _require_addressee(*, user: User, invitation: Invitation) -> None:
         access_denied_record(
             user=user,
             membership=None,
-            action="accounts.invitation_denied",
+            action=AuditAction.ACCOUNTS_INVITATION_DENIED,
             object_type="invitation",
             object_id=invitation.pk,
         )
@@ -296,7 +297,7 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
         invitation.decided_at = timezone.now()
         invitation.save(update_fields=["status", "decided_at"])
         audit.record(
-            action="accounts.invitation_accepted",
+            action=AuditAction.ACCOUNTS_INVITATION_ACCEPTED,
             actor=user,
             organisation=organisation,
             object_type="invitation",
@@ -315,7 +316,7 @@ def invitation_decline(*, user: User, invitation: Invitation) -> Invitation:
         invitation.decided_at = timezone.now()
         invitation.save(update_fields=["status", "decided_at"])
         audit.record(
-            action="accounts.invitation_declined",
+            action=AuditAction.ACCOUNTS_INVITATION_DECLINED,
             actor=user,
             organisation=invitation.organisation,
             object_type="invitation",
@@ -351,7 +352,7 @@ def _queue_existing_account_mail(*, invitation: Invitation, request: HttpRequest
 
 
 def _locked_invited_member(by: Membership, membership: Membership) -> Membership:
-    _require_admin(by, membership.organisation, "accounts.member_invite_denied")
+    _require_admin(by, membership.organisation, AuditAction.ACCOUNTS_MEMBER_INVITE_DENIED)
     locked = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
     if not locked.is_invited:
         raise ValidationError(_("This member has already accepted the invitation."))
@@ -366,7 +367,7 @@ def member_invitation_resend(
     with transaction.atomic():
         membership = _locked_invited_member(by, membership)
         audit.record(
-            action="accounts.invitation_resent",
+            action=AuditAction.ACCOUNTS_INVITATION_RESENT,
             actor=by.user,
             organisation=membership.organisation_id,
             object_type="membership",
@@ -382,7 +383,7 @@ def member_invitation_withdraw(*, by: Membership, membership: Membership) -> Non
     with transaction.atomic():
         membership = _locked_invited_member(by, membership)
         audit.record(
-            action="accounts.invitation_withdrawn",
+            action=AuditAction.ACCOUNTS_INVITATION_WITHDRAWN,
             actor=by.user,
             organisation=membership.organisation_id,
             object_type="membership",
@@ -395,7 +396,7 @@ def member_invitation_withdraw(*, by: Membership, membership: Membership) -> Non
 
 
 def _locked_pending_invitation(by: Membership, invitation: Invitation) -> Invitation:
-    _require_admin(by, invitation.organisation, "accounts.member_invite_denied")
+    _require_admin(by, invitation.organisation, AuditAction.ACCOUNTS_MEMBER_INVITE_DENIED)
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.status != Invitation.Status.PENDING:
         raise ValidationError(_("This invitation has already been answered."))
@@ -409,7 +410,7 @@ def invitation_resend(
     with transaction.atomic():
         invitation = _locked_pending_invitation(by, invitation)
         audit.record(
-            action="accounts.invitation_resent",
+            action=AuditAction.ACCOUNTS_INVITATION_RESENT,
             actor=by.user,
             organisation=invitation.organisation_id,
             object_type="invitation",
@@ -422,12 +423,12 @@ def invitation_withdraw(*, by: Membership, invitation: Invitation) -> None:
     """Withdraw an invitation of an existing account: an open one can no longer be
     accepted, a declined one leaves the administrator's list. The audit log keeps both."""
     with transaction.atomic():
-        _require_admin(by, invitation.organisation, "accounts.member_invite_denied")
+        _require_admin(by, invitation.organisation, AuditAction.ACCOUNTS_MEMBER_INVITE_DENIED)
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if locked.status == Invitation.Status.ACCEPTED:
             raise ValidationError(_("This invitation has already been accepted."))
         audit.record(
-            action="accounts.invitation_withdrawn",
+            action=AuditAction.ACCOUNTS_INVITATION_WITHDRAWN,
             actor=by.user,
             organisation=locked.organisation_id,
             object_type="invitation",
@@ -447,7 +448,7 @@ def _require_role_allowed(role: str, organisation: Organisation) -> None:
 
 
 def membership_change_role(*, by: Membership, membership: Membership, role: str) -> Membership:
-    _require_admin(by, membership.organisation, "accounts.role_change_denied")
+    _require_admin(by, membership.organisation, AuditAction.ACCOUNTS_ROLE_CHANGE_DENIED)
     _require_role_allowed(role, membership.organisation)
     if membership.pk == by.pk and role != Role.ORG_ADMIN:
         raise ValidationError(_("You cannot take away your own administrator role."))
@@ -461,7 +462,7 @@ def _membership_change_role(*, by: Membership, membership: Membership, role: str
     membership.role = role
     membership.save(update_fields=["role"])
     audit.record(
-        action="accounts.role_changed",
+        action=AuditAction.ACCOUNTS_ROLE_CHANGED,
         actor=by.user,
         organisation=membership.organisation,
         object_type="membership",
@@ -472,7 +473,7 @@ def _membership_change_role(*, by: Membership, membership: Membership, role: str
 
 
 def membership_set_active(*, by: Membership, membership: Membership, active: bool) -> Membership:
-    _require_admin(by, membership.organisation, "accounts.deactivation_denied")
+    _require_admin(by, membership.organisation, AuditAction.ACCOUNTS_DEACTIVATION_DENIED)
     if membership.pk == by.pk and not active:
         raise ValidationError(_("You cannot deactivate your own membership."))
     with transaction.atomic():
@@ -484,7 +485,9 @@ def _membership_set_active(*, by: Membership, membership: Membership, active: bo
     membership.is_active = active
     membership.save(update_fields=["is_active"])
     audit.record(
-        action="accounts.member_reactivated" if active else "accounts.member_deactivated",
+        action=AuditAction.ACCOUNTS_MEMBER_REACTIVATED
+        if active
+        else AuditAction.ACCOUNTS_MEMBER_DEACTIVATED,
         actor=by.user,
         organisation=membership.organisation,
         object_type="membership",
@@ -499,7 +502,7 @@ def membership_select(*, request: HttpRequest, membership: Membership) -> None:
         raise PermissionDenied
     request.session["membership_id"] = membership.pk
     audit.record(
-        action="accounts.organisation_selected",
+        action=AuditAction.ACCOUNTS_ORGANISATION_SELECTED,
         actor=request.user,
         organisation=membership.organisation,
         object_type="membership",
@@ -511,7 +514,7 @@ def access_denied_record(
     *,
     user: Any,
     membership: Membership | None,
-    action: str,
+    action: AuditAction,
     object_type: str,
     object_id: Any,
 ) -> None:
@@ -536,7 +539,7 @@ def user_reauthenticate(*, request: HttpRequest, password: str) -> bool:
     if ok:
         mark_reauthenticated(request)
     audit.record(
-        action="auth.reauthenticated" if ok else "auth.reauthentication_failed",
+        action=AuditAction.AUTH_REAUTHENTICATED if ok else AuditAction.AUTH_REAUTHENTICATION_FAILED,
         actor=user,
         object_type="user",
         object_id=user.pk,
@@ -557,7 +560,7 @@ def backup_codes_generate(*, user: User) -> list[str]:
         StaticToken(device=device, token=hash_backup_code(code)) for code in codes
     )
     audit.record(
-        action="auth.backup_codes_generated",
+        action=AuditAction.AUTH_BACKUP_CODES_GENERATED,
         actor=user,
         object_type="user",
         object_id=user.pk,

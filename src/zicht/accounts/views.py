@@ -37,6 +37,7 @@ from zicht.accounts.reauth import (
     window_seconds,
 )
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 
 # The library labels its code fields "Token"; ours say what the person types, in one word.
 _CODE_FIELDS = ("otp_token", "token")
@@ -82,11 +83,11 @@ class ZichtLoginView(_CodeLabelMixin, LoginView):
             username = (form.data.get("auth-username") or "")[:150]
             user = User.objects.filter(username__iexact=username).first()
             if getattr(self.request, "axes_locked_out", False):
-                action = "auth.locked_out"
+                action = AuditAction.AUTH_LOCKED_OUT
             elif "no_membership" in {e.code for e in form.non_field_errors().as_data()}:
-                action = "auth.login_refused_no_membership"
+                action = AuditAction.AUTH_LOGIN_REFUSED_NO_MEMBERSHIP
             else:
-                action = "auth.login_failed"
+                action = AuditAction.AUTH_LOGIN_FAILED
             audit.record(
                 action=action,
                 actor=user,
@@ -97,7 +98,9 @@ class ZichtLoginView(_CodeLabelMixin, LoginView):
         else:
             user = self.get_user() or None
             audit.record(
-                action="auth.otp_failed" if step == self.TOKEN_STEP else "auth.backup_token_failed",
+                action=AuditAction.AUTH_OTP_FAILED
+                if step == self.TOKEN_STEP
+                else AuditAction.AUTH_BACKUP_TOKEN_FAILED,
                 actor=user,
                 object_type="user",
                 object_id=getattr(user, "pk", ""),
@@ -109,7 +112,7 @@ class ZichtLoginView(_CodeLabelMixin, LoginView):
         # The password was just given: enrolment right after a first login needs no second.
         mark_reauthenticated(self.request)
         audit.record(
-            action="auth.login",
+            action=AuditAction.AUTH_LOGIN,
             actor=user,
             object_type="user",
             object_id=user.pk,
@@ -129,7 +132,7 @@ class ZichtSetupView(_CodeLabelMixin, SetupView):
     def done(self, form_list, **kwargs):
         response = super().done(form_list, **kwargs)
         audit.record(
-            action="auth.two_factor_enrolled",
+            action=AuditAction.AUTH_TWO_FACTOR_ENROLLED,
             actor=self.request.user,
             object_type="user",
             object_id=self.request.user.pk,
@@ -163,7 +166,10 @@ class ZichtDisableView(DisableView):
         user = self.request.user
         response = super().form_valid(form)
         audit.record(
-            action="auth.two_factor_removed", actor=user, object_type="user", object_id=user.pk
+            action=AuditAction.AUTH_TWO_FACTOR_REMOVED,
+            actor=user,
+            object_type="user",
+            object_id=user.pk,
         )
         return response
 
@@ -193,7 +199,10 @@ def reauthenticate(request):
 def logout_view(request):
     if request.user.is_authenticated:
         audit.record(
-            action="auth.logout", actor=request.user, object_type="user", object_id=request.user.pk
+            action=AuditAction.AUTH_LOGOUT,
+            actor=request.user,
+            object_type="user",
+            object_id=request.user.pk,
         )
     logout(request)
     messages.info(request, _("You have been logged out."))
@@ -231,7 +240,7 @@ def _admin_membership(request):
         services.access_denied_record(
             user=request.user,
             membership=membership,
-            action="accounts.member_admin_denied",
+            action=AuditAction.ACCOUNTS_MEMBER_ADMIN_DENIED,
             object_type="organisation",
             object_id=getattr(membership, "organisation_id", ""),
         )
@@ -284,7 +293,7 @@ def _member_or_404(request, member_id):
         services.access_denied_record(
             user=request.user,
             membership=admin,
-            action="accounts.member_not_found",
+            action=AuditAction.ACCOUNTS_MEMBER_NOT_FOUND,
             object_type="membership",
             object_id=member_id,
         )
@@ -335,7 +344,7 @@ def _invitation_or_404(request, invitation_id):
         services.access_denied_record(
             user=request.user,
             membership=admin,
-            action="accounts.invitation_not_found",
+            action=AuditAction.ACCOUNTS_INVITATION_NOT_FOUND,
             object_type="invitation",
             object_id=invitation_id,
         )
@@ -402,7 +411,7 @@ def _own_invitation(request, invitation_id):
         services.access_denied_record(
             user=request.user,
             membership=request.membership,
-            action="accounts.invitation_not_found",
+            action=AuditAction.ACCOUNTS_INVITATION_NOT_FOUND,
             object_type="invitation",
             object_id=invitation_id,
         )
@@ -457,7 +466,7 @@ def invitation_accept(request, uidb64, token):
         with transaction.atomic():
             form.save()
             audit.record(
-                action="accounts.invitation_accepted",
+                action=AuditAction.ACCOUNTS_INVITATION_ACCEPTED,
                 actor=user,
                 object_type="user",
                 object_id=user.pk,

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from zicht.api import selectors, services
 from zicht.api.exceptions import IdempotencyKeyReused
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 
 HEADER = "Idempotency-Key"
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -33,7 +34,7 @@ def _replay(view, request, stored, fingerprint: str) -> Response:
     body = json.loads(stored.body)
     object_id = body.get("id", "") if isinstance(body, dict) else ""
     audit.record(
-        action="api.request_replayed",
+        action=AuditAction.API_REQUEST_REPLAYED,
         actor=request.user,
         organisation=request.auth.organisation_id,
         object_type=view.basename,

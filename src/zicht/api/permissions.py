@@ -10,6 +10,7 @@ from zicht.access.policy import action_for_endpoint, allows
 from zicht.api.exceptions import InsufficientScope
 from zicht.api.models import OrganisationAPIKey
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 
 
 class HasRequiredScope(permissions.BasePermission):
@@ -28,7 +29,7 @@ class HasRequiredScope(permissions.BasePermission):
         required = rule.scope if rule else None
         if not required or required not in (key.scopes or []):
             audit.record(
-                action="api.scope_denied",
+                action=AuditAction.API_SCOPE_DENIED,
                 actor=request.user,
                 organisation=key.organisation_id,
                 object_type="api_key",

@@ -21,6 +21,7 @@ from zicht.api import scopes as api_scopes
 from zicht.api.models import IdempotencyRecord, OrganisationAPIKey
 from zicht.api.selectors import idempotency_window
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.intake import services as intake_services
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,7 +96,7 @@ def api_key_create(
         # stubs only know its base class.
         key, raw = cast("tuple[OrganisationAPIKey, str]", created)
         audit.record(
-            action="api.key_created",
+            action=AuditAction.API_KEY_CREATED,
             actor=by.user,
             organisation=by.organisation,
             object_type="api_key",
@@ -120,7 +121,7 @@ def api_key_revoke(*, by: Membership, api_key: OrganisationAPIKey) -> Organisati
         api_key.save(update_fields=["revoked", "revoked_at", "revoked_by"])
         api_key.idempotency_records.all().delete()
         audit.record(
-            action="api.key_revoked",
+            action=AuditAction.API_KEY_REVOKED,
             actor=by.user,
             organisation=by.organisation,
             object_type="api_key",

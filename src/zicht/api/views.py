@@ -28,6 +28,7 @@ from zicht.api.idempotency import idempotent
 from zicht.api.pagination import Pagination
 from zicht.api.permissions import HasRequiredScope
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.intake import selectors as intake_selectors
 from zicht.intake import services as intake_services
 from zicht.linkage import selectors as linkage_selectors
@@ -77,7 +78,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
-def _audit(request, action_name: str, *, object_type: str, object_id="", **details) -> None:
+def _audit(request, action_name: AuditAction, *, object_type: str, object_id="", **details) -> None:
     audit.record(
         action=action_name,
         actor=request.user,
@@ -88,7 +89,7 @@ def _audit(request, action_name: str, *, object_type: str, object_id="", **detai
     )
 
 
-def _not_found(request, action_name: str, object_type: str, object_id) -> AuditedNotFound:
+def _not_found(request, action_name: AuditAction, object_type: str, object_id) -> AuditedNotFound:
     """A 404 for another organisation's (or no) object; the attempt is audit-logged."""
     return AuditedNotFound(
         action=action_name,
@@ -125,7 +126,7 @@ class SignalViewSet(PartnerViewSet):
         try:
             return intake_selectors.signal_get(membership=membership_of(request), signal_id=pk)
         except Http404:
-            raise _not_found(request, "intake.signal_not_found", "signal", pk) from None
+            raise _not_found(request, AuditAction.INTAKE_SIGNAL_NOT_FOUND, "signal", pk) from None
 
     @extend_schema(
         summary=_("List your organisation's signals"),
@@ -142,7 +143,7 @@ class SignalViewSet(PartnerViewSet):
         page = paginator.paginate_queryset(signals, request, view=self)
         _audit(
             request,
-            "api.signal_list",
+            AuditAction.API_SIGNAL_LIST,
             object_type="signal",
             signal_ids=[str(signal.pk) for signal in page],
         )
@@ -154,7 +155,7 @@ class SignalViewSet(PartnerViewSet):
     )
     def retrieve(self, request, pk=None):
         signal = self._own_signal(request, pk)
-        _audit(request, "intake.signal_viewed", object_type="signal", object_id=signal.pk)
+        _audit(request, AuditAction.INTAKE_SIGNAL_VIEWED, object_type="signal", object_id=signal.pk)
         return Response(s.SignalSerializer(signal).data)
 
     @extend_schema(
@@ -190,7 +191,7 @@ class SignalViewSet(PartnerViewSet):
             ) from None
         _audit(
             request,
-            "api.signal_created",
+            AuditAction.API_SIGNAL_CREATED,
             object_type="signal",
             object_id=signal.pk,
             identity="encoded" if encoded else "plaintext",
@@ -219,7 +220,7 @@ class SignalViewSet(PartnerViewSet):
             )
         except DjangoValidationError as exc:
             raise _validation_error(exc, lambda f: "") from None
-        _audit(request, "api.signal_withdrawn", object_type="signal", object_id=signal.pk)
+        _audit(request, AuditAction.API_SIGNAL_WITHDRAWN, object_type="signal", object_id=signal.pk)
         signal = intake_selectors.signal_get(membership=membership, signal_id=signal.pk)
         return Response(s.SignalSerializer(signal).data)
 
@@ -235,7 +236,7 @@ class MatchViewSet(PartnerViewSet):
                 raise Http404  # same-organisation matches are for statistics only
             return view
         except Http404:
-            raise _not_found(request, "linkage.match_not_found", "match", pk) from None
+            raise _not_found(request, AuditAction.LINKAGE_MATCH_NOT_FOUND, "match", pk) from None
 
     @extend_schema(
         summary=_("List matches of your organisation's signals"),
@@ -253,7 +254,10 @@ class MatchViewSet(PartnerViewSet):
         page = paginator.paginate_queryset(matches, request, view=self)
         views = linkage_selectors.match_views(membership=membership, matches=page)
         _audit(
-            request, "api.match_list", object_type="match", match_ids=[v.match.pk for v in views]
+            request,
+            AuditAction.API_MATCH_LIST,
+            object_type="match",
+            match_ids=[v.match.pk for v in views],
         )
         return paginator.get_paginated_response(s.MatchSerializer(views, many=True).data)
 
@@ -262,7 +266,7 @@ class MatchViewSet(PartnerViewSet):
     )
     def retrieve(self, request, pk=None):
         view = self._own_match(request, pk)
-        _audit(request, "api.match_viewed", object_type="match", object_id=view.match.pk)
+        _audit(request, AuditAction.API_MATCH_VIEWED, object_type="match", object_id=view.match.pk)
         return Response(s.MatchSerializer(view).data)
 
     def _decide(self, request, pk, confirm: bool) -> Response:
@@ -274,7 +278,7 @@ class MatchViewSet(PartnerViewSet):
             raise _validation_error(exc, lambda f: "") from None
         _audit(
             request,
-            "api.match_confirmed" if confirm else "api.match_rejected",
+            AuditAction.API_MATCH_CONFIRMED if confirm else AuditAction.API_MATCH_REJECTED,
             object_type="match",
             object_id=view.match.pk,
         )

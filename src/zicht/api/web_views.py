@@ -16,13 +16,14 @@ from zicht.api.forms import APIKeyForm
 from zicht.api.permissions import can_manage_keys
 from zicht.api.scopes import SCOPES
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 
 
 def _admin(request):
     membership = getattr(request, "membership", None)
     if not can_manage_keys(membership):
         audit.record(
-            action="api.key_admin_denied",
+            action=AuditAction.API_KEY_ADMIN_DENIED,
             actor=request.user,
             organisation=getattr(membership, "organisation_id", None),
         )
@@ -70,7 +71,7 @@ def key_revoke(request, prefix):
         key = selectors.api_key_get(membership=admin, prefix=prefix)
     except Http404:
         audit.record(
-            action="api.key_not_found",
+            action=AuditAction.API_KEY_NOT_FOUND,
             actor=request.user,
             organisation=admin.organisation,
             object_type="api_key",

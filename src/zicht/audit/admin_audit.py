@@ -15,12 +15,13 @@ from __future__ import annotations
 from django.contrib import admin
 
 from zicht.audit import services
+from zicht.audit.catalogue import AuditAction
 
 __all__ = ["AuditedAdminMixin", "audit_every_admin"]
 
-ADDED = "admin.object_added"
-CHANGED = "admin.object_changed"
-DELETED = "admin.object_deleted"
+ADDED = AuditAction.ADMIN_OBJECT_ADDED
+CHANGED = AuditAction.ADMIN_OBJECT_CHANGED
+DELETED = AuditAction.ADMIN_OBJECT_DELETED
 
 # The password forms name their fields password1/password2/usable_password; in the log
 # they are one field, the password.
@@ -45,7 +46,7 @@ def _organisation_id(obj):
     return getattr(obj, "organisation_id", None)
 
 
-def _record(request, action, obj, *, fields=(), parent=None, object_id=None):
+def _record(request, action: AuditAction, obj, *, fields=(), parent=None, object_id=None):
     details = {"fields": list(fields)}
     if parent is not None:
         details["parent_type"] = parent._meta.label_lower

@@ -1,13 +1,15 @@
-"""The one catalogue of audit events and the words for each.
+"""The one catalogue of audit events and the words for each: :class:`AuditAction`.
 
-Every action code passed to ``zicht.audit.services.record`` has an entry here: the group
-it belongs to (for the "kind of event" filter) and one sentence, an English source string
-with a Dutch translation, with named placeholders: ``actor`` (the person's display name),
-``object`` (the object's reference, such as a signal reference or a file number, or its
-number when it has none) and, for a few events, ``from``/``to`` (role labels). The audit
-log page, its export and anything else that puts an event into words reads it from here,
-so a new event without words fails ``tests/audit/test_catalogue.py`` instead of showing a
-code to a reader.
+``zicht.audit.services.record`` takes a member of :class:`AuditAction`, never a string,
+and each member is declared with its code, the group it belongs to (for the "kind of
+event" filter) and one sentence, an English source string with a Dutch translation, with
+named placeholders: ``actor`` (the person's display name), ``object`` (the object's
+reference, such as a signal reference or a file number, or its number when it has none)
+and, for a few events, ``from``/``to`` (role labels). The audit log page, its export and
+anything else that puts an event into words reads it from here. A member cannot be
+declared without a sentence; ``tests/audit/test_catalogue.py`` fails for a sentence
+without a Dutch translation or a ``record()`` call that passes a string, and mypy for an
+action that is not a member.
 
 Sentences never use ``details`` beyond the few keys named above: details hold ids and
 codes, and reading them into words must not become a way to show identity plaintext.
@@ -16,7 +18,8 @@ codes, and reading them into words must not become a way to show identity plaint
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -25,10 +28,13 @@ from django.utils.translation import gettext_lazy as _
 
 from zicht.accounts.constants import Role
 
+if TYPE_CHECKING:
+    from zicht.audit.models import AuditEvent
+
 __all__ = [
     "EVENTS",
+    "AuditAction",
     "EventGroup",
-    "EventKind",
     "action_choices",
     "codes_in",
     "describe",
@@ -52,227 +58,688 @@ class EventGroup(models.TextChoices):
     REFUSED = "refused", _("Refused access")
 
 
-@dataclass(frozen=True)
-class EventKind:
-    code: str
+class AuditAction(StrEnum):
+    """Every kind of audit event, with its words: the code stored in ``AuditEvent.action``,
+    the group it is filtered under and the sentence that reads it to a person.
+
+    ``zicht.audit.services.record`` takes only members of this enum, so an event cannot be
+    recorded without words, and a reader of the code gets from an event to its sentence in
+    one hop. The values are the codes stored since the first release: never change one
+    (stored events and their hashes keep it); add a member instead.
+    """
+
+    _value_: str
     group: EventGroup
     sentence: Promise
 
+    def __new__(cls, code: str, group: EventGroup, sentence: Promise) -> AuditAction:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.group = group
+        member.sentence = sentence
+        return member
 
-def _kinds(group: EventGroup, entries: dict[str, Promise]) -> dict[str, EventKind]:
-    return {code: EventKind(code, group, sentence) for code, sentence in entries.items()}
-
-
-EVENTS: dict[str, EventKind] = {
-    **_kinds(
+    AUTH_LOGIN = "auth.login", EventGroup.LOGIN, _("%(actor)s logged in")
+    AUTH_LOGOUT = "auth.logout", EventGroup.LOGIN, _("%(actor)s logged out")
+    AUTH_LOGIN_FAILED = "auth.login_failed", EventGroup.LOGIN, _("Failed login for %(actor)s")
+    AUTH_LOCKED_OUT = (
+        "auth.locked_out",
         EventGroup.LOGIN,
-        {
-            "auth.login": _("%(actor)s logged in"),
-            "auth.logout": _("%(actor)s logged out"),
-            "auth.login_failed": _("Failed login for %(actor)s"),
-            "auth.locked_out": _("%(actor)s was locked out after too many failed logins"),
-            "auth.login_refused_no_membership": _(
-                "Login refused for %(actor)s: no active membership"
-            ),
-            "auth.otp_failed": _("%(actor)s entered a wrong two-step verification code"),
-            "auth.backup_token_failed": _("%(actor)s entered a wrong backup code"),
-            "auth.two_factor_enrolled": _("%(actor)s set up two-step verification"),
-            "auth.two_factor_removed": _("%(actor)s removed two-step verification"),
-            "auth.backup_codes_generated": _("%(actor)s generated new backup codes"),
-            "auth.reauthenticated": _("%(actor)s confirmed their password"),
-            "auth.reauthentication_failed": _("%(actor)s entered a wrong password to confirm"),
-        },
-    ),
-    **_kinds(
+        _("%(actor)s was locked out after too many failed logins"),
+    )
+    AUTH_LOGIN_REFUSED_NO_MEMBERSHIP = (
+        "auth.login_refused_no_membership",
+        EventGroup.LOGIN,
+        _("Login refused for %(actor)s: no active membership"),
+    )
+    AUTH_OTP_FAILED = (
+        "auth.otp_failed",
+        EventGroup.LOGIN,
+        _("%(actor)s entered a wrong two-step verification code"),
+    )
+    AUTH_BACKUP_TOKEN_FAILED = (
+        "auth.backup_token_failed",
+        EventGroup.LOGIN,
+        _("%(actor)s entered a wrong backup code"),
+    )
+    AUTH_TWO_FACTOR_ENROLLED = (
+        "auth.two_factor_enrolled",
+        EventGroup.LOGIN,
+        _("%(actor)s set up two-step verification"),
+    )
+    AUTH_TWO_FACTOR_REMOVED = (
+        "auth.two_factor_removed",
+        EventGroup.LOGIN,
+        _("%(actor)s removed two-step verification"),
+    )
+    AUTH_BACKUP_CODES_GENERATED = (
+        "auth.backup_codes_generated",
+        EventGroup.LOGIN,
+        _("%(actor)s generated new backup codes"),
+    )
+    AUTH_REAUTHENTICATED = (
+        "auth.reauthenticated",
+        EventGroup.LOGIN,
+        _("%(actor)s confirmed their password"),
+    )
+    AUTH_REAUTHENTICATION_FAILED = (
+        "auth.reauthentication_failed",
+        EventGroup.LOGIN,
+        _("%(actor)s entered a wrong password to confirm"),
+    )
+
+    ACCOUNTS_MEMBER_ADDED = (
+        "accounts.member_added",
         EventGroup.MEMBERS,
-        {
-            "accounts.member_added": _("%(actor)s added member %(object)s"),
-            "accounts.member_invited": _("%(actor)s invited member %(object)s"),
-            "accounts.member_deactivated": _("%(actor)s deactivated member %(object)s"),
-            "accounts.member_reactivated": _("%(actor)s reactivated member %(object)s"),
-            "accounts.role_changed": _(
-                "%(actor)s changed the role of member %(object)s from %(from)s to %(to)s"
-            ),
-            "accounts.invitation_resent": _("%(actor)s resent the invitation of %(object)s"),
-            "accounts.invitation_withdrawn": _("%(actor)s withdrew the invitation of %(object)s"),
-            "accounts.invitation_accepted": _("%(actor)s accepted an invitation"),
-            "accounts.invitation_declined": _("%(actor)s declined an invitation"),
-            "accounts.organisation_created": _("%(actor)s created organisation %(object)s"),
-            "accounts.organisation_selected": _("%(actor)s switched to this organisation"),
-        },
-    ),
-    **_kinds(
+        _("%(actor)s added member %(object)s"),
+    )
+    ACCOUNTS_MEMBER_INVITED = (
+        "accounts.member_invited",
+        EventGroup.MEMBERS,
+        _("%(actor)s invited member %(object)s"),
+    )
+    ACCOUNTS_MEMBER_DEACTIVATED = (
+        "accounts.member_deactivated",
+        EventGroup.MEMBERS,
+        _("%(actor)s deactivated member %(object)s"),
+    )
+    ACCOUNTS_MEMBER_REACTIVATED = (
+        "accounts.member_reactivated",
+        EventGroup.MEMBERS,
+        _("%(actor)s reactivated member %(object)s"),
+    )
+    ACCOUNTS_ROLE_CHANGED = (
+        "accounts.role_changed",
+        EventGroup.MEMBERS,
+        _("%(actor)s changed the role of member %(object)s from %(from)s to %(to)s"),
+    )
+    ACCOUNTS_INVITATION_RESENT = (
+        "accounts.invitation_resent",
+        EventGroup.MEMBERS,
+        _("%(actor)s resent the invitation of %(object)s"),
+    )
+    ACCOUNTS_INVITATION_WITHDRAWN = (
+        "accounts.invitation_withdrawn",
+        EventGroup.MEMBERS,
+        _("%(actor)s withdrew the invitation of %(object)s"),
+    )
+    ACCOUNTS_INVITATION_ACCEPTED = (
+        "accounts.invitation_accepted",
+        EventGroup.MEMBERS,
+        _("%(actor)s accepted an invitation"),
+    )
+    ACCOUNTS_INVITATION_DECLINED = (
+        "accounts.invitation_declined",
+        EventGroup.MEMBERS,
+        _("%(actor)s declined an invitation"),
+    )
+    ACCOUNTS_ORGANISATION_CREATED = (
+        "accounts.organisation_created",
+        EventGroup.MEMBERS,
+        _("%(actor)s created organisation %(object)s"),
+    )
+    ACCOUNTS_ORGANISATION_SELECTED = (
+        "accounts.organisation_selected",
+        EventGroup.MEMBERS,
+        _("%(actor)s switched to this organisation"),
+    )
+
+    INTAKE_SIGNAL_CREATED = (
+        "intake.signal_created",
         EventGroup.SIGNALS,
-        {
-            "intake.signal_created": _("%(actor)s recorded signal %(object)s"),
-            "intake.signal_edited": _("%(actor)s edited signal %(object)s"),
-            "intake.signal_viewed": _("%(actor)s viewed signal %(object)s"),
-            "intake.signal_list_viewed": _("%(actor)s viewed the list of signals"),
-            "intake.signal_withdrawn": _("%(actor)s withdrew signal %(object)s"),
-            "intake.signal_purged": _("Signal %(object)s was deleted after its retention period"),
-        },
-    ),
-    **_kinds(
+        _("%(actor)s recorded signal %(object)s"),
+    )
+    INTAKE_SIGNAL_EDITED = (
+        "intake.signal_edited",
+        EventGroup.SIGNALS,
+        _("%(actor)s edited signal %(object)s"),
+    )
+    INTAKE_SIGNAL_VIEWED = (
+        "intake.signal_viewed",
+        EventGroup.SIGNALS,
+        _("%(actor)s viewed signal %(object)s"),
+    )
+    INTAKE_SIGNAL_LIST_VIEWED = (
+        "intake.signal_list_viewed",
+        EventGroup.SIGNALS,
+        _("%(actor)s viewed the list of signals"),
+    )
+    INTAKE_SIGNAL_WITHDRAWN = (
+        "intake.signal_withdrawn",
+        EventGroup.SIGNALS,
+        _("%(actor)s withdrew signal %(object)s"),
+    )
+    INTAKE_SIGNAL_PURGED = (
+        "intake.signal_purged",
+        EventGroup.SIGNALS,
+        _("Signal %(object)s was deleted after its retention period"),
+    )
+
+    LINKAGE_MATCH_FOUND = (
+        "linkage.match_found",
         EventGroup.MATCHES,
-        {
-            "linkage.match_found": _("A match was found for signal %(object)s"),
-            "linkage.match_confirmed": _("%(actor)s confirmed match %(object)s"),
-            "linkage.match_rejected": _("%(actor)s rejected match %(object)s"),
-            "linkage.match_decision_undone": _("%(actor)s undid the decision on match %(object)s"),
-            "linkage.match_viewed": _("%(actor)s opened match %(object)s"),
-            "linkage.key_rotated": _("%(actor)s rotated the pseudonymisation key"),
-        },
-    ),
-    **_kinds(
+        _("A match was found for signal %(object)s"),
+    )
+    LINKAGE_MATCH_CONFIRMED = (
+        "linkage.match_confirmed",
+        EventGroup.MATCHES,
+        _("%(actor)s confirmed match %(object)s"),
+    )
+    LINKAGE_MATCH_REJECTED = (
+        "linkage.match_rejected",
+        EventGroup.MATCHES,
+        _("%(actor)s rejected match %(object)s"),
+    )
+    LINKAGE_MATCH_DECISION_UNDONE = (
+        "linkage.match_decision_undone",
+        EventGroup.MATCHES,
+        _("%(actor)s undid the decision on match %(object)s"),
+    )
+    LINKAGE_MATCH_VIEWED = (
+        "linkage.match_viewed",
+        EventGroup.MATCHES,
+        _("%(actor)s opened match %(object)s"),
+    )
+    LINKAGE_KEY_ROTATED = (
+        "linkage.key_rotated",
+        EventGroup.MATCHES,
+        _("%(actor)s rotated the pseudonymisation key"),
+    )
+
+    COORDINATION_REFERRAL_CREATED = (
+        "coordination.referral_created",
         EventGroup.COORDINATION,
-        {
-            "coordination.referral_created": _("%(actor)s referred signal %(object)s"),
-            "coordination.anonymous_notification": _(
-                "%(actor)s sent an anonymous notification to the coordination centre"
-            ),
-            "coordination.file_viewed": _("%(actor)s viewed file %(object)s"),
-            "coordination.file_assigned": _("%(actor)s assigned file %(object)s"),
-            "coordination.file_screened": _("%(actor)s screened file %(object)s"),
-            "coordination.assessment_completed": _(
-                "%(actor)s completed the individual assessment of file %(object)s"
-            ),
-            "coordination.care_referral_requested": _("%(actor)s referred file %(object)s to care"),
-            "coordination.file_closed": _("%(actor)s closed file %(object)s"),
-            "coordination.open_item_decided_at_closing": _(
-                "%(actor)s decided an open measure or task when closing file %(object)s"
-            ),
-            "coordination.inbox_viewed": _("%(actor)s viewed a page of the coordination inbox"),
-            "coordination.annual_report_viewed": _(
-                "%(actor)s viewed the annual figures of possible victims"
-            ),
-            "coordination.htcds_exported": _(
-                "%(actor)s exported the register of possible victims (HTCDS)"
-            ),
-            "coordination.file_reopened": _("%(actor)s reopened file %(object)s"),
-            "coordination.file_merged": _("%(actor)s merged file %(object)s"),
-            "coordination.file_anonymised": _(
-                "File %(object)s was anonymised after its retention period"
-            ),
-            "coordination.task_created": _("%(actor)s added a task to file %(object)s"),
-            "coordination.task_completed": _("%(actor)s completed a task of file %(object)s"),
-            "coordination.reminder_sent": _("A deadline reminder was sent for file %(object)s"),
-        },
-    ),
-    **_kinds(
+        _("%(actor)s referred signal %(object)s"),
+    )
+    COORDINATION_ANONYMOUS_NOTIFICATION = (
+        "coordination.anonymous_notification",
+        EventGroup.COORDINATION,
+        _("%(actor)s sent an anonymous notification to the coordination centre"),
+    )
+    COORDINATION_FILE_VIEWED = (
+        "coordination.file_viewed",
+        EventGroup.COORDINATION,
+        _("%(actor)s viewed file %(object)s"),
+    )
+    COORDINATION_FILE_ASSIGNED = (
+        "coordination.file_assigned",
+        EventGroup.COORDINATION,
+        _("%(actor)s assigned file %(object)s"),
+    )
+    COORDINATION_FILE_SCREENED = (
+        "coordination.file_screened",
+        EventGroup.COORDINATION,
+        _("%(actor)s screened file %(object)s"),
+    )
+    COORDINATION_ASSESSMENT_COMPLETED = (
+        "coordination.assessment_completed",
+        EventGroup.COORDINATION,
+        _("%(actor)s completed the individual assessment of file %(object)s"),
+    )
+    COORDINATION_CARE_REFERRAL_REQUESTED = (
+        "coordination.care_referral_requested",
+        EventGroup.COORDINATION,
+        _("%(actor)s referred file %(object)s to care"),
+    )
+    COORDINATION_CARE_REFERRAL_ACCEPTED = (
+        "coordination.care_referral_accepted",
+        EventGroup.COORDINATION,
+        _("%(actor)s accepted care referral %(object)s"),
+    )
+    COORDINATION_CARE_REFERRAL_REFUSED = (
+        "coordination.care_referral_refused",
+        EventGroup.COORDINATION,
+        _("%(actor)s refused care referral %(object)s"),
+    )
+    COORDINATION_CARE_REFERRAL_PLACED = (
+        "coordination.care_referral_placed",
+        EventGroup.COORDINATION,
+        _("%(actor)s placed the young person of care referral %(object)s"),
+    )
+    COORDINATION_CARE_REFERRAL_ENDED = (
+        "coordination.care_referral_ended",
+        EventGroup.COORDINATION,
+        _("%(actor)s ended the care of care referral %(object)s"),
+    )
+    COORDINATION_MEASURE_ADDED = (
+        "coordination.measure_added",
+        EventGroup.COORDINATION,
+        _("%(actor)s added measure %(object)s"),
+    )
+    COORDINATION_MEASURE_ACCEPT = (
+        "coordination.measure_accept",
+        EventGroup.COORDINATION,
+        _("%(actor)s accepted measure %(object)s"),
+    )
+    COORDINATION_MEASURE_REJECT = (
+        "coordination.measure_reject",
+        EventGroup.COORDINATION,
+        _("%(actor)s rejected measure %(object)s"),
+    )
+    COORDINATION_MEASURE_START = (
+        "coordination.measure_start",
+        EventGroup.COORDINATION,
+        _("%(actor)s marked measure %(object)s as in place"),
+    )
+    COORDINATION_MEASURE_END = (
+        "coordination.measure_end",
+        EventGroup.COORDINATION,
+        _("%(actor)s ended measure %(object)s"),
+    )
+    COORDINATION_FILE_CLOSED = (
+        "coordination.file_closed",
+        EventGroup.COORDINATION,
+        _("%(actor)s closed file %(object)s"),
+    )
+    COORDINATION_OPEN_ITEM_DECIDED_AT_CLOSING = (
+        "coordination.open_item_decided_at_closing",
+        EventGroup.COORDINATION,
+        _("%(actor)s decided an open measure or task when closing file %(object)s"),
+    )
+    COORDINATION_INBOX_VIEWED = (
+        "coordination.inbox_viewed",
+        EventGroup.COORDINATION,
+        _("%(actor)s viewed a page of the coordination inbox"),
+    )
+    COORDINATION_ANNUAL_REPORT_VIEWED = (
+        "coordination.annual_report_viewed",
+        EventGroup.COORDINATION,
+        _("%(actor)s viewed the annual figures of possible victims"),
+    )
+    COORDINATION_HTCDS_EXPORTED = (
+        "coordination.htcds_exported",
+        EventGroup.COORDINATION,
+        _("%(actor)s exported the register of possible victims (HTCDS)"),
+    )
+    COORDINATION_FILE_REOPENED = (
+        "coordination.file_reopened",
+        EventGroup.COORDINATION,
+        _("%(actor)s reopened file %(object)s"),
+    )
+    COORDINATION_FILE_MERGED = (
+        "coordination.file_merged",
+        EventGroup.COORDINATION,
+        _("%(actor)s merged file %(object)s"),
+    )
+    COORDINATION_FILE_ANONYMISED = (
+        "coordination.file_anonymised",
+        EventGroup.COORDINATION,
+        _("File %(object)s was anonymised after its retention period"),
+    )
+    COORDINATION_TASK_CREATED = (
+        "coordination.task_created",
+        EventGroup.COORDINATION,
+        _("%(actor)s added a task to file %(object)s"),
+    )
+    COORDINATION_TASK_COMPLETED = (
+        "coordination.task_completed",
+        EventGroup.COORDINATION,
+        _("%(actor)s completed a task of file %(object)s"),
+    )
+    COORDINATION_REMINDER_SENT = (
+        "coordination.reminder_sent",
+        EventGroup.COORDINATION,
+        _("A deadline reminder was sent for file %(object)s"),
+    )
+
+    HELP_CONVERSATION_STARTED = (
+        "help.conversation_started",
         EventGroup.HELP,
-        {
-            "help.conversation_started": _("An anonymous conversation was started"),
-            "help.visitor_message": _("The visitor wrote in conversation %(object)s"),
-            "help.counsellor_reply": _("%(actor)s replied in conversation %(object)s"),
-            "help.conversation_viewed": _("%(actor)s read conversation %(object)s"),
-            "help.conversation_closed": _("%(actor)s closed conversation %(object)s"),
-            "help.conversation_routed": _("%(actor)s passed on conversation %(object)s"),
-            "help.conversation_deleted_by_visitor": _(
-                "The visitor deleted conversation %(object)s"
-            ),
-            "help.conversation_purged": _(
-                "Conversation %(object)s was deleted after its retention period"
-            ),
-            "help.consent_requested": _(
-                "%(actor)s asked consent to hand over conversation %(object)s"
-            ),
-            "help.consent_given": _("The visitor gave consent in conversation %(object)s"),
-            "help.consent_declined": _("The visitor declined consent in conversation %(object)s"),
-            "help.handed_over": _("%(actor)s handed over conversation %(object)s"),
-            "help.handover_taken_up": _("%(actor)s took up the handover of %(object)s"),
-            "help.handovers_viewed": _("%(actor)s viewed the handovers"),
-            "help.inbox_viewed": _("%(actor)s viewed the conversation inbox"),
-            "help.resume_proof_required": _(
-                "A visitor was asked for proof to resume conversation %(object)s"
-            ),
-        },
-    ),
-    **_kinds(
+        _("An anonymous conversation was started"),
+    )
+    HELP_VISITOR_MESSAGE = (
+        "help.visitor_message",
+        EventGroup.HELP,
+        _("The visitor wrote in conversation %(object)s"),
+    )
+    HELP_COUNSELLOR_REPLY = (
+        "help.counsellor_reply",
+        EventGroup.HELP,
+        _("%(actor)s replied in conversation %(object)s"),
+    )
+    HELP_CONVERSATION_VIEWED = (
+        "help.conversation_viewed",
+        EventGroup.HELP,
+        _("%(actor)s read conversation %(object)s"),
+    )
+    HELP_CONVERSATION_CLOSED = (
+        "help.conversation_closed",
+        EventGroup.HELP,
+        _("%(actor)s closed conversation %(object)s"),
+    )
+    HELP_CONVERSATION_ROUTED = (
+        "help.conversation_routed",
+        EventGroup.HELP,
+        _("%(actor)s passed on conversation %(object)s"),
+    )
+    HELP_CONVERSATION_DELETED_BY_VISITOR = (
+        "help.conversation_deleted_by_visitor",
+        EventGroup.HELP,
+        _("The visitor deleted conversation %(object)s"),
+    )
+    HELP_CONVERSATION_PURGED = (
+        "help.conversation_purged",
+        EventGroup.HELP,
+        _("Conversation %(object)s was deleted after its retention period"),
+    )
+    HELP_CONSENT_REQUESTED = (
+        "help.consent_requested",
+        EventGroup.HELP,
+        _("%(actor)s asked consent to hand over conversation %(object)s"),
+    )
+    HELP_CONSENT_GIVEN = (
+        "help.consent_given",
+        EventGroup.HELP,
+        _("The visitor gave consent in conversation %(object)s"),
+    )
+    HELP_CONSENT_DECLINED = (
+        "help.consent_declined",
+        EventGroup.HELP,
+        _("The visitor declined consent in conversation %(object)s"),
+    )
+    HELP_HANDED_OVER = (
+        "help.handed_over",
+        EventGroup.HELP,
+        _("%(actor)s handed over conversation %(object)s"),
+    )
+    HELP_HANDOVER_TAKEN_UP = (
+        "help.handover_taken_up",
+        EventGroup.HELP,
+        _("%(actor)s took up the handover of %(object)s"),
+    )
+    HELP_HANDOVERS_VIEWED = (
+        "help.handovers_viewed",
+        EventGroup.HELP,
+        _("%(actor)s viewed the handovers"),
+    )
+    HELP_INBOX_VIEWED = (
+        "help.inbox_viewed",
+        EventGroup.HELP,
+        _("%(actor)s viewed the conversation inbox"),
+    )
+    HELP_RESUME_PROOF_REQUIRED = (
+        "help.resume_proof_required",
+        EventGroup.HELP,
+        _("A visitor was asked for proof to resume conversation %(object)s"),
+    )
+
+    INSIGHT_DASHBOARD_VIEWED = (
+        "insight.dashboard_viewed",
         EventGroup.INSIGHT,
-        {
-            "insight.dashboard_viewed": _("%(actor)s viewed the insight dashboard"),
-            "insight.exported": _("%(actor)s exported an insight table"),
-            "insight.public_release_created": _(
-                "%(actor)s published the public statistics of a year"
-            ),
-            "insight.lessons_viewed": _("%(actor)s viewed the lessons' evaluation"),
-            "monitor.viewed": _("%(actor)s viewed the municipal monitor"),
-            "monitor.report_viewed": _("%(actor)s viewed a quarterly report of the monitor"),
-            "monitor.programme_viewed": _("%(actor)s viewed the programme view of the monitor"),
-            "monitor.exported": _("%(actor)s exported a report of the monitor"),
-            "monitor.area_saved": _("%(actor)s saved an area of the monitor"),
-            "monitor.area_deleted": _("%(actor)s deleted an area of the monitor"),
-            "monitor.target_saved": _("%(actor)s saved a target of the monitor"),
-            "monitor.target_deleted": _("%(actor)s deleted a target of the monitor"),
-            "monitor.neighbourhoods_imported": _("The CBS neighbourhoods were imported"),
-            "monitor.population_imported": _("The population figures were imported"),
-        },
-    ),
-    **_kinds(
+        _("%(actor)s viewed the insight dashboard"),
+    )
+    INSIGHT_EXPORTED = (
+        "insight.exported",
+        EventGroup.INSIGHT,
+        _("%(actor)s exported an insight table"),
+    )
+    INSIGHT_PUBLIC_RELEASE_CREATED = (
+        "insight.public_release_created",
+        EventGroup.INSIGHT,
+        _("%(actor)s published the public statistics of a year"),
+    )
+    INSIGHT_LESSONS_VIEWED = (
+        "insight.lessons_viewed",
+        EventGroup.INSIGHT,
+        _("%(actor)s viewed the lessons' evaluation"),
+    )
+    MONITOR_VIEWED = (
+        "monitor.viewed",
+        EventGroup.INSIGHT,
+        _("%(actor)s viewed the municipal monitor"),
+    )
+    MONITOR_REPORT_VIEWED = (
+        "monitor.report_viewed",
+        EventGroup.INSIGHT,
+        _("%(actor)s viewed a quarterly report of the monitor"),
+    )
+    MONITOR_PROGRAMME_VIEWED = (
+        "monitor.programme_viewed",
+        EventGroup.INSIGHT,
+        _("%(actor)s viewed the programme view of the monitor"),
+    )
+    MONITOR_EXPORTED = (
+        "monitor.exported",
+        EventGroup.INSIGHT,
+        _("%(actor)s exported a report of the monitor"),
+    )
+    MONITOR_AREA_SAVED = (
+        "monitor.area_saved",
+        EventGroup.INSIGHT,
+        _("%(actor)s saved an area of the monitor"),
+    )
+    MONITOR_AREA_DELETED = (
+        "monitor.area_deleted",
+        EventGroup.INSIGHT,
+        _("%(actor)s deleted an area of the monitor"),
+    )
+    MONITOR_TARGET_SAVED = (
+        "monitor.target_saved",
+        EventGroup.INSIGHT,
+        _("%(actor)s saved a target of the monitor"),
+    )
+    MONITOR_TARGET_DELETED = (
+        "monitor.target_deleted",
+        EventGroup.INSIGHT,
+        _("%(actor)s deleted a target of the monitor"),
+    )
+    MONITOR_NEIGHBOURHOODS_IMPORTED = (
+        "monitor.neighbourhoods_imported",
+        EventGroup.INSIGHT,
+        _("The CBS neighbourhoods were imported"),
+    )
+    MONITOR_POPULATION_IMPORTED = (
+        "monitor.population_imported",
+        EventGroup.INSIGHT,
+        _("The population figures were imported"),
+    )
+
+    API_KEY_CREATED = "api.key_created", EventGroup.API, _("%(actor)s created API key %(object)s")
+    API_KEY_REVOKED = "api.key_revoked", EventGroup.API, _("%(actor)s revoked API key %(object)s")
+    API_SIGNAL_CREATED = (
+        "api.signal_created",
         EventGroup.API,
-        {
-            "api.key_created": _("%(actor)s created API key %(object)s"),
-            "api.key_revoked": _("%(actor)s revoked API key %(object)s"),
-            "api.signal_created": _("%(actor)s recorded signal %(object)s through the API"),
-            "api.signal_list": _("%(actor)s listed signals through the API"),
-            "api.signal_withdrawn": _("%(actor)s withdrew signal %(object)s through the API"),
-            "api.match_list": _("%(actor)s listed matches through the API"),
-            "api.match_viewed": _("%(actor)s viewed match %(object)s through the API"),
-            "api.match_confirmed": _("%(actor)s confirmed match %(object)s through the API"),
-            "api.match_rejected": _("%(actor)s rejected match %(object)s through the API"),
-            "api.request_replayed": _("A repeated API request of %(actor)s was answered once"),
-        },
-    ),
-    **_kinds(EventGroup.AUDIT, {"audit.exported": _("%(actor)s exported the audit log")}),
-    **_kinds(
+        _("%(actor)s recorded signal %(object)s through the API"),
+    )
+    API_SIGNAL_LIST = (
+        "api.signal_list",
+        EventGroup.API,
+        _("%(actor)s listed signals through the API"),
+    )
+    API_SIGNAL_WITHDRAWN = (
+        "api.signal_withdrawn",
+        EventGroup.API,
+        _("%(actor)s withdrew signal %(object)s through the API"),
+    )
+    API_MATCH_LIST = "api.match_list", EventGroup.API, _("%(actor)s listed matches through the API")
+    API_MATCH_VIEWED = (
+        "api.match_viewed",
+        EventGroup.API,
+        _("%(actor)s viewed match %(object)s through the API"),
+    )
+    API_MATCH_CONFIRMED = (
+        "api.match_confirmed",
+        EventGroup.API,
+        _("%(actor)s confirmed match %(object)s through the API"),
+    )
+    API_MATCH_REJECTED = (
+        "api.match_rejected",
+        EventGroup.API,
+        _("%(actor)s rejected match %(object)s through the API"),
+    )
+    API_REQUEST_REPLAYED = (
+        "api.request_replayed",
+        EventGroup.API,
+        _("A repeated API request of %(actor)s was answered once"),
+    )
+
+    AUDIT_EXPORTED = "audit.exported", EventGroup.AUDIT, _("%(actor)s exported the audit log")
+
+    ADMIN_OBJECT_ADDED = (
+        "admin.object_added",
         EventGroup.ADMIN,
-        {
-            "admin.object_added": _("%(actor)s added %(object)s in the system administration"),
-            "admin.object_changed": _("%(actor)s changed %(object)s in the system administration"),
-            "admin.object_deleted": _("%(actor)s deleted %(object)s in the system administration"),
-            "security.field_key_rotated": _(
-                "The encrypted fields were re-encrypted under the current key"
-            ),
-            "system.stale_tasks_requeued": _(
-                "Background tasks left running by a stopped worker were queued again or failed"
-            ),
-        },
-    ),
-    **_kinds(
+        _("%(actor)s added %(object)s in the system administration"),
+    )
+    ADMIN_OBJECT_CHANGED = (
+        "admin.object_changed",
+        EventGroup.ADMIN,
+        _("%(actor)s changed %(object)s in the system administration"),
+    )
+    ADMIN_OBJECT_DELETED = (
+        "admin.object_deleted",
+        EventGroup.ADMIN,
+        _("%(actor)s deleted %(object)s in the system administration"),
+    )
+    SECURITY_FIELD_KEY_ROTATED = (
+        "security.field_key_rotated",
+        EventGroup.ADMIN,
+        _("The encrypted fields were re-encrypted under the current key"),
+    )
+    SYSTEM_STALE_TASKS_REQUEUED = (
+        "system.stale_tasks_requeued",
+        EventGroup.ADMIN,
+        _("Background tasks left running by a stopped worker were queued again or failed"),
+    )
+
+    ACCOUNTS_INVITATION_DENIED = (
+        "accounts.invitation_denied",
         EventGroup.REFUSED,
-        {
-            "accounts.invitation_denied": _("%(actor)s was refused an invitation"),
-            "accounts.invitation_not_found": _("%(actor)s asked for an unknown invitation"),
-            "accounts.member_admin_denied": _("%(actor)s was refused member administration"),
-            "accounts.member_invite_denied": _("%(actor)s was refused inviting a member"),
-            "accounts.member_not_found": _("%(actor)s asked for an unknown member"),
-            "accounts.deactivation_denied": _("%(actor)s was refused deactivating a member"),
-            "accounts.role_change_denied": _("%(actor)s was refused changing a role"),
-            "api.key_admin_denied": _("%(actor)s was refused API key administration"),
-            "api.key_not_found": _("%(actor)s asked for an unknown API key"),
-            "api.scope_denied": _("%(actor)s was refused an API request outside the key's scope"),
-            "audit.browse_denied": _("%(actor)s was refused the audit log"),
-            "coordination.access_denied": _("%(actor)s was refused access to coordination"),
-            "coordination.care_referral_denied": _("%(actor)s was refused a care referral"),
-            "coordination.handover_denied": _("%(actor)s was refused a handover"),
-            "coordination.referral_denied": _("%(actor)s was refused a referral"),
-            "coordination.referral_not_found": _("%(actor)s asked for an unknown referral"),
-            "coordination.signal_not_found": _("%(actor)s asked to refer an unknown signal"),
-            "coordination.stale_edit_refused": _(
-                "An out-of-date change of %(actor)s to file %(object)s was refused"
-            ),
-            "help.access_denied": _("%(actor)s was refused access to help conversations"),
-            "insight.access_denied": _("%(actor)s was refused access to insight"),
-            "intake.access_denied": _("%(actor)s was refused access to signals"),
-            "intake.signal_not_found": _("%(actor)s asked for an unknown signal"),
-            "lessons.access_denied": _("%(actor)s was refused access to lessons"),
-            "linkage.access_denied": _("%(actor)s was refused access to matches"),
-            "monitor.access_denied": _("%(actor)s was refused access to the monitor"),
-            "linkage.match_not_found": _("%(actor)s asked for an unknown match"),
-            "security.csrf_failure": _("A form of %(actor)s was refused: the page had expired"),
-        },
-    ),
-}
+        _("%(actor)s was refused an invitation"),
+    )
+    ACCOUNTS_INVITATION_NOT_FOUND = (
+        "accounts.invitation_not_found",
+        EventGroup.REFUSED,
+        _("%(actor)s asked for an unknown invitation"),
+    )
+    ACCOUNTS_MEMBER_ADMIN_DENIED = (
+        "accounts.member_admin_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused member administration"),
+    )
+    ACCOUNTS_MEMBER_INVITE_DENIED = (
+        "accounts.member_invite_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused inviting a member"),
+    )
+    ACCOUNTS_MEMBER_NOT_FOUND = (
+        "accounts.member_not_found",
+        EventGroup.REFUSED,
+        _("%(actor)s asked for an unknown member"),
+    )
+    ACCOUNTS_DEACTIVATION_DENIED = (
+        "accounts.deactivation_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused deactivating a member"),
+    )
+    ACCOUNTS_ROLE_CHANGE_DENIED = (
+        "accounts.role_change_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused changing a role"),
+    )
+    API_KEY_ADMIN_DENIED = (
+        "api.key_admin_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused API key administration"),
+    )
+    API_KEY_NOT_FOUND = (
+        "api.key_not_found",
+        EventGroup.REFUSED,
+        _("%(actor)s asked for an unknown API key"),
+    )
+    API_SCOPE_DENIED = (
+        "api.scope_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused an API request outside the key's scope"),
+    )
+    AUDIT_BROWSE_DENIED = (
+        "audit.browse_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused the audit log"),
+    )
+    COORDINATION_ACCESS_DENIED = (
+        "coordination.access_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused access to coordination"),
+    )
+    COORDINATION_CARE_REFERRAL_DENIED = (
+        "coordination.care_referral_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused a care referral"),
+    )
+    COORDINATION_HANDOVER_DENIED = (
+        "coordination.handover_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused a handover"),
+    )
+    COORDINATION_REFERRAL_DENIED = (
+        "coordination.referral_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused a referral"),
+    )
+    COORDINATION_REFERRAL_NOT_FOUND = (
+        "coordination.referral_not_found",
+        EventGroup.REFUSED,
+        _("%(actor)s asked for an unknown referral"),
+    )
+    COORDINATION_SIGNAL_NOT_FOUND = (
+        "coordination.signal_not_found",
+        EventGroup.REFUSED,
+        _("%(actor)s asked to refer an unknown signal"),
+    )
+    COORDINATION_STALE_EDIT_REFUSED = (
+        "coordination.stale_edit_refused",
+        EventGroup.REFUSED,
+        _("An out-of-date change of %(actor)s to file %(object)s was refused"),
+    )
+    HELP_ACCESS_DENIED = (
+        "help.access_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused access to help conversations"),
+    )
+    INSIGHT_ACCESS_DENIED = (
+        "insight.access_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused access to insight"),
+    )
+    INTAKE_ACCESS_DENIED = (
+        "intake.access_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused access to signals"),
+    )
+    INTAKE_SIGNAL_NOT_FOUND = (
+        "intake.signal_not_found",
+        EventGroup.REFUSED,
+        _("%(actor)s asked for an unknown signal"),
+    )
+    LESSONS_ACCESS_DENIED = (
+        "lessons.access_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused access to lessons"),
+    )
+    LINKAGE_ACCESS_DENIED = (
+        "linkage.access_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused access to matches"),
+    )
+    MONITOR_ACCESS_DENIED = (
+        "monitor.access_denied",
+        EventGroup.REFUSED,
+        _("%(actor)s was refused access to the monitor"),
+    )
+    LINKAGE_MATCH_NOT_FOUND = (
+        "linkage.match_not_found",
+        EventGroup.REFUSED,
+        _("%(actor)s asked for an unknown match"),
+    )
+    SECURITY_CSRF_FAILURE = (
+        "security.csrf_failure",
+        EventGroup.REFUSED,
+        _("A form of %(actor)s was refused: the page had expired"),
+    )
+
+
+# The stored code -> its kind, for events read back from the database.
+EVENTS: dict[str, AuditAction] = {action.value: action for action in AuditAction}
 
 _UNKNOWN = _("%(actor)s: event %(code)s")
 
@@ -311,19 +778,19 @@ def names_for(user_ids: Iterable, *, organisation_id: int | None) -> dict[str, s
     return resolver(ids, organisation_id) if resolver and ids else {}
 
 
-class _Words(dict):
-    def __missing__(self, key):
+class _Words(dict[str, str]):
+    def __missing__(self, key: str) -> str:
         return "…"
 
 
-def _role_label(value) -> str:
+def _role_label(value: Any) -> str:
     try:
         return str(Role(value).label).lower()
     except ValueError:
         return str(value or "—")
 
 
-def describe(event, *, actor_name: str = "", reference: str = "") -> str:
+def describe(event: AuditEvent, *, actor_name: str = "", reference: str = "") -> str:
     """The sentence for one event, in the active language."""
     kind = EVENTS.get(event.action)
     details = event.details if isinstance(event.details, dict) else {}
@@ -332,7 +799,7 @@ def describe(event, *, actor_name: str = "", reference: str = "") -> str:
         object=reference or (f"#{event.object_id}" if event.object_id else "—"),
         code=event.action,
     )
-    if event.action == "accounts.role_changed":
+    if event.action == AuditAction.ACCOUNTS_ROLE_CHANGED:
         words["from"] = _role_label(details.get("from"))
         words["to"] = _role_label(details.get("to"))
     sentence = str(kind.sentence if kind else _UNKNOWN) % words
@@ -342,11 +809,12 @@ def describe(event, *, actor_name: str = "", reference: str = "") -> str:
 def action_choices() -> list[tuple[EventGroup, list[tuple[str, str]]]]:
     """The kinds of event by group, for a choice list: (group, [(code, label)])."""
     groups: dict[EventGroup, list[tuple[str, str]]] = {}
-    for kind in EVENTS.values():
-        label = str(kind.sentence) % _Words(actor=gettext("someone"), object="…", code="")
-        groups.setdefault(kind.group, []).append((kind.code, label[:1].upper() + label[1:]))
+    for action in AuditAction:
+        label = str(action.sentence) % _Words(actor=gettext("someone"), object="…", code="")
+        groups.setdefault(action.group, []).append((action.value, label[:1].upper() + label[1:]))
     return [(group, groups[group]) for group in EventGroup if group in groups]
 
 
 def codes_in(group: str) -> list[str]:
-    return [kind.code for kind in EVENTS.values() if kind.group == group]
+    """The stored codes of the events in ``group`` (for filtering the log by kind)."""
+    return [action.value for action in AuditAction if action.group == group]

@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zicht.audit import keys
+from zicht.audit.catalogue import EVENTS, AuditAction
 from zicht.audit.models import HASH_KEYED, HASH_LEGACY, AuditEvent, ChainHead
 
 __all__ = ["record", "deferred", "event_hash", "head_anchor_mac"]
@@ -103,7 +104,7 @@ def canonical_timestamp(value: datetime.datetime) -> str:
 
 def record(
     *,
-    action: str,
+    action: AuditAction,
     actor: Any = None,
     organisation: Any = None,
     object_type: str = "",
@@ -112,13 +113,17 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain, inside the current transaction.
 
+    ``action`` is a member of :class:`~zicht.audit.catalogue.AuditAction`, the catalogue
+    that gives every event its words; a code outside it is refused with ``ValueError``
+    before anything is written, so no event reaches the log that a reader cannot read.
+
     Inside ``deferred()`` the event is appended at the end of that block instead (the
     returned event gets its ``seq`` and ``hash`` then)."""
     event = AuditEvent(
         actor_id=getattr(actor, "pk", None),
         actor_label=getattr(actor, "username", "") if actor else "",
         organisation_id=getattr(organisation, "pk", organisation),
-        action=action,
+        action=_code(action),
         object_type=object_type,
         object_id=str(object_id),
         details=json.loads(json.dumps(details or {}, default=str)),
@@ -135,6 +140,14 @@ def record(
     with transaction.atomic():
         _append([event])
     return event
+
+
+def _code(action: AuditAction) -> str:
+    """The stored code of ``action``; a string outside the catalogue (a caller that got
+    past the type checker) is refused before anything is written."""
+    if action not in EVENTS:
+        raise ValueError(f"{action!r} is not an audit action of zicht.audit.catalogue.")
+    return str(action)
 
 
 class _Marker:

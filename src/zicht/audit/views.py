@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import selectors, services
+from zicht.audit.catalogue import AuditAction
 from zicht.audit.forms import AuditFilterForm
 
 PER_PAGE = 50
@@ -43,7 +44,7 @@ def _events(request):
         )
     except PermissionDenied:
         services.record(
-            action="audit.browse_denied",
+            action=AuditAction.AUDIT_BROWSE_DENIED,
             actor=request.user,
             organisation=getattr(request.membership, "organisation", None),
         )
@@ -78,7 +79,7 @@ def audit_export(request):
             status=400,
         )
     services.record(
-        action="audit.exported",
+        action=AuditAction.AUDIT_EXPORTED,
         actor=request.user,
         organisation=getattr(request.membership, "organisation", None),
         details={k: v for k, v in filters.items() if v not in (None, "")},

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import permissions
 from zicht.coordination.constants import ScreeningDecision
 from zicht.coordination.htcds import CRIMINAL_SUBFORMS, nationality_of
@@ -106,7 +107,7 @@ def annual_report(*, membership, year: int) -> list[AnnualTable]:
     )
     facts = [_facts(f) for f in files]
     audit.record(
-        action="coordination.annual_report_viewed",
+        action=AuditAction.COORDINATION_ANNUAL_REPORT_VIEWED,
         actor=membership.user,
         organisation=membership.organisation,
         object_type="annual_report",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import annual, permissions
 from zicht.core.suppression import display
 
@@ -32,7 +33,7 @@ def annual_report(request):
     membership = request.membership
     if not permissions.is_coordinator(membership):
         audit.record(
-            action="coordination.access_denied",
+            action=AuditAction.COORDINATION_ACCESS_DENIED,
             actor=request.user,
             organisation=getattr(membership, "organisation", None),
             object_type="annual_report",

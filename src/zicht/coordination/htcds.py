@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import permissions
 from zicht.coordination.constants import (
     CareType,
@@ -249,7 +250,7 @@ def export_rows(*, year: int, with_identity: bool = False, membership=None) -> E
     with transaction.atomic():
         rows = [_row(f, with_identity=with_identity) for f in files]
         audit.record(
-            action="coordination.htcds_exported",
+            action=AuditAction.COORDINATION_HTCDS_EXPORTED,
             actor=membership.user if membership else None,
             organisation=membership.organisation if membership else None,
             object_type="htcds_export",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zicht.access.policy import allows
 from zicht.accounts.selectors import organisation_list
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import forms, permissions, selectors, services, workflow
 from zicht.coordination.assessment import proposal_reasons
 from zicht.coordination.constants import ADULT_AGE, CareStatus, FileStatus, MeasureStatus, Question
@@ -28,7 +29,7 @@ INBOX_PER_PAGE = 50
 PER_PAGE = 25
 
 
-def _record_denied(request, action: str = "coordination.access_denied") -> None:
+def _record_denied(request, action: AuditAction = AuditAction.COORDINATION_ACCESS_DENIED) -> None:
     audit.record(
         action=action,
         actor=request.user,
@@ -37,7 +38,7 @@ def _record_denied(request, action: str = "coordination.access_denied") -> None:
     )
 
 
-def _denied(request, message: str, action: str = "coordination.access_denied"):
+def _denied(request, message: str, action: AuditAction = AuditAction.COORDINATION_ACCESS_DENIED):
     _record_denied(request, action)
     return render(request, "coordination/denied.html", {"message": message}, status=403)
 
@@ -69,7 +70,7 @@ def referral_create(request, signal_id):
         signal = intake_selectors.signal_get(membership=membership, signal_id=signal_id)
     except Http404:
         audit.record(
-            action="coordination.signal_not_found",
+            action=AuditAction.COORDINATION_SIGNAL_NOT_FOUND,
             actor=request.user,
             organisation=membership.organisation,
             object_type="signal",
@@ -134,7 +135,7 @@ def my_referrals(request):
         )
     }
     audit.record(
-        action="intake.signal_list_viewed",
+        action=AuditAction.INTAKE_SIGNAL_LIST_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         details={"signals": [str(pk) for pk in young], "page": page.number, "list": "referrals"},
@@ -160,7 +161,7 @@ def referral_detail(request, referral_id):
         referral = selectors.referral_get(membership=membership, referral_id=referral_id)
     except Http404:
         audit.record(
-            action="coordination.referral_not_found",
+            action=AuditAction.COORDINATION_REFERRAL_NOT_FOUND,
             actor=request.user,
             organisation=getattr(membership, "organisation", None),
             object_type="referral",
@@ -207,7 +208,7 @@ def _inbox_page(request, membership, *, search_form=None, status=200):
     # page view with the file ids (never a name or the search text).
     people = selectors.inbox_people(membership=membership, files=list(page))
     audit.record(
-        action="coordination.inbox_viewed",
+        action=AuditAction.COORDINATION_INBOX_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         details={
@@ -263,7 +264,7 @@ def _file_context(request, membership, file, **bound):
     ``bound`` (by form key) and fresh ones otherwise. Opening the page is audit-logged."""
     sources = selectors.file_sources(membership=membership, file=file)
     audit.record(
-        action="coordination.file_viewed",
+        action=AuditAction.COORDINATION_FILE_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         object_type="coordination_file",
@@ -405,7 +406,7 @@ def _submit(request, file, key, form, call, success):
             messages.error(request, " ".join(exc.messages))
             form.add_error(None, exc)
             audit.record(
-                action="coordination.stale_edit_refused",
+                action=AuditAction.COORDINATION_STALE_EDIT_REFUSED,
                 actor=request.user,
                 organisation=membership.organisation,
                 object_type="coordination_file",

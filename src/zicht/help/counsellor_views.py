@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.help import selectors, services
 from zicht.help.constants import HandoverKind, MessageKind
 from zicht.help.forms import CloseForm, HandoverForm, ReplyForm, RouteForm
@@ -45,7 +46,7 @@ def counsellor_inbox(request):
     page = Paginator(selectors.inbox_for(membership=request.membership, show=show), PER_PAGE)
     page = page.get_page(request.GET.get("page"))
     audit.record(
-        action="help.inbox_viewed",
+        action=AuditAction.HELP_INBOX_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={"show": show},
@@ -104,7 +105,7 @@ def counsellor_conversation(request, pk):
     conversation = _conversation(request, pk)  # outside: a refusal's event must stay
     with transaction.atomic():
         audit.record(
-            action="help.conversation_viewed",
+            action=AuditAction.HELP_CONVERSATION_VIEWED,
             actor=request.user,
             organisation=request.membership.organisation,
             object_type="help.conversation",

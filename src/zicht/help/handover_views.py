@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.help import selectors, services
 from zicht.help.constants import MessageKind
 from zicht.help.forms import TakeUpForm
@@ -49,7 +50,7 @@ def handover_list(request):
     handovers = selectors.handovers_for(membership=request.membership, show=show)
     page = Paginator(handovers, PER_PAGE).get_page(request.GET.get("page"))
     audit.record(
-        action="help.handovers_viewed",
+        action=AuditAction.HELP_HANDOVERS_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={"show": show},
@@ -71,7 +72,7 @@ def handover_list(request):
 def _detail_page(request, conversation, *, form=None, status=200):
     with transaction.atomic():
         audit.record(
-            action="help.conversation_viewed",
+            action=AuditAction.HELP_CONVERSATION_VIEWED,
             actor=request.user,
             organisation=request.membership.organisation,
             object_type="help.conversation",
@@ -131,7 +132,7 @@ def coordinator_conversation(request, file_id):
         deny(request, object_type="coordination_file", object_id=file_id)
         raise
     audit.record(
-        action="help.conversation_viewed",
+        action=AuditAction.HELP_CONVERSATION_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
         object_type="help.conversation",

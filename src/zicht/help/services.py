@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import services as coordination
 from zicht.core import ratelimit
 from zicht.help import codes, conf, pow, selectors
@@ -117,7 +118,7 @@ def _post(
     *,
     now: datetime,
     author: str,
-    action: str,
+    action: AuditAction,
     awaiting_reply: bool | None,
     kind: str = MessageKind.TEXT,
     body: str = "",
@@ -186,7 +187,7 @@ def conversation_start(
                     created_at=now,
                 )
                 audit.record(
-                    action="help.conversation_started",
+                    action=AuditAction.HELP_CONVERSATION_STARTED,
                     object_type="help.conversation",
                     object_id=conversation.pk,
                 )
@@ -271,7 +272,7 @@ def conversation_resume(*, code: str, passphrase: str, proof_bits: int = 0) -> C
     if failures + 1 == conf.login_attempts():
         with transaction.atomic():
             audit.record(
-                action="help.resume_proof_required",
+                action=AuditAction.HELP_RESUME_PROOF_REQUIRED,
                 object_type="help.conversation",
                 object_id=conversation.pk if conversation else "",
                 details={"known_code": conversation is not None},
@@ -299,7 +300,7 @@ def visitor_message_send(*, conversation: Conversation, body: str) -> Message:
                 author=MessageAuthor.VISITOR,
                 body=body,
                 awaiting_reply=True,
-                action="help.visitor_message",
+                action=AuditAction.HELP_VISITOR_MESSAGE,
             )
     except BaseException:
         ratelimit.undo(key, minutes=60, now=now)  # a message not sent does not count
@@ -325,7 +326,7 @@ def visitor_consent_answer(*, conversation: Conversation, agree: bool) -> Messag
             author=MessageAuthor.VISITOR,
             kind=MessageKind.CONSENT_GIVEN if agree else MessageKind.CONSENT_DECLINED,
             awaiting_reply=True,
-            action="help.consent_given" if agree else "help.consent_declined",
+            action=AuditAction.HELP_CONSENT_GIVEN if agree else AuditAction.HELP_CONSENT_DECLINED,
         )
 
 
@@ -335,7 +336,7 @@ def visitor_conversation_delete(*, conversation: Conversation) -> None:
         pk = conversation.pk
         Conversation.objects.filter(pk=pk).delete()
         audit.record(
-            action="help.conversation_deleted_by_visitor",
+            action=AuditAction.HELP_CONVERSATION_DELETED_BY_VISITOR,
             object_type="help.conversation",
             object_id=pk,
         )
@@ -359,7 +360,7 @@ def counsellor_reply(*, membership: Membership, conversation: Conversation, body
             body=body,
             membership=membership,
             awaiting_reply=False,
-            action="help.counsellor_reply",
+            action=AuditAction.HELP_COUNSELLOR_REPLY,
         )
 
 
@@ -381,7 +382,7 @@ def counsellor_consent_request(*, membership: Membership, conversation: Conversa
             kind=MessageKind.CONSENT_REQUEST,
             membership=membership,
             awaiting_reply=False,
-            action="help.consent_requested",
+            action=AuditAction.HELP_CONSENT_REQUESTED,
         )
 
 
@@ -428,7 +429,7 @@ def counsellor_hand_over(
             kind=MessageKind.HANDOVER,
             membership=membership,
             awaiting_reply=None,
-            action="help.handed_over",
+            action=AuditAction.HELP_HANDED_OVER,
             details={"kind": kind, "consent_given_at": locked.consent_given_at.isoformat()},
         )
 
@@ -459,7 +460,7 @@ def counsellor_route(*, membership: Membership, conversation: Conversation, to: 
             body="" if to == selectors.CENTRE else allowed[to],
             membership=membership,
             awaiting_reply=True,
-            action="help.conversation_routed",
+            action=AuditAction.HELP_CONVERSATION_ROUTED,
             details={"to": to},
         )
 
@@ -493,7 +494,7 @@ def counsellor_close(*, membership: Membership, conversation: Conversation, reas
             created_at=now,
         )
         audit.record(
-            action="help.conversation_closed",
+            action=AuditAction.HELP_CONVERSATION_CLOSED,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="help.conversation",
@@ -548,7 +549,7 @@ def professional_take_up(
         locked.signal_reference = reference
         locked.save(update_fields=["taken_up_at", "taken_up_by", "signal_reference"])
         audit.record(
-            action="help.handover_taken_up",
+            action=AuditAction.HELP_HANDOVER_TAKEN_UP,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="help.conversation",
@@ -579,7 +580,7 @@ def conversations_purge_inactive(*, now: datetime | None = None, dry_run: bool =
             ).delete()
             if deleted:
                 audit.record(
-                    action="help.conversation_purged",
+                    action=AuditAction.HELP_CONVERSATION_PURGED,
                     object_type="help.conversation",
                     object_id=pk,
                     details={"retention_days": conf.retention_days()},

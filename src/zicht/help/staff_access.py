@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied
 from django.views.decorators.cache import never_cache
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 
 
 def deny(request, **target) -> None:
     """Record a refused access (``help.access_denied``), optionally naming the object."""
     audit.record(
-        action="help.access_denied",
+        action=AuditAction.HELP_ACCESS_DENIED,
         actor=request.user,
         organisation=getattr(request.membership, "organisation", None),
         details={"view": getattr(request.resolver_match, "view_name", "")},

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from zicht.accounts import selectors as account_selectors
 from zicht.accounts.constants import Role
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.insight import public
 from zicht.insight.estimates import hidden_number, municipal_period_numbers, period_numbers
 from zicht.insight.models import EstimateCache, PublicRelease
@@ -184,7 +185,7 @@ def release_create(*, by: User, year: int) -> PublicRelease:
                 created_by=by,
             )
             audit.record(
-                action="insight.public_release_created",
+                action=AuditAction.INSIGHT_PUBLIC_RELEASE_CREATED,
                 actor=by,
                 object_type="insight.publicrelease",
                 object_id=release.pk,

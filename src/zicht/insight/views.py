@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zicht.access import guards as access
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.core.suppression import PRIMARY, K
 from zicht.insight import charts, selectors, services
 from zicht.insight import lessons as lesson_tables
@@ -292,7 +293,7 @@ def dashboard(request):
             date_to=filters.get("date_to"),
         )
     audit.record(
-        action="insight.dashboard_viewed",
+        action=AuditAction.INSIGHT_DASHBOARD_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={k: str(v) for k, v in filters.items() if v},
@@ -330,7 +331,7 @@ def lessons(request):
     refused and the refusal audited."""
     access.require(request, "insight.lessons")
     audit.record(
-        action="insight.lessons_viewed",
+        action=AuditAction.INSIGHT_LESSONS_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
     )
@@ -595,7 +596,7 @@ def export(request, kind, fmt):
     form = InsightFilterForm(request.GET or None)
     rows, cached = _export_rows(request, kind, _scope(request), form)
     audit.record(
-        action="insight.exported",
+        action=AuditAction.INSIGHT_EXPORTED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={"table": kind, "format": fmt},

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from zicht.access.policy import allows
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.core import ages
 from zicht.core.references import new_reference
 from zicht.intake import person_index, search
@@ -249,7 +250,7 @@ def _signal_record(
     )
     SignalRevision.objects.create(signal=signal, author=membership.user, action="created")
     audit.record(
-        action="intake.signal_created",
+        action=AuditAction.INTAKE_SIGNAL_CREATED,
         actor=membership.user,
         organisation=membership.organisation,
         object_type="signal",
@@ -338,7 +339,7 @@ def signal_update(
             signal=signal, author=membership.user, action="edited", changed_fields=changed
         )
         audit.record(
-            action="intake.signal_edited",
+            action=AuditAction.INTAKE_SIGNAL_EDITED,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="signal",
@@ -371,7 +372,7 @@ def signal_withdraw(*, membership: Membership, signal: Signal, reason: str) -> S
         # A withdrawn signal can no longer be found by name, as it can no longer be matched.
         SignalSearchToken.objects.filter(signal=signal).delete()
         audit.record(
-            action="intake.signal_withdrawn",
+            action=AuditAction.INTAKE_SIGNAL_WITHDRAWN,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="signal",
@@ -404,7 +405,7 @@ def purge_expired(*, today: dt.date | None = None, dry_run: bool = False) -> int
             signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
             person_index.current().signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
-                action="intake.signal_purged",
+                action=AuditAction.INTAKE_SIGNAL_PURGED,
                 organisation=signal.organisation_id,
                 object_type="signal",
                 object_id=signal.pk,
@@ -517,7 +518,7 @@ def purge_expired_encoded(*, today: dt.date | None = None, dry_run: bool = False
             signal.save(update_fields=["account", "justice_offences", "status", "updated_at"])
             person_index.current().signal_unindex(signal_id=signal.pk, reason="expired")
             audit.record(
-                action="intake.signal_purged",
+                action=AuditAction.INTAKE_SIGNAL_PURGED,
                 organisation=signal.organisation_id,
                 object_type="signal",
                 object_id=signal.pk,

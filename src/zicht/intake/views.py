@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.access import guards as access
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.core import ages
 from zicht.core.crypto import DecryptionError, decrypt_text, encrypt_text
 from zicht.intake import person_index, selectors, services
@@ -42,7 +43,7 @@ def _own_signal(request, membership, signal_id):
         return selectors.signal_get(membership=membership, signal_id=signal_id)
     except Http404:
         audit.record(
-            action="intake.signal_not_found",
+            action=AuditAction.INTAKE_SIGNAL_NOT_FOUND,
             actor=request.user,
             organisation=membership.organisation,
             object_type="signal",
@@ -92,7 +93,7 @@ def _list_page(request, membership, *, search_form=None, status=200):
     rows = selectors.signal_rows(membership=membership, signal_ids=list(page.object_list))
     # Names are shown: one event per page view, with the ids shown (never a name).
     audit.record(
-        action="intake.signal_list_viewed",
+        action=AuditAction.INTAKE_SIGNAL_LIST_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         details={
@@ -217,7 +218,7 @@ def signal_detail(request, signal_id):
     membership = _professional(request)
     signal = _own_signal(request, membership, signal_id)
     audit.record(
-        action="intake.signal_viewed",
+        action=AuditAction.INTAKE_SIGNAL_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         object_type="signal",
@@ -287,7 +288,7 @@ def signal_edit(request, signal_id):
         messages.error(request, _("Only an active signal can be changed."))
         return redirect("intake:signal_detail", signal.pk)
     audit.record(
-        action="intake.signal_viewed",
+        action=AuditAction.INTAKE_SIGNAL_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         object_type="signal",

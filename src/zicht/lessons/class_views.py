@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.access.policy import allows
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.core import ratelimit
 from zicht.lessons import selectors, services, tasks
 from zicht.lessons.forms import AdvanceForm, AnswerForm, JoinForm, TeacherStartForm
@@ -103,7 +104,7 @@ def class_start_school(request):
     membership = _school_membership(request)
     if membership is None:
         audit.record(
-            action="lessons.access_denied",
+            action=AuditAction.LESSONS_ACCESS_DENIED,
             actor=request.user,
             organisation=getattr(getattr(request, "membership", None), "organisation", None),
             details={"view": "lessons:class_start_school"},
@@ -146,7 +147,7 @@ def _teacher_session(request, pk):
     if session is None or pk not in request.session.get(TEACHER_KEY, []):
         if request.user.is_authenticated:
             audit.record(
-                action="lessons.access_denied",
+                action=AuditAction.LESSONS_ACCESS_DENIED,
                 actor=request.user,
                 organisation=getattr(getattr(request, "membership", None), "organisation", None),
                 object_type="class_session",

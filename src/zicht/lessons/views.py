@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.help import conf as help_conf
 from zicht.lessons import selectors
 from zicht.lessons.constants import PICTOGRAMS, Audience
@@ -142,7 +143,7 @@ def _staff_only(request):
         return redirect_to_login(request.get_full_path())
     if not request.user.is_staff:
         audit.record(
-            action="lessons.access_denied",
+            action=AuditAction.LESSONS_ACCESS_DENIED,
             actor=request.user,
             organisation=getattr(getattr(request, "membership", None), "organisation", None),
             details={"view": "lessons:preview"},

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.core.tasks import send_email_on_commit
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage.constants import UNDO_WINDOW_HOURS, MatchKind, MatchStatus
@@ -208,7 +209,7 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor: User | None
         if internal:
             continue
         audit.record(
-            action="linkage.match_found",
+            action=AuditAction.LINKAGE_MATCH_FOUND,
             actor=actor,
             organisation=organisation_id,
             object_type="match",
@@ -269,7 +270,9 @@ def match_decide(*, membership: Membership, match: Match, confirm: bool) -> Matc
         match.decided_by = membership.user
         match.save(update_fields=["status", "decided_at", "decided_by"])
         audit.record(
-            action="linkage.match_confirmed" if confirm else "linkage.match_rejected",
+            action=AuditAction.LINKAGE_MATCH_CONFIRMED
+            if confirm
+            else AuditAction.LINKAGE_MATCH_REJECTED,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="match",
@@ -318,7 +321,7 @@ def match_undo(*, membership: Membership, match: Match) -> Match:
         match.decided_by = None
         match.save(update_fields=["status", "decided_at", "decided_by"])
         audit.record(
-            action="linkage.match_decision_undone",
+            action=AuditAction.LINKAGE_MATCH_DECISION_UNDONE,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="match",

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from zicht.access import guards as access
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors, services
 from zicht.linkage.forms import MatchFilterForm
@@ -40,7 +41,7 @@ def match_list(request):
         )
     }
     audit.record(
-        action="intake.signal_list_viewed",
+        action=AuditAction.INTAKE_SIGNAL_LIST_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         details={"signals": [str(pk) for pk in young], "page": page.number, "list": "matches"},
@@ -70,7 +71,7 @@ def _match_view(request, membership, match_id):
         return selectors.match_get(membership=membership, match_id=match_id)
     except Http404:
         audit.record(
-            action="linkage.match_not_found",
+            action=AuditAction.LINKAGE_MATCH_NOT_FOUND,
             actor=request.user,
             organisation=membership.organisation,
             object_type="match",
@@ -87,7 +88,7 @@ def match_detail(request, match_id):
     view = _match_view(request, membership, match_id)
     rows = intake_selectors.signal_rows(membership=membership, signal_ids=[view.own.signal_id])
     audit.record(
-        action="linkage.match_viewed",
+        action=AuditAction.LINKAGE_MATCH_VIEWED,
         actor=request.user,
         organisation=membership.organisation,
         object_type="match",

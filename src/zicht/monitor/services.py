@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.insight.estimates import hidden_number
 from zicht.insight.selectors import Dataset
 from zicht.monitor import permissions
@@ -147,7 +148,7 @@ def neighbourhoods_import(*, text: str) -> dict:
             "updated": len(existing),
             "skipped": skipped,
         }
-        audit.record(action="monitor.neighbourhoods_imported", details=result)
+        audit.record(action=AuditAction.MONITOR_NEIGHBOURHOODS_IMPORTED, details=result)
     return result
 
 
@@ -199,7 +200,7 @@ def population_import(*, text: str) -> dict:
             Population.objects.update_or_create(
                 municipality_id=code, year=year, defaults={"young_people": young}
             )
-        audit.record(action="monitor.population_imported", details={"rows": len(parsed)})
+        audit.record(action=AuditAction.MONITOR_POPULATION_IMPORTED, details={"rows": len(parsed)})
     return {"rows": len(parsed)}
 
 
@@ -248,7 +249,7 @@ def area_save(
             area.name, area.codes = name, codes
             area.save()
         audit.record(
-            action="monitor.area_saved",
+            action=AuditAction.MONITOR_AREA_SAVED,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="area",
@@ -264,7 +265,7 @@ def area_delete(*, membership: Membership, area: Area) -> None:
         raise PermissionDenied
     with transaction.atomic():
         audit.record(
-            action="monitor.area_deleted",
+            action=AuditAction.MONITOR_AREA_DELETED,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="area",
@@ -300,7 +301,7 @@ def target_save(
             defaults={"kind": kind, "value": value, "baseline_year": baseline_year},
         )
         audit.record(
-            action="monitor.target_saved",
+            action=AuditAction.MONITOR_TARGET_SAVED,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="target",
@@ -316,7 +317,7 @@ def target_delete(*, membership: Membership, target: Target) -> None:
         raise PermissionDenied
     with transaction.atomic():
         audit.record(
-            action="monitor.target_deleted",
+            action=AuditAction.MONITOR_TARGET_DELETED,
             actor=membership.user,
             organisation=membership.organisation,
             object_type="target",

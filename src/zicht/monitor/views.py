@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.monitor import permissions, rates, reports, selectors, services, tables
 from zicht.monitor.forms import AreaForm, PeriodForm, TargetForm
 from zicht.monitor.selectors import Period
@@ -21,7 +22,7 @@ from zicht.monitor.targets import progress, rule_text
 
 def _denied(request):
     audit.record(
-        action="monitor.access_denied",
+        action=AuditAction.MONITOR_ACCESS_DENIED,
         actor=request.user,
         organisation=getattr(request.membership, "organisation", None),
         details={"path": request.path},
@@ -71,7 +72,7 @@ def overview(request):
         for t in targets
     ]
     audit.record(
-        action="monitor.viewed",
+        action=AuditAction.MONITOR_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={"municipality": municipality, "period": period.label},
@@ -98,7 +99,7 @@ def report(request):
     municipality, _areas, chosen, period, _form = _context(request)
     built = reports.build(municipality=municipality, period=period, areas=chosen)
     audit.record(
-        action="monitor.report_viewed",
+        action=AuditAction.MONITOR_REPORT_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={"municipality": municipality, "period": period.label},
@@ -118,7 +119,7 @@ def export(request):
     municipality, _areas, chosen, period, _form = _context(request)
     rows = reports.build(municipality=municipality, period=period, areas=chosen).rows()
     audit.record(
-        action="monitor.exported",
+        action=AuditAction.MONITOR_EXPORTED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={"municipality": municipality, "period": period.label, "format": fmt},
@@ -257,7 +258,7 @@ def programme(request):
             }
         )
     audit.record(
-        action="monitor.programme_viewed",
+        action=AuditAction.MONITOR_PROGRAMME_VIEWED,
         actor=request.user,
         organisation=request.membership.organisation,
         details={"period": period.label},

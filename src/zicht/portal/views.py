@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from zicht.accounts import selectors as account_selectors
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.core import readiness
 from zicht.portal import attention
 
@@ -64,7 +65,7 @@ def csrf_failure(request, reason=""):
     """A forged or expired CSRF token: a clear message, nothing changed, audit-logged."""
 
     audit.record(
-        action="security.csrf_failure",
+        action=AuditAction.SECURITY_CSRF_FAILURE,
         actor=request.user if request.user.is_authenticated else None,
         details={"path_name": getattr(request.resolver_match, "view_name", "")},
     )

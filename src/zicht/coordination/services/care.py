@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zicht.audit.catalogue import EVENTS, AuditAction
 from zicht.coordination import permissions, workflow
 from zicht.coordination.constants import CareStatus
 from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH, check_lengths
@@ -67,7 +68,7 @@ def care_referral_create(
             for_referrer=True,
         )
         audit_event(
-            "care_referral_requested",
+            AuditAction.COORDINATION_CARE_REFERRAL_REQUESTED,
             membership=membership,
             object_type="care_referral",
             object_id=care.pk,
@@ -91,7 +92,7 @@ def care_referral_act(
     """A provider accepts, refuses, places or ends a care referral to their organisation."""
     if not permissions.can_act_on_care_referral(membership, care_referral):
         audit_event(
-            "care_referral_denied",
+            AuditAction.COORDINATION_CARE_REFERRAL_DENIED,
             membership=membership,
             object_type="care_referral",
             object_id=care_referral.pk,
@@ -130,7 +131,7 @@ def care_referral_act(
             for_referrer=True,
         )
         audit_event(
-            f"care_referral_{care.status}",
+            EVENTS[f"coordination.care_referral_{care.status}"],
             membership=membership,
             object_type="care_referral",
             object_id=care.pk,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import workflow
 from zicht.coordination.constants import ClosureDecision, ClosureOutcome
 from zicht.coordination.limits import LONG_TEXT_MAX_LENGTH, REOPEN_REASON_MAX_LENGTH, check_lengths
@@ -64,7 +65,7 @@ def _decide(
         note=item.closure_reason,
     )
     audit_event(
-        "open_item_decided_at_closing",
+        AuditAction.COORDINATION_OPEN_ITEM_DECIDED_AT_CLOSING,
         membership=membership,
         object_id=file.pk,
         item=item_key(item),
@@ -138,7 +139,12 @@ def file_close(
             note=file.closure_note,
             for_referrer=True,
         )
-        audit_event("file_closed", membership=membership, object_id=file.pk, outcome=outcome)
+        audit_event(
+            AuditAction.COORDINATION_FILE_CLOSED,
+            membership=membership,
+            object_id=file.pk,
+            outcome=outcome,
+        )
         notify("status_changed", file, to="referrers")
     return file
 
@@ -160,6 +166,8 @@ def file_reopen(
         file = lock_file(file, expected_version)
         save_file(file, *reopen(file))
         step(file, membership=membership, event="reopened", note=reason, for_referrer=True)
-        audit_event("file_reopened", membership=membership, object_id=file.pk)
+        audit_event(
+            AuditAction.COORDINATION_FILE_REOPENED, membership=membership, object_id=file.pk
+        )
         notify("status_changed", file, to="referrers")
     return file

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination.limits import TASK_TITLE_MAX_LENGTH, check_dates, check_lengths
 from zicht.coordination.models import FollowUpTask
 from zicht.coordination.services.guards import require_coordinator, require_open
@@ -63,7 +64,12 @@ def task_create(
             details={"due": due_date.isoformat()},
             note=title,
         )
-        audit_event("task_created", membership=membership, object_id=file.pk, task=task.pk)
+        audit_event(
+            AuditAction.COORDINATION_TASK_CREATED,
+            membership=membership,
+            object_id=file.pk,
+            task=task.pk,
+        )
     return task
 
 
@@ -78,5 +84,10 @@ def task_complete(*, membership: Membership, task: FollowUpTask) -> FollowUpTask
         task.save(update_fields=["done_at"])
         save_file(file)
         step(file, membership=membership, event="task_done", note=task.title)
-        audit_event("task_completed", membership=membership, object_id=file.pk, task=task.pk)
+        audit_event(
+            AuditAction.COORDINATION_TASK_COMPLETED,
+            membership=membership,
+            object_id=file.pk,
+            task=task.pk,
+        )
     return task

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import permissions, workflow
 from zicht.coordination.constants import FileStatus
 
@@ -27,7 +28,7 @@ def require_coordinator(
     """Refuse (and record the attempt) unless ``membership`` is a coordinator."""
     if not permissions.is_coordinator(membership):
         audit.record(
-            action="coordination.access_denied",
+            action=AuditAction.COORDINATION_ACCESS_DENIED,
             actor=getattr(membership, "user", None),
             organisation=getattr(membership, "organisation", None),
             object_type="coordination_file",

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zicht.audit.catalogue import EVENTS, AuditAction
 from zicht.coordination import workflow
 from zicht.coordination.assessment import propose_measures
 from zicht.coordination.constants import FileStatus, MeasureKind, MeasureStatus, Question
@@ -72,7 +73,7 @@ def assessment_complete(
         )
         step(file, event="support_started", for_referrer=True)
         audit_event(
-            "assessment_completed",
+            AuditAction.COORDINATION_ASSESSMENT_COMPLETED,
             membership=membership,
             object_id=file.pk,
             proposed=proposed,
@@ -104,7 +105,7 @@ def _record_measure(
         details={"measure": measure.kind, "owner": measure.owner.name if measure.owner else ""},
     )
     audit_event(
-        event,
+        EVENTS[f"coordination.{event}"],
         membership=membership,
         object_type="measure",
         object_id=measure.pk,

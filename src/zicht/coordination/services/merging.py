@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import workflow
 from zicht.coordination.constants import AWAITING_SCREENING
 from zicht.coordination.models import CoordinationFile
@@ -75,7 +76,7 @@ def file_merge(
         step(file, membership=membership, event="merged_in", details=details)
         step(duplicate, membership=membership, event="merged_away", details=details)
         audit_event(
-            "file_merged",
+            AuditAction.COORDINATION_FILE_MERGED,
             membership=membership,
             object_id=file.pk,
             duplicate=duplicate.pk,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from zicht.accounts.constants import Role
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import permissions
 from zicht.coordination.constants import (
     ADULT_AGE,
@@ -52,7 +53,10 @@ def referral_create(
     """
     if not permissions.can_refer(membership, signal):
         audit_event(
-            "referral_denied", membership=membership, object_type="signal", object_id=signal.pk
+            AuditAction.COORDINATION_REFERRAL_DENIED,
+            membership=membership,
+            object_type="signal",
+            object_id=signal.pk,
         )
         raise PermissionDenied(_("Only the author of a signal can refer it."))
     if signal.status != "active":
@@ -91,7 +95,7 @@ def referral_create(
         if not with_identity:
             referral = Referral.objects.create(kind=ReferralKind.ANONYMOUS, reason="", **common)
             audit_event(
-                "anonymous_notification",
+                AuditAction.COORDINATION_ANONYMOUS_NOTIFICATION,
                 membership=membership,
                 object_type="referral",
                 object_id=referral.pk,
@@ -167,7 +171,7 @@ def _referral_received(
         note=referral.reason,
     )
     audit_event(
-        "referral_created",
+        AuditAction.COORDINATION_REFERRAL_CREATED,
         membership=membership,
         object_type="referral",
         object_id=referral.pk,
@@ -188,7 +192,11 @@ def referral_from_conversation(
     Runs inside the caller's transaction.
     """
     if membership is None or not membership.is_active or membership.role != Role.COUNSELLOR:
-        audit_event("handover_denied", membership=membership, object_type="help.conversation")
+        audit_event(
+            AuditAction.COORDINATION_HANDOVER_DENIED,
+            membership=membership,
+            object_type="help.conversation",
+        )
         raise PermissionDenied
     file = file_open(urgency=urgency)
     referral = Referral.objects.create(

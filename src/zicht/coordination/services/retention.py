@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination.constants import RETENTION_YEARS_DEFAULT, FileStatus
 from zicht.coordination.models import Assessment, CoordinationFile
 from zicht.coordination.services.trail import audit_event, step
@@ -62,5 +63,5 @@ def files_anonymise(*, now: dt.datetime | None = None, dry_run: bool = False) ->
                 entry.details = {k: v for k, v in entry.details.items() if k != "to"}
                 entry.save(update_fields=["note", "actor", "details"])
             step(file, event="anonymised")
-            audit_event("file_anonymised", object_id=file.pk, years=years)
+            audit_event(AuditAction.COORDINATION_FILE_ANONYMISED, object_id=file.pk, years=years)
     return len(ids)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination import permissions, workflow
 from zicht.coordination.constants import (
     AWAITING_SCREENING,
@@ -62,7 +63,7 @@ def file_assign(
             details={"to": file.assigned_to.get_full_name() if file.assigned_to else ""},
         )
         audit_event(
-            "file_assigned",
+            AuditAction.COORDINATION_FILE_ASSIGNED,
             membership=membership,
             object_id=file.pk,
             to=getattr(file.assigned_to, "pk", None),
@@ -117,7 +118,7 @@ def file_screen(
             for_referrer=True,
         )
         audit_event(
-            "file_screened",
+            AuditAction.COORDINATION_FILE_SCREENED,
             membership=membership,
             object_id=file.pk,
             decision=decision,
@@ -142,7 +143,11 @@ def screening_reminders_send(*, today: dt.date | None = None) -> int:
             file.reminder_sent_on = today
             file.save(update_fields=["reminder_sent_on"])
             step(file, event="reminder_sent", details={"deadline": str(file.screening_deadline)})
-            audit_event("reminder_sent", object_id=file.pk, deadline=file.screening_deadline)
+            audit_event(
+                AuditAction.COORDINATION_REMINDER_SENT,
+                object_id=file.pk,
+                deadline=file.screening_deadline,
+            )
             notify("deadline_near", file, to="coordinators")
         count += 1
     return count

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.coordination.models import CoordinationFile, TimelineEntry
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,16 +42,16 @@ def step(
 
 
 def audit_event(
-    action: str,
+    action: AuditAction,
     *,
     membership: Membership | None = None,
     object_type: str = "coordination_file",
     object_id: object = "",
     **details: Any,
 ) -> None:
-    """Record ``coordination.<action>`` in the audit log."""
+    """Record ``action`` in the audit log."""
     audit.record(
-        action=f"coordination.{action}",
+        action=action,
         actor=getattr(membership, "user", None),
         organisation=getattr(membership, "organisation", None),
         object_type=object_type,

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.intake import services as intake_services
 from zicht.linkage import services
 from zicht.linkage.models import IndexEntry
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         keep_old = options["keep_old"] or bool(failed)
         dropped = 0 if keep_old else services.index_drop_other_keys(key_id=key.key_id)
         audit.record(
-            action="linkage.key_rotated",
+            action=AuditAction.LINKAGE_KEY_ROTATED,
             object_type="pseudonym_key",
             object_id=key.key_id,
             details={

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.core.crypto import DecryptionError, EncryptedTextField, rotate_token, under_primary_key
 
 BATCH = 500
@@ -95,7 +96,9 @@ class Command(BaseCommand):
                 raise SystemExit(1)
             self.stdout.write("Every encrypted value reads with the first key alone.")
             return
-        audit.record(action="security.field_key_rotated", details={"values": total_rewritten})
+        audit.record(
+            action=AuditAction.SECURITY_FIELD_KEY_ROTATED, details={"values": total_rewritten}
+        )
         self.stdout.write(f"Done: {total_rewritten} value(s) re-encrypted under the first key.")
 
     def _count_old(self, model, columns) -> int:

@@ -12,6 +12,7 @@ from argparse import ArgumentTypeError
 from django.core.management.base import BaseCommand, CommandError
 
 from zicht.audit import services as audit
+from zicht.audit.catalogue import AuditAction
 from zicht.conf import registry
 from zicht.core.stale_tasks import requeue_stale
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if not dry_run and (outcome.requeued or outcome.failed):
             audit.record(
-                action="system.stale_tasks_requeued",
+                action=AuditAction.SYSTEM_STALE_TASKS_REQUEUED,
                 details={
                     "requeued": outcome.requeued,
                     "failed": outcome.failed,
