@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from zicht.accounts.constants import Role
 from zicht.audit.models import AuditEvent
@@ -200,3 +201,25 @@ def test_others_cannot_see_a_referral(professional, make_member, referred_file, 
     referral = referred_file.referrals.get()
     response = login(colleague).get(reverse("coordination:referral_detail", args=[referral.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_audit_log_names_a_referral_by_its_signals_reference(
+    professional, make_member, make_signal, refer, login
+):
+    """A referral event's sentence reads "referred signal ZS-…": the referral's own id (a
+    UUID) would read as if it were the signal's reference, so the log names the signal."""
+    signal = make_signal(professional)
+    referral = refer(professional, signal)
+    admin = make_member(role=Role.ORG_ADMIN, organisation=professional.organisation)
+    with translation.override("en"):
+        content = login(admin).get(reverse("audit:list")).content.decode()
+    assert f"referred signal {signal.reference}" in content
+    assert str(referral.pk) not in content
+    assert "Mohamed" not in content and "El Amrani" not in content
+    # Another organisation's administrator is not told which signal it was.
+    outsider = make_member(role=Role.ORG_ADMIN)
+    assert (
+        selectors.referral_references([str(referral.pk)], organisation_id=outsider.organisation_id)
+        == {}
+    )

@@ -9,6 +9,7 @@ class CoordinationConfig(AppConfig):
 
     def ready(self):
         from zicht.audit.catalogue import register_references
-        from zicht.coordination.selectors import file_references
+        from zicht.coordination.selectors import file_references, referral_references
 
         register_references("coordination_file", file_references)
+        register_references("referral", referral_references)

@@ -612,6 +612,33 @@ def file_references(object_ids: Iterable[str | int], organisation_id: int | None
     )
 
 
+def referral_references(
+    object_ids: Iterable[object], organisation_id: int | None
+) -> dict[str, str]:
+    """The referred signal's reference (never identity) for a referral event in the audit
+    log, whose sentence names the signal ("referred signal ZS-…"): only for referrals of
+    ``organisation_id`` (every referral for the system administrator's ``None``), and only
+    while the signal exists (the retention purge empties ``signal_id``)."""
+    ids = []
+    for object_id in object_ids:
+        try:
+            ids.append(uuid.UUID(str(object_id)))
+        except ValueError:
+            continue  # an event about an id that was never a referral
+    qs = Referral.objects.filter(pk__in=ids, signal_id__isnull=False)
+    if organisation_id is not None:
+        qs = qs.filter(organisation_id=organisation_id)
+    signal_of = {str(pk): signal_id for pk, signal_id in qs.values_list("pk", "signal_id")}
+    references = intake_selectors.signal_references(
+        signal_of.values(), organisation_id=organisation_id
+    )
+    return {
+        pk: references[str(signal_id)]
+        for pk, signal_id in signal_of.items()
+        if str(signal_id) in references
+    }
+
+
 def files_for_statistics(*, signal_ids: Iterable[uuid.UUID]) -> list[dict]:
     """Facts of the (not merged) files that hold a referral of one of ``signal_ids``, for
     aggregate counts only (the municipal monitor): which of those signals each holds, the
