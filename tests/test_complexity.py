@@ -25,14 +25,7 @@ PACKAGE = SRC / "zicht"
 # The worst rank a function may have.
 WORST_ALLOWED = "C"
 
-NOT_YET_SPLIT = frozenset(
-    {
-        # zicht.estimation: the numba kernels, left whole: they exist for speed, and a
-        # split of their inner loops would first need a benchmark showing none is lost.
-        "zicht.estimation._lcmcr_kernels:_update",
-        "zicht.estimation._kernels:fit_many",
-    }
-)
+NOT_YET_SPLIT: frozenset[str] = frozenset()
 
 
 def _ratings() -> dict[str, tuple[int, str]]:

@@ -65,7 +65,7 @@ def test_one_class_sampler_matches_the_exact_posterior():
     lam, log_nu, nu = np.empty((j, k)), np.zeros(k), np.ones(k)
     count_mk, count0k, scal = np.zeros((len(freq), k), np.int64), np.zeros(k, np.int64), np.zeros(2)
     kern.seed_rng(5)
-    kern.initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, 500)
+    kern.initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, 500, False)
     draws = 60_000
     n0, alpha, occ = np.empty(draws), np.empty(draws), np.empty(draws, np.int64)
     kern.run_chain(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, 0.25, 0.25,
@@ -187,7 +187,7 @@ def test_two_class_sampler_matches_the_exact_posterior():
         count_mk, count0k, scal = np.zeros((7, k), np.int64), np.zeros(k, np.int64), np.zeros(2)
         state = (cells.astype(np.int8), freq, n, lam, log_nu, nu, count_mk, count0k, scal)
         kern.seed_rng(seed)
-        kern.initialise(*state, 500)
+        kern.initialise(*state, 500, False)
         n0, alpha, occ = np.empty(100_000), np.empty(100_000), np.empty(100_000, np.int64)
         kern.run_chain(*state, 0.25, 0.25, 100_000, 1, n0, alpha, occ)
         draws.append(n0 + n)
@@ -239,7 +239,15 @@ def test_lcmcr_reports_progress_in_sweeps():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"K": 1}, {"samples": 1}, {"thinning": 0}, {"chains": 0}, {"a_alpha": 0}, {"seed": -1}],
+    [
+        {"K": 1},
+        {"samples": 1},
+        {"thinning": 0},
+        {"chains": 0},
+        {"a_alpha": 0},
+        {"seed": -1},
+        {"start": "random"},
+    ],
 )
 def test_lcmcr_rejects_bad_settings(kwargs):
     with pytest.raises(ValueError):
@@ -271,16 +279,20 @@ def _two_class_population(rng, n_total=2000, share=0.25, high=(0.5, 0.6, 0.4, 0.
 @pytest.mark.slow
 def test_lcmcr_interval_covers_the_truth_in_a_two_class_population():
     rng = np.random.default_rng(2024)
-    runs, covered = 20, 0
+    runs, covered = 40, 0
     for r in range(runs):
         h = _two_class_population(rng)
         res = lcmcr(h, seed=r, burnin=5_000, samples=1_000, thinning=5)
         covered += res.ci[0] <= 2000 <= res.ci[1]
-    # Measured: 16 of 20 (benchmarks/RESULTS.md). Below the nominal 95%: with a majority
-    # that each list finds with probability 0.08-0.15 the data say little about that class,
-    # and the priors (1/N; few classes) pull the estimate down (median about 1,650 for 2,000).
-    # The bound guards against a broken sampler (wrong augmentation gives almost no coverage).
-    assert covered >= 14, f"the 95% interval covered the true N in only {covered} of {runs} runs"
+    # Below the nominal 95%: with a majority that each list finds with probability
+    # 0.08-0.15 the data say little about that class, and the priors (1/N; few classes) pull
+    # the estimate down (median about 1,650 for 2,000). Measured 2026-12-03 with the kernels
+    # seeded directly, four sets of 20 seeds: 53 of 80 before the kernel was split into
+    # steps, 56 of 80 after, so about two in three; one set of 20 ranged from 10 to 16 with
+    # the random stream alone, too few runs for a bound (the earlier bound, 14 of 20, was set
+    # on a draw of 16). 22 of 40 lies 1.8 standard errors below two in three. The bound
+    # guards against a broken sampler (wrong augmentation gives almost no coverage).
+    assert covered >= 22, f"the 95% interval covered the true N in only {covered} of {runs} runs"
 
 
 # ---------------------------------------------------------------- the sampler's own generators

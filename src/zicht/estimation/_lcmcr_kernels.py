@@ -9,17 +9,22 @@ categorical draws. See :mod:`zicht.estimation.lcmcr` for the model and the full 
 State layout (all arrays are updated in place by :func:`run_chain`):
 
 * ``lam`` (J, K): capture probabilities lambda_jk;
-* ``log_nu`` (K,): log class weights from the stick-breaking construction;
+* ``log_nu`` / ``nu`` (K,): class weights from the stick-breaking construction;
 * ``count_mk`` (M, K): people of observed pattern m in class k;
 * ``count0k`` (K,): unobserved people in class k;
 * ``scal`` (2,): alpha (the stick-breaking concentration) and n0 (the unobserved count).
 
+The random stream is numba's own (Mersenne Twister), seeded once per chain; it differs from
+R's GSL ``taus2`` stream, so the chains agree with LCMCR in distribution, not draw by draw.
+The binomial, gamma and beta generators are written out here (faster than numba's for these
+shapes) and tested against scipy's distributions in ``tests/estimation/test_bayes.py``.
+
+The sweep is :func:`_update`, a sequence of named steps (``_draw_*``), each a small kernel
+that numba inlines into the loop; ``benchmarks/lcmcr_vs_r.py --split`` times it against the
+single-function kernel it replaced.
+
 Kernels use ``error_model="numpy"`` (no Python zero-division checks in the inner loops; every
-division is by a quantity that is positive by construction). The random stream is numba's own
-(Mersenne Twister), seeded once per chain; it differs from R's GSL ``taus2`` stream, so the
-chains agree with LCMCR in distribution, not draw by draw. The binomial, gamma and beta
-generators are written out here (faster than numba's for these shapes) and tested against
-scipy's distributions in ``tests/estimation/test_bayes.py``.
+division is by a quantity that is positive by construction).
 """
 
 from __future__ import annotations
@@ -37,13 +42,20 @@ def seed_rng(seed):
 
 
 @njit(cache=True, error_model="numpy")
+def _uniform_pos():
+    """Uniform on (0, 1)."""
+    u = np.random.random()
+    while u <= 0.0:
+        u = np.random.random()
+    return u
+
+
+# ---------------------------------------------------------------- distributions
+@njit(cache=True, error_model="numpy")
 def _gamma(shape):
     """Gamma(shape, 1) draw (Marsaglia & Tsang 2000; shape < 1 via the boost U^(1/shape))."""
     if shape < 1.0:
-        u = np.random.random()
-        while u <= 0.0:
-            u = np.random.random()
-        return _gamma(shape + 1.0) * u ** (1.0 / shape)
+        return _gamma(shape + 1.0) * _uniform_pos() ** (1.0 / shape)
     d = shape - 1.0 / 3.0
     c = 1.0 / math.sqrt(9.0 * d)
     while True:
@@ -52,10 +64,10 @@ def _gamma(shape):
         if v <= 0.0:
             continue
         v = v * v * v
-        u = np.random.random()
+        u = _uniform_pos()
         if u < 1.0 - 0.0331 * x * x * x * x:
             return d * v
-        if u > 0.0 and math.log(u) < 0.5 * x * x + d * (1.0 - v + math.log(v)):
+        if math.log(u) < 0.5 * x * x + d * (1.0 - v + math.log(v)):
             return d * v
 
 
@@ -67,20 +79,8 @@ def _log_gamma(shape):
     ``dan_log_gamma_1``.
     """
     if shape < 0.5:
-        u = np.random.random()
-        while u <= 0.0:
-            u = np.random.random()
-        return math.log(u) / shape + math.log(_gamma(1.0 + shape))
+        return math.log(_uniform_pos()) / shape + math.log(_gamma(1.0 + shape))
     return math.log(_gamma(shape))
-
-
-@njit(cache=True, error_model="numpy")
-def _uniform_pos():
-    """Uniform on (0, 1)."""
-    u = np.random.random()
-    while u <= 0.0:
-        u = np.random.random()
-    return u
 
 
 @njit(cache=True, error_model="numpy")
@@ -136,7 +136,7 @@ def _binomial_btrs(n, p):
     lpq = 0.0
     while True:
         u = np.random.random() - 0.5
-        v = np.random.random()
+        v = _uniform_pos()
         us = 0.5 - abs(u)
         k = math.floor((2.0 * a / us + b) * u + c)
         if k < 0 or k > n:
@@ -164,9 +164,61 @@ def _binomial(n, p):
     return n - x if flip else x
 
 
+@njit(cache=True, error_model="numpy")
+def _negative_binomial(size, p_success):
+    """Failures before ``size`` successes: Poisson(Gamma(size, (1 - p) / p))."""
+    if p_success >= 1.0:
+        return 0
+    if p_success <= 1e-15:
+        p_success = 1e-15  # the model says nobody can be caught; keep N finite
+    mean = _gamma(size) * (1.0 - p_success) / p_success
+    if mean > 1e15:
+        mean = 1e15
+    return np.random.poisson(mean)
+
+
 #: Up to this many people a multinomial is drawn person by person (one uniform each), above
-#: it by conditional binomials (a binomial costs about as much as six to eight uniforms).
+#: it by conditional binomials.
 _CATEGORICAL_MAX = 12
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _categorical_counts(n, order, tail, out):
+    """n people one by one: class ``order[i]`` owns [tail[i + 1], tail[i]) of [0, tail[0])."""
+    k_max = order.shape[0]
+    last = order[k_max - 1]
+    for _ in range(n):
+        u = np.random.random() * tail[0]
+        placed = False
+        for i in range(k_max - 1):
+            if u >= tail[i + 1]:
+                out[order[i]] += 1
+                placed = True
+                break
+        if not placed:
+            out[last] += 1
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _binomial_counts(n, probs, order, tail, out):
+    """Sequential conditional binomials in ``order``, stopping once all n are placed."""
+    k_max = order.shape[0]
+    left = n
+    for i in range(k_max - 1):
+        if tail[i] <= 0.0:
+            break
+        k = order[i]
+        p = probs[k] / tail[i]
+        if p >= 1.0:
+            out[k] = left
+            return
+        if p > 0.0:
+            x = _binomial(left, p)
+            out[k] = x
+            left -= x
+            if left == 0:
+                return
+    out[order[k_max - 1]] += left
 
 
 @njit(cache=True, error_model="numpy")
@@ -189,63 +241,16 @@ def _multinomial(n, probs, order, tail, out):
     if n <= 0:
         return
     if n <= _CATEGORICAL_MAX:
-        # class order[i] owns [tail[i + 1], tail[i]) of [0, tail[0]): one uniform per person
-        last = order[k_max - 1]
-        for _ in range(n):
-            u = np.random.random() * tail[0]
-            placed = False
-            for i in range(k_max - 1):
-                if u >= tail[i + 1]:
-                    out[order[i]] += 1
-                    placed = True
-                    break
-            if not placed:
-                out[last] += 1
-        return
-    left = n
-    for i in range(k_max - 1):
-        if tail[i] <= 0.0:
-            break
-        k = order[i]
-        p = probs[k] / tail[i]
-        if p >= 1.0:
-            out[k] = left
-            return
-        if p > 0.0:
-            x = _binomial(left, p)
-            out[k] = x
-            left -= x
-            if left == 0:
-                return
-    out[order[k_max - 1]] += left
+        _categorical_counts(n, order, tail, out)
+    else:
+        _binomial_counts(n, probs, order, tail, out)
 
 
-@njit(cache=True, error_model="numpy")
-def _negative_binomial(size, p_success):
-    """Failures before ``size`` successes: Poisson(Gamma(size, (1 - p) / p))."""
-    if p_success >= 1.0:
-        return 0
-    if p_success <= 1e-15:
-        p_success = 1e-15  # the model says nobody can be caught; keep N finite
-    mean = _gamma(size) * (1.0 - p_success) / p_success
-    if mean > 1e15:
-        mean = 1e15
-    return np.random.poisson(mean)
-
-
-@njit(cache=True, error_model="numpy")
-def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out, order):
-    """One Gibbs sweep (LCMCR's ``Update`` without alpha).
-
-    ``work`` is (4 + J, K) float scratch, ``out`` and ``order`` (K,) integer scratch.
-
-    Returns p0, the probability of the all-zero pattern at the new parameters.
-    """
-    m_cells, j_lists = cells.shape
-    k_cls = lam.shape[1]
-    probs = work[0]
-    tail = work[1]
-    # visiting order for the multinomial draws: classes by decreasing weight (insertion sort)
+# ---------------------------------------------------------------- the steps of one sweep
+@njit(cache=True, error_model="numpy", inline="always")
+def _order_by_weight(nu, order):
+    """Classes by decreasing weight (insertion sort; K is small), the multinomials' order."""
+    k_cls = nu.shape[0]
     for i in range(k_cls):
         order[i] = i
     for i in range(1, k_cls):
@@ -256,75 +261,130 @@ def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out,
             order[j + 1] = order[j]
             j -= 1
         order[j + 1] = o
-    # class totals (observed + unobserved) and, per list, how many of each class it caught;
-    # accumulated while the counts are drawn (work rows 2 and 4..4+J)
-    count_k = work[2]
-    caught = work[4:]
-    for k in range(k_cls):
-        count_k[k] = count0k[k]
-        for j in range(j_lists):
-            caught[j, k] = 0.0
-    # 1. class counts of each observed pattern: multinomial with p_k ∝ nu_k prod_j lam^x (1-lam)^(1-x)
-    for m in range(m_cells):
-        for k in range(k_cls):
-            pr = nu[k]
-            for j in range(j_lists):
-                pr *= lam[j, k] if cells[m, j] == 1 else 1.0 - lam[j, k]
-            probs[k] = pr
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _pattern_weights(cells, m, lam, nu, probs):
+    """p_k ∝ nu_k prod_j lam_jk^x_mj (1 - lam_jk)^(1 - x_mj) for observed pattern m."""
+    for k in range(lam.shape[1]):
+        pr = nu[k]
+        for j in range(lam.shape[0]):
+            pr *= lam[j, k] if cells[m, j] == 1 else 1.0 - lam[j, k]
+        probs[k] = pr
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _draw_pattern_classes(cells, freq, lam, nu, order, count_mk, count_k, caught, work, out):
+    """Step 1: the class counts of every observed pattern (one multinomial per pattern).
+
+    Adds them to ``count_k`` (people per class) and ``caught`` (per list and class, the
+    people that list caught).
+    """
+    probs = work[0]
+    tail = work[1]
+    for m in range(cells.shape[0]):
+        _pattern_weights(cells, m, lam, nu, probs)
         _multinomial(freq[m], probs, order, tail, out)
-        for k in range(k_cls):
+        for k in range(lam.shape[1]):
             c = out[k]
             count_mk[m, k] = c
             if c > 0:
                 count_k[k] += c
-                for j in range(j_lists):
+                for j in range(lam.shape[0]):
                     if cells[m, j] == 1:
                         caught[j, k] += c
-    # 2. lambda_jk ~ Beta(1 + caught by list j in class k, 1 + not caught), unobserved included
-    for k in range(k_cls):
-        for j in range(j_lists):
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _draw_capture_probs(lam, caught, count_k):
+    """Step 2: lambda_jk ~ Beta(1 + caught by list j in class k, 1 + not caught), the
+    unobserved counted as not caught."""
+    for k in range(lam.shape[1]):
+        for j in range(lam.shape[0]):
             lam[j, k] = _beta(1.0 + caught[j, k], 1.0 + (count_k[k] - caught[j, k]))
-    # 3. stick-breaking weights: V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l), in logs
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _stick(count, rest):
+    """(log V, log(1 - V)) for V ~ Beta(1 + count, rest), in logs as LCMCR does."""
+    if count == 0.0:
+        # V ~ Beta(1, rest): log(1 - V) = log(U) / rest exactly, one uniform
+        log_1mv = math.log(_uniform_pos()) / rest
+        log_v = math.log(-math.expm1(log_1mv)) if log_1mv < 0.0 else -math.inf
+        return log_v, log_1mv
+    g1 = _log_gamma(1.0 + count)
+    g2 = _log_gamma(rest)
+    mx = g1 if g1 > g2 else g2
+    ls = mx + math.log(math.exp(g1 - mx) + math.exp(g2 - mx))
+    return g1 - ls, g2 - ls
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _draw_class_weights(count_k, alpha, log_nu, nu):
+    """Step 3: stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l)."""
+    k_cls = log_nu.shape[0]
     total = 0.0
     for k in range(k_cls):
         total += count_k[k]
-    alpha = scal[0]
     acc = 0.0
     log_rest = 0.0
     for k in range(k_cls - 1):
         acc += count_k[k]
-        b = alpha + (total - acc)
-        if count_k[k] == 0.0:
-            # V ~ Beta(1, b): log(1 - V) = log(U) / b exactly, one uniform
-            log_1mv = math.log(_uniform_pos()) / b
-            log_v = math.log(-math.expm1(log_1mv)) if log_1mv < 0.0 else -math.inf
-        else:
-            g1 = _log_gamma(1.0 + count_k[k])
-            g2 = _log_gamma(b)
-            mx = g1 if g1 > g2 else g2
-            ls = mx + math.log(math.exp(g1 - mx) + math.exp(g2 - mx))
-            log_v = g1 - ls
-            log_1mv = g2 - ls
+        log_v, log_1mv = _stick(count_k[k], alpha + (total - acc))
         log_nu[k] = log_v + log_rest
         log_rest += log_1mv
         nu[k] = math.exp(log_nu[k])
     log_nu[k_cls - 1] = log_rest
     nu[k_cls - 1] = math.exp(log_rest)
-    # 4. unobserved count: n0 ~ NegBin(n, 1 - p0), p0 = sum_k nu_k prod_j (1 - lam_jk)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _draw_unobserved(n, lam, nu, order, count0k, work, out):
+    """Steps 4 and 5: n0 ~ NegBin(n, 1 - p0) with p0 = sum_k nu_k prod_j (1 - lam_jk),
+    redrawn while above 20 n (LCMCR's ``sam_n0``), then the unobserved people's classes,
+    Multinomial(n0, nu_k prod_j (1 - lam_jk)). Returns (p0, n0)."""
     p_zero = work[3]
+    tail = work[1]
     p0 = 0.0
-    for k in range(k_cls):
+    for k in range(lam.shape[1]):
         pr = nu[k]
-        for j in range(j_lists):
+        for j in range(lam.shape[0]):
             pr *= 1.0 - lam[j, k]
         p_zero[k] = pr
         p0 += pr
     n0 = _negative_binomial(float(n), 1.0 - p0)
-    scal[1] = n0
-    # 5. classes of the unobserved: multinomial(n0, nu_k prod_j (1 - lam_jk))
+    tries = 1
+    while n0 > 20 * n and tries < 10_000:
+        n0 = _negative_binomial(float(n), 1.0 - p0)
+        tries += 1
+    n0 = min(n0, 20 * n)
     _multinomial(n0, p_zero, order, tail, out)
-    for k in range(k_cls):
+    for k in range(lam.shape[1]):
         count0k[k] = out[k]
+    return p0, n0
+
+
+@njit(cache=True, error_model="numpy")
+def _update(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, work, out, order):
+    """One Gibbs sweep (LCMCR's ``Update`` without alpha).
+
+    ``work`` is (4 + J, K) float scratch, ``out`` and ``order`` (K,) integer scratch.
+
+    Returns p0, the probability of the all-zero pattern at the new parameters.
+    """
+    _order_by_weight(nu, order)
+    # class totals start from the unobserved of the previous sweep (as LCMCR's CountKs)
+    count_k = work[2]
+    caught = work[4:]
+    for k in range(count0k.shape[0]):
+        count_k[k] = count0k[k]
+        for j in range(caught.shape[0]):
+            caught[j, k] = 0.0
+    _draw_pattern_classes(cells, freq, lam, nu, order, count_mk, count_k, caught, work, out)
+    _draw_capture_probs(lam, caught, count_k)
+    _draw_class_weights(count_k, scal[0], log_nu, nu)
+    p0, n0 = _draw_unobserved(n, lam, nu, order, count0k, work, out)
+    scal[1] = n0
     return p0
 
 
@@ -335,10 +395,43 @@ def _update_alpha(log_nu, scal, a_alpha, b_alpha):
     scal[0] = _gamma(a_alpha + k_cls - 1.0) / (b_alpha - log_nu[k_cls - 1])
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _random_stick_weights(log_nu, nu):
+    """Class weights from one stick-breaking draw with Beta(1, 1) sticks (LCMCR's start)."""
+    k_cls = log_nu.shape[0]
+    log_rest = 0.0
+    for k in range(k_cls - 1):
+        log_v, log_1mv = _stick(0.0, 1.0)
+        log_nu[k] = log_v + log_rest
+        log_rest += log_1mv
+    log_nu[k_cls - 1] = log_rest
+    for k in range(k_cls):
+        nu[k] = math.exp(log_nu[k])
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _spread_weights(log_nu, nu):
+    """Fixed class weights: 0.225 for each of the first four classes, 0.1 shared by the rest."""
+    k_cls = log_nu.shape[0]
+    for k in range(k_cls):
+        if k_cls > 4:
+            nu[k] = 0.225 if k < 4 else 0.1 / (k_cls - 4)
+        else:
+            nu[k] = 1.0 / k_cls
+        log_nu[k] = math.log(nu[k])
+
+
 @njit(cache=True, error_model="numpy")
-def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup):
-    """LCMCR's ``Initializes``: lambda at the list's share of cases, fixed class weights,
-    alpha = 0.3 / K, then ``warmup`` sweeps without the alpha update."""
+def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup, random_start):
+    """LCMCR's ``Initializes``: lambda at the list's share of cases, alpha = 0.3 / K, then
+    ``warmup`` sweeps without the alpha update, then the classes relabelled by decreasing
+    weight.
+
+    The class weights of the first sweep: with ``random_start`` one stick-breaking draw with
+    Beta(1, 1) sticks, as LCMCR 0.4.14 (it also writes fixed weights into ``nuK``, but its
+    first sweep reads ``log_nuK``, the random draw, and the next sweep overwrites ``nuK``);
+    otherwise those fixed weights (:func:`_spread_weights`).
+    """
     m_cells, j_lists = cells.shape
     k_cls = lam.shape[1]
     for j in range(j_lists):
@@ -348,14 +441,11 @@ def initialise(cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal, warmup)
                 on += freq[m]
         for k in range(k_cls):
             lam[j, k] = on / n
-    if k_cls > 4:
-        for k in range(k_cls):
-            nu[k] = 0.225 if k < 4 else 0.1 / (k_cls - 4)
+    if random_start:
+        _random_stick_weights(log_nu, nu)
     else:
-        for k in range(k_cls):
-            nu[k] = 1.0 / k_cls
+        _spread_weights(log_nu, nu)
     for k in range(k_cls):
-        log_nu[k] = math.log(nu[k])
         count0k[k] = 0
     scal[0] = 0.3 / k_cls
     scal[1] = 0.0
@@ -383,6 +473,19 @@ def _sort_classes_by_weight(lam, log_nu, nu, count_mk, count0k):
     count0k[:] = count0k[perm].copy()
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _occupied(count_mk, count0k):
+    """Classes with at least one person, observed or not."""
+    occupied = 0
+    for k in range(count0k.shape[0]):
+        c = count0k[k]
+        for m in range(count_mk.shape[0]):
+            c += count_mk[m, k]
+        if c > 0:
+            occupied += 1
+    return occupied
+
+
 @njit(cache=True, error_model="numpy")
 def run_chain(
     cells,
@@ -407,7 +510,6 @@ def run_chain(
     ``out_*`` must hold ``n_iter // thin`` entries (they may be empty for burn-in).
     """
     k_cls = lam.shape[1]
-    m_cells = cells.shape[0]
     work = np.empty((4 + cells.shape[1], k_cls))
     out = np.empty(k_cls, dtype=np.int64)
     order = np.empty(k_cls, dtype=np.int64)
@@ -418,12 +520,5 @@ def run_chain(
         if thin > 0 and it % thin == 0 and s < out_n0.shape[0]:
             out_n0[s] = scal[1]
             out_alpha[s] = scal[0]
-            occupied = 0
-            for k in range(k_cls):
-                c = count0k[k]
-                for m in range(m_cells):
-                    c += count_mk[m, k]
-                if c > 0:
-                    occupied += 1
-            out_kstar[s] = occupied
+            out_kstar[s] = _occupied(count_mk, count0k)
             s += 1

@@ -27,13 +27,15 @@ unobserved cell. One sweep draws, in this order:
    people of class k as missed by every list;
 3. ``V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l)`` (sampled on the log scale);
 4. the unobserved count ``n0 ~ NegBin(n, 1 - p0)`` (failures before n successes), with
-   ``p0 = sum_k pi_k prod_j (1 - lambda_jk)``: the conditional under the prior 1/N;
+   ``p0 = sum_k pi_k prod_j (1 - lambda_jk)``: the conditional under the prior 1/N, redrawn
+   while above 20 n as LCMCR does;
 5. their classes ``Multinomial(n0; p_k ∝ pi_k prod_j (1 - lambda_jk))``;
 6. ``alpha ~ Gamma(a_alpha + K - 1, rate = b_alpha - log pi_K)``.
 
-The chain starts as LCMCR's does (lambda at each list's share of the observed cases, fixed
-class weights, alpha = 0.3/K, 500 warm-up sweeps without step 6, then the classes relabelled
-by decreasing weight), then runs ``burnin``
+The chain starts as LCMCR's does (lambda at each list's share of the observed cases, alpha =
+0.3/K, 500 warm-up sweeps without step 6, then the classes relabelled by decreasing weight;
+the first sweep's class weights fixed, or with ``start="lcmcr"`` a random stick-breaking
+draw as in LCMCR 0.4.14), then runs ``burnin``
 sweeps and keeps ``N = n + n0`` after every ``thinning``-th of ``samples * thinning`` sweeps.
 The sampler works per observed capture pattern (step 1 is one multinomial per pattern), which
 is what makes it fast; see :mod:`zicht.estimation._lcmcr_kernels`.
@@ -84,6 +86,7 @@ def lcmcr(
     thinning: int = 10,
     chains: int = 1,
     seed: int | None = None,
+    start: str = "spread",
     progress: Callable[[int, int], None] | None = None,
 ) -> BayesianEstimate:
     """Posterior of the population size under the latent-class model (LCMCR).
@@ -108,6 +111,14 @@ def lcmcr(
     seed : int, optional
         Seed; the same seed gives the same draws. Without one a fresh seed is drawn and
         recorded in ``settings["seed"]``.
+    start : {"spread", "lcmcr"}
+        Class weights of the first warm-up sweep. ``"spread"`` (default): 0.225 for each of
+        the first four classes and 0.1 shared by the rest. ``"lcmcr"``: one random
+        stick-breaking draw, what LCMCR 0.4.14 actually starts from; use it to reproduce
+        LCMCR's run-to-run behaviour (``tests/estimation/test_bayes_reference.py``). Both
+        target the same posterior, and measured they behave alike (UKdat_5: 30 of 60 single
+        runs left the region near N = 12,000 with either; a two-class simulation: 56 and
+        51 of 80 intervals covered the truth; ``benchmarks/RESULTS.md``).
     progress : callable, optional
         ``progress(done, total)`` in sweeps, called every 2,000 sweeps.
 
@@ -129,6 +140,8 @@ def lcmcr(
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1)[0])
     seed = _check_int("seed", seed, 0)
+    if start not in ("spread", "lcmcr"):
+        raise ValueError(f"start must be 'spread' or 'lcmcr', got {start!r}")
 
     from . import _lcmcr_kernels as kern  # noqa: PLC0415 - numba kernels compile/load only when used
 
@@ -157,7 +170,7 @@ def lcmcr(
         scal = np.zeros(2)
         kern.seed_rng(int(chain_seeds[c]) & 0x7FFFFFFF)
         state = (cells, freq, n, lam, log_nu, nu, count_mk, count0k, scal)
-        kern.initialise(*state, WARMUP)
+        kern.initialise(*state, WARMUP, start == "lcmcr")
         done += WARMUP
         left = burnin
         while left > 0:
@@ -221,6 +234,7 @@ def lcmcr(
         "thinning": thinning,
         "chains": chains,
         "seed": seed,
+        "start": start,
         "warmup": WARMUP,
     }
     return BayesianEstimate(
