@@ -216,6 +216,18 @@ def test_lcmcr_is_reproducible_and_reports_diagnostics():
     assert "latent-class" in a.summary()
 
 
+def test_lcmcr_start_changes_the_first_sweep_only_through_its_weights():
+    """``start="lcmcr"`` (LCMCR's random first weights) must reach the sampler: the same
+    seed with the other start gives other draws (a timer once shadowed the argument, so
+    both starts ran the fixed weights)."""
+    h = load("Western")
+    spread = lcmcr(h, seed=7, start="spread", **SHORT)
+    random_start = lcmcr(h, seed=7, start="lcmcr", **SHORT)
+    assert np.array_equal(spread.samples, lcmcr(h, seed=7, **SHORT).samples)
+    assert not np.array_equal(spread.samples, random_start.samples)
+    assert np.array_equal(random_start.samples, lcmcr(h, seed=7, start="lcmcr", **SHORT).samples)
+
+
 def test_lcmcr_without_seed_records_the_seed_it_used():
     h = load("Korea")
     a = lcmcr(h, **SHORT)

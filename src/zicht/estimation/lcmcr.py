@@ -159,7 +159,7 @@ def lcmcr(
     prior = (float(a_alpha), float(b_alpha))
     empty_f = np.empty(0)
     empty_i = np.empty(0, dtype=np.int64)
-    start = time.perf_counter()
+    began = time.perf_counter()
     done = 0
     for c in range(chains):
         lam = np.empty((j_lists, k_cls))
@@ -193,7 +193,7 @@ def lcmcr(
             done += s * thinning
             if progress is not None:
                 progress(done, total)
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     draws += n
     pooled = draws.ravel()
     median = float(np.median(pooled))

@@ -56,7 +56,7 @@ import math
 import warnings as _warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -100,7 +100,15 @@ SPREAD_EXCLUDES = ("stepwise",)
 RHAT_MAX = 1.1
 """LCMCR is left out when the split R-hat of N over its chains exceeds this."""
 
-LCMCR_SETTINGS: dict[str, int] = {"chains": 2, "burnin": 2_000, "samples": 500, "thinning": 5}
+
+class LcmcrRun(TypedDict):
+    chains: int
+    burnin: int
+    samples: int
+    thinning: int
+
+
+LCMCR_SETTINGS: LcmcrRun = {"chains": 2, "burnin": 2_000, "samples": 500, "thinning": 5}
 """The short LCMCR run of the recommended estimate (K = 10 classes, LCMCR's priors)."""
 
 
