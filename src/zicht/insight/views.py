@@ -27,6 +27,7 @@ from zicht.insight.tables import (
     coordination_table,
     coordination_tables,
     overlap_combinations,
+    persons_total,
     source_label,
     suspects_table,
     tables_for,
@@ -60,7 +61,7 @@ def _fmt(n) -> str:
     return number(n)
 
 
-def _table_chart(t, data) -> tuple[str, str]:
+def _table_chart(t) -> tuple[str, str]:
     """(svg, sentence) for one published table: the chart drawn from the published cells,
     or, when every cell is hidden or zero, a sentence instead of an empty axis."""
     if kind_rows := t.rows():
@@ -75,7 +76,7 @@ def _table_chart(t, data) -> tuple[str, str]:
     else:
         return "", ""
     if t.kind == "overlap":
-        sets, rows = overlap_combinations(data, t)
+        sets, rows = overlap_combinations(t)
         shown = rows[:UPSET_COMBINATIONS]
         title = _("Persons per combination of sources")
         if len(rows) > len(shown):
@@ -280,8 +281,8 @@ def dashboard(request):
         for t in tables:
             t.compare = compared[t.kind]
     for t in tables:
-        t.chart, t.chart_note = _table_chart(t, data)
-    persons = len(data.persons())
+        t.chart, t.chart_note = _table_chart(t)
+    persons = persons_total(data)
     hidden = headline(scope, filters)
     coordination = lessons = None
     if scope.national:
@@ -370,7 +371,7 @@ def chart(request, kind):
         svg = _estimate_chart(cached.result)
     else:
         t = tables_for(data)[kind]
-        svg, note = _table_chart(t, data)
+        svg, note = _table_chart(t)
         if not svg:
             svg = charts.sentence_chart(t.title, note or str(_("No data for these filters.")))
     return HttpResponse(svg, content_type="image/svg+xml")
