@@ -193,15 +193,47 @@ def _period_row(p: dict) -> dict:
 def _municipal_periods(municipal) -> dict:
     """The hidden number per municipality and half-year as stored by the background
     refresh: ``municipal_periods`` (municipalities with a series, their half-years as
-    table rows) and ``municipal_declined`` (the names of those without one: fewer than 50
+    table rows and a small chart), ``municipal_charts`` (whether any has a chart) and
+    ``municipal_declined`` (the names of those without one: fewer than 50
     young people over the whole period, so no model was fitted)."""
     shown, declined = [], []
     for m in municipal:
         if m["periods"]:
-            shown.append({**m, "rows": [_period_row(p) for p in m["periods"]]})
+            rows = [_period_row(p) for p in m["periods"]]
+            shown.append({**m, "rows": rows, "chart": _municipal_chart(m["name"], rows)})
         else:
             declined.append(m["name"])
-    return {"municipal_periods": shown, "municipal_declined": declined}
+    return {
+        "municipal_periods": shown,
+        "municipal_declined": declined,
+        "municipal_charts": any(m["chart"] for m in shown),
+    }
+
+
+def _short_period(period: str) -> str:
+    """A half-year as a chart's axis label: "2025-H1" as "2025/1" (the table says "first
+    half of 2025")."""
+    year, half = period.split("-H")
+    return f"{year}/{half}"
+
+
+def _municipal_chart(name: str, rows: list[dict]) -> str:
+    """One municipality's half-years as a small chart (estimate and interval per
+    half-year), or "" when no half-year has a number: the table then says why."""
+    if not any(r["reliable"] for r in rows):
+        return ""
+    return charts.interval_series_chart(
+        [
+            (
+                _short_period(r["period"]),
+                *((r["estimate"], *r["ci"]) if r["reliable"] else (None,) * 3),
+            )
+            for r in rows
+        ],
+        title=name,
+        gap="—",  # the caption says what it means; the table gives the reason
+        number=number,
+    )
 
 
 def _forest(result) -> dict:
