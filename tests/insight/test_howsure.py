@@ -152,7 +152,7 @@ def test_the_explanation_page_is_public_in_dutch_and_english(client):
     assert nl.status_code == 200
     html = nl.content.decode()
     assert "<h1>Zo schatten we het verborgen aantal</h1>" in html
-    assert "Waarom er soms geen getal staat" in html
+    assert "Wanneer we het niet kunnen zeggen" in html
     assert "De groep blijft in de periode gelijk." in html  # closed population
     assert "Dan wordt het verborgen aantal te groot." in html  # linkage
     en = client.get("/en/inzicht/uitleg/")

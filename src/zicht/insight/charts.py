@@ -11,6 +11,7 @@ labelled as the table labels them, so a chart never reveals more than its table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from django.utils.html import escape
@@ -22,6 +23,7 @@ __all__ = [
     "bar_chart",
     "estimate_chart",
     "forest_chart",
+    "interval_series_chart",
     "sentence_chart",
     "upset_chart",
 ]
@@ -296,4 +298,60 @@ def forest_chart(
     )
     for v in (low, (low + high) / 2, high):
         body.append(_text(x(v), axis + 14, number(round(v)), anchor="middle", size=10))
+    return _svg(width, height, title, body)
+
+
+def _nice(value: float) -> float:
+    """The first round number at or above ``value`` (1, 2, 2.5 or 5 times a power of ten),
+    so the scale's ticks read 0, 1.000, 2.000 rather than 0, 1.024, 2.048."""
+    power = 10 ** math.floor(math.log10(value)) if value > 0 else 1
+    return next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value)
+
+
+def interval_series_chart(
+    points: list[tuple[str, float | None, float | None, float | None]],
+    *,
+    title: str,
+    gap: str,
+    number: Formatter = str,
+) -> str:
+    """One small chart of a series over time (a municipality's half-years): per period
+    ``(short label, estimate, low, high)`` a dot with its interval as a vertical line, on
+    a scale from 0 of its own. A period without a number (``None``: suppressed or
+    declined) is a gap marked ``gap`` under its label, never a dot at zero; why is in the
+    data table beside it. Small (about 270 by 185 for five half-years), so several sit
+    side by side on a laptop and one per line on a phone."""
+    col = 44.0
+    left = 46.0
+    top = 30.0
+    plot_h = 110.0
+    width = max(220.0, left + col * len(points) + 10)
+    height = top + plot_h + 44
+    drawn = [hi for _label, est, _lo, hi in points if est is not None and hi is not None]
+    high = _nice(max(drawn + [1.0]))
+    base = top + plot_h
+
+    def y(v: float) -> float:
+        return base - plot_h * v / high
+
+    body = [_text(0, 16, title, size=13, extra=' font-weight="600"')]
+    for v in (0.0, high / 2, high):
+        body.append(
+            f'<line x1="{left:.1f}" y1="{y(v):.1f}" x2="{width - 6:.1f}" y2="{y(v):.1f}" '
+            f'stroke="{MUTED}"/>'
+        )
+        body.append(_text(left - 4, y(v) + 4, number(round(v)), anchor="end", size=10))
+    for i, (label, estimate, low, hi) in enumerate(points):
+        cx = left + col * i + col / 2
+        body.append(_text(cx, base + 14, label, anchor="middle", size=10))
+        if estimate is None or low is None or hi is None:
+            body.append(
+                _text(cx, base + 28, gap, anchor="middle", size=10, extra=' font-style="italic"')
+            )
+            continue
+        body.append(
+            f'<line x1="{cx:.1f}" y1="{y(low):.1f}" x2="{cx:.1f}" y2="{y(hi):.1f}" '
+            f'stroke="{INK}" stroke-width="1.5"/>'
+        )
+        body.append(f'<circle cx="{cx:.1f}" cy="{y(estimate):.1f}" r="4" fill="{BAR}"/>')
     return _svg(width, height, title, body)

@@ -54,3 +54,22 @@ class CountSnapshot(models.Model):
 
     def __str__(self):
         return f"count snapshot {self.key}"
+
+
+class CountedTables(models.Model):
+    """What the dashboard shows of one selection (period, municipality, language) counted
+    from one snapshot: the published tables (``zicht.insight.tables``), kept so that any
+    web process - a freshly started one too - renders them without loading and counting
+    the snapshot's rows. ``key`` is a digest of the selection, the snapshot's ``token``
+    and the referrals and registered possible victims counted in; ``snapshot_key`` names
+    the snapshot, whose rebuild deletes the entries of its previous token. ``payload`` is
+    pickled, written and read only by ``zicht.insight.tables``."""
+
+    key = models.CharField(max_length=64, unique=True)
+    snapshot_key = models.CharField(max_length=40, db_index=True)
+    token = models.CharField(max_length=32)
+    counted_at = models.DateTimeField()
+    payload = models.BinaryField()
+
+    def __str__(self):
+        return f"counted tables {self.key}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -87,36 +89,95 @@ def scope_for(*, user: User | AnonymousUser, membership: Membership | None) -> S
     return Scope(org.pk, org.name)
 
 
-@dataclass(frozen=True)
 class Base:
     """Every counted signal of a scope with its person, before the period and
     municipality filters: read and clustered once, filtered as often as needed (the
-    dashboard's period and its comparison period)."""
+    dashboard's period and its comparison period).
 
-    rows: list[dict]
-    person_of: dict
-    # When the rows were counted, and whether newer data are being counted meanwhile
-    # (zicht.insight.snapshot): the dashboard then says so.
-    built_at: dt.datetime | None = None
-    stale: bool = False
-    token: str = ""  # the snapshot the rows come from ("" for rows read otherwise)
+    From the snapshot (:func:`base`) the rows are loaded only when first used: a visit
+    whose tables were counted before (zicht.insight.tables) reads none of them."""
+
+    def __init__(
+        self,
+        rows: list[dict] | None = None,
+        person_of: dict | None = None,
+        *,
+        built_at: dt.datetime | None = None,
+        stale: bool = False,
+        token: str = "",
+        organisation_id: int | None = None,
+        load: Callable[[str], tuple[str, list[dict], dict]] | None = None,
+    ) -> None:
+        self._rows, self._person_of, self._load = rows, person_of, load
+        self.organisation_id = organisation_id  # the scope's, which names its snapshot
+        # When the rows were counted, and whether newer data are being counted meanwhile
+        # (zicht.insight.snapshot): the dashboard then says so.
+        self.built_at, self.stale = built_at, stale
+        self.token = token  # the snapshot the rows come from ("" for rows read otherwise)
+
+    def _loaded(self) -> None:
+        if self._rows is None and self._load is not None:
+            # The snapshot chosen may have been replaced meanwhile: its token goes with
+            # the rows, so what is counted from them is kept under the right key.
+            self.token, self._rows, self._person_of = self._load(self.token)
+
+    @property
+    def rows(self) -> list[dict]:
+        self._loaded()
+        return self._rows or []
+
+    @property
+    def person_of(self) -> dict:
+        self._loaded()
+        return self._person_of or {}
 
 
-@dataclass
 class Dataset:
     """The non-identifying facts of the signals in view, with the person of each signal.
 
     The referrals and registered possible victims behind them are read once per dataset
     (``referrals()``, ``victim_files()``), not once per breakdown: the dashboard's number
-    of queries stays the same however many tables and signals it shows."""
+    of queries stays the same however many tables and signals it shows. A dataset of
+    :func:`dataset` filters its base's rows only when they are first used."""
 
-    signals: list[dict]
-    person_of: dict
-    base: Base | None = None  # every signal of the scope, for another period's dataset
-    # (snapshot token, period, municipality) when the rows are a snapshot's: the same key
-    # means the same rows, so what is computed from them can be kept (tables.tables_for).
-    key: tuple | None = None
-    _memo: dict = field(default_factory=dict, repr=False, compare=False)
+    def __init__(
+        self,
+        signals: list[dict] | None = None,
+        person_of: dict | None = None,
+        base: Base | None = None,
+        key: tuple | None = None,
+        *,
+        where: Callable[[list[dict]], list[dict]] | None = None,
+    ) -> None:
+        self._signals, self._person_of = signals, person_of
+        self.base = base  # every signal of the scope, for another period's dataset
+        # (period, municipality) when the rows are a snapshot's: with the snapshot's
+        # token, the same key means the same rows, so what is computed from them can be
+        # kept (tables.tables_for).
+        self._key = key
+        self._where = where  # the filter of base.rows that gives ``signals``
+        self._memo: dict = {}
+
+    @property
+    def signals(self) -> list[dict]:
+        if self._signals is None:
+            rows = self.base.rows if self.base is not None else []
+            self._signals = self._where(rows) if self._where else []
+        return self._signals
+
+    @property
+    def person_of(self) -> dict:
+        if self._person_of is None:
+            self._person_of = self.base.person_of if self.base is not None else {}
+        return self._person_of
+
+    @property
+    def key(self) -> tuple | None:
+        """(snapshot token, *selection), or None for rows read otherwise. The token is read
+        when asked: loading the rows can move it to a newer snapshot."""
+        if self._key is None or self.base is None or not self.base.token:
+            return None
+        return (self.base.token, *self._key)
 
     def persons(self) -> set:
         if "persons" not in self._memo:
@@ -165,15 +226,17 @@ class Dataset:
             ]
         return self._memo["referrals"]
 
-    def coordination_key(self) -> int:
+    def coordination_key(self) -> str:
         """A fingerprint of the referrals and registered possible victims read for this
-        dataset: part of the key under which its tables are kept."""
-        return hash(
+        dataset: part of the key under which its tables are kept. A digest, the same in
+        every process (``hash()`` of text is not), since the tables are shared."""
+        text = repr(
             (
-                tuple(self.referrals()),
-                tuple((f, tuple(ids)) for f, ids in self.victim_files().items()),
+                sorted(map(repr, self.referrals())),
+                sorted((repr(f), tuple(map(repr, ids))) for f, ids in self.victim_files().items()),
             )
         )
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def victim_files(self) -> dict:
         if "victims" not in self._memo:
@@ -189,9 +252,20 @@ class Dataset:
 def base(*, scope: Scope) -> Base:
     """Every counted signal of the scope with its person, as kept in the snapshot of the
     scope's data version (zicht.insight.snapshot): read and clustered once per change of
-    the data, not once per visit."""
-    kept, stale, rows, person_of = snapshot.loaded(scope.organisation_id)
-    return Base(rows, person_of, built_at=kept.built_at, stale=stale, token=kept.token)
+    the data, not once per visit, and loaded only when a table needs counting."""
+    head = snapshot.head(scope.organisation_id)
+
+    def load(token: str) -> tuple[str, list[dict], dict]:
+        found, rows, person_of = snapshot.rows_of(scope.organisation_id, token)
+        return found.token, rows, person_of
+
+    return Base(
+        built_at=head.built_at,
+        stale=head.stale,
+        token=head.token,
+        organisation_id=scope.organisation_id,
+        load=load,
+    )
 
 
 def base_from_scratch(*, scope: Scope) -> Base:
@@ -215,18 +289,20 @@ def dataset(
     within: Base | None = None,
 ) -> Dataset:
     """The signals of ``scope`` in the period and municipality; ``within`` reuses a
-    :func:`base` already read for this scope."""
+    :func:`base` already read for this scope. The rows are filtered when first used."""
     within = within or base(scope=scope)
-    rows, person_of = within.rows, within.person_of
-    if date_from:
-        rows = [r for r in rows if r["contact_date"] >= date_from]
-    if date_to:
-        rows = [r for r in rows if r["contact_date"] <= date_to]
     municipality = scope.municipality or municipality
-    if municipality:
-        rows = [r for r in rows if r["municipality_id"] == municipality]
-    key = (within.token, date_from, date_to, municipality) if within.token else None
-    return Dataset(rows, person_of, within, key=key)
+
+    def where(rows: list[dict]) -> list[dict]:
+        if date_from:
+            rows = [r for r in rows if r["contact_date"] >= date_from]
+        if date_to:
+            rows = [r for r in rows if r["contact_date"] <= date_to]
+        if municipality:
+            rows = [r for r in rows if r["municipality_id"] == municipality]
+        return rows
+
+    return Dataset(base=within, key=(date_from, date_to, municipality), where=where)
 
 
 # The field a snapshot row (zicht.insight.snapshot.DERIVED) already carries for a

@@ -29,7 +29,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from zicht.core import ages
-from zicht.insight.models import CountSnapshot
+from zicht.insight.models import CountedTables, CountSnapshot
 from zicht.insight.persons import clusters
 from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors as linkage_selectors
@@ -213,49 +213,73 @@ def rebuild(organisation_id: int | None) -> Snapshot:
             "payload": pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL),
         },
     )
+    # Tables counted from the snapshot replaced are never read again (their key holds
+    # its token): dropped here, so the table of counted tables stays small.
+    CountedTables.objects.filter(snapshot_key=cache_key(organisation_id)).exclude(
+        token=snapshot.token
+    ).delete()
+    _LOADED[organisation_id] = (snapshot, None, None)  # unpacked when a table needs it
     return snapshot
 
 
-def current(organisation_id: int | None, version: tuple | None = None) -> tuple[Snapshot, bool]:
-    """(snapshot, stale): the kept snapshot when its data version is today's; otherwise a
-    rebuild is queued and the previous one returned as stale (with an immediate task
-    backend the rebuild is done by then and returned instead). Built in the request only
-    when there is none at all."""
-    version = version or data_version(organisation_id)
-    found = kept(organisation_id)
-    if found is not None and found.version == version:
-        return found, False
-    if found is None or found.version[0] != FORMAT:
-        return rebuild(organisation_id), False
+@dataclass(frozen=True)
+class Head:
+    """What a visit needs to know of the snapshot before it reads any row: which one it
+    is (``token``: tables counted from it are kept under it), when it was counted and
+    whether newer data are being counted meanwhile."""
+
+    token: str
+    built_at: dt.datetime
+    stale: bool
+
+
+def _head_row(organisation_id: int | None):
+    return _stored(organisation_id).values_list("version", "token", "built_at").first()
+
+
+def head(organisation_id: int | None) -> Head:
+    """The snapshot a visit counts from, chosen without loading its rows (the dashboard
+    then reads counted tables, zicht.insight.tables): two small queries when the kept
+    snapshot is current. A changed data version queues a rebuild and gives the previous
+    snapshot as stale (with an immediate task backend the rebuild is done by then and
+    given instead); a missing snapshot, or one of an older format, is built now."""
+    version = data_version(organisation_id)
+    row = _head_row(organisation_id)
+    if row is None or not row[0].startswith(f"({FORMAT},"):
+        built = rebuild(organisation_id)
+        return Head(built.token, built.built_at, False)
+    if row[0] == repr(version):
+        return Head(row[1], row[2], False)
     from zicht.insight.tasks import refresh_snapshot_task  # noqa: PLC0415 - tasks imports services, which import this (cycle)
 
     refresh_snapshot_task.enqueue(organisation_id)
-    head = stored_head(organisation_id)
-    if head is not None and head[0] == repr(version):
-        fresh = kept(organisation_id)
-        if fresh is not None:
-            return fresh, False
-    return found, True
+    again = _head_row(organisation_id)  # with an immediate task backend: rebuilt by now
+    if again is not None and again[0] == repr(version):
+        return Head(again[1], again[2], False)
+    return Head(row[1], row[2], True)
 
 
-# The last snapshot each process unpacked, per scope: (snapshot, rows, person_of). A
-# visit whose data version and kept snapshot are still these skips loading (unpickling)
-# and unpacking 100,000 rows. One entry per scope, replaced when the data change.
+# The snapshot each process last loaded, per scope: (snapshot, rows, person_of), the
+# rows unpacked on first use. A visit that needs rows of the same snapshot again skips
+# loading (unpickling) and unpacking 100,000 rows. One entry per scope.
 _LOADED: dict = {}
 
 
-def loaded(organisation_id: int | None) -> tuple[Snapshot, bool, list[dict], dict]:
-    """(snapshot, stale, rows, person_of) of :func:`current`, unpacked once per process
-    and snapshot. Checked against the stored snapshot's version and token, not only the
-    data version, so a process never serves rows of a snapshot no longer stored."""
-    version = data_version(organisation_id)
+def rows_of(organisation_id: int | None, token: str) -> tuple[Snapshot, list[dict], dict]:
+    """(snapshot, rows, person_of) of the stored snapshot, unpacked once per process: what
+    a visit loads only when a table it shows was not counted yet. Normally the snapshot
+    of ``token`` (the one :func:`head` chose); when the worker replaced it meanwhile, the
+    one stored now - the caller then keeps what it counts under the new token."""
     mine = _LOADED.get(organisation_id)
-    if mine is not None and stored_head(organisation_id) == (repr(version), mine[0].token):
-        return mine[0], False, mine[1], mine[2]
-    snapshot, stale = current(organisation_id, version)
-    if mine is None or mine[0].token != snapshot.token:
-        mine = _LOADED[organisation_id] = (snapshot, *rows_and_persons(snapshot))
-    return snapshot, stale, mine[1], mine[2]
+    if mine is None or mine[0].token != token:
+        found = kept(organisation_id)
+        if found is None:  # deleted meanwhile (never in normal operation): count again
+            found = rebuild(organisation_id)
+        mine = (found, None, None)
+    if mine[1] is None:
+        mine = (mine[0], *rows_and_persons(mine[0]))
+    _LOADED[organisation_id] = mine
+    return mine
 
 
 def rows_and_persons(snapshot: Snapshot) -> tuple[list[dict], dict]:

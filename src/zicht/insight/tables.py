@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections import Counter
 from copy import copy
 from dataclasses import dataclass, replace
 
-from django.utils import translation
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -20,7 +24,9 @@ from zicht.coordination.indicators import (
 )
 from zicht.core.suppression import SECONDARY, Published, suppress
 from zicht.insight import selectors
+from zicht.insight.models import CountedTables
 from zicht.insight.numbers import number, signed
+from zicht.insight.snapshot import cache_key
 from zicht.intake import selectors as intake_selectors
 from zicht.intake.constants import ExploitationForm
 
@@ -63,6 +69,8 @@ class Table:
     distinct: object = None
     chart: str = ""
     chart_note: str = ""
+    # The overlap table: the sources each row's combination is made of, by row label.
+    members: dict | None = None
 
     @property
     def shown(self) -> bool:
@@ -496,7 +504,11 @@ def table(data: selectors.Dataset, kind: str) -> Table:
     labelled = {_label(kind, k): v for k, v in raw.items()}
     title, header = titles[kind]
     if kind == "overlap":
-        return Table(kind, str(title), str(header), suppress(labelled))
+        members = {
+            _label("overlap", key): tuple(str(OrganisationType(t).label) for t in key)
+            for key in raw
+        }
+        return Table(kind, str(title), str(header), suppress(labelled), members=members)
 
     def column(counts: dict, total: int) -> Published:
         return suppress({_label(kind, k): v for k, v in counts.items()}, total=total)
@@ -521,13 +533,11 @@ def table(data: selectors.Dataset, kind: str) -> Table:
     )
 
 
-def overlap_combinations(data: selectors.Dataset, overlap_table: Table):
+def overlap_combinations(overlap_table: Table):
     """The published overlap rows with the sources each combination is made of, in the
-    table's order, for the UpSet chart: ``(sets, [(source labels, published value)])``."""
-    members = {
-        _label("overlap", key): tuple(str(OrganisationType(t).label) for t in key)
-        for key in selectors.overlap(data)
-    }
+    table's order, for the UpSet chart: ``(sets, [(source labels, published value)])``.
+    Read from the table (kept with it), so drawing needs no rows."""
+    members = overlap_table.members or {}
     rows = [(members[label], value) for label, value in overlap_table.rows() if label in members]
     used = {source for combination, _value in rows for source in combination}
     sets = [
@@ -538,25 +548,92 @@ def overlap_combinations(data: selectors.Dataset, overlap_table: Table):
     return sets, rows
 
 
+def persons_total(data: selectors.Dataset) -> int:
+    """Distinct young people in the dataset (before suppression), kept like the tables."""
+    return _kept(data, "persons", lambda: len(data.persons()))
+
+
 # Tables already computed in this process, by the dataset's key (snapshot token, period,
-# municipality) and the language: the same selection of the same data gives the same
-# tables, so a later visit reuses them. Bounded; emptied when full.
+# municipality), the language and the referrals and files counted in: the same selection
+# of the same data gives the same tables, so a later visit reuses them. Bounded; emptied
+# when full. Behind it the shared store (model CountedTables): what one process (or the
+# worker, warm()) counted, every other process reads instead of loading the rows.
 _KEPT: dict = {}
 KEPT_MAX = 64
+# Counted tables kept per snapshot in the shared store; the oldest go beyond this.
+SHARED_MAX = 200
+
+
+def _shared_key(key: tuple) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
 def _kept(data: selectors.Dataset, name: str, build):
+    """``build()`` for this dataset, or what it gave before: in this process (``_KEPT``),
+    or in any process (the shared store). Datasets not counted from a snapshot (no key)
+    are always built."""
     if data.key is None:
         return build()
 
-    # The referrals and files are read on every visit (a few rows; not in the snapshot):
-    # a new referral or file changes the key, so its counts are never stale.
-    key = (name, translation.get_language(), *data.key, data.coordination_key())
-    if key not in _KEPT:
-        if len(_KEPT) >= KEPT_MAX:
-            _KEPT.clear()
-        _KEPT[key] = build()
-    return _KEPT[key]
+    def key_now() -> tuple:
+        # The referrals and files are read on every visit (a few rows; not in the
+        # snapshot): a new referral or file changes the key, so its counts are never stale.
+        return (name, translation.get_language(), *data.key, data.coordination_key())
+
+    key = key_now()
+    if key in _KEPT:
+        return _KEPT[key]
+    found = _shared_get(key)
+    if found is None:
+        found = build()
+        # Building loads the rows, which may come from a newer snapshot than the one the
+        # visit started with (zicht.insight.selectors.Base): kept under that one's key.
+        key = key_now()
+        _shared_put(key, data.base, found)
+    if len(_KEPT) >= KEPT_MAX:
+        _KEPT.clear()
+    _KEPT[key] = found
+    return found
+
+
+def _shared_get(key: tuple):
+    payload = (
+        CountedTables.objects.filter(key=_shared_key(key)).values_list("payload", flat=True).first()
+    )
+    return None if payload is None else pickle.loads(bytes(payload))  # noqa: S301 - ours
+
+
+def _shared_put(key: tuple, base: selectors.Base, value) -> None:
+    """Keep ``value`` for every process. Two processes counting the same selection at
+    once both write it; the second write is ignored."""
+    scope = cache_key(base.organisation_id)
+    try:
+        with transaction.atomic():
+            CountedTables.objects.create(
+                key=_shared_key(key),
+                snapshot_key=scope,
+                token=base.token,
+                counted_at=timezone.now(),
+                payload=pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+            )
+    except IntegrityError:
+        return
+    mine = CountedTables.objects.filter(snapshot_key=scope)
+    old = mine.order_by("-counted_at").values_list("pk", flat=True)[SHARED_MAX:]
+    if old:
+        mine.filter(pk__in=list(old)).delete()
+
+
+def warm(organisation_id: int | None) -> None:
+    """Count what the unfiltered dashboard of the scope shows, in every language, into
+    the shared store: run by the worker after it rebuilt the snapshot, so the first visit
+    after a change of the data reads counted tables instead of loading the rows."""
+    data = selectors.dataset(scope=selectors.Scope(organisation_id, ""))
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            tables_for(data)
+            suspects_table(data)
+            persons_total(data)
 
 
 def tables_for(data: selectors.Dataset) -> dict[str, Table]:

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from zicht.insight import snapshot
+from zicht.insight import snapshot, tables
 from zicht.insight.models import EstimateCache
 from zicht.insight.selectors import Scope
 from zicht.insight.services import cache_key, estimate_refresh, parse_cache_key
@@ -47,10 +47,12 @@ def refresh_estimate_task(key: str) -> bool:
 @task()
 def refresh_snapshot_task(organisation_id: int | None) -> bool:
     """Count the signals of one scope again after its data changed (queued by the
-    dashboard, which meanwhile shows the previous count). Returns whether anything was
-    rebuilt: a snapshot already current is left alone."""
+    dashboard, which meanwhile shows the previous count), and the unfiltered dashboard's
+    tables from them, so the next visit of any web process reads those. Returns whether
+    anything was rebuilt: a snapshot already current is left alone."""
     head = snapshot.stored_head(organisation_id)
     if head is not None and head[0] == repr(snapshot.data_version(organisation_id)):
         return False
     snapshot.rebuild(organisation_id)
+    tables.warm(organisation_id)
     return True

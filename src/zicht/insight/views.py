@@ -28,6 +28,7 @@ from zicht.insight.tables import (
     coordination_table,
     coordination_tables,
     overlap_combinations,
+    persons_total,
     source_label,
     suspects_table,
     tables_for,
@@ -61,7 +62,7 @@ def _fmt(n) -> str:
     return number(n)
 
 
-def _table_chart(t, data) -> tuple[str, str]:
+def _table_chart(t) -> tuple[str, str]:
     """(svg, sentence) for one published table: the chart drawn from the published cells,
     or, when every cell is hidden or zero, a sentence instead of an empty axis."""
     if kind_rows := t.rows():
@@ -76,7 +77,7 @@ def _table_chart(t, data) -> tuple[str, str]:
     else:
         return "", ""
     if t.kind == "overlap":
-        sets, rows = overlap_combinations(data, t)
+        sets, rows = overlap_combinations(t)
         shown = rows[:UPSET_COMBINATIONS]
         title = _("Persons per combination of sources")
         if len(rows) > len(shown):
@@ -193,15 +194,47 @@ def _period_row(p: dict) -> dict:
 def _municipal_periods(municipal) -> dict:
     """The hidden number per municipality and half-year as stored by the background
     refresh: ``municipal_periods`` (municipalities with a series, their half-years as
-    table rows) and ``municipal_declined`` (the names of those without one: fewer than 50
+    table rows and a small chart), ``municipal_charts`` (whether any has a chart) and
+    ``municipal_declined`` (the names of those without one: fewer than 50
     young people over the whole period, so no model was fitted)."""
     shown, declined = [], []
     for m in municipal:
         if m["periods"]:
-            shown.append({**m, "rows": [_period_row(p) for p in m["periods"]]})
+            rows = [_period_row(p) for p in m["periods"]]
+            shown.append({**m, "rows": rows, "chart": _municipal_chart(m["name"], rows)})
         else:
             declined.append(m["name"])
-    return {"municipal_periods": shown, "municipal_declined": declined}
+    return {
+        "municipal_periods": shown,
+        "municipal_declined": declined,
+        "municipal_charts": any(m["chart"] for m in shown),
+    }
+
+
+def _short_period(period: str) -> str:
+    """A half-year as a chart's axis label: "2025-H1" as "2025/1" (the table says "first
+    half of 2025")."""
+    year, half = period.split("-H")
+    return f"{year}/{half}"
+
+
+def _municipal_chart(name: str, rows: list[dict]) -> str:
+    """One municipality's half-years as a small chart (estimate and interval per
+    half-year), or "" when no half-year has a number: the table then says why."""
+    if not any(r["reliable"] for r in rows):
+        return ""
+    return charts.interval_series_chart(
+        [
+            (
+                _short_period(r["period"]),
+                *((r["estimate"], *r["ci"]) if r["reliable"] else (None,) * 3),
+            )
+            for r in rows
+        ],
+        title=name,
+        gap="—",  # the caption says what it means; the table gives the reason
+        number=number,
+    )
 
 
 def _forest(result) -> dict:
@@ -281,8 +314,8 @@ def dashboard(request):
         for t in tables:
             t.compare = compared[t.kind]
     for t in tables:
-        t.chart, t.chart_note = _table_chart(t, data)
-    persons = len(data.persons())
+        t.chart, t.chart_note = _table_chart(t)
+    persons = persons_total(data)
     hidden = headline(scope, filters)
     coordination = lessons = None
     if scope.national:
@@ -371,7 +404,7 @@ def chart(request, kind):
         svg = _estimate_chart(cached.result)
     else:
         t = tables_for(data)[kind]
-        svg, note = _table_chart(t, data)
+        svg, note = _table_chart(t)
         if not svg:
             svg = charts.sentence_chart(t.title, note or str(_("No data for these filters.")))
     return HttpResponse(svg, content_type="image/svg+xml")
