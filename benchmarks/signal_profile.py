@@ -65,7 +65,7 @@ STEPS = [
     ("      candidates (queries)", "zicht/linkage/services.py", "_candidates"),
     ("  the API's audit event", "zicht/api/views.py", "_audit"),
     ("  reading the signal back for the answer", "zicht/intake/selectors.py", "signal_get"),
-    ("  serialising the answer (decryption)", "rest_framework/serializers.py", "data"),
+    ("  serialising the answer (decryption)", "rest_framework/serializers.py", "to_representation"),
     ("appending to the audit chain (all events)", "zicht/audit/services.py", "_append"),
 ]
 
