@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 # file and name match, and is taken out of every part that calls it.
 PARTS = [
     ("encryption (Fernet)", ("cryptography/", "zicht/core/crypto.py")),
-    ("encoding (linkage.encoding)", ("zicht/linkage/encoding.py", "zicht/linkage/fuzzy.py")),
+    ("encoding (pprl.encoding)", ("zicht/pprl/encoding.py", "zicht/pprl/normalise.py")),
     ("search tokens (intake.search)", ("zicht/intake/search.py",)),
     ("audit chain (audit.services)", ("zicht/audit/services.py",)),
     ("matching (linkage.services)", ("zicht/linkage/services.py", "zicht/linkage/evidence.py")),
@@ -61,11 +61,11 @@ STEPS = [
     ("    signal row, revision, audit event", "zicht/intake/services.py", "_signal_record"),
     ("    identity (encrypted) and search tokens", "zicht/intake/services.py", "_write_identity"),
     ("    index: encoding and matching", "zicht/intake/services.py", "_index"),
-    ("      encoding", "zicht/linkage/encoding.py", "encode"),
+    ("      encoding", "zicht/pprl/encoding.py", "encode"),
     ("      candidates (queries)", "zicht/linkage/services.py", "_candidates"),
     ("  the API's audit event", "zicht/api/views.py", "_audit"),
     ("  reading the signal back for the answer", "zicht/intake/selectors.py", "signal_get"),
-    ("  serialising the answer (decryption)", "rest_framework/serializers.py", "data"),
+    ("  serialising the answer (decryption)", "rest_framework/serializers.py", "to_representation"),
     ("appending to the audit chain (all events)", "zicht/audit/services.py", "_append"),
 ]
 

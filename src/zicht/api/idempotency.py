@@ -65,8 +65,8 @@ def idempotent(handler):
         fingerprint = services.request_fingerprint(
             method=request.method, path=request.path, data=request.data
         )
-        stored = selectors.idempotency_lookup(api_key=request.auth, key=key)
-        if stored is not None:
+        stored = selectors.idempotency_lookup(api_key=request.auth, key=key, include_expired=True)
+        if stored is not None and not selectors.idempotency_expired(stored):
             return _replay(self, request, stored, fingerprint)
         try:
             # The audit events are appended last, after the stored response: a concurrent
@@ -82,6 +82,7 @@ def idempotent(handler):
                         status_code=response.status_code,
                         body=response.data,
                         location=response.headers.get("Location", ""),
+                        replaces=stored,
                     )
         except IntegrityError:
             # A concurrent request with the same key committed first: answer as a retry.

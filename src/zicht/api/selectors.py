@@ -26,6 +26,7 @@ __all__ = [
     "api_key_contact_choices",
     "idempotency_window",
     "idempotency_lookup",
+    "idempotency_expired",
 ]
 
 
@@ -91,8 +92,18 @@ def idempotency_window() -> dt.timedelta:
     return dt.timedelta(hours=getattr(settings, "ZICHT_API_IDEMPOTENCY_HOURS", 24))
 
 
-def idempotency_lookup(*, api_key: OrganisationAPIKey, key: str) -> IdempotencyRecord | None:
-    """The stored response for this key's ``Idempotency-Key``, if younger than the window."""
-    return IdempotencyRecord.objects.filter(
-        api_key=api_key, key=key, created_at__gte=timezone.now() - idempotency_window()
-    ).first()
+def idempotency_lookup(
+    *, api_key: OrganisationAPIKey, key: str, include_expired: bool = False
+) -> IdempotencyRecord | None:
+    """The stored response for this key's ``Idempotency-Key``, if younger than the window.
+    With ``include_expired`` also an older one (not yet purged), so that the first request
+    can replace it without a query of its own (``idempotency_expired``)."""
+    records = IdempotencyRecord.objects.filter(api_key=api_key, key=key)
+    if not include_expired:
+        records = records.filter(created_at__gte=timezone.now() - idempotency_window())
+    return records.first()
+
+
+def idempotency_expired(record: IdempotencyRecord) -> bool:
+    """Whether the stored response is older than the window: the key may be used again."""
+    return record.created_at < timezone.now() - idempotency_window()

@@ -149,13 +149,15 @@ def idempotency_store(
     status_code: int,
     body: Any,
     location: str = "",
+    replaces: IdempotencyRecord | None = None,
 ) -> IdempotencyRecord:
     """Store the response to a first request. Must run in the request's transaction, so
     the record exists exactly when the change does. Raises IntegrityError when a
-    concurrent request with the same key won the race."""
-    IdempotencyRecord.objects.filter(
-        api_key=api_key, key=key, created_at__lt=timezone.now() - idempotency_window()
-    ).delete()
+    concurrent request with the same key won the race. ``replaces``: the expired record
+    of the same key found by the lookup (``selectors.idempotency_lookup``), deleted first;
+    a key never used before costs only the insert."""
+    if replaces is not None:
+        IdempotencyRecord.objects.filter(pk=replaces.pk).delete()
     return IdempotencyRecord.objects.create(
         api_key=api_key,
         key=key,

@@ -194,7 +194,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, entered only within the lockout limit (zicht.accounts.lockout).
+    "zicht.accounts.lockout.PasswordBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -244,6 +245,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_USERNAME_CALLABLE = "zicht.accounts.security.axes_username"
 AXES_VERBOSE = False
+# Gives back an attempt's in-flight unit once its failure is counted (zicht.accounts.lockout).
+AXES_HANDLER = "zicht.accounts.lockout.ExactLockoutHandler"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -68,7 +68,8 @@ def signal_input_check(*, data: dict) -> SignalInput:
     signal_data, identity = form.split()
     return SignalInput(
         errors={name: [str(m) for m in messages] for name, messages in form.errors.items()},
-        data=signal_data,
+        # With the catalogue checked against: the signal is recorded with that version.
+        data={**signal_data, "catalogue": form.catalogue},
         identity=identity,
     )
 
@@ -180,8 +181,12 @@ def _identity_values(identity: dict) -> dict:
     }
 
 
-def _write_identity(signal: Signal, identity: dict) -> None:
+def _write_identity(signal: Signal, identity: dict, *, new: bool = False) -> None:
     values = _identity_values(identity)
+    if new:  # nothing to look up or replace: two inserts instead of seven queries
+        SignalIdentity.objects.create(signal=signal, **values)
+        SignalSearchToken.objects.bulk_create(_search_token_rows(signal, values))
+        return
     SignalIdentity.objects.update_or_create(signal=signal, defaults=values)
     _write_search_tokens(signal, values)
 
@@ -231,7 +236,8 @@ def _signal_record(
         author=membership.user,
         contact_date=data["contact_date"],
         setting=data["setting"],
-        catalogue=current_catalogue(),
+        # The catalogue the data was checked against, when the caller passes it.
+        catalogue=data.get("catalogue") or current_catalogue(),
         indicator_codes=sorted(data.get("indicator_codes") or []),
         forms=sorted(data.get("forms") or []),
         account=data.get("account") or "",
@@ -282,7 +288,7 @@ def signal_create(*, membership: Membership, data: dict, identity: dict) -> tupl
             date_of_birth=dob,
             details={},
         )
-        _write_identity(signal, identity)
+        _write_identity(signal, identity, new=True)
         matches = _index(signal, identity, membership.user)
     return signal, matches
 
