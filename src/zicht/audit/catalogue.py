@@ -119,6 +119,9 @@ EVENTS: dict[str, EventKind] = {
             "linkage.match_decision_undone": _("%(actor)s undid the decision on match %(object)s"),
             "linkage.match_viewed": _("%(actor)s opened match %(object)s"),
             "linkage.key_rotated": _("%(actor)s rotated the pseudonymisation key"),
+            "linkage.index_reencoded": _(
+                "%(actor)s re-encoded a batch of the person index with zicht-pprl-2"
+            ),
         },
     ),
     **_kinds(
