@@ -58,14 +58,17 @@ class ExactToken(models.Model):
 
 
 class BlockToken(models.Model):
-    """A block an entry belongs to. For a zicht-pprl-1 entry the row repeats the entry's
-    filter: on PostgreSQL a covering index ``(token) INCLUDE (entry_id, bloom)``
-    (migration 0004) then answers a lookup from the index alone, without visiting the
-    token table or the entries (docs/linkage.md, "The person index")."""
+    """A block an entry belongs to. A zicht-pprl-1 block row repeats the entry's pprl-1
+    filter (a pprl-2 block row has none): on PostgreSQL a covering index ``(token)
+    INCLUDE (entry_id, bloom, pprl2_entry)`` (migration 0004) then answers a lookup from
+    the index alone, without visiting the token table or the entries."""
 
     entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="block_tokens")
     token = models.CharField(max_length=64, db_index=True)
     bloom = models.BinaryField(default=b"", blank=True)
+    # The row belongs to a zicht-pprl-2 entry: a pprl-2 signal compares such entries by
+    # pprl-2 and skips their pprl-1 rows without reading an entry.
+    pprl2_entry = models.BooleanField(default=False)
 
     def __str__(self):
         return self.token[:8]

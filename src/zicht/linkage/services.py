@@ -120,9 +120,12 @@ def _store(*, signal_id, organisation_id: int, pseudonyms: Pseudonyms, expires_o
         expires_on=expires_on,
     )
     ExactToken.objects.bulk_create([ExactToken(entry=entry, token=t) for t in v1.exact_tokens])
-    blocks = [BlockToken(entry=entry, token=t, bloom=v1.bloom) for t in v1.block_tokens]
+    on_v2 = v2 is not None
+    blocks = [
+        BlockToken(entry=entry, token=t, bloom=v1.bloom, pprl2_entry=on_v2) for t in v1.block_tokens
+    ]
     if v2 is not None:
-        blocks += [BlockToken(entry=entry, token=t) for t in v2.block_tokens]
+        blocks += [BlockToken(entry=entry, token=t, pprl2_entry=True) for t in v2.block_tokens]
     BlockToken.objects.bulk_create(blocks)
     IndexEntry.objects.filter(signal_id=signal_id, key_id=v1.key_id).exclude(pk=entry.pk).delete()
     return entry
@@ -149,7 +152,7 @@ def _candidates(*, entry: IndexEntry, encoding: Encoding, v2: Encoding2 | None =
     for signal_id, organisation_id in _entries(entry, exact_pks, only_v1=only_v1).values():
         if signal_id not in found:
             found[signal_id] = Candidate(signal_id, organisation_id, True, True)
-    strong_of = _fuzzy_hits(entry=entry, queries=encoding.all_queries())
+    strong_of = _fuzzy_hits(entry=entry, queries=encoding.all_queries(), only_v1=only_v1)
     hits = _entries(entry, set(strong_of), only_v1=only_v1)
     for pk in sorted(hits):
         signal_id, organisation_id = hits[pk]
@@ -172,7 +175,7 @@ def _entries(entry: IndexEntry, pks: set, *, only_v1: bool) -> dict[int, tuple]:
     return {pk: (s, o) for pk, s, o in qs.values_list("pk", "signal_id", "organisation_id")}
 
 
-def _fuzzy_hits(*, entry: IndexEntry, queries) -> dict[int, bool]:
+def _fuzzy_hits(*, entry: IndexEntry, queries, only_v1: bool = False) -> dict[int, bool]:
     """Entry id -> strong (>= MATCH_THRESHOLD) for every other entry that shares a block
     with one of ``queries`` (own birth year, then the -1 and +1 year probes) and reaches
     POSSIBLE_THRESHOLD; the first query that reaches it counts.
@@ -181,12 +184,14 @@ def _fuzzy_hits(*, entry: IndexEntry, queries) -> dict[int, bool]:
     filter, so on PostgreSQL the covering index ``(token) INCLUDE (entry_id, bloom)``
     answers it without a visit to a table (an index-only scan; before, a lookup at 10^6
     entries fetched some 20,000 rows of two tables). The key and the own signal are
-    checked afterwards, for the few entries that score."""
-    rows = (
-        BlockToken.objects.filter(token__in={t for _, tokens in queries for t in tokens})
-        .exclude(entry_id=entry.pk)
-        .values_list("token", "entry_id", "bloom")
-    )
+    checked afterwards, for the few entries that score. ``only_v1``: rows of
+    zicht-pprl-1 entries only (a pprl-2 signal judges pprl-2 entries by pprl-2)."""
+    rows = BlockToken.objects.filter(
+        token__in={t for _, tokens in queries for t in tokens}
+    ).exclude(entry_id=entry.pk)
+    if only_v1:
+        rows = rows.filter(pprl2_entry=False)
+    rows = rows.values_list("token", "entry_id", "bloom")
     members: dict[str, list[int]] = {}
     blooms: dict[int, bytes] = {}
     for token, pk, bloom in rows:
@@ -212,7 +217,7 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
     queries: list[tuple[Probe2 | None, tuple[str, ...]]] = [(None, enc.block_tokens)]
     queries += [(p, p.block_tokens) for p in enc.probes]
     rows = BlockToken.objects.filter(
-        token__in={t for _, tokens in queries for t in tokens}, bloom=b""
+        token__in={t for _, tokens in queries for t in tokens}, pprl2_entry=True, bloom=b""
     ).exclude(entry_id=entry.pk)
     members: dict[str, set[int]] = {}
     for token, pk in rows.values_list("token", "entry_id"):
@@ -240,7 +245,9 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
     return found
 
 
-def _candidate_v2(signal_id, organisation_id: int, decision: str, ev: pprl2.Evidence):
+def _candidate_v2(
+    signal_id: object, organisation_id: int, decision: str, ev: pprl2.Evidence
+) -> Candidate:
     """A pprl-2 decision as a candidate. Recognised automatically (``exact``) where
     zicht-pprl-1 recognised automatically - the same BSN, or both names and the date
     equal (up to a day/month swap) - so the platform's rule "a person confirms every

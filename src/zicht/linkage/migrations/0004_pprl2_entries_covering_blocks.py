@@ -3,7 +3,7 @@
 """zicht-pprl-2 entries next to zicht-pprl-1 ones, per-field evidence on a match, and the
 filter repeated in each block row with a covering index (docs/linkage.md).
 
-The covering index ``(token) INCLUDE (entry_id, bloom)`` is made on PostgreSQL only
+The covering index ``(token) INCLUDE (entry_id, bloom, pprl2_entry)`` is made on PostgreSQL only
 (SQLite has no non-key index columns); there a lookup reads the index alone. Existing
 block rows get their entry's filter copied in.
 """
@@ -23,7 +23,8 @@ def copy_filters(apps, schema_editor):
 def covering_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"CREATE INDEX {COVERING} ON linkage_blocktoken (token) INCLUDE (entry_id, bloom)"
+            f"CREATE INDEX {COVERING} ON linkage_blocktoken (token) "
+            "INCLUDE (entry_id, bloom, pprl2_entry)"
         )
 
 
@@ -47,6 +48,11 @@ class Migration(migrations.Migration):
             model_name='blocktoken',
             name='bloom',
             field=models.BinaryField(blank=True, default=b''),
+        ),
+        migrations.AddField(
+            model_name='blocktoken',
+            name='pprl2_entry',
+            field=models.BooleanField(default=False),
         ),
         migrations.AddField(
             model_name='indexentry',
