@@ -59,15 +59,16 @@ def encodings(n_records: int, processes: int = 2):
 
 
 def _encode2_chunk(args):
-    from zicht.linkage.services import pseudonyms_for
+    """(pprl-1, pprl-2) encodings, as ``services.pseudonyms_for`` makes them (the worker
+    runs without Django)."""
+    from zicht.pprl.pprl2 import encode2
 
     n, seed, offset = args
-    out = []
-    for r in make_population(n, dup_rate=0.1, seed=seed, entity_offset=offset):
-        p = pseudonyms_for(r.identity, KEY)
-        if p.v2 is not None:
-            out.append(p)
-    return out
+    return [
+        (encode(r.identity, KEY), encode2(r.identity, KEY))
+        for r in make_population(n, dup_rate=0.1, seed=seed, entity_offset=offset)
+        if r.identity.date_of_birth is not None
+    ]
 
 
 def pseudonyms(n_records: int, processes: int = 2):
@@ -77,7 +78,7 @@ def pseudonyms(n_records: int, processes: int = 2):
     jobs = [(min(step, people - i), 7000 + k, i) for k, i in enumerate(range(0, people, step))]
     with mp.get_context("fork").Pool(processes) as pool:
         parts = pool.map(_encode2_chunk, jobs)
-    return [p for part in parts for p in part]
+    return [pair for part in parts for pair in part]
 
 
 def fill2(items, start_id: int) -> None:
@@ -115,13 +116,15 @@ def fill2(items, start_id: int) -> None:
 def main_pprl2(args) -> None:
     """``--spec zicht-pprl-2``: an index of pprl-2 entries, timed with ``_candidates``
     as a new pprl-2 signal calls it (no earlier lookup to compare with)."""
-    from zicht.linkage import services
-
     t = time.perf_counter()
     items = pseudonyms(max(args.sizes) + args.queries)
     print(f"encoded {len(items):,} records (both specs) in {time.perf_counter() - t:.0f}s")
-    queries, items = items[-args.queries :], items[: -args.queries]
     setup_django(args.database_url)
+    from zicht.linkage import services
+    from zicht.linkage.services import Pseudonyms
+
+    items = [Pseudonyms(v1, v2) for v1, v2 in items]
+    queries, items = items[-args.queries :], items[: -args.queries]
     print("| index entries | lookup | p50 ms | p95 ms | candidates per lookup | load average |")
     print("|---|---|---|---|---|---|", flush=True)
     done = 0
@@ -193,10 +196,11 @@ def fill(encs, start_id: int) -> None:
                 for t in e.exact_tokens:
                     cp.write_row((i, t))
         # Each block row repeats its entry's filter (what ``services._store`` writes).
-        with raw.copy("COPY linkage_blocktoken (entry_id, token, bloom) FROM STDIN") as cp:
+        cols = "entry_id, token, bloom, pprl2_entry"
+        with raw.copy(f"COPY linkage_blocktoken ({cols}) FROM STDIN") as cp:
             for i, e in enumerate(encs, start_id):
                 for t in e.block_tokens:
-                    cp.write_row((i, t, e.bloom))
+                    cp.write_row((i, t, e.bloom, False))
         cur.execute("VACUUM ANALYZE")
 
 
