@@ -41,13 +41,14 @@ class Command(BaseCommand):
         plan = services.reencode_plan()
         self.stdout.write(
             f"Key {plan.key_id}: {plan.pprl1} zicht-pprl-1 entries, {plan.pprl2} zicht-pprl-2 "
-            f"entries; {plan.to_do} to re-encode, {plan.cannot} cannot be (only an estimated "
-            "age, or encoded on a partner's premises)."
+            f"entries; {plan.to_do} to re-encode (those with only an estimated age will be "
+            f"kept), {plan.cannot} cannot be (no active signal with a stored identity: "
+            "encoded on a partner's premises, or no longer active)."
         )
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing changed.")
             return
-        totals = {"reencoded": 0, "failed": 0, "matches": 0}
+        totals = {"reencoded": 0, "kept_estimated_age": 0, "failed": 0, "matches": 0}
         failed: list[str] = []
         for result in services.index_reencode(batch_size=size):
             for name in totals:
@@ -55,11 +56,13 @@ class Command(BaseCommand):
             failed += result["failed_references"]
             self.stdout.write(
                 f"  batch {result['batch']}: re-encoded {totals['reencoded']} of {plan.to_do}"
-                f" ({totals['failed']} failed, {totals['matches']} new matches)"
+                f" ({totals['kept_estimated_age']} kept: only an estimated age;"
+                f" {totals['failed']} failed; {totals['matches']} new matches)"
             )
         self.stdout.write(
-            f"Done: re-encoded {totals['reencoded']} signal(s), {totals['failed']} failed, "
-            f"{totals['matches']} new match(es)."
+            f"Done: re-encoded {totals['reencoded']} signal(s), kept "
+            f"{totals['kept_estimated_age']} with only an estimated age as zicht-pprl-1, "
+            f"{totals['failed']} failed, {totals['matches']} new match(es)."
         )
         if failed:
             raise CommandError(
