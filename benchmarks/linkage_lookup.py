@@ -8,6 +8,12 @@ COPY as ``signal_index`` would store them), then times ``_candidates`` for Q enc
 that are not in the index (a tenth of them have a duplicate inside) and prints p50/p95
 with the machine's load average.
 
+Two lookups are timed, interleaved so both see the same load: ``previous`` (the query
+of commit f2eeea2: block tokens joined to the entries for their filters) and
+``current`` (``services._candidates``: the filter read from the block row, on
+PostgreSQL through the covering index ``(token) INCLUDE (entry_id, bloom)``, after a
+VACUUM so the index-only scan needs no heap visits).
+
     .venv/bin/python benchmarks/linkage_lookup.py --sizes 100000 1000000 --queries 300 \\
         --database-url postgres://zicht:zicht@127.0.0.1:5432/zicht_lookup_bench
 """
@@ -50,6 +56,91 @@ def encodings(n_records: int, processes: int = 2):
     with mp.get_context("fork").Pool(processes) as pool:
         parts = pool.map(_encode_chunk, jobs)
     return [e for part in parts for e in part]
+
+
+def _encode2_chunk(args):
+    """(pprl-1, pprl-2) encodings, as ``services.pseudonyms_for`` makes them (the worker
+    runs without Django)."""
+    from zicht.pprl.pprl2 import encode2
+
+    n, seed, offset = args
+    return [
+        (encode(r.identity, KEY), encode2(r.identity, KEY))
+        for r in make_population(n, dup_rate=0.1, seed=seed, entity_offset=offset)
+        if r.identity.date_of_birth is not None
+    ]
+
+
+def pseudonyms(n_records: int, processes: int = 2):
+    """``services.pseudonyms_for`` of about ``n_records`` people: both encodings."""
+    people = int(n_records / 1.12) + 1
+    step = 2_000
+    jobs = [(min(step, people - i), 7000 + k, i) for k, i in enumerate(range(0, people, step))]
+    with mp.get_context("fork").Pool(processes) as pool:
+        parts = pool.map(_encode2_chunk, jobs)
+    return [pair for part in parts for pair in part]
+
+
+def fill2(items, start_id: int) -> None:
+    """Append zicht-pprl-2 entries with COPY (what ``services._store`` writes for them)."""
+    import json
+
+    from django.db import connection
+
+    from zicht.linkage.services import _fields_json
+
+    today = dt.date.today()
+    now = dt.datetime.now(dt.UTC)
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        cols = "id, signal_id, organisation_id, key_id, spec_version, bloom, fields, created_at, expires_on"  # fmt: skip
+        with raw.copy(f"COPY linkage_indexentry ({cols}) FROM STDIN") as cp:
+            for i, p in enumerate(items, start_id):
+                cp.write_row((i, uuid.UUID(int=i), i % 10 + 1, KEY.key_id, p.spec_version,
+                              p.v1.bloom, json.dumps(_fields_json(p.v2)), now,
+                              today + dt.timedelta(days=365)))  # fmt: skip
+        with raw.copy("COPY linkage_exacttoken (entry_id, token) FROM STDIN") as cp:
+            for i, p in enumerate(items, start_id):
+                for t in p.v1.exact_tokens:
+                    cp.write_row((i, t))
+        cols = "entry_id, token, bloom, pprl2_entry"
+        with raw.copy(f"COPY linkage_blocktoken ({cols}) FROM STDIN") as cp:
+            for i, p in enumerate(items, start_id):
+                for t in p.v1.block_tokens:
+                    cp.write_row((i, t, p.v1.bloom, True))
+                for t in p.v2.block_tokens:
+                    cp.write_row((i, t, b"", True))
+        cur.execute("VACUUM ANALYZE")
+
+
+def main_pprl2(args) -> None:
+    """``--spec zicht-pprl-2``: an index of pprl-2 entries, timed with ``_candidates``
+    as a new pprl-2 signal calls it (no earlier lookup to compare with)."""
+    t = time.perf_counter()
+    items = pseudonyms(max(args.sizes) + args.queries)
+    print(f"encoded {len(items):,} records (both specs) in {time.perf_counter() - t:.0f}s")
+    setup_django(args.database_url)
+    from zicht.linkage import services
+    from zicht.linkage.services import Pseudonyms
+
+    items = [Pseudonyms(v1, v2) for v1, v2 in items]
+    queries, items = items[-args.queries :], items[: -args.queries]
+    print("| index entries | lookup | p50 ms | p95 ms | candidates per lookup | load average |")
+    print("|---|---|---|---|---|---|", flush=True)
+    done = 0
+    for size in sorted(args.sizes):
+        fill2(items[done:size], done + 1)
+        done = size
+        entry = SimpleNamespace(pk=0, key_id=KEY.key_id, signal_id=uuid.uuid4())
+        for _ in range(2):
+            lat, found = [], 0
+            for p in queries:
+                t = time.perf_counter()
+                found += len(services._candidates(entry=entry, encoding=p.v1, v2=p.v2))
+                lat.append((time.perf_counter() - t) * 1000)
+            p50, p95 = float(np.percentile(lat, 50)), float(np.percentile(lat, 95))
+            print(f"| {size:,} | pprl-2 current | {p50:.1f} | {p95:.1f} | "
+                  f"{found / len(queries):.2f} | {os.getloadavg()[0]:.2f} |", flush=True)  # fmt: skip
 
 
 def cached_encodings(path: str):
@@ -100,45 +191,63 @@ def fill(encs, start_id: int) -> None:
             for i, e in enumerate(encs, start_id):
                 cp.write_row((i, uuid.UUID(int=i), i % 10 + 1, e.key_id, e.spec_version, e.bloom,
                               now, today + dt.timedelta(days=365)))  # fmt: skip
-        for table, attr in (("linkage_exacttoken", "exact_tokens"), ("linkage_blocktoken", "block_tokens")):  # fmt: skip
-            with raw.copy(f"COPY {table} (entry_id, token) FROM STDIN") as cp:
-                for i, e in enumerate(encs, start_id):
-                    for t in getattr(e, attr):
-                        cp.write_row((i, t))
-        cur.execute("ANALYZE")
+        with raw.copy("COPY linkage_exacttoken (entry_id, token) FROM STDIN") as cp:
+            for i, e in enumerate(encs, start_id):
+                for t in e.exact_tokens:
+                    cp.write_row((i, t))
+        # Each block row repeats its entry's filter (what ``services._store`` writes).
+        cols = "entry_id, token, bloom, pprl2_entry"
+        with raw.copy(f"COPY linkage_blocktoken ({cols}) FROM STDIN") as cp:
+            for i, e in enumerate(encs, start_id):
+                for t in e.block_tokens:
+                    cp.write_row((i, t, e.bloom, False))
+        cur.execute("VACUUM ANALYZE")
 
 
-def baseline_candidates(*, entry, encoding) -> dict:
-    """``_candidates`` before this benchmark was written (commit eca647a): joins from
-    the entries of the key, one query per birth year, DISTINCT over the filters."""
-    from zicht.linkage.models import IndexEntry
+def previous_candidates(*, entry, encoding) -> dict:
+    """``_candidates`` of commit f2eeea2: the block query joins the entries for key, own
+    signal and filter, so every block member costs a visit to the entries' heap."""
+    from zicht.linkage.models import BlockToken, ExactToken, IndexEntry
     from zicht.pprl import fuzzy
 
-    others = IndexEntry.objects.filter(key_id=entry.key_id).exclude(signal_id=entry.signal_id)
     found = {}
     for signal_id, organisation_id in (
-        others.filter(exact_tokens__token__in=encoding.exact_tokens)
-        .values_list("signal_id", "organisation_id")
+        ExactToken.objects.filter(token__in=encoding.exact_tokens, entry__key_id=entry.key_id)
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list("entry__signal_id", "entry__organisation_id")
         .distinct()
     ):
         found[signal_id] = (organisation_id, True)
-    for bloom, blocks in encoding.all_queries():
-        rows = list(
-            others.filter(block_tokens__token__in=blocks)
-            .exclude(signal_id__in=list(found))
-            .values_list("signal_id", "organisation_id", "bloom")
-            .distinct()
+    queries = encoding.all_queries()
+    rows = (
+        BlockToken.objects.filter(
+            token__in={t for _, tokens in queries for t in tokens}, entry__key_id=entry.key_id
         )
-        if rows:
-            scores = fuzzy.dice_many(bloom, fuzzy.blooms_to_matrix([bytes(r[2]) for r in rows]))
-            for (signal_id, organisation_id, _), score in zip(rows, scores.tolist(), strict=True):
-                if score >= fuzzy.POSSIBLE_THRESHOLD and signal_id not in found:
-                    found[signal_id] = (organisation_id, False)
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list("token", "entry_id", "entry__bloom")
+    )
+    members, blooms = {}, {}
+    for token, pk, bloom in rows:
+        members.setdefault(token, []).append(pk)
+        blooms[pk] = bloom
+    strong_of = {}
+    for bloom, tokens in queries:
+        pks = sorted({pk for t in tokens for pk in members.get(t, ())} - strong_of.keys())
+        if pks:
+            scores = fuzzy.dice_many(bloom, fuzzy.blooms_to_matrix([blooms[pk] for pk in pks]))
+            for pk, score in zip(pks, scores.tolist(), strict=True):
+                if score >= fuzzy.POSSIBLE_THRESHOLD:
+                    strong_of[pk] = score >= fuzzy.MATCH_THRESHOLD
+    hits = IndexEntry.objects.filter(pk__in=list(strong_of)).values_list(
+        "pk", "signal_id", "organisation_id"
+    )
+    for _pk, signal_id, organisation_id in sorted(hits):
+        found.setdefault(signal_id, (organisation_id, False))
     return found
 
 
 def time_lookups(fn, queries) -> tuple[float, float, float, set]:
-    entry = SimpleNamespace(key_id=KEY.key_id, signal_id=uuid.uuid4())
+    entry = SimpleNamespace(pk=0, key_id=KEY.key_id, signal_id=uuid.uuid4())
     fn(entry=entry, encoding=queries[0])  # warm up
     lat, found = [], set()
     for q, e in enumerate(queries):
@@ -157,7 +266,11 @@ def main() -> None:
     ap.add_argument("--from-cache", help="bulk encodings written by benchmarks/linkage.py")
     ap.add_argument("--keep-database", action="store_true",
                     help="time against the index a previous run left (one size: its size)")  # fmt: skip
+    ap.add_argument("--spec", choices=["zicht-pprl-1", "zicht-pprl-2"], default="zicht-pprl-1")
     args = ap.parse_args()
+    if args.spec == "zicht-pprl-2":
+        main_pprl2(args)
+        return
     t = time.perf_counter()
     if args.from_cache:
         encs = cached_encodings(args.from_cache)
@@ -179,13 +292,13 @@ def main() -> None:
         done = size
         found = {}
         # Interleaved, so both see the same load; the same candidates are required.
-        for label, fn in (("baseline eca647a", baseline_candidates),
+        for label, fn in (("previous f2eeea2", previous_candidates),
                           ("current", services._candidates)) * 2:  # fmt: skip
             p50, p95, per, found[label] = time_lookups(fn, queries)
             print(f"| {size:,} | {label} | {p50:.1f} | {p95:.1f} | {per:.2f} | "
                   f"{os.getloadavg()[0]:.2f} |", flush=True)  # fmt: skip
-        if found["current"] != found["baseline eca647a"]:
-            print("NOTE: the current lookup found other candidates than the baseline")
+        if found["current"] != found["previous f2eeea2"]:
+            print("NOTE: the current lookup found other candidates than the previous one")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,13 @@ LEVELS = {
     "one_part_differs",
     "different",
     "not_compared",
+    "other_given_name",
+    "day_month_swapped",
+    "one_part_typo",
+    "digits_transposed",
+    "two_parts_typo",
+    "two_parts_differ",
+    "differs",
 }
 
 
@@ -46,11 +53,18 @@ def possible(two_professionals, login, django_capture_on_commit_callbacks):  # n
 
 def test_evidence_is_stored_as_levels_when_the_match_is_made(possible):
     _police, _care, match = possible
-    assert match.evidence_name in ("high", "medium")
-    assert match.evidence_dob == "equal_or_swapped"  # 3 April: swap-invariant tokens
+    # Both signals have a full date of birth: compared with zicht-pprl-2, per field.
+    assert match.evidence_given_name == "equal"
+    assert match.evidence_surname in ("high", "medium")  # Elamrani / El Amrani
+    assert match.evidence_dob == "equal"  # pprl-2 tells a swap from an equal date
     assert match.evidence_bsn == "not_compared"  # only one side has a BSN
+    assert match.evidence_name == "not_compared"  # the pprl-1 combined level
+    assert match.strong  # a pprl-2 ``match``, still shown to people to confirm
     with connection.cursor() as cursor:
-        cursor.execute("SELECT evidence_name, evidence_dob, evidence_bsn FROM linkage_match")
+        cursor.execute(
+            "SELECT evidence_name, evidence_given_name, evidence_surname, evidence_dob, "
+            "evidence_bsn FROM linkage_match"
+        )
         for row in cursor.fetchall():
             assert set(row) <= LEVELS  # no score, no value
 
@@ -60,8 +74,9 @@ def test_the_match_page_shows_the_evidence_in_words(possible, login):
     client = login(police)
     with translation.override("nl"):
         page = client.get(reverse("linkage:match_detail", args=[match.pk])).content.decode()
-    assert "Gelijkenis van de naam" in page
-    assert "gelijk, of dag en maand verwisseld" in page
+    assert "Voornaam" in page and "Achternaam" in page
+    assert "Gelijkenis van de naam" not in page  # that is the pprl-1 level
+    assert "gelijk" in page and "hoog" in page
     assert "niet vergeleken" in page and "betekent dat de pseudoniemen" in page
     assert "Jeugdzorg Test" in page  # the other organisation's contact
     assert "Mohamed" in page  # the organisation's own young person
@@ -73,7 +88,24 @@ def test_the_match_page_shows_the_evidence_in_words(possible, login):
     ).exists()
     with translation.override("en"):
         page = client.get(reverse("linkage:match_detail", args=[match.pk])).content.decode()
+    assert "Given name" in page and "Surname" in page and "high" in page
+
+
+def test_a_pprl1_match_page_still_shows_the_name_similarity(possible, login):
+    # A match recorded with zicht-pprl-1 levels (before the move, or with an entry that
+    # has only an estimated age) keeps its one name level.
+    police, _care, match = possible
+    Match.objects.filter(pk=match.pk).update(
+        evidence_name="medium",
+        evidence_given_name="not_compared",
+        evidence_surname="not_compared",
+        evidence_dob="equal_or_swapped",
+    )
+    with translation.override("en"):
+        page = login(police).get(reverse("linkage:match_detail", args=[match.pk])).content
+    page = page.decode()
     assert "Name similarity" in page and "equal, or day and month swapped" in page
+    assert "Given name" not in page
 
 
 def test_the_list_says_what_its_counter_counts(possible, login):
@@ -195,11 +227,15 @@ def test_an_automatic_exact_match_has_no_decider_to_undo(
 def test_the_backfill_fills_levels_from_the_index_entries(possible):
     from importlib import import_module
 
+    from zicht.linkage.models import BlockToken
+
     backfill = import_module("zicht.linkage.migrations.0003_match_evidence_backfill").backfill
     _police, _care, match = possible
-    made = (match.evidence_name, match.evidence_dob)
+    # The backfill ran when the index held zicht-pprl-1 block tokens only.
+    BlockToken.objects.filter(bloom=b"").delete()
     Match.objects.update(evidence_name="not_compared", evidence_dob="not_compared")
     backfill(apps, None)
     match.refresh_from_db()
-    assert (match.evidence_name, match.evidence_dob) == made
+    assert match.evidence_name in ("high", "medium")
+    assert match.evidence_dob == "equal_or_swapped"  # 3 April: swap-invariant tokens
     assert match.evidence_bsn == "not_compared"

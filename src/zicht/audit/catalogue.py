@@ -245,6 +245,11 @@ class AuditAction(StrEnum):
         EventGroup.MATCHES,
         _("%(actor)s rotated the pseudonymisation key"),
     )
+    LINKAGE_INDEX_REENCODED = (
+        "linkage.index_reencoded",
+        EventGroup.MATCHES,
+        _("%(actor)s re-encoded a batch of the person index with zicht-pprl-2"),
+    )
 
     COORDINATION_REFERRAL_CREATED = (
         "coordination.referral_created",

@@ -5,6 +5,6 @@ service elsewhere still receives a ``Signal`` and says so. Import this under
 ``TYPE_CHECKING`` only: it is for type hints, not for queries.
 """
 
-from zicht.intake.models import Signal
+from zicht.intake.models import Signal, SignalIdentity
 
-__all__ = ["Signal"]
+__all__ = ["Signal", "SignalIdentity"]

@@ -18,17 +18,31 @@ from zicht.linkage.constants import (
 
 
 class IndexEntry(models.Model):
+    """One signal's pseudonyms under one key and spec version.
+
+    ``spec_version`` says how to read it: a zicht-pprl-1 entry holds its hardened filter
+    in ``bloom``; a zicht-pprl-2 entry holds its field filters and tokens in ``fields``
+    (``pprl2.Encoding2.to_json()`` without the query probes) and ``bloom`` is empty. Both
+    keep exact tokens of zicht-pprl-1 (the BSN, name + date) so that a pair of entries of
+    different versions can still be recognised while the index is being re-encoded.
+    """
+
     signal_id = models.UUIDField(db_index=True)
     organisation_id = models.BigIntegerField(db_index=True)
     key_id = models.CharField(max_length=32, db_index=True)
     spec_version = models.CharField(max_length=32)
-    bloom = models.BinaryField()
+    bloom = models.BinaryField(default=b"", blank=True)
+    fields = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateField(db_index=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["signal_id", "key_id"], name="one_entry_per_key")
+            # Two versions of one signal coexist only while it is re-encoded: the new
+            # entry is written before the old one is deleted.
+            models.UniqueConstraint(
+                fields=["signal_id", "key_id", "spec_version"], name="one_entry_per_key_spec"
+            )
         ]
 
     def __str__(self):
@@ -44,8 +58,17 @@ class ExactToken(models.Model):
 
 
 class BlockToken(models.Model):
+    """A block an entry belongs to. A zicht-pprl-1 block row repeats the entry's pprl-1
+    filter (a pprl-2 block row has none): on PostgreSQL a covering index ``(token)
+    INCLUDE (entry_id, bloom, pprl2_entry)`` (migration 0004) then answers a lookup from
+    the index alone, without visiting the token table or the entries."""
+
     entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="block_tokens")
     token = models.CharField(max_length=64, db_index=True)
+    bloom = models.BinaryField(default=b"", blank=True)
+    # The row belongs to a zicht-pprl-2 entry: a pprl-2 signal compares such entries by
+    # pprl-2 and skips their pprl-1 rows without reading an entry.
+    pprl2_entry = models.BooleanField(default=False)
 
     def __str__(self):
         return self.token[:8]
@@ -66,15 +89,31 @@ class Match(models.Model):
     strong = models.BooleanField(default=False)
     # Which elements agreed, as levels only (zicht.pprl.evidence): never a score or a
     # value, so that showing them reveals nothing of the other organisation's file.
+    # zicht-pprl-1 compares both names in one filter (``evidence_name``); zicht-pprl-2
+    # judges each name field on its own (``evidence_given_name``, ``evidence_surname``)
+    # and leaves ``evidence_name`` not compared.
     evidence_name = models.CharField(
         _("name similarity"),
         max_length=16,
         choices=NameEvidence.choices,
         default=NameEvidence.NOT_COMPARED,
     )
+    evidence_given_name = models.CharField(
+        _("given name"),
+        max_length=16,
+        choices=NameEvidence.choices,
+        default=NameEvidence.NOT_COMPARED,
+    )
+    evidence_surname = models.CharField(
+        _("surname"),
+        max_length=16,
+        choices=NameEvidence.choices,
+        default=NameEvidence.NOT_COMPARED,
+    )
+    evidence_names_swapped = models.BooleanField(_("given name and surname swapped"), default=False)
     evidence_dob = models.CharField(
         _("date of birth"),
-        max_length=16,
+        max_length=20,
         choices=DateOfBirthEvidence.choices,
         default=DateOfBirthEvidence.NOT_COMPARED,
     )

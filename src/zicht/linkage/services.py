@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -26,18 +26,29 @@ from zicht.audit import services as audit
 from zicht.audit.catalogue import AuditAction
 from zicht.core.tasks import send_email_on_commit
 from zicht.intake import selectors as intake_selectors
-from zicht.linkage.constants import UNDO_WINDOW_HOURS, MatchKind, MatchStatus
+from zicht.linkage.constants import (
+    SPEC_PPRL1,
+    SPEC_PPRL2,
+    UNDO_WINDOW_HOURS,
+    BsnEvidence,
+    MatchKind,
+    MatchStatus,
+    NameEvidence,
+)
 from zicht.linkage.models import BlockToken, ExactToken, IndexEntry, Match, Notification
-from zicht.pprl import fuzzy
-from zicht.pprl.encoding import Encoding, Identity, encode
-from zicht.pprl.evidence import Evidence, evidence_for
+from zicht.pprl import fuzzy, pprl2
+from zicht.pprl.encoding import Encoding, EncodingError, Identity, encode
+from zicht.pprl.evidence import evidence_for
 from zicht.pprl.keys import PseudonymKey, parse_key_bytes
+from zicht.pprl.pprl2 import Encoding2, Probe2, encode2
 from zicht.pprl.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
 
 if TYPE_CHECKING:  # pragma: no cover
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import QuerySet
 
     from zicht.accounts.types import Membership, User
+    from zicht.intake.types import SignalIdentity
 
 __all__ = [
     "current_key",
@@ -55,81 +66,161 @@ def current_key() -> PseudonymKey:
 
 @dataclass(frozen=True)
 class Candidate:
-    signal_id: uuid.UUID
+    """Another organisation's (or the own) signal that a fresh entry links to.
+
+    ``exact``: recognised automatically (a shared zicht-pprl-1 exact token, or a
+    zicht-pprl-2 decision on the same BSN or on equal names and date); ``strong``: at
+    least a ``match`` decision, which statistics may link without a person deciding;
+    ``evidence``: the ``Match.evidence_*`` field values (levels only)."""
+
+    signal_id: object
     organisation_id: int
     exact: bool
     strong: bool
+    evidence: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pseudonyms:
+    """What one signal is indexed with: its zicht-pprl-1 encoding (always: it keeps the
+    signal comparable with entries that have not been or cannot be re-encoded) and,
+    when the identity has a full date of birth, its zicht-pprl-2 encoding."""
+
+    v1: Encoding
+    v2: Encoding2 | None = None
+
+    @property
+    def spec_version(self) -> str:
+        return SPEC_PPRL2 if self.v2 is not None else SPEC_PPRL1
+
+
+def pseudonyms_for(identity: Identity, key: PseudonymKey) -> Pseudonyms:
+    """Both encodings of ``identity`` (pprl-2 only with a full date of birth).
+
+    Raises ``EncodingError`` when zicht-pprl-1 refuses the identity (the platform's input
+    rules); pprl-2 refuses a few more (no date of birth) and the signal then stays a
+    zicht-pprl-1 entry."""
+    v1 = encode(identity, key)
+    try:
+        v2 = encode2(identity, key) if identity.date_of_birth is not None else None
+    except EncodingError:
+        v2 = None
+    return Pseudonyms(v1, v2)
+
+
+def _fields_json(enc: Encoding2) -> dict:
+    """What a zicht-pprl-2 entry keeps: the encoding without its query probes."""
+    data = enc.to_json()
+    data.pop("probes", None)
+    return data
 
 
 def _store(
-    *, signal_id: uuid.UUID, organisation_id: int, encoding: Encoding, expires_on: dt.date
+    *,
+    signal_id: uuid.UUID,
+    organisation_id: int,
+    pseudonyms: Pseudonyms,
+    expires_on: dt.date,
 ) -> IndexEntry:
-    IndexEntry.objects.filter(signal_id=signal_id, key_id=encoding.key_id).delete()
+    """Write the signal's entry under the current key; only then delete its entry of the
+    other spec version, if any (a re-encoding: the old entry stays until the new exists,
+    both inside the caller's transaction)."""
+    v1, v2 = pseudonyms.v1, pseudonyms.v2
+    spec = pseudonyms.spec_version
+    IndexEntry.objects.filter(signal_id=signal_id, key_id=v1.key_id, spec_version=spec).delete()
     entry = IndexEntry.objects.create(
         signal_id=signal_id,
         organisation_id=organisation_id,
-        key_id=encoding.key_id,
-        spec_version=encoding.spec_version,
-        bloom=encoding.bloom,
+        key_id=v1.key_id,
+        spec_version=spec,
+        bloom=v1.bloom,
+        fields=_fields_json(v2) if v2 is not None else None,
         expires_on=expires_on,
     )
-    ExactToken.objects.bulk_create(
-        [ExactToken(entry=entry, token=t) for t in encoding.exact_tokens]
-    )
-    BlockToken.objects.bulk_create(
-        [BlockToken(entry=entry, token=t) for t in encoding.block_tokens]
-    )
+    ExactToken.objects.bulk_create([ExactToken(entry=entry, token=t) for t in v1.exact_tokens])
+    on_v2 = v2 is not None
+    blocks = [
+        BlockToken(entry=entry, token=t, bloom=v1.bloom, pprl2_entry=on_v2) for t in v1.block_tokens
+    ]
+    if v2 is not None:
+        blocks += [BlockToken(entry=entry, token=t, pprl2_entry=True) for t in v2.block_tokens]
+    BlockToken.objects.bulk_create(blocks)
+    IndexEntry.objects.filter(signal_id=signal_id, key_id=v1.key_id).exclude(pk=entry.pk).delete()
     return entry
 
 
-def _candidates(*, entry: IndexEntry, encoding: Encoding) -> dict[uuid.UUID, Candidate]:
-    """Entries that agree exactly or score >= the possible threshold (own organisation
-    included: those become statistics-only links, never shown or notified).
+def _candidates(*, entry: IndexEntry, encoding: Encoding, v2: Encoding2 | None = None) -> dict:
+    """Entries that a fresh entry links to (own organisation included: those become
+    statistics-only links, never shown or notified), by signal id.
 
-    Fuzzy candidates are scored for the own birth year first, then for the -1 and +1
-    year probes; an entry keeps the first query that reaches the threshold."""
-    found: dict[uuid.UUID, Candidate] = {}
-    exact_ids = (
-        ExactToken.objects.filter(token__in=encoding.exact_tokens, entry__key_id=entry.key_id)
-        .exclude(entry__signal_id=entry.signal_id)
-        .values_list("entry__signal_id", "entry__organisation_id")
-        .distinct()
+    A pair of zicht-pprl-2 entries is judged by pprl-2 (field-aware, a floor per field);
+    a pair with a zicht-pprl-1 entry on either side by zicht-pprl-1, as before: exact
+    tokens agree, or the Dice score reaches the possible threshold (own birth year
+    first, then the -1 and +1 year probes; an entry keeps the first query that reaches
+    it). So with a pprl-2 ``v2`` the pprl-1 path only looks at pprl-1 entries."""
+    found: dict = {}
+    only_v1 = v2 is not None
+    if v2 is not None:
+        found.update(_candidates_v2(entry=entry, enc=v2))
+    exact_pks = set(
+        ExactToken.objects.filter(token__in=encoding.exact_tokens).values_list(
+            "entry_id", flat=True
+        )
     )
-    for signal_id, organisation_id in exact_ids:
-        found[signal_id] = Candidate(signal_id, organisation_id, True, True)
-    strong_of = _fuzzy_hits(entry=entry, queries=encoding.all_queries())
-    hits = IndexEntry.objects.filter(pk__in=list(strong_of)).values_list(
-        "pk", "signal_id", "organisation_id"
-    )
-    for pk, signal_id, organisation_id in sorted(hits):
+    for signal_id, organisation_id in _entries(entry, exact_pks, only_v1=only_v1).values():
+        if signal_id not in found:
+            found[signal_id] = Candidate(signal_id, organisation_id, True, True)
+    strong_of = _fuzzy_hits(entry=entry, queries=encoding.all_queries(), only_v1=only_v1)
+    hits = _entries(entry, set(strong_of), only_v1=only_v1)
+    for pk in sorted(hits):
+        signal_id, organisation_id = hits[pk]
         if signal_id not in found:
             found[signal_id] = Candidate(signal_id, organisation_id, False, strong_of[pk])
     return found
 
 
-def _fuzzy_hits(
-    *, entry: IndexEntry, queries: Iterable[tuple[bytes, Iterable[str]]]
-) -> dict[int, bool]:
-    """Entry id -> strong (>= MATCH_THRESHOLD) for every other entry under the same key
-    that shares a block with one of ``queries`` (own birth year, then the -1 and +1
-    year probes) and reaches POSSIBLE_THRESHOLD; the first query that reaches it counts.
-
-    One query for all three years, starting from the token index: joining from the
-    entries instead let PostgreSQL scan every entry of the key (a sequential scan that
-    grows with the index) before it looked at a token. Only filters and ids travel;
-    signal and organisation are read afterwards for the few entries that score."""
-    rows = (
-        BlockToken.objects.filter(
-            token__in={t for _, tokens in queries for t in tokens}, entry__key_id=entry.key_id
-        )
-        .exclude(entry__signal_id=entry.signal_id)
-        .values_list("token", "entry_id", "entry__bloom")
+def _entries(entry: IndexEntry, pks: set, *, only_v1: bool) -> dict[int, tuple]:
+    """Entry id -> (signal id, organisation id) of ``pks`` under the entry's key, other
+    signals only (tokens are keyed, so another key's tokens do not collide; this makes
+    sure). ``only_v1``: zicht-pprl-1 entries only."""
+    if not pks:
+        return {}
+    qs = IndexEntry.objects.filter(pk__in=list(pks), key_id=entry.key_id).exclude(
+        signal_id=entry.signal_id
     )
+    if only_v1:
+        qs = qs.filter(spec_version=SPEC_PPRL1)
+    return {pk: (s, o) for pk, s, o in qs.values_list("pk", "signal_id", "organisation_id")}
+
+
+def _fuzzy_hits(
+    *,
+    entry: IndexEntry,
+    queries: Iterable[tuple[bytes, Iterable[str]]],
+    only_v1: bool = False,
+) -> dict[int, bool]:
+    """Entry id -> strong (>= MATCH_THRESHOLD) for every other entry that shares a block
+    with one of ``queries`` (own birth year, then the -1 and +1 year probes) and reaches
+    POSSIBLE_THRESHOLD; the first query that reaches it counts.
+
+    Reads the block-token table only: each zicht-pprl-1 block row repeats its entry's
+    filter, so on PostgreSQL the covering index ``(token) INCLUDE (entry_id, bloom)``
+    answers it without a visit to a table (an index-only scan; before, a lookup at 10^6
+    entries fetched some 20,000 rows of two tables). The key and the own signal are
+    checked afterwards, for the few entries that score. ``only_v1``: rows of
+    zicht-pprl-1 entries only (a pprl-2 signal judges pprl-2 entries by pprl-2)."""
+    blocks = BlockToken.objects.filter(
+        token__in={t for _, tokens in queries for t in tokens}
+    ).exclude(entry_id=entry.pk)
+    if only_v1:
+        blocks = blocks.filter(pprl2_entry=False)
+    rows = blocks.values_list("token", "entry_id", "bloom")
     members: dict[str, list[int]] = {}
     blooms: dict[int, bytes] = {}
     for token, pk, bloom in rows:
-        members.setdefault(token, []).append(pk)
-        blooms[pk] = bytes(bloom)  # a memoryview on PostgreSQL
+        if bloom:  # zicht-pprl-2 block rows carry no filter
+            members.setdefault(token, []).append(pk)
+            blooms[pk] = bytes(bloom)  # a memoryview on PostgreSQL
     strong_of: dict[int, bool] = {}
     for bloom, tokens in queries:
         pks = sorted({pk for t in tokens for pk in members.get(t, ())} - strong_of.keys())
@@ -142,6 +233,69 @@ def _fuzzy_hits(
     return strong_of
 
 
+def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
+    """zicht-pprl-2 candidates: other pprl-2 entries sharing a block token with the
+    encoding (or with one of its +-1-year probes, then compared through the probe),
+    each judged by ``pprl2.compare`` and ``pprl2.decide``; the best decision counts."""
+    queries: list[tuple[Probe2 | None, tuple[str, ...]]] = [(None, enc.block_tokens)]
+    queries += [(p, p.block_tokens) for p in enc.probes]
+    rows = BlockToken.objects.filter(
+        token__in={t for _, tokens in queries for t in tokens}, pprl2_entry=True, bloom=b""
+    ).exclude(entry_id=entry.pk)
+    members: dict[str, set[int]] = {}
+    for token, pk in rows.values_list("token", "entry_id"):
+        members.setdefault(token, set()).add(pk)
+    pks = set().union(*members.values()) if members else set()
+    others = (
+        IndexEntry.objects.filter(pk__in=list(pks), key_id=entry.key_id, spec_version=SPEC_PPRL2)
+        .exclude(signal_id=entry.signal_id)
+        .values_list("pk", "signal_id", "organisation_id", "fields")
+    )
+    found: dict = {}
+    rank = {"match": 0, "possible": 1}
+    for pk, signal_id, organisation_id, data in sorted(others, key=lambda r: r[0]):
+        if data is None:  # only zicht-pprl-2 entries keep fields; the filter asks for those
+            continue
+        other = Encoding2.from_json(data)
+        best = None
+        for probe, tokens in queries:
+            if not any(pk in members.get(t, ()) for t in tokens):
+                continue
+            ev = pprl2.compare(enc, other, probe=probe)
+            decision = pprl2.decide(ev)
+            if decision and (best is None or rank[decision] < rank[best[0]]):
+                best = (decision, ev)
+        if best is not None:
+            found[signal_id] = _candidate_v2(signal_id, organisation_id, *best)
+    return found
+
+
+def _candidate_v2(
+    signal_id: object, organisation_id: int, decision: str, ev: pprl2.Evidence
+) -> Candidate:
+    """A pprl-2 decision as a candidate. Recognised automatically (``exact``) where
+    zicht-pprl-1 recognised automatically - the same BSN, or both names and the date
+    equal (up to a day/month swap) - so the platform's rule "a person confirms every
+    other match" stays as it was; every other ``match`` is strong, for statistics."""
+    automatic = decision == "match" and (
+        ev.bsn == "equal"
+        or (
+            ev.given_name == "equal"
+            and ev.surname == "equal"
+            and ev.date_of_birth in ("equal", "day_month_swapped")
+        )
+    )
+    evidence = {
+        "evidence_name": NameEvidence.NOT_COMPARED,
+        "evidence_given_name": ev.given_name,
+        "evidence_surname": ev.surname,
+        "evidence_names_swapped": ev.fields_swapped,
+        "evidence_dob": ev.date_of_birth,
+        "evidence_bsn": ev.bsn if ev.bsn != "not_compared" else BsnEvidence.NOT_COMPARED,
+    }
+    return Candidate(signal_id, organisation_id, automatic, decision == "match", evidence)
+
+
 def signal_index(
     *,
     signal_id: uuid.UUID,
@@ -152,34 +306,51 @@ def signal_index(
 ) -> list[Match]:
     """(Re-)index one signal and record matches with other organisations' signals.
 
-    Must run inside the caller's transaction (the signal's create or edit). Raises
-    ``zicht.pprl.encoding.EncodingError`` for an identity that cannot be encoded.
+    The signal is indexed with zicht-pprl-2 when its identity has a full date of birth
+    (and with zicht-pprl-1 besides, for entries of that version); with only an estimated
+    age with zicht-pprl-1. Must run inside the caller's transaction (the signal's create
+    or edit, or a re-encoding). Raises ``zicht.pprl.encoding.EncodingError`` for an
+    identity that cannot be encoded.
     """
-    encoding = encode(identity, current_key())
+    pseudonyms = pseudonyms_for(identity, current_key())
     entry = _store(
         signal_id=signal_id,
         organisation_id=organisation_id,
-        encoding=encoding,
+        pseudonyms=pseudonyms,
         expires_on=expires_on,
     )
-    return _record_matches(entry=entry, encoding=encoding, actor=actor)
+    return _record_matches(entry=entry, encoding=pseudonyms.v1, v2=pseudonyms.v2, actor=actor)
 
 
-def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor: User | None) -> list[Match]:
+_EVIDENCE_FIELDS = [
+    "evidence_name",
+    "evidence_given_name",
+    "evidence_surname",
+    "evidence_names_swapped",
+    "evidence_dob",
+    "evidence_bsn",
+]
+
+
+def _record_matches(
+    *, entry: IndexEntry, encoding: Encoding, actor: User | None, v2: Encoding2 | None = None
+) -> list[Match]:
     """Record a match for every candidate of a freshly stored entry; notify after commit."""
     signal_id, organisation_id = entry.signal_id, entry.organisation_id
     new_matches = []
-    for candidate in _candidates(entry=entry, encoding=encoding).values():
+    for candidate in _candidates(entry=entry, encoding=encoding, v2=v2).values():
         existing = Match.objects.filter(
             signal_a_id__in=[candidate.signal_id, signal_id],
             signal_b_id__in=[candidate.signal_id, signal_id],
         ).first()
         internal = candidate.organisation_id == organisation_id
-        evidence = _evidence(entry=entry, encoding=encoding, other_signal_id=candidate.signal_id)
+        evidence = candidate.evidence or _evidence(
+            entry=entry, encoding=encoding, other_signal_id=candidate.signal_id
+        )
         if existing is not None:
             if existing.status == MatchStatus.POSSIBLE:  # a decided match keeps what was shown
                 _set_evidence(existing, evidence)
-                existing.save(update_fields=["evidence_name", "evidence_dob", "evidence_bsn"])
+                existing.save(update_fields=_EVIDENCE_FIELDS)
             if candidate.strong and not existing.strong:
                 existing.strong = True
                 existing.save(update_fields=["strong"])
@@ -194,7 +365,7 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor: User | None
             status = MatchStatus.INTERNAL
         else:
             status = MatchStatus.CONFIRMED if candidate.exact else MatchStatus.POSSIBLE
-        match = Match.objects.create(
+        match = Match(
             signal_a_id=candidate.signal_id,
             organisation_a_id=candidate.organisation_id,
             signal_b_id=signal_id,
@@ -202,10 +373,9 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor: User | None
             kind=MatchKind.EXACT if candidate.exact else MatchKind.FUZZY,
             status=status,
             strong=candidate.strong,
-            evidence_name=evidence.name,
-            evidence_dob=evidence.date_of_birth,
-            evidence_bsn=evidence.bsn,
         )
+        _set_evidence(match, evidence)
+        match.save()
         if internal:
             continue
         audit.record(
@@ -221,27 +391,31 @@ def _record_matches(*, entry: IndexEntry, encoding: Encoding, actor: User | None
     return new_matches
 
 
-def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id: uuid.UUID) -> Evidence:
-    """Which elements of the fresh ``encoding`` agree with the other signal's entry
-    (levels only; see zicht.pprl.evidence)."""
+def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id: uuid.UUID) -> dict:
+    """Which elements of the fresh zicht-pprl-1 ``encoding`` agree with the other
+    signal's entry (levels only; see zicht.pprl.evidence), as ``Match`` field values.
+    Only the zicht-pprl-1 block tokens count (those that carry a filter)."""
     other = IndexEntry.objects.filter(signal_id=other_signal_id, key_id=entry.key_id).first()
     if other is None:
-        return Evidence()
-    return evidence_for(
+        return {}
+    ev = evidence_for(
         own_bloom=encoding.bloom,
         own_blocks=encoding.block_tokens,
         other_bloom=bytes(other.bloom),
-        other_blocks=other.block_tokens.values_list("token", flat=True),
+        other_blocks=[t for t, b in other.block_tokens.values_list("token", "bloom") if b],
         other_exact=other.exact_tokens.values_list("token", flat=True),
         probes=[(p.bloom, p.block_tokens) for p in encoding.probes],
         bsn_token=encoding.bsn_token,
     )
+    return {"evidence_name": ev.name, "evidence_dob": ev.date_of_birth, "evidence_bsn": ev.bsn}
 
 
-def _set_evidence(match: Match, evidence: Evidence) -> None:
-    match.evidence_name = evidence.name
-    match.evidence_dob = evidence.date_of_birth
-    match.evidence_bsn = evidence.bsn
+def _set_evidence(match: Match, evidence: dict) -> None:
+    """Set every evidence field: the ones ``evidence`` names, the others not compared
+    (a pair judged again by another spec version must not keep the old levels)."""
+    for name in _EVIDENCE_FIELDS:
+        default = False if name == "evidence_names_swapped" else NameEvidence.NOT_COMPARED
+        setattr(match, name, evidence.get(name, default))
 
 
 def signal_unindex(
@@ -390,6 +564,135 @@ def index_drop_other_keys(*, key_id: str) -> int:
     return deleted
 
 
+# --- Re-encoding the index from zicht-pprl-1 to zicht-pprl-2 -------------------------
+
+
+@dataclass(frozen=True)
+class ReencodePlan:
+    """Entries under the current key: per spec version, and of the zicht-pprl-1 ones
+    how many belong to an active signal with a stored identity (``to_do``; those with
+    only an estimated age among them are kept) and how many cannot be re-encoded."""
+
+    key_id: str
+    pprl1: int
+    pprl2: int
+    to_do: int
+    cannot: int
+
+
+def _reencodable(key_id: str) -> QuerySet[IndexEntry]:
+    """zicht-pprl-1 entries under ``key_id`` of active signals with a stored identity."""
+    active = intake_selectors.signals_for_reindex().order_by().values("pk")
+    return IndexEntry.objects.filter(
+        key_id=key_id, spec_version=SPEC_PPRL1, signal_id__in=active
+    ).order_by("pk")
+
+
+def reencode_plan() -> ReencodePlan:
+    """What ``index_reencode`` would do, from counts only (no identity is read)."""
+    key_id = current_key().key_id
+    entries = IndexEntry.objects.filter(key_id=key_id)
+    v1 = entries.filter(spec_version=SPEC_PPRL1).count()
+    to_do = _reencodable(key_id).count()
+    return ReencodePlan(
+        key_id, v1, entries.filter(spec_version=SPEC_PPRL2).count(), to_do, v1 - to_do
+    )
+
+
+def index_reencode(*, batch_size: int = 200) -> Iterator[dict]:
+    """Re-encode every zicht-pprl-1 entry of an active signal with a full date of birth
+    as zicht-pprl-2, ``batch_size`` signals per transaction; yields one summary per
+    batch (counts and references, never an identity).
+
+    Per signal the new entry is written before the old one is deleted and matching runs
+    again (``signal_index``), so a pair zicht-pprl-1 missed is found and a pair it
+    found keeps its match and decision. A batch that raises is rolled back whole: its
+    signals keep their zicht-pprl-1 entries, which stay matched. Resumable and
+    idempotent: what is done is a zicht-pprl-2 entry and is not selected again."""
+    key = current_key()
+    last_pk, batch = 0, 0
+    while True:
+        rows = list(
+            _reencodable(key.key_id)
+            .filter(pk__gt=last_pk)
+            .values_list("pk", "signal_id")[:batch_size]
+        )
+        if not rows:
+            return
+        last_pk, batch = rows[-1][0], batch + 1
+        yield _reencode_batch(key=key, signal_ids=[s for _, s in rows], batch=batch)
+
+
+def _reencode_batch(*, key: PseudonymKey, signal_ids: list, batch: int) -> dict:
+    """One transaction of ``index_reencode``, audit-logged (the identities were read)."""
+    done, kept, matches = 0, 0, 0
+    failed: list[str] = []
+    with transaction.atomic():
+        for signal in intake_selectors.signals_for_reindex().filter(pk__in=signal_ids):
+            try:
+                identity = _stored_identity(signal.identity)
+                if identity is None:
+                    kept += 1  # only an estimated age: pprl-2 needs a full date of birth
+                    continue
+                with transaction.atomic():
+                    pseudonyms = pseudonyms_for(identity, key)
+                    if pseudonyms.v2 is None:
+                        raise EncodingError("date_of_birth: refused by zicht-pprl-2")
+                    entry = _store(
+                        signal_id=signal.pk,
+                        organisation_id=signal.organisation_id,
+                        pseudonyms=pseudonyms,
+                        expires_on=signal.expires_on,
+                    )
+                    matches += len(
+                        _record_matches(
+                            entry=entry, encoding=pseudonyms.v1, v2=pseudonyms.v2, actor=None
+                        )
+                    )
+            except EncodingError:
+                failed.append(signal.reference)
+                continue
+            done += 1
+        result = {
+            "batch": batch,
+            "spec_version": SPEC_PPRL2,
+            "reencoded": done,
+            "kept_estimated_age": kept,
+            "failed": len(failed),
+            "failed_references": failed,
+            "matches": matches,
+        }
+        audit.record(
+            action=AuditAction.LINKAGE_INDEX_REENCODED,
+            object_type="pseudonym_key",
+            object_id=key.key_id,
+            details=result,
+        )
+    return result
+
+
+def _stored_identity(record: SignalIdentity) -> Identity | None:
+    """The identity of a ``SignalIdentity`` (decrypted by its fields), or None when it
+    has no full date of birth; a stored date that does not parse is an encoding error."""
+    if not record.date_of_birth:
+        return None
+    try:
+        dob = dt.date.fromisoformat(record.date_of_birth)
+    except ValueError:
+        raise EncodingError("date_of_birth: not a date", "date_of_birth") from None
+    return Identity(
+        given_names=record.given_names,
+        surname=record.surname,
+        date_of_birth=dob,
+        sex=record.sex or "",
+        bsn=record.bsn or "",
+        municipality=record.municipality or "",
+    )
+
+
+__all__ += ["index_reencode", "reencode_plan", "pseudonyms_for"]
+
+
 # --- Encodings computed on a partner's premises (partner API) -------------------------
 
 
@@ -447,7 +750,7 @@ def signal_index_encoded(
     entry = _store(
         signal_id=signal_id,
         organisation_id=organisation_id,
-        encoding=encoding,
+        pseudonyms=Pseudonyms(encoding),
         expires_on=expires_on,
     )
     return _record_matches(entry=entry, encoding=encoding, actor=actor)
