@@ -117,6 +117,35 @@ def bench_encoding(n, rounds=3):
     return best["current"]
 
 
+def bench_encoding2(n, rounds=2):
+    """zicht-pprl-2 ``encode2`` against the plain transcription it replaced
+    (tests/pprl/reference_pprl2.py), interleaved: a cold pass (fresh caches, so every
+    name under every anchor is new) and warm passes over the same identities."""
+    import datetime as dt
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.pprl.reference_pprl2 import reference_encode2
+
+    from zicht.pprl import pprl2
+
+    today = dt.date(2026, 6, 1)
+    idents = [r.identity for r in make_population(n, dup_rate=0.0, seed=12)]
+    contenders = [
+        ("plain transcription", lambda i: reference_encode2(i, KEY, today)),
+        ("encode2", lambda i: pprl2.encode2(i, KEY, today=today)),
+    ]
+    pprl2._KEYS.clear()
+    for r in range(1 + rounds):
+        for label, fn in contenders:
+            t = time.perf_counter()
+            for ident in idents:
+                fn(ident)
+            rate = len(idents) / (time.perf_counter() - t)
+            phase = "cold" if r == 0 else "warm"
+            print(f"encode2 {label}, {phase}: {rate:,.0f} identities/s on one core ({n:,})")
+    print(f"load average {os.getloadavg()[0]:.2f}")
+
+
 # --- calibration & quality -----------------------------------------------------------
 
 
@@ -457,6 +486,7 @@ def main():
     if "encoding" in only:
         section("Encoding throughput")
         bench_encoding(2_000 if args.quick else 30_000)
+        bench_encoding2(1_000 if args.quick else 10_000)
     if "quality" in only:
         section("Linkage quality")
         quality(3_000 if args.quick else 20_000)
