@@ -26,23 +26,22 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from zicht.linkage.synthetic import (  # noqa: E402
-    baseline_scores,
-    canonical_pair,
-    encode_records,
-    make_population,
-    pprl_scores,
-    precision_recall_f1,
-    sweep,
-    true_pairs,
-)
+from linkage_eval import baseline_scores, encode_records, pprl_scores, sweep  # noqa: E402
+
 from zicht.pprl import fuzzy  # noqa: E402
 from zicht.pprl.bulk import link_sources  # noqa: E402
 from zicht.pprl.encoding import Encoding, Probe, encode  # noqa: E402
 from zicht.pprl.keys import PseudonymKey  # noqa: E402
 from zicht.pprl.normalise import first_given, surname_core  # noqa: E402
 from zicht.pprl.spec import BLOOM_BITS, BLOOM_BYTES, SPEC_VERSION  # noqa: E402
+from zicht.simulation.identities import (  # noqa: E402
+    canonical_pair,
+    make_population,
+    precision_recall_f1,
+    true_pairs,
+)
 
 KEY = PseudonymKey.from_bytes(bytes(range(32)))
 GRID = [round(x, 2) for x in np.arange(0.70, 1.0001, 0.01)]

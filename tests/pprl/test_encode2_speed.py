@@ -6,10 +6,10 @@ import pytest
 
 from tests.linkage.test_encoding_speed import _random_identities
 from tests.pprl.reference_pprl2 import reference_encode2
-from zicht.linkage.synthetic import make_population
 from zicht.pprl.encoding import EncodingError
 from zicht.pprl.keys import PseudonymKey
 from zicht.pprl.pprl2 import encode2
+from zicht.simulation.identities import make_population
 
 TODAY = dt.date(2026, 6, 1)
 KEYS = [PseudonymKey.from_bytes(bytes(range(32))), PseudonymKey.from_bytes(b"\x07" * 40)]
