@@ -317,8 +317,8 @@ class _Keys:
             h = self._hmac[self.name]
             out = (
                 self.field_filter(salt, word),
-                h(f"{salt}|p|{nz.phonetic(word)}".encode())[:8].hex(),
-                h(f"{salt}|a|{_letters(word)}".encode())[:8].hex(),
+                h(f"{salt}|p|{nz.phonetic(word)}".encode())[: TOKEN_HEX // 2].hex(),
+                h(f"{salt}|a|{_letters(word)}".encode())[: TOKEN_HEX // 2].hex(),
             )
             if len(self._fields) >= self.MAX_FIELDS:
                 self._fields.clear()
