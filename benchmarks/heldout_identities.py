@@ -1,6 +1,6 @@
 """An independent generator of noisy Dutch youth identities for held-out evaluation.
 
-Why a second generator: `zicht.linkage.synthetic` was written together with the encoder
+Why a second generator: `zicht.simulation.identities` was written together with the encoder
 (half of its spelling noise comes from the encoder's own transliteration table), so
 figures measured on it flatter the encoder. This module shares no name list, no noise
 rule and no code with it or with `zicht.simulation`. It models what the issue names as

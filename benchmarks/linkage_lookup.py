@@ -3,7 +3,7 @@ candidates in the person index (``zicht.linkage.services._candidates``: exact to
 then block tokens of the own year and the ±1-year probes, scored with the Dice kernel).
 
 Fills a throw-away PostgreSQL database with N real encodings of synthetic people
-(``zicht.linkage.synthetic``, 10% with noisy duplicates, births 2003-2014, written with
+(``zicht.simulation.identities``, 10% with noisy duplicates, births 2003-2014, written with
 COPY as ``signal_index`` would store them), then times ``_candidates`` for Q encodings
 that are not in the index (a tenth of them have a duplicate inside) and prints p50/p95
 with the machine's load average.
@@ -35,9 +35,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from zicht.linkage.synthetic import make_population  # noqa: E402
 from zicht.pprl.encoding import encode  # noqa: E402
 from zicht.pprl.keys import PseudonymKey  # noqa: E402
+from zicht.simulation.identities import make_population  # noqa: E402
 
 KEY = PseudonymKey.from_bytes(bytes(range(32)))
 CHUNK = 25_000

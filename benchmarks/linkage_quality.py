@@ -4,7 +4,7 @@
     PYTHONPATH=src .venv/bin/python benchmarks/linkage_quality.py --keys 3 --families 1500
 
 Identities come from `benchmarks/heldout_identities.py`, a generator that shares nothing
-with the project's own (`zicht.linkage.synthetic`), so the encoder's tuning cannot leak
+with the project's own (`zicht.simulation.identities`), so the encoder's tuning cannot leak
 into the figures. Each run draws a fresh held-out population *and* a fresh random key;
 the tables give the median and the min-max over runs. The plaintext baseline's
 threshold is chosen on separate training populations (seeds 1-2), never on the

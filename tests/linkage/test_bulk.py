@@ -1,23 +1,26 @@
 import datetime as dt
 import itertools
 import random
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from zicht.linkage.synthetic import (
-    baseline_scores,
-    canonical_pair,
-    encode_records,
-    make_population,
-    precision_recall_f1,
-    sweep,
-    true_pairs,
-)
 from zicht.pprl import fuzzy
 from zicht.pprl.bulk import link, link_arrays, link_sources
 from zicht.pprl.encoding import EncodingError, Identity, encode
 from zicht.pprl.keys import PseudonymKey
+from zicht.simulation.identities import (
+    canonical_pair,
+    make_population,
+    precision_recall_f1,
+    true_pairs,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+
+from linkage_eval import baseline_scores, encode_records, sweep  # noqa: E402
 
 KEY = PseudonymKey.from_bytes(bytes(range(32)))
 

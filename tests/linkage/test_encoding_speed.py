@@ -6,9 +6,10 @@ import random
 import pytest
 
 from tests.linkage.reference_pprl1 import reference_encode
-from zicht.linkage.synthetic import make_bsn, make_population
 from zicht.pprl.encoding import EncodingError, Identity, encode
 from zicht.pprl.keys import PseudonymKey
+from zicht.simulation.bsn import make_bsn
+from zicht.simulation.identities import make_population
 
 TODAY = dt.date(2026, 6, 1)
 KEYS = [PseudonymKey.from_bytes(bytes(range(32))), PseudonymKey.from_bytes(b"\x07" * 40)]

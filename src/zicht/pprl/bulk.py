@@ -279,49 +279,86 @@ def _exact_groups(encs: Sequence[Encoding]) -> list[list[int]]:
     return list(groups.values())
 
 
-#: Per candidate pair (a < b): (best Dice score, exact-token agreement, found only
-#: through a ±1-year probe).
-_Scores = dict[tuple[int, int], tuple[float, bool, bool]]
-
-
-def _add_exact(best: _Scores, groups: list[list[int]], recs: _Records) -> None:
-    """Every pair inside an exact-token group is an exact match (score 1.0)."""
+def _exact_pairs(groups: list[list[int]], recs: _Records) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (a < b) inside an exact-token group (across sources when linking
+    several): an exact match, score 1.0."""
     src = recs.source.tolist()
+    los: list[int] = []
+    his: list[int] = []
     for members in groups:
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
                 a, b = members[x], members[y]
                 if a == b or (recs.cross and src[a] == src[b]):
                     continue
-                best[(min(a, b), max(a, b))] = (1.0, True, False)
+                los.append(min(a, b))
+                his.append(max(a, b))
+    return np.asarray(los, np.int64), np.asarray(his, np.int64)
 
 
-def _decide(best: _Scores, recs: _Records, match_t: float, poss_t: float) -> list[LinkedPair]:
-    """Decisions, best first. Different valid BSNs (different people unless a BSN was
-    mis-recorded) and a pair found only across neighbouring birth years (weaker
-    evidence) are lowered from ``match`` to ``possible``: left to human review."""
+def _id_ranks(ids: list[str]) -> np.ndarray:
+    """Each record id's rank in sorted order (equal ids, equal rank): sorting pairs by
+    rank sorts them by id without comparing strings per pair."""
+    rank = {rid: r for r, rid in enumerate(sorted(set(ids)))}
+    return np.fromiter((rank[rid] for rid in ids), np.int64, len(ids))
+
+
+def _decide(
+    fp: FuzzyPairs, groups: list[list[int]], recs: _Records, match_t: float, poss_t: float
+) -> list[LinkedPair]:
+    """Decisions, best first. Exact-token agreement is a match; otherwise the best Dice
+    decides. Different valid BSNs (different people unless a BSN was mis-recorded) and a
+    pair found only across neighbouring birth years (weaker evidence) are lowered from
+    ``match`` to ``possible``: left to human review.
+
+    Array work over all candidate pairs (there are millions at national scale): Python
+    objects are made only for the pairs returned, already in order."""
+    n = len(recs.ids)
+    ea, eb = _exact_pairs(groups, recs)
+    a = np.concatenate([ea, fp.a.astype(np.int64)])
+    b = np.concatenate([eb, fp.b.astype(np.int64)])
+    score = np.concatenate([np.ones(ea.shape[0]), fp.score])
+    exact = np.concatenate([np.ones(ea.shape[0], bool), np.zeros(fp.a.shape[0], bool)])
+    via_probe = np.concatenate([np.zeros(ea.shape[0], bool), fp.via_probe.astype(bool)])
+    # One row per pair; an exact-token pair wins over its Dice score (stable sort keeps
+    # the exact rows, which come first, in front).
+    key = a * max(n, 1) + b
+    order = np.argsort(key, kind="stable")
+    first = np.ones(order.shape[0], bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    keep = order[first]
+    a, b, score, exact, via_probe = a[keep], b[keep], score[keep], exact[keep], via_probe[keep]
+    is_match = exact | (score >= match_t)
+    listed = is_match | (score >= poss_t)
+    a, b, score, is_match, via_probe = (
+        a[listed],
+        b[listed],
+        score[listed],
+        is_match[listed],
+        via_probe[listed],
+    )
     bsn_code: dict[str, int] = {}
-    bsn = [
-        bsn_code.setdefault(e.bsn_token, len(bsn_code)) if e.bsn_token else -1
-        for e in recs.encodings
-    ]
-    src, ids = recs.source.tolist(), recs.ids
-    out: list[LinkedPair] = []
-    for (a, b), (s, exact, via_probe) in best.items():
-        if exact or s >= match_t:
-            decision = "match"
-        elif s >= poss_t:
-            decision = "possible"
-        else:
-            continue
-        bsn_conflict = bsn[a] >= 0 and bsn[b] >= 0 and bsn[a] != bsn[b]
-        if decision == "match" and (bsn_conflict or via_probe):
-            decision = "possible"
-        if recs.cross and src[a] > src[b]:
-            a, b = b, a
-        out.append(LinkedPair(ids[a], ids[b], round(float(s), 6), decision))
-    out.sort(key=lambda p: (p.decision != "match", -p.score, p.id_a, p.id_b))
-    return out
+    bsn = np.fromiter(
+        (bsn_code.setdefault(e.bsn_token, len(bsn_code)) if e.bsn_token else -1
+         for e in recs.encodings),
+        np.int64, n,
+    )  # fmt: skip
+    conflict = (bsn[a] >= 0) & (bsn[b] >= 0) & (bsn[a] != bsn[b])
+    is_match &= ~(conflict | via_probe)
+    if recs.cross:
+        swap = recs.source[a] > recs.source[b]
+        a, b = np.where(swap, b, a), np.where(swap, a, b)
+    rounded = [round(x, 6) for x in score.tolist()]
+    rank = _id_ranks(recs.ids)
+    order = np.lexsort((rank[b], rank[a], -np.asarray(rounded), ~is_match))
+    ids = recs.ids
+    return [
+        LinkedPair(ids[i], ids[j], rounded[k], "match" if m else "possible")
+        for k, i, j, m in zip(
+            order.tolist(), a[order].tolist(), b[order].tolist(), is_match[order].tolist(),
+            strict=True,
+        )
+    ]  # fmt: skip
 
 
 def _link_sources(sources, match_t, poss_t, year_tolerance, threads, progress, stats):
@@ -340,18 +377,11 @@ def _link_sources(sources, match_t, poss_t, year_tolerance, threads, progress, s
         threshold=poss_t, threads=threads, progress=progress,
     )  # fmt: skip
     del blocks
-    best: _Scores = {
-        (a, b): (s, False, vp)
-        for a, b, s, vp in zip(
-            fp.a.tolist(), fp.b.tolist(), fp.score.tolist(), fp.via_probe.tolist(), strict=True
-        )
-    }
     groups = _exact_groups(recs.encodings)
     if stats is not None:
         stats["comparisons"] = fp.comparisons
         stats["exact_groups"] = len(groups)
-    _add_exact(best, groups, recs)
-    return _decide(best, recs, match_t, poss_t)
+    return _decide(fp, groups, recs, match_t, poss_t)
 
 
 def link(

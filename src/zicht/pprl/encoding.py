@@ -586,10 +586,10 @@ def _birth(enc: _Encoder, identity: Identity, today: _dt.date | None) -> _DatePa
     return enc.estimate_parts(est)
 
 
-def _exact_messages(sn: _NameField, gn: _NameField, date: str, bsn: str) -> set[str]:
-    """The exact-token messages: the BSN; with a full date, name + date and phonetic
-    code + date, for the fields as given and (if both exist) swapped."""
-    messages = {f"bsn|{bsn}"} if bsn else set()
+def _exact_messages(sn: _NameField, gn: _NameField, date: str) -> set[str]:
+    """The exact-token messages besides the BSN's: with a full date, name + date and
+    phonetic code + date, for the fields as given and (if both exist) swapped."""
+    messages: set[str] = set()
     if date:
         messages.add(f"name-dob|{sn.own}|{gn.own}|{date}")
         messages.add(f"phon-dob|{sn.own_code}|{gn.own_code}|{date}")
@@ -604,7 +604,11 @@ def encode(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = No
     enc = _encoder(key)
     sn, gn, bsn = _checked_fields(identity)
     birth = _birth(enc, identity, today)
-    exact = enc.exact_tokens(_exact_messages(sn, gn, birth.canonical, bsn))
+    exact = enc.exact_tokens(_exact_messages(sn, gn, birth.canonical))
+    # The BSN's token is both an exact token and ``bsn_token``: one HMAC for both.
+    bsn_token = enc.exact(f"bsn|{bsn}") if bsn else ""
+    if bsn_token:
+        exact.append(bsn_token)
     exact.sort()
     year = birth.year
     (_, minus), (_, plus) = birth.probe_tokens
@@ -616,5 +620,5 @@ def encode(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = No
         bloom=main,
         block_tokens=birth.block_tokens,
         probes=(Probe(-1, below, minus), Probe(1, above, plus)),
-        bsn_token=enc.exact(f"bsn|{bsn}") if bsn else "",
+        bsn_token=bsn_token,
     )

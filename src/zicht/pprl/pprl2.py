@@ -33,13 +33,19 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from zicht.pprl import normalise as nz
-from zicht.pprl.encoding import EncodingError, Identity, _check_text, normalise_bsn
+from zicht.pprl.encoding import (
+    EncodingError,
+    Identity,
+    _check_text,
+    _KeyedHash,
+    normalise_bsn,
+)
 from zicht.pprl.keys import PseudonymKey
 from zicht.pprl.spec import MIN_BIRTH_YEAR
 
@@ -250,7 +256,17 @@ class Encoding2:
 
 
 class _Keys:
-    """The zicht-pprl-2 sub-keys of one master key."""
+    """The zicht-pprl-2 sub-keys of one master key, with the HMAC key blocks hashed
+    once (:class:`_KeyedHash`) and bounded caches of what repeats across records: the
+    bits of one bigram under one salt, one name field under one anchor, and everything
+    that depends only on the date of birth. An encoding takes some 190 HMACs; in a
+    population most of them recur (a birth date, a name under a birth year), and a cache
+    hit returns the same bytes as the HMAC it stands for."""
+
+    #: Bounds of the caches (entries); a full cache is emptied and refilled.
+    MAX_GRAMS = 400_000
+    MAX_FIELDS = 200_000
+    MAX_DATES = 65_536
 
     def __init__(self, key: PseudonymKey) -> None:
         self.key_id = key.key_id
@@ -259,21 +275,114 @@ class _Keys:
         self.date = key.subkey(PURPOSE_DATE, SPEC_VERSION_2)
         self.block = key.subkey(PURPOSE_BLOCK, SPEC_VERSION_2)
         self.bsn = key.subkey(PURPOSE_BSN, SPEC_VERSION_2)
+        self._hmac = {k: _KeyedHash(k) for k in (self.field, self.name, self.date, self.block)}
+        self._hmac[self.bsn] = _KeyedHash(self.bsn)
+        self._field_hmac = self._hmac[self.field]
+        self._gram_bits: dict[str, int] = {}
+        self._fields: dict[tuple[str, str], tuple[bytes, str, str]] = {}
+        self._dates: dict[_dt.date, _DateTokens] = {}
 
     def token(self, key: bytes, message: str, n_hex: int = TOKEN_HEX) -> str:
-        return hmac.digest(key, message.encode(), "sha256").hex()[:n_hex]
+        return self._hmac[key](message.encode())[: (n_hex + 1) // 2].hex()[:n_hex]
 
     def field_filter(self, salt: str, word: str) -> bytes:
         """For every padded bigram ``g`` of ``word``, d = HMAC(K_field, "salt|g"); bits
         p_i = uint32_be(d[4i:4i+4]) mod 256, i < 4; bit p is byte p // 8, bit 7 - p % 8.
-        ``salt`` is "Y|anchor|value": the filter is comparable only under the same one."""
-        value = 0
-        for g in set(nz.bigrams(word)):
-            d = hmac.digest(self.field, f"{salt}|{g}".encode(), "sha256")
-            for i in range(FIELD_HASHES):
-                p = int.from_bytes(d[4 * i : 4 * i + 4], "big") % FIELD_BITS
-                value |= 1 << (FIELD_BITS - 1 - p)
+        ``salt`` is "Y|anchor|value": the filter is comparable only under the same one.
+        (A 32-bit big-endian number modulo 256 is its last byte: ``d[4i + 3]``.)"""
+        cache, h, value = self._gram_bits, self._field_hmac, 0
+        for g in _gram_set(word):
+            message = f"{salt}|{g}"
+            bits = cache.get(message)
+            if bits is None:
+                d = h(message.encode())
+                bits = (
+                    (1 << (_TOP - d[3]))
+                    | (1 << (_TOP - d[7]))
+                    | (1 << (_TOP - d[11]))
+                    | (1 << (_TOP - d[15]))
+                )
+                if len(cache) >= self.MAX_GRAMS:
+                    cache.clear()
+                cache[message] = bits
+            value |= bits
         return value.to_bytes(FIELD_BYTES, "big")
+
+    def anchored(self, salt: str, word: str) -> tuple[bytes, str, str]:
+        """One name field under one anchor: its filter, then its phonetic-code and
+        sorted-letters tokens (cached per salt and word)."""
+        k = (salt, word)
+        out = self._fields.get(k)
+        if out is None:
+            h = self._hmac[self.name]
+            out = (
+                self.field_filter(salt, word),
+                h(f"{salt}|p|{nz.phonetic(word)}".encode())[: TOKEN_HEX // 2].hex(),
+                h(f"{salt}|a|{_letters(word)}".encode())[: TOKEN_HEX // 2].hex(),
+            )
+            if len(self._fields) >= self.MAX_FIELDS:
+                self._fields.clear()
+            self._fields[k] = out
+        return out
+
+    def date_tokens(self, dob: _dt.date) -> _DateTokens:
+        """The tokens and blocks that depend only on the date of birth (cached)."""
+        out = self._dates.get(dob)
+        if out is None:
+            out = _date_tokens(self, dob)
+            if len(self._dates) >= self.MAX_DATES:
+                self._dates.clear()
+            self._dates[dob] = out
+        return out
+
+
+_TOP = FIELD_BITS - 1
+assert FIELD_BITS == 256 and FIELD_HASHES == 4, "field_filter reads one byte per position"
+
+
+@lru_cache(maxsize=65_536)
+def _gram_set(word: str) -> frozenset[str]:
+    return frozenset(nz.bigrams(word))
+
+
+@lru_cache(maxsize=65_536)
+def _letters(word: str) -> str:
+    return "".join(sorted(word))
+
+
+class _DateTokens(NamedTuple):
+    """What an encoding takes from the date of birth alone."""
+
+    date_tokens: tuple[str, str, str, str]
+    date_near_tokens: tuple[str, ...]
+    #: Year-month block(s) and the date block.
+    blocks: frozenset[str]
+    #: The date block of the year before and of the year after.
+    probe_blocks: tuple[str, str]
+
+
+def _date_tokens(ks: _Keys, dob: _dt.date) -> _DateTokens:
+    y, lo, hi = dob.year, *sorted((dob.month, dob.day))
+    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
+    blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
+    blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
+    return _DateTokens(
+        date_tokens=(
+            ks.token(ks.date, f"y|{y:04d}"),
+            ks.token(ks.date, f"md|{dob.month:02d}"),
+            ks.token(ks.date, f"md|{dob.day:02d}"),
+            ks.token(ks.date, f"dg|{y:04d}|{''.join(sorted(f'{dob.month:02d}{dob.day:02d}'))}"),
+        ),
+        date_near_tokens=(
+            ks.token(ks.date, f"dn|{dob.isoformat()}"),
+            *sorted({ks.token(ks.date, f"dn|{d.isoformat()}") for d in near_dates(dob)}),
+        ),
+        blocks=frozenset(blocks),
+        probe_blocks=(
+            ks.token(ks.block, f"ymd|{y - 1:04d}|{lo:02d}|{hi:02d}"),
+            ks.token(ks.block, f"ymd|{y + 1:04d}|{lo:02d}|{hi:02d}"),
+        ),
+    )
 
 
 _KEYS: dict[str, _Keys] = {}
@@ -329,6 +438,7 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
         swapped_given=tuple(canonical_given(t) for t in nz.given_tokens(fields.surname)),
     )
     g_filters, s_filters, n_toks = names.fields(y)
+    dates = ks.date_tokens(dob)
     other_toks = [
         ks.token(ks.name, f"{y}|o|{fields.surname_core}|{t}") for t in fields.given_tokens
     ]
@@ -340,19 +450,11 @@ def encode2(identity: Identity, key: PseudonymKey, *, today: _dt.date | None = N
         surname=s_filters,
         name_tokens=n_toks,
         other_given_tokens=others,
-        date_near_tokens=(
-            ks.token(ks.date, f"dn|{dob.isoformat()}"),
-            *sorted({ks.token(ks.date, f"dn|{d.isoformat()}") for d in near_dates(dob)}),
-        ),
-        date_tokens=(
-            ks.token(ks.date, f"y|{y:04d}"),
-            ks.token(ks.date, f"md|{dob.month:02d}"),
-            ks.token(ks.date, f"md|{dob.day:02d}"),
-            ks.token(ks.date, f"dg|{y:04d}|{''.join(sorted(f'{dob.month:02d}{dob.day:02d}'))}"),
-        ),
+        date_tokens=dates.date_tokens,
+        date_near_tokens=dates.date_near_tokens,
         bsn_token=ks.token(ks.bsn, f"bsn|{fields.bsn}", BSN_TOKEN_HEX) if fields.bsn else "",
-        block_tokens=tuple(sorted(_blocks(names, dob))),
-        probes=tuple(_probe(names, dob, off) for off in (-1, 1)),
+        block_tokens=tuple(sorted(_blocks(names, dob, dates))),
+        probes=(_probe(names, dates, y - 1, 0), _probe(names, dates, y + 1, 1)),
     )
 
 
@@ -413,13 +515,13 @@ class _NameEncoder:
     def field(self, year: int, word: str, other: str) -> tuple[list[bytes], list[str]]:
         """One name field under its three anchors: filters and tokens. No field tag in
         the messages, so a swapped registration compares given name against surname."""
-        ks = self.ks
+        anchored = self.ks.anchored
         filters, tokens = [], []
         for tag, value in _anchors(other, self.md):
-            salt = f"{year}|{tag}|{value}"
-            filters.append(ks.field_filter(salt, word))
-            tokens.append(ks.token(ks.name, f"{salt}|p|{nz.phonetic(word)}"))
-            tokens.append(ks.token(ks.name, f"{salt}|a|{''.join(sorted(word))}"))
+            f, p_token, a_token = anchored(f"{year}|{tag}|{value}", word)
+            filters.append(f)
+            tokens.append(p_token)
+            tokens.append(a_token)
         return filters, tokens
 
     def fields(self, year: int) -> tuple[tuple[bytes, ...], tuple[bytes, ...], tuple[str, ...]]:
@@ -446,13 +548,11 @@ class _NameEncoder:
         return out
 
 
-def _blocks(names: _NameEncoder, dob: _dt.date) -> set[str]:
+def _blocks(names: _NameEncoder, dob: _dt.date, dates: _DateTokens) -> set[str]:
     """The block tokens of a record: date parts, names, and one name with a date part."""
     ks = names.ks
-    y, lo, hi = dob.year, *sorted((dob.month, dob.day))
-    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
-    blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
-    blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
+    y = dob.year
+    blocks = set(dates.blocks)
     blocks |= names.blocks(y)
     # One name and one date part, with the other name's first letter: a typo in the
     # other name *and* in the other date part still shares a block. Without the first
@@ -467,14 +567,13 @@ def _blocks(names: _NameEncoder, dob: _dt.date) -> set[str]:
     return blocks
 
 
-def _probe(names: _NameEncoder, dob: _dt.date, off: int) -> Probe2:
-    """The name fields and blocks under the birth year ``off`` years away."""
-    ks = names.ks
-    y, lo, hi = dob.year + off, *sorted((dob.month, dob.day))
-    pg, ps, pt = names.fields(y)
-    p_blocks = {ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}")}
-    p_blocks |= names.blocks(y)
-    return Probe2(off, pg, ps, pt, tuple(sorted(p_blocks)))
+def _probe(names: _NameEncoder, dates: _DateTokens, year: int, side: int) -> Probe2:
+    """The name fields and blocks under the neighbouring birth year ``year``; ``side``
+    0 is the year before, 1 the year after."""
+    pg, ps, pt = names.fields(year)
+    p_blocks = names.blocks(year)
+    p_blocks.add(dates.probe_blocks[side])
+    return Probe2(-1 if side == 0 else 1, pg, ps, pt, tuple(sorted(p_blocks)))
 
 
 # --- comparison and evidence -----------------------------------------------------------

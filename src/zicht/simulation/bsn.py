@@ -58,3 +58,13 @@ def generate_bsns(n: int, rng: np.random.Generator) -> list[str]:
 def generate_bsn(rng: np.random.Generator) -> str:
     """One random BSN that passes the eleven-test."""
     return generate_bsns(1, rng)[0]
+
+
+def make_bsn(number: int) -> str:
+    """A BSN that passes the eleven-test, unique per ``number`` (0 <= number <
+    90,000,000), or "" when no check digit exists for it (1 in 11). Deterministic, so
+    populations made with disjoint number ranges never share a BSN (real BSNs are unique
+    per person)."""
+    first8 = f"{(number * 7919) % 90_000_000 + 10_000_000:08d}"
+    check = sum(int(d) * (9 - i) for i, d in enumerate(first8)) % 11
+    return first8 + str(check) if check < 10 else ""

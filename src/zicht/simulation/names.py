@@ -106,6 +106,13 @@ CARIBBEAN_SURNAMES: tuple[str, ...] = (
     "Tromp", "Girigorie", "Zimmerman", "Anthonia", "Sint Jago", "Mercera",
 )  # fmt: skip
 
+#: Dutch surnames for national-scale populations (the identity sets of the linkage
+#: benchmarks): the common ones above plus Faker's ``nl_NL`` list, which is mostly
+#: historical but gives the long tail of rare surnames a country has.
+DUTCH_SURNAMES_NATIONAL: tuple[str, ...] = DUTCH_SURNAMES + tuple(
+    s for s in _NlProvider.last_names if "," not in s and len(s.split()) <= 2
+)
+
 #: Per origin: (male given names, female given names, surnames).
 NAME_LISTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "dutch": (DUTCH_MALE, DUTCH_FEMALE, DUTCH_SURNAMES),

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, timedelta
+
+# The identity as a source records it is the linkage encoder's input type (one type for
+# the simulation, the linkage benchmarks and the encoder): given names, surname, date of
+# birth, sex (M, F or X) and BSN (nine digits, or "" when missing).
+from zicht.pprl.encoding import Identity
 
 from .names import spelling_variants, split_particles
 from .scenarios import NoiseParams
@@ -21,17 +25,6 @@ NOISE_KINDS: tuple[str, ...] = (
     "sex_unknown",
     "bsn_missing",
 )
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Identity fields as a source records them (formats as the linkage encoder reads them)."""
-
-    given_names: str
-    surname: str
-    date_of_birth: date
-    sex: str  #: M, F or X
-    bsn: str  #: nine digits, or "" when missing
 
 
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -141,6 +134,8 @@ def register(
     occur; a drawn kind that turns out to have no effect is not reported. Names change
     first (structure, then spelling, then swaps), then the date of birth, sex and BSN.
     """
+    if true.date_of_birth is None:
+        raise ValueError("register: the true identity has no date of birth")
     u = dict(zip(NOISE_KINDS, (rng.random() for _ in NOISE_KINDS), strict=True))
     applied: list[str] = []
     given, surname = _noisy_names(true, params, u, rng, applied)
