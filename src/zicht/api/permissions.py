@@ -29,7 +29,9 @@ class HasRequiredScope(permissions.BasePermission):
         required = rule.scope if rule else None
         if not required or required not in (key.scopes or []):
             audit.record(
-                action=AuditAction.API_SCOPE_DENIED,
+                # The policy's refusal event for the action; an endpoint the policy does
+                # not know is refused as a missing scope.
+                action=(rule.denied_event if rule else None) or AuditAction.API_SCOPE_DENIED,
                 actor=request.user,
                 organisation=key.organisation_id,
                 object_type="api_key",
