@@ -4,7 +4,6 @@ fits its box, nothing makes the page scroll sideways, and the table beside them 
 
 import pytest
 
-from tests.browser.conftest import browser  # noqa: F401 (fixture)
 from tests.browser.test_signal_match import log_in
 from tests.factories import MembershipFactory, OrganisationFactory, TOTPDeviceFactory
 from tests.insight.test_howsure import _stored
