@@ -28,10 +28,13 @@ class HasRequiredScope(permissions.BasePermission):
         rule = action_for_endpoint(view.basename, view.action)
         required = rule.scope if rule else None
         if not required or required not in (key.scopes or []):
+            # The policy's refusal event for the action; an endpoint the policy does not
+            # know is refused as a missing scope.
+            denied: AuditAction = (
+                rule.denied_event if rule else None
+            ) or AuditAction.API_SCOPE_DENIED
             audit.record(
-                # The policy's refusal event for the action; an endpoint the policy does
-                # not know is refused as a missing scope.
-                action=(rule.denied_event if rule else None) or AuditAction.API_SCOPE_DENIED,
+                action=denied,
                 actor=request.user,
                 organisation=key.organisation_id,
                 object_type="api_key",
