@@ -512,8 +512,12 @@ def _persons_counted(columns: snapshot.Snapshot, selected: np.ndarray, key: str)
     for code in np.unique(codes).tolist():
         for category in values[code]:
             holding[category].append(code)
+    seen = np.zeros(span, dtype=bool)
     for category, found in holding.items():
-        counter[category] = int(np.unique(who[np.isin(codes, found)]).size)
+        # Distinct persons by marking them (no sort): one pass per category.
+        seen[:] = False
+        seen[who[np.isin(codes, found)]] = True
+        counter[category] = int(np.count_nonzero(seen))
     return counter
 
 
@@ -575,6 +579,8 @@ def person_sources(data: Dataset) -> dict:
 
 def overlap(data: Dataset) -> dict[tuple[str, ...], int]:
     """How many persons each combination of source types saw (UpSet input)."""
+    if "overlap" not in data._memo and (selection := data.selection()) is not None:
+        data._memo["overlap"] = _overlap_counted(*selection)
     if "overlap" not in data._memo:
         # Counted per distinct set of sources (a handful), not per person.
         by_set = Counter(map(frozenset, person_sources(data).values()))
@@ -583,6 +589,24 @@ def overlap(data: Dataset) -> dict[tuple[str, ...], int]:
             combos[tuple(t for t in SOURCE_TYPES if t in sources)] += n
         data._memo["overlap"] = dict(combos.most_common())
     return dict(data._memo["overlap"])
+
+
+def _overlap_counted(columns: snapshot.Snapshot, selected: np.ndarray) -> dict:
+    """:func:`overlap` over the columns: the source types that saw each person as the bits
+    of one integer (``bitwise_or`` per signal), then the persons per distinct set of bits
+    (a handful) - no Python set per person."""
+    bit = np.array(
+        [1 << SOURCE_TYPES.index(source_type(v)) for v in columns.values["organisation__type"]],
+        dtype=np.int64,
+    )
+    persons = columns.persons[selected]
+    masks = np.zeros(int(persons.max()) + 1 if len(persons) else 0, dtype=np.int64)
+    np.bitwise_or.at(masks, persons, bit[columns.codes["organisation__type"][selected]])
+    sets, counts = np.unique(masks[masks != 0], return_counts=True)
+    combos: Counter = Counter()
+    for found, n in zip(sets.tolist(), counts.tolist(), strict=True):
+        combos[tuple(t for i, t in enumerate(SOURCE_TYPES) if found >> i & 1)] += n
+    return dict(combos.most_common())
 
 
 def capture_table(data: Dataset) -> tuple[list[str], dict[tuple[int, ...], int]]:
