@@ -13,7 +13,9 @@ With no snapshot at all (a fresh installation) the request builds it itself.
 The rows hold the same facts as ``intake.selectors.signals_for_statistics`` (withdrawn
 signals left out), plus the categories every breakdown needs (month, age group,
 indicator groups), computed once here instead of once per breakdown. Signal ids are kept
-as 32-character hex strings and persons as small integers: both hash fast.
+as 32-character hex strings and persons as small integers: both hash fast. They are
+stored as columns (:class:`Snapshot`): a selection nobody counted yet is counted with
+numpy over them, at 100,000 signals in about 0.5 s CPU instead of 2.1-2.3 s for rows.
 """
 
 from __future__ import annotations
