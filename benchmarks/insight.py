@@ -192,7 +192,7 @@ def forget_counted() -> None:
     CountedTables.objects.all().delete()
 
 
-def measure(size: int, repeat: int) -> list[dict]:
+def measure(size: int, repeat: int, uncounted_only: bool = False) -> list[dict]:
     import datetime as dt
 
     from zicht.insight.models import EstimateCache
@@ -241,18 +241,20 @@ def measure(size: int, repeat: int) -> list[dict]:
         # no estimate cached: the page queues the estimate and says it is being computed).
         forget_process()
         first = timed(client, "/inzicht/", params)
-        # What the worker then does (timed apart: it is not part of any page view).
-        start = time.perf_counter()
-        estimate_refresh(
-            scope=Scope(None, "national"),
-            date_from=params.get("date_from"),
-            date_to=params.get("date_to"),
-        )
-        fit = time.perf_counter() - start
         first_cpu = CPU[-1]
-        CPU.clear()
-        repeats = [timed(client, "/inzicht/", params) for _ in range(repeat)]
-        cpu = list(CPU)
+        fit, repeats, cpu = 0.0, [first], [first_cpu]
+        if not uncounted_only:
+            # What the worker then does (timed apart: it is not part of any page view).
+            start = time.perf_counter()
+            estimate_refresh(
+                scope=Scope(None, "national"),
+                date_from=params.get("date_from"),
+                date_to=params.get("date_to"),
+            )
+            fit = time.perf_counter() - start
+            CPU.clear()
+            repeats = [timed(client, "/inzicht/", params) for _ in range(repeat)]
+            cpu = list(CPU)
         out.append(
             {
                 "signals": created,
@@ -289,6 +291,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[3000, 30000, 100000])
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--markdown", type=Path)
+    parser.add_argument(
+        "--uncounted-only",
+        action="store_true",
+        help="only the cold and first visits (nothing counted, counted): no worker fit, "
+        "no later visits (their columns then repeat the first visit)",
+    )
     args = parser.parse_args()
     rows: list[dict] = []
     for size in args.sizes:
@@ -298,7 +306,15 @@ def main() -> None:
             import subprocess
 
             result = subprocess.run(
-                [sys.executable, __file__, "--sizes", str(size), "--repeat", str(args.repeat)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--sizes",
+                    str(size),
+                    "--repeat",
+                    str(args.repeat),
+                    *(["--uncounted-only"] if args.uncounted_only else []),
+                ],
                 capture_output=True,
                 text=True,
                 check=True,
@@ -310,7 +326,7 @@ def main() -> None:
             setup_django(var_dir)
             import json
 
-            found = measure(size, args.repeat)
+            found = measure(size, args.repeat, args.uncounted_only)
             print("JSON " + json.dumps(found))
             rows += found
     if args.markdown:

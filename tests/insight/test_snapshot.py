@@ -173,7 +173,7 @@ def _no_rows(monkeypatch) -> None:
     def refuse(*_args):
         raise AssertionError("the rows were loaded although the tables were counted before")
 
-    monkeypatch.setattr(snapshot, "rows_of", refuse)
+    monkeypatch.setattr(snapshot, "loaded", refuse)
 
 
 def test_a_fresh_process_shows_the_counted_tables_without_loading_rows(

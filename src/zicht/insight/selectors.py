@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
 
 from zicht.access.policy import admitted_as
@@ -94,8 +95,10 @@ class Base:
     municipality filters: read and clustered once, filtered as often as needed (the
     dashboard's period and its comparison period).
 
-    From the snapshot (:func:`base`) the rows are loaded only when first used: a visit
-    whose tables were counted before (zicht.insight.tables) reads none of them."""
+    From the snapshot (:func:`base`) the columns are loaded only when first used: a visit
+    whose tables were counted before (zicht.insight.tables) reads none of them; one that
+    counts them does so over the columns (:meth:`columns`) and builds row dicts only for
+    the code paths that need rows (:attr:`rows`)."""
 
     def __init__(
         self,
@@ -106,30 +109,39 @@ class Base:
         stale: bool = False,
         token: str = "",
         organisation_id: int | None = None,
-        load: Callable[[str], tuple[str, list[dict], dict]] | None = None,
+        load: Callable[[str], snapshot.Snapshot] | None = None,
     ) -> None:
         self._rows, self._person_of, self._load = rows, person_of, load
+        self._columns: snapshot.Snapshot | None = None
         self.organisation_id = organisation_id  # the scope's, which names its snapshot
         # When the rows were counted, and whether newer data are being counted meanwhile
         # (zicht.insight.snapshot): the dashboard then says so.
         self.built_at, self.stale = built_at, stale
         self.token = token  # the snapshot the rows come from ("" for rows read otherwise)
 
-    def _loaded(self) -> None:
-        if self._rows is None and self._load is not None:
+    def columns(self) -> snapshot.Snapshot | None:
+        """The snapshot's columns, or None for rows read otherwise (hand-made, from
+        scratch): those are counted row by row."""
+        if self._columns is None and self._rows is None and self._load is not None:
             # The snapshot chosen may have been replaced meanwhile: its token goes with
-            # the rows, so what is counted from them is kept under the right key.
-            self.token, self._rows, self._person_of = self._load(self.token)
+            # the columns, so what is counted from them is kept under the right key.
+            self._columns = self._load(self.token)
+            self.token = self._columns.token
+        return self._columns
 
     @property
     def rows(self) -> list[dict]:
-        self._loaded()
-        return self._rows or []
+        if self._rows is None:
+            found = self.columns()
+            self._rows = found.rows() if found is not None else []
+        return self._rows
 
     @property
     def person_of(self) -> dict:
-        self._loaded()
-        return self._person_of or {}
+        if self._person_of is None:
+            found = self.columns()
+            self._person_of = found.person_of() if found is not None else {}
+        return self._person_of
 
 
 class Dataset:
@@ -148,8 +160,11 @@ class Dataset:
         key: tuple | None = None,
         *,
         where: Callable[[list[dict]], list[dict]] | None = None,
+        select: Callable[[snapshot.Snapshot], np.ndarray] | None = None,
     ) -> None:
         self._signals, self._person_of = signals, person_of
+        # The same filter over the snapshot's columns: the row numbers it keeps.
+        self._select = select
         self.base = base  # every signal of the scope, for another period's dataset
         # (period, municipality) when the rows are a snapshot's: with the snapshot's
         # token, the same key means the same rows, so what is computed from them can be
@@ -158,12 +173,36 @@ class Dataset:
         self._where = where  # the filter of base.rows that gives ``signals``
         self._memo: dict = {}
 
+    def selection(self) -> tuple[snapshot.Snapshot, np.ndarray] | None:
+        """(snapshot, numbers of the rows in view) when the base is a snapshot's columns:
+        the breakdowns are then counted over the columns. None for rows given or read
+        otherwise, which are counted row by row."""
+        if "selection" not in self._memo:
+            found = None
+            if self._signals is None and self._select is not None and self.base is not None:
+                columns = self.base.columns()
+                if columns is not None:
+                    found = (columns, self._select(columns))
+            self._memo["selection"] = found
+        return self._memo["selection"]
+
     @property
     def signals(self) -> list[dict]:
+        """The rows in view as dicts: built from the columns only for the code paths that
+        need rows (the estimate, the public release), not for the dashboard's tables."""
         if self._signals is None:
-            rows = self.base.rows if self.base is not None else []
-            self._signals = self._where(rows) if self._where else []
+            selection = self.selection()
+            if selection is not None:
+                self._signals = selection[0].rows(selection[1])
+            else:
+                rows = self.base.rows if self.base is not None else []
+                self._signals = self._where(rows) if self._where else []
         return self._signals
+
+    def size(self) -> int:
+        """How many signals are in view."""
+        selection = self.selection()
+        return len(selection[1]) if selection is not None else len(self.signals)
 
     @property
     def person_of(self) -> dict:
@@ -186,6 +225,8 @@ class Dataset:
 
     def person_list(self) -> list:
         """The person of every signal, in the order of ``signals``."""
+        if "person_list" not in self._memo and (selection := self.selection()) is not None:
+            self._memo["person_list"] = selection[0].persons[selection[1]].tolist()
         if "person_list" not in self._memo:
             self._memo["person_list"] = list(
                 map(self.person_of.__getitem__, map(itemgetter("id"), self.signals))
@@ -198,6 +239,8 @@ class Dataset:
         group). Snapshot rows carry them (zicht.insight.snapshot), so this is one pass in
         C over the rows; hand-made rows get them from categories()."""
         memo = ("column", key)
+        if memo not in self._memo and (selection := self.selection()) is not None:
+            self._memo[memo] = selection[0].column(_FIELD_OF[key], selection[1])
         if memo not in self._memo:
             field_name = _FIELD_OF[key]
             if self.signals and field_name in self.signals[0]:
@@ -212,6 +255,8 @@ class Dataset:
     def by_id(self) -> dict:
         """Rows by signal id, in the snapshot's form (``snapshot.signal_key``): the ids of
         referrals and files are looked up in the same form."""
+        if "by_id" not in self._memo and (selection := self.selection()) is not None:
+            self._memo["by_id"] = SelectedRows(*selection)
         if "by_id" not in self._memo:
             self._memo["by_id"] = {signal_key(s["id"]): s for s in self.signals}
         return self._memo["by_id"]
@@ -249,15 +294,44 @@ class Dataset:
         return self._memo["victims"]
 
 
+class SelectedRows(Mapping):
+    """The rows in view by signal id, looked up in the snapshot's columns: a row dict is
+    built only for the ids asked for (referrals, coordination files: a few), not for
+    every signal in view."""
+
+    def __init__(self, columns: snapshot.Snapshot, selected: np.ndarray) -> None:
+        self._columns = columns
+        self._in_view = np.zeros(len(columns), dtype=bool)
+        self._in_view[selected] = True
+
+    def _position(self, signal_id) -> int | None:
+        i = self._columns.index().get(signal_id)
+        return i if i is not None and self._in_view[i] else None
+
+    def __getitem__(self, signal_id) -> dict:
+        i = self._position(signal_id)
+        if i is None:
+            raise KeyError(signal_id)
+        return self._columns.row(i)
+
+    def __contains__(self, signal_id) -> bool:
+        return self._position(signal_id) is not None
+
+    def __iter__(self):
+        return (self._columns.ids[i] for i in np.flatnonzero(self._in_view).tolist())
+
+    def __len__(self) -> int:
+        return int(self._in_view.sum())
+
+
 def base(*, scope: Scope) -> Base:
     """Every counted signal of the scope with its person, as kept in the snapshot of the
     scope's data version (zicht.insight.snapshot): read and clustered once per change of
     the data, not once per visit, and loaded only when a table needs counting."""
     head = snapshot.head(scope.organisation_id)
 
-    def load(token: str) -> tuple[str, list[dict], dict]:
-        found, rows, person_of = snapshot.rows_of(scope.organisation_id, token)
-        return found.token, rows, person_of
+    def load(token: str) -> snapshot.Snapshot:
+        return snapshot.loaded(scope.organisation_id, token)
 
     return Base(
         built_at=head.built_at,
@@ -302,7 +376,22 @@ def dataset(
             rows = [r for r in rows if r["municipality_id"] == municipality]
         return rows
 
-    return Dataset(base=within, key=(date_from, date_to, municipality), where=where)
+    def select(columns: snapshot.Snapshot) -> np.ndarray:
+        keep = np.ones(len(columns), dtype=bool)
+        if date_from or date_to:
+            days = columns.day_numbers()
+            if date_from:
+                keep &= days >= date_from.toordinal()
+            if date_to:
+                keep &= days <= date_to.toordinal()
+        if municipality:
+            codes = [
+                i for i, v in enumerate(columns.values["municipality_id"]) if v == municipality
+            ]
+            keep &= np.isin(columns.codes["municipality_id"], codes)
+        return np.flatnonzero(keep)
+
+    return Dataset(base=within, key=(date_from, date_to, municipality), where=where, select=select)
 
 
 # The field a snapshot row (zicht.insight.snapshot.DERIVED) already carries for a
@@ -383,9 +472,53 @@ def counts_by(data: Dataset, key: str) -> dict[str, int]:
     most of a dashboard visit."""
     if key not in _FIELD_OF:
         raise ValueError(key)
+    if (selection := data.selection()) is not None:
+        return _ordered(_counted(*selection, key), key)
     column = data.column(key)
     counter = Counter(column if key in _SINGLE else chain.from_iterable(column))
     return _ordered(counter, key)
+
+
+def _counted(columns: snapshot.Snapshot, selected: np.ndarray, key: str) -> Counter:
+    """Signals per category, counted over the columns: one bincount over the codes of the
+    rows in view, then per distinct value (a category, or a list of them) its count."""
+    field_name = _FIELD_OF[key]
+    values = columns.values[field_name]
+    n = np.bincount(columns.codes[field_name][selected], minlength=len(values))
+    counter: Counter = Counter()
+    for code in np.flatnonzero(n).tolist():
+        for category in [values[code]] if key in _SINGLE else values[code]:
+            counter[category] += int(n[code])
+    return counter
+
+
+def _persons_counted(columns: snapshot.Snapshot, selected: np.ndarray, key: str) -> Counter:
+    """Distinct persons per category, over the columns: the distinct (value, person)
+    pairs in view (one np.unique), then per category the distinct persons of the values
+    that hold it."""
+    field_name = _FIELD_OF[key]
+    values = columns.values[field_name]
+    persons = columns.persons[selected]
+    span = int(persons.max()) + 1 if len(persons) else 1
+    pairs = np.unique(columns.codes[field_name][selected].astype(np.int64) * span + persons)
+    codes, who = pairs // span, pairs % span
+    counter: Counter = Counter()
+    if key in _SINGLE:
+        n = np.bincount(codes, minlength=len(values))
+        for code in np.flatnonzero(n).tolist():
+            counter[values[code]] += int(n[code])
+        return counter
+    holding: dict = defaultdict(list)  # category -> codes of the values that hold it
+    for code in np.unique(codes).tolist():
+        for category in values[code]:
+            holding[category].append(code)
+    seen = np.zeros(span, dtype=bool)
+    for category, found in holding.items():
+        # Distinct persons by marking them (no sort): one pass per category.
+        seen[:] = False
+        seen[who[np.isin(codes, found)]] = True
+        counter[category] = int(np.count_nonzero(seen))
+    return counter
 
 
 def persons_by(data: Dataset, key: str) -> dict[str, int]:
@@ -393,6 +526,8 @@ def persons_by(data: Dataset, key: str) -> dict[str, int]:
     fall in more than one category (two months, two sources), so these do not add up."""
     if key not in _FIELD_OF:
         raise ValueError(key)
+    if (selection := data.selection()) is not None:
+        return _ordered(_persons_counted(*selection, key), key)
     column, persons = data.column(key), data.person_list()
     if key in _SINGLE:
         pairs = set(zip(column, persons, strict=True))
@@ -405,6 +540,13 @@ def suspected_persons(data: Dataset) -> set:
     """Young people also known as suspects (the victim-offender overlap): at least one of
     their signals in view records that they are (also) a suspect, arrested or prosecuted.
     A fact about the person, so it holds for every source that saw them."""
+    if (selection := data.selection()) is not None:
+        columns, selected = selection
+        flagged = np.array(
+            [v != JusticeStatus.NONE for v in columns.values["justice_status"]], dtype=bool
+        )
+        codes = columns.codes["justice_status"][selected]
+        return set(columns.persons[selected][flagged[codes]].tolist())
     return {
         p
         for s, p in zip(data.signals, data.person_list(), strict=True)
@@ -437,6 +579,8 @@ def person_sources(data: Dataset) -> dict:
 
 def overlap(data: Dataset) -> dict[tuple[str, ...], int]:
     """How many persons each combination of source types saw (UpSet input)."""
+    if "overlap" not in data._memo and (selection := data.selection()) is not None:
+        data._memo["overlap"] = _overlap_counted(*selection)
     if "overlap" not in data._memo:
         # Counted per distinct set of sources (a handful), not per person.
         by_set = Counter(map(frozenset, person_sources(data).values()))
@@ -445,6 +589,24 @@ def overlap(data: Dataset) -> dict[tuple[str, ...], int]:
             combos[tuple(t for t in SOURCE_TYPES if t in sources)] += n
         data._memo["overlap"] = dict(combos.most_common())
     return dict(data._memo["overlap"])
+
+
+def _overlap_counted(columns: snapshot.Snapshot, selected: np.ndarray) -> dict:
+    """:func:`overlap` over the columns: the source types that saw each person as the bits
+    of one integer (``bitwise_or`` per signal), then the persons per distinct set of bits
+    (a handful) - no Python set per person."""
+    bit = np.array(
+        [1 << SOURCE_TYPES.index(source_type(v)) for v in columns.values["organisation__type"]],
+        dtype=np.int64,
+    )
+    persons = columns.persons[selected]
+    masks = np.zeros(int(persons.max()) + 1 if len(persons) else 0, dtype=np.int64)
+    np.bitwise_or.at(masks, persons, bit[columns.codes["organisation__type"][selected]])
+    sets, counts = np.unique(masks[masks != 0], return_counts=True)
+    combos: Counter = Counter()
+    for found, n in zip(sets.tolist(), counts.tolist(), strict=True):
+        combos[tuple(t for i, t in enumerate(SOURCE_TYPES) if found >> i & 1)] += n
+    return dict(combos.most_common())
 
 
 def capture_table(data: Dataset) -> tuple[list[str], dict[tuple[int, ...], int]]:

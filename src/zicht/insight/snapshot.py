@@ -13,7 +13,9 @@ With no snapshot at all (a fresh installation) the request builds it itself.
 The rows hold the same facts as ``intake.selectors.signals_for_statistics`` (withdrawn
 signals left out), plus the categories every breakdown needs (month, age group,
 indicator groups), computed once here instead of once per breakdown. Signal ids are kept
-as 32-character hex strings and persons as small integers: both hash fast.
+as 32-character hex strings and persons as small integers: both hash fast. They are
+stored as columns (:class:`Snapshot`): a selection nobody counted yet is counted with
+numpy over them, at 100,000 signals in about 0.5 s CPU instead of 2.1-2.3 s for rows.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pickle
 import uuid
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connections
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -35,7 +38,7 @@ from zicht.intake import selectors as intake_selectors
 from zicht.linkage import selectors as linkage_selectors
 
 # Bump when the stored rows change shape: older snapshots are then rebuilt, not misread.
-FORMAT = 1
+FORMAT = 2  # 2: columns of codes (numpy) instead of one tuple per signal
 FIELDS = intake_selectors.STATISTICS_FIELDS
 # The category of each single-valued breakdown and the category list of each
 # multi-valued one, as selectors.categories() gives them: computed once per signal here
@@ -50,13 +53,109 @@ def signal_key(value) -> object:
     return value.hex if isinstance(value, uuid.UUID) else value
 
 
-@dataclass
 class Snapshot:
-    version: tuple
-    built_at: dt.datetime
-    rows: list[tuple]  # one tuple per counted signal, in KEYS order
-    persons: list[int]  # the person of each row
-    token: str = ""  # tells two snapshots apart, even of the same data version
+    """The counted signals of a scope as columns: per field of KEYS one array of codes
+    (small integers) into the list of that field's distinct values, the signal ids as a
+    list and the person of each signal as an array.
+
+    Kept this way so that loading it is a few array copies (not 100,000 tuples unpickled)
+    and a selection (period, municipality) is a boolean mask over the code arrays: the
+    dashboard counts it with numpy (zicht.insight.selectors) and builds row dicts only
+    where a code path truly needs rows (:meth:`rows`, :meth:`row`)."""
+
+    def __init__(
+        self,
+        version: tuple,
+        built_at: dt.datetime,
+        rows: list[tuple],
+        persons: list[int],
+        token: str = "",
+    ) -> None:
+        self.version, self.built_at, self.token = version, built_at, token
+        self.ids = [r[0] for r in rows]
+        self.codes: dict[str, np.ndarray] = {}
+        self.values: dict[str, list] = {}
+        for position, name in enumerate(KEYS[1:], start=1):
+            found: dict = {}
+            values: list = []
+            codes = []
+            for r in rows:
+                value = r[position]
+                key = _hashable(value)
+                code = found.get(key)
+                if code is None:
+                    code = found[key] = len(values)
+                    values.append(value)
+                codes.append(code)
+            self.codes[name] = np.array(codes, dtype=np.int32)
+            self.values[name] = values
+        self.persons = np.array(persons, dtype=np.int64)
+        self._memo: dict = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_memo"] = {}  # what a process derived stays in that process
+        return state
+
+    def table(self, name: str) -> np.ndarray:
+        """The distinct values of a field as an object array (indexed by code)."""
+        memo = ("table", name)
+        if memo not in self._memo:
+            values = self.values[name]
+            table = np.empty(len(values), dtype=object)
+            for i, value in enumerate(values):
+                table[i] = value  # one by one: a list value stays one element
+            self._memo[memo] = table
+        return self._memo[memo]
+
+    def column(self, name: str, selected: np.ndarray) -> list:
+        """The value of a field for each selected row (shared values: not to be changed)."""
+        return self.table(name)[self.codes[name][selected]].tolist()
+
+    def row(self, i: int) -> dict:
+        """Row ``i`` as the dict ``selectors.Base`` holds."""
+        return {
+            "id": self.ids[i],
+            **{name: self.values[name][self.codes[name][i]] for name in KEYS[1:]},
+        }
+
+    def rows(self, selected: np.ndarray | None = None) -> list[dict]:
+        """The rows (all, or the ``selected`` row numbers) as dicts: for the code paths
+        that need rows (the estimate, the public release); the dashboard's tables are
+        counted from the columns."""
+        chosen = slice(None) if selected is None else selected
+        ids = self.ids if selected is None else [self.ids[i] for i in selected.tolist()]
+        columns = [ids, *(self.column(name, chosen) for name in KEYS[1:])]
+        return [dict(zip(KEYS, r, strict=True)) for r in zip(*columns, strict=True)]
+
+    def day_numbers(self) -> np.ndarray:
+        """The contact date of each row as its proleptic ordinal (0 when unknown), for
+        period filters as array comparisons."""
+        if "days" not in self._memo:
+            table = np.array(
+                [d.toordinal() if d is not None else 0 for d in self.values["contact_date"]],
+                dtype=np.int64,
+            )
+            self._memo["days"] = table[self.codes["contact_date"]]
+        return self._memo["days"]
+
+    def index(self) -> dict:
+        """Signal id -> row number, built once per process when first needed (a referral
+        or coordination file looked up)."""
+        if "index" not in self._memo:
+            self._memo["index"] = {sid: i for i, sid in enumerate(self.ids)}
+        return self._memo["index"]
+
+    def person_of(self) -> dict:
+        return dict(zip(self.ids, self.persons.tolist(), strict=True))
+
+
+def _hashable(value):
+    """A dictionary key for a field value: lists (forms, codes, categories) as tuples."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def cache_key(organisation_id: int | None) -> str:
@@ -194,7 +293,7 @@ def kept(organisation_id: int | None) -> Snapshot | None:
     if payload is None:
         return None
     found = pickle.loads(bytes(payload))  # noqa: S301 - written by rebuild() only
-    return found if isinstance(found, Snapshot) else None
+    return found if isinstance(found, Snapshot) and found.version[0] == FORMAT else None
 
 
 def stored_head(organisation_id: int | None) -> tuple[str, str] | None:
@@ -218,7 +317,7 @@ def rebuild(organisation_id: int | None) -> Snapshot:
     CountedTables.objects.filter(snapshot_key=cache_key(organisation_id)).exclude(
         token=snapshot.token
     ).delete()
-    _LOADED[organisation_id] = (snapshot, None, None)  # unpacked when a table needs it
+    _LOADED[organisation_id] = snapshot
     return snapshot
 
 
@@ -259,31 +358,20 @@ def head(organisation_id: int | None) -> Head:
     return Head(row[1], row[2], True)
 
 
-# The snapshot each process last loaded, per scope: (snapshot, rows, person_of), the
-# rows unpacked on first use. A visit that needs rows of the same snapshot again skips
-# loading (unpickling) and unpacking 100,000 rows. One entry per scope.
+# The snapshot each process last loaded, per scope: a visit that needs rows of the same
+# snapshot again skips loading it. One entry per scope.
 _LOADED: dict = {}
 
 
-def rows_of(organisation_id: int | None, token: str) -> tuple[Snapshot, list[dict], dict]:
-    """(snapshot, rows, person_of) of the stored snapshot, unpacked once per process: what
-    a visit loads only when a table it shows was not counted yet. Normally the snapshot
-    of ``token`` (the one :func:`head` chose); when the worker replaced it meanwhile, the
-    one stored now - the caller then keeps what it counts under the new token."""
+def loaded(organisation_id: int | None, token: str) -> Snapshot:
+    """The stored snapshot, loaded once per process: what a visit loads only when a table
+    it shows was not counted yet. Normally the snapshot of ``token`` (the one :func:`head`
+    chose); when the worker replaced it meanwhile, the one stored now - the caller then
+    keeps what it counts under the new token."""
     mine = _LOADED.get(organisation_id)
-    if mine is None or mine[0].token != token:
-        found = kept(organisation_id)
-        if found is None:  # deleted meanwhile (never in normal operation): count again
-            found = rebuild(organisation_id)
-        mine = (found, None, None)
-    if mine[1] is None:
-        mine = (mine[0], *rows_and_persons(mine[0]))
+    if mine is None or mine.token != token:
+        mine = kept(organisation_id)
+        if mine is None:  # deleted meanwhile (never in normal operation): count again
+            mine = rebuild(organisation_id)
     _LOADED[organisation_id] = mine
     return mine
-
-
-def rows_and_persons(snapshot: Snapshot) -> tuple[list[dict], dict]:
-    """The snapshot as the rows and person map ``selectors.Base`` holds."""
-    rows = [dict(zip(KEYS, r, strict=True)) for r in snapshot.rows]
-    person_of = {r[0]: p for r, p in zip(snapshot.rows, snapshot.persons, strict=True)}
-    return rows, person_of

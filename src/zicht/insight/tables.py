@@ -518,7 +518,7 @@ def table(data: selectors.Dataset, kind: str) -> Table:
         counted = sum(1 for found in data.column(kind) if found)
         # Published like a cell of the table "signals with / without a category", so the
         # signals without one (the difference with the total) stay protected too.
-        distinct = suppress({"with": counted, "without": len(data.signals) - counted}).cells["with"]
+        distinct = suppress({"with": counted, "without": data.size() - counted}).cells["with"]
     return Table(
         kind,
         str(title),
