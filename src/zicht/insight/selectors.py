@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
@@ -304,20 +304,20 @@ class SelectedRows(Mapping):
         self._in_view = np.zeros(len(columns), dtype=bool)
         self._in_view[selected] = True
 
-    def _position(self, signal_id) -> int | None:
+    def _position(self, signal_id: object) -> int | None:
         i = self._columns.index().get(signal_id)
         return i if i is not None and self._in_view[i] else None
 
-    def __getitem__(self, signal_id) -> dict:
+    def __getitem__(self, signal_id: object) -> dict:
         i = self._position(signal_id)
         if i is None:
             raise KeyError(signal_id)
         return self._columns.row(i)
 
-    def __contains__(self, signal_id) -> bool:
+    def __contains__(self, signal_id: object) -> bool:
         return self._position(signal_id) is not None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[object]:
         return (self._columns.ids[i] for i in np.flatnonzero(self._in_view).tolist())
 
     def __len__(self) -> int:
@@ -596,7 +596,10 @@ def _overlap_counted(columns: snapshot.Snapshot, selected: np.ndarray) -> dict:
     of one integer (``bitwise_or`` per signal), then the persons per distinct set of bits
     (a handful) - no Python set per person."""
     bit = np.array(
-        [1 << SOURCE_TYPES.index(source_type(v)) for v in columns.values["organisation__type"]],
+        [
+            1 << SOURCE_TYPES.index(OrganisationType(source_type(v)))
+            for v in columns.values["organisation__type"]
+        ],
         dtype=np.int64,
     )
     persons = columns.persons[selected]
