@@ -248,25 +248,31 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
     superset of ``decide``'s floors; tests/linkage/test_pprl2_prefilter.py)."""
     queries: list[tuple[Probe2 | None, tuple[str, ...]]] = [(None, enc.block_tokens)]
     queries += [(p, p.block_tokens) for p in enc.probes]
-    rows = BlockToken.objects.filter(
-        token__in={t for _, tokens in queries for t in tokens}, pprl2_entry=True, bloom=b""
-    ).exclude(entry_id=entry.pk)
-    members: dict[str, set[int]] = {}
-    for token, pk in rows.values_list("token", "entry_id"):
-        members.setdefault(token, set()).add(pk)
-    pks = set().union(*members.values()) if members else set()
-    others = (
-        IndexEntry.objects.filter(pk__in=list(pks), key_id=entry.key_id, spec_version=SPEC_PPRL2)
-        .exclude(signal_id=entry.signal_id)
-        .values_list("pk", "signal_id", "organisation_id", "prefilter")
+    # One query from the token index to the members' entries (no long id list to send).
+    rows = (
+        BlockToken.objects.filter(
+            token__in={t for _, tokens in queries for t in tokens},
+            pprl2_entry=True,
+            bloom=b"",
+            entry__key_id=entry.key_id,
+            entry__spec_version=SPEC_PPRL2,
+        )
+        .exclude(entry_id=entry.pk)
+        .exclude(entry__signal_id=entry.signal_id)
+        .values_list(
+            "token", "entry_id", "entry__signal_id", "entry__organisation_id", "entry__prefilter"
+        )
     )
+    members: dict[str, set[int]] = {}
     meta: dict[int, tuple] = {}
     packed: dict[int, bytes] = {}
-    for pk, signal_id, organisation_id, bits in others:
-        meta[pk] = (signal_id, organisation_id)
-        bits = bytes(bits)  # a memoryview on PostgreSQL
-        if len(bits) == prefilter.PREFILTER_BYTES:
-            packed[pk] = bits
+    for token, pk, signal_id, organisation_id, bits in rows:
+        members.setdefault(token, set()).add(pk)
+        if pk not in meta:
+            meta[pk] = (signal_id, organisation_id)
+            bits = bytes(bits)  # a memoryview on PostgreSQL
+            if len(bits) == prefilter.PREFILTER_BYTES:
+                packed[pk] = bits
     # (pk -> the queries worth comparing). An entry without the bytes (written before
     # migration 0005 filled them) is compared in full.
     todo: dict[int, list[Probe2 | None]] = {}
