@@ -87,18 +87,19 @@ def fill2(items, start_id: int) -> None:
 
     from django.db import connection
 
+    from zicht.linkage import prefilter
     from zicht.linkage.services import _fields_json
 
     today = dt.date.today()
     now = dt.datetime.now(dt.UTC)
     with connection.cursor() as cur:
         raw = cur.cursor
-        cols = "id, signal_id, organisation_id, key_id, spec_version, bloom, fields, created_at, expires_on"  # fmt: skip
+        cols = "id, signal_id, organisation_id, key_id, spec_version, bloom, fields, prefilter, created_at, expires_on"  # fmt: skip
         with raw.copy(f"COPY linkage_indexentry ({cols}) FROM STDIN") as cp:
             for i, p in enumerate(items, start_id):
                 cp.write_row((i, uuid.UUID(int=i), i % 10 + 1, KEY.key_id, p.spec_version,
-                              p.v1.bloom, json.dumps(_fields_json(p.v2)), now,
-                              today + dt.timedelta(days=365)))  # fmt: skip
+                              p.v1.bloom, json.dumps(_fields_json(p.v2)), prefilter.pack(p.v2),
+                              now, today + dt.timedelta(days=365)))  # fmt: skip
         with raw.copy("COPY linkage_exacttoken (entry_id, token) FROM STDIN") as cp:
             for i, p in enumerate(items, start_id):
                 for t in p.v1.exact_tokens:
@@ -113,9 +114,50 @@ def fill2(items, start_id: int) -> None:
         cur.execute("VACUUM ANALYZE")
 
 
+def previous_candidates_v2(*, entry, enc) -> dict:
+    """``services._candidates_v2`` of commit c46e84e: every block member's stored JSON is
+    read and compared with ``pprl2.compare``, without a first pass."""
+    from zicht.linkage.constants import SPEC_PPRL2
+    from zicht.linkage.models import BlockToken, IndexEntry
+    from zicht.linkage.services import _candidate_v2
+    from zicht.pprl import pprl2
+    from zicht.pprl.pprl2 import Encoding2
+
+    queries = [(None, enc.block_tokens)] + [(p, p.block_tokens) for p in enc.probes]
+    rows = BlockToken.objects.filter(
+        token__in={t for _, tokens in queries for t in tokens}, pprl2_entry=True, bloom=b""
+    ).exclude(entry_id=entry.pk)
+    members: dict[str, set[int]] = {}
+    for token, pk in rows.values_list("token", "entry_id"):
+        members.setdefault(token, set()).add(pk)
+    pks = set().union(*members.values()) if members else set()
+    others = (
+        IndexEntry.objects.filter(pk__in=list(pks), key_id=entry.key_id, spec_version=SPEC_PPRL2)
+        .exclude(signal_id=entry.signal_id)
+        .values_list("pk", "signal_id", "organisation_id", "fields")
+    )
+    found: dict = {}
+    rank = {"match": 0, "possible": 1}
+    for pk, signal_id, organisation_id, data in sorted(others, key=lambda r: r[0]):
+        other = Encoding2.from_json(data)
+        best = None
+        for probe, tokens in queries:
+            if not any(pk in members.get(t, ()) for t in tokens):
+                continue
+            ev = pprl2.compare(enc, other, probe=probe)
+            decision = pprl2.decide(ev)
+            if decision and (best is None or rank[decision] < rank[best[0]]):
+                best = (decision, ev)
+        if best is not None:
+            found[signal_id] = _candidate_v2(signal_id, organisation_id, *best)
+    return found
+
+
 def main_pprl2(args) -> None:
-    """``--spec zicht-pprl-2``: an index of pprl-2 entries, timed with ``_candidates``
-    as a new pprl-2 signal calls it (no earlier lookup to compare with)."""
+    """``--spec zicht-pprl-2``: an index of pprl-2 entries; the pprl-2 part of a lookup
+    (``services._candidates_v2``, with the first pass) timed interleaved with the lookup
+    before it (``previous_candidates_v2``), and the whole ``_candidates`` of a new pprl-2
+    signal. The two pprl-2 lookups must find the same candidates and decisions."""
     t = time.perf_counter()
     items = pseudonyms(max(args.sizes) + args.queries)
     print(f"encoded {len(items):,} records (both specs) in {time.perf_counter() - t:.0f}s")
@@ -128,19 +170,33 @@ def main_pprl2(args) -> None:
     print("| index entries | lookup | p50 ms | p95 ms | candidates per lookup | load average |")
     print("|---|---|---|---|---|---|", flush=True)
     done = 0
+    entry = SimpleNamespace(pk=0, key_id=KEY.key_id, signal_id=uuid.uuid4())
+    lookups = (
+        ("pprl-2 part, previous c46e84e", lambda p: previous_candidates_v2(entry=entry, enc=p.v2)),
+        ("pprl-2 part, first pass", lambda p: services._candidates_v2(entry=entry, enc=p.v2)),
+        ("whole lookup (_candidates)",
+         lambda p: services._candidates(entry=entry, encoding=p.v1, v2=p.v2)),
+    )  # fmt: skip
     for size in sorted(args.sizes):
+        t = time.perf_counter()
         fill2(items[done:size], done + 1)
+        print(f"(filled to {size:,} entries in {time.perf_counter() - t:.0f}s)", file=sys.stderr)
         done = size
-        entry = SimpleNamespace(pk=0, key_id=KEY.key_id, signal_id=uuid.uuid4())
-        for _ in range(2):
-            lat, found = [], 0
+        results = {}
+        for label, fn in lookups * 2:
+            fn(queries[0])  # warm up
+            lat, found = [], []
             for p in queries:
                 t = time.perf_counter()
-                found += len(services._candidates(entry=entry, encoding=p.v1, v2=p.v2))
+                found.append(fn(p))
                 lat.append((time.perf_counter() - t) * 1000)
+            results.setdefault(label, found)
+            per = sum(map(len, found)) / len(queries)
             p50, p95 = float(np.percentile(lat, 50)), float(np.percentile(lat, 95))
-            print(f"| {size:,} | pprl-2 current | {p50:.1f} | {p95:.1f} | "
-                  f"{found / len(queries):.2f} | {os.getloadavg()[0]:.2f} |", flush=True)  # fmt: skip
+            print(f"| {size:,} | {label} | {p50:.1f} | {p95:.1f} | {per:.2f} | "
+                  f"{os.getloadavg()[0]:.2f} |", flush=True)  # fmt: skip
+        old, new = (results[label] for label, _ in lookups[:2])
+        print("same candidates and decisions:", old == new, flush=True)
 
 
 def cached_encodings(path: str):

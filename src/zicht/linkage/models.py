@@ -33,6 +33,10 @@ class IndexEntry(models.Model):
     spec_version = models.CharField(max_length=32)
     bloom = models.BinaryField(default=b"", blank=True)
     fields = models.JSONField(null=True, blank=True)
+    # zicht-pprl-2 entries: the bytes of the first pass (``zicht.linkage.prefilter``):
+    # its filters, letter tokens and BSN token prefix, so that a lookup parses and
+    # compares only the block members that can reach a decision.
+    prefilter = models.BinaryField(default=b"", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_on = models.DateField(db_index=True)
 
