@@ -248,7 +248,17 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
     superset of ``decide``'s floors; tests/linkage/test_pprl2_prefilter.py)."""
     queries: list[tuple[Probe2 | None, tuple[str, ...]]] = [(None, enc.block_tokens)]
     queries += [(p, p.block_tokens) for p in enc.probes]
-    # One query from the token index to the members' entries (no long id list to send).
+    members, meta, packed = _v2_block_members(entry=entry, queries=queries)
+    todo = _v2_worth_comparing(enc, queries, members, meta, packed)
+    return _v2_decide(enc, todo, meta)
+
+
+def _v2_block_members(
+    *, entry: IndexEntry, queries: list[tuple[Probe2 | None, tuple[str, ...]]]
+) -> tuple[dict[str, set[int]], dict[int, tuple], dict[int, bytes]]:
+    """Step 1: the pprl-2 entries sharing a block token with one of ``queries`` - per
+    token its members, per member (signal id, organisation id) and its first-pass bytes
+    - in one query from the token index to the members' entries (no long id list)."""
     rows = (
         BlockToken.objects.filter(
             token__in={t for _, tokens in queries for t in tokens},
@@ -273,8 +283,19 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
             bits = bytes(bits)  # a memoryview on PostgreSQL
             if len(bits) == prefilter.PREFILTER_BYTES:
                 packed[pk] = bits
-    # (pk -> the queries worth comparing). An entry without the bytes (written before
-    # migration 0005 filled them) is compared in full.
+    return members, meta, packed
+
+
+def _v2_worth_comparing(
+    enc: Encoding2,
+    queries: list[tuple[Probe2 | None, tuple[str, ...]]],
+    members: dict[str, set[int]],
+    meta: dict[int, tuple],
+    packed: dict[int, bytes],
+) -> dict[int, list[Probe2 | None]]:
+    """Step 2, the first pass: per member the queries whose first-pass score can reach
+    ``decide``'s floors. An entry without the bytes (written before migration 0005 filled
+    them) is compared in full."""
     todo: dict[int, list[Probe2 | None]] = {}
     for probe, tokens in queries:
         cand = sorted({pk for t in tokens for pk in members.get(t, ())} & meta.keys())
@@ -287,6 +308,13 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
             plain += [pk for pk, ok in zip(screened, keep.tolist(), strict=True) if ok]
         for pk in plain:
             todo.setdefault(pk, []).append(probe)
+    return todo
+
+
+def _v2_decide(
+    enc: Encoding2, todo: dict[int, list[Probe2 | None]], meta: dict[int, tuple]
+) -> dict:
+    """Step 3: read the survivors' encodings and keep each one's best decision."""
     fields = dict(IndexEntry.objects.filter(pk__in=list(todo)).values_list("pk", "fields"))
     found: dict = {}
     rank = {"match": 0, "possible": 1}
