@@ -16,6 +16,11 @@ MATCHES = "/api/v1/matches/"
 def possible_match(partner, django_capture_on_commit_callbacks):
     police, _, police_client = partner("Politie Test")
     care, _, care_client = partner("Jeugdzorg Test")
+    # Fixed names for the professionals: a random factory name ("Mohamed ...") in the
+    # e-mail's greeting would read as the young person's identity to the checks below.
+    for member, (first, last) in ((police, ("Sanne", "Visser")), (care, ("Kees", "Bakker"))):
+        member.user.first_name, member.user.last_name = first, last
+        member.user.save(update_fields=["first_name", "last_name"])
     with django_capture_on_commit_callbacks(execute=True):
         police_client.post("/api/v1/signals/", api_signal(), format="json")
         care_client.post("/api/v1/signals/", api_signal(surname="Elamrani"), format="json")
