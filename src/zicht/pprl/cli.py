@@ -20,7 +20,7 @@ from pathlib import Path
 
 from zicht.pprl.encoding import Encoding, EncodingError, Identity, encode
 from zicht.pprl.keys import PseudonymKey, PseudonymKeyError
-from zicht.pprl.pprl2 import SPEC_VERSION_2, Encoding2, encode2, link2
+from zicht.pprl.pprl2 import SPEC_VERSION_2, Encoding2, link2
 from zicht.pprl.spec import SPEC_VERSION
 
 SPECS = (SPEC_VERSION, SPEC_VERSION_2)
@@ -169,7 +169,9 @@ def _row_identity(row: dict, seen_ids: set[str]) -> tuple[str, Identity]:
 
 def _encode_rows(reader, args, key, out, progress) -> tuple[int, int]:
     """Encode every row into ``out`` (JSON lines); returns (written, failed)."""
-    encoder = encode2 if args.spec == SPEC_VERSION_2 else encode
+    if args.spec == SPEC_VERSION_2:
+        return _Batch2(args, key, out, progress).run(reader)
+    encoder = encode
     seen_ids: set[str] = set()
     written = failed = 0
     for line, row in _rows(reader, args.input):
@@ -188,6 +190,74 @@ def _encode_rows(reader, args, key, out, progress) -> tuple[int, int]:
         if written % 10000 == 0:
             progress("encoding", written, written)
     return written, failed
+
+
+class _Batch2:
+    """``encode --spec zicht-pprl-2``: rows are encoded in batches by ``encode2_many``
+    (same bytes as ``encode2``, several times faster), and written and reported in
+    input order, exactly as the row-by-row loop would. A row whose id is still pending
+    in the batch first sends the batch off, so a duplicate is judged against the rows
+    that were really written before it."""
+
+    SIZE = 50_000
+
+    def __init__(self, args: argparse.Namespace, key: PseudonymKey, out, progress) -> None:
+        from zicht.pprl._pprl2_fast import encode2_many  # noqa: PLC0415 - lazy: numpy/numba
+
+        self.encode_many = encode2_many
+        self.args, self.key, self.out, self.progress = args, key, out, progress
+        self.seen: set[str] = set()
+        #: (line, id, identity) of a row to encode, or (line, None, the row's error).
+        self.pending: list[tuple[int, str | None, Identity | EncodingError]] = []
+        self.pending_ids: set[str] = set()
+        self.written = self.failed = 0
+
+    def run(self, reader) -> tuple[int, int]:
+        try:
+            for line, row in _rows(reader, self.args.input):
+                self.add(line, row)
+        except CliError:
+            self.flush()  # what the row-by-row loop had written before the fatal error
+            raise
+        self.flush()
+        return self.written, self.failed
+
+    def add(self, line: int, row: dict | None) -> None:
+        if row is not None and (row.get("id") or "").strip() in self.pending_ids:
+            self.flush()
+        try:
+            if row is None:
+                raise EncodingError("row is not valid CSV", "row")
+            rid, ident = _row_identity(row, self.seen)
+        except EncodingError as exc:
+            self.pending.append((line, None, exc))
+        else:
+            self.pending.append((line, rid, ident))
+            self.pending_ids.add(rid)
+        if len(self.pending) >= self.SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        todo = [(i, item) for i, (_, rid, item) in enumerate(self.pending) if rid is not None]
+        results: list[Encoding2 | EncodingError | Identity] = [p[2] for p in self.pending]
+        if todo:
+            identities = [item for _, item in todo if isinstance(item, Identity)]
+            encoded = self.encode_many(identities, self.key)
+            for (i, _), result in zip(todo, encoded, strict=True):
+                results[i] = result
+        for (line, rid, _), enc in zip(self.pending, results, strict=True):
+            if isinstance(enc, EncodingError) or rid is None:
+                self.failed += 1
+                _err(f"line {line}: {getattr(enc, 'reason', 'row')}")
+                continue
+            assert isinstance(enc, Encoding2)
+            self.seen.add(rid)
+            self.out.write(json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":")) + "\n")
+            self.written += 1
+            if self.written % 10000 == 0:
+                self.progress("encoding", self.written, self.written)
+        self.pending.clear()
+        self.pending_ids.clear()
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
