@@ -338,11 +338,9 @@ class _State:
         self.store_keys = np.empty(0, dtype=np.int64)
         self.store_filters = np.empty((0, FIELD_BYTES), dtype=np.uint8)
         self.store_tokens = np.empty((0, 16), dtype=np.uint8)
-        self.block_tokens: dict[str, str] = {}
-        self.name_tokens: dict[str, str] = {}
         self.given: dict[str, tuple[tuple[str, ...], str]] = {}
         self.surnames: dict[str, tuple[str, str]] = {}
-        self.word_info: dict[str, tuple[int, str, int]] = {}
+        self.word_info: dict[str, tuple[int, str, int, int]] = {}
         self.md_ids: dict[_dt.date, int] = {}
 
     def sid(self, s: str) -> int:
@@ -355,8 +353,9 @@ class _State:
             self.letters_of.append(-1)
         return i
 
-    def word(self, w: str) -> tuple[int, str, int]:
-        """(id, phonetic code, id of the phonetic code) of a name word."""
+    def word(self, w: str) -> tuple[int, str, int, int]:
+        """(id, phonetic code, id of the phonetic code, id of the first letter) of a
+        name word."""
         info = self.word_info.get(w)
         if info is None:
             i = self.sid(w)
@@ -364,7 +363,7 @@ class _State:
             p = self.sid(phon)
             self.phon_of[i] = p
             self.letters_of[i] = self.sid("".join(sorted(w)))
-            info = self.word_info[w] = (i, phon, p)
+            info = self.word_info[w] = (i, phon, p, self.sid(w[:1]))
         return info
 
     def string_table(self) -> tuple[np.ndarray, np.ndarray, int]:
@@ -449,54 +448,83 @@ def _hex_tokens(
     return [h[k : k + n_hex] for k in range(0, len(h), step)]
 
 
-def _fill(cache: dict[str, str], chaining, messages: Sequence[str]) -> None:
-    """Add the tokens of the messages not yet in ``cache``."""
-    new = list({m for m in messages if m not in cache})
-    cache.update(zip(new, _hex_tokens(chaining, new, pprl2.TOKEN_HEX), strict=True))
+@njit(cache=True, nogil=True)
+def _joined_kernel(istate, ostate, parts, strbuf, stroff, max_len):  # pragma: no cover
+    """HMAC-SHA256 of every row of ``parts``: its string ids joined with ``|`` (a
+    negative id ends the row)."""
+    rows, width = parts.shape
+    out = np.empty((rows, 32), dtype=np.uint8)
+    ctx = np.zeros(28, dtype=np.uint32)
+    scratch = np.zeros(width * (max_len + 1) + 200, dtype=np.uint8)
+    for i in range(rows):
+        pos = 0
+        for k in range(width):
+            sid = parts[i, k]
+            if sid < 0:
+                break
+            if k:
+                scratch[pos] = 124
+                pos += 1
+            pos = _put(scratch, pos, strbuf, stroff, sid)
+        _hmac_into(istate, ostate, ctx, scratch, pos, out, i)
+    return out
 
 
-def _anchored(
-    st: _State, recs: list[_Checked]
-) -> tuple[list[list[int]], list[bytes], list[tuple[str, str]]]:
-    """Per identity the 18 indices (own year, the year before, the year after; per year
-    the given name under ``n``, ``p``, ``d``, then the surname) into the filters and
-    (phonetic, letters) token pairs of the batch's distinct anchored keys."""
-    ids = _id_columns(st, recs)
-    keys = np.empty((len(recs), 3, 6), dtype=np.int64)
-    for j, off in enumerate((0, -1, 1)):
-        for k, column in enumerate(_key_columns(ids, off)):
-            keys[:, j, k] = column
-    uniq, inverse = np.unique(keys.ravel(), return_inverse=True)
-    filters, tokens = _lookup(st, uniq)
-    fb = filters.tobytes()
-    flist = [fb[k : k + FIELD_BYTES] for k in range(0, len(fb), FIELD_BYTES)]
-    th = tokens.tobytes().hex()
-    tl = [th[k : k + pprl2.TOKEN_HEX] for k in range(0, len(th), pprl2.TOKEN_HEX)]
-    pairs = list(zip(tl[0::2], tl[1::2], strict=True))
-    return inverse.reshape(len(recs), 18).tolist(), flist, pairs
+class _Table(NamedTuple):
+    """The string table as the kernels read it."""
+
+    buf: np.ndarray
+    offsets: np.ndarray
+    max_len: int
+
+    def tokens(self, chaining, parts: np.ndarray) -> np.ndarray:
+        """The first 8 bytes of the HMAC of every row of ``parts`` (joined with ``|``)."""
+        if not len(parts):
+            return np.empty((0, 8), dtype=np.uint8)
+        digests = _joined_kernel(
+            chaining[0], chaining[1], parts, self.buf, self.offsets, self.max_len
+        )
+        return np.ascontiguousarray(digests[:, :8])
 
 
-def _id_columns(st: _State, recs: list[_Checked]) -> np.ndarray:
-    """Per identity: birth year and the string ids of the first given name, its
-    phonetic code, the surname core, its phonetic code and the sorted month/day."""
+#: Columns of :func:`_id_columns`.
+_YEAR, _FG, _PFG, _SN, _PSN, _MD, _SW, _P1, _P2, _FG0, _SN0, _MONTH, _DAY = range(13)
+
+
+def _id_columns(st: _State, recs: list[_Checked]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per identity: birth year; string ids of the first given name, its phonetic
+    code, the surname core, its phonetic code, the sorted month/day; whether the swapped
+    reading exists and the phonetic ids of its given name and surname; the ids of the
+    first letters of given name and surname; month; day. Also, per given-name token of
+    every identity, (identity row, token id)."""
     cols = []
-    word, mds = st.word, st.md_ids
-    for r in recs:
-        fg, _, pfg = word(r.given_tokens[0])
-        sn, _, psn = word(r.surname_core)
-        md_id = mds.get(r.dob)
+    owners: list[int] = []
+    tokens: list[int] = []
+    word, mds, sid = st.word, st.md_ids, st.sid
+    for j, r in enumerate(recs):
+        fg, _, pfg, fg0 = word(r.given_tokens[0])
+        sn, _, psn, sn0 = word(r.surname_core)
+        dob = r.dob
+        md_id = mds.get(dob)
         if md_id is None:
-            lo, hi = sorted((r.dob.month, r.dob.day))
-            md_id = mds[r.dob] = st.sid(f"{lo:02d}{hi:02d}")
-        cols.append((r.dob.year, fg, pfg, sn, psn, md_id))
-    return np.array(cols, dtype=np.int64).reshape(len(recs), 6)
+            lo, hi = sorted((dob.month, dob.day))
+            md_id = mds[dob] = sid(f"{lo:02d}{hi:02d}")
+        sw = bool(r.swapped_surname and r.swapped_given)
+        p1 = word(r.swapped_given)[2] if sw else -1
+        p2 = word(r.swapped_surname)[2] if sw else -1
+        cols.append((dob.year, fg, pfg, sn, psn, md_id, sw, p1, p2, fg0, sn0, dob.month, dob.day))
+        for t in r.given_tokens:
+            owners.append(j)
+            tokens.append(sid(t))
+    a = np.array(cols, dtype=np.int64).reshape(len(recs), 13)
+    return a, np.array(owners, dtype=np.int64), np.array(tokens, dtype=np.int64)
 
 
 def _key_columns(a: np.ndarray, offset: int) -> list[np.ndarray]:
     """The packed anchored keys of every identity for its birth year + ``offset``: the
     given name under ``n``, ``p``, ``d``, then the surname (encode2's order)."""
-    year = (a[:, 0] + offset) << 52
-    given, p_given, surname, p_surname, md = (a[:, k] for k in range(1, 6))
+    year = (a[:, _YEAR] + offset) << 52
+    given, p_given, surname, p_surname, md = (a[:, k] for k in (_FG, _PFG, _SN, _PSN, _MD))
     parts = [
         (_TAG_N, surname, given),
         (_TAG_P, p_surname, given),
@@ -508,7 +536,21 @@ def _key_columns(a: np.ndarray, offset: int) -> list[np.ndarray]:
     return [year | (tag << 50) | (value << _ID_BITS) | w for tag, value, w in parts]
 
 
-def _lookup(st: _State, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _anchored(st: _State, a: np.ndarray, table: _Table) -> tuple[bytes, str]:
+    """The 18 anchored filters (own year, the year before, the year after; per year
+    the given name under ``n``, ``p``, ``d``, then the surname) of every identity, as
+    one byte string of 18 x 32 bytes per identity, and their (phonetic, letters)
+    tokens as one hex string of 36 x 16 digits per identity."""
+    keys = np.empty((len(a), 3, 6), dtype=np.int64)
+    for j, off in enumerate((0, -1, 1)):
+        for k, column in enumerate(_key_columns(a, off)):
+            keys[:, j, k] = column
+    uniq, inverse = np.unique(keys.ravel(), return_inverse=True)
+    filters, tokens = _lookup(st, uniq, table)
+    return filters[inverse].tobytes(), tokens[inverse].tobytes().hex()
+
+
+def _lookup(st: _State, uniq: np.ndarray, table: _Table) -> tuple[np.ndarray, np.ndarray]:
     """Filters (m x 32 bytes) and token bytes (m x 16: phonetic, letters) of the sorted
     distinct keys ``uniq``: from the key's store, the missing ones computed and added."""
     known = st.store_keys
@@ -523,18 +565,17 @@ def _lookup(st: _State, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             st.store_filters = np.empty((0, FIELD_BYTES), dtype=np.uint8)
             st.store_tokens = np.empty((0, 16), dtype=np.uint8)
             missing = uniq
-        buf, offsets, max_len = st.string_table()
         f, t = _anchored_kernel(
             st.field[0],
             st.field[1],
             st.name[0],
             st.name[1],
             missing,
-            buf,
-            offsets,
+            table.buf,
+            table.offsets,
             np.asarray(st.phon_of, dtype=np.int64),
             np.asarray(st.letters_of, dtype=np.int64),
-            max_len,
+            table.max_len,
         )
         t16 = np.ascontiguousarray(t[:, :8]).reshape(len(missing), 16)
         if not len(st.store_keys):
@@ -550,30 +591,55 @@ def _lookup(st: _State, uniq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return st.store_filters[pos], st.store_tokens[pos]
 
 
-def _messages(recs: list[_Checked], st: _State) -> tuple[list[list[str]], list[list[str]]]:
-    """Per identity the block-token messages (the name blocks of its own year, the year
-    before and the year after -- as registered, then as if swapped -- and the four
-    name-with-date-part blocks) and the other-given-name messages."""
-    blocks, names = [], []
-    word = st.word
-    for r in recs:
-        fg, sn, y = r.given_tokens[0], r.surname_core, r.dob.year
-        pfg, psn = word(fg)[1], word(sn)[1]
-        own = [f"n|{y}|{pfg}|{psn}", f"n|{y - 1}|{pfg}|{psn}", f"n|{y + 1}|{pfg}|{psn}"]
-        if r.swapped_surname and r.swapped_given:
-            p1 = word(r.swapped_given)[1]
-            p2 = word(r.swapped_surname)[1]
-            own += [f"n|{y}|{p1}|{p2}", f"n|{y - 1}|{p1}|{p2}", f"n|{y + 1}|{p1}|{p2}"]
-        m, d = r.dob.month, r.dob.day
-        own += [
-            f"gm|{y}|{pfg}|{sn[0]}|{m:02d}",
-            f"gd|{y}|{pfg}|{sn[0]}|{d:02d}",
-            f"sm|{y}|{psn}|{fg[0]}|{m:02d}",
-            f"sd|{y}|{psn}|{fg[0]}|{d:02d}",
-        ]
-        blocks.append(own)
-        names.append([f"{y}|o|{sn}|{t}" for t in r.given_tokens])
-    return blocks, names
+#: Block tokens per identity, in this order: the name blocks of its own year, the year
+#: before and the year after; the same for the swapped reading (when there is one);
+#: given name with month, with day; surname with month, with day.
+_BLOCKS = 10
+
+
+def _block_rows(st: _State, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The block-token messages of every identity as rows of string ids (joined with
+    ``|`` by the kernel), and which rows exist (the swapped ones only with a swapped
+    reading): ``n|year|phon(given)|phon(surname)`` and
+    ``gm|year|phon(given)|s|MM`` (``gd``, ``sm``, ``sd`` likewise)."""
+    sid = st.sid
+    year = a[:, _YEAR]
+    years = np.zeros(int(year.max()) + 2, dtype=np.int64)
+    for y in range(int(year.min()) - 1, int(year.max()) + 2):
+        years[y] = sid(str(y))
+    two = np.array([sid(f"{k:02d}") for k in range(32)], dtype=np.int64)
+    tag = {t: sid(t) for t in ("n", "gm", "gd", "sm", "sd")}
+    rows = np.full((len(a), _BLOCKS, 5), -1, dtype=np.int64)
+    for k, off in enumerate((0, -1, 1)):
+        y = years[year + off]
+        rows[:, k, 0] = tag["n"]
+        rows[:, k, 1] = y
+        rows[:, k, 2] = a[:, _PFG]
+        rows[:, k, 3] = a[:, _PSN]
+        rows[:, 3 + k, 0] = tag["n"]
+        rows[:, 3 + k, 1] = y
+        rows[:, 3 + k, 2] = a[:, _P1]
+        rows[:, 3 + k, 3] = a[:, _P2]
+    for k, (name, word, initial, part) in enumerate(
+        (("gm", _PFG, _SN0, _MONTH), ("gd", _PFG, _SN0, _DAY), ("sm", _PSN, _FG0, _MONTH))
+        + (("sd", _PSN, _FG0, _DAY),)
+    ):
+        rows[:, 6 + k, 0] = tag[name]
+        rows[:, 6 + k, 1] = years[year]
+        rows[:, 6 + k, 2] = a[:, word]
+        rows[:, 6 + k, 3] = a[:, initial]
+        rows[:, 6 + k, 4] = two[a[:, part]]
+    present = np.ones((len(a), _BLOCKS), dtype=bool)
+    present[:, 3:6] = a[:, _SW, None] != 0
+    return rows.reshape(-1, 5), present.ravel()
+
+
+def _block_hex(st: _State, rows: np.ndarray, present: np.ndarray, table: _Table) -> str:
+    """The block tokens of every identity, 10 x 16 hex digits each (see :data:`_BLOCKS`;
+    the swapped ones are zeros when there is no swapped reading)."""
+    out = np.zeros((len(rows), 8), dtype=np.uint8)
+    out[present] = table.tokens(st.block, rows[present])
+    return out.tobytes().hex()
 
 
 def encode2_many(
@@ -581,16 +647,27 @@ def encode2_many(
 ) -> list[Encoding2 | EncodingError]:
     """``encode2`` of every identity, in order: its encoding, or the
     :class:`EncodingError` that ``encode2`` would raise for it. Byte-identical to
-    ``encode2`` (tests/pprl/test_encode2_batch.py)."""
+    ``encode2`` (tests/pprl/test_encode2_batch.py). Works in chunks of
+    :data:`CHUNK` identities, so memory stays bounded for any number."""
     today = today or _dt.date.today()
     if not _usable():
         return [_one(identity, key, today) for identity in identities]
+    out: list[Encoding2 | EncodingError] = []
+    for start in range(0, len(identities), CHUNK):
+        out += _encode_chunk(identities[start : start + CHUNK], key, today)
+    return out
+
+
+#: Identities per compiled pass (some 1.5 kB of intermediate arrays each).
+CHUNK = 100_000
+
+
+def _encode_chunk(
+    identities: Sequence[Identity], key: PseudonymKey, today: _dt.date
+) -> list[Encoding2 | EncodingError]:
     st = _state(key)
     if len(st.strings) > st.MAX_STRINGS or len(st.given) + len(st.surnames) > st.MAX_NAMES:
         st.reset()
-    if len(st.block_tokens) + len(st.name_tokens) > st.MAX_TOKENS:
-        st.block_tokens.clear()
-        st.name_tokens.clear()
     out: list[Encoding2 | EncodingError] = [EncodingError("unused", "unused")] * len(identities)
     ok: list[int] = []
     recs: list[_Checked] = []
@@ -601,46 +678,60 @@ def encode2_many(
             out[i] = exc
             continue
         ok.append(i)
-    if not recs:
-        return out
-    for i, enc in zip(ok, _encode_checked(st, pprl2._keys(key), recs), strict=True):
-        out[i] = enc
+    if recs:
+        for i, enc in zip(ok, _encode_checked(st, pprl2._keys(key), recs), strict=True):
+            out[i] = enc
     return out
 
 
 def _encode_checked(st: _State, ks: pprl2._Keys, recs: list[_Checked]) -> list[Encoding2]:
-    inverse, flist, pairs = _anchored(st, recs)
-    blocks, names = _messages(recs, st)
-    bcache, ncache = st.block_tokens, st.name_tokens
-    _fill(bcache, st.block, [m for own in blocks for m in own])
-    _fill(ncache, st.name, [m for own in names for m in own])
+    a, owners, given_ids = _id_columns(st, recs)
+    # Every string the messages need is interned before the table is built.
+    o_tag = st.sid("o")
+    years = {y: st.sid(str(y)) for y in {r.dob.year for r in recs}}
+    block_rows, present = _block_rows(st, a)
+    table = _Table(*st.string_table())
+    fb, th = _anchored(st, a, table)
+    bh = _block_hex(st, block_rows, present, table)
+    o_rows = np.column_stack(
+        (
+            np.array([years[y] for y in a[owners, _YEAR].tolist()], dtype=np.int64),
+            np.full(len(owners), o_tag, dtype=np.int64),
+            a[owners, _SN],
+            given_ids,
+        )
+    )
+    oh = table.tokens(st.name, o_rows).tobytes().hex()
     bsns = [r.bsn for r in recs if r.bsn]
     bsn_tokens = iter(_hex_tokens(st.bsn, [f"bsn|{b}" for b in bsns], BSN_TOKEN_HEX))
     key_id = ks.key_id
     out = []
-    for r, ix, own, onames in zip(recs, inverse, blocks, names, strict=True):
+    o_at = 0
+    for j, r in enumerate(recs):
         dates = ks.date_tokens(r.dob)
-        f = [flist[k] for k in ix]
-        t = [pairs[k] for k in ix]
-        bt = [bcache[m] for m in own]
-        sw = len(own) == 10
+        fo, to, bo = j * 576, j * 576, j * 160
+        f = [fb[k : k + 32] for k in range(fo, fo + 576, 32)]
+        t = [th[k : k + 16] for k in range(to, to + 576, 16)]
+        bt = [bh[k : k + 16] for k in range(bo, bo + 160, 16)]
+        n_given = len(r.given_tokens)
+        other = [oh[k : k + 16] for k in range(o_at * 16, (o_at + n_given) * 16, 16)]
+        o_at += n_given
         block_set = set(dates.blocks)
         block_set.add(bt[0])
-        block_set.update(bt[-4:])
+        block_set.update(bt[6:])
         before = {bt[1], dates.probe_blocks[0]}
         after = {bt[2], dates.probe_blocks[1]}
-        if sw:
+        if r.swapped_surname and r.swapped_given:
             block_set.add(bt[3])
             before.add(bt[4])
             after.add(bt[5])
-        other = [ncache[m] for m in onames]
         out.append(
             Encoding2(
                 spec_version=SPEC_VERSION_2,
                 key_id=key_id,
                 given=(f[0], f[1], f[2]),
                 surname=(f[3], f[4], f[5]),
-                name_tokens=(*t[0], *t[1], *t[2], *t[3], *t[4], *t[5]),
+                name_tokens=tuple(t[0:12]),
                 other_given_tokens=(other[0], *sorted(set(other[1:]) - {other[0]})),
                 date_tokens=dates.date_tokens,
                 date_near_tokens=dates.date_near_tokens,
@@ -651,14 +742,14 @@ def _encode_checked(st: _State, ks: pprl2._Keys, recs: list[_Checked]) -> list[E
                         -1,
                         (f[6], f[7], f[8]),
                         (f[9], f[10], f[11]),
-                        (*t[6], *t[7], *t[8], *t[9], *t[10], *t[11]),
+                        tuple(t[12:24]),
                         tuple(sorted(before)),
                     ),
                     Probe2(
                         1,
                         (f[12], f[13], f[14]),
                         (f[15], f[16], f[17]),
-                        (*t[12], *t[13], *t[14], *t[15], *t[16], *t[17]),
+                        tuple(t[24:36]),
                         tuple(sorted(after)),
                     ),
                 ),
