@@ -13,7 +13,7 @@ from zicht.pprl import _pprl2_fast, cli
 from zicht.pprl._pprl2_fast import encode2_many
 from zicht.pprl.encoding import EncodingError, Identity
 from zicht.pprl.keys import PseudonymKey
-from zicht.pprl.pprl2 import encode2
+from zicht.pprl.pprl2 import Encoding2, encode2
 from zicht.simulation.identities import make_population
 
 TODAY = dt.date(2026, 6, 1)
@@ -172,3 +172,15 @@ def test_encode_command_writes_and_reports_rows_in_order(tmp_path, monkeypatch, 
     for line, (rid, person) in zip(lines, good, strict=True):
         want = encode2(person, KEY_A)
         assert line == json.dumps({"id": rid, **want.to_json()}, separators=(",", ":"))
+
+
+def test_encode_command_json_lines_are_json_dumps_text():
+    """The hand-written JSON line is exactly what json.dumps writes, ids with quotes,
+    backslashes and accents included."""
+    people = _people(seed=41)[:1500]
+    encodings = [e for e in encode2_many(people, KEY_B, today=TODAY) if isinstance(e, Encoding2)]
+    ids = ['r"1', "r\\2", "Zoë", "plain", "tab\there"]
+    for n, enc in enumerate(encodings):
+        rid = ids[n % len(ids)]
+        want = json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":")) + "\n"
+        assert cli._json_line2(rid, enc) == want

@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import time
+from binascii import b2a_base64
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -252,12 +253,46 @@ class _Batch2:
                 continue
             assert isinstance(enc, Encoding2)
             self.seen.add(rid)
-            self.out.write(json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":")) + "\n")
+            self.out.write(_json_line2(rid, enc))
             self.written += 1
             if self.written % 10000 == 0:
                 self.progress("encoding", self.written, self.written)
         self.pending.clear()
         self.pending_ids.clear()
+
+
+def _strings(items) -> str:
+    """A JSON array of strings that need no escaping (hex, base64)."""
+    return '["' + '","'.join(items) + '"]' if items else "[]"
+
+
+def _filters(items) -> str:
+    return '["' + '","'.join([b2a_base64(f, newline=False).decode() for f in items]) + '"]'
+
+
+def _json_line2(rid: str, enc: Encoding2) -> str:
+    """``json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":"))`` and a newline,
+    written out by hand: json.dumps of the nested dict took longer than encoding the
+    identity. Same text (tests/pprl/test_encode2_batch.py); only the id and key id can
+    hold characters that need escaping, and they go through json.dumps."""
+    probes = ",".join(
+        [
+            f'{{"year_offset":{p.year_offset},"given":{_filters(p.given)},'
+            f'"surname":{_filters(p.surname)},"name_tokens":{_strings(p.name_tokens)},'
+            f'"block_tokens":{_strings(p.block_tokens)}}}'
+            for p in enc.probes
+        ]
+    )
+    return (
+        f'{{"id":{json.dumps(rid)},"spec_version":{json.dumps(enc.spec_version)},'
+        f'"key_id":{json.dumps(enc.key_id)},"given":{_filters(enc.given)},'
+        f'"surname":{_filters(enc.surname)},"name_tokens":{_strings(enc.name_tokens)},'
+        f'"other_given_tokens":{_strings(enc.other_given_tokens)},'
+        f'"date_tokens":{_strings(enc.date_tokens)},'
+        f'"date_near_tokens":{_strings(enc.date_near_tokens)},'
+        f'"bsn_token":"{enc.bsn_token}","block_tokens":{_strings(enc.block_tokens)},'
+        f'"probes":[{probes}]}}\n'
+    )
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
