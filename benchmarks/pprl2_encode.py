@@ -2,6 +2,7 @@
 against the batch encoder ``encode2_many``, side by side.
 
     PYTHONPATH=src .venv/bin/python benchmarks/pprl2_encode.py [--n 100000] [--old-n 20000]
+        [--json] [--million]
 
 Every measurement runs in a fresh process pinned to CPU 0 (``cold``: empty caches,
 numba kernels loaded from their on-disk cache), then repeats the same identities in that
@@ -50,11 +51,19 @@ def _new(identities):
     return encode2_many(identities, KEY, today=TODAY)
 
 
+def _new_discarding(identities):
+    """The batch encoder over slices of 100,000, results dropped (as the ``encode``
+    command writes them out): for a million identities without holding a million
+    encodings."""
+    for start in range(0, len(identities), 100_000):
+        encode2_many(identities[start : start + 100_000], KEY, today=TODAY)
+
+
 def child(which: str, n: int, passes: int, with_json: bool) -> None:
     os.sched_setaffinity(0, {0})
     identities = [r.identity for r in make_population(n, dup_rate=0.0, seed=12)][:n]
-    fn = _old if which == "old" else _new
-    if which == "new":
+    fn = {"old": _old, "new": _new, "new-discard": _new_discarding}[which]
+    if which != "old":
         assert _usable(), "compiled HMAC unavailable: the batch would fall back to encode2"
     for p in range(passes):
         load = os.getloadavg()[0]
@@ -63,6 +72,7 @@ def child(which: str, n: int, passes: int, with_json: bool) -> None:
         wall, cpu = time.perf_counter() - t, time.process_time() - c
         row = {
             "encoder": "encode2 (one at a time)" if which == "old" else "encode2_many (batch)",
+            "slices": which == "new-discard",
             "phase": "cold" if p == 0 else "warm",
             "n": len(identities),
             "per_s_wall": len(identities) / wall,
@@ -80,7 +90,8 @@ def child(which: str, n: int, passes: int, with_json: bool) -> None:
 
 
 def _run(which: str, n: int, passes: int, with_json: bool) -> list[dict]:
-    cmd = [sys.executable, __file__, "--child", which, "--n", str(n), "--passes", str(passes)]
+    cmd = [sys.executable, __file__, "--child", which, "--passes", str(passes)]
+    cmd += ["--old-n" if which == "old" else "--n", str(n)]
     if with_json:
         cmd.append("--json")
     res = subprocess.run(cmd, capture_output=True, text=True, check=True)
@@ -93,22 +104,27 @@ def main() -> None:
     ap.add_argument("--old-n", type=int, default=20_000, help="identities for encode2")
     ap.add_argument("--passes", type=int, default=2, help="passes per process (1 cold)")
     ap.add_argument("--json", action="store_true", help="also time the JSON lines")
-    ap.add_argument("--child", choices=["old", "new"], help=argparse.SUPPRESS)
+    ap.add_argument("--million", action="store_true", help="also 1,000,000 identities (batch only)")
+    ap.add_argument("--child", choices=["old", "new", "new-discard"], help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.n if args.child == "new" else args.old_n, args.passes, args.json)
+        n = args.old_n if args.child == "old" else args.n
+        child(args.child, n, args.passes, args.json and args.child == "new")
         return
     rows = []
     rows += _run("old", args.old_n, args.passes, False)
     rows += _run("new", args.old_n, args.passes, args.json)
     if args.n != args.old_n:
         rows += _run("new", args.n, args.passes, args.json)
+    if args.million:
+        rows += _run("new-discard", 1_000_000, args.passes, False)
     print(
         "| encoder | pass | identities | per s, wall clock | per CPU second | load before/after |"
     )
     print("|---|---|---|---|---|---|")
     for r in rows:
         extra = f"; JSON lines {r['json_per_s_wall']:,.0f}/s" if "json_per_s_wall" in r else ""
+        extra += " (slices of 100,000, results dropped)" if r["slices"] else ""
         print(
             f"| {r['encoder']} | {r['phase']} | {r['n']:,} | {r['per_s_wall']:,.0f} | "
             f"{r['per_s_cpu']:,.0f}{extra} | {r['load_before']:.1f} / {r['load_after']:.1f} |"
