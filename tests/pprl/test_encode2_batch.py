@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -184,3 +185,29 @@ def test_encode_command_json_lines_are_json_dumps_text():
         rid = ids[n % len(ids)]
         want = json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":")) + "\n"
         assert cli._json_line2(rid, enc) == want
+
+
+def test_birth_years_beyond_the_packed_range_still_encode_to_the_spec():
+    later = dt.date(2050, 1, 1)
+    people = [Identity("Noor", "Visser", dt.date(2047, 5, 5), "F", ""), *EDGE_CASES[:3]]
+    got = encode2_many(people, KEY_A, today=later)
+    assert got == [reference_encode2(p, KEY_A, later) for p in people]
+
+
+def test_batches_from_two_threads_at_once_keep_their_bytes():
+    people = [r.identity for r in make_population(400, seed=9)]
+    results: dict[str, list] = {}
+
+    def run(name, key):
+        results[name] = _batch(people, key)
+
+    threads = [
+        threading.Thread(target=run, args=("a", KEY_A)),
+        threading.Thread(target=run, args=("c", KEY_C)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results["a"] == _reference(people, KEY_A)
+    assert results["c"] == _reference(people, KEY_C)

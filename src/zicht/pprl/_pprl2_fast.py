@@ -34,6 +34,7 @@ import datetime as _dt
 import gc
 import hashlib
 import hmac
+import threading
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, cast
 
@@ -675,23 +676,34 @@ CHUNK = 100_000
 def _encode_chunk(
     identities: Sequence[Identity], key: PseudonymKey, today: _dt.date
 ) -> list[Encoding2 | EncodingError]:
-    st = _state(key)
-    if len(st.strings) > st.MAX_STRINGS or len(st.given) + len(st.surnames) > st.MAX_NAMES:
-        st.reset()
-    out: list[Encoding2 | EncodingError] = [EncodingError("unused", "unused")] * len(identities)
-    ok: list[int] = []
-    recs: list[_Checked] = []
-    for i, identity in enumerate(identities):
-        try:
-            recs.append(_check(identity, st, today))
-        except EncodingError as exc:
-            out[i] = exc
-            continue
-        ok.append(i)
-    if recs:
+    # One batch at a time: a key's tables (string ids, stores) change during a batch.
+    with _LOCK:
+        st = _state(key)
+        if len(st.strings) > st.MAX_STRINGS or len(st.given) + len(st.surnames) > st.MAX_NAMES:
+            st.reset()
+        out: list[Encoding2 | EncodingError] = [EncodingError("unused", "unused")] * len(identities)
+        ok: list[int] = []
+        recs: list[_Checked] = []
+        for i, identity in enumerate(identities):
+            try:
+                recs.append(_check(identity, st, today))
+            except EncodingError as exc:
+                out[i] = exc
+                continue
+            ok.append(i)
+        if not recs:
+            return out
+        if max(r.dob.year for r in recs) + 1 >= _MAX_YEAR:
+            return [_one(identity, key, today) for identity in identities]
         for i, enc in zip(ok, _encode_checked(st, pprl2._keys(key), recs), strict=True):
             out[i] = enc
-    return out
+        return out
+
+
+_LOCK = threading.Lock()
+#: A packed anchored key holds the birth year in 11 bits (years up to 2047; later
+#: ones go through ``encode2``).
+_MAX_YEAR = 1 << 11
 
 
 def _encode_checked(st: _State, ks: pprl2._Keys, recs: list[_Checked]) -> list[Encoding2]:
@@ -803,15 +815,29 @@ _PROBE_SET = _slot_setters(
 
 def _encoding(*values: object) -> Encoding2:
     obj = object.__new__(Encoding2)
-    for setter, value in zip(_ENCODING_SET, values, strict=True):
-        setter(obj, value)
+    s = _ENCODING_SET
+    s[0](obj, values[0])
+    s[1](obj, values[1])
+    s[2](obj, values[2])
+    s[3](obj, values[3])
+    s[4](obj, values[4])
+    s[5](obj, values[5])
+    s[6](obj, values[6])
+    s[7](obj, values[7])
+    s[8](obj, values[8])
+    s[9](obj, values[9])
+    s[10](obj, values[10])
     return obj
 
 
 def _probe(*values: object) -> Probe2:
     obj = object.__new__(Probe2)
-    for setter, value in zip(_PROBE_SET, values, strict=True):
-        setter(obj, value)
+    s = _PROBE_SET
+    s[0](obj, values[0])
+    s[1](obj, values[1])
+    s[2](obj, values[2])
+    s[3](obj, values[3])
+    s[4](obj, values[4])
     return obj
 
 
