@@ -22,6 +22,7 @@ from zicht.pprl.encoding import Encoding, EncodingError, Identity, encode
 from zicht.pprl.keys import PseudonymKey, PseudonymKeyError
 from zicht.pprl.pprl2 import SPEC_VERSION_2, Encoding2, encode2, link2
 from zicht.pprl.spec import SPEC_VERSION
+from zicht.pprl.wire import to_wire
 
 SPECS = (SPEC_VERSION, SPEC_VERSION_2)
 #: Evidence columns of a zicht-pprl-2 ``link`` output (levels only, no score).
@@ -170,6 +171,7 @@ def _row_identity(row: dict, seen_ids: set[str]) -> tuple[str, Identity]:
 def _encode_rows(reader, args, key, out, progress) -> tuple[int, int]:
     """Encode every row into ``out`` (JSON lines); returns (written, failed)."""
     encoder = encode2 if args.spec == SPEC_VERSION_2 else encode
+    twin = args.spec == SPEC_VERSION_2 and args.with_pprl1
     seen_ids: set[str] = set()
     written = failed = 0
     for line, row in _rows(reader, args.input):
@@ -178,12 +180,16 @@ def _encode_rows(reader, args, key, out, progress) -> tuple[int, int]:
                 raise EncodingError("row is not valid CSV", "row")
             rid, ident = _row_identity(row, seen_ids)
             enc = encoder(ident, key)
+            if twin and isinstance(enc, Encoding2):
+                data = to_wire(enc, encode(ident, key))
+            else:
+                data = enc.to_json()
         except EncodingError as exc:
             failed += 1
             _err(f"line {line}: {exc.reason}")
             continue
         seen_ids.add(rid)
-        out.write(json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":")) + "\n")
+        out.write(json.dumps({"id": rid, **data}, separators=(",", ":")) + "\n")
         written += 1
         if written % 10000 == 0:
             progress("encoding", written, written)
@@ -191,6 +197,8 @@ def _encode_rows(reader, args, key, out, progress) -> tuple[int, int]:
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
+    if args.with_pprl1 and args.spec != SPEC_VERSION_2:
+        raise CliError(f"error: --with-pprl1 goes with --spec {SPEC_VERSION_2}")
     key = _load_key(args.key_file)
     try:
         fh = open(args.input, encoding="utf-8-sig", newline="")
@@ -396,6 +404,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=SPEC_VERSION,
         help=f"spec version (default {SPEC_VERSION}; {SPEC_VERSION_2} is field-aware and "
         "reports evidence per pair, but needs a full date of birth)",
+    )
+    e.add_argument(
+        "--with-pprl1",
+        action="store_true",
+        help=f"with --spec {SPEC_VERSION_2}: add the same identity's {SPEC_VERSION} encoding "
+        "under 'pprl1', the form the partner API accepts (docs/linkage.md, section 8)",
     )
     e.set_defaults(func=cmd_encode)
 
