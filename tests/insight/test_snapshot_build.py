@@ -176,3 +176,40 @@ def test_clusters_of_whole_arrays_equal_union_find(seed):
     )
     # Each label is the first row of its cluster (what numbers persons in order).
     assert all(labels[i] <= i and labels[labels[i]] == labels[i] for i in range(size))
+
+
+def test_after_load_demo_s_refresh_the_first_visit_counts_nothing(make_member, monkeypatch):
+    """``load_demo`` ends with the estimates' refresh, which now stores the snapshot and
+    the unfiltered dashboard's tables first: a fresh installation's first visit, in a
+    freshly started process, neither builds the snapshot nor loads its rows."""
+    from django.test import Client
+
+    from zicht.insight import tables, tasks
+    from zicht.insight.models import CountedTables, CountSnapshot
+
+    member = make_member(role=Role.PROFESSIONAL)
+    client = verified_client(Client(), member.user)
+    for given in ("Daan", "Sem", "Noor"):
+        client.post(reverse("intake:signal_create"), signal_post(given_names=given))
+    CountSnapshot.objects.all().delete()
+    CountedTables.objects.all().delete()
+
+    tasks.refresh_estimates_task.call()
+    assert CountSnapshot.objects.exists() and CountedTables.objects.exists()
+    snapshot._LOADED.clear()
+    tables._KEPT.clear()
+
+    def refuse(*_args):
+        raise AssertionError("the first visit counted what the refresh had counted")
+
+    monkeypatch.setattr(snapshot, "rebuild", refuse)
+    monkeypatch.setattr(snapshot, "loaded", refuse)
+    analyst = verified_client(Client(), make_member(role=Role.ANALYST).user)
+    html = analyst.get(reverse("insight:dashboard")).content.decode()
+    assert "opnieuw geteld" not in html and "being recounted" not in html
+    # Run again with everything current: nothing is rebuilt, the tables stay.
+    monkeypatch.undo()
+    kept = set(CountedTables.objects.values_list("key", flat=True))
+    assert tasks.refresh_snapshot_task.call(None) is False
+    tasks.refresh_estimates_task.call()
+    assert set(CountedTables.objects.values_list("key", flat=True)) == kept
