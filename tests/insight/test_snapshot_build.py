@@ -213,3 +213,23 @@ def test_after_load_demo_s_refresh_the_first_visit_counts_nothing(make_member, m
     assert tasks.refresh_snapshot_task.call(None) is False
     tasks.refresh_estimates_task.call()
     assert set(CountedTables.objects.values_list("key", flat=True)) == kept
+
+
+def test_the_build_leaves_the_cycle_collector_as_it_found_it():
+    """The build switches Python's cycle collector off while it reads (speed); the web
+    process gets it back as it was, on or off, also when the read fails."""
+    import gc
+
+    assert gc.isenabled()
+    snapshot.build(None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        snapshot.build(None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(ZeroDivisionError), snapshot._no_cycle_collection():
+        assert not gc.isenabled()
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
