@@ -29,6 +29,21 @@ Attacks (key unknown):
 
 Key known: the dictionary attack -- encode every public name and compare. This is the
 documented limit.
+
+With ``--stored`` the adversary steals the index table instead: per zicht-pprl-2 entry
+what ``zicht.linkage.services`` writes -- the encoding without its query probes (read
+back from its stored JSON), the 248-byte ``IndexEntry.prefilter``
+(``zicht.linkage.prefilter.pack``) and, beside them, the entry's zicht-pprl-1 filter
+(attacked above). Added attacks:
+
+3. **Frequency alignment of the stored keyed tokens**: per anchor and field, the
+   prefilter's sorted-letters token and the phonetic-code token, classes aligned within
+   the salt group the attacker can see (birth-year token; year and month/day tokens for
+   the d anchor) with the public frequencies of what the token is keyed on (a name pair,
+   a name with the other field's phonetic code, or one name), each class guessed as the
+   most frequent public value it stands for; and the prefilter's 64-bit BSN-token
+   prefix. A truncated token would merge classes and make them larger, so the run also
+   counts the distinct values of every prefilter part against the full token's.
 """
 
 from __future__ import annotations
@@ -47,10 +62,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 import heldout_identities as hi  # noqa: E402
 
+from zicht.linkage import prefilter  # noqa: E402
 from zicht.pprl import normalise as nz  # noqa: E402
 from zicht.pprl.encoding import Identity, encode  # noqa: E402
 from zicht.pprl.keys import PseudonymKey  # noqa: E402
-from zicht.pprl.pprl2 import ANCHORS, _keys, canonical_given, encode2  # noqa: E402
+from zicht.pprl.pprl2 import (  # noqa: E402
+    ANCHORS,
+    FIELD_BYTES,
+    Encoding2,
+    _keys,
+    canonical_given,
+    encode2,
+)
 
 Guess = tuple[str | None, str | None]  # (given, surname), None = no guess
 #: Bigrams rarer than this share of the filters are not mined (their support would be
@@ -235,6 +258,136 @@ def pattern_mining(
     return out
 
 
+# --- attack 3: the stored table (prefilter bytes and keyed tokens) ---------------------
+
+
+def align_keyed(
+    groups: dict, public: dict[object, float], best: dict[object, Guess], classes: Sequence
+) -> list[Guess | None]:
+    """:func:`align` on keys that stand for several public values (a phonetic code, a
+    name with the other field's code): the k-th largest class gets the k-th most
+    frequent key, guessed as that key's most frequent (given, surname)."""
+    keys = align(groups, public, classes)
+    return [best[k] if k is not None else None for k in keys]
+
+
+def keyed_public(pairs: dict[Guess, float], keyfn: Callable[[str, str], object]) -> tuple:
+    """Public frequency of each ``keyfn(given, surname)`` and its most frequent pair."""
+    freq: dict = collections.defaultdict(float)
+    best: dict = {}
+    for (g, s), w in sorted(pairs.items(), key=lambda kv: -kv[1]):
+        k = keyfn(g, s)
+        freq[k] += w
+        best.setdefault(k, (g, s))
+    return dict(freq), best
+
+
+def stored_entries(enc2: Sequence[Encoding2]) -> tuple[list[Encoding2], list[bytes]]:
+    """What the index table holds per zicht-pprl-2 entry: the encoding as stored (JSON
+    without probes, read back) and its prefilter bytes."""
+    stored, packed = [], []
+    for e in enc2:
+        data = e.to_json()
+        data.pop("probes")
+        stored.append(Encoding2.from_json(data))
+        packed.append(prefilter.pack(e))
+    return stored, packed
+
+
+def prefilter_parts(packed: Sequence[bytes]) -> dict[str, list[bytes]]:
+    """The prefilter bytes cut into their parts (layout: ``zicht.linkage.prefilter``)."""
+    k, fb = len(ANCHORS), FIELD_BYTES
+    parts: dict[str, list[bytes]] = collections.defaultdict(list)
+    for raw in packed:
+        for a, tag in enumerate(ANCHORS):
+            parts[f"given filter {tag}"].append(raw[a * fb : (a + 1) * fb])
+            parts[f"surname filter {tag}"].append(raw[(k + a) * fb : (k + a + 1) * fb])
+        base = 2 * k * fb
+        for a, tag in enumerate(ANCHORS):
+            parts[f"given letters {tag}"].append(raw[base + 8 * a : base + 8 * a + 8])
+            parts[f"surname letters {tag}"].append(raw[base + 8 * (k + a) : base + 8 * (k + a) + 8])
+        parts["bsn prefix"].append(raw[-8:])
+    return parts
+
+
+def prefilter_check(stored: Sequence[Encoding2], packed: Sequence[bytes]) -> list[str]:
+    """Per prefilter part: its distinct values against those of the full stored value
+    (equal counts: the truncation merges no classes), and whether the bytes are a copy."""
+    parts = prefilter_parts(packed)
+    lines = []
+    for a, tag in enumerate(ANCHORS):
+        for fld, full in (("given", [e.given[a] for e in stored]),
+                          ("surname", [e.surname[a] for e in stored])):  # fmt: skip
+            part = parts[f"{fld} filter {tag}"]
+            lines.append(f"{fld} filter {tag}: copy {part == full}, {len(set(part))} values")
+        off = TOKENS_OF[tag]
+        for fld, idx in (("given", off), ("surname", off + len(ANCHORS) * 2)):
+            full = [e.name_tokens[idx] for e in stored]
+            part = parts[f"{fld} letters {tag}"]
+            lines.append(
+                f"{fld} letters {tag}: {len(set(part))} values, full token {len(set(full))}"
+            )
+    with_bsn = [(p, e.bsn_token) for p, e in zip(parts["bsn prefix"], stored, strict=True)
+                if e.bsn_token]  # fmt: skip
+    lines.append(
+        f"bsn prefix (8 of 16 bytes): {len({p for p, _ in with_bsn})} values, full token "
+        f"{len({t for _, t in with_bsn})} ({len(with_bsn)} records with a BSN)"
+    )
+    return lines
+
+
+#: Index of an anchor's sorted-letters token among a field's name tokens (phonetic code
+#: first, then sorted letters, per anchor).
+TOKENS_OF = {tag: 2 * a + 1 for a, tag in enumerate(ANCHORS)}
+
+
+def stored_rows(row, stored, packed, pairs_pub, pub_g, pub_s) -> list[str]:
+    """Attack 3 on the stored table; returns the prefilter check lines."""
+    by_year: dict = collections.defaultdict(list)
+    by_ymd: dict = collections.defaultdict(list)
+    for i, e in enumerate(stored):
+        by_year[e.date_tokens[0]].append(i)
+        by_ymd[(e.date_tokens[0], frozenset(e.date_tokens[1:3]))].append(i)
+    parts = prefilter_parts(packed)
+    ph, let = nz.phonetic, lambda w: "".join(sorted(w))
+    single_g = {(g, None): w for g, w in pub_g.items()}
+    single_s = {(None, s): w for s, w in pub_s.items()}
+    n_tok = 2 * len(ANCHORS)
+    for tag in ANCHORS:
+        groups = by_ymd if tag == "d" else by_year
+        for kind, view in (("letters", let), ("phonetic", ph)):
+            if tag == "n":
+                kg = lambda g, s, v=view: (v(g), s)  # noqa: E731
+                ks_ = lambda g, s, v=view: (g, v(s))  # noqa: E731
+                pg, ps = pairs_pub, pairs_pub
+            elif tag == "p":
+                kg = lambda g, s, v=view: (v(g), ph(s))  # noqa: E731
+                ks_ = lambda g, s, v=view: (ph(g), v(s))  # noqa: E731
+                pg, ps = pairs_pub, pairs_pub
+            else:
+                kg = lambda g, s, v=view: v(g)  # noqa: E731
+                ks_ = lambda g, s, v=view: v(s)  # noqa: E731
+                pg, ps = single_g, single_s
+            idx = TOKENS_OF[tag] - (kind == "phonetic")
+            if kind == "letters":  # the prefilter's copy
+                cg, cs = parts[f"given letters {tag}"], parts[f"surname letters {tag}"]
+                where = "prefilter"
+            else:
+                cg = [e.name_tokens[idx] for e in stored]
+                cs = [e.name_tokens[idx + n_tok] for e in stored]
+                where = "stored encoding"
+            fg, bg = keyed_public(pg, kg)
+            fs, bs = keyed_public(ps, ks_)
+            gg = [x[0] if x else None for x in align_keyed(groups, fg, bg, cg)]
+            gs = [x[1] if x else None for x in align_keyed(groups, fs, bs, cs)]
+            salt = "year and month/day" if tag == "d" else "cohort"
+            row(f"3{tag}. alignment of the {kind} tokens under the {tag} anchor ({where}) "
+                f"per {salt}", gg, gs)  # fmt: skip
+    bsn = align(by_year, pairs_pub, parts["bsn prefix"])
+    row("3b. alignment of the prefilter's BSN-token prefix per cohort", *split_pairs(bsn))
+    return prefilter_check(stored, packed)
+
+
 # --- scoring ----------------------------------------------------------------------------
 
 
@@ -273,6 +426,12 @@ def main(argv=None) -> int:
     ap.add_argument("--families", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=4242)
     ap.add_argument("--min-group", type=int, default=20, help="smallest group mined")
+    ap.add_argument(
+        "--stored",
+        action="store_true",
+        help="also attack what the index table stores per pprl-2 entry (prefilter bytes, "
+        "stored keyed tokens)",
+    )
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     rng = random.Random(args.seed)
@@ -393,6 +552,18 @@ def main(argv=None) -> int:
     row("reference", "2. pattern mining, year-salted field filters",
         [rg.get(i) for i in range(n)], [rs.get(i) for i in range(n)])  # fmt: skip
 
+    checks: list[str] = []
+    if args.stored:
+        stored, packed = stored_entries(enc2)
+
+        def srow(name: str, gg: Sequence, gs: Sequence) -> None:
+            rows.append(
+                ("stored pprl-2", "unknown", name, score(gg, gs, truth_g, truth_s, years, rng))
+            )
+
+        checks = stored_rows(srow, stored, packed, pairs_pub, pub_g, pub_s)
+        enc2 = stored  # the key-known attack below then reads the stored entries
+
     # --- key known: dictionary attack on the pprl-2 sorted-letter tokens of the
     # d-anchor (the attacker reads year and month/day from the date tokens first).
     kg_hits = ks_hits = 0
@@ -426,6 +597,10 @@ def main(argv=None) -> int:
             f"{pct(g - cg) if ctl else '–'} | {pct(s)} ({s}) | {pct(cs) if ctl else '–'} | "
             f"{pct(s - cs) if ctl else '–'} |"
         )
+    if checks:
+        print("\nPrefilter parts (distinct values; a copy of the stored encoding's bytes?):")
+        for line in checks:
+            print(f"- {line}")
     return 0
 
 

@@ -12,9 +12,10 @@ from tests.linkage.test_encoding_speed import _random_identities
 from tests.pprl.reference_pprl2 import reference_encode2
 from zicht.pprl import _pprl2_fast, cli
 from zicht.pprl._pprl2_fast import encode2_many
-from zicht.pprl.encoding import EncodingError, Identity
+from zicht.pprl.encoding import EncodingError, Identity, encode
 from zicht.pprl.keys import PseudonymKey
 from zicht.pprl.pprl2 import Encoding2, encode2
+from zicht.pprl.wire import to_wire
 from zicht.simulation.identities import make_population
 
 TODAY = dt.date(2026, 6, 1)
@@ -211,3 +212,25 @@ def test_batches_from_two_threads_at_once_keep_their_bytes():
         t.join()
     assert results["a"] == _reference(people, KEY_A)
     assert results["c"] == _reference(people, KEY_C)
+
+
+def test_encode_command_with_pprl1_writes_the_wire_form_in_batches(tmp_path, monkeypatch):
+    monkeypatch.setattr(cli._Batch2, "SIZE", 5)
+    key_file = tmp_path / "key.hex"
+    key_file.write_text(KEY_A.to_hex() + "\n")
+    people = [r.identity for r in make_population(12, seed=10)]
+    rows = [
+        [f"p{i}", p.given_names, p.surname, p.date_of_birth.isoformat(), p.sex, p.bsn, ""]
+        for i, p in enumerate(people)
+    ]
+    _write_csv(tmp_path / "in.csv", rows)
+    out = tmp_path / "out.jsonl"
+    argv = ["encode", "--spec", "zicht-pprl-2", "--with-pprl1", "--key-file", key_file]
+    assert cli.main([str(a) for a in [*argv, "--in", tmp_path / "in.csv", "--out", out]]) == 0
+    want = [
+        json.dumps(
+            {"id": r[0], **to_wire(encode2(p, KEY_A), encode(p, KEY_A))}, separators=(",", ":")
+        )
+        for r, p in zip(rows, people, strict=True)
+    ]
+    assert out.read_text().splitlines() == want

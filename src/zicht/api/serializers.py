@@ -11,7 +11,7 @@ indicator codes from the current catalogue, known forms of exploitation.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from zicht.accounts import selectors as account_selectors
@@ -26,7 +26,9 @@ from zicht.intake.constants import (
     SignalStatus,
 )
 from zicht.linkage.constants import MatchStatus
-from zicht.pprl.encoding import Encoding, EncodingError
+from zicht.pprl import wire
+from zicht.pprl.encoding import EncodingError
+from zicht.pprl.pprl2 import SPEC_VERSION_2
 
 IDENTITY_FIELDS = intake_services.IDENTITY_FIELDS  # the one list, in intake's rules
 # The signal fields the partner API accepts (no neighbourhood code).
@@ -104,6 +106,88 @@ class EncodingInputSerializer(serializers.Serializer):
     probes = ProbeSerializer(many=True, required=False, max_length=2)
 
 
+def _filters(help_text):
+    return serializers.ListField(
+        child=serializers.CharField(), min_length=3, max_length=3, help_text=help_text
+    )
+
+
+def _tokens(least, most, help_text=""):
+    return serializers.ListField(
+        child=serializers.CharField(max_length=32),
+        min_length=least,
+        max_length=most,
+        help_text=help_text,
+    )
+
+
+class Probe2Serializer(serializers.Serializer):
+    year_offset = serializers.IntegerField(help_text=_("-1 or 1."))
+    given = _filters(_("Base64 of 32 bytes, one per anchor."))
+    surname = _filters(_("Base64 of 32 bytes, one per anchor."))
+    name_tokens = _tokens(12, 12)
+    block_tokens = _tokens(1, wire.MAX_PROBE_BLOCKS)
+
+
+class Encoding2InputSerializer(serializers.Serializer):
+    """``Encoding2.to_json()`` of zicht-pprl-2 with the same identity's zicht-pprl-1
+    encoding in ``pprl1``: what ``python -m zicht.pprl encode --spec zicht-pprl-2
+    --with-pprl1`` writes per row (docs/linkage.md, section 8). The index keeps both, as
+    for a signal recorded with its identity."""
+
+    spec_version = serializers.CharField(help_text=_("zicht-pprl-2"))
+    key_id = serializers.CharField(max_length=32)
+    given = _filters(_("Base64 of 32 bytes, one per anchor."))
+    surname = _filters(_("Base64 of 32 bytes, one per anchor."))
+    name_tokens = _tokens(12, 12, _("16 lowercase hex digits each."))
+    other_given_tokens = _tokens(1, wire.MAX_OTHER_GIVEN)
+    date_tokens = _tokens(4, 4)
+    date_near_tokens = _tokens(1, wire.MAX_DATE_NEAR)
+    bsn_token = serializers.CharField(
+        required=False, allow_blank=True, max_length=32, help_text=_("Empty without a BSN.")
+    )
+    block_tokens = _tokens(1, wire.MAX_BLOCKS)
+    probes = Probe2Serializer(many=True, required=False, max_length=2)
+    pprl1 = EncodingInputSerializer(
+        help_text=_("The same identity encoded with zicht-pprl-1, under the same key.")
+    )
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="SubmittedEncoding",
+        serializers={
+            "zicht-pprl-1": EncodingInputSerializer,
+            SPEC_VERSION_2: Encoding2InputSerializer,
+        },
+        resource_type_field_name="spec_version",
+    )
+)
+class EncodingField(serializers.Field):
+    """An encoding of either spec version, told apart by ``spec_version``: the shape of
+    that version is checked here, its lengths and token formats by
+    ``zicht.pprl.wire.from_wire`` (an unknown version is refused there)."""
+
+    default_error_messages = {"not_an_object": _("Expected a JSON object.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("not_an_object")
+        if error := wire.unknown_version(data.get("spec_version")):
+            raise serializers.ValidationError({error.field: [error.reason]})
+        shape = (
+            Encoding2InputSerializer
+            if data.get("spec_version") == SPEC_VERSION_2
+            else EncodingInputSerializer
+        )(data=data)
+        if not shape.is_valid():
+            raise serializers.ValidationError(shape.errors)
+        return data
+
+    def to_representation(self, value):  # pragma: no cover - request only
+        return value
+
+
 class SignalCreateSerializer(serializers.Serializer):
     """A signal with either ``identity`` (plaintext) or ``encoding`` (computed on your
     premises with the published specification and key). With ``encoding`` you may give
@@ -139,7 +223,13 @@ class SignalCreateSerializer(serializers.Serializer):
         help_text=_("Dutch, other EU country or outside the EU; default unknown. No country."),
     )
     identity = IdentityInputSerializer(required=False)
-    encoding = EncodingInputSerializer(required=False)
+    encoding = EncodingField(
+        required=False,
+        help_text=_(
+            "zicht-pprl-1, or zicht-pprl-2 with the same identity's zicht-pprl-1 encoding "
+            "in 'pprl1'."
+        ),
+    )
     age_at_contact = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -202,10 +292,9 @@ class SignalCreateSerializer(serializers.Serializer):
     def _encoded_errors(attrs) -> dict:
         errors: dict = {}
         try:
-            attrs["_encoding"] = Encoding.from_json(attrs["encoding"])
+            attrs["_encoding"] = wire.from_wire(attrs["encoding"])
         except EncodingError as exc:
-            field = exc.field if exc.field in EncodingInputSerializer().fields else None
-            errors["encoding"] = {field or "non_field_errors": [exc.reason]}
+            errors["encoding"] = _nested_error(exc.field, exc.reason)
         code = attrs.get("municipality")
         if code:
             municipality = account_selectors.municipality_list().filter(code=code).first()
@@ -213,6 +302,18 @@ class SignalCreateSerializer(serializers.Serializer):
                 errors["municipality"] = [_("Unknown municipality code.")]
             attrs["_municipality"] = municipality
         return errors
+
+
+def _nested_error(field: str, reason: str) -> dict:
+    """An ``EncodingError`` as DRF's nested error: ``pprl1.key_id`` -> {"pprl1":
+    {"key_id": [...]}}; a field the encoding does not have -> ``non_field_errors``."""
+    known = set(Encoding2InputSerializer().fields) | set(EncodingInputSerializer().fields)
+    head, _sep, rest = field.partition(".")
+    if head == wire.PPRL1_MEMBER and rest in EncodingInputSerializer().fields:
+        return {head: {rest: [reason]}}
+    if head == wire.PPRL1_MEMBER:
+        return {head: {"non_field_errors": [reason]}}
+    return {field if field in known else "non_field_errors": [reason]}
 
 
 class WithdrawSerializer(serializers.Serializer):

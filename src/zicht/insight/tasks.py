@@ -14,7 +14,13 @@ def refresh_estimates_task() -> int:
     (national, one municipality, one organisation) read back from its key. Entries whose
     key is in an older format, which did not hold the municipality of the scope, are
     deleted: they may hold a municipality's estimate under a national key. Other
-    municipal scopes are computed when their administrator first opens the dashboard."""
+    municipal scopes are computed when their administrator first opens the dashboard.
+
+    The national snapshot and the unfiltered dashboard's tables come first: ``load_demo``
+    ends with this task, so a fresh installation's first visit reads them instead of
+    counting every signal itself (and the fits below count from the same snapshot)."""
+    if not _snapshot_refresh(None):
+        tables.warm(None)  # current, but perhaps built by a visit that counted nothing
     national = Scope(None, "national")
     estimate_refresh(scope=national)
     count = 1
@@ -50,6 +56,10 @@ def refresh_snapshot_task(organisation_id: int | None) -> bool:
     dashboard, which meanwhile shows the previous count), and the unfiltered dashboard's
     tables from them, so the next visit of any web process reads those. Returns whether
     anything was rebuilt: a snapshot already current is left alone."""
+    return _snapshot_refresh(organisation_id)
+
+
+def _snapshot_refresh(organisation_id: int | None) -> bool:
     head = snapshot.stored_head(organisation_id)
     if head is not None and head[0] == repr(snapshot.data_version(organisation_id)):
         return False

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from django.core.exceptions import ImproperlyConfigured
 
 from zicht.pprl.encoding import Encoding, Identity
+from zicht.pprl.wire import EncodingPair
 
 __all__ = ["PersonIndex", "register", "current"]
 
@@ -49,7 +50,7 @@ class PersonIndex(Protocol):
         *,
         signal_id: uuid.UUID,
         organisation_id: int,
-        encoding: Encoding,
+        encoding: Encoding | EncodingPair,
         expires_on: dt.date,
         actor: Any = None,
     ) -> list:

@@ -28,6 +28,7 @@ from zicht.pprl.encoding import EncodingError, Identity
 if TYPE_CHECKING:  # pragma: no cover
     from zicht.accounts.types import Membership, Municipality, User
     from zicht.pprl.encoding import Encoding
+    from zicht.pprl.wire import EncodingPair
 
 __all__ = [
     "IDENTITY_FIELDS",
@@ -467,13 +468,14 @@ def signal_create_encoded(
     *,
     membership: Membership,
     data: dict,
-    encoding: Encoding,
+    encoding: Encoding | EncodingPair,
     age_at_contact: int | None = None,
     municipality: Municipality | None = None,
 ) -> tuple[Signal, list]:
     """Record a signal whose identity was encoded on the organisation's own premises.
 
-    ``encoding`` is a ``zicht.pprl.encoding.Encoding`` (zicht-pprl-1, current key).
+    ``encoding`` is a ``zicht.pprl.encoding.Encoding`` (zicht-pprl-1) or a
+    ``zicht.pprl.wire.EncodingPair`` (zicht-pprl-2 with its pprl-1 twin), current key.
     No identity row is written: Zicht never sees the plaintext. ``age_at_contact`` and
     ``municipality`` (a Municipality) are the coarse facts kept for statistics. The
     signal expires after the retention period, as a signal with only an estimated age

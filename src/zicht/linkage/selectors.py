@@ -115,14 +115,19 @@ def confirmed_pairs() -> list[tuple[uuid.UUID, uuid.UUID]]:
     and not rejected - links within one organisation included. With
     ``ZICHT_STATISTICS_LINK = "possible"`` every possible match that was not rejected counts.
     """
+    return list(confirmed_pairs_query())
+
+
+def confirmed_pairs_query() -> QuerySet[Match, tuple[uuid.UUID, uuid.UUID]]:
+    """The query of :func:`confirmed_pairs`, for a reader of every pair that takes the
+    ids raw from the cursor (zicht.insight.snapshot: converting 100,000 ids to UUIDs
+    cost it a third of a second)."""
     automatic = Q(strong=True)
     if getattr(settings, "ZICHT_STATISTICS_LINK", "strong") == "possible":
         automatic = Q()
-    return list(
-        Match.objects.filter(
-            Q(status=MatchStatus.CONFIRMED) | (automatic & ~Q(status=MatchStatus.REJECTED))
-        ).values_list("signal_a_id", "signal_b_id")
-    )
+    return Match.objects.filter(
+        Q(status=MatchStatus.CONFIRMED) | (automatic & ~Q(status=MatchStatus.REJECTED))
+    ).values_list("signal_a_id", "signal_b_id")
 
 
 def confirmed_pairs_version() -> tuple:

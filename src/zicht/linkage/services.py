@@ -43,6 +43,7 @@ from zicht.pprl.evidence import evidence_for
 from zicht.pprl.keys import PseudonymKey, parse_key_bytes
 from zicht.pprl.pprl2 import Encoding2, Probe2, encode2
 from zicht.pprl.spec import BLOCK_TOKEN_HEX, EXACT_TOKEN_HEX
+from zicht.pprl.wire import PPRL1_MEMBER, EncodingPair
 
 if TYPE_CHECKING:  # pragma: no cover
     from django.contrib.auth.models import AnonymousUser
@@ -761,64 +762,93 @@ __all__ += ["index_reencode", "reencode_plan", "pseudonyms_for"]
 # --- Encodings computed on a partner's premises (partner API) -------------------------
 
 
-def encoding_check(*, encoding: Encoding) -> None:
-    """Refuse an encoding that does not fit zicht-pprl-1 under the current key.
+def encoding_check(*, encoding: Encoding | EncodingPair) -> None:
+    """Refuse an encoding that does not fit its spec version under the current key.
 
-    ``Encoding.from_json`` has checked the shape, the spec version and the filter size;
-    this checks the key and the token formats, so that nothing but well-formed tokens
-    reaches the index. Raises ``ValidationError`` keyed by the encoding's field names.
+    ``zicht.pprl.wire.from_wire`` has checked the shape, the spec version and every
+    filter and (pprl-2) token size; this checks the key and the pprl-1 token formats, so
+    that nothing but well-formed tokens reaches the index. A zicht-pprl-2 pair is checked
+    as a whole: its key, then its zicht-pprl-1 twin under ``pprl1.``. Raises
+    ``ValidationError`` keyed by the encoding's member names.
     """
+    if isinstance(encoding, EncodingPair):
+        errors = _key_errors(encoding.v2.key_id, "")
+        if not errors:
+            errors = _pprl1_errors(encoding.v1, prefix=f"{PPRL1_MEMBER}.")
+    else:
+        errors = _pprl1_errors(encoding, prefix="")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _key_errors(key_id: str, prefix: str) -> dict[str, str]:
+    if key_id != current_key().key_id:
+        return {
+            f"{prefix}key_id": _(
+                "This encoding was made with another pseudonymisation key than the current one."
+            )
+        }
+    return {}
+
+
+def _pprl1_errors(encoding: Encoding, *, prefix: str) -> dict[str, str]:
+    """The zicht-pprl-1 checks of ``encoding_check``, keyed ``prefix`` + member name."""
     exact_re = re.compile(rf"^[0-9a-f]{{{EXACT_TOKEN_HEX}}}$")
     block_re = re.compile(rf"^[0-9a-f]{{{BLOCK_TOKEN_HEX}}}$")
 
     def blocks_ok(tokens: Sequence[str]) -> bool:
         return 1 <= len(tokens) <= 12 and all(block_re.match(t) for t in tokens)
 
-    errors: dict[str, str] = {}
-    if encoding.key_id != current_key().key_id:
-        errors["key_id"] = _(
-            "This encoding was made with another pseudonymisation key than the current one."
-        )
+    errors = _key_errors(encoding.key_id, prefix)
     if len(encoding.exact_tokens) > 5 or not all(exact_re.match(t) for t in encoding.exact_tokens):
-        errors["exact_tokens"] = _("Expected at most 5 tokens of %(n)s lowercase hex digits.") % {
-            "n": EXACT_TOKEN_HEX
-        }
+        errors[f"{prefix}exact_tokens"] = _(
+            "Expected at most 5 tokens of %(n)s lowercase hex digits."
+        ) % {"n": EXACT_TOKEN_HEX}
     if not blocks_ok(encoding.block_tokens):
-        errors["block_tokens"] = _("Expected 1 to 12 tokens of %(n)s lowercase hex digits.") % {
-            "n": BLOCK_TOKEN_HEX
-        }
+        errors[f"{prefix}block_tokens"] = _(
+            "Expected 1 to 12 tokens of %(n)s lowercase hex digits."
+        ) % {"n": BLOCK_TOKEN_HEX}
     offsets = [p.year_offset for p in encoding.probes]
     if (
         len(offsets) != len(set(offsets))
         or not set(offsets) <= {-1, 1}
         or not all(blocks_ok(p.block_tokens) for p in encoding.probes)
     ):
-        errors["probes"] = _("Expected at most one probe for year offset -1 and one for +1.")
-    if errors:
-        raise ValidationError(errors)
+        errors[f"{prefix}probes"] = _(
+            "Expected at most one probe for year offset -1 and one for +1."
+        )
+    return errors
 
 
 def signal_index_encoded(
     *,
     signal_id: uuid.UUID,
     organisation_id: int,
-    encoding: Encoding,
+    encoding: Encoding | EncodingPair,
     expires_on: dt.date,
     actor: User | None = None,
 ) -> list[Match]:
     """``signal_index`` for an encoding computed on the organisation's own premises.
 
-    Zicht never sees the plaintext. Must run inside the caller's transaction; raises
-    ``ValidationError`` for an encoding that ``encoding_check`` refuses.
+    Zicht never sees the plaintext. A zicht-pprl-1 encoding is stored as a pprl-1
+    entry; a zicht-pprl-2 one (with its pprl-1 twin, ``zicht.pprl.wire``) exactly as
+    ``signal_index`` stores a signal with a full date of birth -- both encodings, the
+    first-pass bytes -- and is matched the same way. Must run inside the caller's
+    transaction; raises ``ValidationError`` for an encoding that ``encoding_check``
+    refuses, before anything is written.
     """
     encoding_check(encoding=encoding)
+    if isinstance(encoding, EncodingPair):
+        pseudonyms = Pseudonyms(encoding.v1, encoding.v2)
+    else:
+        pseudonyms = Pseudonyms(encoding)
     entry = _store(
         signal_id=signal_id,
         organisation_id=organisation_id,
-        pseudonyms=Pseudonyms(encoding),
+        pseudonyms=pseudonyms,
         expires_on=expires_on,
     )
-    return _record_matches(entry=entry, encoding=encoding, actor=actor)
+    return _record_matches(entry=entry, encoding=pseudonyms.v1, v2=pseudonyms.v2, actor=actor)
 
 
 __all__ += ["encoding_check", "signal_index_encoded"]

@@ -23,6 +23,7 @@ from zicht.pprl.encoding import Encoding, EncodingError, Identity, encode
 from zicht.pprl.keys import PseudonymKey, PseudonymKeyError
 from zicht.pprl.pprl2 import SPEC_VERSION_2, Encoding2, link2
 from zicht.pprl.spec import SPEC_VERSION
+from zicht.pprl.wire import to_wire
 
 SPECS = (SPEC_VERSION, SPEC_VERSION_2)
 #: Evidence columns of a zicht-pprl-2 ``link`` output (levels only, no score).
@@ -180,13 +181,13 @@ def _encode_rows(reader, args, key, out, progress) -> tuple[int, int]:
             if row is None:
                 raise EncodingError("row is not valid CSV", "row")
             rid, ident = _row_identity(row, seen_ids)
-            enc = encoder(ident, key)
+            data = encoder(ident, key).to_json()
         except EncodingError as exc:
             failed += 1
             _err(f"line {line}: {exc.reason}")
             continue
         seen_ids.add(rid)
-        out.write(json.dumps({"id": rid, **enc.to_json()}, separators=(",", ":")) + "\n")
+        out.write(json.dumps({"id": rid, **data}, separators=(",", ":")) + "\n")
         written += 1
         if written % 10000 == 0:
             progress("encoding", written, written)
@@ -246,19 +247,31 @@ class _Batch2:
             encoded = self.encode_many(identities, self.key)
             for (i, _), result in zip(todo, encoded, strict=True):
                 results[i] = result
-        for (line, rid, _), enc in zip(self.pending, results, strict=True):
-            if isinstance(enc, EncodingError) or rid is None:
+        for (line, rid, ident), enc in zip(self.pending, results, strict=True):
+            try:
+                if isinstance(enc, EncodingError) or rid is None:
+                    raise enc if isinstance(enc, EncodingError) else EncodingError("row", "row")
+                assert isinstance(enc, Encoding2) and isinstance(ident, Identity)
+                line_text = self.line(rid, ident, enc)
+            except EncodingError as exc:
                 self.failed += 1
-                _err(f"line {line}: {getattr(enc, 'reason', 'row')}")
+                _err(f"line {line}: {exc.reason}")
                 continue
-            assert isinstance(enc, Encoding2)
             self.seen.add(rid)
-            self.out.write(_json_line2(rid, enc))
+            self.out.write(line_text)
             self.written += 1
             if self.written % 10000 == 0:
                 self.progress("encoding", self.written, self.written)
         self.pending.clear()
         self.pending_ids.clear()
+
+    def line(self, rid: str, ident: Identity, enc: Encoding2) -> str:
+        """The JSON line of one encoded row; with ``--with-pprl1`` the wire form with the
+        same identity's zicht-pprl-1 encoding (which may refuse the row)."""
+        if self.args.with_pprl1:
+            data = to_wire(enc, encode(ident, self.key))
+            return json.dumps({"id": rid, **data}, separators=(",", ":")) + "\n"
+        return _json_line2(rid, enc)
 
 
 def _strings(items) -> str:
@@ -296,6 +309,8 @@ def _json_line2(rid: str, enc: Encoding2) -> str:
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
+    if args.with_pprl1 and args.spec != SPEC_VERSION_2:
+        raise CliError(f"error: --with-pprl1 goes with --spec {SPEC_VERSION_2}")
     key = _load_key(args.key_file)
     try:
         fh = open(args.input, encoding="utf-8-sig", newline="")
@@ -501,6 +516,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=SPEC_VERSION,
         help=f"spec version (default {SPEC_VERSION}; {SPEC_VERSION_2} is field-aware and "
         "reports evidence per pair, but needs a full date of birth)",
+    )
+    e.add_argument(
+        "--with-pprl1",
+        action="store_true",
+        help=f"with --spec {SPEC_VERSION_2}: add the same identity's {SPEC_VERSION} encoding "
+        "under 'pprl1', the form the partner API accepts (docs/linkage.md, section 8)",
     )
     e.set_defaults(func=cmd_encode)
 
