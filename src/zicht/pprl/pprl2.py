@@ -599,6 +599,11 @@ MEDIUM_DICE = 0.5
 #: Dice of 0.5 between them has a probability below 1e-4), so this is evidence that the
 #: *other* field (the anchor) is the same.
 ANCHOR_DICE = 0.5
+#: Mean given-name Dice over the three anchors at or above which the given name is
+#: ``medium`` although no single filter reaches :data:`MEDIUM_DICE` (chosen on the
+#: calibration seeds of benchmarks/linkage_quality.py: twins mostly below 0.3, a
+#: nickname or a typo in a short name 0.35-0.5).
+MEAN_MEDIUM_DICE = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -733,6 +738,11 @@ def _name_levels(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> tuple[str,
         return given_level, surname_level, swapped
     given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
     surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
+    # Three filters of one name under three anchors: when all are shared (surname and
+    # date equal -- a twin's position, too) their mean is a steadier similarity than
+    # any one, and a nickname or short-name typo reaches ``medium`` (a person decides).
+    if given_level == "low" and sum(g_straight) >= len(g_straight) * MEAN_MEDIUM_DICE:
+        given_level = "medium"
     if given_level in ("medium", "low") and _is_other_given_name(aother, b.other_given_tokens):
         given_level = "other_given_name"
     return given_level, surname_level, swapped
@@ -781,7 +791,7 @@ def _bsn_level(a: Encoding2, b: Encoding2) -> str:
 _GOOD = ("equal", "high")
 _FAIR = ("equal", "high", "medium", "other_given_name")
 _DATE_CLOSE = ("equal", "day_month_swapped")
-_DATE_NEAR = ("one_part_typo", "one_part_differs", "digits_transposed")
+_DATE_NEAR = ("one_part_typo", "digits_transposed")
 
 
 def decide(ev: Evidence) -> str | None:
@@ -791,17 +801,25 @@ def decide(ev: Evidence) -> str | None:
       names are ``low`` (then ``possible``: perhaps a mis-keyed BSN).
     * ``match``: given name *and* surname ``high`` or better (a nickname or
       transliteration in the table is ``equal``), or the given name ``equal`` and the
-      surname ``medium``, with the date equal or day/month swapped; or both names
-      ``high`` or better and the date one typical typo away (``one_part_typo``: a day
-      +-1, +-2 or +-10, a month +-1, transposed digits, a birth year +-1 with day and
-      month equal). Twins and siblings fail the given-name floor.
+      surname ``medium``, with the date equal or day/month swapped; one name ``high``
+      and the other ``medium`` with the date equal (a twin has the surname *equal*); or
+      both names ``high`` or better and the date one typical typo away
+      (``one_part_typo``: a day +-1, +-2 or +-10, a month +-1, transposed digits).
+      Twins and siblings fail the given-name floor. :func:`link2` takes a date-typo
+      ``match`` back to ``possible`` when the names are common in the birth year.
     * ``possible``: both names ``medium`` or better (or the given name is another of
-      the other record's given names) and the date at most one part or a digit
-      transposition away; or both names ``high`` or better and the date two typical
-      typos away (``two_parts_typo``: day and month each one typo off -- or two
-      children with the same common name: a person decides). With two different BSNs only names ``high`` or
-      better and a close date (a mis-recorded BSN) are ``possible``.
-    * Otherwise no link: two date parts different *and* weak names is no evidence.
+      the other record's given names) and the date equal, swapped, one typical typo
+      or a digit transposition away (a birth year +-1 with day and month equal among
+      them); a given name ``high`` but not equal with a date one typo away (its
+      surname filters then share no anchor: ``low`` means not comparable); or both
+      names ``high`` or better and the date two typical typos away
+      (``two_parts_typo``: day and month each one typo off -- or two children with
+      the same common name: a person decides). With two different BSNs only names
+      ``high`` or better and a close date (a mis-recorded BSN) are ``possible``.
+    * Otherwise no link: one date part different by more than a typo, or two, is no
+      evidence -- in a cohort, children with the same common names and birth
+      year-month are more frequent than such errors (calibration seeds of
+      benchmarks/linkage_quality.py).
     """
     if ev.bsn == "equal":
         return "possible" if ev.given_name == "low" and ev.surname == "low" else "match"
@@ -826,6 +844,10 @@ def _is_match(ev: Evidence, names_good: bool) -> bool:
     names_match = names_good or (ev.given_name == "equal" and ev.surname == "medium")
     if names_match and ev.date_of_birth in _DATE_CLOSE:
         return True
+    # Both names agree but neither is equal: a twin has the surname equal, so one typo
+    # in each name with the same date is the same child.
+    if ev.date_of_birth == "equal" and {ev.given_name, ev.surname} == {"high", "medium"}:
+        return not ev.fields_swapped
     return names_good and ev.date_of_birth == "one_part_typo"
 
 
@@ -834,6 +856,8 @@ def _is_possible(ev: Evidence, names_good: bool) -> bool:
     names_fair = ev.given_name in _FAIR and ev.surname in _FAIR
     if names_fair and (ev.date_of_birth in _DATE_CLOSE or ev.date_of_birth in _DATE_NEAR):
         return True
+    if ev.given_name == "high" and ev.surname == "low" and ev.date_of_birth == "one_part_typo":
+        return not ev.fields_swapped
     return names_good and ev.date_of_birth == "two_parts_typo"
 
 
@@ -901,9 +925,35 @@ def link2(
                 for t in p.block_tokens:
                     for j in blocks.get(t, ()):
                         consider(i, j, p)
+    crowd = _crowding(encs)
     out = []
     for (i, j), (d, ev) in best.items():
+        if d == "match" and _crowded(ev, max(crowd[i], crowd[j])):
+            d = "possible"
         a, b = (i, j) if not cross or src[i] <= src[j] else (j, i)
         out.append(LinkedPair2(ids[a], ids[b], d, ev))
     out.sort(key=lambda p: (_RANK[p.decision], p.id_a, p.id_b))
     return out
+
+
+#: Distinct dates of birth among the records with the same given name, surname and
+#: birth year at or above which a date that is not equal is no evidence for ``match``.
+CROWDED = 3
+
+
+def _crowding(encs: Sequence[Encoding2]) -> list[int]:
+    """Per record, how many distinct dates of birth occur among the records with its
+    given name and surname in its birth year (keyed: the given name's phonetic token
+    under the surname anchor, and the full-date token)."""
+    dates: dict[str, set[str]] = {}
+    for e in encs:
+        dates.setdefault(e.name_tokens[0], set()).add(e.date_near_tokens[0])
+    return [len(dates[e.name_tokens[0]]) for e in encs]
+
+
+def _crowded(ev: Evidence, crowd: int) -> bool:
+    """Whether a ``match`` on names and a date one typo off is taken back to
+    ``possible`` because its names are common in its birth year (``crowd`` distinct dates
+    of birth with these names): another child with the same names and a date one typo
+    away is then as likely as a typo. The same BSN keeps the match."""
+    return ev.date_of_birth == "one_part_typo" and ev.bsn != "equal" and crowd >= CROWDED
