@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from zicht.pprl import normalise as nz
 from zicht.pprl.encoding import (
     EncodingError,
@@ -919,6 +921,8 @@ def link2(
                 if k not in seen:
                     seen.add(k)
                     consider(members[x], members[y], None)
+    for i, j in sorted(_filter_candidates(encs) - seen):
+        consider(i, j, None)
     if year_tolerance:
         for i, e in enumerate(encs):
             for p in e.probes:
@@ -957,3 +961,43 @@ def _crowded(ev: Evidence, crowd: int) -> bool:
     of birth with these names): another child with the same names and a date one typo
     away is then as likely as a typo. The same BSN keeps the match."""
     return ev.date_of_birth == "one_part_typo" and ev.bsn != "equal" and crowd >= CROWDED
+
+
+#: MinHash bands over the set bits of a name filter (``FILTER_BANDS`` bands of
+#: ``FILTER_ROWS`` positions each). Two filters of one name with a typo (Jaccard of the
+#: set bits 0.45-0.7) share a band with probability 0.9-0.999; two filters under
+#: different anchors or of different names (Jaccard about 0.05) with about 3%.
+FILTER_BANDS = 12
+FILTER_ROWS = 2
+#: Fixed, public permutations of the 256 filter positions: the filters are keyed
+#: already, the permutations only spread the comparison.
+_PERMS = np.random.default_rng(20261203).permuted(
+    np.tile(np.arange(FIELD_BITS), (FILTER_BANDS * FILTER_ROWS, 1)), axis=1
+)
+
+
+def _filter_candidates(encs: Sequence[Encoding2]) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, whose given-name filter under the surname anchor, or
+    whose surname filter under the given-name anchor, are alike (MinHash bands over the
+    filter bits), within one birth year. Derived from what an encoding holds, no block
+    token: it brings together a pair whose block tokens all differ -- a typo in one
+    name *and* day and month both off -- when the other name is equal."""
+    out: set[tuple[int, int]] = set()
+    if len(encs) < 2:
+        return out
+    years = [e.date_tokens[0] for e in encs]
+    for field_of in (lambda e: e.given[0], lambda e: e.surname[0]):
+        raw = np.frombuffer(b"".join(field_of(e) for e in encs), dtype=np.uint8)
+        bits = np.unpackbits(raw.reshape(len(encs), FIELD_BYTES), axis=1).astype(bool)
+        # Per permutation, the first set position in its order: the MinHash value.
+        mins = np.stack([np.argmax(bits[:, perm], axis=1) for perm in _PERMS], axis=1)
+        for band in range(FILTER_BANDS):
+            cols = mins[:, band * FILTER_ROWS : (band + 1) * FILTER_ROWS]
+            buckets: dict[tuple, list[int]] = {}
+            for i, row in enumerate(cols.tolist()):
+                buckets.setdefault((years[i], *row), []).append(i)
+            for members in buckets.values():
+                for x in range(len(members)):
+                    for y in range(x + 1, len(members)):
+                        out.add((members[x], members[y]))
+    return out
