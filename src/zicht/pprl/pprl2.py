@@ -913,15 +913,10 @@ def link2(
         if old is None or _RANK[d] < _RANK[old[0]]:
             best[k] = (d, ev)
 
-    seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                k = (members[x], members[y])
-                if k not in seen:
-                    seen.add(k)
-                    consider(members[x], members[y], None)
-    for i, j in sorted(_filter_candidates(encs) - seen):
+    seen = _block_pairs(blocks)
+    for i, j in seen:
+        consider(i, j, None)
+    for i, j in sorted(_filter_candidates(encs) - seen.keys()):
         consider(i, j, None)
     if year_tolerance:
         for i, e in enumerate(encs):
@@ -938,6 +933,17 @@ def link2(
         out.append(LinkedPair2(ids[a], ids[b], d, ev))
     out.sort(key=lambda p: (_RANK[p.decision], p.id_a, p.id_b))
     return out
+
+
+def _block_pairs(blocks: dict[str, list[int]]) -> dict[tuple[int, int], None]:
+    """The pairs ``(i, j)``, ``i < j``, sharing a block token, each once, in the order
+    the blocks list them (an insertion-ordered dict used as a set)."""
+    seen: dict[tuple[int, int], None] = {}
+    for members in blocks.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                seen.setdefault((members[x], members[y]), None)
+    return seen
 
 
 #: Distinct dates of birth among the records with the same given name, surname and
