@@ -18,6 +18,18 @@ organisations' registrations):
 * recall of `match` + `possible` (a pair in neither tier is out of sight);
 * review burden: `possible` pairs per true pair;
 * hard negatives: wrong `match` decisions between twins, and between other siblings.
+
+Calibration and test are kept apart: zicht-pprl-2's levels, floors and link-time
+thresholds (`MEAN_MEDIUM_DICE`, `CROWDED`, the filter bands) were chosen on the
+calibration populations `CALIBRATION_SEEDS` with keys `key_for_run(100 + seed)`; the
+held-out runs use seeds from `HELDOUT_SEED0` and keys `key_for_run(run)`. To look at the
+calibration populations, with the error analysis that guided the choice:
+
+    PYTHONPATH=src .venv/bin/python benchmarks/linkage_quality.py --calibration --diagnose
+
+`--diagnose` classifies, per run, the true pairs in neither tier (never compared, or
+compared with which evidence) by the noise that produced them, and the wrong `match`
+pairs (twins, siblings, unrelated) by their evidence.
 """
 
 from __future__ import annotations
@@ -27,6 +39,7 @@ import hashlib
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -40,12 +53,20 @@ from zicht.pprl import normalise as nz  # noqa: E402
 from zicht.pprl.bulk import link_sources  # noqa: E402
 from zicht.pprl.encoding import EncodingError, Identity, encode  # noqa: E402
 from zicht.pprl.keys import PseudonymKey  # noqa: E402
-from zicht.pprl.pprl2 import encode2, link2  # noqa: E402
+from zicht.pprl.pprl2 import (  # noqa: E402
+    Encoding2,
+    _filter_candidates,
+    compare,
+    encode2,
+    link2,
+)
 
 Decisions = dict[tuple[str, str], str]
 Linker = Callable[[list[Record], PseudonymKey], Decisions]
 
 TRAIN_SEEDS = (1, 2)
+#: Populations zicht-pprl-2's thresholds were chosen on (never the held-out ones).
+CALIBRATION_SEEDS = (1, 2, 3, 4)
 HELDOUT_SEED0 = 1000
 
 
@@ -73,15 +94,70 @@ def pprl1_link(records: list[Record], key: PseudonymKey) -> Decisions:
     return {pair(p.id_a, p.id_b): p.decision for p in link_sources([encoded])}
 
 
-def pprl2_link(records: list[Record], key: PseudonymKey) -> Decisions:
-    """zicht-pprl-2: field-aware encodings, evidence per pair, floors per field."""
+def _encode2_all(records: list[Record], key: PseudonymKey) -> list[tuple[str, Encoding2]]:
     encoded = []
     for r in records:
         try:
             encoded.append((r.record_id, encode2(to_identity(r), key)))
         except EncodingError:
             continue
-    return {pair(p.id_a, p.id_b): p.decision for p in link2([encoded])}
+    return encoded
+
+
+def pprl2_link(records: list[Record], key: PseudonymKey) -> Decisions:
+    """zicht-pprl-2: field-aware encodings, evidence per pair, floors per field."""
+    return {pair(p.id_a, p.id_b): p.decision for p in link2([_encode2_all(records, key)])}
+
+
+def diagnose(records: list[Record], key: PseudonymKey, top: int = 25) -> list[str]:
+    """Error analysis of zicht-pprl-2 on one population: why each true pair in neither
+    tier was missed, and what each wrong ``match`` was."""
+    encoded = _encode2_all(records, key)
+    enc = dict(encoded)
+    by_id = {r.record_id: r for r in records}
+    linked = {pair(p.id_a, p.id_b): p for p in link2([encoded])}
+    ids = [rid for rid, _ in encoded]
+    lsh = {pair(ids[i], ids[j]) for i, j in _filter_candidates([e for _, e in encoded])}
+    truth = true_pairs(records)
+    missed: Counter = Counter()
+    for a, b in sorted(truth - linked.keys()):
+        ea, eb = enc.get(a), enc.get(b)
+        noise = "+".join(sorted(set(by_id[a].noise) | set(by_id[b].noise))) or "-"
+        if ea is None or eb is None:
+            missed[("not encoded", "-", noise)] += 1
+            continue
+        compared = (a, b) in lsh or _share_block(ea, eb) or _share_block(eb, ea)
+        dy = by_id[a].date_of_birth.year - by_id[b].date_of_birth.year
+        probe = next((p for p in ea.probes if p.year_offset == -dy), None) if dy else None
+        if dy and probe is None:
+            levels = "years 2+ apart"
+        else:
+            ev = compare(ea, eb, probe=probe)
+            levels = f"{ev.given_name}/{ev.surname}/{ev.date_of_birth}"
+            levels += "/swapped" if ev.fields_swapped else ""
+        missed[("compared" if compared else "never compared", levels, noise)] += 1
+    wrong: Counter = Counter()
+    for p in linked.values():
+        k = pair(p.id_a, p.id_b)
+        if p.decision != "match" or k in truth:
+            continue
+        x, y = by_id[k[0]], by_id[k[1]]
+        same_family = x.family_id == y.family_id
+        kind = "twins" if same_family and x.date_of_birth == y.date_of_birth else None
+        kind = kind or ("siblings" if same_family else "unrelated")
+        ev = p.evidence
+        wrong[(kind, f"{ev.given_name}/{ev.surname}/{ev.date_of_birth}", ev.bsn)] += 1
+    lines = [f"missed true pairs: {sum(missed.values())}", "| n | why | levels g/s/dob | noise |"]
+    lines += [f"| {n} | {w} | {lv} | {nz_} |" for (w, lv, nz_), n in missed.most_common(top)]
+    lines += [f"wrong matches: {sum(wrong.values())}", "| n | kind | levels g/s/dob | bsn |"]
+    lines += [f"| {n} | {k} | {lv} | {b} |" for (k, lv, b), n in wrong.most_common(top)]
+    return lines
+
+
+def _share_block(a: Encoding2, b: Encoding2) -> bool:
+    """Whether ``a`` (or one of its ±1-year probes) shares a block token with ``b``."""
+    theirs = set(b.block_tokens)
+    return bool(theirs & set(a.block_tokens)) or any(theirs & set(p.block_tokens) for p in a.probes)
 
 
 def _plain(r: Record) -> tuple[str, str, str, str]:
@@ -226,7 +302,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keys", type=int, default=10, help="runs: one key and population each")
     ap.add_argument("--families", type=int, default=5000, help="families per population")
     ap.add_argument("--out", type=Path, help="also write the markdown table here")
+    ap.add_argument(
+        "--calibration",
+        action="store_true",
+        help="run on the calibration populations (CALIBRATION_SEEDS), not held-out ones",
+    )
+    ap.add_argument("--diagnose", action="store_true", help="error analysis of zicht-pprl-2")
     args = ap.parse_args(argv)
+    if args.calibration:
+        runs = [(seed, key_for_run(100 + seed)) for seed in CALIBRATION_SEEDS]
+    else:
+        runs = [(HELDOUT_SEED0 + run, key_for_run(run)) for run in range(args.keys)]
 
     t0 = time.perf_counter()
     jw_t = calibrate_baseline(args.families)
@@ -237,9 +323,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     results: dict[str, list[dict[str, float]]] = {name: [] for name in linkers}
     sizes = []
-    for run in range(args.keys):
-        recs = population(args.families, HELDOUT_SEED0 + run)
-        key = key_for_run(run)
+    analysis: list[str] = []
+    for run, (seed, key) in enumerate(runs):
+        recs = population(args.families, seed)
+        if args.diagnose:
+            analysis += ["", f"### seed {seed}", "", *diagnose(recs, key)]
         for name, linker in linkers.items():
             t = time.perf_counter()
             res = evaluate(recs, linker(recs, key))
@@ -253,9 +341,10 @@ def main(argv: list[str] | None = None) -> int:
             )
         sizes.append((len(recs), results[next(iter(linkers))][-1]["true_pairs"]))
 
+    kind = "Calibration" if args.calibration else "Held-out"
     lines = [
-        f"Held-out populations: {args.keys} runs, each a fresh population "
-        f"(seeds {HELDOUT_SEED0}–{HELDOUT_SEED0 + args.keys - 1}, {args.families} families, "
+        f"{kind} populations: {len(runs)} runs, each a fresh population "
+        f"(seeds {runs[0][0]}–{runs[-1][0]}, {args.families} families, "
         f"{min(s[0] for s in sizes)}–{max(s[0] for s in sizes)} records, "
         f"{min(s[1] for s in sizes)}–{max(s[1] for s in sizes)} true pairs) and a fresh key. "
         f"Baseline threshold {jw_t:.2f}: F1-optimal on training seeds {TRAIN_SEEDS}.",
@@ -269,6 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"Total time {time.perf_counter() - t0:.0f}s.")
+    if analysis:
+        lines += ["", "## zicht-pprl-2 error analysis", *analysis]
     table = "\n".join(lines)
     print(table)
     if args.out:

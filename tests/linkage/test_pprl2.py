@@ -158,7 +158,9 @@ def test_date_evidence_levels():
         dt.date(2009, 3, 14): ("equal", "match"),
         dt.date(2009, 3, 15): ("one_part_typo", "match"),
         dt.date(2009, 3, 24): ("one_part_typo", "match"),
-        dt.date(2009, 3, 27): ("one_part_differs", "possible"),
+        # A day that is no typical typo away: unrelated children with common names
+        # share names and year-month far more often (heldout calibration seeds).
+        dt.date(2009, 3, 27): ("one_part_differs", None),
         dt.date(2009, 4, 13): ("digits_transposed", "possible"),
         dt.date(2009, 4, 15): ("two_parts_typo", "possible"),
         dt.date(2009, 7, 25): ("two_parts_differ", None),

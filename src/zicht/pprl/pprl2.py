@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from zicht.pprl import normalise as nz
 from zicht.pprl.encoding import (
     EncodingError,
@@ -599,6 +601,11 @@ MEDIUM_DICE = 0.5
 #: Dice of 0.5 between them has a probability below 1e-4), so this is evidence that the
 #: *other* field (the anchor) is the same.
 ANCHOR_DICE = 0.5
+#: Mean given-name Dice over the three anchors at or above which the given name is
+#: ``medium`` although no single filter reaches :data:`MEDIUM_DICE` (chosen on the
+#: calibration seeds of benchmarks/linkage_quality.py: twins mostly below 0.3, a
+#: nickname or a typo in a short name 0.35-0.5).
+MEAN_MEDIUM_DICE = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -733,6 +740,11 @@ def _name_levels(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> tuple[str,
         return given_level, surname_level, swapped
     given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
     surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
+    # Three filters of one name under three anchors: when all are shared (surname and
+    # date equal -- a twin's position, too) their mean is a steadier similarity than
+    # any one, and a nickname or short-name typo reaches ``medium`` (a person decides).
+    if given_level == "low" and sum(g_straight) >= len(g_straight) * MEAN_MEDIUM_DICE:
+        given_level = "medium"
     if given_level in ("medium", "low") and _is_other_given_name(aother, b.other_given_tokens):
         given_level = "other_given_name"
     return given_level, surname_level, swapped
@@ -781,7 +793,7 @@ def _bsn_level(a: Encoding2, b: Encoding2) -> str:
 _GOOD = ("equal", "high")
 _FAIR = ("equal", "high", "medium", "other_given_name")
 _DATE_CLOSE = ("equal", "day_month_swapped")
-_DATE_NEAR = ("one_part_typo", "one_part_differs", "digits_transposed")
+_DATE_NEAR = ("one_part_typo", "digits_transposed")
 
 
 def decide(ev: Evidence) -> str | None:
@@ -791,17 +803,25 @@ def decide(ev: Evidence) -> str | None:
       names are ``low`` (then ``possible``: perhaps a mis-keyed BSN).
     * ``match``: given name *and* surname ``high`` or better (a nickname or
       transliteration in the table is ``equal``), or the given name ``equal`` and the
-      surname ``medium``, with the date equal or day/month swapped; or both names
-      ``high`` or better and the date one typical typo away (``one_part_typo``: a day
-      +-1, +-2 or +-10, a month +-1, transposed digits, a birth year +-1 with day and
-      month equal). Twins and siblings fail the given-name floor.
+      surname ``medium``, with the date equal or day/month swapped; one name ``high``
+      and the other ``medium`` with the date equal (a twin has the surname *equal*); or
+      both names ``high`` or better and the date one typical typo away
+      (``one_part_typo``: a day +-1, +-2 or +-10, a month +-1, transposed digits).
+      Twins and siblings fail the given-name floor. :func:`link2` takes a date-typo
+      ``match`` back to ``possible`` when the names are common in the birth year.
     * ``possible``: both names ``medium`` or better (or the given name is another of
-      the other record's given names) and the date at most one part or a digit
-      transposition away; or both names ``high`` or better and the date two typical
-      typos away (``two_parts_typo``: day and month each one typo off -- or two
-      children with the same common name: a person decides). With two different BSNs only names ``high`` or
-      better and a close date (a mis-recorded BSN) are ``possible``.
-    * Otherwise no link: two date parts different *and* weak names is no evidence.
+      the other record's given names) and the date equal, swapped, one typical typo
+      or a digit transposition away (a birth year +-1 with day and month equal among
+      them); a given name ``high`` but not equal with a date one typo away (its
+      surname filters then share no anchor: ``low`` means not comparable); or both
+      names ``high`` or better and the date two typical typos away
+      (``two_parts_typo``: day and month each one typo off -- or two children with
+      the same common name: a person decides). With two different BSNs only names
+      ``high`` or better and a close date (a mis-recorded BSN) are ``possible``.
+    * Otherwise no link: one date part different by more than a typo, or two, is no
+      evidence -- in a cohort, children with the same common names and birth
+      year-month are more frequent than such errors (calibration seeds of
+      benchmarks/linkage_quality.py).
     """
     if ev.bsn == "equal":
         return "possible" if ev.given_name == "low" and ev.surname == "low" else "match"
@@ -826,6 +846,10 @@ def _is_match(ev: Evidence, names_good: bool) -> bool:
     names_match = names_good or (ev.given_name == "equal" and ev.surname == "medium")
     if names_match and ev.date_of_birth in _DATE_CLOSE:
         return True
+    # Both names agree but neither is equal: a twin has the surname equal, so one typo
+    # in each name with the same date is the same child.
+    if ev.date_of_birth == "equal" and {ev.given_name, ev.surname} == {"high", "medium"}:
+        return not ev.fields_swapped
     return names_good and ev.date_of_birth == "one_part_typo"
 
 
@@ -834,6 +858,8 @@ def _is_possible(ev: Evidence, names_good: bool) -> bool:
     names_fair = ev.given_name in _FAIR and ev.surname in _FAIR
     if names_fair and (ev.date_of_birth in _DATE_CLOSE or ev.date_of_birth in _DATE_NEAR):
         return True
+    if ev.given_name == "high" and ev.surname == "low" and ev.date_of_birth == "one_part_typo":
+        return not ev.fields_swapped
     return names_good and ev.date_of_birth == "two_parts_typo"
 
 
@@ -887,23 +913,97 @@ def link2(
         if old is None or _RANK[d] < _RANK[old[0]]:
             best[k] = (d, ev)
 
-    seen: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                k = (members[x], members[y])
-                if k not in seen:
-                    seen.add(k)
-                    consider(members[x], members[y], None)
+    seen = _block_pairs(blocks)
+    for i, j in seen:
+        consider(i, j, None)
+    for i, j in sorted(_filter_candidates(encs) - seen.keys()):
+        consider(i, j, None)
     if year_tolerance:
         for i, e in enumerate(encs):
             for p in e.probes:
                 for t in p.block_tokens:
                     for j in blocks.get(t, ()):
                         consider(i, j, p)
+    crowd = _crowding(encs)
     out = []
     for (i, j), (d, ev) in best.items():
+        if d == "match" and _crowded(ev, max(crowd[i], crowd[j])):
+            d = "possible"
         a, b = (i, j) if not cross or src[i] <= src[j] else (j, i)
         out.append(LinkedPair2(ids[a], ids[b], d, ev))
     out.sort(key=lambda p: (_RANK[p.decision], p.id_a, p.id_b))
+    return out
+
+
+def _block_pairs(blocks: dict[str, list[int]]) -> dict[tuple[int, int], None]:
+    """The pairs ``(i, j)``, ``i < j``, sharing a block token, each once, in the order
+    the blocks list them (an insertion-ordered dict used as a set)."""
+    seen: dict[tuple[int, int], None] = {}
+    for members in blocks.values():
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                seen.setdefault((members[x], members[y]), None)
+    return seen
+
+
+#: Distinct dates of birth among the records with the same given name, surname and
+#: birth year at or above which a date that is not equal is no evidence for ``match``.
+CROWDED = 3
+
+
+def _crowding(encs: Sequence[Encoding2]) -> list[int]:
+    """Per record, how many distinct dates of birth occur among the records with its
+    given name and surname in its birth year (keyed: the given name's phonetic token
+    under the surname anchor, and the full-date token)."""
+    dates: dict[str, set[str]] = {}
+    for e in encs:
+        dates.setdefault(e.name_tokens[0], set()).add(e.date_near_tokens[0])
+    return [len(dates[e.name_tokens[0]]) for e in encs]
+
+
+def _crowded(ev: Evidence, crowd: int) -> bool:
+    """Whether a ``match`` on names and a date one typo off is taken back to
+    ``possible`` because its names are common in its birth year (``crowd`` distinct dates
+    of birth with these names): another child with the same names and a date one typo
+    away is then as likely as a typo. The same BSN keeps the match."""
+    return ev.date_of_birth == "one_part_typo" and ev.bsn != "equal" and crowd >= CROWDED
+
+
+#: MinHash bands over the set bits of a name filter (``FILTER_BANDS`` bands of
+#: ``FILTER_ROWS`` positions each). Two filters of one name with a typo (Jaccard of the
+#: set bits 0.45-0.7) share a band with probability 0.9-0.999; two filters under
+#: different anchors or of different names (Jaccard about 0.05) with about 3%.
+FILTER_BANDS = 12
+FILTER_ROWS = 2
+#: Fixed, public permutations of the 256 filter positions: the filters are keyed
+#: already, the permutations only spread the comparison.
+_PERMS = np.random.default_rng(20261203).permuted(
+    np.tile(np.arange(FIELD_BITS), (FILTER_BANDS * FILTER_ROWS, 1)), axis=1
+)
+
+
+def _filter_candidates(encs: Sequence[Encoding2]) -> set[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, whose given-name filter under the surname anchor, or
+    whose surname filter under the given-name anchor, are alike (MinHash bands over the
+    filter bits), within one birth year. Derived from what an encoding holds, no block
+    token: it brings together a pair whose block tokens all differ -- a typo in one
+    name *and* day and month both off -- when the other name is equal."""
+    out: set[tuple[int, int]] = set()
+    if len(encs) < 2:
+        return out
+    years = [e.date_tokens[0] for e in encs]
+    for field_of in (lambda e: e.given[0], lambda e: e.surname[0]):
+        raw = np.frombuffer(b"".join(field_of(e) for e in encs), dtype=np.uint8)
+        bits = np.unpackbits(raw.reshape(len(encs), FIELD_BYTES), axis=1).astype(bool)
+        # Per permutation, the first set position in its order: the MinHash value.
+        mins = np.stack([np.argmax(bits[:, perm], axis=1) for perm in _PERMS], axis=1)
+        for band in range(FILTER_BANDS):
+            cols = mins[:, band * FILTER_ROWS : (band + 1) * FILTER_ROWS]
+            buckets: dict[tuple, list[int]] = {}
+            for i, row in enumerate(cols.tolist()):
+                buckets.setdefault((years[i], *row), []).append(i)
+            for members in buckets.values():
+                for x in range(len(members)):
+                    for y in range(x + 1, len(members)):
+                        out.add((members[x], members[y]))
     return out
