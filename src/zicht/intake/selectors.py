@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import MD5, Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,8 +42,42 @@ __all__ = [
 ]
 
 
+# Parsed catalogue content by (row, digest of its content), shared by the requests of a
+# process. Read-only: every caller gets the same dict.
+_CATALOGUE_CONTENT: dict[tuple[int, str], dict] = {}
+_CATALOGUE_CONTENT_MAX = 8
+
+
 def current_catalogue() -> IndicatorCatalogue:
-    return IndicatorCatalogue.objects.get(is_current=True)
+    """The catalogue version in force, with its content (``data``).
+
+    Every signal checks its indicator codes against it, so this runs once per request.
+    It asks the database which row is current and a digest of that row's content, but
+    not the content itself: that ~12 KB of JSON is fetched and parsed once per process
+    and content. A newly published version, or a row whose content changed (a migration
+    publishing a version again), has another key, so every process sees it at the next
+    request with no signal or cache to clear."""
+    catalogue = (
+        IndicatorCatalogue.objects.defer("data")
+        .annotate(content_digest=MD5(Cast("data", TextField())))
+        .get(is_current=True)
+    )
+    key = (catalogue.pk, catalogue.content_digest)
+    data = _CATALOGUE_CONTENT.get(key)
+    if data is None:
+        data, digest = (
+            IndicatorCatalogue.objects.filter(pk=catalogue.pk)
+            .annotate(content_digest=MD5(Cast("data", TextField())))
+            .values_list("data", "content_digest")
+            .get()
+        )
+        if len(_CATALOGUE_CONTENT) >= _CATALOGUE_CONTENT_MAX:
+            _CATALOGUE_CONTENT.clear()
+        # Under the digest read with the content: changed in between, it is kept under
+        # its own key and the next request finds it.
+        _CATALOGUE_CONTENT[(catalogue.pk, digest)] = data
+    catalogue.data = data
+    return catalogue
 
 
 def indicator_group_labels() -> dict[str, str]:
