@@ -55,6 +55,20 @@ IDENTITY_FIELDS = (
 )
 
 
+def clean_bsn(value: str) -> str:
+    """A BSN as nine digits that pass the eleven-test, or "" when none is given; the
+    one check for every form that takes a BSN (the signal, the name search)."""
+    raw = value.strip()
+    if not raw:
+        return ""
+    try:
+        return normalise_bsn(raw)
+    except EncodingError:
+        raise forms.ValidationError(
+            _("This is not a valid BSN: nine digits that pass the eleven-test.")
+        ) from None
+
+
 class DateInput(forms.DateInput):
     """An HTML date input; its value must be ISO (YYYY-MM-DD) whatever the language."""
 
@@ -157,15 +171,7 @@ class SignalRules(forms.Form):
             self.initial.setdefault("contact_date", timezone.localdate())
 
     def clean_bsn(self):
-        raw = self.cleaned_data["bsn"].strip()
-        if not raw:
-            return ""
-        try:
-            return normalise_bsn(raw)
-        except EncodingError:
-            raise forms.ValidationError(
-                _("This is not a valid BSN: nine digits that pass the eleven-test.")
-            ) from None
+        return clean_bsn(self.cleaned_data["bsn"])
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]
