@@ -9,8 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import serializers
 
 from tests.api.conftest import api_signal
+from zicht.api import serializers as s
 from zicht.core import ratelimit
 from zicht.intake.models import Signal
 
@@ -75,3 +77,35 @@ def test_a_key_used_after_its_window_stores_the_new_answer(partner, settings):
     replay = client.post(SIGNALS, api_signal(), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
     assert replay.headers["Idempotent-Replayed"] == "true"
     assert replay.json()["id"] == second.json()["id"]
+
+
+class _FieldsPerInstance(s.SignalCreateSerializer):
+    """DRF's own behaviour: the declared fields deep-copied for every instance."""
+
+    fields = serializers.Serializer.fields
+
+
+BAD_REQUESTS = [
+    {"setting": "moon", "forms": ["nothing"], "indicator_codes": ["no.such.code"]},
+    {"contact_date": "tomorrow", "immediate_danger": "perhaps"},
+    {"bsn": "123456789", "phone": "12-34", "municipality": "GM9999"},
+    {"given_names": "", "surname": "!!!", "date_of_birth": "2040-01-01"},
+    {"age_at_contact": 16},
+]
+
+
+@pytest.mark.parametrize("change", BAD_REQUESTS)
+def test_request_fields_built_once_answer_as_fields_built_per_request(partner, change):
+    body = api_signal(**{k: v for k, v in change.items() if k != "age_at_contact"})
+    body.update({k: v for k, v in change.items() if k == "age_at_contact"})
+    fresh = _FieldsPerInstance(data=body)
+    assert not fresh.is_valid()
+    once = s.SignalCreateSerializer(data=body)
+    assert not once.is_valid()
+    assert once.errors == fresh.errors
+    # A valid request after it carries nothing over, and the bad one answers the same again.
+    valid = s.SignalCreateSerializer(data=api_signal())
+    assert valid.is_valid(), valid.errors
+    again = s.SignalCreateSerializer(data=body)
+    assert not again.is_valid() and again.errors == fresh.errors
+    assert again.fields is once.fields is valid.fields  # built once, not per request

@@ -10,9 +10,11 @@ indicator codes from the current catalogue, known forms of exploitation.
 
 from __future__ import annotations
 
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import BindingDict
 
 from zicht.accounts import selectors as account_selectors
 from zicht.core import ages
@@ -188,7 +190,35 @@ class EncodingField(serializers.Field):
         return value
 
 
-class SignalCreateSerializer(serializers.Serializer):
+class FieldsOncePerProcess(serializers.Serializer):
+    """A request serializer whose fields are built and bound once per process.
+
+    DRF deep-copies a serializer's declared fields, nested serializers and all, for every
+    new instance, and binds each to it: for a signal POST about 30 fields rebuilt per
+    request. A field cannot be bound twice, so the fields are bound once to an empty
+    instance of the class (no data, no context, not partial: what every request to this
+    serializer has) and that set is used by every instance. Validation only reads the
+    fields; what a request brings (data, errors, validated data) stays on its own
+    instance, and ``validate_<field>`` and ``validate`` are still looked up on it. Only
+    for serializers none of whose fields use the context or keep state while validating.
+    """
+
+    _shared_fields: dict[type, BindingDict] = {}
+
+    @cached_property
+    def fields(self) -> BindingDict:
+        cls = type(self)
+        shared = FieldsOncePerProcess._shared_fields.get(cls)
+        if shared is None:
+            prototype = cls()
+            shared = BindingDict(prototype)
+            for name, field in prototype.get_fields().items():
+                shared[name] = field
+            FieldsOncePerProcess._shared_fields[cls] = shared
+        return shared
+
+
+class SignalCreateSerializer(FieldsOncePerProcess):
     """A signal with either ``identity`` (plaintext) or ``encoding`` (computed on your
     premises with the published specification and key). With ``encoding`` you may give
     the coarse ``age_at_contact`` and ``municipality`` for statistics."""

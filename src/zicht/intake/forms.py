@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zicht.intake.constants import ExploitationForm
-from zicht.intake.rules import DateInput, SignalRules
+from zicht.intake.rules import DateInput, SignalRules, clean_bsn
 from zicht.pprl import normalise
-from zicht.pprl.encoding import EncodingError, normalise_bsn
 
 __all__ = ["SignalForm", "WithdrawForm", "SignalFilterForm", "SignalSearchForm", "DateInput"]
 
@@ -78,15 +77,7 @@ class SignalSearchForm(forms.Form):
         return dob
 
     def clean_bsn(self):
-        raw = self.cleaned_data["bsn"].strip()
-        if not raw:
-            return ""
-        try:
-            return normalise_bsn(raw)
-        except EncodingError:
-            raise forms.ValidationError(
-                _("This is not a valid BSN: nine digits that pass the eleven-test.")
-            ) from None
+        return clean_bsn(self.cleaned_data["bsn"])
 
     def clean(self):
         data = super().clean()

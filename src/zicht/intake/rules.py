@@ -4,6 +4,7 @@ place for the web form (``forms.SignalForm``), the partner API's serializer and 
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
@@ -53,6 +54,20 @@ IDENTITY_FIELDS = (
     "alias",
     "phone",
 )
+
+
+def clean_bsn(value: str) -> str:
+    """A BSN as nine digits that pass the eleven-test, or "" when none is given; the
+    one check for every form that takes a BSN (the signal, the name search)."""
+    raw = value.strip()
+    if not raw:
+        return ""
+    try:
+        return normalise_bsn(raw)
+    except EncodingError:
+        raise forms.ValidationError(
+            _("This is not a valid BSN: nine digits that pass the eleven-test.")
+        ) from None
 
 
 class DateInput(forms.DateInput):
@@ -146,26 +161,24 @@ class SignalRules(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, catalogue, **kwargs):
+    def __init__(self, *args, catalogue, shared_fields: bool = False, **kwargs):
+        """``shared_fields``: for a form that is only validated, never rendered (the
+        API's and the services' check): its fields are built once per process and
+        catalogue instead of deep-copied for every instance, as Django does so that a
+        page may change its own fields. Validation only reads them."""
+        if shared_fields:
+            self.base_fields = {}  # nothing for BaseForm.__init__ to deep-copy
         super().__init__(*args, **kwargs)
         self.catalogue = catalogue
-        self.fields["municipality"].queryset = account_selectors.municipality_list()
-        self.fields["indicator_codes"].choices = [
-            (c, c) for c in sorted(item_codes(catalogue.data))
-        ]
+        if shared_fields:
+            self.fields = _validator_fields(type(self), _indicator_choices(catalogue))
+        else:
+            _bind_lookups(self.fields, _indicator_choices(catalogue))
         if not self.is_bound:
             self.initial.setdefault("contact_date", timezone.localdate())
 
     def clean_bsn(self):
-        raw = self.cleaned_data["bsn"].strip()
-        if not raw:
-            return ""
-        try:
-            return normalise_bsn(raw)
-        except EncodingError:
-            raise forms.ValidationError(
-                _("This is not a valid BSN: nine digits that pass the eleven-test.")
-            ) from None
+        return clean_bsn(self.cleaned_data["bsn"])
 
     def clean_date_of_birth(self):
         dob = self.cleaned_data["date_of_birth"]
@@ -311,3 +324,31 @@ class SignalRules(forms.Form):
             identity["age_estimate"] = None
         data = {k: d.get(k) for k in SIGNAL_FIELDS}
         return data, identity
+
+
+def _indicator_choices(catalogue) -> tuple[tuple[str, str], ...]:
+    return tuple((code, code) for code in sorted(item_codes(catalogue.data)))
+
+
+def _bind_lookups(fields: dict, indicator_choices: tuple[tuple[str, str], ...]) -> None:
+    """What the class cannot declare: the municipalities (a query, made lazily) and the
+    indicator codes of the catalogue the signal is checked against."""
+    fields["municipality"].queryset = account_selectors.municipality_list()
+    fields["indicator_codes"].choices = list(indicator_choices)
+
+
+# Fields of forms only validated, by form class and catalogue codes (see SignalRules).
+_VALIDATOR_FIELDS: dict[tuple[type, tuple], dict] = {}
+_VALIDATOR_FIELDS_MAX = 8
+
+
+def _validator_fields(form_class: type, indicator_choices: tuple[tuple[str, str], ...]) -> dict:
+    key = (form_class, indicator_choices)
+    fields = _VALIDATOR_FIELDS.get(key)
+    if fields is None:
+        fields = copy.deepcopy(form_class.base_fields)
+        _bind_lookups(fields, indicator_choices)
+        if len(_VALIDATOR_FIELDS) >= _VALIDATOR_FIELDS_MAX:
+            _VALIDATOR_FIELDS.clear()
+        _VALIDATOR_FIELDS[key] = fields
+    return fields

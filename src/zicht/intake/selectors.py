@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -41,8 +42,54 @@ __all__ = [
 ]
 
 
+# The current catalogue's fields by (row, digest of its content), shared by the requests
+# of a process. ``data`` is read-only: every caller gets the same dict.
+_CATALOGUE_FIELDS: dict[tuple[int, str], dict[str, Any]] = {}
+_CATALOGUE_FIELDS_MAX = 8
+# The row's digest: MD5 is built into PostgreSQL and registered by Django on SQLite. Plain
+# statements, as the ORM's query building costs more than the JSON parse they save.
+_CURRENT_SQL = """
+    SELECT id, MD5(CAST(version AS TEXT) || ' ' || CAST(published AS TEXT) || ' '
+                   || CAST(data AS TEXT))
+    FROM intake_indicatorcatalogue WHERE is_current
+"""
+_DIGEST_SQL = """
+    SELECT MD5(CAST(version AS TEXT) || ' ' || CAST(published AS TEXT) || ' '
+               || CAST(data AS TEXT))
+    FROM intake_indicatorcatalogue WHERE id = %s
+"""
+
+
 def current_catalogue() -> IndicatorCatalogue:
-    return IndicatorCatalogue.objects.get(is_current=True)
+    """The catalogue version in force, with its content (``data``).
+
+    Every signal checks its indicator codes against it, so this runs once per request.
+    It asks the database which row is current and a digest of that row (version,
+    publication date, content), not the row itself: the ~12 KB of JSON is fetched and
+    parsed once per process and content. A newly published version, or a row changed in
+    place (a migration publishing a version again), has another key, so every process
+    uses it at its next request with nothing to invalidate."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CURRENT_SQL)
+        rows = cursor.fetchall()
+    if len(rows) != 1:  # none or several current: the ORM's own error
+        return IndicatorCatalogue.objects.get(is_current=True)
+    key = (rows[0][0], rows[0][1])
+    fields = _CATALOGUE_FIELDS.get(key)
+    if fields is None:
+        row = IndicatorCatalogue.objects.get(pk=key[0])
+        fields = {"version": row.version, "published": row.published, "data": row.data}
+        with connection.cursor() as cursor:
+            cursor.execute(_DIGEST_SQL, [key[0]])
+            unchanged = cursor.fetchone() == (key[1],)
+        if unchanged:  # kept only under the digest of exactly what was read
+            if len(_CATALOGUE_FIELDS) >= _CATALOGUE_FIELDS_MAX:
+                _CATALOGUE_FIELDS.clear()
+            _CATALOGUE_FIELDS[key] = fields
+    catalogue = IndicatorCatalogue(pk=key[0], is_current=True, **fields)
+    catalogue._state.adding = False
+    catalogue._state.db = connection.alias
+    return catalogue
 
 
 def indicator_group_labels() -> dict[str, str]:

@@ -64,7 +64,8 @@ def signal_input_check(*, data: dict) -> SignalInput:
     ``ZICHT_AGE_MIN``-``ZICHT_AGE_MAX`` (8-27), a phone number with at least 6 digits, a contact date not in the
     future, indicator codes from the current catalogue, known forms of exploitation.
     ``data`` holds form values by field name."""
-    form = SignalRules(data=data, catalogue=current_catalogue())
+    # Validated only, never rendered: the fields built once per process are enough.
+    form = SignalRules(data=data, catalogue=current_catalogue(), shared_fields=True)
     form.is_valid()
     signal_data, identity = form.split()
     return SignalInput(
