@@ -253,7 +253,8 @@ def warm_up() -> float:
     """Compile the sampler's kernels into numba's on-disk cache; return the seconds taken.
 
     ``make install`` calls this, so that the first ``estimate --method lcmcr`` after an
-    install loads compiled code (about a second) instead of compiling it (10-12 s of CPU).
+    install loads compiled code (about a second) instead of compiling it (about 50 s of CPU
+    since the generators are inlined into the sweep, measured 2026-12-03 on a busy machine).
     A tiny three-list table and a few sweeps reach every kernel the estimator calls.
     """
     start = time.perf_counter()
