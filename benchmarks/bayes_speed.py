@@ -39,7 +39,10 @@ from zicht.estimation import CaptureHistories, dga, lcmcr  # noqa: E402
 
 
 def uniform_draw_ns(draws: int = 5_000_000) -> float:
-    """Nanoseconds per uniform draw of numba's generator (the sampler's source): a load gauge.
+    """Nanoseconds per uniform draw of numba's generator: a load gauge.
+
+    The sampler has its own generator since 2026-12-03 (``_lcmcr_kernels``); the gauge stays
+    numba's Mersenne Twister so that its figures compare with the earlier runs.
 
     The same loop measured 7.1 ns at load average 1.8 and 14.5 ns at 8 on this machine kind
     (2026-12-03), so it shows how far other jobs inflate the sampler's figures.
