@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 import pytest
 
-from zicht.estimation import CaptureHistories, NoEstimateError, estimate
+from zicht.estimation import CaptureHistories, NoEstimateError, estimate, recommended
 from zicht.estimation.design import pair_index
 from zicht.estimation.heterogeneity import (
     HETEROGENEITY_METHODS,
@@ -181,3 +181,20 @@ def test_heterogeneity_needs_three_lists():
     h = CaptureHistories(("A", "B"), np.array([10, 12, 5]))
     with pytest.raises(ValueError, match="three lists"):
         estimate(h, "mth-darroch")
+
+
+@pytest.mark.parametrize(
+    ("counts", "method"),
+    [
+        ([0, 0, 0, 0, 31, 15, 0], "mh-darroch"),
+        ([17, 17, 0, 0, 0, 0, 0], "mh-gamma"),
+        ([14, 0, 0, 0, 0, 0, 0], "mh-gamma"),
+    ],
+)
+def test_a_singular_fit_is_a_failed_check_not_an_exception(counts, method):
+    """Tables whose information matrix is singular at the fit (found by Hypothesis through
+    the recommended estimate on sparse strata) used to raise LinAlgError."""
+    f = fit_heterogeneity(3, np.array(counts, dtype=float), method)
+    assert not f.check.ok
+    res = recommended(CaptureHistories(("A", "B", "C"), np.array(counts)), seed=1)
+    assert res.declined or res.observed <= res.ci[0] <= res.estimate <= res.ci[1]

@@ -152,6 +152,30 @@ def check_design(x: np.ndarray, counts: np.ndarray) -> ModelCheck:
     return ModelCheck(identifiable=bool(identifiable), exists=bool(exists))
 
 
+def _fit_checked(x: np.ndarray, counts: np.ndarray) -> tuple[PoissonFit, ModelCheck]:
+    """``fit_poisson`` with ``check_design``'s verdict, where a singular information matrix
+    at the fitted values also counts as "not identifiable".
+
+    Why: the linear-programming check can pass a table whose fitted means vanish in the
+    cells that carry a parameter (found by Hypothesis on sparse strata); inverting the
+    information then raised ``LinAlgError`` out of the recommended estimate, which must
+    decline with a reason instead. The returned fit is all NaN and not converged."""
+    check = check_design(x, counts)
+    try:
+        return fit_poisson(x, counts), check
+    except np.linalg.LinAlgError:
+        nan = np.full(x.shape[1], np.nan)
+        failed = PoissonFit(
+            beta=nan,
+            cov=np.full((x.shape[1], x.shape[1]), np.nan),
+            mu=np.full(len(counts), np.nan),
+            y=np.asarray(counts, dtype=np.float64),
+            converged=False,
+            n_iter=0,
+        )
+        return failed, ModelCheck(identifiable=False, exists=check.exists)
+
+
 @dataclass(frozen=True)
 class HeterogeneityFit:
     """A fitted heterogeneity model (see the module docstring).
@@ -288,14 +312,12 @@ def fit_heterogeneity(
     counts = np.asarray(counts, dtype=np.float64)
     pairs = tuple(sorted(int(p) for p in pairs))
     x, kinds = heterogeneity_design(k, catchability, form, theta, pairs)
-    check = check_design(x, counts)
-    fit = fit_poisson(x, counts)
+    fit, check = _fit_checked(x, counts)
     eta_hat = float(fit.beta[-1])
     at_zero = False
     if check.ok and eta_hat < 0:
         x, kinds = heterogeneity_design(k, catchability, None, theta, pairs)
-        check = check_design(x, counts)
-        fit = fit_poisson(x, counts)
+        fit, check = _fit_checked(x, counts)
         at_zero = True
     return HeterogeneityFit(
         name=model_name(catchability, form, theta),
