@@ -341,6 +341,40 @@ def test_binomial_generator_has_the_binomial_distribution(n, p):
     assert stats.chi2.sf(chi2, keep.sum() - 1) > 1e-4
 
 
+def test_log_factorial_table_is_log_factorial():
+    """BTRS's exact test reads log(k!) from a table below 4,096 and calls lgamma above it."""
+    from scipy import special
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    ks = np.arange(kern._LOG_FACTORIAL.shape[0])
+    np.testing.assert_allclose(kern._LOG_FACTORIAL, special.gammaln(ks + 1.0), rtol=1e-14)
+    for k in (0, 1, 4095, 4096, 10_000):
+        assert kern._log_factorial(k) == pytest.approx(special.gammaln(k + 1.0), rel=1e-14)
+
+
+@pytest.mark.parametrize(
+    ("n", "p"),
+    [(10_000, 0.5), (10_000, 0.002), (10_000, 0.999), (5_000, 0.9), (200, 0.07), (60, 0.5)],
+)
+def test_binomial_generator_fits_the_exact_pmf_over_a_million_draws(n, p):
+    """10^6 draws per (n, p) against scipy's pmf: near 0, 1/2 and 1, through the table of
+    log-factorials (n below 4,096) and past it (n = 10,000), so that a wrong table entry or
+    a wrong fall-back shows as a misfit."""
+    from scipy import stats
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    x = _draws(kern.new_rng(2026), kern._binomial, (n, p), 1_000_000)
+    ks = np.arange(n + 1)
+    expected = stats.binom.pmf(ks, n, p) * x.size
+    observed = np.bincount(x.astype(np.int64), minlength=n + 1)
+    keep = expected > 5
+    chi2 = ((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum()
+    assert observed[~keep].sum() <= 5 * max(1.0, expected[~keep].sum())
+    assert stats.chi2.sf(chi2, keep.sum() - 1) > 1e-4
+
+
 @pytest.mark.parametrize("a", [0.1, 0.7, 2.5, 300.0])
 def test_gamma_generator_has_the_gamma_distribution(a):
     """Marsaglia-Tsang, with the U^(1/a) boost below shape 1."""

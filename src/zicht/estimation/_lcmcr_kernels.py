@@ -231,6 +231,29 @@ def _binomial_inversion(rng, n, p):
     return x
 
 
+@njit(cache=True, error_model="numpy")
+def _log_factorial_table(size):
+    """log(k!) for k < size, by the same ``math.lgamma`` the kernels call (bit for bit)."""
+    out = np.empty(size)
+    for k in range(size):
+        out[k] = math.lgamma(k + 1.0)
+    return out
+
+
+#: log(k!) for k below 4,096 (32 KB): BTRS's exact test reads it instead of calling
+#: ``lgamma`` twice per rejected squeeze. The values are those ``lgamma`` returns, so the
+#: draws are the same to the bit; larger k fall back to ``lgamma``.
+_LOG_FACTORIAL = _log_factorial_table(4096)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _log_factorial(k):
+    """log(k!) from the table, or ``lgamma`` beyond it."""
+    if k < _LOG_FACTORIAL.shape[0]:
+        return _LOG_FACTORIAL[k]
+    return math.lgamma(k + 1.0)
+
+
 @njit(cache=True, error_model="numpy", inline="always")
 def _binomial_btrs(rng, n, p):
     """Binomial(n, p), n p >= 10 and p <= 1/2: transformed rejection with squeeze (BTRS).
@@ -258,10 +281,12 @@ def _binomial_btrs(rng, n, p):
         if h < 0.0:  # the squeeze failed: the constants of the exact test, once
             alpha = (2.83 + 5.1 / b) * spq
             m = math.floor((n + 1) * p)
-            h = math.lgamma(m + 1.0) + math.lgamma(n - m + 1.0)
+            mi = int(m)
+            h = _log_factorial(mi) + _log_factorial(n - mi)
             lpq = math.log(p / (1.0 - p))
         v = math.log(v * alpha / (a / (us * us) + b))
-        if v <= h - math.lgamma(k + 1.0) - math.lgamma(n - k + 1.0) + (k - m) * lpq:
+        ki = int(k)
+        if v <= h - _log_factorial(ki) - _log_factorial(n - ki) + (k - m) * lpq:
             return int(k)
 
 
