@@ -19,6 +19,7 @@ def _help_content(transactional_db):
 
 
 NEUTRAL = "/pannenkoeken/"
+SESSION_COOKIES = ("sessionid", "csrftoken")
 
 
 def arrive(page, heading):
@@ -159,12 +160,16 @@ def test_quick_exit_ends_the_conversation_so_history_cannot_reopen_it(page, trig
         for _ in range(3):
             page.keyboard.press("Shift")
     page.wait_for_url(f"**{NEUTRAL}")
-    # The beacon ended the session on the server and cleared its cookie.
+    # The beacon ended the session on the server and cleared its cookies. The server
+    # deletes the session before its response (with the cleared cookies) reaches the
+    # browser, so wait for both.
     deadline = time.monotonic() + 10
     while Session.objects.filter(session_key=cookie["value"]).exists():
         assert time.monotonic() < deadline, "the conversation session was not ended"
         time.sleep(0.05)
-    assert not [c for c in page.context.cookies() if c["name"] in ("sessionid", "csrftoken")]
+    while left := [c["name"] for c in page.context.cookies() if c["name"] in SESSION_COOKIES]:
+        assert time.monotonic() < deadline, f"cookies not cleared: {left}"
+        time.sleep(0.05)
     # Back in the history does not lead to the conversation...
     page.go_back()
     page.wait_for_load_state()
