@@ -98,3 +98,17 @@ def test_windows_keys_and_giving_back(shared_store):
     assert ratelimit.seconds_left(seconds=3600, now=later) == 3540
     with pytest.raises(ValueError):
         ratelimit.hit("a", now=first)
+
+
+@pytest.mark.django_db
+def test_a_database_hit_is_one_statement(settings):
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    now = datetime(2026, 12, 3, 10, 0, 30, tzinfo=UTC)
+    with CaptureQueriesContext(connection) as captured:
+        numbers = [ratelimit.hit("one-statement", minutes=1, now=now) for _ in range(3)]
+    assert numbers == [1, 2, 3]
+    assert len(captured.captured_queries) == 3
+    assert all(q["sql"].startswith("INSERT") for q in captured.captured_queries)
+    assert ratelimit.count("one-statement", minutes=1, now=now) == 3

@@ -13,11 +13,10 @@ process memory: with several gunicorn workers each would count on its own.
 Why ``hit`` is atomic, so that a limit of N admits exactly N even when requests arrive at
 the same moment on different servers:
 
-* database: one transaction runs ``UPDATE … SET count = count + 1`` and then reads that
-  row. PostgreSQL keeps the row locked by the update until commit, so the value read is
-  this hit's own; a missing row is inserted, and the process that loses the race on the
-  unique constraint updates the winner's row instead. SQLite (``transaction_mode``
-  IMMEDIATE in the settings) runs one writing transaction at a time.
+* database: one statement, ``INSERT … ON CONFLICT (key, window_start) DO UPDATE SET
+  count = count + 1 RETURNING count``, creates the window's row or adds one to it and
+  returns the new value; the unique constraint makes simultaneous first hits agree on
+  one row (``_hit_row``).
 * Redis: ``SET … NX EX`` creates the window's key, ``INCR`` adds one and returns the new
   value in one server-side step.
 
@@ -36,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import connections, router
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -93,16 +92,28 @@ def hit(key: str, *, minutes: int = 0, seconds: int = 0, now: datetime | None = 
         # The key outlives its window by a minute, so it cannot expire between the two calls.
         cache.add(name, 0, timeout=length + 60)
         return cache.incr(name)
-    rows = RateCounter.objects.filter(key=key, window_start=start)
-    with transaction.atomic():
-        if not rows.update(count=F("count") + 1):
-            try:
-                with transaction.atomic():
-                    RateCounter.objects.create(key=key, window_start=start, count=1)
-                return 1
-            except IntegrityError:  # another process created the row first
-                rows.update(count=F("count") + 1)
-        return rows.values_list("count", flat=True).get()
+    return _hit_row(key, start)
+
+
+def _hit_row(key: str, start: datetime) -> int:
+    """One statement adds the hit and returns the new count: an insert that, when the
+    window's row exists, adds one to it instead (``ON CONFLICT … DO UPDATE … RETURNING``,
+    PostgreSQL 9.5+, SQLite 3.35+). The database does the read and the write as one step
+    under the unique constraint, so no two hits see the same number, and a request pays
+    one round trip instead of an update, a read and sometimes an insert."""
+    connection = connections[router.db_for_write(RateCounter)]
+    quote = connection.ops.quote_name
+    table = quote(RateCounter._meta.db_table)
+    key_col, start_col, count_col = (quote(name) for name in ("key", "window_start", "count"))
+    # Only quoted identifiers from the model go into the text; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({key_col}, {start_col}, {count_col}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({key_col}, {start_col}) "
+        f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 RETURNING {count_col}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(start)])
+        return int(cursor.fetchone()[0])
 
 
 def undo(key: str, *, minutes: int = 0, seconds: int = 0, now: datetime | None = None) -> None:
