@@ -51,3 +51,18 @@ def test_events_of_a_rolled_back_savepoint_are_not_appended():
     actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
     assert actions == ["auth.login", "auth.logout"]
     assert verify_chain() == (2, None)
+
+
+@pytest.mark.django_db
+def test_appending_does_not_sign_the_head_boundary_again(monkeypatch):
+    # The head row exists (its migration creates it, signed); appends only lock it.
+    assert ChainHead.objects.filter(id=1).exists()
+    calls = []
+    real = services.head_anchor_mac
+    monkeypatch.setattr(services, "head_anchor_mac", lambda seq: calls.append(seq) or real(seq))
+    services.record(action=AuditAction.AUTH_LOGIN)
+    services.record(action=AuditAction.AUTH_LOGIN)
+    with services.deferred():
+        services.record(action=AuditAction.INTAKE_SIGNAL_CREATED, object_id=1)
+    assert calls == []
+    assert verify_chain() == (3, None)

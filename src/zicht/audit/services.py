@@ -186,12 +186,22 @@ def deferred() -> Iterator[None]:
             _append(events)
 
 
+def _locked_head() -> ChainHead:
+    """The chain's head row, locked until commit; created (with its signed boundary) by the
+    first event ever. The boundary's MAC is computed only then, not on every append."""
+    try:
+        return ChainHead.objects.select_for_update().get(id=1)
+    except ChainHead.DoesNotExist:
+        head, _ = ChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"keyed_from_seq": 1, "keyed_from_mac": head_anchor_mac(1)}
+        )
+        return head
+
+
 def _append(events: list[AuditEvent]) -> None:
     """Give ``events`` the next sequence numbers and hashes under the locked head and
     write them (inside the caller's transaction)."""
-    head, _ = ChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"keyed_from_seq": 1, "keyed_from_mac": head_anchor_mac(1)}
-    )
+    head = _locked_head()
     now = timezone.now()
     ts = canonical_timestamp(now)
     seq, prev_hash = head.last_seq, head.last_hash
