@@ -54,6 +54,32 @@ def test_events_of_a_rolled_back_savepoint_are_not_appended():
 
 
 @pytest.mark.django_db
+def test_a_nested_block_joins_the_outer_one_without_a_savepoint():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.record(action=AuditAction.AUTH_LOGIN)
+    with CaptureQueriesContext(connection) as captured, services.deferred():
+        with services.deferred():
+            services.record(action=AuditAction.INTAKE_SIGNAL_CREATED, object_id=1)
+        savepoints_inside = [q["sql"] for q in captured.captured_queries]
+    assert not any("SAVEPOINT" in sql for sql in savepoints_inside[1:]), savepoints_inside
+    assert verify_chain() == (2, None)
+
+
+@pytest.mark.django_db
+def test_an_error_in_a_nested_block_discards_everything_of_the_outer_one():
+    services.record(action=AuditAction.AUTH_LOGIN)
+    with pytest.raises(RuntimeError), services.deferred():
+        services.record(action=AuditAction.LINKAGE_MATCH_FOUND, object_id=2)
+        with services.deferred():
+            services.record(action=AuditAction.INTAKE_SIGNAL_CREATED, object_id=1)
+            raise RuntimeError("the inner change fails")
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["auth.login"]
+    assert verify_chain() == (1, None)
+
+
+@pytest.mark.django_db
 def test_appending_does_not_sign_the_head_boundary_again(monkeypatch):
     # The head row exists (its migration creates it, signed); appends only lock it.
     assert ChainHead.objects.filter(id=1).exists()

@@ -170,7 +170,10 @@ def deferred() -> Iterator[None]:
     An exception discards the events with the transaction.
     """
     if getattr(_deferred, "events", None) is not None:
-        with transaction.atomic():
+        # Joining needs no savepoint: an exception inside dooms the outer transaction
+        # anyway (its events and changes go together), and a SAVEPOINT / RELEASE pair
+        # is two round trips on every nested use (one per API POST).
+        with transaction.atomic(savepoint=False):
             yield
         return
     with transaction.atomic():
