@@ -494,33 +494,56 @@ class _Table(NamedTuple):
 _YEAR, _FG, _PFG, _SN, _PSN, _MD, _SW, _P1, _P2, _FG0, _SN0, _MONTH, _DAY = range(13)
 
 
+def _distinct(values: list) -> tuple[list, np.ndarray]:
+    """The distinct ``values`` in first-seen order, and each value's index among them."""
+    index: dict = {}
+    inverse = np.fromiter(
+        (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
+    )
+    return list(index), inverse
+
+
+def _word_ids(word: Callable[[str], tuple[int, str, int, int]], words: list) -> np.ndarray:
+    """(id, phonetic code id, first letter id) of every word, one row each."""
+    return np.array([(i, p, f) for i, _, p, f in map(word, words)], dtype=np.int64)
+
+
 def _id_columns(st: _State, recs: list[_Checked]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per identity: birth year; string ids of the first given name, its phonetic
     code, the surname core, its phonetic code, the sorted month/day; whether the swapped
     reading exists and the phonetic ids of its given name and surname; the ids of the
     first letters of given name and surname; month; day. Also, per given-name token of
-    every identity, (identity row, token id)."""
-    cols = []
-    owners: list[int] = []
-    tokens: list[int] = []
+    every identity, (identity row, token id).
+
+    Each column group is computed once per distinct value (first given name, surname,
+    date of birth, swapped reading, given-name tokens) and broadcast to the rows by
+    numpy indexing: a population repeats its names and dates."""
     word, mds, sid = st.word, st.md_ids, st.sid
-    for j, r in enumerate(recs):
-        fg, _, pfg, fg0 = word(r.given_tokens[0])
-        sn, _, psn, sn0 = word(r.surname_core)
-        dob = r.dob
+    a = np.empty((len(recs), 13), dtype=np.int64)
+    firsts, inv = _distinct([r.given_tokens[0] for r in recs])
+    a[:, [_FG, _PFG, _FG0]] = _word_ids(word, firsts)[inv]
+    surnames, inv = _distinct([r.surname_core for r in recs])
+    a[:, [_SN, _PSN, _SN0]] = _word_ids(word, surnames)[inv]
+    dobs, inv = _distinct([r.dob for r in recs])
+    per_dob = []
+    for dob in dobs:
         md_id = mds.get(dob)
         if md_id is None:
             lo, hi = sorted((dob.month, dob.day))
             md_id = mds[dob] = sid(f"{lo:02d}{hi:02d}")
-        sw = bool(r.swapped_surname and r.swapped_given)
-        p1 = word(r.swapped_given)[2] if sw else -1
-        p2 = word(r.swapped_surname)[2] if sw else -1
-        cols.append((dob.year, fg, pfg, sn, psn, md_id, sw, p1, p2, fg0, sn0, dob.month, dob.day))
-        for t in r.given_tokens:
-            owners.append(j)
-            tokens.append(sid(t))
-    a = np.array(cols, dtype=np.int64).reshape(len(recs), 13)
-    return a, np.array(owners, dtype=np.int64), np.array(tokens, dtype=np.int64)
+        per_dob.append((dob.year, md_id, dob.month, dob.day))
+    a[:, [_YEAR, _MD, _MONTH, _DAY]] = np.array(per_dob, dtype=np.int64)[inv]
+    swaps, inv = _distinct([(r.swapped_given, r.swapped_surname) for r in recs])
+    per_swap = [(1, word(g)[2], word(x)[2]) if g and x else (0, -1, -1) for g, x in swaps]
+    a[:, [_SW, _P1, _P2]] = np.array(per_swap, dtype=np.int64)[inv]
+    given, inv = _distinct([r.given_tokens for r in recs])
+    lengths = np.array([len(g) for g in given], dtype=np.int64)[inv]
+    owners = np.repeat(np.arange(len(recs), dtype=np.int64), lengths)
+    ids = [[sid(t) for t in g] for g in given]
+    tokens = np.fromiter(
+        (i for k in inv.tolist() for i in ids[k]), dtype=np.int64, count=int(lengths.sum())
+    )
+    return a, owners, tokens
 
 
 def _key_columns(a: np.ndarray, offset: int) -> list[np.ndarray]:
