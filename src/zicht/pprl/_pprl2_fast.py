@@ -53,12 +53,15 @@ from zicht.pprl.pprl2 import (
     FIELD_BYTES,
     PURPOSE_BLOCK,
     PURPOSE_BSN,
+    PURPOSE_DATE,
     PURPOSE_FIELD,
     PURPOSE_NAME,
     SPEC_VERSION_2,
+    TOKEN_HEX,
     Encoding2,
     Probe2,
     canonical_given,
+    near_dates,
 )
 
 __all__ = ["encode2_many"]
@@ -326,12 +329,13 @@ class _State:
         self.key_id = key.key_id
         subkeys = {
             p: key.subkey(p, SPEC_VERSION_2)
-            for p in (PURPOSE_FIELD, PURPOSE_NAME, PURPOSE_BLOCK, PURPOSE_BSN)
+            for p in (PURPOSE_FIELD, PURPOSE_NAME, PURPOSE_BLOCK, PURPOSE_BSN, PURPOSE_DATE)
         }
         self.field = _chaining_values(subkeys[PURPOSE_FIELD])
         self.name = _chaining_values(subkeys[PURPOSE_NAME])
         self.block = _chaining_values(subkeys[PURPOSE_BLOCK])
         self.bsn = _chaining_values(subkeys[PURPOSE_BSN])
+        self.date = _chaining_values(subkeys[PURPOSE_DATE])
         self.reset()
 
     def reset(self) -> None:
@@ -494,33 +498,56 @@ class _Table(NamedTuple):
 _YEAR, _FG, _PFG, _SN, _PSN, _MD, _SW, _P1, _P2, _FG0, _SN0, _MONTH, _DAY = range(13)
 
 
+def _distinct(values: list) -> tuple[list, np.ndarray]:
+    """The distinct ``values`` in first-seen order, and each value's index among them."""
+    index: dict = {}
+    inverse = np.fromiter(
+        (index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values)
+    )
+    return list(index), inverse
+
+
+def _word_ids(word: Callable[[str], tuple[int, str, int, int]], words: list) -> np.ndarray:
+    """(id, phonetic code id, first letter id) of every word, one row each."""
+    return np.array([(i, p, f) for i, _, p, f in map(word, words)], dtype=np.int64)
+
+
 def _id_columns(st: _State, recs: list[_Checked]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per identity: birth year; string ids of the first given name, its phonetic
     code, the surname core, its phonetic code, the sorted month/day; whether the swapped
     reading exists and the phonetic ids of its given name and surname; the ids of the
     first letters of given name and surname; month; day. Also, per given-name token of
-    every identity, (identity row, token id)."""
-    cols = []
-    owners: list[int] = []
-    tokens: list[int] = []
+    every identity, (identity row, token id).
+
+    Each column group is computed once per distinct value (first given name, surname,
+    date of birth, swapped reading, given-name tokens) and broadcast to the rows by
+    numpy indexing: a population repeats its names and dates."""
     word, mds, sid = st.word, st.md_ids, st.sid
-    for j, r in enumerate(recs):
-        fg, _, pfg, fg0 = word(r.given_tokens[0])
-        sn, _, psn, sn0 = word(r.surname_core)
-        dob = r.dob
+    a = np.empty((len(recs), 13), dtype=np.int64)
+    firsts, inv = _distinct([r.given_tokens[0] for r in recs])
+    a[:, [_FG, _PFG, _FG0]] = _word_ids(word, firsts)[inv]
+    surnames, inv = _distinct([r.surname_core for r in recs])
+    a[:, [_SN, _PSN, _SN0]] = _word_ids(word, surnames)[inv]
+    dobs, inv = _distinct([r.dob for r in recs])
+    per_dob = []
+    for dob in dobs:
         md_id = mds.get(dob)
         if md_id is None:
             lo, hi = sorted((dob.month, dob.day))
             md_id = mds[dob] = sid(f"{lo:02d}{hi:02d}")
-        sw = bool(r.swapped_surname and r.swapped_given)
-        p1 = word(r.swapped_given)[2] if sw else -1
-        p2 = word(r.swapped_surname)[2] if sw else -1
-        cols.append((dob.year, fg, pfg, sn, psn, md_id, sw, p1, p2, fg0, sn0, dob.month, dob.day))
-        for t in r.given_tokens:
-            owners.append(j)
-            tokens.append(sid(t))
-    a = np.array(cols, dtype=np.int64).reshape(len(recs), 13)
-    return a, np.array(owners, dtype=np.int64), np.array(tokens, dtype=np.int64)
+        per_dob.append((dob.year, md_id, dob.month, dob.day))
+    a[:, [_YEAR, _MD, _MONTH, _DAY]] = np.array(per_dob, dtype=np.int64)[inv]
+    swaps, inv = _distinct([(r.swapped_given, r.swapped_surname) for r in recs])
+    per_swap = [(1, word(g)[2], word(x)[2]) if g and x else (0, -1, -1) for g, x in swaps]
+    a[:, [_SW, _P1, _P2]] = np.array(per_swap, dtype=np.int64)[inv]
+    given, inv = _distinct([r.given_tokens for r in recs])
+    lengths = np.array([len(g) for g in given], dtype=np.int64)[inv]
+    owners = np.repeat(np.arange(len(recs), dtype=np.int64), lengths)
+    ids = [[sid(t) for t in g] for g in given]
+    tokens = np.fromiter(
+        (i for k in inv.tolist() for i in ids[k]), dtype=np.int64, count=int(lengths.sum())
+    )
+    return a, owners, tokens
 
 
 def _key_columns(a: np.ndarray, offset: int) -> list[np.ndarray]:
@@ -539,18 +566,25 @@ def _key_columns(a: np.ndarray, offset: int) -> list[np.ndarray]:
     return [year | (tag << 50) | (value << _ID_BITS) | w for tag, value, w in parts]
 
 
-def _anchored(st: _State, a: np.ndarray, table: _Table) -> tuple[bytes, str]:
+def _hex16(data: bytes) -> list[str]:
+    """``data`` as 16-digit hex strings (8 bytes each), split in one pass: ``bytes.hex``
+    puts a separator every 8 bytes and ``str.split`` cuts there, both in C (not a
+    Python slice per token)."""
+    return data.hex(" ", 8).split(" ") if data else []
+
+
+def _anchored(st: _State, a: np.ndarray, table: _Table) -> tuple[bytes, list[str]]:
     """The 18 anchored filters (own year, the year before, the year after; per year
     the given name under ``n``, ``p``, ``d``, then the surname) of every identity, as
     one byte string of 18 x 32 bytes per identity, and their (phonetic, letters)
-    tokens as one hex string of 36 x 16 digits per identity."""
+    tokens as 36 hex strings of 16 digits per identity."""
     keys = np.empty((len(a), 3, 6), dtype=np.int64)
     for j, off in enumerate((0, -1, 1)):
         for k, column in enumerate(_key_columns(a, off)):
             keys[:, j, k] = column
     uniq, inverse = np.unique(keys.ravel(), return_inverse=True)
     filters, tokens = _lookup(st, uniq, table)
-    return filters[inverse].tobytes(), tokens[inverse].tobytes().hex()
+    return filters[inverse].tobytes(), _hex16(tokens[inverse].tobytes())
 
 
 def _lookup(st: _State, uniq: np.ndarray, table: _Table) -> tuple[np.ndarray, np.ndarray]:
@@ -637,12 +671,50 @@ def _block_rows(st: _State, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows.reshape(-1, 5), present.ravel()
 
 
-def _block_hex(st: _State, rows: np.ndarray, present: np.ndarray, table: _Table) -> str:
-    """The block tokens of every identity, 10 x 16 hex digits each (see :data:`_BLOCKS`;
-    the swapped ones are zeros when there is no swapped reading)."""
+def _block_hex(st: _State, rows: np.ndarray, present: np.ndarray, table: _Table) -> list[str]:
+    """The block tokens of every identity, 10 hex strings of 16 digits each (see
+    :data:`_BLOCKS`; the swapped ones are zeros when there is no swapped reading)."""
     out = np.zeros((len(rows), 8), dtype=np.uint8)
     out[present] = table.tokens(st.block, rows[present])
-    return out.tobytes().hex()
+    return _hex16(out.tobytes())
+
+
+def _date_messages(dob: _dt.date) -> tuple[list[str], list[str]]:
+    """The date-key and block-key messages of ``pprl2._date_tokens`` for ``dob``, in an
+    order :func:`_fill_dates` reads back: y, md(month), md(day), dg, dn(own), dn(near
+    dates...); ym(months...), ymd, ymd(year before), ymd(year after)."""
+    y, lo, hi = dob.year, *sorted((dob.month, dob.day))
+    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
+    digits = "".join(sorted(f"{dob.month:02d}{dob.day:02d}"))
+    date = [f"y|{y:04d}", f"md|{dob.month:02d}", f"md|{dob.day:02d}", f"dg|{y:04d}|{digits}"]
+    date.append(f"dn|{dob.isoformat()}")
+    date += [f"dn|{d.isoformat()}" for d in near_dates(dob)]
+    block = [f"ym|{y:04d}|{m:02d}" for m in months]
+    block += [f"ymd|{y + d:04d}|{lo:02d}|{hi:02d}" for d in (0, -1, 1)]
+    return date, block
+
+
+def _fill_dates(st: _State, ks: pprl2._Keys, dobs: set[_dt.date]) -> None:
+    """Put the date tokens of every date in ``dobs`` that ``ks`` does not know into its
+    cache: the same values as ``pprl2._date_tokens``, but the HMACs of all the dates
+    in two compiled loops (date key, block key) instead of ~17 ``hmac`` calls from
+    Python per date (a third of a cold batch, measured)."""
+    missing = [d for d in dobs if not ks.has_date(d)]
+    if not missing:
+        return
+    plan = [_date_messages(d) for d in missing]
+    date_hex = iter(_hex_tokens(st.date, [m for dm, _ in plan for m in dm], TOKEN_HEX))
+    block_hex = iter(_hex_tokens(st.block, [m for _, bm in plan for m in bm], TOKEN_HEX))
+    for dob, (dm, bm) in zip(missing, plan, strict=True):
+        dates = [next(date_hex) for _ in dm]
+        blocks = [next(block_hex) for _ in bm]
+        tokens = pprl2._DateTokens(
+            date_tokens=(dates[0], dates[1], dates[2], dates[3]),
+            date_near_tokens=(dates[4], *sorted(set(dates[5:]))),
+            blocks=frozenset(blocks[:-2]),
+            probe_blocks=(blocks[-2], blocks[-1]),
+        )
+        ks.remember_date(dob, tokens)
 
 
 def encode2_many(
@@ -723,19 +795,17 @@ def _encode_checked(st: _State, ks: pprl2._Keys, recs: list[_Checked]) -> list[E
             given_ids,
         )
     )
-    oh = table.tokens(st.name, o_rows).tobytes().hex()
+    others = _hex16(table.tokens(st.name, o_rows).tobytes())
     bsns = [r.bsn for r in recs if r.bsn]
     bsn_tokens = iter(_hex_tokens(st.bsn, [f"bsn|{b}" for b in bsns], BSN_TOKEN_HEX))
     key_id = ks.key_id
+    _fill_dates(st, ks, {r.dob for r in recs})
     # Bulk splits: per identity 6 filter triples (given name, surname; own year, the
     # year before, the year after), 3 twelves of name tokens, 10 block tokens.
     filters = [fb[k : k + FIELD_BYTES] for k in range(0, len(fb), FIELD_BYTES)]
     triples = list(zip(*[iter(filters)] * 3, strict=True))
-    tokens = [th[k : k + 16] for k in range(0, len(th), 16)]
-    twelves = list(zip(*[iter(tokens)] * 12, strict=True))
-    blocks = [bh[k : k + 16] for k in range(0, len(bh), 16)]
-    tens = list(zip(*[iter(blocks)] * _BLOCKS, strict=True))
-    others = [oh[k : k + 16] for k in range(0, len(oh), 16)]
+    twelves = list(zip(*[iter(th)] * 12, strict=True))
+    tens = list(zip(*[iter(bh)] * _BLOCKS, strict=True))
     out = []
     o_at = 0
     for j, r in enumerate(recs):

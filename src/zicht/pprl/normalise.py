@@ -173,6 +173,25 @@ _PHON_RULES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Step 1 as one alternation: at each position the first rule that matches wins
+#: (longest first, as in :data:`_PHON_RULES`), then ``c`` before e/i/y, any other
+#: ``c``, and ``y`` before a vowel; every other letter is kept. One ``re.sub`` pass
+#: instead of a Python loop over positions and rules (the same code:
+#: tests/pprl/test_phonetic_one_pass.py).
+_PHON_ONE_PASS = re.compile(
+    "|".join(src for src, _ in _PHON_RULES) + "|(c)(?=[eiy])|c|y(?=[aeiouy])"
+)
+_PHON_TABLE: dict[str, str] = {**dict(_PHON_RULES), "c": "k", "y": "j"}
+_NOT_AZ = re.compile("[^a-z]+")
+_DROP_VOWELS_H = str.maketrans("", "", "aeiouyh")
+_RUNS = re.compile(r"(.)\1+")
+
+
+def _phon_replace(m: re.Match[str]) -> str:
+    # The only group is the soft c (before e/i/y).
+    return "s" if m.lastindex else _PHON_TABLE[m.group()]
+
+
 @lru_cache(maxsize=65536)
 def phonetic(word: str) -> str:
     """Dutch-aware phonetic code of one folded word (letters a-z only).
@@ -184,38 +203,14 @@ def phonetic(word: str) -> str:
     3. keep the first letter (any initial vowel becomes 'a'), then drop vowels and h;
     4. collapse runs of the same letter.
     """
-    w = "".join(ch for ch in word if "a" <= ch <= "z")
+    w = _NOT_AZ.sub("", word)
     if not w:
         return ""
-    out: list[str] = []
-    i = 0
-    n = len(w)
-    while i < n:
-        for src, dst in _PHON_RULES:
-            if w.startswith(src, i):
-                out.append(dst)
-                i += len(src)
-                break
-        else:
-            ch = w[i]
-            nxt = w[i + 1] if i + 1 < n else ""
-            if ch == "c":
-                out.append("s" if nxt in ("e", "i", "y") else "k")
-            elif ch == "y" and nxt in _VOWELS:
-                out.append("j")
-            else:
-                out.append(ch)
-            i += 1
-    s = "".join(out)
+    s = _PHON_ONE_PASS.sub(_phon_replace, w)
     if s.endswith("d"):
         s = s[:-1] + "t"
     first = "a" if s[0] in _VOWELS else s[0]
-    rest = [ch for ch in s[1:] if ch not in _VOWELS and ch != "h"]
-    code = [first]
-    for ch in rest:
-        if ch != code[-1]:
-            code.append(ch)
-    return "".join(code)
+    return _RUNS.sub(r"\1", first + s[1:].translate(_DROP_VOWELS_H))
 
 
 def bigrams(word: str) -> list[str]:

@@ -332,10 +332,17 @@ class _Keys:
         out = self._dates.get(dob)
         if out is None:
             out = _date_tokens(self, dob)
-            if len(self._dates) >= self.MAX_DATES:
-                self._dates.clear()
-            self._dates[dob] = out
+            self.remember_date(dob, out)
         return out
+
+    def has_date(self, dob: _dt.date) -> bool:
+        return dob in self._dates
+
+    def remember_date(self, dob: _dt.date, tokens: _DateTokens) -> None:
+        """Cache ``tokens`` (as :func:`_date_tokens` gives them) for ``dob``."""
+        if len(self._dates) >= self.MAX_DATES:
+            self._dates.clear()
+        self._dates[dob] = tokens
 
 
 _TOP = FIELD_BITS - 1
