@@ -472,6 +472,19 @@ def _pattern_weights(cells, m, lam, missed, nu, probs):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _add_class_counts(cells, m, count_mk, count_k, caught):
+    """Adds pattern m's class counts to ``count_k`` (people per class) and ``caught`` (per
+    list and class, the people that list caught)."""
+    for k in range(count_mk.shape[1]):
+        c = count_mk[m, k]
+        if c > 0:
+            count_k[k] += c
+            for j in range(cells.shape[1]):
+                if cells[m, j] == 1:
+                    caught[j, k] += c
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _draw_pattern_classes(rng, cells, freq, lam, nu, order, count_mk, count_k, caught, work, out):
     """Step 1: the class counts of every observed pattern (one multinomial per pattern).
 
@@ -487,15 +500,8 @@ def _draw_pattern_classes(rng, cells, freq, lam, nu, order, count_mk, count_k, c
             missed[j, k] = 1.0 - lam[j, k]
     for m in range(cells.shape[0]):
         _pattern_weights(cells, m, lam, missed, nu, probs)
-        _multinomial(rng, freq[m], probs, order, tail, out)
-        for k in range(lam.shape[1]):
-            c = out[k]
-            count_mk[m, k] = c
-            if c > 0:
-                count_k[k] += c
-                for j in range(lam.shape[0]):
-                    if cells[m, j] == 1:
-                        caught[j, k] += c
+        _multinomial(rng, freq[m], probs, order, tail, count_mk[m])
+        _add_class_counts(cells, m, count_mk, count_k, caught)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -563,9 +569,7 @@ def _draw_unobserved(rng, n, lam, nu, order, count0k, work, out):
         n0 = _negative_binomial(rng, float(n), 1.0 - p0)
         tries += 1
     n0 = min(n0, 20 * n)
-    _multinomial(rng, n0, p_zero, order, tail, out)
-    for k in range(lam.shape[1]):
-        count0k[k] = out[k]
+    _multinomial(rng, n0, p_zero, order, tail, count0k)
     return p0, n0
 
 
