@@ -348,6 +348,22 @@ def test_binomial_generator_has_the_binomial_distribution(n, p):
     _assert_binomial_fit(x, n, p)
 
 
+@pytest.mark.parametrize(
+    ("x", "n"),
+    [(0.7, 0), (0.7, 1), (0.5, 2), (0.5, 37), (0.999, 13), (0.9993, 10_000), (0.99999, 987_654)],
+)
+def test_power_is_x_to_the_n(x, n):
+    """(1 - p)^n of the inversion's first step by repeated squaring: exact for n = 0 and 1
+    and for powers of 1/2, within about n ulps of ``x**n`` for large n."""
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    got = kern._power(x, n)
+    if n <= 1 or x == 0.5:
+        assert got == x**n
+    else:
+        assert got == pytest.approx(x**n, rel=max(n, 4) * 2.3e-16)
+
+
 def test_log_factorial_table_is_log_factorial():
     """BTRS's exact test reads log(k!) from a table below 4,096 and calls lgamma above it."""
     from scipy import special
