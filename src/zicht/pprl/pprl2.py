@@ -841,8 +841,9 @@ def decide(ev: Evidence) -> str | None:
     * ``possible``: both names ``medium`` or better (or the given name is another of
       the other record's given names) and the date equal, swapped, one typical typo
       or a digit transposition away (a birth year +-1 with day and month equal among
-      them); a given name ``high`` but not equal with a date one typo away (its
-      surname filters then share no anchor: ``low`` means not comparable); or both
+      them); one name ``high`` but not equal and the other ``low`` with a date one
+      typo away in the same birth year (the ``low`` field's filters then share no
+      anchor: not comparable rather than different); or both
       names ``high`` or better and the date two typical typos away
       (``two_parts_typo``: day and month each one typo off -- or two children with
       the same common name: a person decides). With two different BSNs only names
