@@ -613,6 +613,11 @@ ANCHOR_DICE = 0.5
 #: calibration seeds of benchmarks/linkage_quality.py: twins mostly below 0.3, a
 #: nickname or a typo in a short name 0.35-0.5).
 MEAN_MEDIUM_DICE = 0.35
+#: Best given-name Dice at or above which a shared phonetic code lifts a ``medium``
+#: given name to ``high`` (without shared sorted letters). The code drops vowels, so
+#: twins one vowel apart share it (Rama/Rami, Lynn/Lenn: 0.58-0.68 on the calibration
+#: seeds); below this the pair stays ``medium`` and is proposed, not matched.
+PHON_LIFT_DICE = 0.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -685,6 +690,7 @@ def _field_level(
     ta: Sequence[str],
     tb: Sequence[str],
     other_dices: Sequence[float],
+    phon_floor: float = MEDIUM_DICE,
 ) -> str:
     """Level of one name field from its anchored filters and tokens.
 
@@ -698,7 +704,9 @@ def _field_level(
 
     Equal word (a canonical variant -- nickname, transliteration -- is the same word)
     -> ``equal``; the same letters in another order (a transposition), or a ``medium``
-    name with the same phonetic code -> ``high``."""
+    name with the same phonetic code -> ``high`` (when its best Dice is at least
+    ``phon_floor``: :data:`PHON_LIFT_DICE` for the given name, whose vowels tell twins
+    apart)."""
     best = max(dices)
     if best >= 0.999 or other_dices[0] >= ANCHOR_DICE:
         return "equal"
@@ -707,7 +715,7 @@ def _field_level(
     level = _level(min(best, 0.998))
     # The phonetic code drops vowels, so different names share it (Omer/Emir,
     # Marit/Myrthe: twins): it lifts only a name that is already ``medium``.
-    if level == "low" and letters or level == "medium" and (phon or letters):
+    if level == "low" and letters or level == "medium" and (phon and best >= phon_floor or letters):
         return "high"
     return level
 
@@ -717,21 +725,25 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
     ``a``'s probes), ``a``'s names are taken under the neighbouring year's salt."""
     if a.key_id != b.key_id:
         raise EncodingError("key_id: encodings were made with different keys", "key_id")
-    given_level, surname_level, swapped = _name_levels(a, b, probe)
+    date_level = _date_level(a, b, probe)
+    given_level, surname_level, swapped = _name_levels(a, b, probe, date_level in _DATE_CLOSE)
     return Evidence(
         given_name=given_level,
         surname=surname_level,
-        date_of_birth=_date_level(a, b, probe),
+        date_of_birth=date_level,
         bsn=_bsn_level(a, b),
         fields_swapped=swapped,
         year_offset=probe.year_offset if probe else 0,
     )
 
 
-def _name_levels(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> tuple[str, str, bool]:
+def _name_levels(
+    a: Encoding2, b: Encoding2, probe: Probe2 | None, date_close: bool = False
+) -> tuple[str, str, bool]:
     """(given-name level, surname level, fields swapped): each field against the same
     field, or -- when that fits clearly better -- against the other record's other
-    field (a registration with given name and surname swapped)."""
+    field (a registration with given name and surname swapped). ``date_close``: the
+    dates are equal or day/month swapped (the month/day anchor is shared)."""
     if probe is None:
         ag, asn, atok, aother = a.given, a.surname, a.name_tokens, a.other_given_tokens
     else:
@@ -745,13 +757,23 @@ def _name_levels(a: Encoding2, b: Encoding2, probe: Probe2 | None) -> tuple[str,
         given_level = _field_level(g_swapped, ag_t, bs_t, s_swapped)
         surname_level = _field_level(s_swapped, as_t, bg_t, g_swapped)
         return given_level, surname_level, swapped
-    given_level = _field_level(g_straight, ag_t, bg_t, s_straight)
+    given_level = _field_level(g_straight, ag_t, bg_t, s_straight, PHON_LIFT_DICE)
     surname_level = _field_level(s_straight, as_t, bs_t, g_straight)
     # Three filters of one name under three anchors: when all are shared (surname and
     # date equal -- a twin's position, too) their mean is a steadier similarity than
     # any one, and a nickname or short-name typo reaches ``medium`` (a person decides).
     if given_level == "low" and sum(g_straight) >= len(g_straight) * MEAN_MEDIUM_DICE:
         given_level = "medium"
+    # The same for the surname when given name and date are equal (all three anchors
+    # shared): a ``medium`` surname needs a mean Dice of MEDIUM_DICE, not one filter --
+    # two different patronymics (Jellessen/Jellema) reach 0.5 under one anchor by chance.
+    if (
+        date_close
+        and given_level == "equal"
+        and surname_level == "medium"
+        and sum(s_straight) < len(s_straight) * MEDIUM_DICE
+    ):
+        surname_level = "low"
     if given_level in ("medium", "low") and _is_other_given_name(aother, b.other_given_tokens):
         given_level = "other_given_name"
     return given_level, surname_level, swapped
@@ -819,8 +841,9 @@ def decide(ev: Evidence) -> str | None:
     * ``possible``: both names ``medium`` or better (or the given name is another of
       the other record's given names) and the date equal, swapped, one typical typo
       or a digit transposition away (a birth year +-1 with day and month equal among
-      them); a given name ``high`` but not equal with a date one typo away (its
-      surname filters then share no anchor: ``low`` means not comparable); or both
+      them); one name ``high`` but not equal and the other ``low`` with a date one
+      typo away in the same birth year (the ``low`` field's filters then share no
+      anchor: not comparable rather than different); or both
       names ``high`` or better and the date two typical typos away
       (``two_parts_typo``: day and month each one typo off -- or two children with
       the same common name: a person decides). With two different BSNs only names
@@ -865,8 +888,14 @@ def _is_possible(ev: Evidence, names_good: bool) -> bool:
     names_fair = ev.given_name in _FAIR and ev.surname in _FAIR
     if names_fair and (ev.date_of_birth in _DATE_CLOSE or ev.date_of_birth in _DATE_NEAR):
         return True
-    if ev.given_name == "high" and ev.surname == "low" and ev.date_of_birth == "one_part_typo":
-        return not ev.fields_swapped
+    if ev.date_of_birth == "one_part_typo" and ev.year_offset == 0 and not ev.fields_swapped:
+        # One name ``high`` but not equal, the other ``low``, a date typo: the ``low``
+        # field's filters share no anchor (not comparable rather than different). Not
+        # across a birth year: there the given-name version proposed only other children.
+        if ev.given_name == "high" and ev.surname == "low":
+            return True
+        if ev.given_name == "low" and ev.surname == "high":
+            return True
     return names_good and ev.date_of_birth == "two_parts_typo"
 
 
