@@ -337,7 +337,17 @@ def _assert_binomial_fit(x, n, p):
 
 
 @pytest.mark.parametrize(
-    ("n", "p"), [(1000, 0.3), (4400, 0.6), (30, 0.5), (100, 0.05), (20, 0.3), (50, 0.97)]
+    ("n", "p"),
+    [
+        (1000, 0.3),
+        (4400, 0.6),
+        (30, 0.5),
+        (100, 0.05),
+        (20, 0.3),
+        (50, 0.97),
+        (1000, 0.0005),  # inversion, n p = 0.5: X = 0 returned before the recurrence
+        (5000, 0.0019),  # inversion, n p = 9.5: the recurrence's longest runs
+    ],
 )
 def test_binomial_generator_has_the_binomial_distribution(n, p):
     """Inversion (n min(p, 1-p) < 10) and BTRS (otherwise): chi-square goodness of fit."""
@@ -362,6 +372,43 @@ def test_power_is_x_to_the_n(x, n):
         assert got == x**n
     else:
         assert got == pytest.approx(x**n, rel=max(n, 4) * 2.3e-16)
+
+
+def test_reciprocal_table_is_one_over_x():
+    """The inversion's recurrence multiplies by 1/x from a table instead of dividing."""
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    table = kern._RECIPROCAL
+    assert table.shape[0] >= 32
+    np.testing.assert_array_equal(table[1:], 1.0 / np.arange(1.0, table.shape[0]))
+
+
+@pytest.mark.parametrize(
+    ("count", "rest"), [(0.0, 0.3), (0.0, 60.0), (3.0, 0.3), (3.0, 0.7), (40.0, 4000.0)]
+)
+def test_stick_is_beta_distributed(count, rest):
+    """A stick of the class weights, V ~ Beta(1 + count, rest) returned as (log V,
+    log(1 - V)): by one uniform for an empty class, by two gamma draws in logs (LCMCR's
+    ``dan_log_gamma_1`` and log-sum) when the second shape is below 1/2, and by the logs of
+    two gamma draws above. Kolmogorov-Smirnov against scipy's Beta, and the two logs agree."""
+    from numba import njit
+    from scipy import stats
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    @njit
+    def loop(rng, count, rest, n):
+        out = np.empty((n, 2))
+        for i in range(n):
+            log_v, log_1mv = kern._stick(rng, count, rest)
+            out[i, 0] = log_v
+            out[i, 1] = log_1mv
+        return out
+
+    x = loop(kern.new_rng(31), count, rest, 50_000)
+    v = np.exp(x[:, 0])
+    assert stats.kstest(v, stats.beta(1.0 + count, rest).cdf).pvalue > 1e-4
+    np.testing.assert_allclose(v + np.exp(x[:, 1]), 1.0, atol=1e-12)
 
 
 def test_log_factorial_table_is_log_factorial():

@@ -231,19 +231,34 @@ def _power(x, n):
     return result
 
 
+#: 1/x for 0 < x < 64: the inversion's recurrence multiplies by these instead of dividing
+#: by x. Inversion runs at n p < 10, so x reaches 64 all but never; past the table it divides.
+_RECIPROCAL = np.concatenate(([0.0], 1.0 / np.arange(1.0, 64.0)))
+
+
 @njit(cache=True, error_model="numpy", inline="always")
 def _binomial_inversion(rng, n, p):
-    """Binomial(n, p) by sequential inversion of the CDF (for small n p, p <= 1/2)."""
+    """Binomial(n, p) by sequential inversion of the CDF (for small n p, p <= 1/2).
+
+    X = 0, the commonest outcome at the small n p of a sweep's minor classes, returns before
+    the recurrence's constants (and their division) are computed; the recurrence
+    P(x) = P(x - 1) ((n + 1) / x - 1) p / (1 - p) reads 1/x from ``_RECIPROCAL``. Both change
+    only the rounding of the same inversion (3.5% less time for Kosovo's class counts,
+    ``benchmarks/RESULTS.md``).
+    """
     q = 1.0 - p
-    s = p / q
-    a = (n + 1) * s
     r = _power(q, n)  # P(X = 0) = (1 - p)^n
     u = _uniform(rng)
+    if u <= r:
+        return 0
+    s = p / q
+    a = (n + 1) * s
     x = 0
     while u > r and x < n:
         u -= r
         x += 1
-        r *= a / x - s
+        inv = _RECIPROCAL[x] if x < _RECIPROCAL.shape[0] else 1.0 / x
+        r *= a * inv - s
     return x
 
 
@@ -521,6 +536,15 @@ def _stick(rng, count, rest):
         log_1mv = math.log(_uniform_pos(rng)) / rest
         log_v = math.log(-math.expm1(log_1mv)) if log_1mv < 0.0 else -math.inf
         return log_v, log_1mv
+    if rest >= 0.5:
+        # V = G1 / (G1 + G2) with both shapes at least 1/2: neither gamma draw can underflow
+        # (_gamma's boost is at least 2^-108), so the logs are taken of the draws themselves:
+        # three log calls instead of the five log/exp calls of the log-sum below, on the same
+        # two gamma draws (only the rounding differs)
+        x = _gamma(rng, 1.0 + count)
+        y = _gamma(rng, rest)
+        ls = math.log(x + y)
+        return math.log(x) - ls, math.log(y) - ls
     g1 = _log_gamma(rng, 1.0 + count)
     g2 = _log_gamma(rng, rest)
     mx = g1 if g1 > g2 else g2
