@@ -202,8 +202,14 @@ def _lookup_sql(vendor: str, n_v2: int, n_exact: int, n_v1: int, only_v1: bool) 
             return f"{column} = ANY(%s)"
         return f"{column} IN ({', '.join(['%s'] * n)})"
 
+    # PostgreSQL types a UNION's columns from its parts, left to right: the first part
+    # names the types of the columns it leaves empty (NULL NULL would make one text).
+    if vendor == "postgresql":
+        empty = "CAST(NULL AS uuid), CAST(NULL AS bigint), CAST(NULL AS bytea)"
+    else:
+        empty = "NULL, NULL, NULL"
     parts = [
-        f"SELECT {_OWN}, spec_version, id, NULL, NULL, NULL FROM linkage_indexentry "  # noqa: S608
+        f"SELECT {_OWN}, spec_version, id, {empty} FROM linkage_indexentry "  # noqa: S608
         "WHERE signal_id = %s AND key_id = %s"
     ]
     if n_v2:
