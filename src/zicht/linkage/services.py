@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -571,11 +572,9 @@ def _record_matches(
     signal_id, organisation_id = entry.signal_id, entry.organisation_id
     new_matches = []
     found = _candidates(entry=entry, encoding=encoding, v2=v2, lookup=lookup)
+    pairs = _existing_matches(signal_id, list(found))
     for candidate in found.values():
-        existing = Match.objects.filter(
-            signal_a_id__in=[candidate.signal_id, signal_id],
-            signal_b_id__in=[candidate.signal_id, signal_id],
-        ).first()
+        existing = pairs.get(candidate.signal_id)
         internal = candidate.organisation_id == organisation_id
         evidence = candidate.evidence or _evidence(
             entry=entry, encoding=encoding, other_signal_id=candidate.signal_id
@@ -622,6 +621,22 @@ def _record_matches(
         _notify(match, "new")
         new_matches.append(match)
     return new_matches
+
+
+def _existing_matches(signal_id: uuid.UUID, others: list) -> dict:
+    """Other signal id -> the newest match of the pair (``signal_id``, other), in
+    either order, for all ``others`` in one query (one per candidate before)."""
+    if not others:
+        return {}
+    pairs = Match.objects.filter(
+        Q(signal_a_id=signal_id, signal_b_id__in=others)
+        | Q(signal_b_id=signal_id, signal_a_id__in=others)
+    ).order_by("-created_at")
+    newest: dict = {}
+    for match in pairs:
+        other = match.signal_b_id if match.signal_a_id == signal_id else match.signal_a_id
+        newest.setdefault(other, match)
+    return newest
 
 
 def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id: uuid.UUID) -> dict:
