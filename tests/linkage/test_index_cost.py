@@ -12,14 +12,14 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from zicht.intake.models import Signal
 from zicht.intake.selectors import current_catalogue
 from zicht.linkage import services
-from zicht.linkage.models import Match, Notification
+from zicht.linkage.models import IndexEntry, Match, Notification
 from zicht.pprl.encoding import Identity
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +28,10 @@ IDENTITY = Identity("Aya", "de Vries", dt.date(2009, 3, 14), "F", "")
 EXPIRES = dt.date.today() + dt.timedelta(days=365)
 
 # A new signal with no candidate: the one read (own entries and every candidate row),
-# the entry, its exact tokens, its block tokens.
-NO_CANDIDATE = 4
+# then the entry, its exact tokens and its block tokens: one statement on PostgreSQL,
+# three inserts on SQLite.
+WRITES = 1 if connection.vendor == "postgresql" else 3
+NO_CANDIDATE = 1 + WRITES
 # ... with one match in another organisation: + the survivor's stored encoding, the
 # pair's existing match (none), the match, both contacts (one query), both notifications
 # (one insert). The match's audit event is not counted: the audit app appends it (in a
@@ -98,4 +100,40 @@ def test_an_estimated_age_costs_the_same(make_member, organisation):
     estimated = Identity("Sem", "Jansen", None, "M", "", birth_year_estimate=2010)
     matches, queries = _index(_signal(member), estimated)
     assert matches == [] and not Match.objects.exists()
-    assert len(queries) == NO_CANDIDATE - 1, "\n".join(queries)  # no exact tokens
+    no_exact_tokens = 0 if connection.vendor == "postgresql" else 1  # (an empty insert)
+    assert len(queries) == NO_CANDIDATE - no_exact_tokens, "\n".join(queries)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the one-statement insert")
+def test_the_one_statement_insert_stores_what_the_orm_stores(monkeypatch):
+    """PostgreSQL writes an entry and its tokens in one statement; the rows must be those
+    the ORM writes (SQLite's path): every column, the tokens in the same order."""
+    pseudonyms = services.pseudonyms_for(IDENTITY, services.current_key())
+
+    def stored(signal_id):
+        entry = IndexEntry.objects.get(signal_id=signal_id)
+        row = {f.attname: getattr(entry, f.attname) for f in IndexEntry._meta.concrete_fields}
+        for name in ("id", "signal_id", "created_at"):
+            row.pop(name)
+        row = {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
+        exact = list(entry.exact_tokens.order_by("pk").values_list("token", flat=True))
+        blocks = [
+            (t, bytes(b), p)
+            for t, b, p in entry.block_tokens.order_by("pk").values_list(
+                "token", "bloom", "pprl2_entry"
+            )
+        ]
+        return row, exact, blocks, entry.created_at
+
+    one, orm = uuid.uuid4(), uuid.uuid4()
+    services._store(signal_id=one, organisation_id=1, pseudonyms=pseudonyms, expires_on=EXPIRES)
+    monkeypatch.setattr(connections["default"], "vendor", "sqlite")
+    with CaptureQueriesContext(connection) as captured:
+        services._store(signal_id=orm, organisation_id=1, pseudonyms=pseudonyms, expires_on=EXPIRES)
+    monkeypatch.undo()
+    kinds = [q["sql"][:6] for q in captured.captured_queries]
+    assert kinds == ["SELECT"] + ["INSERT"] * 3  # its own entries, then the ORM's inserts
+    a, b = stored(one), stored(orm)
+    assert a[:3] == b[:3]
+    assert a[0]["fields"]["block_tokens"] and len(a[2]) > len(a[1]) > 0
+    assert abs((a[3] - b[3]).total_seconds()) < 60
