@@ -4,8 +4,8 @@ it the candidate queries). tests/api/test_create_cost.py pins the rest of a POST
 leaves these out.
 
 Before (commit 77e3d46) one ``signal_index`` of a new signal ran 9 queries without a
-candidate (its own entries read before and after the insert, four candidate queries)
-and 16 with one match; the candidate queries were built by the ORM on every call.
+candidate (its own entries read before and after the insert, three inserts, four
+candidate queries built by the ORM on every call) and 5 with an estimated age.
 """
 
 import datetime as dt
