@@ -242,11 +242,11 @@ def fill(encs, start_id: int) -> None:
     now = dt.datetime.now(dt.UTC)
     with connection.cursor() as cur:
         raw = cur.cursor
-        cols = "id, signal_id, organisation_id, key_id, spec_version, bloom, created_at, expires_on"
+        cols = "id, signal_id, organisation_id, key_id, spec_version, bloom, prefilter, created_at, expires_on"  # fmt: skip
         with raw.copy(f"COPY linkage_indexentry ({cols}) FROM STDIN") as cp:
             for i, e in enumerate(encs, start_id):
                 cp.write_row((i, uuid.UUID(int=i), i % 10 + 1, e.key_id, e.spec_version, e.bloom,
-                              now, today + dt.timedelta(days=365)))  # fmt: skip
+                              b"", now, today + dt.timedelta(days=365)))  # fmt: skip
         with raw.copy("COPY linkage_exacttoken (entry_id, token) FROM STDIN") as cp:
             for i, e in enumerate(encs, start_id):
                 for t in e.exact_tokens:

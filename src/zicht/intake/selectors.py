@@ -275,8 +275,29 @@ def _contact(signal: Signal) -> SignalContact:
     )
 
 
+# What ``_contact`` reads, and nothing more: a whole signal row would decrypt its account
+# and offences (Fernet) and build every field, for each side of every match found.
+_CONTACT_FIELDS = (
+    "id",
+    "reference",
+    "organisation_id",
+    "author_id",
+    "created_at",
+    "status",
+    "organisation__name",
+    "author__first_name",
+    "author__last_name",
+    "author__username",
+    "author__email",
+)
+
+
+def _contacts() -> QuerySet[Signal]:
+    return Signal.objects.select_related("organisation", "author").only(*_CONTACT_FIELDS)
+
+
 def signal_contact(*, signal_id: uuid.UUID | str) -> SignalContact | None:
-    signal = Signal.objects.select_related("organisation", "author").filter(pk=signal_id).first()
+    signal = _contacts().filter(pk=signal_id).first()
     if signal is None:
         return None
     return _contact(signal)
@@ -284,8 +305,7 @@ def signal_contact(*, signal_id: uuid.UUID | str) -> SignalContact | None:
 
 def signal_contacts(*, signal_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, SignalContact]:
     """``signal_contact`` for many signals in one query: {signal id: SignalContact}."""
-    signals = Signal.objects.select_related("organisation", "author").filter(pk__in=signal_ids)
-    return {signal.pk: _contact(signal) for signal in signals}
+    return {signal.pk: _contact(signal) for signal in _contacts().filter(pk__in=signal_ids)}
 
 
 def signals_for_reindex() -> QuerySet[Signal]:

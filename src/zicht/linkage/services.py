@@ -9,6 +9,7 @@ contact person and the dates - never a score, the other file or an identity.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -123,14 +125,26 @@ def _store(
     organisation_id: int,
     pseudonyms: Pseudonyms,
     expires_on: dt.date,
+    existing: Sequence[tuple[int, str]] | None = None,
 ) -> IndexEntry:
     """Write the signal's entry under the current key; only then delete its entry of the
     other spec version, if any (a re-encoding: the old entry stays until the new exists,
-    both inside the caller's transaction)."""
+    both inside the caller's transaction).
+
+    ``existing``: the signal's entries under the key as (id, spec version), when the
+    caller has read them already (``_lookup``); a new signal has none, and then nothing
+    is deleted and no entry is read."""
     v1, v2 = pseudonyms.v1, pseudonyms.v2
     spec = pseudonyms.spec_version
-    IndexEntry.objects.filter(signal_id=signal_id, key_id=v1.key_id, spec_version=spec).delete()
-    entry = IndexEntry.objects.create(
+    if existing is None:
+        existing = list(
+            IndexEntry.objects.filter(signal_id=signal_id, key_id=v1.key_id).values_list(
+                "pk", "spec_version"
+            )
+        )
+    if same := [pk for pk, version in existing if version == spec]:
+        IndexEntry.objects.filter(pk__in=same).delete()
+    entry = IndexEntry(
         signal_id=signal_id,
         organisation_id=organisation_id,
         key_id=v1.key_id,
@@ -140,19 +154,195 @@ def _store(
         prefilter=prefilter.pack(v2) if v2 is not None else b"",
         expires_on=expires_on,
     )
-    ExactToken.objects.bulk_create([ExactToken(entry=entry, token=t) for t in v1.exact_tokens])
     on_v2 = v2 is not None
-    blocks = [
-        BlockToken(entry=entry, token=t, bloom=v1.bloom, pprl2_entry=on_v2) for t in v1.block_tokens
-    ]
+    blocks = [(t, v1.bloom, on_v2) for t in v1.block_tokens]
     if v2 is not None:
-        blocks += [BlockToken(entry=entry, token=t, pprl2_entry=True) for t in v2.block_tokens]
-    BlockToken.objects.bulk_create(blocks)
-    IndexEntry.objects.filter(signal_id=signal_id, key_id=v1.key_id).exclude(pk=entry.pk).delete()
+        blocks += [(t, b"", True) for t in v2.block_tokens]
+    if connection.vendor == "postgresql":
+        _insert_in_one(entry, list(v1.exact_tokens), blocks)
+    else:
+        entry.save(force_insert=True)
+        ExactToken.objects.bulk_create([ExactToken(entry=entry, token=t) for t in v1.exact_tokens])
+        BlockToken.objects.bulk_create(
+            [BlockToken(entry=entry, token=t, bloom=b, pprl2_entry=p) for t, b, p in blocks]
+        )
+    if other := [pk for pk, version in existing if version != spec]:
+        IndexEntry.objects.filter(pk__in=other).delete()
     return entry
 
 
-def _candidates(*, entry: IndexEntry, encoding: Encoding, v2: Encoding2 | None = None) -> dict:
+@functools.cache
+def _insert_sql() -> tuple[str, tuple]:
+    """PostgreSQL: the entry, its exact tokens and its block rows in one statement (three
+    round trips before), the tokens inserted in their order (ids as ``bulk_create``)."""
+    quote = connection.ops.quote_name
+    fields = tuple(f for f in IndexEntry._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    sql = (
+        f"WITH e AS (INSERT INTO linkage_indexentry ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id), "
+        "x AS (INSERT INTO linkage_exacttoken (entry_id, token) SELECT e.id, t.token "
+        "FROM e, unnest(%s::varchar[]) WITH ORDINALITY AS t(token, n) ORDER BY t.n), "
+        "b AS (INSERT INTO linkage_blocktoken (entry_id, token, bloom, pprl2_entry) "
+        "SELECT e.id, t.token, t.bloom, t.pprl2 FROM e, "
+        "unnest(%s::varchar[], %s::bytea[], %s::boolean[]) WITH ORDINALITY "
+        "AS t(token, bloom, pprl2, n) ORDER BY t.n) "
+        "SELECT id FROM e"
+    )
+    return sql, fields
+
+
+def _insert_in_one(
+    entry: IndexEntry, exact: list[str], blocks: list[tuple[str, bytes, bool]]
+) -> None:
+    """Insert ``entry`` (unsaved; each value prepared as ``save()`` prepares it, so
+    ``created_at`` is set the same way) with its tokens, in one statement."""
+    sql, fields = _insert_sql()
+    values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+    tokens = [t for t, _b, _p in blocks]
+    blooms = [b for _t, b, _p in blocks]
+    flags = [p for _t, _b, p in blocks]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, exact, tokens, blooms, flags])
+        (entry.pk,) = cursor.fetchone()
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What matching reads of the index for one signal, in one query (``_lookup``).
+
+    ``own``: the signal's own entries under the key, (id, spec version); ``v2``: rows
+    (token, entry id, signal id, organisation id, first-pass bytes) of the zicht-pprl-2
+    entries sharing a block token with the encoding or its probes; ``exact``: entry id
+    -> (signal id, organisation id) of the entries sharing an exact token; ``v1``: rows
+    (token, entry id, filter) of the block rows sharing a zicht-pprl-1 block token."""
+
+    own: list[tuple[int, str]]
+    v2: list[tuple[str, int, uuid.UUID, int, bytes]]
+    exact: dict[int, tuple[uuid.UUID, int]]
+    v1: list[tuple[str, int, bytes]]
+
+
+_OWN, _V2, _EXACT, _V1 = 0, 1, 2, 3
+
+
+@functools.lru_cache(maxsize=256)
+def _lookup_sql(vendor: str, n_v2: int, n_exact: int, n_v1: int, only_v1: bool) -> str:
+    """The statement of ``_lookup``, built once per process and shape (the number of
+    tokens of each kind): the ORM built the same four queries on every request. Only
+    constants and ``%s`` placeholders are put in (S608); every value is a parameter.
+
+    Each part starts from a token index: SQLite's planner, without statistics, chose to
+    scan every entry of the key and probe its block rows (about 30 ms at 3,000 entries);
+    ``CROSS JOIN`` keeps the token table as the outer loop there (PostgreSQL plans it as
+    the inner join it is). On PostgreSQL the zicht-pprl-1 part is answered by the
+    covering index of migration 0004 alone."""
+
+    def among(column: str, n: int) -> str:
+        if vendor == "postgresql":
+            return f"{column} = ANY(%s)"
+        return f"{column} IN ({', '.join(['%s'] * n)})"
+
+    # PostgreSQL types a UNION's columns from its parts, left to right: the first part
+    # names the types of the columns it leaves empty (NULL NULL would make one text).
+    if vendor == "postgresql":
+        empty = "CAST(NULL AS uuid), CAST(NULL AS bigint), CAST(NULL AS bytea)"
+    else:
+        empty = "NULL, NULL, NULL"
+    parts = [
+        f"SELECT {_OWN}, spec_version, id, {empty} FROM linkage_indexentry "  # noqa: S608
+        "WHERE signal_id = %s AND key_id = %s"
+    ]
+    if n_v2:
+        parts.append(
+            f"SELECT {_V2}, b.token, b.entry_id, e.signal_id, e.organisation_id, e.prefilter "  # noqa: S608
+            "FROM linkage_blocktoken b CROSS JOIN linkage_indexentry e "
+            f"WHERE {among('b.token', n_v2)} AND b.pprl2_entry = %s AND b.bloom = %s "
+            "AND e.id = b.entry_id AND e.key_id = %s AND e.spec_version = %s "
+            "AND e.signal_id <> %s"
+        )
+    if n_exact:
+        parts.append(
+            f"SELECT {_EXACT}, NULL, e.id, e.signal_id, e.organisation_id, NULL "  # noqa: S608
+            "FROM linkage_exacttoken x CROSS JOIN linkage_indexentry e "
+            f"WHERE {among('x.token', n_exact)} AND e.id = x.entry_id AND e.key_id = %s "
+            "AND e.signal_id <> %s" + (" AND e.spec_version = %s" if only_v1 else "")
+        )
+    if n_v1:
+        parts.append(
+            f"SELECT {_V1}, b.token, b.entry_id, NULL, NULL, b.bloom FROM linkage_blocktoken b "  # noqa: S608
+            f"WHERE {among('b.token', n_v1)} AND b.entry_id <> %s"
+            + (" AND b.pprl2_entry = %s" if only_v1 else "")
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _uuid(value: object) -> uuid.UUID:
+    """A signal id as read by a raw query (a UUID on PostgreSQL, hex text on SQLite)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _lookup(
+    *,
+    signal_id: uuid.UUID,
+    key_id: str,
+    encoding: Encoding | None,
+    v2: Encoding2 | None = None,
+    entry_id: int | None = None,
+) -> Lookup:
+    """Everything matching reads of the index for ``signal_id``'s encodings, in one
+    query: its own entries under ``key_id``, and the other signals' entries and block
+    rows that its tokens (and its probes' tokens) reach. Runs before the signal's new
+    entry is written, so that entry is not among them (``entry_id``: an entry already
+    written, left out of the zicht-pprl-1 block rows as before)."""
+    v2_tokens = sorted({t for _, tokens in _v2_queries(v2) for t in tokens}) if v2 else []
+    exact = list(dict.fromkeys(encoding.exact_tokens)) if encoding else []
+    v1_tokens = sorted({t for _, q in encoding.all_queries() for t in q}) if encoding else []
+    only_v1 = v2 is not None
+    vendor = connection.vendor
+    own_signal = IndexEntry._meta.get_field("signal_id").get_db_prep_value(signal_id, connection)
+
+    def among(tokens: list[str]) -> list:
+        return [tokens] if vendor == "postgresql" else tokens
+
+    params: list = [own_signal, key_id]
+    if v2_tokens:
+        params += [*among(v2_tokens), True, b"", key_id, SPEC_PPRL2, own_signal]
+    if exact:
+        params += [*among(exact), key_id, own_signal] + ([SPEC_PPRL1] if only_v1 else [])
+    if v1_tokens:
+        params += [*among(v1_tokens), entry_id or 0] + ([False] if only_v1 else [])
+    sql = _lookup_sql(vendor, len(v2_tokens), len(exact), len(v1_tokens), only_v1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    found = Lookup(own=[], v2=[], exact={}, v1=[])
+    for kind, token, pk, signal, organisation_id, bits in rows:
+        if kind == _V1:
+            found.v1.append((token, pk, bytes(bits)))  # a memoryview on PostgreSQL
+        elif kind == _V2:
+            found.v2.append((token, pk, _uuid(signal), organisation_id, bytes(bits)))
+        elif kind == _EXACT:
+            found.exact[pk] = (_uuid(signal), organisation_id)
+        else:
+            found.own.append((pk, token))
+    return found
+
+
+def _v2_queries(enc: Encoding2) -> list[tuple[Probe2 | None, tuple[str, ...]]]:
+    """The encoding's own block tokens, then each +-1-year probe's."""
+    return [(None, enc.block_tokens), *((p, p.block_tokens) for p in enc.probes)]
+
+
+def _candidates(
+    *,
+    entry: IndexEntry,
+    encoding: Encoding,
+    v2: Encoding2 | None = None,
+    lookup: Lookup | None = None,
+) -> dict:
     """Entries that a fresh entry links to (own organisation included: those become
     statistics-only links, never shown or notified), by signal id.
 
@@ -160,20 +350,26 @@ def _candidates(*, entry: IndexEntry, encoding: Encoding, v2: Encoding2 | None =
     a pair with a zicht-pprl-1 entry on either side by zicht-pprl-1, as before: exact
     tokens agree, or the Dice score reaches the possible threshold (own birth year
     first, then the -1 and +1 year probes; an entry keeps the first query that reaches
-    it). So with a pprl-2 ``v2`` the pprl-1 path only looks at pprl-1 entries."""
+    it). So with a pprl-2 ``v2`` the pprl-1 path only looks at pprl-1 entries.
+
+    ``lookup``: what ``_lookup`` read for the entry's signal (read here when not given)."""
+    if lookup is None:
+        lookup = _lookup(
+            signal_id=entry.signal_id,
+            key_id=entry.key_id,
+            encoding=encoding,
+            v2=v2,
+            entry_id=entry.pk,
+        )
     found: dict = {}
     only_v1 = v2 is not None
     if v2 is not None:
-        found.update(_candidates_v2(entry=entry, enc=v2))
-    exact_pks = set(
-        ExactToken.objects.filter(token__in=encoding.exact_tokens).values_list(
-            "entry_id", flat=True
-        )
-    )
-    for signal_id, organisation_id in _entries(entry, exact_pks, only_v1=only_v1).values():
+        found.update(_candidates_v2(entry=entry, enc=v2, lookup=lookup))
+    for pk in sorted(lookup.exact):
+        signal_id, organisation_id = lookup.exact[pk]
         if signal_id not in found:
             found[signal_id] = Candidate(signal_id, organisation_id, True, True)
-    strong_of = _fuzzy_hits(entry=entry, queries=encoding.all_queries(), only_v1=only_v1)
+    strong_of = _fuzzy_hits(queries=encoding.all_queries(), rows=lookup.v1)
     hits = _entries(entry, set(strong_of), only_v1=only_v1)
     for pk in sorted(hits):
         signal_id, organisation_id = hits[pk]
@@ -198,32 +394,26 @@ def _entries(entry: IndexEntry, pks: set, *, only_v1: bool) -> dict[int, tuple]:
 
 def _fuzzy_hits(
     *,
-    entry: IndexEntry,
     queries: Iterable[tuple[bytes, Iterable[str]]],
-    only_v1: bool = False,
+    rows: Iterable[tuple[str, int, bytes]],
 ) -> dict[int, bool]:
     """Entry id -> strong (>= MATCH_THRESHOLD) for every other entry that shares a block
     with one of ``queries`` (own birth year, then the -1 and +1 year probes) and reaches
     POSSIBLE_THRESHOLD; the first query that reaches it counts.
 
-    Reads the block-token table only: each zicht-pprl-1 block row repeats its entry's
-    filter, so on PostgreSQL the covering index ``(token) INCLUDE (entry_id, bloom)``
-    answers it without a visit to a table (an index-only scan; before, a lookup at 10^6
-    entries fetched some 20,000 rows of two tables). The key and the own signal are
-    checked afterwards, for the few entries that score. ``only_v1``: rows of
-    zicht-pprl-1 entries only (a pprl-2 signal judges pprl-2 entries by pprl-2)."""
-    blocks = BlockToken.objects.filter(
-        token__in={t for _, tokens in queries for t in tokens}
-    ).exclude(entry_id=entry.pk)
-    if only_v1:
-        blocks = blocks.filter(pprl2_entry=False)
-    rows = blocks.values_list("token", "entry_id", "bloom")
+    ``rows``: the block rows of those tokens (``Lookup.v1``), read from the block-token
+    table only: each zicht-pprl-1 block row repeats its entry's filter, so on PostgreSQL
+    the covering index ``(token) INCLUDE (entry_id, bloom)`` answers it without a visit
+    to a table (an index-only scan; before, a lookup at 10^6 entries fetched some 20,000
+    rows of two tables). The key and the own signal are checked afterwards, for the few
+    entries that score. With a zicht-pprl-2 signal the rows are those of zicht-pprl-1
+    entries only (a pprl-2 signal judges pprl-2 entries by pprl-2)."""
     members: dict[str, list[int]] = {}
     blooms: dict[int, bytes] = {}
     for token, pk, bloom in rows:
         if bloom:  # zicht-pprl-2 block rows carry no filter
             members.setdefault(token, []).append(pk)
-            blooms[pk] = bytes(bloom)  # a memoryview on PostgreSQL
+            blooms[pk] = bloom
     strong_of: dict[int, bool] = {}
     for bloom, tokens in queries:
         pks = sorted({pk for t in tokens for pk in members.get(t, ())} - strong_of.keys())
@@ -236,7 +426,7 @@ def _fuzzy_hits(
     return strong_of
 
 
-def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
+def _candidates_v2(*, entry: IndexEntry, enc: Encoding2, lookup: Lookup | None = None) -> dict:
     """zicht-pprl-2 candidates: other pprl-2 entries sharing a block token with the
     encoding (or with one of its +-1-year probes, then compared through the probe),
     each judged by ``pprl2.compare`` and ``pprl2.decide``; the best decision counts.
@@ -247,33 +437,20 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2) -> dict:
     reach ``match`` or ``possible``; only the rest have their JSON read and are
     compared. The decisions are those of comparing every member (the first pass is a
     superset of ``decide``'s floors; tests/linkage/test_pprl2_prefilter.py)."""
-    queries: list[tuple[Probe2 | None, tuple[str, ...]]] = [(None, enc.block_tokens)]
-    queries += [(p, p.block_tokens) for p in enc.probes]
-    members, meta, packed = _v2_block_members(entry=entry, queries=queries)
+    if lookup is None:
+        lookup = _lookup(signal_id=entry.signal_id, key_id=entry.key_id, encoding=None, v2=enc)
+    queries = _v2_queries(enc)
+    members, meta, packed = _v2_block_members(lookup.v2)
     todo = _v2_worth_comparing(enc, queries, members, meta, packed)
     return _v2_decide(enc, todo, meta)
 
 
 def _v2_block_members(
-    *, entry: IndexEntry, queries: list[tuple[Probe2 | None, tuple[str, ...]]]
+    rows: Iterable[tuple[str, int, uuid.UUID, int, bytes]],
 ) -> tuple[dict[str, set[int]], dict[int, tuple], dict[int, bytes]]:
-    """Step 1: the pprl-2 entries sharing a block token with one of ``queries`` - per
-    token its members, per member (signal id, organisation id) and its first-pass bytes
-    - in one query from the token index to the members' entries (no long id list)."""
-    rows = (
-        BlockToken.objects.filter(
-            token__in={t for _, tokens in queries for t in tokens},
-            pprl2_entry=True,
-            bloom=b"",
-            entry__key_id=entry.key_id,
-            entry__spec_version=SPEC_PPRL2,
-        )
-        .exclude(entry_id=entry.pk)
-        .exclude(entry__signal_id=entry.signal_id)
-        .values_list(
-            "token", "entry_id", "entry__signal_id", "entry__organisation_id", "entry__prefilter"
-        )
-    )
+    """Step 1: the pprl-2 entries sharing a block token with one of the queries
+    (``Lookup.v2``) - per token its members, per member (signal id, organisation id) and
+    its first-pass bytes."""
     members: dict[str, set[int]] = {}
     meta: dict[int, tuple] = {}
     packed: dict[int, bytes] = {}
@@ -281,7 +458,6 @@ def _v2_block_members(
         members.setdefault(token, set()).add(pk)
         if pk not in meta:
             meta[pk] = (signal_id, organisation_id)
-            bits = bytes(bits)  # a memoryview on PostgreSQL
             if len(bits) == prefilter.PREFILTER_BYTES:
                 packed[pk] = bits
     return members, meta, packed
@@ -379,13 +555,41 @@ def signal_index(
     identity that cannot be encoded.
     """
     pseudonyms = pseudonyms_for(identity, current_key())
+    return _index_and_match(
+        signal_id=signal_id,
+        organisation_id=organisation_id,
+        pseudonyms=pseudonyms,
+        expires_on=expires_on,
+        actor=actor,
+    )
+
+
+def _index_and_match(
+    *,
+    signal_id: uuid.UUID,
+    organisation_id: int,
+    pseudonyms: Pseudonyms,
+    expires_on: dt.date,
+    actor: User | None,
+) -> list[Match]:
+    """Read what matching needs (``_lookup``: one query), write the entry, record the
+    matches. The read comes first, so the new entry's own rows are not read back."""
+    lookup = _lookup(
+        signal_id=signal_id,
+        key_id=pseudonyms.v1.key_id,
+        encoding=pseudonyms.v1,
+        v2=pseudonyms.v2,
+    )
     entry = _store(
         signal_id=signal_id,
         organisation_id=organisation_id,
         pseudonyms=pseudonyms,
         expires_on=expires_on,
+        existing=lookup.own,
     )
-    return _record_matches(entry=entry, encoding=pseudonyms.v1, v2=pseudonyms.v2, actor=actor)
+    return _record_matches(
+        entry=entry, encoding=pseudonyms.v1, v2=pseudonyms.v2, actor=actor, lookup=lookup
+    )
 
 
 _EVIDENCE_FIELDS = [
@@ -399,16 +603,20 @@ _EVIDENCE_FIELDS = [
 
 
 def _record_matches(
-    *, entry: IndexEntry, encoding: Encoding, actor: User | None, v2: Encoding2 | None = None
+    *,
+    entry: IndexEntry,
+    encoding: Encoding,
+    actor: User | None,
+    v2: Encoding2 | None = None,
+    lookup: Lookup | None = None,
 ) -> list[Match]:
     """Record a match for every candidate of a freshly stored entry; notify after commit."""
     signal_id, organisation_id = entry.signal_id, entry.organisation_id
     new_matches = []
-    for candidate in _candidates(entry=entry, encoding=encoding, v2=v2).values():
-        existing = Match.objects.filter(
-            signal_a_id__in=[candidate.signal_id, signal_id],
-            signal_b_id__in=[candidate.signal_id, signal_id],
-        ).first()
+    found = _candidates(entry=entry, encoding=encoding, v2=v2, lookup=lookup)
+    pairs = _existing_matches(signal_id, list(found))
+    for candidate in found.values():
+        existing = pairs.get(candidate.signal_id)
         internal = candidate.organisation_id == organisation_id
         evidence = candidate.evidence or _evidence(
             entry=entry, encoding=encoding, other_signal_id=candidate.signal_id
@@ -455,6 +663,22 @@ def _record_matches(
         _notify(match, "new")
         new_matches.append(match)
     return new_matches
+
+
+def _existing_matches(signal_id: uuid.UUID, others: list) -> dict:
+    """Other signal id -> the newest match of the pair (``signal_id``, other), in
+    either order, for all ``others`` in one query (one per candidate before)."""
+    if not others:
+        return {}
+    pairs = Match.objects.filter(
+        Q(signal_a_id=signal_id, signal_b_id__in=others)
+        | Q(signal_b_id=signal_id, signal_a_id__in=others)
+    ).order_by("-created_at")
+    newest: dict = {}
+    for match in pairs:
+        other = match.signal_b_id if match.signal_a_id == signal_id else match.signal_a_id
+        newest.setdefault(other, match)
+    return newest
 
 
 def _evidence(*, entry: IndexEntry, encoding: Encoding, other_signal_id: uuid.UUID) -> dict:
@@ -585,12 +809,15 @@ def _notify(match: Match, event: str) -> None:
     by the ``zicht.core.tasks.send_email`` task: a mail server that fails never fails or
     rolls back the signal or decision that made the match.
     """
-    a = intake_selectors.signal_contact(signal_id=match.signal_a_id)
-    b = intake_selectors.signal_contact(signal_id=match.signal_b_id)
+    a_id, b_id = _uuid(match.signal_a_id), _uuid(match.signal_b_id)
+    contacts = intake_selectors.signal_contacts(signal_ids=[a_id, b_id])
+    a, b = contacts.get(a_id), contacts.get(b_id)
     if a is None or b is None:
         return
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=me.author_id, match=match, event=event) for me in (a, b)]
+    )
     for me, other in ((a, b), (b, a)):
-        Notification.objects.create(recipient_id=me.author_id, match=match, event=event)
         if me.author_email:
             subject, body = _mail(match, event, me, other)
             send_email_on_commit(
@@ -704,15 +931,13 @@ def _reencode_batch(*, key: PseudonymKey, signal_ids: list, batch: int) -> dict:
                     pseudonyms = pseudonyms_for(identity, key)
                     if pseudonyms.v2 is None:
                         raise EncodingError("date_of_birth: refused by zicht-pprl-2")
-                    entry = _store(
-                        signal_id=signal.pk,
-                        organisation_id=signal.organisation_id,
-                        pseudonyms=pseudonyms,
-                        expires_on=signal.expires_on,
-                    )
                     matches += len(
-                        _record_matches(
-                            entry=entry, encoding=pseudonyms.v1, v2=pseudonyms.v2, actor=None
+                        _index_and_match(
+                            signal_id=signal.pk,
+                            organisation_id=signal.organisation_id,
+                            pseudonyms=pseudonyms,
+                            expires_on=signal.expires_on,
+                            actor=None,
                         )
                     )
             except EncodingError:
@@ -842,13 +1067,13 @@ def signal_index_encoded(
         pseudonyms = Pseudonyms(encoding.v1, encoding.v2)
     else:
         pseudonyms = Pseudonyms(encoding)
-    entry = _store(
+    return _index_and_match(
         signal_id=signal_id,
         organisation_id=organisation_id,
         pseudonyms=pseudonyms,
         expires_on=expires_on,
+        actor=actor,
     )
-    return _record_matches(entry=entry, encoding=pseudonyms.v1, v2=pseudonyms.v2, actor=actor)
 
 
 __all__ += ["encoding_check", "signal_index_encoded"]
