@@ -61,7 +61,8 @@ from zicht.pprl.pprl2 import (
     Encoding2,
     Probe2,
     canonical_given,
-    near_dates,
+    date_messages,
+    date_tokens_of,
 )
 
 __all__ = ["encode2_many"]
@@ -679,21 +680,6 @@ def _block_hex(st: _State, rows: np.ndarray, present: np.ndarray, table: _Table)
     return _hex16(out.tobytes())
 
 
-def _date_messages(dob: _dt.date) -> tuple[list[str], list[str]]:
-    """The date-key and block-key messages of ``pprl2._date_tokens`` for ``dob``, in an
-    order :func:`_fill_dates` reads back: y, md(month), md(day), dg, dn(own), dn(near
-    dates...); ym(months...), ymd, ymd(year before), ymd(year after)."""
-    y, lo, hi = dob.year, *sorted((dob.month, dob.day))
-    months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
-    digits = "".join(sorted(f"{dob.month:02d}{dob.day:02d}"))
-    date = [f"y|{y:04d}", f"md|{dob.month:02d}", f"md|{dob.day:02d}", f"dg|{y:04d}|{digits}"]
-    date.append(f"dn|{dob.isoformat()}")
-    date += [f"dn|{d.isoformat()}" for d in near_dates(dob)]
-    block = [f"ym|{y:04d}|{m:02d}" for m in months]
-    block += [f"ymd|{y + d:04d}|{lo:02d}|{hi:02d}" for d in (0, -1, 1)]
-    return date, block
-
-
 def _fill_dates(st: _State, ks: pprl2._Keys, dobs: set[_dt.date]) -> None:
     """Put the date tokens of every date in ``dobs`` that ``ks`` does not know into its
     cache: the same values as ``pprl2._date_tokens``, but the HMACs of all the dates
@@ -702,19 +688,13 @@ def _fill_dates(st: _State, ks: pprl2._Keys, dobs: set[_dt.date]) -> None:
     missing = [d for d in dobs if not ks.has_date(d)]
     if not missing:
         return
-    plan = [_date_messages(d) for d in missing]
+    plan = [date_messages(d) for d in missing]
     date_hex = iter(_hex_tokens(st.date, [m for dm, _ in plan for m in dm], TOKEN_HEX))
     block_hex = iter(_hex_tokens(st.block, [m for _, bm in plan for m in bm], TOKEN_HEX))
     for dob, (dm, bm) in zip(missing, plan, strict=True):
         dates = [next(date_hex) for _ in dm]
         blocks = [next(block_hex) for _ in bm]
-        tokens = pprl2._DateTokens(
-            date_tokens=(dates[0], dates[1], dates[2], dates[3]),
-            date_near_tokens=(dates[4], *sorted(set(dates[5:]))),
-            blocks=frozenset(blocks[:-2]),
-            probe_blocks=(blocks[-2], blocks[-1]),
-        )
-        ks.remember_date(dob, tokens)
+        ks.remember_date(dob, date_tokens_of(dates, blocks))
 
 
 def encode2_many(

@@ -370,27 +370,36 @@ class _DateTokens(NamedTuple):
     probe_blocks: tuple[str, str]
 
 
-def _date_tokens(ks: _Keys, dob: _dt.date) -> _DateTokens:
+def date_messages(dob: _dt.date) -> tuple[list[str], list[str]]:
+    """The HMAC messages of a date of birth's tokens: under the date key y, md(month),
+    md(day), dg, dn(own), dn(near dates...); under the block key ym(months...), ymd,
+    ymd(year before), ymd(year after). One definition for both encoders (the batch
+    encoder computes the HMACs in compiled loops; :func:`date_tokens_of` reads them)."""
     y, lo, hi = dob.year, *sorted((dob.month, dob.day))
     months = {dob.month, dob.day} if dob.day <= 12 else {dob.month}
-    blocks = {ks.token(ks.block, f"ym|{y:04d}|{m:02d}") for m in months}
-    blocks.add(ks.token(ks.block, f"ymd|{y:04d}|{lo:02d}|{hi:02d}"))
+    digits = "".join(sorted(f"{dob.month:02d}{dob.day:02d}"))
+    date = [f"y|{y:04d}", f"md|{dob.month:02d}", f"md|{dob.day:02d}", f"dg|{y:04d}|{digits}"]
+    date.append(f"dn|{dob.isoformat()}")
+    date += [f"dn|{d.isoformat()}" for d in near_dates(dob)]
+    block = [f"ym|{y:04d}|{m:02d}" for m in months]
+    block += [f"ymd|{y + d:04d}|{lo:02d}|{hi:02d}" for d in (0, -1, 1)]
+    return date, block
+
+
+def date_tokens_of(date_hex: Sequence[str], block_hex: Sequence[str]) -> _DateTokens:
+    """The date tokens from the tokens of :func:`date_messages`, in its order."""
     return _DateTokens(
-        date_tokens=(
-            ks.token(ks.date, f"y|{y:04d}"),
-            ks.token(ks.date, f"md|{dob.month:02d}"),
-            ks.token(ks.date, f"md|{dob.day:02d}"),
-            ks.token(ks.date, f"dg|{y:04d}|{''.join(sorted(f'{dob.month:02d}{dob.day:02d}'))}"),
-        ),
-        date_near_tokens=(
-            ks.token(ks.date, f"dn|{dob.isoformat()}"),
-            *sorted({ks.token(ks.date, f"dn|{d.isoformat()}") for d in near_dates(dob)}),
-        ),
-        blocks=frozenset(blocks),
-        probe_blocks=(
-            ks.token(ks.block, f"ymd|{y - 1:04d}|{lo:02d}|{hi:02d}"),
-            ks.token(ks.block, f"ymd|{y + 1:04d}|{lo:02d}|{hi:02d}"),
-        ),
+        date_tokens=(date_hex[0], date_hex[1], date_hex[2], date_hex[3]),
+        date_near_tokens=(date_hex[4], *sorted(set(date_hex[5:]))),
+        blocks=frozenset(block_hex[:-2]),
+        probe_blocks=(block_hex[-2], block_hex[-1]),
+    )
+
+
+def _date_tokens(ks: _Keys, dob: _dt.date) -> _DateTokens:
+    date, block = date_messages(dob)
+    return date_tokens_of(
+        [ks.token(ks.date, m) for m in date], [ks.token(ks.block, m) for m in block]
     )
 
 
