@@ -901,9 +901,7 @@ def _is_possible(ev: Evidence, names_good: bool) -> bool:
         # One name ``high`` but not equal, the other ``low``, a date typo: the ``low``
         # field's filters share no anchor (not comparable rather than different). Not
         # across a birth year: there the given-name version proposed only other children.
-        if ev.given_name == "high" and ev.surname == "low":
-            return True
-        if ev.given_name == "low" and ev.surname == "high":
+        if (ev.given_name, ev.surname) in (("high", "low"), ("low", "high")):
             return True
     return names_good and ev.date_of_birth == "two_parts_typo"
 
