@@ -2,15 +2,17 @@
 identities: the same text and bytes as the one-at-a-time paths and the spec."""
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import os
 import random
 
+import pytest
 from benchmarks.heldout_identities import population
 
 from tests.pprl.reference_pprl2 import reference_encode2
-from zicht.pprl import cli
+from zicht.pprl import _pprl2_fast, cli, pprl2
 from zicht.pprl._pprl2_fast import encode2_many
 from zicht.pprl.encoding import EncodingError, Identity
 from zicht.pprl.keys import PseudonymKey
@@ -83,3 +85,22 @@ def test_bulk_json_lines_fall_back_for_an_encoding_without_probes():
         for rid, enc in zip(rids, mixed, strict=True)
     ]
     assert cli._json_lines2(rids, mixed) == want
+
+
+def test_the_batch_builds_ordinary_frozen_encodings():
+    """The batch fills Encoding2/Probe2 through slot twins: the results are the
+    dataclasses themselves (frozen, equal, hashable), and a twin that no longer has a
+    class's fields is refused."""
+    people = _heldout(30, seed=80)
+    enc = next(e for e in encode2_many(people, KEY, today=TODAY) if isinstance(e, Encoding2))
+    assert type(enc) is Encoding2 and all(type(p) is pprl2.Probe2 for p in enc.probes)
+    again = Encoding2.from_json(enc.to_json())
+    assert enc == again and hash(enc) == hash(again)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        enc.key_id = "x"  # type: ignore[misc]
+
+    class Short:
+        __slots__ = ("year_offset", "given", "surname", "name_tokens")
+
+    with pytest.raises(RuntimeError, match="fields changed"):
+        _pprl2_fast._check_twin(pprl2.Probe2, Short)
