@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as _dt
+import gc
 import json
 import os
 import sys
@@ -240,6 +241,23 @@ class _Batch2:
             self.flush()
 
     def flush(self) -> None:
+        """Encode and write the pending rows with the cyclic garbage collector paused.
+
+        Why: the batch's encodings are some five million small container objects, none
+        in a cycle. With the collector running, the first allocations after the encoder
+        returned made it traverse all of them, and again when they moved to the older
+        generations (a fifth of the command's time at 100,000 rows, profiled). Paused,
+        they are freed by reference counting when :meth:`_flush` returns, before the
+        collector runs again."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._flush()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _flush(self) -> None:
         todo = [(i, item) for i, (_, rid, item) in enumerate(self.pending) if rid is not None]
         results: list[Encoding2 | EncodingError | Identity] = [p[2] for p in self.pending]
         if todo:
