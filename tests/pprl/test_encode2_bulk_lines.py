@@ -4,6 +4,7 @@ identities: the same text and bytes as the one-at-a-time paths and the spec."""
 import base64
 import dataclasses
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -104,3 +105,23 @@ def test_the_batch_builds_ordinary_frozen_encodings():
 
     with pytest.raises(RuntimeError, match="fields changed"):
         _pprl2_fast._check_twin(pprl2.Probe2, Short)
+
+
+def test_the_encode_command_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    key_file = tmp_path / "key.hex"
+    key_file.write_text(KEY.to_hex() + "\n")
+    with open(tmp_path / "in.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write("id,given_names,surname,date_of_birth,sex,bsn,municipality\n")
+        fh.write("a,Aya,Bakker,2010-01-02,F,,\nb,Sem,de Vries,2011-03-04,M,,\n")
+    argv = ["encode", "--spec", "zicht-pprl-2", "--key-file", str(key_file), "--quiet"]
+    argv += ["--in", str(tmp_path / "in.csv"), "--out", str(tmp_path / "out.jsonl")]
+    assert gc.isenabled()
+    assert cli.main(argv) == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert cli.main(argv) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 2
