@@ -251,9 +251,9 @@ def main() -> None:
         child(args.child, n, args.passes, args.json and args.child == "new", args.heldout)
         return
     if args.base_src or args.cli:
-        rows = (
-            _side_by_side(args.base_src, args.n, args.rounds, args.passes) if args.base_src else []
-        )
+        rows = []
+        if args.base_src and args.n:  # --n 0: the encode command only
+            rows = _side_by_side(args.base_src, args.n, args.rounds, args.passes)
         cli_rows = _cli_side_by_side(args.base_src, args.cli, args.rounds) if args.cli else []
         _print_side_by_side(rows, cli_rows)
         return
