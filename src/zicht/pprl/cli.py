@@ -216,6 +216,24 @@ class _Batch2:
         self.written = self.failed = 0
 
     def run(self, reader) -> tuple[int, int]:
+        """Read, encode and write every row, with the cyclic garbage collector paused.
+
+        Why: a batch's encodings are some five million small container objects, none in
+        a cycle, and the rows, names and cached values of a run are hundreds of
+        thousands more. With the collector running, the first allocations after the
+        encoder returned made it traverse all of them, and again in the older
+        generations, and reading the next batch's rows did the same for the caches
+        (about a tenth of the command's time at 100,000 rows, profiled). Everything a
+        batch makes is freed by reference counting when the batch has been written."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run(reader)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _run(self, reader) -> tuple[int, int]:
         try:
             for line, row in _rows(reader, self.args.input):
                 self.add(line, row)
@@ -241,23 +259,6 @@ class _Batch2:
             self.flush()
 
     def flush(self) -> None:
-        """Encode and write the pending rows with the cyclic garbage collector paused.
-
-        Why: the batch's encodings are some five million small container objects, none
-        in a cycle. With the collector running, the first allocations after the encoder
-        returned made it traverse all of them, and again when they moved to the older
-        generations (a fifth of the command's time at 100,000 rows, profiled). Paused,
-        they are freed by reference counting when :meth:`_flush` returns, before the
-        collector runs again."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            self._flush()
-        finally:
-            if collecting:
-                gc.enable()
-
-    def _flush(self) -> None:
         todo = [(i, item) for i, (_, rid, item) in enumerate(self.pending) if rid is not None]
         results: list[Encoding2 | EncodingError | Identity] = [p[2] for p in self.pending]
         if todo:
