@@ -58,6 +58,7 @@ def test_filter_arrays_are_base64_of_each_filter():
     assert cli._filter_arrays([]) == ""
     assert cli._filter_arrays([(b"\0" * 32, b"\0" * 31, b"\0" * 33)]) is None
     assert cli._filter_arrays([(b"\0" * 32, b"\0" * 32)]) is None
+    assert cli._filter_arrays([(b"\0" * 32,) * 2, (b"\0" * 32,) * 4]) is None
 
 
 def test_bulk_json_lines_are_json_dumps_text():

@@ -356,8 +356,10 @@ def _filter_arrays(triples: list[tuple[bytes, ...]]) -> str | None:
     commas around them."""
     import numpy as np  # noqa: PLC0415 - lazy, as the batch encoder
 
+    if any(len(t) != 3 for t in triples):
+        return None
     flat = [f for t in triples for f in t]
-    if len(flat) != 3 * len(triples) or any(len(f) != 32 for f in flat):
+    if any(len(f) != 32 for f in flat):
         return None
     if not flat:
         return ""
