@@ -37,6 +37,7 @@ from pathlib import Path
 
 # Locust patches the standard library for gevent on import; do it before anything else.
 import gevent
+import psutil
 from locust import FastHttpUser, HttpUser, between, task
 from locust.env import Environment
 
@@ -141,7 +142,58 @@ def make_web_user(accounts: list[dict], password: str, seed: int):
     return WebUser
 
 
-def run_locust(user_class, host: str, users: int, seconds: float) -> dict:
+def _cpu(process: psutil.Process, *, live=lambda child: True) -> float:
+    """CPU seconds of ``process``, of its children it has waited for, and of its live
+    descendants that ``live`` accepts."""
+    times = process.cpu_times()
+    total = times.user + times.system + times.children_user + times.children_system
+    for child in process.children(recursive=True):
+        try:
+            if live(child):
+                child_times = child.cpu_times()
+                total += child_times.user + child_times.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def _postmaster() -> psutil.Process | None:
+    for process in psutil.process_iter(["name"]):
+        try:
+            if process.info["name"] == "postgres" and process.parent().name() != "postgres":
+                return process
+        except (psutil.NoSuchProcess, psutil.AccessDenied, AttributeError):
+            continue
+    return None
+
+
+class CpuMeter:
+    """CPU seconds used by the web server (gunicorn's arbiter and workers, also workers
+    restarted meanwhile), by PostgreSQL and by this process (Locust, the load generator).
+
+    PostgreSQL's figure is the postmaster's waited-for children (backends that ended,
+    of every database: other users of the server count too) plus the live backends of
+    the benchmark's own database."""
+
+    def __init__(self, web_pid: int, database_url: str):
+        self.web = psutil.Process(web_pid)
+        self.client = psutil.Process()
+        self.database = database_url.rsplit("/", 1)[1]
+        self.postgres = _postmaster() if database_url.startswith("postgres") else None
+
+    def _own_backend(self, child: psutil.Process) -> bool:
+        return f" {self.database} " in " ".join(child.cmdline()) + " "
+
+    def read(self) -> dict:
+        client = self.client.cpu_times()
+        return {
+            "web": _cpu(self.web),
+            "postgres": _cpu(self.postgres, live=self._own_backend) if self.postgres else 0.0,
+            "client": client.user + client.system,
+        }
+
+
+def run_locust(user_class, host: str, users: int, seconds: float, meter=None) -> dict:
     env = Environment(user_classes=[user_class], host=host)
     runner = env.create_local_runner()
     READY.clear()
@@ -154,9 +206,11 @@ def run_locust(user_class, host: str, users: int, seconds: float) -> dict:
     gevent.sleep(5)
     env.stats.reset_all()
     load_before = serverkit.load_average()
+    cpu_before = meter.read() if meter else {}
     started = time.monotonic()
     gevent.sleep(seconds)
     elapsed = time.monotonic() - started
+    cpu = {k: v - cpu_before[k] for k, v in meter.read().items()} if meter else {}
     load_after = serverkit.load_average()
     stats = {name: entry for (name, _method), entry in env.stats.entries.items()}
     creating = next(entry for name, entry in stats.items() if name.startswith("POST /"))
@@ -174,7 +228,22 @@ def run_locust(user_class, host: str, users: int, seconds: float) -> dict:
         "errors": errors,
         "load": (load_before, load_after),
         "seconds": elapsed,
+        "cpu": cpu,
     }
+
+
+def print_profile(folder: Path, top: int = 45) -> None:
+    """The workers' statistics together: the functions with the most time including
+    what they call, then the most time of their own."""
+    import pstats
+
+    files = sorted(str(path) for path in folder.glob("worker-*.prof"))
+    if not files:
+        print(f"no profile in {folder}")
+        return
+    stats = pstats.Stats(*files)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
 
 
 def locked_lines(log: Path) -> int:
@@ -193,6 +262,12 @@ def main(argv=None) -> int:
     parser.add_argument("--no-demo", action="store_true", help="skip the demo data")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--markdown", help="append the table to this file")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="profile every request in the workers (benchmarks/profiled_wsgi.py), write "
+        "their statistics to DIR and print the functions that took the most time",
+    )
     args = parser.parse_args(argv)
     serverkit.clean_up_on_sigterm()
 
@@ -205,14 +280,20 @@ def main(argv=None) -> int:
                 accounts = site.prepare(demo=not args.no_demo, professionals=16)
                 before = site.query(serverkit.COUNTS)
                 print(f"[{kind}] prepared in {time.monotonic() - t0:.0f} s: {before}", flush=True)
-                _process, url, log = site.start_web(workers=args.workers)
+                if args.profile:
+                    Path(args.profile).mkdir(parents=True, exist_ok=True)
+                    site.extra_env["ZICHT_PROFILE_DIR"] = str(Path(args.profile).resolve())
+                process, url, log = site.start_web(
+                    workers=args.workers, app="profiled_wsgi:application" if args.profile else None
+                )
+                meter = CpuMeter(process.pid, site.database_url)
                 for scenario in args.scenario:
                     if scenario == "api":
                         user = make_api_user(accounts["keys"], args.seed)
                     else:
                         user = make_web_user(accounts["web"], accounts["password"], args.seed)
                     counted = site.query(serverkit.COUNTS)["signals"]
-                    result = run_locust(user, url, args.users, args.seconds)
+                    result = run_locust(user, url, args.users, args.seconds, meter)
                     gevent.sleep(2)
                     after = site.query(serverkit.COUNTS)["signals"]
                     result.update(
@@ -226,12 +307,28 @@ def main(argv=None) -> int:
             finally:
                 site.stop_all()
                 serverkit.drop(site)
+    if args.profile:
+        print_profile(Path(args.profile))
     table = markdown(rows, args)
     print(table)
     if args.markdown:
         with open(args.markdown, "a") as out:
             out.write(table + "\n")
     return 0
+
+
+def cpu_figures(r: dict) -> str:
+    """Server CPU per signal and signals per server-CPU-second (web + PostgreSQL), and
+    the load generator's share of the machine's CPU while measuring."""
+    cpu, ok = r.get("cpu") or {}, max(r["ok"], 1)
+    if not cpu:
+        return ""
+    server = cpu["web"] + cpu["postgres"]
+    return (
+        f"server CPU {1000 * server / ok:.1f} ms/signal (web {1000 * cpu['web'] / ok:.1f}, "
+        f"PostgreSQL {1000 * cpu['postgres'] / ok:.1f}), {ok / max(server, 1e-9):.1f} "
+        f"signals per server-CPU-second, Locust {cpu['client'] / r['seconds']:.2f} cores"
+    )
 
 
 def format_row(r: dict, args) -> str:
@@ -241,7 +338,8 @@ def format_row(r: dict, args) -> str:
         f"p99 {r['p99']:.0f} ms, {r['failures']} failed of {r['requests']}, "
         f"'database is locked' {r['locked']}, stored {r['stored']} "
         f"(2xx answers counted while measuring: {r['ok']}; the warm-up adds some), "
-        f"load {r['load'][0][0]:.1f} -> {r['load'][1][0]:.1f}, errors {r['errors'] or '-'}"
+        f"load {r['load'][0][0]:.1f} -> {r['load'][1][0]:.1f}, errors {r['errors'] or '-'}; "
+        f"{cpu_figures(r)}"
     )
 
 
@@ -251,15 +349,15 @@ def markdown(rows: list[dict], args) -> str:
         f"per scenario after a warm-up, {CORES} cores shared with the load generator.",
         "",
         "| database | scenario | signals/s | per core | p50 | p95 | p99 | failed | "
-        "'database is locked' | load avg (1 min) before → after |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "'database is locked' | load avg (1 min) before → after | server CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['db']} | {r['scenario']} | {r['per_second']:.1f} | "
             f"{r['per_second'] / CORES:.1f} | {r['p50']:.0f} ms | {r['p95']:.0f} ms | "
             f"{r['p99']:.0f} ms | {r['failures']} / {r['requests']} | {r['locked']} | "
-            f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f} |"
+            f"{r['load'][0][0]:.1f} → {r['load'][1][0]:.1f} | {cpu_figures(r)} |"
         )
     return "\n".join(lines)
 

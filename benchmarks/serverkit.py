@@ -201,18 +201,28 @@ class Site:
             shutil.copyfile(self.database_url.removeprefix("sqlite:///"), cache / "zicht.sqlite3")
         (cache / "ready").touch()
 
-    def start_web(self, *, workers: int = 4, port: int | None = None, log: Path | None = None):
+    def start_web(
+        self,
+        *,
+        workers: int = 4,
+        port: int | None = None,
+        log: Path | None = None,
+        app: str | None = None,
+    ):
+        """gunicorn with the repository's configuration; ``app`` replaces its WSGI
+        application by one from ``benchmarks/`` (``profiled_wsgi:application``)."""
         port = port or free_port()
         log = log or self.var_dir / f"gunicorn-{port}.log"
         handle = open(log, "a")
+        env = {**self.env, "ZICHT_BIND": f"127.0.0.1:{port}", "ZICHT_WEB_WORKERS": str(workers)}
+        command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"]
+        if app:
+            env["PYTHONPATH"] += os.pathsep + str(ROOT / "benchmarks")
+            command.append(app)
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+            command,
             cwd=ROOT,
-            env={
-                **self.env,
-                "ZICHT_BIND": f"127.0.0.1:{port}",
-                "ZICHT_WEB_WORKERS": str(workers),
-            },
+            env=env,
             stdout=handle,
             stderr=subprocess.STDOUT,
         )

@@ -243,8 +243,10 @@ VARIABLES: tuple[Variable, ...] = (
         "ZICHT_DB_CONN_MAX_AGE",
         "int",
         "Database and cache",
-        "Seconds a database connection is kept for reuse (0: a new one per request).",
-        default=0,
+        "Seconds a database connection is kept for reuse (0: a new one per request). A kept "
+        "connection is checked before a request reuses it, so one broken by a database "
+        "restart is replaced, not failed on.",
+        default=600,
         minimum=0,
     ),
     _v(

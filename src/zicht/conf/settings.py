@@ -145,6 +145,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         registry.value("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zicht.sqlite3'}"),
         conn_max_age=registry.value("ZICHT_DB_CONN_MAX_AGE"),
+        # A kept connection is tested (one round trip) before a request uses it: after a
+        # database restart the request reconnects instead of failing on a dead socket.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
