@@ -489,14 +489,19 @@ def _pattern_weights(cells, m, lam, missed, nu, probs):
 @njit(cache=True, error_model="numpy", inline="always")
 def _add_class_counts(cells, m, count_mk, count_k, caught):
     """Adds pattern m's class counts to ``count_k`` (people per class) and ``caught`` (per
-    list and class, the people that list caught)."""
-    for k in range(count_mk.shape[1]):
-        c = count_mk[m, k]
-        if c > 0:
-            count_k[k] += c
-            for j in range(cells.shape[1]):
-                if cells[m, j] == 1:
-                    caught[j, k] += c
+    list and class, the people that list caught).
+
+    All K classes at once, empty ones included (adding 0 changes nothing): one branch per
+    list instead of one per class, and the class loops vectorise. Skipping the empty classes
+    cost Kosovo's step 1 about a tenth of its time (branch mispredictions).
+    """
+    k_cls = count_mk.shape[1]
+    for k in range(k_cls):
+        count_k[k] += count_mk[m, k]
+    for j in range(cells.shape[1]):
+        if cells[m, j] == 1:
+            for k in range(k_cls):
+                caught[j, k] += count_mk[m, k]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
