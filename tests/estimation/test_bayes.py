@@ -411,6 +411,50 @@ def test_stick_is_beta_distributed(count, rest):
     np.testing.assert_allclose(v + np.exp(x[:, 1]), 1.0, atol=1e-12)
 
 
+@pytest.mark.parametrize(
+    ("counts", "alpha"),
+    [
+        ([0, 50, 0, 3, 0, 0, 0, 0, 0, 0], 0.3),  # empty, occupied, and a last stick below 1/2
+        ([900, 40, 7, 0, 2, 0, 0, 0, 1, 0], 2.0),
+        ([0, 0, 0, 0, 0, 0, 0, 0, 0, 0], 0.05),  # tiny alpha: weights far below 1e-100
+    ],
+)
+def test_class_weights_are_stick_breaking(counts, alpha):
+    """Step 3 keeps the weights as products and only the last log weight: each stick's
+    complement, 1 - V_k = sum_{l>k} nu_l / sum_{l>=k} nu_l, is Beta(alpha + sum_{l>k} n_l,
+    1 + n_k) (Kolmogorov-Smirnov against scipy), the weights sum to one and log_nu's last
+    entry is log of the last weight."""
+    from numba import njit
+    from scipy import stats
+
+    from zicht.estimation import _lcmcr_kernels as kern
+
+    @njit
+    def loop(rng, count_k, alpha, n):
+        k_cls = count_k.shape[0]
+        out = np.empty((n, k_cls))
+        last = np.empty(n)
+        log_nu, nu = np.empty(k_cls), np.empty(k_cls)
+        for i in range(n):
+            kern._draw_class_weights(rng, count_k, alpha, log_nu, nu)
+            out[i] = nu
+            last[i] = log_nu[k_cls - 1]
+        return out, last
+
+    count_k = np.array(counts, dtype=float)
+    nu, last = loop(kern.new_rng(17), count_k, alpha, 40_000)
+    rest = nu[:, ::-1].cumsum(axis=1)[:, ::-1]  # sum_{l>=k} nu_l
+    for k in range(count_k.size - 1):
+        keep = rest[:, k] > 1e-280  # where the remaining weight has not underflowed
+        # 1 - V_k, which keeps its precision where V_k rounds to 1
+        w = rest[keep, k + 1] / rest[keep, k]
+        shape_b = alpha + count_k[k + 1 :].sum()
+        assert stats.kstest(w, stats.beta(shape_b, 1.0 + count_k[k]).cdf).pvalue > 1e-4, k
+    np.testing.assert_allclose(nu.sum(axis=1), 1.0, rtol=1e-12)
+    shown = nu[:, -1] > 1e-300
+    np.testing.assert_allclose(last[shown], np.log(nu[shown, -1]), rtol=1e-9, atol=1e-9)
+
+
 def test_log_factorial_table_is_log_factorial():
     """BTRS's exact test reads log(k!) from a table below 4,096 and calls lgamma above it."""
     from scipy import special

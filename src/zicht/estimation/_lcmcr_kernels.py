@@ -9,7 +9,8 @@ categorical draws. See :mod:`zicht.estimation.lcmcr` for the model and the full 
 State layout (all arrays are updated in place by :func:`run_chain`):
 
 * ``lam`` (J, K): capture probabilities lambda_jk;
-* ``log_nu`` / ``nu`` (K,): class weights from the stick-breaking construction;
+* ``log_nu`` / ``nu`` (K,): class weights from the stick-breaking construction (of
+  ``log_nu`` only the last class's entry is kept, see :func:`_draw_class_weights`);
 * ``count_mk`` (M, K): people of observed pattern m in class k;
 * ``count0k`` (K,): unobserved people in class k;
 * ``scal`` (2,): alpha (the stick-breaking concentration) and n0 (the unobserved count).
@@ -489,14 +490,19 @@ def _pattern_weights(cells, m, lam, missed, nu, probs):
 @njit(cache=True, error_model="numpy", inline="always")
 def _add_class_counts(cells, m, count_mk, count_k, caught):
     """Adds pattern m's class counts to ``count_k`` (people per class) and ``caught`` (per
-    list and class, the people that list caught)."""
-    for k in range(count_mk.shape[1]):
-        c = count_mk[m, k]
-        if c > 0:
-            count_k[k] += c
-            for j in range(cells.shape[1]):
-                if cells[m, j] == 1:
-                    caught[j, k] += c
+    list and class, the people that list caught).
+
+    All K classes at once, empty ones included (adding 0 changes nothing): one branch per
+    list instead of one per class, and the class loops vectorise. Skipping the empty classes
+    cost Kosovo's step 1 about a tenth of its time (branch mispredictions).
+    """
+    k_cls = count_mk.shape[1]
+    for k in range(k_cls):
+        count_k[k] += count_mk[m, k]
+    for j in range(cells.shape[1]):
+        if cells[m, j] == 1:
+            for k in range(k_cls):
+                caught[j, k] += count_mk[m, k]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -554,21 +560,56 @@ def _stick(rng, count, rest):
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _draw_class_weights(rng, count_k, alpha, log_nu, nu):
-    """Step 3: stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l)."""
+    """Step 3: stick-breaking weights, V_k ~ Beta(1 + n_k, alpha + sum_{l>k} n_l).
+
+    The weights are kept as products, nu_k = V_k prod_{l<k} (1 - V_l), and only the last
+    class's log weight (the alpha update's input) as a sum of logs: one transcendental call
+    per empty class and one log per occupied one, where taking every weight through its log
+    (as LCMCR does) took four. The same draws, other rounding; ``log_nu`` holds NaN for the
+    other classes (nothing reads them). Sticks with alpha + sum_{l>k} n_l < 1/2 keep the
+    log route of :func:`_stick`.
+    """
     k_cls = log_nu.shape[0]
     total = 0.0
     for k in range(k_cls):
         total += count_k[k]
     acc = 0.0
     log_rest = 0.0
+    rest_w = 1.0  # exp(log_rest), the weight the classes from k on share
     for k in range(k_cls - 1):
-        acc += count_k[k]
-        log_v, log_1mv = _stick(rng, count_k[k], alpha + (total - acc))
-        log_nu[k] = log_v + log_rest
-        log_rest += log_1mv
-        nu[k] = math.exp(log_nu[k])
+        count = count_k[k]
+        acc += count
+        rest = alpha + (total - acc)
+        if count == 0.0:
+            # V ~ Beta(1, rest): log(1 - V) = log(U) / rest; the smaller of V and 1 - V by
+            # exp or expm1, the other by subtraction (exact for values in [1/2, 1])
+            log_1mv = math.log(_uniform_pos(rng)) / rest
+            if log_1mv < -0.6931471805599453:
+                w = math.exp(log_1mv)
+                v = 1.0 - w
+            else:
+                v = -math.expm1(log_1mv)
+                w = 1.0 - v
+            nu[k] = rest_w * v
+            log_rest += log_1mv
+            rest_w *= w
+        elif rest >= 0.5:
+            # V = G1 / (G1 + G2); with both shapes at least 1/2 neither draw can underflow
+            x = _gamma(rng, 1.0 + count)
+            y = _gamma(rng, rest)
+            s = x + y
+            nu[k] = rest_w * (x / s)
+            w = y / s
+            log_rest += math.log(w)
+            rest_w *= w
+        else:  # rest < 1/2: a gamma draw can underflow, so in logs (LCMCR's route)
+            log_v, log_1mv = _stick(rng, count, rest)
+            nu[k] = math.exp(log_v + log_rest)
+            log_rest += log_1mv
+            rest_w = math.exp(log_rest)
+        log_nu[k] = math.nan
     log_nu[k_cls - 1] = log_rest
-    nu[k_cls - 1] = math.exp(log_rest)
+    nu[k_cls - 1] = rest_w
 
 
 @njit(cache=True, error_model="numpy", inline="always")
