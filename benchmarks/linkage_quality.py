@@ -20,7 +20,7 @@ organisations' registrations):
 * hard negatives: wrong `match` decisions between twins, and between other siblings.
 
 Calibration and test are kept apart: zicht-pprl-2's levels, floors and link-time
-thresholds (`MEAN_MEDIUM_DICE`, `PHON_LIFT_DICE`, `CROWDED`, the filter bands) were chosen on the
+thresholds (`MEAN_MEDIUM_DICE`, `PHON_LIFT_DICE`, `TWIN_LIFT_DICE`, `CROWDED`, the filter bands) were chosen on the
 calibration populations `CALIBRATION_SEEDS` with keys `key_for_run(100 + seed)`; the
 held-out runs use seeds from `HELDOUT_SEED0` and keys `key_for_run(run)`. To look at the
 calibration populations, with the error analysis that guided the choice:

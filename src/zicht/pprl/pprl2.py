@@ -627,6 +627,15 @@ MEAN_MEDIUM_DICE = 0.35
 #: twins one vowel apart share it (Rama/Rami, Lynn/Lenn: 0.58-0.68 on the calibration
 #: seeds); below this the pair stays ``medium`` and is proposed, not matched.
 PHON_LIFT_DICE = 0.6
+#: Best given-name Dice below which a given name lifted to ``high`` (by a shared
+#: phonetic code or the same sorted letters) is only ``medium`` in the twin position:
+#: surname ``equal`` and date ``equal``, where twins one letter apart (Rama/Rami,
+#: Julia/Julie) or anagrams (Mila/Liam) are as frequent as typos. Chosen on the
+#: calibration seeds of benchmarks/linkage_quality.py (0.68 left 3 of 4 twins, 0.7 one).
+TWIN_LIFT_DICE = 0.7
+#: Levels of the other given names (those after the first), compared only when both
+#: records have some and the surnames are equal (the tokens are anchored on it).
+OTHER_GIVEN_LEVELS = ("equal", "differs", "not_compared")
 
 
 @dataclass(frozen=True, slots=True)
@@ -640,7 +649,9 @@ class Evidence:
     ``two_parts_differ``. ``year_offset`` is 0, or ±1 when the pair was
     compared across neighbouring birth years (then the year is one of the parts that
     differ). ``fields_swapped``: the names agree only when one record's given name is
-    read as the other's surname."""
+    read as the other's surname. ``other_given_names``: ``equal`` when the two records
+    share one of their other given names, ``differs`` when both have others, the
+    surnames are equal and they share none, else ``not_compared``."""
 
     given_name: str
     surname: str
@@ -648,6 +659,7 @@ class Evidence:
     bsn: str
     fields_swapped: bool = False
     year_offset: int = 0
+    other_given_names: str = "not_compared"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -657,6 +669,7 @@ class Evidence:
             "bsn": self.bsn,
             "fields_swapped": self.fields_swapped,
             "year_offset": self.year_offset,
+            "other_given_names": self.other_given_names,
         }
 
 
@@ -735,7 +748,10 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
     if a.key_id != b.key_id:
         raise EncodingError("key_id: encodings were made with different keys", "key_id")
     date_level = _date_level(a, b, probe)
-    given_level, surname_level, swapped = _name_levels(a, b, probe, date_level in _DATE_CLOSE)
+    given_level, surname_level, swapped = _name_levels(a, b, probe, date_level)
+    others = "not_compared"
+    if probe is None and not swapped:
+        others = _other_given_level(a.other_given_tokens, b.other_given_tokens, surname_level)
     return Evidence(
         given_name=given_level,
         surname=surname_level,
@@ -743,16 +759,30 @@ def compare(a: Encoding2, b: Encoding2, *, probe: Probe2 | None = None) -> Evide
         bsn=_bsn_level(a, b),
         fields_swapped=swapped,
         year_offset=probe.year_offset if probe else 0,
+        other_given_names=others,
     )
 
 
+def _other_given_level(aother: Sequence[str], bother: Sequence[str], surname_level: str) -> str:
+    """The :data:`OTHER_GIVEN_LEVELS` level of the given names after the first. Their
+    tokens are anchored on the surname, so only with equal surnames can "none shared"
+    mean different names (a shared token means the surnames are equal, too)."""
+    mine, theirs = set(aother[1:]), set(bother[1:])
+    if mine & theirs:
+        return "equal"
+    if mine and theirs and surname_level == "equal":
+        return "differs"
+    return "not_compared"
+
+
 def _name_levels(
-    a: Encoding2, b: Encoding2, probe: Probe2 | None, date_close: bool = False
+    a: Encoding2, b: Encoding2, probe: Probe2 | None, date_level: str = "two_parts_differ"
 ) -> tuple[str, str, bool]:
     """(given-name level, surname level, fields swapped): each field against the same
     field, or -- when that fits clearly better -- against the other record's other
-    field (a registration with given name and surname swapped). ``date_close``: the
-    dates are equal or day/month swapped (the month/day anchor is shared)."""
+    field (a registration with given name and surname swapped). ``date_level``: the
+    pair's date level (equal or day/month swapped: the month/day anchor is shared)."""
+    date_close = date_level in _DATE_CLOSE
     if probe is None:
         ag, asn, atok, aother = a.given, a.surname, a.name_tokens, a.other_given_tokens
     else:
@@ -783,6 +813,15 @@ def _name_levels(
         and sum(s_straight) < len(s_straight) * MEDIUM_DICE
     ):
         surname_level = "low"
+    # The twin position (surname and date equal): a given name only lifted to ``high``
+    # (shared phonetic code or sorted letters, Dice below TWIN_LIFT_DICE) is ``medium``.
+    if (
+        date_level == "equal"
+        and surname_level == "equal"
+        and given_level == "high"
+        and max(g_straight) < TWIN_LIFT_DICE
+    ):
+        given_level = "medium"
     if given_level in ("medium", "low") and _is_other_given_name(aother, b.other_given_tokens):
         given_level = "other_given_name"
     return given_level, surname_level, swapped
@@ -844,9 +883,15 @@ def decide(ev: Evidence) -> str | None:
       surname ``medium``, with the date equal or day/month swapped; one name ``high``
       and the other ``medium`` with the date equal (a twin has the surname *equal*); or
       both names ``high`` or better and the date one typical typo away
-      (``one_part_typo``: a day +-1, +-2 or +-10, a month +-1, transposed digits).
-      Twins and siblings fail the given-name floor. :func:`link2` takes a date-typo
-      ``match`` back to ``possible`` when the names are common in the birth year.
+      (``one_part_typo``: a day +-1, +-2 or +-10, a month +-1, transposed digits;
+      across a birth year -- the year one off, day and month equal -- with one name
+      ``equal``). Twins and siblings fail the given-name floor (in the twin position
+      a given name only lifted to ``high`` is ``medium``). :func:`link2` takes a
+      date-typo ``match`` back to ``possible`` when the names are common in the birth
+      year. A ``match`` whose records both have other given names, none shared,
+      under an equal surname (``other_given_names`` ``differs``) is ``possible``.
+      The twin position with a ``medium`` given name and an other given name shared
+      is a ``match``.
     * ``possible``: both names ``medium`` or better (or the given name is another of
       the other record's given names) and the date equal, swapped, one typical typo
       or a digit transposition away (a birth year +-1 with day and month equal among
@@ -869,16 +914,36 @@ def decide(ev: Evidence) -> str | None:
         # Two different valid BSNs: the same person only if one was mis-recorded.
         return "possible" if names_good and ev.date_of_birth in _DATE_CLOSE else None
     if _is_match(ev, names_good):
-        return "match"
+        # Both records have other given names and share none: two children (twins
+        # have their own second names), unless a person sees it otherwise.
+        return "possible" if ev.other_given_names == "differs" else "match"
     if _is_possible(ev, names_good):
-        return "possible"
+        return "match" if _is_twin_position_same_other_names(ev) else "possible"
     return None
+
+
+def _is_twin_position_same_other_names(ev: Evidence) -> bool:
+    """A given name ``medium`` with surname and date equal (proposed: a twin looks like
+    this) and one of the other given names the same: positive evidence of one child."""
+    return (
+        ev.given_name == "medium"
+        and ev.surname == "equal"
+        and ev.date_of_birth == "equal"
+        and ev.other_given_names == "equal"
+    )
 
 
 def _is_match(ev: Evidence, names_good: bool) -> bool:
     """The ``match`` rule of :func:`decide` for a pair without two BSNs to compare."""
     if ev.year_offset != 0:
-        return False
+        # The birth year one off with day and month equal: both names at least ``high``
+        # and one ``equal`` (link2's crowding rule still applies).
+        return (
+            ev.date_of_birth == "one_part_typo"
+            and not ev.fields_swapped
+            and names_good
+            and "equal" in (ev.given_name, ev.surname)
+        )
     # The given name is the field that tells twins apart: it must be at least ``high``;
     # a surname only ``medium`` (a double or married-in name, a bad typo) is accepted
     # when the given name is ``equal``.
