@@ -155,16 +155,19 @@ def _store(
         expires_on=expires_on,
     )
     on_v2 = v2 is not None
-    blocks = [(t, v1.bloom, on_v2) for t in v1.block_tokens]
+    blocks = [(t, v1.bloom, on_v2, b"") for t in v1.block_tokens]
     if v2 is not None:
-        blocks += [(t, b"", True) for t in v2.block_tokens]
+        blocks += [(t, b"", True, entry.prefilter) for t in v2.block_tokens]
     if connection.vendor == "postgresql":
         _insert_in_one(entry, list(v1.exact_tokens), blocks)
     else:
         entry.save(force_insert=True)
         ExactToken.objects.bulk_create([ExactToken(entry=entry, token=t) for t in v1.exact_tokens])
         BlockToken.objects.bulk_create(
-            [BlockToken(entry=entry, token=t, bloom=b, pprl2_entry=p) for t, b, p in blocks]
+            [
+                BlockToken(entry=entry, token=t, bloom=b, pprl2_entry=p, prefilter=f)
+                for t, b, p, f in blocks
+            ]
         )
     if other := [pk for pk, version in existing if version != spec]:
         IndexEntry.objects.filter(pk__in=other).delete()
@@ -183,27 +186,28 @@ def _insert_sql() -> tuple[str, tuple]:
         f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id), "
         "x AS (INSERT INTO linkage_exacttoken (entry_id, token) SELECT e.id, t.token "
         "FROM e, unnest(%s::varchar[]) WITH ORDINALITY AS t(token, n) ORDER BY t.n), "
-        "b AS (INSERT INTO linkage_blocktoken (entry_id, token, bloom, pprl2_entry) "
-        "SELECT e.id, t.token, t.bloom, t.pprl2 FROM e, "
-        "unnest(%s::varchar[], %s::bytea[], %s::boolean[]) WITH ORDINALITY "
-        "AS t(token, bloom, pprl2, n) ORDER BY t.n) "
+        "b AS (INSERT INTO linkage_blocktoken (entry_id, token, bloom, pprl2_entry, prefilter) "
+        "SELECT e.id, t.token, t.bloom, t.pprl2, t.prefilter FROM e, "
+        "unnest(%s::varchar[], %s::bytea[], %s::boolean[], %s::bytea[]) WITH ORDINALITY "
+        "AS t(token, bloom, pprl2, prefilter, n) ORDER BY t.n) "
         "SELECT id FROM e"
     )
     return sql, fields
 
 
 def _insert_in_one(
-    entry: IndexEntry, exact: list[str], blocks: list[tuple[str, bytes, bool]]
+    entry: IndexEntry, exact: list[str], blocks: list[tuple[str, bytes, bool, bytes]]
 ) -> None:
     """Insert ``entry`` (unsaved; each value prepared as ``save()`` prepares it, so
     ``created_at`` is set the same way) with its tokens, in one statement."""
     sql, fields = _insert_sql()
     values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
-    tokens = [t for t, _b, _p in blocks]
-    blooms = [b for _t, b, _p in blocks]
-    flags = [p for _t, _b, p in blocks]
+    tokens = [t for t, _b, _p, _f in blocks]
+    blooms = [b for _t, b, _p, _f in blocks]
+    flags = [p for _t, _b, p, _f in blocks]
+    firsts = [f for _t, _b, _p, f in blocks]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, exact, tokens, blooms, flags])
+        cursor.execute(sql, [*values, exact, tokens, blooms, flags, firsts])
         (entry.pk,) = cursor.fetchone()
     entry._state.adding = False
     entry._state.db = connection.alias
@@ -214,13 +218,14 @@ class Lookup:
     """What matching reads of the index for one signal, in one query (``_lookup``).
 
     ``own``: the signal's own entries under the key, (id, spec version); ``v2``: rows
-    (token, entry id, signal id, organisation id, first-pass bytes) of the zicht-pprl-2
-    entries sharing a block token with the encoding or its probes; ``exact``: entry id
+    (token, entry id, first-pass bytes) of the zicht-pprl-2 block rows sharing a block
+    token with the encoding or its probes (key and own signal are checked for the few
+    that pass the first pass, ``_v2_decide``); ``exact``: entry id
     -> (signal id, organisation id) of the entries sharing an exact token; ``v1``: rows
     (token, entry id, filter) of the block rows sharing a zicht-pprl-1 block token."""
 
     own: list[tuple[int, str]]
-    v2: list[tuple[str, int, uuid.UUID, int, bytes]]
+    v2: list[tuple[str, int, bytes]]
     exact: dict[int, tuple[uuid.UUID, int]]
     v1: list[tuple[str, int, bytes]]
 
@@ -237,8 +242,10 @@ def _lookup_sql(vendor: str, n_v2: int, n_exact: int, n_v1: int, only_v1: bool) 
     Each part starts from a token index: SQLite's planner, without statistics, chose to
     scan every entry of the key and probe its block rows (about 30 ms at 3,000 entries);
     ``CROSS JOIN`` keeps the token table as the outer loop there (PostgreSQL plans it as
-    the inner join it is). On PostgreSQL the zicht-pprl-1 part is answered by the
-    covering index of migration 0004 alone."""
+    the inner join it is). On PostgreSQL the block parts are answered by the covering
+    index of migrations 0004 and 0006 alone (the zicht-pprl-2 part read each member's
+    first-pass bytes from the entries before: some 7,000 heap visits per year-month
+    block at 10^6 entries)."""
 
     def among(column: str, n: int) -> str:
         if vendor == "postgresql":
@@ -257,11 +264,9 @@ def _lookup_sql(vendor: str, n_v2: int, n_exact: int, n_v1: int, only_v1: bool) 
     ]
     if n_v2:
         parts.append(
-            f"SELECT {_V2}, b.token, b.entry_id, e.signal_id, e.organisation_id, e.prefilter "  # noqa: S608
-            "FROM linkage_blocktoken b CROSS JOIN linkage_indexentry e "
-            f"WHERE {among('b.token', n_v2)} AND b.pprl2_entry = %s AND b.bloom = %s "
-            "AND e.id = b.entry_id AND e.key_id = %s AND e.spec_version = %s "
-            "AND e.signal_id <> %s"
+            f"SELECT {_V2}, b.token, b.entry_id, NULL, NULL, b.prefilter "  # noqa: S608
+            "FROM linkage_blocktoken b "
+            f"WHERE {among('b.token', n_v2)} AND b.pprl2_entry = %s AND b.bloom = %s"
         )
     if n_exact:
         parts.append(
@@ -309,7 +314,7 @@ def _lookup(
 
     params: list = [own_signal, key_id]
     if v2_tokens:
-        params += [*among(v2_tokens), True, b"", key_id, SPEC_PPRL2, own_signal]
+        params += [*among(v2_tokens), True, b""]
     if exact:
         params += [*among(exact), key_id, own_signal] + ([SPEC_PPRL1] if only_v1 else [])
     if v1_tokens:
@@ -323,7 +328,7 @@ def _lookup(
         if kind == _V1:
             found.v1.append((token, pk, bytes(bits)))  # a memoryview on PostgreSQL
         elif kind == _V2:
-            found.v2.append((token, pk, _uuid(signal), organisation_id, bytes(bits)))
+            found.v2.append((token, pk, bytes(bits)))
         elif kind == _EXACT:
             found.exact[pk] = (_uuid(signal), organisation_id)
         else:
@@ -440,42 +445,37 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2, lookup: Lookup | None =
     if lookup is None:
         lookup = _lookup(signal_id=entry.signal_id, key_id=entry.key_id, encoding=None, v2=enc)
     queries = _v2_queries(enc)
-    members, meta, packed = _v2_block_members(lookup.v2)
-    todo = _v2_worth_comparing(enc, queries, members, meta, packed)
-    return _v2_decide(enc, todo, meta)
+    members, packed = _v2_block_members(lookup.v2)
+    todo = _v2_worth_comparing(enc, queries, members, packed)
+    return _v2_decide(enc, todo, entry)
 
 
 def _v2_block_members(
-    rows: Iterable[tuple[str, int, uuid.UUID, int, bytes]],
-) -> tuple[dict[str, set[int]], dict[int, tuple], dict[int, bytes]]:
-    """Step 1: the pprl-2 entries sharing a block token with one of the queries
-    (``Lookup.v2``) - per token its members, per member (signal id, organisation id) and
-    its first-pass bytes."""
+    rows: Iterable[tuple[str, int, bytes]],
+) -> tuple[dict[str, set[int]], dict[int, bytes]]:
+    """Step 1: the pprl-2 block rows sharing a token with one of the queries
+    (``Lookup.v2``) - per token its members, per member its first-pass bytes."""
     members: dict[str, set[int]] = {}
-    meta: dict[int, tuple] = {}
     packed: dict[int, bytes] = {}
-    for token, pk, signal_id, organisation_id, bits in rows:
+    for token, pk, bits in rows:
         members.setdefault(token, set()).add(pk)
-        if pk not in meta:
-            meta[pk] = (signal_id, organisation_id)
-            if len(bits) == prefilter.PREFILTER_BYTES:
-                packed[pk] = bits
-    return members, meta, packed
+        if len(bits) == prefilter.PREFILTER_BYTES:
+            packed[pk] = bits
+    return members, packed
 
 
 def _v2_worth_comparing(
     enc: Encoding2,
     queries: list[tuple[Probe2 | None, tuple[str, ...]]],
     members: dict[str, set[int]],
-    meta: dict[int, tuple],
     packed: dict[int, bytes],
 ) -> dict[int, list[Probe2 | None]]:
     """Step 2, the first pass: per member the queries whose first-pass score can reach
-    ``decide``'s floors. An entry without the bytes (written before migration 0005 filled
-    them) is compared in full."""
+    ``decide``'s floors. An entry without the bytes (a block row written before
+    migration 0006 copied them in, of an entry without them) is compared in full."""
     todo: dict[int, list[Probe2 | None]] = {}
     for probe, tokens in queries:
-        cand = sorted({pk for t in tokens for pk in members.get(t, ())} & meta.keys())
+        cand = sorted({pk for t in tokens for pk in members.get(t, ())})
         plain = [pk for pk in cand if pk not in packed]
         screened = [pk for pk in cand if pk in packed]
         if screened:
@@ -488,17 +488,24 @@ def _v2_worth_comparing(
     return todo
 
 
-def _v2_decide(
-    enc: Encoding2, todo: dict[int, list[Probe2 | None]], meta: dict[int, tuple]
-) -> dict:
-    """Step 3: read the survivors' encodings and keep each one's best decision."""
-    fields = dict(IndexEntry.objects.filter(pk__in=list(todo)).values_list("pk", "fields"))
+def _v2_decide(enc: Encoding2, todo: dict[int, list[Probe2 | None]], entry: IndexEntry) -> dict:
+    """Step 3: read the survivors' encodings - zicht-pprl-2 entries under the entry's key
+    of other signals only (tokens are keyed, so another key's tokens do not collide; this
+    makes sure) - and keep each one's best decision."""
+    rows = (
+        IndexEntry.objects.filter(pk__in=list(todo), key_id=entry.key_id, spec_version=SPEC_PPRL2)
+        .exclude(signal_id=entry.signal_id)
+        .values_list("pk", "signal_id", "organisation_id", "fields")
+    )
+    stored = {
+        pk: (signal_id, organisation_id, data) for pk, signal_id, organisation_id, data in rows
+    }
     found: dict = {}
     rank = {"match": 0, "possible": 1}
     for pk in sorted(todo):
-        data = fields.get(pk)
-        if data is None:  # only zicht-pprl-2 entries keep fields; the filter asks for those
+        if pk not in stored or stored[pk][2] is None:
             continue
+        signal_id, organisation_id, data = stored[pk]
         other = Encoding2.from_json(data)
         best = None
         for probe in todo[pk]:
@@ -507,7 +514,6 @@ def _v2_decide(
             if decision and (best is None or rank[decision] < rank[best[0]]):
                 best = (decision, ev)
         if best is not None:
-            signal_id, organisation_id = meta[pk]
             found[signal_id] = _candidate_v2(signal_id, organisation_id, *best)
     return found
 
