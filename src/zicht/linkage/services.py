@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -217,15 +218,16 @@ def _insert_in_one(
 class Lookup:
     """What matching reads of the index for one signal, in one query (``_lookup``).
 
-    ``own``: the signal's own entries under the key, (id, spec version); ``v2``: rows
-    (token, entry id, first-pass bytes) of the zicht-pprl-2 block rows sharing a block
-    token with the encoding or its probes (key and own signal are checked for the few
-    that pass the first pass, ``_v2_decide``); ``exact``: entry id
+    ``own``: the signal's own entries under the key, (id, spec version); ``v2``: per
+    zicht-pprl-2 block token shared with the encoding or its probes, its members as
+    (entry ids, first-pass bytes as an (n, 31) uint64 matrix), a negative id for a
+    member without the bytes (compared in full); key and own signal are checked for the
+    few that pass the first pass (``_v2_decide``); ``exact``: entry id
     -> (signal id, organisation id) of the entries sharing an exact token; ``v1``: rows
     (token, entry id, filter) of the block rows sharing a zicht-pprl-1 block token."""
 
     own: list[tuple[int, str]]
-    v2: list[tuple[str, int, bytes]]
+    v2: dict[str, tuple[np.ndarray, np.ndarray]]
     exact: dict[int, tuple[uuid.UUID, int]]
     v1: list[tuple[str, int, bytes]]
 
@@ -262,7 +264,20 @@ def _lookup_sql(vendor: str, n_v2: int, n_exact: int, n_v1: int, only_v1: bool) 
         f"SELECT {_OWN}, spec_version, id, {empty} FROM linkage_indexentry "  # noqa: S608
         "WHERE signal_id = %s AND key_id = %s"
     ]
-    if n_v2:
+    if n_v2 and vendor == "postgresql":
+        # One row per block: its members as 256-byte records (the id as 8 bytes big
+        # endian, then the 248 first-pass bytes; a row without them: the id negated and
+        # zeros), read into numpy without a Python object per member (``_v2_members``).
+        parts.append(
+            f"SELECT {_V2}, b.token, NULL, NULL, NULL, string_agg(CASE "  # noqa: S608
+            f"WHEN octet_length(b.prefilter) = {prefilter.PREFILTER_BYTES} "
+            "THEN int8send(b.entry_id) || b.prefilter "
+            f"ELSE int8send(-b.entry_id) || decode(repeat('00', {prefilter.PREFILTER_BYTES}), 'hex') "
+            "END, ''::bytea) FROM linkage_blocktoken b "
+            f"WHERE {among('b.token', n_v2)} AND b.pprl2_entry = %s AND b.bloom = %s "
+            "GROUP BY b.token"
+        )
+    elif n_v2:
         parts.append(
             f"SELECT {_V2}, b.token, b.entry_id, NULL, NULL, b.prefilter "  # noqa: S608
             "FROM linkage_blocktoken b "
@@ -323,17 +338,51 @@ def _lookup(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    found = Lookup(own=[], v2=[], exact={}, v1=[])
+    found = Lookup(own=[], v2={}, exact={}, v1=[])
+    v2_rows: list[tuple[str, int, bytes]] = []
     for kind, token, pk, signal, organisation_id, bits in rows:
         if kind == _V1:
             found.v1.append((token, pk, bytes(bits)))  # a memoryview on PostgreSQL
+        elif kind == _V2 and pk is None:
+            found.v2[token] = _v2_members(bytes(bits))
         elif kind == _V2:
-            found.v2.append((token, pk, bytes(bits)))
+            v2_rows.append((token, pk, bytes(bits)))
         elif kind == _EXACT:
             found.exact[pk] = (_uuid(signal), organisation_id)
         else:
             found.own.append((pk, token))
+    found.v2.update(_v2_members_of_rows(v2_rows))
     return found
+
+
+_RECORD_WORDS = 1 + prefilter.PREFILTER_BYTES // 8
+
+
+def _v2_members(records: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A block's members from its 256-byte records (PostgreSQL's ``string_agg``): entry
+    ids (negative: no first-pass bytes) and the (n, 31) first-pass matrix."""
+    words = np.frombuffer(records, dtype=np.uint64).reshape(-1, _RECORD_WORDS)
+    ids = words[:, 0].byteswap().view(np.int64)
+    return ids, words[:, 1:]
+
+
+def _v2_members_of_rows(
+    rows: list[tuple[str, int, bytes]],
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The same from one row per member (other databases)."""
+    by_token: dict[str, list[tuple[int, bytes]]] = {}
+    for token, pk, bits in rows:
+        full = len(bits) == prefilter.PREFILTER_BYTES
+        by_token.setdefault(token, []).append(
+            (pk if full else -pk, bits if full else bytes(prefilter.PREFILTER_BYTES))
+        )
+    return {
+        token: (
+            np.array([pk for pk, _ in members], dtype=np.int64),
+            prefilter.matrix([bits for _, bits in members]),
+        )
+        for token, members in by_token.items()
+    }
 
 
 def _v2_queries(enc: Encoding2) -> list[tuple[Probe2 | None, tuple[str, ...]]]:
@@ -444,46 +493,29 @@ def _candidates_v2(*, entry: IndexEntry, enc: Encoding2, lookup: Lookup | None =
     superset of ``decide``'s floors; tests/linkage/test_pprl2_prefilter.py)."""
     if lookup is None:
         lookup = _lookup(signal_id=entry.signal_id, key_id=entry.key_id, encoding=None, v2=enc)
-    queries = _v2_queries(enc)
-    members, packed = _v2_block_members(lookup.v2)
-    todo = _v2_worth_comparing(enc, queries, members, packed)
+    todo = _v2_worth_comparing(enc, _v2_queries(enc), lookup.v2)
     return _v2_decide(enc, todo, entry)
-
-
-def _v2_block_members(
-    rows: Iterable[tuple[str, int, bytes]],
-) -> tuple[dict[str, set[int]], dict[int, bytes]]:
-    """Step 1: the pprl-2 block rows sharing a token with one of the queries
-    (``Lookup.v2``) - per token its members, per member its first-pass bytes."""
-    members: dict[str, set[int]] = {}
-    packed: dict[int, bytes] = {}
-    for token, pk, bits in rows:
-        members.setdefault(token, set()).add(pk)
-        if len(bits) == prefilter.PREFILTER_BYTES:
-            packed[pk] = bits
-    return members, packed
 
 
 def _v2_worth_comparing(
     enc: Encoding2,
     queries: list[tuple[Probe2 | None, tuple[str, ...]]],
-    members: dict[str, set[int]],
-    packed: dict[int, bytes],
+    blocks: dict[str, tuple[np.ndarray, np.ndarray]],
 ) -> dict[int, list[Probe2 | None]]:
-    """Step 2, the first pass: per member the queries whose first-pass score can reach
-    ``decide``'s floors. An entry without the bytes (a block row written before
-    migration 0006 copied them in, of an entry without them) is compared in full."""
+    """The first pass: per member of the query's blocks (``Lookup.v2``) the queries
+    whose first-pass score can reach ``decide``'s floors. A member without the bytes (a
+    block row written before migration 0006 copied them in, of an entry without them)
+    is compared in full."""
     todo: dict[int, list[Probe2 | None]] = {}
     for probe, tokens in queries:
-        cand = sorted({pk for t in tokens for pk in members.get(t, ())})
-        plain = [pk for pk in cand if pk not in packed]
-        screened = [pk for pk in cand if pk in packed]
-        if screened:
-            keep = prefilter.can_link(
-                prefilter.query(enc, probe), prefilter.matrix([packed[pk] for pk in screened])
-            )
-            plain += [pk for pk, ok in zip(screened, keep.tolist(), strict=True) if ok]
-        for pk in plain:
+        parts = [blocks[t] for t in dict.fromkeys(tokens) if t in blocks]
+        if not parts:
+            continue
+        ids, first = np.unique(np.concatenate([p[0] for p in parts]), return_index=True)
+        packed = np.concatenate([p[1] for p in parts])[first]
+        keep = ids < 0
+        keep[~keep] = prefilter.can_link(prefilter.query(enc, probe), packed[~keep])
+        for pk in sorted(set(np.abs(ids[keep]).tolist())):
             todo.setdefault(pk, []).append(probe)
     return todo
 
