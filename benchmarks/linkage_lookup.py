@@ -118,13 +118,15 @@ def fill2(items, start_id: int) -> None:
             for i, p in enumerate(items, start_id):
                 for t in p.v1.exact_tokens:
                     cp.write_row((i, t))
-        cols = "entry_id, token, bloom, pprl2_entry"
+        # pprl-1 rows repeat the filter, pprl-2 rows the first-pass bytes (``_store``).
+        cols = "entry_id, token, bloom, pprl2_entry, prefilter"
         with raw.copy(f"COPY linkage_blocktoken ({cols}) FROM STDIN") as cp:
             for i, p in enumerate(items, start_id):
                 for t in p.v1.block_tokens:
-                    cp.write_row((i, t, p.v1.bloom, True))
+                    cp.write_row((i, t, p.v1.bloom, True, b""))
+                first = prefilter.pack(p.v2)
                 for t in p.v2.block_tokens:
-                    cp.write_row((i, t, b"", True))
+                    cp.write_row((i, t, b"", True, first))
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
 
@@ -197,6 +199,74 @@ def previous_candidates_v2(*, entry, enc) -> dict:
     return found
 
 
+def main_candidates_v2(*, entry, enc) -> dict:
+    """The pprl-2 part of the lookup of commit e41b832 (main before the first-pass bytes
+    were kept in the block rows): the block rows joined to the entries for key, own
+    signal and first-pass bytes, so every block member costs a visit to the entries'
+    heap; then the same first pass and decisions."""
+    from django.db import connection
+
+    from zicht.linkage import prefilter
+    from zicht.linkage.constants import SPEC_PPRL2
+    from zicht.linkage.models import IndexEntry
+    from zicht.linkage.services import _candidate_v2, _uuid, _v2_queries
+
+    queries = _v2_queries(enc)
+    tokens = sorted({t for _, ts in queries for t in ts})
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT b.token, b.entry_id, e.signal_id, e.organisation_id, e.prefilter "
+            "FROM linkage_blocktoken b CROSS JOIN linkage_indexentry e "
+            "WHERE b.token = ANY(%s) AND b.pprl2_entry = %s AND b.bloom = %s "
+            "AND e.id = b.entry_id AND e.key_id = %s AND e.spec_version = %s "
+            "AND e.signal_id <> %s",
+            [tokens, True, b"", entry.key_id, SPEC_PPRL2, entry.signal_id],
+        )
+        rows = cur.fetchall()
+    members: dict[str, set[int]] = {}
+    meta: dict[int, tuple] = {}
+    packed: dict[int, bytes] = {}
+    for token, pk, signal_id, organisation_id, bits in rows:
+        members.setdefault(token, set()).add(pk)
+        if pk not in meta:
+            meta[pk] = (_uuid(signal_id), organisation_id)
+            if len(bits) == prefilter.PREFILTER_BYTES:
+                packed[pk] = bytes(bits)
+    todo: dict[int, list] = {}
+    for probe, ts in queries:
+        cand = sorted({pk for t in ts for pk in members.get(t, ())} & meta.keys())
+        plain = [pk for pk in cand if pk not in packed]
+        screened = [pk for pk in cand if pk in packed]
+        if screened:
+            keep = prefilter.can_link(
+                prefilter.query(enc, probe), prefilter.matrix([packed[pk] for pk in screened])
+            )
+            plain += [pk for pk, ok in zip(screened, keep.tolist(), strict=True) if ok]
+        for pk in plain:
+            todo.setdefault(pk, []).append(probe)
+    from zicht.pprl import pprl2
+    from zicht.pprl.pprl2 import Encoding2
+
+    fields = dict(IndexEntry.objects.filter(pk__in=list(todo)).values_list("pk", "fields"))
+    found: dict = {}
+    rank = {"match": 0, "possible": 1}
+    for pk in sorted(todo):
+        data = fields.get(pk)
+        if data is None:
+            continue
+        other = Encoding2.from_json(data)
+        best = None
+        for probe in todo[pk]:
+            ev = pprl2.compare(enc, other, probe=probe)
+            decision = pprl2.decide(ev)
+            if decision and (best is None or rank[decision] < rank[best[0]]):
+                best = (decision, ev)
+        if best is not None:
+            signal_id, organisation_id = meta[pk]
+            found[signal_id] = _candidate_v2(signal_id, organisation_id, *best)
+    return found
+
+
 def main_pprl2(args) -> None:
     """``--spec zicht-pprl-2``: an index of pprl-2 entries; the pprl-2 part of a lookup
     (``services._candidates_v2``, with the first pass) and the whole ``_candidates`` of a
@@ -215,6 +285,7 @@ def main_pprl2(args) -> None:
     entry = SimpleNamespace(pk=0, key_id=KEY.key_id, signal_id=uuid.uuid4())
     lookups = (
         ("pprl-2 part, previous c46e84e", lambda p: previous_candidates_v2(entry=entry, enc=p.v2)),
+        ("pprl-2 part, main e41b832", lambda p: main_candidates_v2(entry=entry, enc=p.v2)),
         ("pprl-2 part (_candidates_v2)", lambda p: services._candidates_v2(entry=entry, enc=p.v2)),
         ("whole lookup (_candidates)",
          lambda p: services._candidates(entry=entry, encoding=p.v1, v2=p.v2)),
@@ -228,6 +299,8 @@ def main_pprl2(args) -> None:
         done = size
         with _busy(args.busy_other_core):
             _time_pprl2(size, lookups, queries)
+    if args.library_sizes:
+        _time_library(args, args.library_sizes, [p.v2 for p in items], [p.v2 for p in queries])
 
 
 def main_library(args) -> None:
@@ -236,15 +309,19 @@ def main_library(args) -> None:
     timed against the lookup without a first pass (every block member compared, as
     ``link2`` would: on the first ``--plain-queries`` queries only, it takes a second or
     more at 10^6). Both must give the same decisions."""
-    from zicht.pprl.index2 import Index2
-
     t = time.perf_counter()
     items = pseudonyms(max(args.sizes) + args.queries, cache=args.encodings)
     print(f"encoded {len(items):,} records (both specs) in {time.perf_counter() - t:.0f}s")
     queries = [v2 for _, v2 in items[-args.queries :]]
     encs = [v2 for _, v2 in items[: -args.queries]]
     del items
-    for size in sorted(args.sizes):
+    _time_library(args, args.sizes, encs, queries)
+
+
+def _time_library(args, sizes, encs, queries) -> None:
+    from zicht.pprl.index2 import Index2
+
+    for size in sorted(sizes):
         t = time.perf_counter()
         index = Index2(capacity=size)
         index.add_many(enumerate(encs[:size]))
@@ -307,10 +384,10 @@ def _time_pprl2(size: int, lookups, queries) -> None:
         p50, p95 = float(np.percentile(lat, 50)), float(np.percentile(lat, 95))
         print(f"| {size:,} | {label} | {len(qs)} | {p50:.2f} | {p95:.2f} | {per:.2f} | "
               f"{os.getloadavg()[0]:.2f} |", flush=True)  # fmt: skip
-    if len(lookups) == 3 or queries is None:
-        old, new = (results[label] for label, *_ in lookups[:2])
-        n = min(len(old), len(new))
-        print("same candidates and decisions:", old[:n] == new[:n], flush=True)
+    # Every lookup but the whole one must find the same (on the queries they share).
+    parts = [found for label, found in results.items() if not label.startswith("whole")]
+    n = min(map(len, parts))
+    print("same candidates and decisions:", all(f[:n] == parts[0][:n] for f in parts), flush=True)
 
 
 def cached_encodings(path: str):
@@ -366,11 +443,11 @@ def fill(encs, start_id: int) -> None:
                 for t in e.exact_tokens:
                     cp.write_row((i, t))
         # Each block row repeats its entry's filter (what ``services._store`` writes).
-        cols = "entry_id, token, bloom, pprl2_entry"
+        cols = "entry_id, token, bloom, pprl2_entry, prefilter"
         with raw.copy(f"COPY linkage_blocktoken ({cols}) FROM STDIN") as cp:
             for i, e in enumerate(encs, start_id):
                 for t in e.block_tokens:
-                    cp.write_row((i, t, e.bloom, False))
+                    cp.write_row((i, t, e.bloom, False, b""))
         cur.execute("VACUUM ANALYZE")
 
 
@@ -444,6 +521,9 @@ def main() -> None:
                     help="zicht-pprl-2: pin to CPU 0 and keep CPU 1 busy while timing")  # fmt: skip
     ap.add_argument("--library", action="store_true",
                     help="zicht-pprl-2: the in-memory Index2, no database")  # fmt: skip
+    ap.add_argument("--library-sizes", type=int, nargs="*", default=[],
+                    help="zicht-pprl-2: after the database, the library path at these sizes "
+                    "(same encodings, read once)")  # fmt: skip
     ap.add_argument("--plain-queries", type=int, default=30,
                     help="--library: queries for the lookup without a first pass")  # fmt: skip
     args = ap.parse_args()
