@@ -145,6 +145,7 @@ def _store(
         )
     if same := [pk for pk, version in existing if version == spec]:
         IndexEntry.objects.filter(pk__in=same).delete()
+    first = prefilter.pack(v2) if v2 is not None else b""
     entry = IndexEntry(
         signal_id=signal_id,
         organisation_id=organisation_id,
@@ -152,13 +153,13 @@ def _store(
         spec_version=spec,
         bloom=v1.bloom,
         fields=_fields_json(v2) if v2 is not None else None,
-        prefilter=prefilter.pack(v2) if v2 is not None else b"",
+        prefilter=first,
         expires_on=expires_on,
     )
     on_v2 = v2 is not None
     blocks = [(t, v1.bloom, on_v2, b"") for t in v1.block_tokens]
     if v2 is not None:
-        blocks += [(t, b"", True, entry.prefilter) for t in v2.block_tokens]
+        blocks += [(t, b"", True, first) for t in v2.block_tokens]
     if connection.vendor == "postgresql":
         _insert_in_one(entry, list(v1.exact_tokens), blocks)
     else:
@@ -530,13 +531,15 @@ def _v2_decide(enc: Encoding2, todo: dict[int, list[Probe2 | None]], entry: Inde
         .values_list("pk", "signal_id", "organisation_id", "fields")
     )
     stored = {
-        pk: (signal_id, organisation_id, data) for pk, signal_id, organisation_id, data in rows
+        pk: (signal_id, organisation_id, data)
+        for pk, signal_id, organisation_id, data in rows
+        if data is not None
     }
     found: dict = {}
     rank = {"match": 0, "possible": 1}
     for pk in sorted(todo):
-        if pk not in stored or stored[pk][2] is None:
-            continue
+        if pk not in stored:
+            continue  # another key, the own signal, or no pprl-2 entry
         signal_id, organisation_id, data = stored[pk]
         other = Encoding2.from_json(data)
         best = None
