@@ -30,7 +30,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numba import njit
 
+from zicht.pprl._popcount import _popcnt64
 from zicht.pprl.pprl2 import ANCHORS, FIELD_BYTES, MEDIUM_DICE, TOKENS_PER_FIELD, Encoding2
 
 _K = len(ANCHORS)
@@ -88,7 +90,53 @@ def _filters(words: np.ndarray) -> np.ndarray:
 
 def can_link(q: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Boolean per row of ``m``: the entry may reach ``match`` or ``possible`` against
-    the query ``q`` (see the module docstring); False only when it cannot."""
+    the query ``q`` (see the module docstring); False only when it cannot. Compiled, one
+    pass per row that stops at the first test it passes; the same as
+    :func:`can_link_numpy` (tests/pprl/test_prefilter_kernel.py)."""
+    out = np.zeros(m.shape[0], dtype=np.bool_)
+    if m.shape[0]:
+        _can_link_rows(np.ascontiguousarray(q), m, out)
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _can_link_rows(q, m, out):  # pragma: no cover - compiled by numba
+    fields = 2 * _K
+    letters = fields * _WORDS
+    qw = np.zeros(fields, dtype=np.int64)
+    for f in range(fields):
+        for w in range(_WORDS):
+            qw[f] += _popcnt64(q[f * _WORDS + w])
+    for i in range(m.shape[0]):
+        if q[_BSN] != 0 and m[i, _BSN] == q[_BSN]:
+            out[i] = True
+            continue
+        found = False
+        for x in range(fields):
+            for y in range(fields):
+                if m[i, letters + x] == q[letters + y]:
+                    found = True
+        if found:
+            out[i] = True
+            continue
+        for b in range(2):
+            for k in range(_K):
+                mf = (b * _K + k) * _WORDS
+                mw = 0
+                for w in range(_WORDS):
+                    mw += _popcnt64(m[i, mf + w])
+                for a in range(2):
+                    qf = (a * _K + k) * _WORDS
+                    common = 0
+                    for w in range(_WORDS):
+                        common += _popcnt64(m[i, mf + w] & q[qf + w])
+                    if 4 * common >= qw[a * _K + k] + mw:
+                        found = True
+        out[i] = found
+
+
+def can_link_numpy(q: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """:func:`can_link` in numpy, as it was written first: the reference for the kernel."""
     if m.shape[0] == 0:
         return np.zeros(0, dtype=bool)
     qf = _filters(q[: 2 * _K * _WORDS])  # (2, K, W)
