@@ -63,9 +63,10 @@ class ExactToken(models.Model):
 
 class BlockToken(models.Model):
     """A block an entry belongs to. A zicht-pprl-1 block row repeats the entry's pprl-1
-    filter (a pprl-2 block row has none): on PostgreSQL a covering index ``(token)
-    INCLUDE (entry_id, bloom, pprl2_entry)`` (migration 0004) then answers a lookup from
-    the index alone, without visiting the token table or the entries."""
+    filter, a zicht-pprl-2 block row its entry's first-pass bytes: on PostgreSQL a
+    covering index ``(token) INCLUDE (entry_id, bloom, pprl2_entry, prefilter)``
+    (migrations 0004 and 0006) then answers a lookup from the index alone, without
+    visiting the token table or the entries."""
 
     entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="block_tokens")
     token = models.CharField(max_length=64, db_index=True)
@@ -73,6 +74,10 @@ class BlockToken(models.Model):
     # The row belongs to a zicht-pprl-2 entry: a pprl-2 signal compares such entries by
     # pprl-2 and skips their pprl-1 rows without reading an entry.
     pprl2_entry = models.BooleanField(default=False)
+    # zicht-pprl-2 block rows: the entry's ``IndexEntry.prefilter`` (248 bytes), so the
+    # first pass over a block's members reads no entry (a year-month block holds some
+    # 7,000 entries at 10^6; fetching each from the entries' heap was the lookup's cost).
+    prefilter = models.BinaryField(default=b"", blank=True)
 
     def __str__(self):
         return self.token[:8]
